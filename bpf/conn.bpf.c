@@ -1,0 +1,98 @@
+/* Connection lifecycle: listening ports, passive opens, closes and retransmits per service. */
+#define SLOPROBE_DEFINE_MAPS
+#include "request.bpf.h"
+#include "compat.bpf.h"
+#include <bpf/bpf_tracing.h>
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+const struct service_stats service_stats_zero = {};
+volatile __u32 window_epoch;
+
+static __always_inline void listener_add(const struct sock *sk, __s64 delta)
+{
+	struct service_key key;
+	__s64 *count;
+
+	sk_service_key(sk, &key);
+	count = bpf_map_lookup_elem(&listeners, &key);
+	if (count) {
+		/* The last close of a SO_REUSEPORT group ends the listening port. */
+		if (__sync_fetch_and_add(count, delta) + delta <= 0)
+			bpf_map_delete_elem(&listeners, &key);
+		return;
+	}
+	if (delta > 0 && bpf_map_update_elem(&listeners, &key, &delta, BPF_NOEXIST) == -E2BIG)
+		drop_count(DROP_LISTEN_TABLE_FULL);
+}
+
+static __always_inline void conn_open(const struct sock *sk)
+{
+	struct conn_state conn = {};
+	__u64 key = (__u64)sk;
+	struct service_stats *stats;
+
+	sk_service_key(sk, &conn.service);
+	conn.established_ns = bpf_ktime_get_ns();
+	/* BPF_ANY: a recycled struct sock must start clean, never inherit a dead request. */
+	if (bpf_map_update_elem(&conns, &key, &conn, BPF_ANY)) {
+		drop_count(DROP_CONN_TABLE_FULL);
+		return;
+	}
+	stats = service_stats_get(&conn.service);
+	if (stats)
+		stats->conns_opened += 1;
+	service_active_add(&conn.service, 1);
+}
+
+/* The application closed its side or the connection died: no more responses can follow. */
+static __always_inline void conn_close(const struct sock *sk)
+{
+	__u64 key = (__u64)sk;
+	struct conn_state *conn = bpf_map_lookup_elem(&conns, &key);
+	struct service_stats *stats;
+	struct service_key service;
+
+	if (!conn)
+		return;
+	service = conn->service;
+	stats = service_stats_get(&service);
+	if (stats) {
+		conn_flush(conn, stats, conn_claim_written(conn, CONN_IDLE));
+		stats->conns_closed += 1;
+	}
+	service_active_add(&service, -1);
+	bpf_map_delete_elem(&conns, &key);
+}
+
+SEC("raw_tp/inet_sock_set_state")
+int BPF_PROG(conn_state_change, const struct sock *sk, int old_state, int new_state)
+{
+	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+		return 0;
+	if (new_state == TCP_LISTEN)
+		listener_add(sk, 1);
+	else if (old_state == TCP_LISTEN)
+		/* A listener's clone becoming a SYN_RECV child is not the listener closing. */
+		new_state == TCP_CLOSE ? listener_add(sk, -1) : (void)0;
+	else if (old_state == TCP_SYN_RECV && new_state == TCP_ESTABLISHED)
+		conn_open(sk);
+	else if (new_state == TCP_FIN_WAIT1 || new_state == TCP_LAST_ACK || new_state == TCP_CLOSE)
+		conn_close(sk);
+	return 0;
+}
+
+SEC("raw_tp/tcp_retransmit_skb")
+int BPF_PROG(conn_retransmit, const struct sock *sk)
+{
+	__u64 key = (__u64)sk;
+	struct conn_state *conn = bpf_map_lookup_elem(&conns, &key);
+	struct service_stats *stats;
+
+	if (!conn)
+		return 0;
+	stats = service_stats_get(&conn->service);
+	if (stats)
+		stats->retransmits += 1;
+	return 0;
+}

@@ -1,0 +1,118 @@
+/* Maps shared by the BPF programs, and the small helpers every program uses on them. */
+#ifndef SLOPROBE_MAPS_BPF_H
+#define SLOPROBE_MAPS_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include "sloprobe.h"
+
+/* conn.bpf.c owns the definitions; the other objects see extern declarations, and the BPF
+ * static linker (bpftool gen object) joins them into one set of maps. */
+#ifdef SLOPROBE_DEFINE_MAPS
+#define SLOPROBE_MAP
+#else
+#define SLOPROBE_MAP extern
+#endif
+
+/* A plain hash rather than LRU: LRU would evict live connections without a trace, a full
+ * hash refuses the insert and the refusal is counted. */
+SLOPROBE_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SLOPROBE_MAX_CONNS);
+	__type(key, __u64);
+	__type(value, struct conn_state);
+} conns SEC(".maps");
+
+/* Allocated on first use: the histogram makes each entry several KiB per CPU. */
+SLOPROBE_MAP struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, SLOPROBE_MAX_SERVICES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct service_key);
+	__type(value, struct service_stats);
+} service_stats SEC(".maps");
+
+SLOPROBE_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SLOPROBE_MAX_SERVICES);
+	__type(key, struct service_key);
+	__type(value, __s64);
+} service_active SEC(".maps");
+
+/* Listening sockets per (netns, port); several with SO_REUSEPORT. Seeded by userspace. */
+SLOPROBE_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SLOPROBE_MAX_SERVICES);
+	__type(key, struct service_key);
+	__type(value, __s64);
+} listeners SEC(".maps");
+
+/* Only names services: an evicted entry costs a label, never a measurement. */
+SLOPROBE_MAP struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, SLOPROBE_MAX_SERVICE_PIDS);
+	__type(key, struct service_pid_key);
+	__type(value, __u64);
+} service_pids SEC(".maps");
+
+SLOPROBE_MAP struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, DROP_REASONS);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+/* Source for new service_stats entries: too large for the BPF stack. */
+extern const struct service_stats service_stats_zero;
+/* Bumped by userspace at each window boundary; tags max_latency_ns. */
+extern volatile __u32 window_epoch;
+
+static __always_inline void drop_count(__u32 reason)
+{
+	__u64 *count = bpf_map_lookup_elem(&drops, &reason);
+
+	if (count)
+		*count += 1;
+}
+
+static __always_inline void sk_service_key(const struct sock *sk, struct service_key *key)
+{
+	key->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	key->port = BPF_CORE_READ(sk, __sk_common.skc_num);
+	key->pad = 0;
+}
+
+static __always_inline struct service_stats *service_stats_get(const struct service_key *key)
+{
+	struct service_stats *stats = bpf_map_lookup_elem(&service_stats, key);
+
+	if (stats)
+		return stats;
+	if (bpf_map_update_elem(&service_stats, key, &service_stats_zero, BPF_NOEXIST) &&
+	    bpf_map_lookup_elem(&service_stats, key) == NULL) {
+		drop_count(DROP_SERVICE_TABLE_FULL);
+		return NULL;
+	}
+	return bpf_map_lookup_elem(&service_stats, key);
+}
+
+static __always_inline void service_active_add(const struct service_key *key, __s64 delta)
+{
+	__s64 *active = bpf_map_lookup_elem(&service_active, key);
+
+	if (active) {
+		__sync_fetch_and_add(active, delta);
+		return;
+	}
+	if (bpf_map_update_elem(&service_active, key, &delta, BPF_NOEXIST) == 0)
+		return;
+	/* Lost a race with another CPU creating it: add to theirs. */
+	active = bpf_map_lookup_elem(&service_active, key);
+	if (active)
+		__sync_fetch_and_add(active, delta);
+	else
+		drop_count(DROP_ACTIVE_TABLE_FULL);
+}
+
+#endif /* SLOPROBE_MAPS_BPF_H */

@@ -1,0 +1,132 @@
+/* Request boundaries on server-side connections: arrival, reads, sends, and the idle sweep. */
+#include "request.bpf.h"
+#include "compat.bpf.h"
+#include <bpf/bpf_tracing.h>
+
+/* A response whose last send is this old is complete even if no next request has come. */
+const volatile __u64 sweep_idle_ns = 200000000;
+
+SEC("raw_tp/sk_data_ready")
+int BPF_PROG(request_arrival, const struct sock *sk)
+{
+	__u64 key = (__u64)sk;
+	struct conn_state *conn = bpf_map_lookup_elem(&conns, &key);
+
+	if (conn && conn->phase != CONN_READING && conn->arrival_ns == 0)
+		conn->arrival_ns = bpf_ktime_get_ns();
+	return 0;
+}
+
+/* A connection opened before sloprobe started, met at its first read. */
+static __always_inline struct conn_state *conn_adopt(const struct sock *sk, __u64 key)
+{
+	struct conn_state conn = {};
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	long err;
+
+	if (family != AF_INET && family != AF_INET6)
+		return NULL;
+	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP ||
+	    BPF_CORE_READ(sk, __sk_common.skc_state) != TCP_ESTABLISHED)
+		return NULL;
+	sk_service_key(sk, &conn.service);
+	if (!bpf_map_lookup_elem(&listeners, &conn.service))
+		return NULL;
+	err = bpf_map_update_elem(&conns, &key, &conn, BPF_NOEXIST);
+	if (err == 0)
+		service_active_add(&conn.service, 1);
+	else if (err != -EEXIST)
+		drop_count(DROP_CONN_TABLE_FULL);
+	return bpf_map_lookup_elem(&conns, &key);
+}
+
+static __always_inline void service_pid_seen(struct conn_state *conn, __u64 now_ns)
+{
+	struct service_pid_key key = { .service = conn->service };
+
+	key.tgid = bpf_get_current_pid_tgid() >> 32;
+	if (key.tgid == conn->tgid)
+		return;
+	conn->tgid = key.tgid;
+	bpf_map_update_elem(&service_pids, &key, &now_ns, BPF_ANY);
+}
+
+SEC("raw_tp/sock_recv_length")
+int BPF_PROG(request_read, struct sock *sk, int ret, int flags)
+{
+	__u64 key = (__u64)sk;
+	struct conn_state *conn;
+	__u64 now_ns, arrival_ns;
+
+	if (ret <= 0 || (flags & MSG_PEEK))
+		return 0;
+	conn = bpf_map_lookup_elem(&conns, &key);
+	if (!conn)
+		conn = conn_adopt(sk, key);
+	if (!conn)
+		return 0;
+	if (conn->phase == CONN_READING) {
+		conn->bytes_in += ret;
+		return 0;
+	}
+	/* First request bytes after a response (or after idle): a new request starts. */
+	if (conn_claim_written(conn, CONN_READING))
+		conn_flush(conn, service_stats_get(&conn->service), true);
+	now_ns = bpf_ktime_get_ns();
+	arrival_ns = conn->arrival_ns;
+	conn->start_ns = arrival_ns && arrival_ns <= now_ns ? arrival_ns : now_ns;
+	conn->arrival_ns = 0;
+	conn->bytes_in += ret;
+	conn->phase = CONN_READING;
+	service_pid_seen(conn, now_ns);
+	return 0;
+}
+
+SEC("raw_tp/sock_send_length")
+int BPF_PROG(request_write, struct sock *sk, int ret)
+{
+	__u64 key = (__u64)sk;
+	struct conn_state *conn;
+	__u64 now_ns;
+
+	if (ret <= 0)
+		return 0;
+	conn = bpf_map_lookup_elem(&conns, &key);
+	if (!conn)
+		return 0;
+	now_ns = bpf_ktime_get_ns();
+	conn->bytes_out += ret;
+	/* last_send_ns before the phase: the sweep must never see WRITING with a stale time. */
+	WRITE_ONCE(conn->last_send_ns, now_ns);
+	if (conn->phase == CONN_READING) {
+		conn->first_send_ns = now_ns;
+		WRITE_ONCE(conn->phase, CONN_WRITING);
+	}
+	return 0;
+}
+
+struct sweep_ctx {
+	__u64 now_ns;
+};
+
+static long sweep_one(struct bpf_map *map, __u64 *key, struct conn_state *conn,
+		      struct sweep_ctx *ctx)
+{
+	if (READ_ONCE(conn->phase) != CONN_WRITING)
+		return 0;
+	if (READ_ONCE(conn->last_send_ns) + sweep_idle_ns > ctx->now_ns)
+		return 0;
+	if (conn_claim_written(conn, CONN_IDLE))
+		conn_flush(conn, service_stats_get(&conn->service), true);
+	return 0;
+}
+
+/* Run by userspace (BPF_PROG_TEST_RUN) once per interval, never attached. */
+SEC("raw_tp")
+int sweep_idle_requests(void *ctx)
+{
+	struct sweep_ctx sweep = { .now_ns = bpf_ktime_get_ns() };
+
+	bpf_for_each_map_elem(&conns, sweep_one, &sweep, 0);
+	return 0;
+}

@@ -1,0 +1,51 @@
+/* Request accounting shared by the read, send, close and sweep paths. */
+#ifndef SLOPROBE_REQUEST_BPF_H
+#define SLOPROBE_REQUEST_BPF_H
+
+#include "maps.bpf.h"
+
+static __always_inline void stats_record_latency(struct service_stats *stats, __u64 latency_ns)
+{
+	__u32 index = hist_bucket_index(latency_ns / 1000);
+	__u32 epoch = window_epoch;
+
+	/* The bucket math already bounds the index; the verifier needs to see it checked. */
+	barrier_var(index);
+	if (index >= HIST_BUCKETS)
+		return;
+	stats->latency_hist[index] += 1;
+	stats->requests += 1;
+	stats->latency_sum_ns += latency_ns;
+	if (stats->max_epoch != epoch) {
+		stats->max_epoch = epoch;
+		stats->max_latency_ns = latency_ns;
+	} else if (latency_ns > stats->max_latency_ns) {
+		stats->max_latency_ns = latency_ns;
+	}
+}
+
+/*
+ * Move a connection's pending bytes into its service and, when @complete, record the request
+ * that ended with the last send. The caller has already won the WRITING -> * transition, so no
+ * other CPU records the same request.
+ */
+static __always_inline void conn_flush(struct conn_state *conn, struct service_stats *stats,
+				       bool complete)
+{
+	if (!stats)
+		return;
+	if (complete && conn->last_send_ns > conn->start_ns)
+		stats_record_latency(stats, conn->last_send_ns - conn->start_ns);
+	stats->bytes_in += conn->bytes_in;
+	stats->bytes_out += conn->bytes_out;
+	conn->bytes_in = 0;
+	conn->bytes_out = 0;
+}
+
+/* True when this caller moved @conn out of WRITING and so owns recording its request. */
+static __always_inline bool conn_claim_written(struct conn_state *conn, __u32 next_phase)
+{
+	return __sync_val_compare_and_swap(&conn->phase, CONN_WRITING, next_phase) == CONN_WRITING;
+}
+
+#endif /* SLOPROBE_REQUEST_BPF_H */

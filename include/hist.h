@@ -1,0 +1,88 @@
+/* Log-linear latency histogram bucket math, shared by the BPF programs and userspace. */
+#ifndef SLOPROBE_HIST_H
+#define SLOPROBE_HIST_H
+
+/*
+ * Values are microseconds. Values below 2^HIST_SUB_BITS get one bucket each; every power-of-two
+ * range [2^k, 2^(k+1)) above that is split into 2^HIST_SUB_BITS equal sub-buckets, so a bucket
+ * is at most 1/64 (1.6%) of its lower edge wide. The last power range ends at 2^27 us (134 s),
+ * above the 100 s the design asks for; anything larger lands in the overflow bucket.
+ */
+#define HIST_SUB_BITS 6
+#define HIST_SUB_COUNT (1U << HIST_SUB_BITS)
+#define HIST_MAX_POWER 26
+#define HIST_POWER_RANGES (HIST_MAX_POWER - HIST_SUB_BITS + 1)
+#define HIST_OVERFLOW_BUCKET (HIST_SUB_COUNT + HIST_POWER_RANGES * HIST_SUB_COUNT)
+#define HIST_BUCKETS (HIST_OVERFLOW_BUCKET + 1)
+#define HIST_OVERFLOW_US (1ULL << (HIST_MAX_POWER + 1))
+
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+
+/* Index of the highest set bit; branchy halving because the BPF side has no loops to spare. */
+static __always_inline unsigned int hist_log2(unsigned long long v)
+{
+	unsigned int r = 0;
+
+	if (v >> 32) {
+		v >>= 32;
+		r += 32;
+	}
+	if (v >> 16) {
+		v >>= 16;
+		r += 16;
+	}
+	if (v >> 8) {
+		v >>= 8;
+		r += 8;
+	}
+	if (v >> 4) {
+		v >>= 4;
+		r += 4;
+	}
+	if (v >> 2) {
+		v >>= 2;
+		r += 2;
+	}
+	if (v >> 1)
+		r += 1;
+	return r;
+}
+
+static __always_inline unsigned int hist_bucket_index(unsigned long long value_us)
+{
+	unsigned int power, sub;
+
+	if (value_us < HIST_SUB_COUNT)
+		return (unsigned int)value_us;
+	if (value_us >= HIST_OVERFLOW_US)
+		return HIST_OVERFLOW_BUCKET;
+	power = hist_log2(value_us);
+	sub = (unsigned int)(value_us >> (power - HIST_SUB_BITS)) - HIST_SUB_COUNT;
+	return HIST_SUB_COUNT + (power - HIST_SUB_BITS) * HIST_SUB_COUNT + sub;
+}
+
+/* Smallest value that lands in bucket @index. */
+static inline unsigned long long hist_bucket_lower_us(unsigned int index)
+{
+	unsigned int power, sub;
+
+	if (index < HIST_SUB_COUNT)
+		return index;
+	if (index >= HIST_OVERFLOW_BUCKET)
+		return HIST_OVERFLOW_US;
+	power = (index - HIST_SUB_COUNT) / HIST_SUB_COUNT + HIST_SUB_BITS;
+	sub = (index - HIST_SUB_COUNT) % HIST_SUB_COUNT;
+	return (unsigned long long)(HIST_SUB_COUNT + sub) << (power - HIST_SUB_BITS);
+}
+
+/* One past the largest value of bucket @index; the overflow bucket has no upper edge. */
+static inline unsigned long long hist_bucket_upper_us(unsigned int index)
+{
+	if (index >= HIST_OVERFLOW_BUCKET)
+		return ~0ULL;
+	return hist_bucket_lower_us(index + 1);
+}
+
+#endif /* SLOPROBE_HIST_H */

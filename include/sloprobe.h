@@ -1,0 +1,72 @@
+/* Structures and map keys that the BPF programs and the sloprobe binary exchange. */
+#ifndef SLOPROBE_H
+#define SLOPROBE_H
+
+#include "hist.h"
+
+/* A service is a listening port inside a network namespace (its inode number). */
+struct service_key {
+	__u32 netns;
+	__u16 port;
+	__u16 pad;
+};
+
+enum conn_phase {
+	CONN_IDLE = 0,
+	CONN_READING = 1,
+	CONN_WRITING = 2,
+};
+
+/* Per server-side connection, keyed by the kernel's struct sock address. */
+struct conn_state {
+	struct service_key service;
+	__u32 phase; /* enum conn_phase; changed with cmpxchg where the sweep can race */
+	__u32 tgid;  /* last process that read the connection */
+	__u64 established_ns;
+	__u64 arrival_ns; /* first byte of the next request seen by sk_data_ready, 0 if none */
+	__u64 start_ns;
+	__u64 first_send_ns;
+	__u64 last_send_ns;
+	__u64 bytes_in; /* not yet added to the service */
+	__u64 bytes_out;
+};
+
+/*
+ * Per service and per CPU. Counters only grow; userspace subtracts the previous read. Histogram
+ * counters are 32 bits to halve per-CPU memory: userspace takes deltas per CPU modulo 2^32.
+ */
+struct service_stats {
+	__u64 requests;
+	__u64 latency_sum_ns;
+	__u64 bytes_in;
+	__u64 bytes_out;
+	__u64 conns_opened;
+	__u64 conns_closed;
+	__u64 retransmits;
+	__u64 max_latency_ns; /* largest request seen in window max_epoch */
+	__u32 max_epoch;
+	__u32 pad;
+	__u32 latency_hist[HIST_BUCKETS];
+};
+
+/* Which process served a service, for naming it: value is the last time seen. */
+struct service_pid_key {
+	struct service_key service;
+	__u32 tgid;
+	__u32 pad;
+};
+
+/* Why an event could not be recorded; indexes the per-CPU drop counters. */
+enum drop_reason {
+	DROP_CONN_TABLE_FULL = 0,
+	DROP_SERVICE_TABLE_FULL,
+	DROP_ACTIVE_TABLE_FULL,
+	DROP_LISTEN_TABLE_FULL,
+	DROP_REASONS,
+};
+
+#define SLOPROBE_MAX_CONNS 65536
+#define SLOPROBE_MAX_SERVICES 1024
+#define SLOPROBE_MAX_SERVICE_PIDS 16384
+
+#endif /* SLOPROBE_H */
