@@ -1,0 +1,105 @@
+# sloprobe: BPF objects -> one linked object -> skeleton -> the sloprobe binary, plus tests.
+OUTPUT ?= build
+ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+CLANG ?= clang
+BPFTOOL ?= bpftool
+CC ?= gcc
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.DELETE_ON_ERROR:
+.PHONY: all deps test unit e2e demo bench clean lint format
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
+BPF_HDRS := $(wildcard bpf/*.h) $(wildcard include/*.h)
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror \
+	-Wno-unused-parameter -Ivmlinux/$(ARCH) -Iinclude
+
+CFLAGS ?= -O2 -g
+CFLAGS += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser -I$(OUTPUT)
+LDLIBS_SLOPROBE := -lbpf -lelf -lz -lcjson -lm
+
+# Pure modules: no libbpf, unit-tested on any machine.
+PURE_SRCS := user/histogram.c user/window.c user/snapshot.c user/proc_net_tcp.c \
+	user/options.c user/top_options.c user/format.c user/top_json.c user/top_table.c \
+	user/labels.c
+IO_SRCS := user/main.c user/top.c user/probe.c user/listeners.c user/privilege.c
+PURE_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(PURE_SRCS))
+IO_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(IO_SRCS))
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
+
+all: $(OUTPUT)/sloprobe $(OUTPUT)/slo-server $(OUTPUT)/slo-load
+
+$(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS)
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+# The BPF static linker joins the per-concern objects and resolves their shared maps.
+$(OUTPUT)/sloprobe.bpf.o: $(BPF_OBJS)
+	$(call msg,LINK-BPF,$@)
+	$(Q)$(BPFTOOL) gen object $@ $^
+
+$(OUTPUT)/sloprobe.skel.h: $(OUTPUT)/sloprobe.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name sloprobe_bpf > $@
+
+$(OUTPUT)/user/%.o: user/%.c $(wildcard user/*.h) $(wildcard include/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUTPUT)/user/probe.o: $(OUTPUT)/sloprobe.skel.h
+
+$(OUTPUT)/sloprobe: $(PURE_OBJS) $(IO_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS_SLOPROBE) -o $@
+
+-include tests/tools/tools.mk
+
+$(OUTPUT)/tests/test_%: tests/unit/test_%.c $(PURE_OBJS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $^ -lcmocka -lcjson -lm -o $@
+
+deps:
+	$(Q)scripts/install-deps.sh
+
+unit: $(UNIT_BINS)
+	$(Q)tests/unit/run.sh $(UNIT_BINS)
+
+e2e: all
+	$(Q)tests/e2e/run.sh $(OUTPUT)
+
+test: all unit
+	$(Q)tests/e2e/run.sh $(OUTPUT)
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/demo.sh $(OUTPUT)
+
+bench: all
+	$(Q)bench/overhead.sh $(OUTPUT)
+
+lint:
+	$(Q)clang-format --dry-run --Werror user/*.c user/*.h include/*.h bpf/*.c bpf/*.h \
+		tests/unit/*.c tests/tools/*.c
+	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--suppress=missingIncludeSystem -Iinclude -Iuser user tests/tools
+
+format:
+	$(Q)clang-format -i user/*.c user/*.h include/*.h bpf/*.c bpf/*.h tests/unit/*.c \
+		tests/tools/*.c
+
+clean:
+	$(call msg,CLEAN,$(OUTPUT))
+	$(Q)rm -rf $(OUTPUT)

@@ -1,0 +1,37 @@
+/* Service names: the command and pids that serve a (netns, port), read from /proc. */
+#ifndef SLOPROBE_LABELS_H
+#define SLOPROBE_LABELS_H
+
+#include <stddef.h>
+#include <linux/types.h>
+#include "sloprobe.h"
+
+#define LABEL_MAX_PIDS 16
+#define LABEL_COMM_LEN 16
+
+struct service_label {
+	struct service_key key;
+	char comm[LABEL_COMM_LEN]; /* kept after the processes exit: the last known name */
+	int pids[LABEL_MAX_PIDS];  /* live processes seen serving it, ascending */
+	int npids;
+};
+
+struct label_table {
+	struct service_label *items;
+	size_t count;
+	size_t capacity;
+};
+
+/* Forgets every pid; call before adding this interval's. */
+void label_table_begin(struct label_table *table);
+/* Records that @tgid served @key, if it is still alive. */
+void label_table_add_pid(const struct service_key *key, __u32 tgid, void *table);
+const struct service_label *label_table_find(const struct label_table *table,
+					     const struct service_key *key);
+void label_table_free(struct label_table *table);
+
+/* "comm:port", or "unknown:port" before any process was seen serving it. */
+void service_label_name(const struct service_label *label, unsigned int port, char *buf,
+			size_t size);
+
+#endif /* SLOPROBE_LABELS_H */

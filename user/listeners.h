@@ -1,0 +1,24 @@
+/* Finds the TCP listening ports of every network namespace on the host. */
+#ifndef SLOPROBE_LISTENERS_H
+#define SLOPROBE_LISTENERS_H
+
+#include <stddef.h>
+#include <linux/types.h>
+#include "sloprobe.h"
+
+struct listener {
+	struct service_key key;
+	__s64 sockets; /* listening sockets on this port: several with SO_REUSEPORT or v4+v6 */
+};
+
+struct listener_list {
+	struct listener *items;
+	size_t count;
+	size_t capacity;
+};
+
+/* Reads /proc/PID/net/tcp{,6} once per distinct network namespace. Returns 0 or -errno. */
+int listeners_scan(struct listener_list *out);
+void listener_list_free(struct listener_list *list);
+
+#endif /* SLOPROBE_LISTENERS_H */

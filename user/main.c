@@ -1,0 +1,45 @@
+/* sloprobe: per-service TCP request latency and connections from eBPF; subcommand dispatch. */
+#include <stdio.h>
+#include <string.h>
+#include "top.h"
+
+static void usage(FILE *out)
+{
+	fputs("Usage: sloprobe [COMMAND] [FLAGS]\n"
+	      "\n"
+	      "Commands:\n"
+	      "  top        live per-service latency, requests/s and connections (default)\n"
+	      "  help       this text\n"
+	      "\n"
+	      "`sloprobe top --help` lists the flags of the live view.\n",
+	      out);
+}
+
+int main(int argc, char **argv)
+{
+	struct top_options opts;
+	enum options_result parsed;
+
+	if (argc > 1 && (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+			 !strcmp(argv[1], "-h"))) {
+		usage(stdout);
+		fputc('\n', stdout);
+		top_options_usage(stdout);
+		return 0;
+	}
+	if (argc > 1 && argv[1][0] != '-') {
+		if (strcmp(argv[1], "top")) {
+			fprintf(stderr, "sloprobe: unknown command '%s' (see sloprobe --help)\n",
+				argv[1]);
+			return 2;
+		}
+		argc--;
+		argv++;
+	}
+	parsed = top_options_parse(argc, argv, &opts);
+	if (parsed == OPTIONS_HELP)
+		return 0;
+	if (parsed == OPTIONS_ERROR)
+		return 2;
+	return top_run(&opts);
+}

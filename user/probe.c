@@ -1,0 +1,294 @@
+/* BPF lifecycle: feature checks, open, configure, load, attach, seed, read, detach. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/utsname.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "listeners.h"
+#include "privilege.h"
+#include "probe.h"
+#include "sloprobe.skel.h"
+
+#define VMLINUX_BTF_PATH "/sys/kernel/btf/vmlinux"
+
+struct probe {
+	struct sloprobe_bpf *skel;
+	int ncpu;
+	__u32 epoch;
+	char description[256];
+};
+
+static bool libbpf_verbose;
+
+static int libbpf_print(enum libbpf_print_level level, const char *format, va_list args)
+{
+	if (level == LIBBPF_DEBUG && !libbpf_verbose)
+		return 0;
+	return vfprintf(stderr, format, args);
+}
+
+/* The fast path needs the sock_*_length tracepoints (Linux 6.3+); BTF tells if they exist. */
+static enum probe_error probe_check_kernel(const char *btf_path)
+{
+	static const char *const needed[] = {
+		"btf_trace_sock_recv_length", "btf_trace_sock_send_length",
+		"btf_trace_sk_data_ready", "btf_trace_inet_sock_set_state",
+	};
+	struct btf *btf;
+	size_t i;
+
+	btf = btf__parse(btf_path, NULL);
+	if (!btf) {
+		fprintf(stderr, "sloprobe: cannot read kernel BTF at %s: %s (needs a kernel built "
+			"with CONFIG_DEBUG_INFO_BTF=y, or --btf FILE)\n", btf_path, strerror(errno));
+		return PROBE_NO_BTF;
+	}
+	for (i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
+		if (btf__find_by_name_kind(btf, needed[i], BTF_KIND_TYPEDEF) < 0) {
+			fprintf(stderr, "sloprobe: this kernel has no %s tracepoint (needs Linux 6.3 "
+				"or later); no usable event source\n", needed[i] + strlen("btf_trace_"));
+			btf__free(btf);
+			return PROBE_NO_EVENT_SOURCE;
+		}
+	}
+	btf__free(btf);
+	return PROBE_OK;
+}
+
+/* Attach first, then seed with absolute counts: a listener that opens or closes in between
+ * is then counted once either way. */
+static int probe_seed_listeners(struct probe *probe)
+{
+	struct listener_list list = { 0 };
+	int fd = bpf_map__fd(probe->skel->maps.listeners);
+	size_t i;
+	int err;
+
+	err = listeners_scan(&list);
+	if (err) {
+		fprintf(stderr, "sloprobe: cannot list listening sockets in /proc: %s\n",
+			strerror(-err));
+		goto cleanup;
+	}
+	for (i = 0; i < list.count; i++) {
+		if (bpf_map_update_elem(fd, &list.items[i].key, &list.items[i].sockets, BPF_ANY)) {
+			err = -errno;
+			fprintf(stderr, "sloprobe: listener table full at %zu ports: %s\n", i,
+				strerror(errno));
+			goto cleanup;
+		}
+	}
+cleanup:
+	listener_list_free(&list);
+	return err;
+}
+
+static void probe_describe(struct probe *probe)
+{
+	struct utsname uts;
+
+	if (uname(&uts))
+		strcpy(uts.release, "unknown");
+	snprintf(probe->description, sizeof(probe->description),
+		 "sloprobe: program set raw-tp (raw tracepoints sock_recv_length, sock_send_length, "
+		 "sk_data_ready, inet_sock_set_state, tcp_retransmit_skb) on Linux %s, %d CPUs",
+		 uts.release, probe->ncpu);
+}
+
+static enum probe_error probe_load(struct probe *probe, const struct probe_options *opts)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = opts->btf_path);
+	int err;
+
+	probe->skel = sloprobe_bpf__open_opts(&open_opts);
+	if (!probe->skel) {
+		fprintf(stderr, "sloprobe: cannot open BPF object: %s\n", strerror(errno));
+		return PROBE_LOAD_FAILED;
+	}
+	probe->skel->rodata->sweep_idle_ns = opts->sweep_idle_ns;
+	bpf_program__set_autoattach(probe->skel->progs.sweep_idle_requests, false);
+	err = sloprobe_bpf__load(probe->skel);
+	if (err) {
+		fprintf(stderr, "sloprobe: cannot load BPF programs: %s\n", strerror(-err));
+		return PROBE_LOAD_FAILED;
+	}
+	err = sloprobe_bpf__attach(probe->skel);
+	if (err) {
+		fprintf(stderr, "sloprobe: cannot attach BPF programs: %s\n", strerror(-err));
+		return PROBE_LOAD_FAILED;
+	}
+	if (probe_seed_listeners(probe))
+		return PROBE_LOAD_FAILED;
+	return PROBE_OK;
+}
+
+enum probe_error probe_open(struct probe **out, const struct probe_options *opts)
+{
+	const char *btf_path = opts->btf_path ? opts->btf_path : VMLINUX_BTF_PATH;
+	struct probe *probe;
+	enum probe_error err;
+
+	libbpf_verbose = opts->verbose;
+	libbpf_set_print(libbpf_print);
+	if (!privilege_can_trace()) {
+		fprintf(stderr, "sloprobe: needs root, or CAP_BPF and CAP_PERFMON (try sudo)\n");
+		return PROBE_NOT_PRIVILEGED;
+	}
+	err = probe_check_kernel(btf_path);
+	if (err)
+		return err;
+	probe = calloc(1, sizeof(*probe));
+	if (!probe) {
+		fprintf(stderr, "sloprobe: out of memory\n");
+		return PROBE_LOAD_FAILED;
+	}
+	probe->ncpu = libbpf_num_possible_cpus();
+	err = probe->ncpu > 0 ? probe_load(probe, opts) : PROBE_LOAD_FAILED;
+	if (err) {
+		probe_close(probe);
+		return err;
+	}
+	probe_describe(probe);
+	*out = probe;
+	return PROBE_OK;
+}
+
+const char *probe_description(const struct probe *probe)
+{
+	return probe->description;
+}
+
+static int probe_sweep(struct probe *probe)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, run);
+	int fd = bpf_program__fd(probe->skel->progs.sweep_idle_requests);
+
+	if (bpf_prog_test_run_opts(fd, &run)) {
+		fprintf(stderr, "sloprobe: idle-request sweep failed: %s\n", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static int probe_read_stats(struct probe *probe, struct stats_snapshot *snap)
+{
+	int fd = bpf_map__fd(probe->skel->maps.service_stats);
+	size_t value_bytes = sizeof(struct service_stats) * probe->ncpu;
+	struct service_key key, *prev = NULL;
+	struct snapshot_service *entry;
+
+	while (bpf_map_get_next_key(fd, prev, &key) == 0) {
+		prev = &key;
+		entry = snapshot_get(snap, &key);
+		if (!entry)
+			return -ENOMEM;
+		entry->percpu = malloc(value_bytes);
+		if (!entry->percpu)
+			return -ENOMEM;
+		/* Entries are never deleted while we run, so a miss here cannot happen; if it
+		 * does the service simply has no counters in this window. */
+		if (bpf_map_lookup_elem(fd, &key, entry->percpu)) {
+			free(entry->percpu);
+			entry->percpu = NULL;
+		}
+	}
+	return 0;
+}
+
+static int probe_read_active_and_listening(struct probe *probe, struct stats_snapshot *snap)
+{
+	int active_fd = bpf_map__fd(probe->skel->maps.service_active);
+	int listen_fd = bpf_map__fd(probe->skel->maps.listeners);
+	struct service_key key, *prev = NULL;
+	struct snapshot_service *entry;
+	__s64 value;
+
+	while (bpf_map_get_next_key(active_fd, prev, &key) == 0) {
+		prev = &key;
+		if (bpf_map_lookup_elem(active_fd, &key, &value))
+			continue;
+		entry = snapshot_get(snap, &key);
+		if (!entry)
+			return -ENOMEM;
+		entry->conns_active = value;
+	}
+	prev = NULL;
+	while (bpf_map_get_next_key(listen_fd, prev, &key) == 0) {
+		prev = &key;
+		entry = snapshot_get(snap, &key);
+		if (!entry)
+			return -ENOMEM;
+		entry->listening = true;
+	}
+	return 0;
+}
+
+static int probe_read_drops(struct probe *probe, struct stats_snapshot *snap)
+{
+	int fd = bpf_map__fd(probe->skel->maps.drops);
+	__u64 *percpu = calloc(probe->ncpu, sizeof(__u64));
+	__u32 reason;
+	int cpu, err = 0;
+
+	if (!percpu)
+		return -ENOMEM;
+	for (reason = 0; reason < DROP_REASONS; reason++) {
+		if (bpf_map_lookup_elem(fd, &reason, percpu)) {
+			err = -errno;
+			goto cleanup;
+		}
+		snap->drops[reason] = 0;
+		for (cpu = 0; cpu < probe->ncpu; cpu++)
+			snap->drops[reason] += percpu[cpu];
+	}
+cleanup:
+	free(percpu);
+	return err;
+}
+
+int probe_read_window(struct probe *probe, struct stats_snapshot *snap, __u32 *closed_epoch)
+{
+	int err;
+
+	*closed_epoch = probe->epoch++;
+	probe->skel->bss->window_epoch = probe->epoch;
+	err = probe_sweep(probe);
+	if (err)
+		return err;
+	snap->ncpu = probe->ncpu;
+	err = probe_read_stats(probe, snap);
+	if (!err)
+		err = probe_read_active_and_listening(probe, snap);
+	if (!err)
+		err = probe_read_drops(probe, snap);
+	if (err == -ENOMEM)
+		fprintf(stderr, "sloprobe: out of memory reading counters\n");
+	return err;
+}
+
+int probe_for_each_service_pid(struct probe *probe,
+			       void (*fn)(const struct service_key *key, __u32 tgid, void *ctx),
+			       void *ctx)
+{
+	int fd = bpf_map__fd(probe->skel->maps.service_pids);
+	struct service_pid_key key, *prev = NULL;
+
+	while (bpf_map_get_next_key(fd, prev, &key) == 0) {
+		prev = &key;
+		fn(&key.service, key.tgid, ctx);
+	}
+	return 0;
+}
+
+void probe_close(struct probe *probe)
+{
+	if (!probe)
+		return;
+	sloprobe_bpf__destroy(probe->skel);
+	free(probe);
+}

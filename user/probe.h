@@ -1,0 +1,45 @@
+/* Loads, attaches and reads the BPF programs; the only file that talks to the skeleton. */
+#ifndef SLOPROBE_PROBE_H
+#define SLOPROBE_PROBE_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include "snapshot.h"
+
+struct probe;
+
+struct probe_options {
+	const char *btf_path; /* NULL: the running kernel's /sys/kernel/btf/vmlinux */
+	__u64 sweep_idle_ns;
+	bool verbose;
+};
+
+/* Reasons start-up can fail that the user must hear about, each with its own message. */
+enum probe_error {
+	PROBE_OK = 0,
+	PROBE_NOT_PRIVILEGED,
+	PROBE_NO_BTF,
+	PROBE_NO_EVENT_SOURCE,
+	PROBE_LOAD_FAILED,
+};
+
+/* Returns PROBE_OK with *@out set, or an error already explained on stderr. */
+enum probe_error probe_open(struct probe **out, const struct probe_options *opts);
+
+/* One line naming the program set and the kernel it runs on. */
+const char *probe_description(const struct probe *probe);
+
+/*
+ * Ends the current window: moves the epoch that tags maxima, completes responses idle longer
+ * than the sweep threshold, then reads every service into @snap. Returns 0 or -errno.
+ */
+int probe_read_window(struct probe *probe, struct stats_snapshot *snap, __u32 *closed_epoch);
+
+/* Calls @fn for every (service, pid) pair the kernel saw serving requests. */
+int probe_for_each_service_pid(struct probe *probe,
+			       void (*fn)(const struct service_key *key, __u32 tgid, void *ctx),
+			       void *ctx);
+
+void probe_close(struct probe *probe);
+
+#endif /* SLOPROBE_PROBE_H */

@@ -1,0 +1,37 @@
+/* One read of every service's cumulative per-CPU counters, as plain data. */
+#ifndef SLOPROBE_SNAPSHOT_H
+#define SLOPROBE_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include "sloprobe.h"
+
+struct snapshot_service {
+	struct service_key key;
+	bool listening;
+	__s64 conns_active;
+	struct service_stats *percpu; /* ncpu values, NULL until the service has counters */
+};
+
+struct stats_snapshot {
+	struct snapshot_service *services;
+	size_t count;
+	size_t capacity;
+	int ncpu;
+	__u64 drops[DROP_REASONS];
+};
+
+/* The entry for @key, or NULL. */
+struct snapshot_service *snapshot_find(const struct stats_snapshot *snap,
+				       const struct service_key *key);
+/* The entry for @key, added zeroed if absent; NULL when out of memory. */
+struct snapshot_service *snapshot_get(struct stats_snapshot *snap, const struct service_key *key);
+void snapshot_free(struct stats_snapshot *snap);
+
+static inline bool service_key_equal(const struct service_key *a, const struct service_key *b)
+{
+	return a->netns == b->netns && a->port == b->port;
+}
+
+#endif /* SLOPROBE_SNAPSHOT_H */

@@ -1,0 +1,233 @@
+/* `sloprobe top`: the live view, one window per interval until the duration or a signal. */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "probe.h"
+#include "top.h"
+#include "top_report.h"
+
+/* Completes a response idle this long; below the shortest interval so it lands in time. */
+#define TOP_SWEEP_IDLE_MAX_NS 200000000ULL
+
+struct top_context {
+	const struct top_options *opts;
+	struct probe *probe;
+	struct stats_snapshot prev;
+	struct label_table labels;
+	struct service_window *windows;
+	struct top_report report;
+	bool redraw;
+};
+
+static volatile sig_atomic_t top_stop_requested;
+
+static void top_on_signal(int signo)
+{
+	(void)signo;
+	top_stop_requested = 1;
+}
+
+static int top_install_signals(void)
+{
+	struct sigaction action = { .sa_handler = top_on_signal };
+
+	/* No SA_RESTART: the sleep between windows must wake up to stop. */
+	sigemptyset(&action.sa_mask);
+	if (sigaction(SIGINT, &action, NULL) || sigaction(SIGTERM, &action, NULL))
+		return -errno;
+	return 0;
+}
+
+static double clock_seconds(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bool top_row_wanted(const struct top_options *opts, const struct service_key *key,
+			   const struct service_label *label)
+{
+	int i;
+
+	if (opts->nports) {
+		for (i = 0; i < opts->nports && opts->ports[i] != key->port; i++)
+			;
+		if (i == opts->nports)
+			return false;
+	}
+	if (opts->pid) {
+		for (i = 0; label && i < label->npids && label->pids[i] != opts->pid; i++)
+			;
+		if (!label || i == label->npids)
+			return false;
+	}
+	return true;
+}
+
+static void top_fill_row(struct top_row *row, const struct service_window *window,
+			 const struct snapshot_service *cur, const struct service_label *label,
+			 double interval_s)
+{
+	memset(row, 0, sizeof(*row));
+	row->window = window;
+	row->label = label;
+	row->listening = cur->listening;
+	row->rps = (double)window->requests / interval_s;
+	row->conns_opened_per_s = (double)window->conns_opened / interval_s;
+	latency_summary_of_window(window, &row->latency);
+	service_label_name(label, window->key.port, row->name, sizeof(row->name));
+}
+
+/* Turns the difference between the previous and @cur snapshots into report rows. */
+static int top_build_report(struct top_context *ctx, const struct stats_snapshot *cur,
+			    __u32 epoch, double interval_s)
+{
+	struct top_report *report = &ctx->report;
+	const struct snapshot_service *svc, *prev;
+	const struct service_label *label;
+	struct service_window *window;
+	size_t i, reason;
+
+	free(ctx->windows);
+	free(report->rows);
+	ctx->windows = calloc(cur->count ? cur->count : 1, sizeof(*ctx->windows));
+	report->rows = calloc(cur->count ? cur->count : 1, sizeof(*report->rows));
+	if (!ctx->windows || !report->rows)
+		return -ENOMEM;
+	report->count = 0;
+	for (i = 0; i < cur->count; i++) {
+		svc = &cur->services[i];
+		label = label_table_find(&ctx->labels, &svc->key);
+		if (!top_row_wanted(ctx->opts, &svc->key, label))
+			continue;
+		window = &ctx->windows[report->count];
+		window->key = svc->key;
+		window->conns_active = svc->conns_active;
+		prev = snapshot_find(&ctx->prev, &svc->key);
+		if (svc->percpu)
+			window_add_percpu_delta(window, svc->percpu, prev ? prev->percpu : NULL,
+						cur->ncpu, epoch);
+		top_fill_row(&report->rows[report->count++], window, svc, label, interval_s);
+	}
+	report->interval_s = interval_s;
+	report->ts = clock_seconds(CLOCK_REALTIME);
+	report->drops_window = 0;
+	report->drops_total = 0;
+	for (reason = 0; reason < DROP_REASONS; reason++) {
+		report->drops[reason] = cur->drops[reason] - ctx->prev.drops[reason];
+		report->drops_window += report->drops[reason];
+		report->drops_total += cur->drops[reason];
+	}
+	top_report_sort(report);
+	return 0;
+}
+
+/* Reads the counters and makes them the baseline: the first window starts now. */
+static int top_read(struct top_context *ctx, struct stats_snapshot *snap, __u32 *epoch)
+{
+	int err = probe_read_window(ctx->probe, snap, epoch);
+
+	if (err)
+		return err;
+	label_table_begin(&ctx->labels);
+	return probe_for_each_service_pid(ctx->probe, label_table_add_pid, &ctx->labels);
+}
+
+static int top_emit_window(struct top_context *ctx, double interval_s)
+{
+	struct stats_snapshot cur = { 0 };
+	__u32 epoch;
+	int err;
+
+	err = top_read(ctx, &cur, &epoch);
+	if (!err)
+		err = top_build_report(ctx, &cur, epoch, interval_s);
+	if (err) {
+		snapshot_free(&cur);
+		return err;
+	}
+	if (ctx->opts->json)
+		err = top_json_write(stdout, &ctx->report);
+	else
+		top_table_write(stdout, &ctx->report, probe_description(ctx->probe), ctx->redraw);
+	snapshot_free(&ctx->prev);
+	ctx->prev = cur;
+	if (err)
+		fprintf(stderr, "sloprobe: cannot write to stdout: %s\n", strerror(errno));
+	return err;
+}
+
+static void timespec_from_seconds(double seconds, struct timespec *ts)
+{
+	ts->tv_sec = (time_t)seconds;
+	ts->tv_nsec = (long)((seconds - (double)ts->tv_sec) * 1e9);
+}
+
+/* Windows end on a fixed grid from the start, so they do not drift with the work done. */
+static int top_loop(struct top_context *ctx)
+{
+	double start = clock_seconds(CLOCK_MONOTONIC), window_start = start, deadline;
+	double end = ctx->opts->duration_s > 0 ? start + ctx->opts->duration_s : 0;
+	struct timespec wake;
+	unsigned long windows = 0;
+	int err = 0;
+
+	while (!err) {
+		deadline = start + (double)(++windows) * ctx->opts->interval_s;
+		if (end && deadline > end)
+			deadline = end;
+		timespec_from_seconds(deadline, &wake);
+		while (!top_stop_requested &&
+		       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &wake, NULL) == EINTR)
+			;
+		/* A signal ends the window early: its requests are still reported. */
+		deadline = clock_seconds(CLOCK_MONOTONIC);
+		err = top_emit_window(ctx, deadline - window_start);
+		window_start = deadline;
+		if (top_stop_requested || (end && deadline >= end - 1e-6))
+			break;
+	}
+	return err;
+}
+
+int top_run(const struct top_options *opts)
+{
+	struct probe_options probe_opts = {
+		.btf_path = opts->btf_path,
+		.verbose = opts->verbose,
+	};
+	struct top_context ctx = { .opts = opts };
+	enum probe_error perr;
+	__u32 epoch;
+	int err;
+
+	probe_opts.sweep_idle_ns = (__u64)(opts->interval_s * 1e9 / 4);
+	if (probe_opts.sweep_idle_ns > TOP_SWEEP_IDLE_MAX_NS)
+		probe_opts.sweep_idle_ns = TOP_SWEEP_IDLE_MAX_NS;
+	ctx.redraw = !opts->json && isatty(STDOUT_FILENO);
+	err = top_install_signals();
+	if (err) {
+		fprintf(stderr, "sloprobe: cannot install signal handlers: %s\n", strerror(-err));
+		return 1;
+	}
+	perr = probe_open(&ctx.probe, &probe_opts);
+	if (perr)
+		return perr == PROBE_LOAD_FAILED ? 1 : 2;
+	/* The banner goes to stderr under --json so stdout stays one object per line. */
+	fprintf(opts->json || ctx.redraw ? stderr : stdout, "%s\n", probe_description(ctx.probe));
+	fflush(NULL);
+	err = top_read(&ctx, &ctx.prev, &epoch);
+	if (!err)
+		err = top_loop(&ctx);
+	snapshot_free(&ctx.prev);
+	label_table_free(&ctx.labels);
+	free(ctx.windows);
+	free(ctx.report.rows);
+	probe_close(ctx.probe);
+	return err ? 1 : 0;
+}

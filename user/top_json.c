@@ -1,0 +1,83 @@
+/* `top --json`: the DESIGN schema, one object per window on one line. */
+#include <math.h>
+#include <stdlib.h>
+#include <cjson/cJSON.h>
+#include "top_report.h"
+
+static const char *const drop_reason_names[DROP_REASONS] = {
+	[DROP_CONN_TABLE_FULL] = "conn_table_full",
+	[DROP_SERVICE_TABLE_FULL] = "service_table_full",
+	[DROP_ACTIVE_TABLE_FULL] = "active_table_full",
+	[DROP_LISTEN_TABLE_FULL] = "listen_table_full",
+};
+
+/* One decimal is below the histogram's resolution and keeps lines short. */
+static double round1(double value)
+{
+	return round(value * 10.0) / 10.0;
+}
+
+static cJSON *latency_json(const struct latency_summary *latency)
+{
+	cJSON *obj = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(obj, "mean", round1(latency->mean_us));
+	cJSON_AddNumberToObject(obj, "p50", round1(latency->p50_us));
+	cJSON_AddNumberToObject(obj, "p90", round1(latency->p90_us));
+	cJSON_AddNumberToObject(obj, "p95", round1(latency->p95_us));
+	cJSON_AddNumberToObject(obj, "p99", round1(latency->p99_us));
+	cJSON_AddNumberToObject(obj, "p999", round1(latency->p999_us));
+	cJSON_AddNumberToObject(obj, "max", round1(latency->max_us));
+	return obj;
+}
+
+static cJSON *service_json(const struct top_row *row)
+{
+	const struct service_window *w = row->window;
+	cJSON *obj = cJSON_CreateObject(), *pids, *conns;
+	int i;
+
+	cJSON_AddStringToObject(obj, "service", row->name);
+	cJSON_AddNumberToObject(obj, "port", w->key.port);
+	cJSON_AddNumberToObject(obj, "netns", w->key.netns);
+	cJSON_AddStringToObject(obj, "comm", row->label ? row->label->comm : "");
+	pids = cJSON_AddArrayToObject(obj, "pids");
+	for (i = 0; row->label && i < row->label->npids; i++)
+		cJSON_AddItemToArray(pids, cJSON_CreateNumber(row->label->pids[i]));
+	cJSON_AddBoolToObject(obj, "listening", row->listening);
+	cJSON_AddNumberToObject(obj, "requests", (double)w->requests);
+	cJSON_AddNumberToObject(obj, "rps", round1(row->rps));
+	cJSON_AddItemToObject(obj, "latency_us", latency_json(&row->latency));
+	conns = cJSON_AddObjectToObject(obj, "conns");
+	cJSON_AddNumberToObject(conns, "active", (double)w->conns_active);
+	cJSON_AddNumberToObject(conns, "opened", (double)w->conns_opened);
+	cJSON_AddNumberToObject(conns, "closed", (double)w->conns_closed);
+	cJSON_AddNumberToObject(obj, "retransmits", (double)w->retransmits);
+	cJSON_AddNumberToObject(obj, "bytes_in", (double)w->bytes_in);
+	cJSON_AddNumberToObject(obj, "bytes_out", (double)w->bytes_out);
+	return obj;
+}
+
+int top_json_write(FILE *out, const struct top_report *report)
+{
+	cJSON *root = cJSON_CreateObject(), *services, *drops;
+	char *text;
+	size_t i;
+	int err = 0;
+
+	cJSON_AddNumberToObject(root, "ts", round(report->ts * 1000.0) / 1000.0);
+	cJSON_AddNumberToObject(root, "interval_s", round(report->interval_s * 1000.0) / 1000.0);
+	services = cJSON_AddArrayToObject(root, "services");
+	for (i = 0; i < report->count; i++)
+		cJSON_AddItemToArray(services, service_json(&report->rows[i]));
+	drops = cJSON_AddObjectToObject(root, "dropped");
+	for (i = 0; i < DROP_REASONS; i++)
+		cJSON_AddNumberToObject(drops, drop_reason_names[i], (double)report->drops[i]);
+	cJSON_AddNumberToObject(root, "dropped_total", (double)report->drops_total);
+	text = cJSON_PrintUnformatted(root);
+	if (!text || fprintf(out, "%s\n", text) < 0 || fflush(out))
+		err = -1;
+	free(text);
+	cJSON_Delete(root);
+	return err;
+}

@@ -1,0 +1,102 @@
+/* `sloprobe top` flag parsing: every value checked, one error line, nothing half-applied. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include "top_options.h"
+
+enum {
+	OPT_INTERVAL = 256,
+	OPT_DURATION,
+	OPT_PORT,
+	OPT_PID,
+	OPT_JSON,
+	OPT_BTF,
+	OPT_VERBOSE,
+	OPT_HELP,
+};
+
+void top_options_usage(FILE *out)
+{
+	fputs("Usage: sloprobe [top] [--interval S] [--duration S] [--port P[,P...]] [--pid PID]\n"
+	      "                [--json] [--btf FILE] [--verbose]\n"
+	      "\n"
+	      "Shows every TCP service on this host (listening port per network namespace): its\n"
+	      "requests/s, request latency percentiles, connections and retransmits, refreshed\n"
+	      "every interval. A request runs from the arrival of its first byte to the last\n"
+	      "byte of its response handed to the kernel.\n"
+	      "\n"
+	      "  --interval S     seconds per window (default 1)\n"
+	      "  --duration S     stop after S seconds (default: until Ctrl-C or SIGTERM)\n"
+	      "  --port P[,P]     only these listening ports\n"
+	      "  --pid PID        only services that process serves\n"
+	      "  --json           one JSON object per window, one per line, on stdout\n"
+	      "  --btf FILE       kernel BTF to use instead of /sys/kernel/btf/vmlinux\n"
+	      "  --verbose        libbpf's debug output on stderr\n"
+	      "  -h, --help       this text\n"
+	      "\n"
+	      "Needs root, or CAP_BPF and CAP_PERFMON, and a kernel with BTF (Linux 6.3+).\n",
+	      out);
+}
+
+static int top_options_apply(int opt, const char *arg, struct top_options *out)
+{
+	switch (opt) {
+	case OPT_INTERVAL:
+		return option_parse_seconds("--interval", arg, &out->interval_s);
+	case OPT_DURATION:
+		return option_parse_seconds("--duration", arg, &out->duration_s);
+	case OPT_PORT:
+		return option_parse_ports("--port", arg, out->ports, &out->nports, TOP_MAX_PORTS);
+	case OPT_PID:
+		return option_parse_pid("--pid", arg, &out->pid);
+	case OPT_JSON:
+		out->json = true;
+		return 0;
+	case OPT_BTF:
+		out->btf_path = arg;
+		return 0;
+	case OPT_VERBOSE:
+		out->verbose = true;
+		return 0;
+	}
+	return -1;
+}
+
+enum options_result top_options_parse(int argc, char **argv, struct top_options *out)
+{
+	static const struct option longopts[] = {
+		{ "interval", required_argument, NULL, OPT_INTERVAL },
+		{ "duration", required_argument, NULL, OPT_DURATION },
+		{ "port", required_argument, NULL, OPT_PORT },
+		{ "pid", required_argument, NULL, OPT_PID },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "btf", required_argument, NULL, OPT_BTF },
+		{ "verbose", no_argument, NULL, OPT_VERBOSE },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ 0 },
+	};
+	int opt;
+
+	memset(out, 0, sizeof(*out));
+	out->interval_s = 1.0;
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		if (opt == 'h' || opt == OPT_HELP) {
+			top_options_usage(stdout);
+			return OPTIONS_HELP;
+		}
+		if (opt == '?' || opt == ':') {
+			fprintf(stderr, "sloprobe: top: unknown flag or missing value: '%s' (see "
+				"sloprobe --help)\n", argv[optind - 1]);
+			return OPTIONS_ERROR;
+		}
+		if (top_options_apply(opt, optarg, out))
+			return OPTIONS_ERROR;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "sloprobe: top: unexpected argument '%s'\n", argv[optind]);
+		return OPTIONS_ERROR;
+	}
+	return OPTIONS_OK;
+}

@@ -1,0 +1,37 @@
+/* Command-line options of `sloprobe top`. */
+#ifndef SLOPROBE_TOP_OPTIONS_H
+#define SLOPROBE_TOP_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define TOP_MAX_PORTS 64
+
+struct top_options {
+	double interval_s;
+	double duration_s; /* 0: until SIGINT or SIGTERM */
+	unsigned int ports[TOP_MAX_PORTS];
+	int nports;
+	int pid; /* 0: every process */
+	bool json;
+	bool verbose;
+	const char *btf_path;
+};
+
+enum options_result {
+	OPTIONS_OK = 0,
+	OPTIONS_HELP,  /* --help was printed */
+	OPTIONS_ERROR, /* one line already printed to stderr */
+};
+
+/* Parses argv (argv[0] is the subcommand name). */
+enum options_result top_options_parse(int argc, char **argv, struct top_options *out);
+void top_options_usage(FILE *out);
+
+/* Shared number parsers: fill *out and return 0, or print "sloprobe: FLAG: ..." and -1. */
+int option_parse_seconds(const char *flag, const char *text, double *out);
+int option_parse_ports(const char *flag, const char *text, unsigned int *ports, int *count,
+		       int max);
+int option_parse_pid(const char *flag, const char *text, int *out);
+
+#endif /* SLOPROBE_TOP_OPTIONS_H */

@@ -1,0 +1,42 @@
+/* One window of `sloprobe top`, computed once and handed to each output writer. */
+#ifndef SLOPROBE_TOP_REPORT_H
+#define SLOPROBE_TOP_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "histogram.h"
+#include "labels.h"
+#include "window.h"
+
+struct top_row {
+	char name[64];
+	const struct service_window *window;
+	const struct service_label *label; /* NULL until a process is seen serving it */
+	struct latency_summary latency;
+	double rps;
+	double conns_opened_per_s;
+	bool listening;
+};
+
+struct top_report {
+	double ts;         /* wall clock at the end of the window, seconds */
+	double interval_s; /* the window's real length */
+	struct top_row *rows;
+	size_t count;
+	__u64 drops[DROP_REASONS]; /* in this window */
+	__u64 drops_window;        /* their sum */
+	__u64 drops_total;         /* since start */
+};
+
+/* Sorts rows by requests/s, busiest first, then by port. */
+void top_report_sort(struct top_report *report);
+
+int top_json_write(FILE *out, const struct top_report *report);
+/* @redraw: clear the terminal first, for an interactive view. */
+void top_table_write(FILE *out, const struct top_report *report, const char *banner,
+		     bool redraw);
+
+/* "88us", "2.05ms", "1.20s"; "-" for no value. */
+void format_duration_us(double us, char *buf, size_t size);
+
+#endif /* SLOPROBE_TOP_REPORT_H */

@@ -1,0 +1,68 @@
+/* Window arithmetic over per-CPU service counters; pure, no BPF or I/O. */
+#include <string.h>
+#include "window.h"
+
+static void window_add_cpu(struct service_window *out, const struct service_stats *cur,
+			   const struct service_stats *prev, __u32 epoch)
+{
+	static const struct service_stats zero;
+	unsigned int i;
+
+	if (!prev)
+		prev = &zero;
+	out->requests += cur->requests - prev->requests;
+	out->latency_sum_ns += cur->latency_sum_ns - prev->latency_sum_ns;
+	out->bytes_in += cur->bytes_in - prev->bytes_in;
+	out->bytes_out += cur->bytes_out - prev->bytes_out;
+	out->conns_opened += cur->conns_opened - prev->conns_opened;
+	out->conns_closed += cur->conns_closed - prev->conns_closed;
+	out->retransmits += cur->retransmits - prev->retransmits;
+	for (i = 0; i < HIST_BUCKETS; i++)
+		out->latency_hist[i] += (__u32)(cur->latency_hist[i] - prev->latency_hist[i]);
+	if (cur->max_epoch == epoch && cur->max_latency_ns > out->max_latency_ns)
+		out->max_latency_ns = cur->max_latency_ns;
+}
+
+/* A request recorded after the epoch moved counts here but tags the next window's maximum:
+ * the maximum is at least the lower edge of the highest non-empty bucket. */
+static void window_clamp_max(struct service_window *out)
+{
+	unsigned int i = HIST_BUCKETS;
+	__u64 floor_ns;
+
+	while (i > 0 && out->latency_hist[i - 1] == 0)
+		i--;
+	if (i == 0)
+		return;
+	floor_ns = hist_bucket_lower_us(i - 1) * 1000;
+	if (out->max_latency_ns < floor_ns)
+		out->max_latency_ns = floor_ns;
+}
+
+void window_add_percpu_delta(struct service_window *out, const struct service_stats *cur,
+			     const struct service_stats *prev, int ncpu, __u32 epoch)
+{
+	int cpu;
+
+	for (cpu = 0; cpu < ncpu; cpu++)
+		window_add_cpu(out, &cur[cpu], prev ? &prev[cpu] : NULL, epoch);
+	window_clamp_max(out);
+}
+
+void window_merge(struct service_window *into, const struct service_window *from)
+{
+	unsigned int i;
+
+	into->requests += from->requests;
+	into->latency_sum_ns += from->latency_sum_ns;
+	into->bytes_in += from->bytes_in;
+	into->bytes_out += from->bytes_out;
+	into->conns_opened += from->conns_opened;
+	into->conns_closed += from->conns_closed;
+	into->retransmits += from->retransmits;
+	into->conns_active += from->conns_active;
+	if (from->max_latency_ns > into->max_latency_ns)
+		into->max_latency_ns = from->max_latency_ns;
+	for (i = 0; i < HIST_BUCKETS; i++)
+		into->latency_hist[i] += from->latency_hist[i];
+}

@@ -1,0 +1,33 @@
+/* Per-service windows: per-CPU cumulative counters turned into one interval's numbers. */
+#ifndef SLOPROBE_WINDOW_H
+#define SLOPROBE_WINDOW_H
+
+#include <linux/types.h>
+#include "sloprobe.h"
+
+struct service_window {
+	struct service_key key;
+	__u64 requests;
+	__u64 latency_sum_ns;
+	__u64 bytes_in;
+	__u64 bytes_out;
+	__u64 conns_opened;
+	__u64 conns_closed;
+	__u64 retransmits;
+	__u64 max_latency_ns;
+	__s64 conns_active;
+	__u64 latency_hist[HIST_BUCKETS];
+};
+
+/*
+ * Adds to @out what happened between @prev and @cur, both arrays of @ncpu per-CPU values of
+ * one service; @prev may be NULL for a service first seen in this window. Histogram counters
+ * are 32-bit per CPU and subtracted modulo 2^32. @epoch is the window whose maximum is wanted.
+ */
+void window_add_percpu_delta(struct service_window *out, const struct service_stats *cur,
+			     const struct service_stats *prev, int ncpu, __u32 epoch);
+
+/* Adds @from into @into, bucket by bucket (windows of other CPUs, hosts or intervals). */
+void window_merge(struct service_window *into, const struct service_window *from);
+
+#endif /* SLOPROBE_WINDOW_H */
