@@ -24,17 +24,26 @@ struct probe {
 };
 
 static bool libbpf_verbose;
+/* Set while probing: a failed probe is explained once, by us, not also by libbpf. */
+static bool libbpf_quiet;
 
 static int libbpf_print(enum libbpf_print_level level, const char *format, va_list args)
 {
-	if (level == LIBBPF_DEBUG && !libbpf_verbose)
+	if (libbpf_quiet || (level == LIBBPF_DEBUG && !libbpf_verbose))
 		return 0;
 	return vfprintf(stderr, format, args);
 }
 
-/* The fast path needs the sock_*_length tracepoints (Linux 6.3+); BTF tells if they exist. */
-static enum probe_error probe_check_kernel(const char *btf_path)
+static const char *btf_error_text(int err)
 {
+	/* libbpf's own codes (4000 and up) mean the file is not BTF or ELF with BTF. */
+	return err >= 4000 ? "not a BTF or ELF file with BTF" : strerror(err);
+}
+
+/* The fast path needs the sock_*_length tracepoints (Linux 6.3+); BTF tells if they exist. */
+static enum probe_error probe_check_kernel(const char *custom_path)
+{
+	const char *btf_path = custom_path ? custom_path : VMLINUX_BTF_PATH;
 	static const char *const needed[] = {
 		"btf_trace_sock_recv_length", "btf_trace_sock_send_length",
 		"btf_trace_sk_data_ready", "btf_trace_inet_sock_set_state",
@@ -42,10 +51,17 @@ static enum probe_error probe_check_kernel(const char *btf_path)
 	struct btf *btf;
 	size_t i;
 
+	libbpf_quiet = true;
 	btf = btf__parse(btf_path, NULL);
+	libbpf_quiet = false;
+	if (!btf && custom_path) {
+		fprintf(stderr, "sloprobe: --btf %s: %s\n", btf_path, btf_error_text(errno));
+		return PROBE_NO_BTF;
+	}
 	if (!btf) {
 		fprintf(stderr, "sloprobe: cannot read kernel BTF at %s: %s (needs a kernel built "
-			"with CONFIG_DEBUG_INFO_BTF=y, or --btf FILE)\n", btf_path, strerror(errno));
+			"with CONFIG_DEBUG_INFO_BTF=y, or --btf FILE)\n", btf_path,
+			btf_error_text(errno));
 		return PROBE_NO_BTF;
 	}
 	for (i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
@@ -129,7 +145,6 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 
 enum probe_error probe_open(struct probe **out, const struct probe_options *opts)
 {
-	const char *btf_path = opts->btf_path ? opts->btf_path : VMLINUX_BTF_PATH;
 	struct probe *probe;
 	enum probe_error err;
 
@@ -139,7 +154,7 @@ enum probe_error probe_open(struct probe **out, const struct probe_options *opts
 		fprintf(stderr, "sloprobe: needs root, or CAP_BPF and CAP_PERFMON (try sudo)\n");
 		return PROBE_NOT_PRIVILEGED;
 	}
-	err = probe_check_kernel(btf_path);
+	err = probe_check_kernel(opts->btf_path);
 	if (err)
 		return err;
 	probe = calloc(1, sizeof(*probe));
