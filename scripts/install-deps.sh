@@ -1,0 +1,39 @@
+#!/bin/sh
+# Installs the Debian packages sloprobe builds and tests with; quiet when all are present.
+set -eu
+
+PACKAGES="clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libcjson-dev libmicrohttpd-dev
+libcmocka-dev make gcc pkg-config jq python3 iproute2 procps util-linux nginx libnginx-mod-http-echo wrk bpftrace"
+
+missing=""
+for pkg in $PACKAGES; do
+	status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+	case "$status" in
+	"install ok installed") ;;
+	*) missing="$missing $pkg" ;;
+	esac
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "sloprobe: missing packages:$missing; run 'make deps' as root" >&2
+	exit 2
+fi
+echo "installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# nginx's package starts a default server on port 80: keep it from starting here.
+own_policy=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+	chmod +x /usr/sbin/policy-rc.d
+	own_policy=1
+fi
+# shellcheck disable=SC2086
+status=0
+apt-get install -y -qq --no-install-recommends $missing >/dev/null || status=$?
+[ -n "$own_policy" ] && rm -f /usr/sbin/policy-rc.d
+if [ "$status" -ne 0 ]; then
+	echo "sloprobe: apt-get install failed for:$missing" >&2
+	exit 1
+fi
