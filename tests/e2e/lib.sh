@@ -1,0 +1,100 @@
+# Shared helpers for the end-to-end tests: sloprobe, servers and clients as real processes.
+# shellcheck shell=bash
+set -u
+
+BUILD=${SLOPROBE_BUILD:?run through tests/e2e/run.sh}
+SLOPROBE=$BUILD/sloprobe
+SLO_SERVER=$BUILD/slo-server
+SLO_LOAD=$BUILD/slo-load
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+WORK=$(mktemp -d /tmp/sloprobe-e2e.XXXXXX)
+PIDS_TO_KILL=()
+
+cleanup() {
+	local pid
+	for pid in "${PIDS_TO_KILL[@]}"; do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	for pid in "${PIDS_TO_KILL[@]}"; do
+		wait "$pid" 2>/dev/null
+	done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+log() { echo "    $*"; }
+fail() {
+	echo "    FAIL: $*"
+	exit 1
+}
+skip() {
+	if [ "${SLOPROBE_REQUIRE_BPF:-0}" = 1 ]; then
+		fail "would skip, but SLOPROBE_REQUIRE_BPF=1: $*"
+	fi
+	echo "    SKIP: $*"
+	exit 77
+}
+
+# BPF needs root (or CAP_BPF+CAP_PERFMON) and kernel BTF.
+require_bpf() {
+	[ "$(id -u)" = 0 ] || skip "not root: BPF programs cannot load"
+	[ -r /sys/kernel/btf/vmlinux ] || skip "no kernel BTF at /sys/kernel/btf/vmlinux"
+}
+
+# Waits up to $2 seconds (default 10) for a command to succeed.
+wait_for() {
+	local cmd=$1 timeout=${2:-10} i
+	for ((i = 0; i < timeout * 20; i++)); do
+		eval "$cmd" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# slo_server_start NAME ARGS...: starts slo-server on an ephemeral port; sets PORT_<NAME>.
+slo_server_start() {
+	local name=$1
+	shift
+	"$SLO_SERVER" --port 0 --ready-file "$WORK/$name.port" "$@" 2>"$WORK/$name.err" &
+	PIDS_TO_KILL+=($!)
+	wait_for "[ -s '$WORK/$name.port' ]" 10 || fail "slo-server $name did not start: $(cat "$WORK/$name.err")"
+	printf -v "PORT_$name" '%s' "$(cat "$WORK/$name.port")"
+}
+
+# sloprobe_start ARGS...: runs `sloprobe top --json ARGS` in the background, waits until attached.
+sloprobe_start() {
+	"$SLOPROBE" top --json "$@" >"$WORK/top.json" 2>"$WORK/top.err" &
+	SLOPROBE_PID=$!
+	PIDS_TO_KILL+=("$SLOPROBE_PID")
+	wait_for "grep -q 'program set' '$WORK/top.err'" 20 ||
+		fail "sloprobe did not attach: $(cat "$WORK/top.err")"
+}
+
+# Stops sloprobe with SIGINT: it reports the partial last window and detaches.
+sloprobe_stop() {
+	kill -INT "$SLOPROBE_PID"
+	wait "$SLOPROBE_PID"
+	local rc=$?
+	[ "$rc" = 0 ] || fail "sloprobe exited $rc: $(cat "$WORK/top.err")"
+	[ -s "$WORK/top.json" ] || fail "sloprobe printed no window"
+}
+
+# jq over every window's entry for one port: top_jq PORT FILTER (input: array of entries).
+top_jq() {
+	jq -s --argjson port "$1" "[.[].services[] | select(.port == \$port)] | $2" "$WORK/top.json"
+}
+
+# Asserts |measured - expected| <= max(rel * expected, abs_floor): within NAME MEASURED EXPECTED REL ABS
+assert_within() {
+	local name=$1 got=$2 want=$3 rel=$4 floor=$5
+	if ! awk -v g="$got" -v w="$want" -v r="$rel" -v f="$floor" \
+		'BEGIN { d = g - w; if (d < 0) d = -d; t = r * w; if (t < f) t = f; exit !(d <= t) }'; then
+		fail "$name: sloprobe $got vs client $want (tolerance ${rel}x or $floor)"
+	fi
+	log "$name: sloprobe $got, client $want: ok"
+}
+
+assert_eq() {
+	[ "$2" = "$3" ] || fail "$1: sloprobe $2, expected $3"
+	log "$1: $2 = $3: ok"
+}

@@ -1,0 +1,41 @@
+#!/bin/bash
+# Bad input and missing privilege: one clear line on stderr, exit status 2, nothing on stdout.
+. "$(dirname "$0")/lib.sh"
+
+expect_usage_error() {
+	local want=$1
+	shift
+	"$@" >"$WORK/out" 2>"$WORK/err"
+	local rc=$?
+	[ "$rc" = 2 ] || fail "sloprobe $*: exit $rc, expected 2 (stderr: $(cat "$WORK/err"))"
+	[ "$(wc -l <"$WORK/err")" = 1 ] || fail "sloprobe $*: expected one line, got: $(cat "$WORK/err")"
+	grep -q -- "$want" "$WORK/err" || fail "sloprobe $*: message lacks '$want': $(cat "$WORK/err")"
+	[ ! -s "$WORK/out" ] || fail "sloprobe $*: wrote to stdout"
+	log "sloprobe $*: $(cat "$WORK/err")"
+}
+
+expect_usage_error "--interval" "$SLOPROBE" --interval 0
+expect_usage_error "--interval" "$SLOPROBE" top --interval -3
+expect_usage_error "--interval" "$SLOPROBE" --interval abc
+expect_usage_error "--duration" "$SLOPROBE" --duration 1e999
+expect_usage_error "--port" "$SLOPROBE" --port 70000
+expect_usage_error "--port" "$SLOPROBE" --port 80,abc
+expect_usage_error "--pid" "$SLOPROBE" --pid 0
+expect_usage_error "unknown flag" "$SLOPROBE" --bogus
+expect_usage_error "unknown flag" "$SLOPROBE" --interval
+expect_usage_error "unknown command" "$SLOPROBE" frobnicate
+expect_usage_error "unexpected argument" "$SLOPROBE" top extra
+
+"$SLOPROBE" --help >"$WORK/help" || fail "--help failed"
+grep -q -- "--interval" "$WORK/help" || fail "--help does not list --interval"
+
+# Not root: refused before touching BPF. No BTF: refused with the path it looked at.
+if [ "$(id -u)" = 0 ]; then
+	expect_usage_error "needs root" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all "$SLOPROBE" --duration 1
+	expect_usage_error "--btf" "$SLOPROBE" --btf "$WORK/no-such-btf" --duration 1
+	head -c 100 /dev/urandom >"$WORK/garbage-btf"
+	expect_usage_error "--btf" "$SLOPROBE" --btf "$WORK/garbage-btf" --duration 1
+else
+	log "not root: privilege and BTF errors checked only as root"
+fi

@@ -1,0 +1,33 @@
+#!/bin/bash
+# Server-side p50/p99 within 5% (or 200 us) of the client's, at 2 ms and 20 ms service times.
+. "$(dirname "$0")/lib.sh"
+require_bpf
+
+# check_latency ROUTE RATE DURATION: one sloprobe window spans the whole load, so its
+# percentiles are over exactly the requests the client measured.
+check_latency() {
+	local route=$1 rate=$2 duration=$3 window
+	slo_server_start srv --workers 16 --route "/=$route"
+	window=$((duration + 3))
+	sloprobe_start --interval "$window" --duration "$window" --port "$PORT_srv"
+	"$SLO_LOAD" --url "http://127.0.0.1:$PORT_srv/" --rate "$rate" --duration "$duration" \
+		--connections 16 >"$WORK/load.json" || fail "slo-load failed"
+	wait "$SLOPROBE_PID" || fail "sloprobe failed: $(cat "$WORK/top.err")"
+	log "route $route: client $(jq -c .latency_us "$WORK/load.json")"
+	log "route $route: sloprobe $(top_jq "$PORT_srv" 'map(select(.requests > 0)) | .[0].latency_us' | jq -c .)"
+	assert_eq "$route requests" "$(top_jq "$PORT_srv" 'map(.requests) | add')" \
+		"$(jq .requests "$WORK/load.json")"
+	for q in p50 p99; do
+		assert_within "$route $q (us)" \
+			"$(top_jq "$PORT_srv" "map(select(.requests > 0)) | .[0].latency_us.$q")" \
+			"$(jq ".latency_us.$q" "$WORK/load.json")" 0.05 200
+	done
+	kill -TERM "${PIDS_TO_KILL[0]}"
+	wait "${PIDS_TO_KILL[0]}" 2>/dev/null
+	PIDS_TO_KILL=()
+	rm -f "$WORK/srv.port"
+}
+
+check_latency exp:2 200 5
+check_latency exp:20 100 5
+check_latency fixed:20 100 3
