@@ -3,15 +3,16 @@
 #include <stdlib.h>
 #include "top_report.h"
 
+/* Units are chosen on the value as it will be rounded, so 999.6 us prints as 1.00ms. */
 void format_duration_us(double us, char *buf, size_t size)
 {
 	if (us <= 0)
 		snprintf(buf, size, "-");
-	else if (us < 1000)
+	else if (us < 999.5)
 		snprintf(buf, size, "%.0fus", us);
-	else if (us < 10000)
+	else if (us < 9995)
 		snprintf(buf, size, "%.2fms", us / 1000);
-	else if (us < 1000000)
+	else if (us < 999950)
 		snprintf(buf, size, "%.1fms", us / 1000);
 	else
 		snprintf(buf, size, "%.2fs", us / 1000000);

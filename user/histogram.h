@@ -20,8 +20,9 @@ struct latency_summary {
 __u64 hist_total(const __u64 *hist);
 
 /*
- * Value at quantile @q (0 < q <= 1) by nearest rank, reported as the middle of its bucket, so
- * within half a bucket (0.8%) of the true value. Returns 0 for an empty histogram.
+ * Value at quantile @q (0 < q <= 1) by nearest rank, reported as the middle of its bucket: within
+ * half a bucket of the true value, which is 0.8% from 64 us up and 0.5 us below (1 us buckets).
+ * Returns 0 for an empty histogram.
  */
 double hist_quantile_us(const __u64 *hist, double q);
 

@@ -49,7 +49,7 @@ int option_parse_ports(const char *flag, const char *text, unsigned int *ports, 
 		       int max)
 {
 	char *copy = strdup(text), *token, *save = NULL;
-	int err = 0;
+	int err = 0, before = *count;
 	long port;
 
 	if (!copy) {
@@ -70,7 +70,7 @@ int option_parse_ports(const char *flag, const char *text, unsigned int *ports, 
 		}
 		ports[(*count)++] = (unsigned int)port;
 	}
-	if (*count == 0) {
+	if (*count == before) {
 		fprintf(stderr, "sloprobe: %s: '%s' names no port\n", flag, text);
 		err = -1;
 	}

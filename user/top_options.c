@@ -38,6 +38,18 @@ void top_options_usage(FILE *out)
 	      out);
 }
 
+/* getopt leaves optopt set for a bad short flag; argv[optind - 1] may be the word before a
+ * "-xy" group it stopped inside. */
+static void top_options_report_bad_flag(const char *last_word)
+{
+	if (optopt > 0 && optopt < 256 && optopt != OPT_HELP)
+		fprintf(stderr, "sloprobe: top: unknown flag or missing value: '-%c' (see "
+			"sloprobe --help)\n", optopt);
+	else
+		fprintf(stderr, "sloprobe: top: unknown flag or missing value: '%s' (see "
+			"sloprobe --help)\n", last_word);
+}
+
 static int top_options_apply(int opt, const char *arg, struct top_options *out)
 {
 	switch (opt) {
@@ -79,7 +91,8 @@ enum options_result top_options_parse(int argc, char **argv, struct top_options 
 
 	memset(out, 0, sizeof(*out));
 	out->interval_s = 1.0;
-	optind = 1;
+	/* 0, not 1: glibc then also forgets a half-parsed "-abc" group from an earlier call. */
+	optind = 0;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		if (opt == 'h' || opt == OPT_HELP) {
@@ -87,8 +100,7 @@ enum options_result top_options_parse(int argc, char **argv, struct top_options 
 			return OPTIONS_HELP;
 		}
 		if (opt == '?' || opt == ':') {
-			fprintf(stderr, "sloprobe: top: unknown flag or missing value: '%s' (see "
-				"sloprobe --help)\n", argv[optind - 1]);
+			top_options_report_bad_flag(argv[optind - 1]);
 			return OPTIONS_ERROR;
 		}
 		if (top_options_apply(opt, optarg, out))

@@ -1,0 +1,603 @@
+/* Unit tests for user/top_options.c and user/options.c: `sloprobe top` flag parsing. */
+#include <getopt.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "top_options.h"
+
+#define MAX_ARGS 160
+
+/* A writable, NULL-terminated copy of an argument list, as main() would get it. */
+struct args {
+	int argc;
+	char *argv[MAX_ARGS + 1];
+};
+
+static void args_init(struct args *a, const char *const *list)
+{
+	memset(a, 0, sizeof(*a));
+	for (; *list; list++) {
+		assert_true(a->argc < MAX_ARGS);
+		a->argv[a->argc] = strdup(*list);
+		assert_non_null(a->argv[a->argc]);
+		a->argc++;
+	}
+}
+
+static void args_free(struct args *a)
+{
+	int i;
+
+	for (i = 0; i < a->argc; i++)
+		free(a->argv[i]);
+	memset(a, 0, sizeof(*a));
+}
+
+/* What the parser wrote to stdout and stderr, so a test can hold it to "one line". */
+struct captured {
+	char out[8192];
+	char err[4096];
+};
+
+static void read_back(FILE *file, char *buf, size_t size)
+{
+	size_t n;
+
+	rewind(file);
+	n = fread(buf, 1, size - 1, file);
+	buf[n] = '\0';
+	fclose(file);
+}
+
+/*
+ * glibc keeps its position inside a short-option cluster across calls unless optind is 0, and
+ * the parser only sets it to 1 (see test_parse_after_help_in_cluster). Every parse here starts
+ * from a clean getopt, so one case cannot leak into the next or read a freed argv.
+ */
+static void getopt_reset(void)
+{
+	char name[] = "reset", *argv[] = {name, NULL};
+
+	optind = 0;
+	opterr = 0;
+	while (getopt(1, argv, "") != -1)
+		;
+}
+
+static enum options_result parse_args_raw(struct args *a, struct top_options *opts,
+					  struct captured *cap)
+{
+	FILE *out = tmpfile(), *err = tmpfile();
+	int saved_out, saved_err;
+	enum options_result r;
+
+	assert_non_null(out);
+	assert_non_null(err);
+	fflush(stdout);
+	fflush(stderr);
+	saved_out = dup(STDOUT_FILENO);
+	saved_err = dup(STDERR_FILENO);
+	assert_true(saved_out >= 0 && saved_err >= 0);
+	assert_true(dup2(fileno(out), STDOUT_FILENO) >= 0);
+	assert_true(dup2(fileno(err), STDERR_FILENO) >= 0);
+	r = top_options_parse(a->argc, a->argv, opts);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(saved_out, STDOUT_FILENO);
+	dup2(saved_err, STDERR_FILENO);
+	close(saved_out);
+	close(saved_err);
+	read_back(out, cap->out, sizeof(cap->out));
+	read_back(err, cap->err, sizeof(cap->err));
+	return r;
+}
+
+static enum options_result parse_args(struct args *a, struct top_options *opts,
+				      struct captured *cap)
+{
+	getopt_reset();
+	return parse_args_raw(a, opts, cap);
+}
+
+/* Parses the NULL-terminated @list; the first element plays the subcommand name. */
+static enum options_result parse_list(const char *const *list, struct top_options *opts,
+				      struct captured *cap)
+{
+	struct args a;
+	enum options_result r;
+
+	args_init(&a, list);
+	r = parse_args(&a, opts, cap);
+	args_free(&a);
+	return r;
+}
+
+#define PARSE(opts, cap, ...) parse_list((const char *const[]){"top", __VA_ARGS__, NULL}, opts, cap)
+
+/* An error is reported as one line on stderr, naming sloprobe, and nothing on stdout. */
+static void assert_one_error_line(const struct captured *cap)
+{
+	const char *nl = strchr(cap->err, '\n');
+
+	if (strncmp(cap->err, "sloprobe: ", 10) != 0)
+		fail_msg("error output does not start with 'sloprobe: ': '%s'", cap->err);
+	if (!nl || nl[1] != '\0')
+		fail_msg("error output is not exactly one line: '%s'", cap->err);
+	if (cap->out[0] != '\0')
+		fail_msg("error printed to stdout: '%s'", cap->out);
+}
+
+#define assert_parse_error(...)                                                                    \
+	do {                                                                                       \
+		struct top_options o_;                                                             \
+		struct captured c_;                                                                \
+		enum options_result r_ = PARSE(&o_, &c_, __VA_ARGS__);                             \
+		if (r_ != OPTIONS_ERROR)                                                           \
+			fail_msg("top %s: got %d, want OPTIONS_ERROR", #__VA_ARGS__, r_);          \
+		assert_one_error_line(&c_);                                                        \
+	} while (0)
+
+static void assert_defaults(const struct top_options *o)
+{
+	assert_true(o->interval_s == 1.0);
+	assert_true(o->duration_s == 0.0);
+	assert_int_equal(o->nports, 0);
+	assert_int_equal(o->pid, 0);
+	assert_false(o->json);
+	assert_false(o->verbose);
+	assert_null(o->btf_path);
+}
+
+static void test_defaults(void **state)
+{
+	const char *const list[] = {"top", NULL};
+	struct top_options o;
+	struct captured c;
+
+	(void)state;
+	memset(&o, 0xa5, sizeof(o));
+	assert_int_equal(parse_list(list, &o, &c), OPTIONS_OK);
+	assert_defaults(&o);
+	assert_string_equal(c.out, "");
+	assert_string_equal(c.err, "");
+}
+
+static void test_all_valid_flags(void **state)
+{
+	const char *const list[] = {"top",	    "--interval=2", "--btf",
+				    "/tmp/vmlinux", "--verbose",    NULL};
+	struct args a;
+	struct top_options o;
+	struct captured c;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, &c, "--interval", "0.5", "--duration", "10", "--port", "80,8080",
+			       "--pid", "42", "--json"),
+			 OPTIONS_OK);
+	assert_true(o.interval_s == 0.5);
+	assert_true(o.duration_s == 10.0);
+	assert_int_equal(o.nports, 2);
+	assert_int_equal(o.ports[0], 80);
+	assert_int_equal(o.ports[1], 8080);
+	assert_int_equal(o.pid, 42);
+	assert_true(o.json);
+	assert_false(o.verbose);
+	assert_string_equal(c.err, "");
+
+	/* --btf points into argv, so keep that alive while looking. */
+	args_init(&a, list);
+	assert_int_equal(parse_args(&a, &o, &c), OPTIONS_OK);
+	assert_true(o.interval_s == 2.0);
+	assert_ptr_equal(o.btf_path, a.argv[3]);
+	assert_string_equal(o.btf_path, "/tmp/vmlinux");
+	assert_true(o.verbose);
+	assert_false(o.json);
+	args_free(&a);
+}
+
+static void test_repeated_flags(void **state)
+{
+	struct top_options o;
+	struct captured c;
+
+	(void)state;
+	/* Ports accumulate; for numbers the last one wins. */
+	assert_int_equal(PARSE(&o, &c, "--port", "80", "--port", "443,22", "--interval", "3",
+			       "--interval", "0.25"),
+			 OPTIONS_OK);
+	assert_int_equal(o.nports, 3);
+	assert_int_equal(o.ports[0], 80);
+	assert_int_equal(o.ports[1], 443);
+	assert_int_equal(o.ports[2], 22);
+	assert_true(o.interval_s == 0.25);
+}
+
+static void test_parse_twice_is_fresh(void **state)
+{
+	struct top_options o;
+	struct captured c;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, &c, "--json", "--port", "80", "--pid", "7"), OPTIONS_OK);
+	/* A second parse starts from the defaults, not from the first one's values. */
+	assert_int_equal(PARSE(&o, &c, "--interval", "5"), OPTIONS_OK);
+	assert_false(o.json);
+	assert_int_equal(o.nports, 0);
+	assert_int_equal(o.pid, 0);
+	assert_true(o.interval_s == 5.0);
+}
+
+static void test_seconds_bounds(void **state)
+{
+	struct top_options o;
+	struct captured c;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, &c, "--interval", "0.01"), OPTIONS_OK);
+	assert_true(o.interval_s == 0.01);
+	assert_int_equal(PARSE(&o, &c, "--duration", "604800"), OPTIONS_OK);
+	assert_true(o.duration_s == 604800.0);
+	assert_int_equal(PARSE(&o, &c, "--interval", "1e1"), OPTIONS_OK);
+	assert_true(o.interval_s == 10.0);
+}
+
+static void test_bad_interval(void **state)
+{
+	(void)state;
+	assert_parse_error("--interval", "0");
+	assert_parse_error("--interval", "-1");
+	assert_parse_error("--interval", "-0");
+	assert_parse_error("--interval", "abc");
+	assert_parse_error("--interval", "1e400");
+	assert_parse_error("--interval", "nan");
+	assert_parse_error("--interval", "NaN");
+	assert_parse_error("--interval", "inf");
+	assert_parse_error("--interval", "-inf");
+	assert_parse_error("--interval", "");
+	assert_parse_error("--interval", "1s");
+	assert_parse_error("--interval", "1 ");
+	assert_parse_error("--interval", "0.001");
+	assert_parse_error("--interval", "1e-300");
+	assert_parse_error("--interval", "604801");
+	assert_parse_error("--interval=");
+}
+
+static void test_bad_duration(void **state)
+{
+	(void)state;
+	assert_parse_error("--duration", "0");
+	assert_parse_error("--duration", "-5");
+	assert_parse_error("--duration", "x");
+	assert_parse_error("--duration", "1e400");
+	assert_parse_error("--duration", "nan");
+}
+
+static void test_bad_port(void **state)
+{
+	(void)state;
+	assert_parse_error("--port", "70000");
+	assert_parse_error("--port", "65536");
+	assert_parse_error("--port", "0");
+	assert_parse_error("--port", "-1");
+	assert_parse_error("--port", "http");
+	assert_parse_error("--port", "80x");
+	assert_parse_error("--port", "80,abc");
+	assert_parse_error("--port", "80;443");
+	assert_parse_error("--port", "99999999999999999999999");
+	/* Lists that name no port at all. */
+	assert_parse_error("--port", "");
+	assert_parse_error("--port", ",");
+	assert_parse_error("--port", ",,,");
+}
+
+static void test_port_list_edges(void **state)
+{
+	struct top_options o;
+	struct captured c;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, &c, "--port", "1,65535"), OPTIONS_OK);
+	assert_int_equal(o.nports, 2);
+	assert_int_equal(o.ports[0], 1);
+	assert_int_equal(o.ports[1], 65535);
+	/*
+	 * Empty elements between commas are skipped (strtok_r), so "80,," is port 80 alone:
+	 * lenient but harmless, every number present is still checked.
+	 */
+	assert_int_equal(PARSE(&o, &c, "--port", "80,,"), OPTIONS_OK);
+	assert_int_equal(o.nports, 1);
+	assert_int_equal(o.ports[0], 80);
+	assert_int_equal(PARSE(&o, &c, "--port", ",80,,443"), OPTIONS_OK);
+	assert_int_equal(o.nports, 2);
+	assert_int_equal(o.ports[1], 443);
+}
+
+static void test_port_empty_after_valid(void **state)
+{
+	(void)state;
+	/*
+	 * "--port ''" names no port and is an error on its own; it must not become valid because
+	 * an earlier --port already added one.
+	 */
+	assert_parse_error("--port", "80", "--port", "");
+	assert_parse_error("--port", "80", "--port", ",");
+}
+
+static void test_port_count_limit(void **state)
+{
+	char list[TOP_MAX_PORTS * 6 + 16];
+	struct top_options o;
+	struct captured c;
+	size_t used = 0;
+	int i;
+
+	(void)state;
+	for (i = 0; i < TOP_MAX_PORTS; i++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%d", i ? "," : "",
+					 1000 + i);
+	assert_int_equal(PARSE(&o, &c, "--port", list), OPTIONS_OK);
+	assert_int_equal(o.nports, TOP_MAX_PORTS);
+	assert_int_equal(o.ports[TOP_MAX_PORTS - 1], 1000 + TOP_MAX_PORTS - 1);
+
+	/* One more in the same list. */
+	snprintf(list + used, sizeof(list) - used, ",%d", 2000);
+	assert_parse_error("--port", list);
+
+	/* Or spread over two flags. */
+	assert_parse_error("--port",
+			   "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,"
+			   "24,25,26,27,28,29,30,31,32",
+			   "--port",
+			   "33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,"
+			   "53,54,55,56,57,58,59,60,61,62,63,64,65");
+}
+
+static void test_many_port_flags(void **state)
+{
+	const char *list[2 * (TOP_MAX_PORTS + 1) + 2];
+	char values[TOP_MAX_PORTS + 1][8];
+	struct top_options o;
+	struct captured c;
+	int i, n = 0;
+
+	(void)state;
+	list[n++] = "top";
+	for (i = 0; i <= TOP_MAX_PORTS; i++) {
+		snprintf(values[i], sizeof(values[i]), "%d", 100 + i);
+		list[n++] = "--port";
+		list[n++] = values[i];
+	}
+	list[n] = NULL;
+	/* 65 separate --port flags: the array must not overflow. */
+	assert_int_equal(parse_list(list, &o, &c), OPTIONS_ERROR);
+	assert_one_error_line(&c);
+	/* 64 is fine. */
+	list[n - 2] = NULL;
+	assert_int_equal(parse_list(list, &o, &c), OPTIONS_OK);
+	assert_int_equal(o.nports, TOP_MAX_PORTS);
+}
+
+static void test_bad_pid(void **state)
+{
+	struct top_options o;
+	struct captured c;
+
+	(void)state;
+	assert_parse_error("--pid", "0");
+	assert_parse_error("--pid", "-1");
+	assert_parse_error("--pid", "abc");
+	assert_parse_error("--pid", "42abc");
+	assert_parse_error("--pid", "");
+	assert_parse_error("--pid", "4.2");
+	assert_parse_error("--pid", "99999999999999999999");
+	assert_parse_error("--pid", "1073741824");
+	assert_int_equal(PARSE(&o, &c, "--pid", "1073741823"), OPTIONS_OK);
+	assert_int_equal(o.pid, 1073741823);
+	assert_int_equal(PARSE(&o, &c, "--pid", "1"), OPTIONS_OK);
+	assert_int_equal(o.pid, 1);
+}
+
+static void test_unknown_and_malformed_flags(void **state)
+{
+	(void)state;
+	assert_parse_error("--bogus");
+	assert_parse_error("--json", "--bogus");
+	assert_parse_error("-x");
+	assert_parse_error("--json=yes");
+	assert_parse_error("--verbose=1");
+	/* "--p" could be --port or --pid. */
+	assert_parse_error("--p", "80");
+	/* Subcommand-style words are not flags. */
+	assert_parse_error("-interval", "1");
+}
+
+static void test_error_names_bad_flag(void **state)
+{
+	/* For a group like -xy the flag at fault is -x, and that is what the line names. */
+	static const char *const bad[] = {"--bogus", "-x", "-xy", "--json=yes"};
+	static const char *const named[] = {"--bogus", "-x", "-x", "--json=yes"};
+	char report[512] = "";
+	size_t i, used = 0;
+
+	(void)state;
+	/* The one error line quotes the argument that was wrong, not a neighbour. */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct top_options o;
+		struct captured c;
+
+		assert_int_equal(PARSE(&o, &c, bad[i]), OPTIONS_ERROR);
+		assert_one_error_line(&c);
+		if (!strstr(c.err, named[i]) && used < sizeof(report))
+			used += (size_t)snprintf(report + used, sizeof(report) - used,
+						 " [%s] -> %s", bad[i], c.err);
+	}
+	if (used)
+		fail_msg("error line does not name the bad argument:%s", report);
+}
+
+static void test_missing_value(void **state)
+{
+	(void)state;
+	assert_parse_error("--interval");
+	assert_parse_error("--json", "--duration");
+	assert_parse_error("--port");
+	assert_parse_error("--pid");
+	assert_parse_error("--btf");
+}
+
+static void test_stray_arguments(void **state)
+{
+	(void)state;
+	assert_parse_error("foo");
+	assert_parse_error("--json", "foo");
+	assert_parse_error("--interval", "1", "extra");
+	/* "+h": the first positional ends the flags, later flags are not silently parsed. */
+	assert_parse_error("foo", "--json");
+	assert_parse_error("--", "foo");
+}
+
+static void test_double_dash_alone(void **state)
+{
+	struct top_options o;
+	struct captured c;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, &c, "--json", "--"), OPTIONS_OK);
+	assert_true(o.json);
+}
+
+static void test_help(void **state)
+{
+	struct top_options o;
+	struct captured c;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, &c, "--help"), OPTIONS_HELP);
+	assert_non_null(strstr(c.out, "Usage: sloprobe"));
+	assert_non_null(strstr(c.out, "--interval"));
+	assert_string_equal(c.err, "");
+	assert_int_equal(PARSE(&o, &c, "-h"), OPTIONS_HELP);
+	assert_non_null(strstr(c.out, "Usage: sloprobe"));
+	assert_int_equal(PARSE(&o, &c, "--json", "--help"), OPTIONS_HELP);
+	/* Help wins over a later bad value, which is never reached. */
+	assert_int_equal(PARSE(&o, &c, "--help", "--interval", "0"), OPTIONS_HELP);
+	/* A bad value before it is an error. */
+	assert_parse_error("--interval", "0", "--help");
+}
+
+static void test_parse_after_help_in_cluster(void **state)
+{
+	const char *const first[] = {"top", "-hh", NULL};
+	const char *const second[] = {"top", "--interval", "0", NULL};
+	struct args a, b;
+	struct top_options o;
+	struct captured c;
+	enum options_result r;
+
+	(void)state;
+	/*
+	 * The parser returns on the first 'h' of "-hh" with glibc's getopt still inside the
+	 * cluster. It resets optind to 1, not 0, so the next parse resumes that stale cluster
+	 * (here the first argv is kept alive; in a real caller it could be freed memory).
+	 */
+	args_init(&a, first);
+	assert_int_equal(parse_args(&a, &o, &c), OPTIONS_HELP);
+	args_init(&b, second);
+	r = parse_args_raw(&b, &o, &c);
+	getopt_reset();
+	args_free(&a);
+	args_free(&b);
+	if (r != OPTIONS_ERROR)
+		fail_msg("'top --interval 0' after 'top -hh': got %d, want OPTIONS_ERROR (%d)", r,
+			 OPTIONS_ERROR);
+}
+
+static void test_usage_text(void **state)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+
+	(void)state;
+	assert_non_null(out);
+	top_options_usage(out);
+	fclose(out);
+	assert_non_null(strstr(text, "--duration"));
+	assert_non_null(strstr(text, "--port"));
+	assert_non_null(strstr(text, "--pid"));
+	assert_non_null(strstr(text, "--json"));
+	assert_non_null(strstr(text, "--help"));
+	assert_int_equal(text[size - 1], '\n');
+	free(text);
+}
+
+static void test_shared_parsers_directly(void **state)
+{
+	unsigned int ports[4];
+	int count = 0, pid = -7;
+	double seconds = -3;
+	FILE *err;
+	int saved;
+
+	(void)state;
+	/* Silence the error lines of this test. */
+	err = tmpfile();
+	assert_non_null(err);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	dup2(fileno(err), STDERR_FILENO);
+
+	assert_int_equal(option_parse_ports("--x", "1,2,3,4", ports, &count, 4), 0);
+	assert_int_equal(count, 4);
+	assert_int_equal(option_parse_ports("--x", "5", ports, &count, 4), -1);
+	assert_int_equal(count, 4);
+	/* On error the output is untouched. */
+	assert_int_equal(option_parse_seconds("--x", "abc", &seconds), -1);
+	assert_true(seconds == -3);
+	assert_int_equal(option_parse_pid("--x", "0", &pid), -1);
+	assert_int_equal(pid, -7);
+	assert_int_equal(option_parse_seconds("--x", "2.5", &seconds), 0);
+	assert_true(seconds == 2.5);
+
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	fclose(err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_all_valid_flags),
+		cmocka_unit_test(test_repeated_flags),
+		cmocka_unit_test(test_parse_twice_is_fresh),
+		cmocka_unit_test(test_seconds_bounds),
+		cmocka_unit_test(test_bad_interval),
+		cmocka_unit_test(test_bad_duration),
+		cmocka_unit_test(test_bad_port),
+		cmocka_unit_test(test_port_list_edges),
+		cmocka_unit_test(test_port_empty_after_valid),
+		cmocka_unit_test(test_port_count_limit),
+		cmocka_unit_test(test_many_port_flags),
+		cmocka_unit_test(test_bad_pid),
+		cmocka_unit_test(test_unknown_and_malformed_flags),
+		cmocka_unit_test(test_error_names_bad_flag),
+		cmocka_unit_test(test_missing_value),
+		cmocka_unit_test(test_stray_arguments),
+		cmocka_unit_test(test_double_dash_alone),
+		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_parse_after_help_in_cluster),
+		cmocka_unit_test(test_usage_text),
+		cmocka_unit_test(test_shared_parsers_directly),
+	};
+
+	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
+}

@@ -1,0 +1,469 @@
+/* Unit tests for user/top_json.c and user/format.c: the --json schema, durations, row order. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+#include "top_report.h"
+
+#define assert_double_near(a, b, eps)                                                              \
+	do {                                                                                       \
+		double a_ = (a), b_ = (b), e_ = (eps);                                             \
+		if (!(fabs(a_ - b_) <= e_))                                                        \
+			fail_msg("%s = %.9g, want %.9g +- %.3g", #a, a_, b_, e_);                  \
+	} while (0)
+
+/* The writer rounds latencies and rates to one decimal. */
+static double round1(double value)
+{
+	return round(value * 10.0) / 10.0;
+}
+
+struct fixture {
+	struct service_window *windows;
+	struct service_label labels[2];
+	struct top_row rows[2];
+	struct top_report report;
+};
+
+static void add_requests(struct service_window *w, unsigned long long us, __u64 count)
+{
+	w->latency_hist[hist_bucket_index(us)] += count;
+	w->requests += count;
+	w->latency_sum_ns += count * us * 1000;
+	if (us * 1000 > w->max_latency_ns)
+		w->max_latency_ns = us * 1000 + 321;
+}
+
+static int fixture_setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct service_window *w;
+
+	if (!f)
+		return -1;
+	f->windows = calloc(2, sizeof(*f->windows));
+	if (!f->windows) {
+		free(f);
+		return -1;
+	}
+
+	w = &f->windows[0];
+	w->key.netns = 4026531840U;
+	w->key.port = 8080;
+	add_requests(w, 150, 900);
+	add_requests(w, 2000, 95);
+	add_requests(w, 40000, 5);
+	w->bytes_in = 123456789012ULL;
+	w->bytes_out = 987654321ULL;
+	w->conns_opened = 17;
+	w->conns_closed = 12;
+	w->conns_active = 42;
+	w->retransmits = 3;
+	memcpy(f->labels[0].comm, "nginx", 6);
+	f->labels[0].key = w->key;
+	f->labels[0].pids[0] = 101;
+	f->labels[0].pids[1] = 102;
+	f->labels[0].pids[2] = 4000000;
+	f->labels[0].npids = 3;
+	snprintf(f->rows[0].name, sizeof(f->rows[0].name), "nginx:8080");
+	f->rows[0].window = w;
+	f->rows[0].label = &f->labels[0];
+	latency_summary_of_window(w, &f->rows[0].latency);
+	f->rows[0].rps = 1000 / 2.5;
+	f->rows[0].conns_opened_per_s = 17 / 2.5;
+	f->rows[0].listening = true;
+
+	w = &f->windows[1];
+	w->key.netns = 4026532000U;
+	w->key.port = 5432;
+	add_requests(w, 7, 3);
+	w->bytes_in = 300;
+	w->bytes_out = 0;
+	w->conns_opened = 0;
+	w->conns_closed = 1;
+	w->conns_active = 0;
+	w->retransmits = 0;
+	memcpy(f->labels[1].comm, "postgres", 9);
+	f->labels[1].key = w->key;
+	f->labels[1].pids[0] = 77;
+	f->labels[1].npids = 1;
+	snprintf(f->rows[1].name, sizeof(f->rows[1].name), "postgres:5432");
+	f->rows[1].window = w;
+	f->rows[1].label = &f->labels[1];
+	latency_summary_of_window(w, &f->rows[1].latency);
+	f->rows[1].rps = 3 / 2.5;
+	f->rows[1].conns_opened_per_s = 0;
+	f->rows[1].listening = false;
+
+	f->report.ts = 1700000000.1234;
+	f->report.interval_s = 2.5;
+	f->report.rows = f->rows;
+	f->report.count = 2;
+	f->report.drops[DROP_CONN_TABLE_FULL] = 4;
+	f->report.drops[DROP_LISTEN_TABLE_FULL] = 1;
+	f->report.drops_window = 5;
+	f->report.drops_total = 9;
+	*state = f;
+	return 0;
+}
+
+static int fixture_teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	free(f->windows);
+	free(f);
+	return 0;
+}
+
+/* Writes @report with top_json_write and returns the text (caller frees). */
+static char *write_json(const struct top_report *report, size_t *len)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+
+	assert_non_null(out);
+	assert_int_equal(top_json_write(out, report), 0);
+	assert_int_equal(fclose(out), 0);
+	assert_non_null(text);
+	*len = size;
+	return text;
+}
+
+static const cJSON *get(const cJSON *obj, const char *key)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (!item)
+		fail_msg("key '%s' missing", key);
+	return item;
+}
+
+static double get_number(const cJSON *obj, const char *key)
+{
+	const cJSON *item = get(obj, key);
+
+	if (!cJSON_IsNumber(item))
+		fail_msg("key '%s' is not a number", key);
+	return item->valuedouble;
+}
+
+static const char *get_string(const cJSON *obj, const char *key)
+{
+	const cJSON *item = get(obj, key);
+
+	if (!cJSON_IsString(item))
+		fail_msg("key '%s' is not a string", key);
+	return item->valuestring;
+}
+
+static void check_service(const cJSON *svc, const struct top_row *row)
+{
+	const struct service_window *w = row->window;
+	const struct latency_summary *l = &row->latency;
+	const cJSON *pids, *lat, *conns;
+	int i;
+
+	assert_true(cJSON_IsObject(svc));
+	assert_string_equal(get_string(svc, "service"), row->name);
+	assert_double_near(get_number(svc, "port"), w->key.port, 0);
+	assert_string_equal(get_string(svc, "comm"), row->label->comm);
+	pids = get(svc, "pids");
+	assert_true(cJSON_IsArray(pids));
+	assert_int_equal(cJSON_GetArraySize(pids), row->label->npids);
+	for (i = 0; i < row->label->npids; i++) {
+		const cJSON *pid = cJSON_GetArrayItem(pids, i);
+
+		assert_true(cJSON_IsNumber(pid));
+		assert_double_near(pid->valuedouble, row->label->pids[i], 0);
+	}
+	assert_double_near(get_number(svc, "requests"), (double)w->requests, 0);
+	assert_double_near(get_number(svc, "rps"), round1(row->rps), 1e-9);
+
+	lat = get(svc, "latency_us");
+	assert_true(cJSON_IsObject(lat));
+	assert_int_equal(cJSON_GetArraySize(lat), 7);
+	assert_double_near(get_number(lat, "mean"), round1(l->mean_us), 1e-9);
+	assert_double_near(get_number(lat, "p50"), round1(l->p50_us), 1e-9);
+	assert_double_near(get_number(lat, "p90"), round1(l->p90_us), 1e-9);
+	assert_double_near(get_number(lat, "p95"), round1(l->p95_us), 1e-9);
+	assert_double_near(get_number(lat, "p99"), round1(l->p99_us), 1e-9);
+	assert_double_near(get_number(lat, "p999"), round1(l->p999_us), 1e-9);
+	assert_double_near(get_number(lat, "max"), round1(l->max_us), 1e-9);
+
+	conns = get(svc, "conns");
+	assert_true(cJSON_IsObject(conns));
+	assert_double_near(get_number(conns, "active"), (double)w->conns_active, 0);
+	assert_double_near(get_number(conns, "opened"), (double)w->conns_opened, 0);
+	assert_double_near(get_number(conns, "closed"), (double)w->conns_closed, 0);
+	assert_double_near(get_number(svc, "retransmits"), (double)w->retransmits, 0);
+	assert_double_near(get_number(svc, "bytes_in"), (double)w->bytes_in, 0);
+	assert_double_near(get_number(svc, "bytes_out"), (double)w->bytes_out, 0);
+}
+
+static void test_json_one_line(void **state)
+{
+	struct fixture *f = *state;
+	size_t len;
+	char *text = write_json(&f->report, &len);
+
+	assert_int_equal(strlen(text), len);
+	assert_true(len > 2);
+	assert_int_equal(text[len - 1], '\n');
+	/* Exactly one newline: the terminator. */
+	assert_ptr_equal(strchr(text, '\n'), text + len - 1);
+	assert_int_equal(text[0], '{');
+	free(text);
+}
+
+static void test_json_schema_and_values(void **state)
+{
+	struct fixture *f = *state;
+	const cJSON *services, *dropped;
+	size_t len, i;
+	char *text = write_json(&f->report, &len);
+	cJSON *root = cJSON_Parse(text);
+
+	if (!root)
+		fail_msg("not JSON: %s", text);
+	assert_true(cJSON_IsObject(root));
+	assert_double_near(get_number(root, "ts"), 1700000000.123, 1e-6);
+	assert_double_near(get_number(root, "interval_s"), 2.5, 0);
+	services = get(root, "services");
+	assert_true(cJSON_IsArray(services));
+	assert_int_equal(cJSON_GetArraySize(services), 2);
+	for (i = 0; i < 2; i++)
+		check_service(cJSON_GetArrayItem(services, (int)i), &f->rows[i]);
+
+	/* Beyond the DESIGN keys: namespace, listening state and drop counters. */
+	assert_double_near(get_number(cJSON_GetArrayItem(services, 0), "netns"), 4026531840.0, 0);
+	assert_true(cJSON_IsTrue(get(cJSON_GetArrayItem(services, 0), "listening")));
+	assert_true(cJSON_IsFalse(get(cJSON_GetArrayItem(services, 1), "listening")));
+	dropped = get(root, "dropped");
+	assert_double_near(get_number(dropped, "conn_table_full"), 4, 0);
+	assert_double_near(get_number(dropped, "service_table_full"), 0, 0);
+	assert_double_near(get_number(dropped, "active_table_full"), 0, 0);
+	assert_double_near(get_number(dropped, "listen_table_full"), 1, 0);
+	assert_double_near(get_number(root, "dropped_total"), 9, 0);
+	cJSON_Delete(root);
+	free(text);
+}
+
+static void test_json_fixture_latency_is_sane(void **state)
+{
+	struct fixture *f = *state;
+	const struct latency_summary *l = &f->rows[0].latency;
+
+	/* The fixture's numbers mean something: 900 x 150 us, 95 x 2 ms, 5 x 40 ms. */
+	assert_int_equal(l->count, 1000);
+	assert_double_near(l->mean_us, (900 * 150.0 + 95 * 2000.0 + 5 * 40000.0) / 1000, 1e-9);
+	assert_double_near(l->p50_us, 150, 150 / 64.0);
+	assert_double_near(l->p99_us, 2000, 2000 / 64.0);
+	assert_double_near(l->p999_us, 40000, 40000 / 64.0);
+	assert_double_near(l->max_us, 40000.321, 1e-6);
+}
+
+static void test_json_no_label_no_rows(void **state)
+{
+	struct fixture *f = *state;
+	const cJSON *svc;
+	size_t len;
+	char *text;
+	cJSON *root;
+
+	/* A service no process was seen serving yet. */
+	f->rows[1].label = NULL;
+	text = write_json(&f->report, &len);
+	root = cJSON_Parse(text);
+	assert_non_null(root);
+	svc = cJSON_GetArrayItem(get(root, "services"), 1);
+	assert_string_equal(get_string(svc, "comm"), "");
+	assert_true(cJSON_IsArray(get(svc, "pids")));
+	assert_int_equal(cJSON_GetArraySize(get(svc, "pids")), 0);
+	cJSON_Delete(root);
+	free(text);
+
+	/* An idle host: an empty services array, still one line. */
+	f->report.count = 0;
+	text = write_json(&f->report, &len);
+	assert_ptr_equal(strchr(text, '\n'), text + len - 1);
+	root = cJSON_Parse(text);
+	assert_non_null(root);
+	assert_true(cJSON_IsArray(get(root, "services")));
+	assert_int_equal(cJSON_GetArraySize(get(root, "services")), 0);
+	cJSON_Delete(root);
+	free(text);
+}
+
+static void test_json_escapes_names(void **state)
+{
+	struct fixture *f = *state;
+	const cJSON *svc;
+	size_t len;
+	char *text;
+	cJSON *root;
+
+	/* A comm is whatever the process set: quotes, backslashes, newlines. */
+	memcpy(f->labels[0].comm, "a\"b\\c\nd", 8);
+	snprintf(f->rows[0].name, sizeof(f->rows[0].name), "a\"b\\c\nd:8080");
+	text = write_json(&f->report, &len);
+	assert_ptr_equal(strchr(text, '\n'), text + len - 1);
+	root = cJSON_Parse(text);
+	assert_non_null(root);
+	svc = cJSON_GetArrayItem(get(root, "services"), 0);
+	assert_string_equal(get_string(svc, "comm"), "a\"b\\c\nd");
+	assert_string_equal(get_string(svc, "service"), "a\"b\\c\nd:8080");
+	cJSON_Delete(root);
+	free(text);
+}
+
+static void test_json_write_error(void **state)
+{
+	struct fixture *f = *state;
+	FILE *out = fopen("/dev/full", "w");
+
+	if (!out) {
+		skip();
+		return;
+	}
+	assert_int_equal(top_json_write(out, &f->report), -1);
+	fclose(out);
+}
+
+static void check_duration(double us, const char *want)
+{
+	char buf[32];
+
+	memset(buf, 'x', sizeof(buf));
+	format_duration_us(us, buf, sizeof(buf));
+	if (strcmp(buf, want) != 0)
+		fail_msg("format_duration_us(%.17g) = '%s', want '%s'", us, buf, want);
+}
+
+static void test_format_duration(void **state)
+{
+	(void)state;
+	check_duration(0, "-");
+	check_duration(-5, "-");
+	check_duration(88, "88us");
+	check_duration(1, "1us");
+	check_duration(999, "999us");
+	check_duration(1000, "1.00ms");
+	check_duration(2050, "2.05ms");
+	check_duration(9990, "9.99ms");
+	check_duration(10000, "10.0ms");
+	check_duration(20500, "20.5ms");
+	check_duration(999000, "999.0ms");
+	check_duration(1000000, "1.00s");
+	check_duration(1200000, "1.20s");
+	check_duration(134217728, "134.22s");
+}
+
+static void test_format_duration_small_buffer(void **state)
+{
+	char buf[8];
+
+	(void)state;
+	/* Truncated, terminated, and nothing written past the size. */
+	memset(buf, 'x', sizeof(buf));
+	format_duration_us(2050, buf, 4);
+	assert_string_equal(buf, "2.0");
+	assert_int_equal(buf[4], 'x');
+	format_duration_us(2050, buf, 1);
+	assert_string_equal(buf, "");
+	assert_int_equal(buf[1], '.');
+}
+
+static void test_format_duration_rounding_boundaries(void **state)
+{
+	static const struct {
+		double us;
+		const char *want;
+	} cases[] = {{999.6, "1.00ms"}, {9999.9, "10.0ms"}, {999999.9, "1.00s"}};
+	char buf[32], report[256] = "";
+	size_t i, used = 0;
+
+	(void)state;
+	/* A value that rounds up across a unit boundary should be shown in the larger unit. */
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		format_duration_us(cases[i].us, buf, sizeof(buf));
+		if (strcmp(buf, cases[i].want) && used < sizeof(report))
+			used += (size_t)snprintf(report + used, sizeof(report) - used,
+						 " %g->'%s' (want '%s')", cases[i].us, buf,
+						 cases[i].want);
+	}
+	if (used)
+		fail_msg("format_duration_us across unit boundaries:%s", report);
+}
+
+static void test_sort_order(void **state)
+{
+	struct service_window *w = calloc(6, sizeof(*w));
+	struct top_row rows[6];
+	struct top_report report = {.rows = rows, .count = 6};
+	static const struct {
+		double rps;
+		__u16 port;
+		__u32 netns;
+	} in[6] = {
+		{5, 80, 1}, {10, 443, 1}, {10, 22, 1}, {0, 8080, 1}, {0, 8080, 0}, {250.5, 9000, 3},
+	};
+	/* Busiest first; equal rates by port, then by namespace. */
+	static const int want[6] = {5, 2, 1, 0, 4, 3};
+	int i;
+
+	(void)state;
+	assert_non_null(w);
+	memset(rows, 0, sizeof(rows));
+	for (i = 0; i < 6; i++) {
+		w[i].key.port = in[i].port;
+		w[i].key.netns = in[i].netns;
+		rows[i].window = &w[i];
+		rows[i].rps = in[i].rps;
+	}
+	top_report_sort(&report);
+	for (i = 0; i < 6; i++) {
+		if (rows[i].window != &w[want[i]])
+			fail_msg("position %d: rps %.1f port %u netns %u, want rps %.1f port %u", i,
+				 rows[i].rps, rows[i].window->key.port, rows[i].window->key.netns,
+				 in[want[i]].rps, in[want[i]].port);
+	}
+	/* Sorting a sorted report changes nothing; an empty one is fine. */
+	top_report_sort(&report);
+	for (i = 0; i < 6; i++)
+		assert_ptr_equal(rows[i].window, &w[want[i]]);
+	report.count = 0;
+	top_report_sort(&report);
+	free(w);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_json_one_line, fixture_setup,
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_json_schema_and_values, fixture_setup,
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_json_fixture_latency_is_sane, fixture_setup,
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_json_no_label_no_rows, fixture_setup,
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_json_escapes_names, fixture_setup,
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_json_write_error, fixture_setup,
+						fixture_teardown),
+		cmocka_unit_test(test_format_duration),
+		cmocka_unit_test(test_format_duration_small_buffer),
+		cmocka_unit_test(test_format_duration_rounding_boundaries),
+		cmocka_unit_test(test_sort_order),
+	};
+
+	return cmocka_run_group_tests_name("top_json", tests, NULL, NULL);
+}

@@ -1,0 +1,420 @@
+/* Unit tests for user/window.c: per-CPU deltas, the max epoch rule and the clamp, merging. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "window.h"
+
+#define NCPU 4
+
+static struct service_stats *stats_new(int ncpu)
+{
+	struct service_stats *stats = calloc((size_t)ncpu, sizeof(*stats));
+
+	assert_non_null(stats);
+	return stats;
+}
+
+static struct service_window *window_new(void)
+{
+	struct service_window *w = calloc(1, sizeof(*w));
+
+	assert_non_null(w);
+	return w;
+}
+
+static unsigned int bucket(unsigned long long us)
+{
+	return hist_bucket_index(us);
+}
+
+/* Sum of every histogram bucket but @skip (HIST_BUCKETS to skip none). */
+static __u64 hist_sum_except(const struct service_window *w, unsigned int skip)
+{
+	__u64 sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < HIST_BUCKETS; i++)
+		if (i != skip)
+			sum += w->latency_hist[i];
+	return sum;
+}
+
+static void fill_cpu(struct service_stats *s, __u64 base)
+{
+	s->requests = base + 1;
+	s->latency_sum_ns = base + 2;
+	s->bytes_in = base + 3;
+	s->bytes_out = base + 4;
+	s->conns_opened = base + 5;
+	s->conns_closed = base + 6;
+	s->retransmits = base + 7;
+}
+
+static void test_sums_over_cpus(void **state)
+{
+	struct service_stats *prev = stats_new(NCPU), *cur = stats_new(NCPU);
+	struct service_window *w = window_new();
+	int cpu;
+
+	(void)state;
+	for (cpu = 0; cpu < NCPU; cpu++) {
+		fill_cpu(&prev[cpu], 1000 * (__u64)cpu);
+		/* Each CPU's counters grew by (cpu + 1) * 10 + field number. */
+		fill_cpu(&cur[cpu], 1000 * (__u64)cpu + 10 * (__u64)(cpu + 1));
+		prev[cpu].latency_hist[bucket(100)] = 50;
+		cur[cpu].latency_hist[bucket(100)] = 50 + (__u32)cpu + 1;
+		cur[cpu].latency_hist[bucket(5000)] = 2;
+	}
+	window_add_percpu_delta(w, cur, prev, NCPU, 1);
+	/* Growth per CPU is 10, 20, 30, 40. */
+	assert_int_equal(w->requests, 100);
+	assert_int_equal(w->latency_sum_ns, 100);
+	assert_int_equal(w->bytes_in, 100);
+	assert_int_equal(w->bytes_out, 100);
+	assert_int_equal(w->conns_opened, 100);
+	assert_int_equal(w->conns_closed, 100);
+	assert_int_equal(w->retransmits, 100);
+	assert_int_equal(w->latency_hist[bucket(100)], 1 + 2 + 3 + 4);
+	assert_int_equal(w->latency_hist[bucket(5000)], 4 * 2);
+	assert_int_equal(hist_sum_except(w, HIST_BUCKETS), 10 + 8);
+	/* Not a per-CPU counter: left alone. */
+	assert_int_equal(w->conns_active, 0);
+	free(prev);
+	free(cur);
+	free(w);
+}
+
+static void test_only_ncpu_read(void **state)
+{
+	struct service_stats *cur = stats_new(NCPU);
+	struct service_window *w = window_new();
+
+	(void)state;
+	cur[0].requests = 3;
+	cur[1].requests = 5;
+	cur[2].requests = 1000; /* beyond ncpu = 2 */
+	window_add_percpu_delta(w, cur, NULL, 2, 0);
+	assert_int_equal(w->requests, 8);
+	memset(w, 0, sizeof(*w));
+	window_add_percpu_delta(w, cur, NULL, 0, 0);
+	assert_int_equal(w->requests, 0);
+	free(cur);
+	free(w);
+}
+
+static void test_prev_null_new_service(void **state)
+{
+	struct service_stats *cur = stats_new(NCPU);
+	struct service_window *w = window_new();
+	int cpu;
+
+	(void)state;
+	for (cpu = 0; cpu < NCPU; cpu++) {
+		fill_cpu(&cur[cpu], 100);
+		cur[cpu].latency_hist[bucket(42)] = 7;
+		cur[cpu].latency_hist[HIST_OVERFLOW_BUCKET] = 1;
+	}
+	window_add_percpu_delta(w, cur, NULL, NCPU, 0);
+	assert_int_equal(w->requests, 4 * 101);
+	assert_int_equal(w->latency_sum_ns, 4 * 102);
+	assert_int_equal(w->bytes_in, 4 * 103);
+	assert_int_equal(w->bytes_out, 4 * 104);
+	assert_int_equal(w->conns_opened, 4 * 105);
+	assert_int_equal(w->conns_closed, 4 * 106);
+	assert_int_equal(w->retransmits, 4 * 107);
+	assert_int_equal(w->latency_hist[bucket(42)], 28);
+	assert_int_equal(w->latency_hist[HIST_OVERFLOW_BUCKET], 4);
+	free(cur);
+	free(w);
+}
+
+static void test_hist_counter_wraps(void **state)
+{
+	struct service_stats *prev = stats_new(NCPU), *cur = stats_new(NCPU);
+	struct service_window *w = window_new();
+
+	(void)state;
+	/* CPU 2's 32-bit counter wrapped: 0xFFFFFFF0 -> 0x10 is 0x20 more requests. */
+	prev[2].latency_hist[bucket(300)] = 0xFFFFFFF0U;
+	cur[2].latency_hist[bucket(300)] = 0x10;
+	/* The other CPUs moved normally, one of them by a lot. */
+	prev[0].latency_hist[bucket(300)] = 5;
+	cur[0].latency_hist[bucket(300)] = 9;
+	prev[1].latency_hist[bucket(300)] = 0;
+	cur[1].latency_hist[bucket(300)] = 0xFFFFFFFFU;
+	/* A wrap to exactly the previous value is a full 2^32 and reads as 0: documented loss. */
+	prev[3].latency_hist[bucket(300)] = 77;
+	cur[3].latency_hist[bucket(300)] = 77;
+	window_add_percpu_delta(w, cur, prev, NCPU, 0);
+	assert_true(w->latency_hist[bucket(300)] == 0x20ULL + 4 + 0xFFFFFFFFULL);
+	/* Wider than 32 bits after the sum: no truncation in the window. */
+	assert_true(w->latency_hist[bucket(300)] > 0xFFFFFFFFULL);
+	assert_int_equal(hist_sum_except(w, bucket(300)), 0);
+	free(prev);
+	free(cur);
+	free(w);
+}
+
+static void test_u64_counters_wrap(void **state)
+{
+	struct service_stats *prev = stats_new(1), *cur = stats_new(1);
+	struct service_window *w = window_new();
+
+	(void)state;
+	prev[0].requests = UINT64_MAX - 1;
+	cur[0].requests = 3;
+	prev[0].bytes_out = UINT64_MAX;
+	cur[0].bytes_out = 0;
+	window_add_percpu_delta(w, cur, prev, 1, 0);
+	assert_int_equal(w->requests, 5);
+	assert_int_equal(w->bytes_out, 1);
+	free(prev);
+	free(cur);
+	free(w);
+}
+
+static void test_max_epoch_rule(void **state)
+{
+	struct service_stats *cur = stats_new(NCPU);
+	struct service_window *w = window_new();
+
+	(void)state;
+	/* A 4 ms request: its bucket starts at exactly 4000 us, the clamp floor stays below. */
+	cur[0].latency_hist[bucket(4000)] = 1;
+	cur[0].max_epoch = 7;
+	cur[0].max_latency_ns = 4000123;
+	/* A stale maximum from the previous window: ignored although larger. */
+	cur[1].max_epoch = 6;
+	cur[1].max_latency_ns = 9000000;
+	/* A maximum already tagged for the next window: ignored too. */
+	cur[2].max_epoch = 8;
+	cur[2].max_latency_ns = 20000000;
+	/* Same epoch, smaller. */
+	cur[3].latency_hist[bucket(1000)] = 1;
+	cur[3].max_epoch = 7;
+	cur[3].max_latency_ns = 1000500;
+	window_add_percpu_delta(w, cur, NULL, NCPU, 7);
+	assert_int_equal(w->max_latency_ns, 4000123);
+
+	/* The larger of the matching CPUs wins whatever the CPU order. */
+	memset(w, 0, sizeof(*w));
+	cur[3].max_latency_ns = 4000999;
+	window_add_percpu_delta(w, cur, NULL, NCPU, 7);
+	assert_int_equal(w->max_latency_ns, 4000999);
+
+	/* Asking for epoch 8 takes CPU 2's 20 ms. */
+	memset(w, 0, sizeof(*w));
+	window_add_percpu_delta(w, cur, NULL, NCPU, 8);
+	assert_int_equal(w->max_latency_ns, 20000000);
+	free(cur);
+	free(w);
+}
+
+static void test_max_epoch_ignores_prev(void **state)
+{
+	struct service_stats *prev = stats_new(1), *cur = stats_new(1);
+	struct service_window *w = window_new();
+
+	(void)state;
+	/* The maximum is not a counter: prev's is not subtracted. */
+	prev[0].max_epoch = 3;
+	prev[0].max_latency_ns = 50000;
+	prev[0].latency_hist[bucket(50)] = 10;
+	cur[0].max_epoch = 3;
+	cur[0].max_latency_ns = 60000;
+	cur[0].latency_hist[bucket(50)] = 10;
+	cur[0].latency_hist[bucket(60)] = 1;
+	window_add_percpu_delta(w, cur, prev, 1, 3);
+	assert_int_equal(w->max_latency_ns, 60000);
+	free(prev);
+	free(cur);
+	free(w);
+}
+
+static void test_max_clamped_to_highest_bucket(void **state)
+{
+	struct service_stats *cur = stats_new(NCPU);
+	struct service_window *w = window_new();
+
+	(void)state;
+	/* No CPU has this window's maximum (the request landed after the epoch moved). */
+	cur[0].latency_hist[bucket(10)] = 4;
+	cur[1].latency_hist[bucket(3000)] = 1;
+	cur[1].max_epoch = 5;
+	cur[1].max_latency_ns = 3000000;
+	window_add_percpu_delta(w, cur, NULL, NCPU, 4);
+	/* 3000 us is in [2976, 3008): the maximum is at least 2976 us. */
+	assert_int_equal(hist_bucket_lower_us(bucket(3000)), 2976);
+	assert_int_equal(w->max_latency_ns, 2976000);
+
+	/* A matching maximum below the floor is raised to it. */
+	memset(w, 0, sizeof(*w));
+	cur[1].max_epoch = 4;
+	cur[1].max_latency_ns = 1500000;
+	window_add_percpu_delta(w, cur, NULL, NCPU, 4);
+	assert_int_equal(w->max_latency_ns, 2976000);
+
+	/* A matching maximum above the floor is kept. */
+	memset(w, 0, sizeof(*w));
+	cur[1].max_latency_ns = 3000999;
+	window_add_percpu_delta(w, cur, NULL, NCPU, 4);
+	assert_int_equal(w->max_latency_ns, 3000999);
+	free(cur);
+	free(w);
+}
+
+static void test_max_clamp_edges(void **state)
+{
+	struct service_stats *cur = stats_new(1), *prev = stats_new(1);
+	struct service_window *w = window_new();
+
+	(void)state;
+	/* Empty window: no floor, a zero maximum stays zero. */
+	window_add_percpu_delta(w, cur, NULL, 1, 0);
+	assert_int_equal(w->max_latency_ns, 0);
+	assert_int_equal(hist_sum_except(w, HIST_BUCKETS), 0);
+
+	/* Only bucket 0 (under 1 us): the floor is 0. */
+	cur[0].latency_hist[0] = 3;
+	window_add_percpu_delta(w, cur, NULL, 1, 9);
+	assert_int_equal(w->max_latency_ns, 0);
+
+	/* Unchanged counters (prev == cur) add nothing and set no floor. */
+	memset(w, 0, sizeof(*w));
+	cur[0].latency_hist[bucket(800)] = 12;
+	prev[0].latency_hist[bucket(800)] = 12;
+	prev[0].latency_hist[0] = 3;
+	window_add_percpu_delta(w, cur, prev, 1, 9);
+	assert_int_equal(w->max_latency_ns, 0);
+
+	/* Overflow bucket: the floor is 2^27 us. */
+	memset(w, 0, sizeof(*w));
+	cur[0].latency_hist[HIST_OVERFLOW_BUCKET] = 1;
+	window_add_percpu_delta(w, cur, prev, 1, 9);
+	assert_true(w->max_latency_ns == HIST_OVERFLOW_US * 1000ULL);
+	free(cur);
+	free(prev);
+	free(w);
+}
+
+static void test_accumulates_into_out(void **state)
+{
+	struct service_stats *cur = stats_new(2);
+	struct service_window *w = window_new();
+
+	(void)state;
+	cur[0].requests = 2;
+	cur[0].latency_hist[bucket(20)] = 2;
+	cur[1].max_epoch = 1;
+	cur[1].max_latency_ns = 25000;
+	window_add_percpu_delta(w, cur, NULL, 2, 1);
+	window_add_percpu_delta(w, cur, NULL, 2, 1);
+	assert_int_equal(w->requests, 4);
+	assert_int_equal(w->latency_hist[bucket(20)], 4);
+	assert_int_equal(w->max_latency_ns, 25000);
+	free(cur);
+	free(w);
+}
+
+static void test_merge(void **state)
+{
+	struct service_window *a = window_new(), *b = window_new();
+	unsigned int i;
+
+	(void)state;
+	a->key.port = 8080;
+	a->key.netns = 11;
+	b->key.port = 9999;
+	b->key.netns = 22;
+	a->requests = 10;
+	b->requests = 5;
+	a->latency_sum_ns = 1000;
+	b->latency_sum_ns = 2000;
+	a->bytes_in = 1;
+	b->bytes_in = 2;
+	a->bytes_out = 3;
+	b->bytes_out = 4;
+	a->conns_opened = 5;
+	b->conns_opened = 6;
+	a->conns_closed = 7;
+	b->conns_closed = 8;
+	a->retransmits = 9;
+	b->retransmits = 10;
+	a->conns_active = 3;
+	b->conns_active = -5;
+	a->max_latency_ns = 100;
+	b->max_latency_ns = 900;
+	for (i = 0; i < HIST_BUCKETS; i++) {
+		a->latency_hist[i] = i;
+		b->latency_hist[i] = 2ULL * i + 1;
+	}
+	window_merge(a, b);
+	assert_int_equal(a->requests, 15);
+	assert_int_equal(a->latency_sum_ns, 3000);
+	assert_int_equal(a->bytes_in, 3);
+	assert_int_equal(a->bytes_out, 7);
+	assert_int_equal(a->conns_opened, 11);
+	assert_int_equal(a->conns_closed, 15);
+	assert_int_equal(a->retransmits, 19);
+	assert_int_equal(a->conns_active, -2);
+	assert_int_equal(a->max_latency_ns, 900);
+	for (i = 0; i < HIST_BUCKETS; i++)
+		if (a->latency_hist[i] != 3ULL * i + 1)
+			fail_msg("bucket %u: %llu, want %llu", i,
+				 (unsigned long long)a->latency_hist[i], 3ULL * i + 1);
+	/* The key is the destination's. */
+	assert_int_equal(a->key.port, 8080);
+	assert_int_equal(a->key.netns, 11);
+	/* The source is untouched. */
+	assert_int_equal(b->requests, 5);
+	assert_int_equal(b->latency_hist[10], 21);
+
+	/* A smaller maximum does not lower the destination's. */
+	b->max_latency_ns = 50;
+	window_merge(a, b);
+	assert_int_equal(a->max_latency_ns, 900);
+	free(a);
+	free(b);
+}
+
+static void test_merge_into_empty(void **state)
+{
+	struct service_window *a = window_new(), *b = window_new();
+
+	(void)state;
+	b->requests = 1;
+	b->max_latency_ns = 77;
+	b->latency_hist[HIST_OVERFLOW_BUCKET] = 1;
+	b->latency_hist[0] = 2;
+	window_merge(a, b);
+	assert_int_equal(a->requests, 1);
+	assert_int_equal(a->max_latency_ns, 77);
+	assert_int_equal(a->latency_hist[HIST_OVERFLOW_BUCKET], 1);
+	assert_int_equal(a->latency_hist[0], 2);
+	free(a);
+	free(b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sums_over_cpus),
+		cmocka_unit_test(test_only_ncpu_read),
+		cmocka_unit_test(test_prev_null_new_service),
+		cmocka_unit_test(test_hist_counter_wraps),
+		cmocka_unit_test(test_u64_counters_wrap),
+		cmocka_unit_test(test_max_epoch_rule),
+		cmocka_unit_test(test_max_epoch_ignores_prev),
+		cmocka_unit_test(test_max_clamped_to_highest_bucket),
+		cmocka_unit_test(test_max_clamp_edges),
+		cmocka_unit_test(test_accumulates_into_out),
+		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_merge_into_empty),
+	};
+
+	return cmocka_run_group_tests_name("window", tests, NULL, NULL);
+}
