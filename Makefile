@@ -26,13 +26,13 @@ CFLAGS ?= -O2 -g
 CFLAGS += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser -I$(OUTPUT)
 LDLIBS_SLOPROBE := -lbpf -lelf -lz -lcjson -lm
 
-# Pure modules: no libbpf, unit-tested on any machine.
-PURE_SRCS := user/histogram.c user/window.c user/snapshot.c user/proc_net_tcp.c \
-	user/options.c user/top_options.c user/format.c user/top_json.c user/top_table.c \
-	user/labels.c
-IO_SRCS := user/main.c user/top.c user/probe.c user/listeners.c user/privilege.c
-PURE_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(PURE_SRCS))
-IO_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(IO_SRCS))
+# Modules free of libbpf, linked into the unit tests too; only probe.c talks to the skeleton.
+LIB_SRCS := user/histogram.c user/window.c user/snapshot.c user/options.c user/top_options.c \
+	user/format.c user/top_json.c user/top_table.c user/labels.c user/socket_owners.c \
+	user/listeners.c user/proc_net_tcp.c
+BIN_SRCS := user/main.c user/top.c user/probe.c user/privilege.c
+LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(LIB_SRCS))
+BIN_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(BIN_SRCS))
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
@@ -60,13 +60,13 @@ $(OUTPUT)/user/%.o: user/%.c $(wildcard user/*.h) $(wildcard include/*.h)
 
 $(OUTPUT)/user/probe.o: $(OUTPUT)/sloprobe.skel.h
 
-$(OUTPUT)/sloprobe: $(PURE_OBJS) $(IO_OBJS)
+$(OUTPUT)/sloprobe: $(LIB_OBJS) $(BIN_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS_SLOPROBE) -o $@
 
--include tests/tools/tools.mk
+include tests/tools/tools.mk
 
-$(OUTPUT)/tests/test_%: tests/unit/test_%.c $(PURE_OBJS)
+$(OUTPUT)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $^ -lcmocka -lcjson -lm -o $@

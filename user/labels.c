@@ -1,9 +1,11 @@
 /* Service labelling from the (service, pid) pairs the kernel records. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "labels.h"
 #include "snapshot.h"
+#include "socket_owners.h"
 
 static struct service_label *label_table_get(struct label_table *table,
 					     const struct service_key *key)
@@ -45,16 +47,20 @@ static int comm_of_pid(__u32 tgid, char *comm)
 	return 0;
 }
 
-static void label_insert_pid(struct service_label *label, int pid)
+/* Inserts @pid into the ascending set @pids of *@count; a full set keeps its lowest pids. */
+static void pid_set_insert(int *pids, int *count, int pid)
 {
 	int i;
 
-	if (label->npids == LABEL_MAX_PIDS)
+	for (i = 0; i < *count; i++)
+		if (pids[i] == pid)
+			return;
+	if (*count == LABEL_MAX_PIDS)
 		return;
-	for (i = label->npids; i > 0 && label->pids[i - 1] > pid; i--)
-		label->pids[i] = label->pids[i - 1];
-	label->pids[i] = pid;
-	label->npids++;
+	for (i = *count; i > 0 && pids[i - 1] > pid; i--)
+		pids[i] = pids[i - 1];
+	pids[i] = pid;
+	(*count)++;
 }
 
 void label_table_begin(struct label_table *table)
@@ -77,7 +83,76 @@ void label_table_add_pid(const struct service_key *key, __u32 tgid, void *ctx)
 	if (!label)
 		return;
 	memcpy(label->comm, comm, sizeof(comm));
-	label_insert_pid(label, (int)tgid);
+	pid_set_insert(label->pids, &label->npids, (int)tgid);
+}
+
+struct owner_scan {
+	struct label_table *table;
+	const struct listener_list *listeners;
+};
+
+static void label_owner_found(unsigned long inode, int pid, void *ctx)
+{
+	struct owner_scan *scan = ctx;
+	struct service_label *label;
+	char comm[LABEL_COMM_LEN];
+	size_t i;
+
+	for (i = 0; i < scan->listeners->count; i++) {
+		if (scan->listeners->items[i].inode != inode || comm_of_pid((__u32)pid, comm))
+			continue;
+		label = label_table_get(scan->table, &scan->listeners->items[i].key);
+		if (!label)
+			return;
+		/* A name seen serving requests beats the socket holder's (a master process). */
+		if (!label->comm[0])
+			memcpy(label->comm, comm, sizeof(comm));
+		pid_set_insert(label->owner_pids, &label->nowners, pid);
+	}
+}
+
+int label_table_add_owners(struct label_table *table, const struct listener_list *listeners)
+{
+	struct owner_scan scan = { .table = table, .listeners = listeners };
+	unsigned long *inodes;
+	size_t i;
+	int err;
+
+	inodes = calloc(listeners->count ? listeners->count : 1, sizeof(*inodes));
+	if (!inodes)
+		return -ENOMEM;
+	for (i = 0; i < listeners->count; i++)
+		inodes[i] = listeners->items[i].inode;
+	err = socket_owners_scan(inodes, listeners->count, label_owner_found, &scan);
+	free(inodes);
+	return err;
+}
+
+bool service_label_has_pid(const struct service_label *label, int pid)
+{
+	int i;
+
+	for (i = 0; label && i < label->npids; i++)
+		if (label->pids[i] == pid)
+			return true;
+	for (i = 0; label && i < label->nowners; i++)
+		if (label->owner_pids[i] == pid)
+			return true;
+	return false;
+}
+
+const int *service_label_pids(const struct service_label *label, int *count)
+{
+	if (!label) {
+		*count = 0;
+		return NULL;
+	}
+	if (label->npids) {
+		*count = label->npids;
+		return label->pids;
+	}
+	*count = label->nowners;
+	return label->owner_pids;
 }
 
 const struct service_label *label_table_find(const struct label_table *table,

@@ -2,8 +2,10 @@
 #ifndef SLOPROBE_LABELS_H
 #define SLOPROBE_LABELS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
+#include "listeners.h"
 #include "sloprobe.h"
 
 #define LABEL_MAX_PIDS 16
@@ -14,6 +16,8 @@ struct service_label {
 	char comm[LABEL_COMM_LEN]; /* kept after the processes exit: the last known name */
 	int pids[LABEL_MAX_PIDS];  /* live processes seen serving it, ascending */
 	int npids;
+	int owner_pids[LABEL_MAX_PIDS]; /* processes holding the listening socket, at the last scan */
+	int nowners;
 };
 
 struct label_table {
@@ -26,6 +30,13 @@ struct label_table {
 void label_table_begin(struct label_table *table);
 /* Records that @tgid served @key, if it is still alive. */
 void label_table_add_pid(const struct service_key *key, __u32 tgid, void *table);
+/* Labels listening services from the processes that hold their sockets, so a service is
+ * named before it serves its first request. */
+int label_table_add_owners(struct label_table *table, const struct listener_list *listeners);
+/* Whether @pid serves the service or holds its listening socket. */
+bool service_label_has_pid(const struct service_label *label, int pid);
+/* The pids to show: those seen serving, else the socket's owners. */
+const int *service_label_pids(const struct service_label *label, int *count);
 const struct service_label *label_table_find(const struct label_table *table,
 					     const struct service_key *key);
 void label_table_free(struct label_table *table);

@@ -9,8 +9,10 @@
 #include "listeners.h"
 #include "proc_net_tcp.h"
 
-static int listener_list_add(struct listener_list *list, __u32 netns, unsigned int port)
+static int listener_list_add(struct listener_list *list, __u32 netns,
+			     const struct proc_tcp_socket *sock)
 {
+	unsigned int port = sock->local_port;
 	size_t i;
 
 	for (i = 0; i < list->count; i++) {
@@ -30,6 +32,7 @@ static int listener_list_add(struct listener_list *list, __u32 netns, unsigned i
 	}
 	list->items[list->count].key = (struct service_key){ .netns = netns, .port = port };
 	list->items[list->count].sockets = 1;
+	list->items[list->count].inode = sock->inode;
 	list->count++;
 	return 0;
 }
@@ -47,7 +50,7 @@ static int listeners_read_file(struct listener_list *list, __u32 netns, const ch
 	while (fgets(line, sizeof(line), file)) {
 		if (proc_tcp_parse_line(line, &sock) != 1 || sock.state != PROC_TCP_STATE_LISTEN)
 			continue;
-		err = listener_list_add(list, netns, sock.local_port);
+		err = listener_list_add(list, netns, &sock);
 		if (err)
 			break;
 	}

@@ -9,6 +9,7 @@
 struct listener {
 	struct service_key key;
 	__s64 sockets; /* listening sockets on this port: several with SO_REUSEPORT or v4+v6 */
+	unsigned long inode; /* of the first one, to find the process that owns it */
 };
 
 struct listener_list {

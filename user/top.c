@@ -5,12 +5,15 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "listeners.h"
 #include "probe.h"
 #include "top.h"
 #include "top_report.h"
 
 /* Completes a response idle this long; below the shortest interval so it lands in time. */
 #define TOP_SWEEP_IDLE_MAX_NS 200000000ULL
+/* Walking every fd on the host is costly: look for new listeners' owners this rarely. */
+#define TOP_OWNER_RESCAN_S 10.0
 
 struct top_context {
 	const struct top_options *opts;
@@ -19,6 +22,7 @@ struct top_context {
 	struct label_table labels;
 	struct service_window *windows;
 	struct top_report report;
+	double owners_scanned_at;
 	bool redraw;
 };
 
@@ -60,13 +64,7 @@ static bool top_row_wanted(const struct top_options *opts, const struct service_
 		if (i == opts->nports)
 			return false;
 	}
-	if (opts->pid) {
-		for (i = 0; label && i < label->npids && label->pids[i] != opts->pid; i++)
-			;
-		if (!label || i == label->npids)
-			return false;
-	}
-	return true;
+	return !opts->pid || service_label_has_pid(label, opts->pid);
 }
 
 static void top_fill_row(struct top_row *row, const struct service_window *window,
@@ -127,6 +125,31 @@ static int top_build_report(struct top_context *ctx, const struct stats_snapshot
 	return 0;
 }
 
+/* Names listening services from their sockets' owners; failure only costs names. */
+static void top_scan_owners(struct top_context *ctx)
+{
+	struct listener_list listeners = { 0 };
+
+	ctx->owners_scanned_at = clock_seconds(CLOCK_MONOTONIC);
+	if (listeners_scan(&listeners) == 0)
+		label_table_add_owners(&ctx->labels, &listeners);
+	listener_list_free(&listeners);
+}
+
+static bool top_has_unnamed_listener(const struct top_context *ctx,
+				     const struct stats_snapshot *snap)
+{
+	const struct service_label *label;
+	size_t i;
+
+	for (i = 0; i < snap->count; i++) {
+		label = label_table_find(&ctx->labels, &snap->services[i].key);
+		if (snap->services[i].listening && (!label || !label->comm[0]))
+			return true;
+	}
+	return false;
+}
+
 /* Reads the counters and makes them the baseline: the first window starts now. */
 static int top_read(struct top_context *ctx, struct stats_snapshot *snap, __u32 *epoch)
 {
@@ -135,7 +158,11 @@ static int top_read(struct top_context *ctx, struct stats_snapshot *snap, __u32 
 	if (err)
 		return err;
 	label_table_begin(&ctx->labels);
-	return probe_for_each_service_pid(ctx->probe, label_table_add_pid, &ctx->labels);
+	err = probe_for_each_service_pid(ctx->probe, label_table_add_pid, &ctx->labels);
+	if (!err && top_has_unnamed_listener(ctx, snap) &&
+	    clock_seconds(CLOCK_MONOTONIC) - ctx->owners_scanned_at >= TOP_OWNER_RESCAN_S)
+		top_scan_owners(ctx);
+	return err;
 }
 
 static int top_emit_window(struct top_context *ctx, double interval_s)
@@ -221,6 +248,7 @@ int top_run(const struct top_options *opts)
 	/* The banner goes to stderr under --json so stdout stays one object per line. */
 	fprintf(opts->json || ctx.redraw ? stderr : stdout, "%s\n", probe_description(ctx.probe));
 	fflush(NULL);
+	top_scan_owners(&ctx);
 	err = top_read(&ctx, &ctx.prev, &epoch);
 	if (!err)
 		err = top_loop(&ctx);

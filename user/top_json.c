@@ -35,15 +35,17 @@ static cJSON *service_json(const struct top_row *row)
 {
 	const struct service_window *w = row->window;
 	cJSON *obj = cJSON_CreateObject(), *pids, *conns;
-	int i;
+	const int *pid_list;
+	int i, npids;
 
 	cJSON_AddStringToObject(obj, "service", row->name);
 	cJSON_AddNumberToObject(obj, "port", w->key.port);
 	cJSON_AddNumberToObject(obj, "netns", w->key.netns);
 	cJSON_AddStringToObject(obj, "comm", row->label ? row->label->comm : "");
 	pids = cJSON_AddArrayToObject(obj, "pids");
-	for (i = 0; row->label && i < row->label->npids; i++)
-		cJSON_AddItemToArray(pids, cJSON_CreateNumber(row->label->pids[i]));
+	pid_list = service_label_pids(row->label, &npids);
+	for (i = 0; i < npids; i++)
+		cJSON_AddItemToArray(pids, cJSON_CreateNumber(pid_list[i]));
 	cJSON_AddBoolToObject(obj, "listening", row->listening);
 	cJSON_AddNumberToObject(obj, "requests", (double)w->requests);
 	cJSON_AddNumberToObject(obj, "rps", round1(row->rps));

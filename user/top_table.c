@@ -5,16 +5,16 @@
 static void pids_text(const struct service_label *label, char *buf, size_t size)
 {
 	size_t used = 0;
-	int i;
+	const int *pids;
+	int i, count;
 
-	buf[0] = '\0';
-	if (!label || label->npids == 0) {
+	pids = service_label_pids(label, &count);
+	if (count == 0) {
 		snprintf(buf, size, "-");
 		return;
 	}
-	for (i = 0; i < label->npids && used + 1 < size; i++)
-		used += (size_t)snprintf(buf + used, size - used, "%s%d", i ? "," : "",
-					 label->pids[i]);
+	for (i = 0; i < count && used + 1 < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s%d", i ? "," : "", pids[i]);
 	/* More pids than fit: say so rather than cut a number in half. */
 	if (used >= size && size > 4)
 		snprintf(buf + size - 4, 4, "...");
