@@ -1,0 +1,57 @@
+#!/bin/bash
+# make demo: a small sample workload (slo-server behind slo-load, and nginx behind wrk), with
+# sloprobe attached for a few seconds showing what it sees.
+set -u
+build=${1:-build}
+work=$(mktemp -d /tmp/sloprobe-demo.XXXXXX)
+pids=()
+cleanup() {
+	for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+if [ "$(id -u)" != 0 ]; then
+	echo "make demo attaches BPF programs: run it as root (sudo make demo)" >&2
+	exit 2
+fi
+
+echo "== starting the sample workload"
+"$build/slo-server" --port 0 --ready-file "$work/api.port" --workers 8 \
+	--route /=exp:2 --route /slow=fixed:30 2>/dev/null &
+pids+=($!)
+for _ in $(seq 100); do [ -s "$work/api.port" ] && break; sleep 0.05; done
+api_port=$(cat "$work/api.port")
+echo "   slo-server on 127.0.0.1:$api_port: 8 workers, /=exponential 2 ms, /slow=30 ms"
+
+chmod 755 "$work"
+mkdir -p "$work/www"
+echo "hello from nginx" >"$work/www/index.html"
+nginx_port=18080
+sed -e "s#@WORK@#$work#g" -e "s#@PORT@#$nginx_port#g" tests/e2e/nginx.conf.in >"$work/nginx.conf"
+nginx -c "$work/nginx.conf" -e "$work/nginx-error.log" &
+pids+=($!)
+echo "   nginx on 127.0.0.1:$nginx_port serving a static file"
+sleep 0.5
+
+"$build/slo-load" --url "http://127.0.0.1:$api_port/" --rate 300 --duration 9 \
+	--connections 16 >"$work/load-api.json" &
+pids+=($!)
+"$build/slo-load" --url "http://127.0.0.1:$api_port/slow" --rate 20 --duration 9 \
+	--connections 4 --no-keepalive >"$work/load-slow.json" &
+pids+=($!)
+"$build/slo-load" --url "http://127.0.0.1:$nginx_port/" --rate 1000 --duration 9 \
+	--connections 8 >/dev/null &
+pids+=($!)
+
+echo "== sloprobe top, 3 windows of 2 s (plain blocks because stdout is a pipe here)"
+echo
+"$build/sloprobe" top --interval 2 --duration 6 --port "$api_port,$nginx_port" | cat
+echo
+echo "== the same as JSON, one window:"
+"$build/sloprobe" top --json --interval 1 --duration 1 --port "$api_port" 2>/dev/null | jq -c '.services[] | {service, rps, latency_us, conns}'
+wait "${pids[1]}" 2>/dev/null
+echo
+echo "== what the client measured for /, for comparison:"
+jq -c '{requests, latency_us}' "$work/load-api.json"
