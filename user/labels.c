@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "grow.h"
 #include "labels.h"
 #include "snapshot.h"
 #include "socket_owners.h"
@@ -14,15 +15,9 @@ static struct service_label *label_table_get(struct label_table *table,
 
 	if (label)
 		return label;
-	if (table->count == table->capacity) {
-		size_t capacity = table->capacity ? table->capacity * 2 : 16;
-		void *grown = realloc(table->items, capacity * sizeof(*table->items));
-
-		if (!grown)
-			return NULL;
-		table->items = grown;
-		table->capacity = capacity;
-	}
+	if (grow_for_one_more((void **)&table->items, &table->capacity, table->count,
+			      sizeof(*table->items)))
+		return NULL;
 	label = &table->items[table->count++];
 	memset(label, 0, sizeof(*label));
 	label->key = *key;

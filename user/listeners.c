@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "grow.h"
 #include "listeners.h"
 #include "proc_net_tcp.h"
 
@@ -21,15 +22,9 @@ static int listener_list_add(struct listener_list *list, __u32 netns,
 			return 0;
 		}
 	}
-	if (list->count == list->capacity) {
-		size_t capacity = list->capacity ? list->capacity * 2 : 32;
-		void *grown = realloc(list->items, capacity * sizeof(*list->items));
-
-		if (!grown)
-			return -ENOMEM;
-		list->items = grown;
-		list->capacity = capacity;
-	}
+	if (grow_for_one_more((void **)&list->items, &list->capacity, list->count,
+			      sizeof(*list->items)))
+		return -ENOMEM;
 	list->items[list->count].key = (struct service_key){ .netns = netns, .port = port };
 	list->items[list->count].sockets = 1;
 	list->items[list->count].inode = sock->inode;

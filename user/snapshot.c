@@ -1,6 +1,7 @@
 /* Snapshot container: a small array of services, looked up linearly (hundreds at most). */
 #include <stdlib.h>
 #include <string.h>
+#include "grow.h"
 #include "snapshot.h"
 
 struct snapshot_service *snapshot_find(const struct stats_snapshot *snap,
@@ -20,15 +21,9 @@ struct snapshot_service *snapshot_get(struct stats_snapshot *snap, const struct 
 
 	if (entry)
 		return entry;
-	if (snap->count == snap->capacity) {
-		size_t capacity = snap->capacity ? snap->capacity * 2 : 16;
-		void *grown = realloc(snap->services, capacity * sizeof(*snap->services));
-
-		if (!grown)
-			return NULL;
-		snap->services = grown;
-		snap->capacity = capacity;
-	}
+	if (grow_for_one_more((void **)&snap->services, &snap->capacity, snap->count,
+			      sizeof(*snap->services)))
+		return NULL;
 	entry = &snap->services[snap->count++];
 	memset(entry, 0, sizeof(*entry));
 	entry->key = *key;
