@@ -6,8 +6,7 @@
 #include <stdlib.h>
 
 /* Makes room for one more item in *@items (of *@capacity); returns 0 or -ENOMEM. */
-static inline int grow_for_one_more(void **items, size_t *capacity, size_t count,
-				    size_t item_size)
+static inline int grow_for_one_more(void **items, size_t *capacity, size_t count, size_t item_size)
 {
 	size_t grown_capacity;
 	void *grown;

@@ -16,7 +16,8 @@ struct service_label {
 	char comm[LABEL_COMM_LEN]; /* kept after the processes exit: the last known name */
 	int pids[LABEL_MAX_PIDS];  /* live processes seen serving it, ascending */
 	int npids;
-	int owner_pids[LABEL_MAX_PIDS]; /* processes holding the listening socket, at the last scan */
+	int owner_pids[LABEL_MAX_PIDS]; /* processes holding the listening socket, at the last scan
+					 */
 	int nowners;
 };
 

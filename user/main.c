@@ -20,8 +20,8 @@ int main(int argc, char **argv)
 	struct top_options opts;
 	enum options_result parsed;
 
-	if (argc > 1 && (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
-			 !strcmp(argv[1], "-h"))) {
+	if (argc > 1 &&
+	    (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		usage(stdout);
 		fputc('\n', stdout);
 		top_options_usage(stdout);

@@ -18,8 +18,8 @@ int option_parse_seconds(const char *flag, const char *text, double *out)
 	value = strtod(text, &end);
 	if (errno || end == text || *end != '\0' || !isfinite(value) || value <= 0 ||
 	    value > OPTION_MAX_SECONDS) {
-		fprintf(stderr, "sloprobe: %s: '%s' is not a number of seconds in (0, %.0f]\n", flag,
-			text, OPTION_MAX_SECONDS);
+		fprintf(stderr, "sloprobe: %s: '%s' is not a number of seconds in (0, %.0f]\n",
+			flag, text, OPTION_MAX_SECONDS);
 		return -1;
 	}
 	/* Below a millisecond the window would be shorter than one read of the maps. */
@@ -45,8 +45,7 @@ static int option_parse_long(const char *text, long min, long max, long *out)
 	return 0;
 }
 
-int option_parse_ports(const char *flag, const char *text, unsigned int *ports, int *count,
-		       int max)
+int option_parse_ports(const char *flag, const char *text, unsigned int *ports, int *count, int max)
 {
 	char *copy = strdup(text), *token, *save = NULL;
 	int err = 0, before = *count;

@@ -45,8 +45,10 @@ static enum probe_error probe_check_kernel(const char *custom_path)
 {
 	const char *btf_path = custom_path ? custom_path : VMLINUX_BTF_PATH;
 	static const char *const needed[] = {
-		"btf_trace_sock_recv_length", "btf_trace_sock_send_length",
-		"btf_trace_sk_data_ready", "btf_trace_inet_sock_set_state",
+		"btf_trace_sock_recv_length",
+		"btf_trace_sock_send_length",
+		"btf_trace_sk_data_ready",
+		"btf_trace_inet_sock_set_state",
 	};
 	struct btf *btf;
 	size_t i;
@@ -59,15 +61,18 @@ static enum probe_error probe_check_kernel(const char *custom_path)
 		return PROBE_NO_BTF;
 	}
 	if (!btf) {
-		fprintf(stderr, "sloprobe: cannot read kernel BTF at %s: %s (needs a kernel built "
-			"with CONFIG_DEBUG_INFO_BTF=y, or --btf FILE)\n", btf_path,
-			btf_error_text(errno));
+		fprintf(stderr,
+			"sloprobe: cannot read kernel BTF at %s: %s (needs a kernel built "
+			"with CONFIG_DEBUG_INFO_BTF=y, or --btf FILE)\n",
+			btf_path, btf_error_text(errno));
 		return PROBE_NO_BTF;
 	}
 	for (i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
 		if (btf__find_by_name_kind(btf, needed[i], BTF_KIND_TYPEDEF) < 0) {
-			fprintf(stderr, "sloprobe: this kernel has no %s tracepoint (needs Linux 6.3 "
-				"or later); no usable event source\n", needed[i] + strlen("btf_trace_"));
+			fprintf(stderr,
+				"sloprobe: this kernel has no %s tracepoint (needs Linux 6.3 "
+				"or later); no usable event source\n",
+				needed[i] + strlen("btf_trace_"));
 			btf__free(btf);
 			return PROBE_NO_EVENT_SOURCE;
 		}
@@ -110,10 +115,11 @@ static void probe_describe(struct probe *probe)
 
 	if (uname(&uts))
 		strcpy(uts.release, "unknown");
-	snprintf(probe->description, sizeof(probe->description),
-		 "sloprobe: program set raw-tp (raw tracepoints sock_recv_length, sock_send_length, "
-		 "sk_data_ready, inet_sock_set_state, tcp_retransmit_skb) on Linux %s, %d CPUs",
-		 uts.release, probe->ncpu);
+	snprintf(
+		probe->description, sizeof(probe->description),
+		"sloprobe: program set raw-tp (raw tracepoints sock_recv_length, sock_send_length, "
+		"sk_data_ready, inet_sock_set_state, tcp_retransmit_skb) on Linux %s, %d CPUs",
+		uts.release, probe->ncpu);
 }
 
 static enum probe_error probe_load(struct probe *probe, const struct probe_options *opts)

@@ -42,8 +42,10 @@ static int parse_hex(const char *text, size_t length, unsigned long *out)
 	for (i = 0; i < length; i++) {
 		if (!isxdigit((unsigned char)text[i]))
 			return -1;
-		value = value * 16 + (unsigned long)(isdigit((unsigned char)text[i]) ?
-			text[i] - '0' : (tolower((unsigned char)text[i]) - 'a' + 10));
+		value = value * 16 +
+			(unsigned long)(isdigit((unsigned char)text[i])
+						? text[i] - '0'
+						: (tolower((unsigned char)text[i]) - 'a' + 10));
 	}
 	*out = value;
 	return 0;

@@ -82,8 +82,8 @@ static void top_fill_row(struct top_row *row, const struct service_window *windo
 }
 
 /* Turns the difference between the previous and @cur snapshots into report rows. */
-static int top_build_report(struct top_context *ctx, const struct stats_snapshot *cur,
-			    __u32 epoch, double interval_s)
+static int top_build_report(struct top_context *ctx, const struct stats_snapshot *cur, __u32 epoch,
+			    double interval_s)
 {
 	struct top_report *report = &ctx->report;
 	const struct snapshot_service *svc, *prev;

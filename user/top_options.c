@@ -43,11 +43,15 @@ void top_options_usage(FILE *out)
 static void top_options_report_bad_flag(const char *last_word)
 {
 	if (optopt > 0 && optopt < 256 && optopt != OPT_HELP)
-		fprintf(stderr, "sloprobe: top: unknown flag or missing value: '-%c' (see "
-			"sloprobe --help)\n", optopt);
+		fprintf(stderr,
+			"sloprobe: top: unknown flag or missing value: '-%c' (see "
+			"sloprobe --help)\n",
+			optopt);
 	else
-		fprintf(stderr, "sloprobe: top: unknown flag or missing value: '%s' (see "
-			"sloprobe --help)\n", last_word);
+		fprintf(stderr,
+			"sloprobe: top: unknown flag or missing value: '%s' (see "
+			"sloprobe --help)\n",
+			last_word);
 }
 
 static int top_options_apply(int opt, const char *arg, struct top_options *out)

@@ -19,13 +19,13 @@ struct top_row {
 };
 
 struct top_report {
-	double ts;         /* wall clock at the end of the window, seconds */
+	double ts;	   /* wall clock at the end of the window, seconds */
 	double interval_s; /* the window's real length */
 	struct top_row *rows;
 	size_t count;
 	__u64 drops[DROP_REASONS]; /* in this window */
-	__u64 drops_window;        /* their sum */
-	__u64 drops_total;         /* since start */
+	__u64 drops_window;	   /* their sum */
+	__u64 drops_total;	   /* since start */
 };
 
 /* Sorts rows by requests/s, busiest first, then by port. */
@@ -33,8 +33,7 @@ void top_report_sort(struct top_report *report);
 
 int top_json_write(FILE *out, const struct top_report *report);
 /* @redraw: clear the terminal first, for an interactive view. */
-void top_table_write(FILE *out, const struct top_report *report, const char *banner,
-		     bool redraw);
+void top_table_write(FILE *out, const struct top_report *report, const char *banner, bool redraw);
 
 /* "88us", "2.05ms", "1.20s"; "-" for no value. */
 void format_duration_us(double us, char *buf, size_t size);

@@ -36,8 +36,7 @@ static void top_row_write(FILE *out, const struct top_row *row)
 		row->conns_opened_per_s, (unsigned long long)row->window->retransmits);
 }
 
-void top_table_write(FILE *out, const struct top_report *report, const char *banner,
-		     bool redraw)
+void top_table_write(FILE *out, const struct top_report *report, const char *banner, bool redraw)
 {
 	size_t i;
 
@@ -45,12 +44,13 @@ void top_table_write(FILE *out, const struct top_report *report, const char *ban
 		fputs("\033[H\033[2J", out);
 	if (redraw && banner)
 		fprintf(out, "%s\n", banner);
-	fprintf(out, "%-22s %-14s %9s %8s %8s %8s %8s %8s %7s %7s %6s\n", "SERVICE", "PIDS",
-		"RPS", "P50", "P95", "P99", "P99.9", "MAX", "ACTIVE", "NEW/S", "RETX");
+	fprintf(out, "%-22s %-14s %9s %8s %8s %8s %8s %8s %7s %7s %6s\n", "SERVICE", "PIDS", "RPS",
+		"P50", "P95", "P99", "P99.9", "MAX", "ACTIVE", "NEW/S", "RETX");
 	for (i = 0; i < report->count; i++)
 		top_row_write(out, &report->rows[i]);
 	if (report->drops_total)
-		fprintf(out, "dropped events: %llu this window, %llu since start (BPF tables full; "
+		fprintf(out,
+			"dropped events: %llu this window, %llu since start (BPF tables full; "
 			"--json names which)\n",
 			(unsigned long long)report->drops_window,
 			(unsigned long long)report->drops_total);
