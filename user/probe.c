@@ -208,7 +208,8 @@ static int probe_read_stats(struct probe *probe, struct stats_snapshot *snap)
 		entry = snapshot_get(snap, &key);
 		if (!entry)
 			return -ENOMEM;
-		entry->percpu = malloc(value_bytes);
+		/* calloc: valgrind cannot see the kernel fill it, and a miss must read as zero. */
+		entry->percpu = calloc(1, value_bytes);
 		if (!entry->percpu)
 			return -ENOMEM;
 		/* Entries are never deleted while we run, so a miss here cannot happen; if it
