@@ -1,0 +1,29 @@
+# tests/tools/tools.mk: builds the slo-server and slo-load test tools into $(OUTPUT).
+# Included by the top-level Makefile; also usable alone with make -f tests/tools/tools.mk.
+
+SLO_TOOLS_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+# only the first makefile read may pick the default goal
+_slo_tools_standalone := $(filter 1,$(words $(MAKEFILE_LIST)))
+_slo_tools_prev_goal := $(.DEFAULT_GOAL)
+
+OUTPUT ?= .output
+CFLAGS ?= -Wall -Wextra -Werror -O2 -g
+
+SLO_TOOLS := $(OUTPUT)/slo-server $(OUTPUT)/slo-load
+
+.PHONY: slo-tools
+slo-tools: $(SLO_TOOLS)
+
+$(OUTPUT)/slo-server: $(SLO_TOOLS_DIR)/slo-server.c $(SLO_TOOLS_DIR)/tools.mk
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< -lpthread -lm
+
+$(OUTPUT)/slo-load: $(SLO_TOOLS_DIR)/slo-load.c $(SLO_TOOLS_DIR)/tools.mk
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< -lpthread -lm
+
+ifeq ($(_slo_tools_standalone),1)
+.DEFAULT_GOAL := slo-tools
+else
+.DEFAULT_GOAL := $(_slo_tools_prev_goal)
+endif
