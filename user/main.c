@@ -28,7 +28,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc > 1 && argv[1][0] != '-') {
-		if (strcmp(argv[1], "top")) {
+		if (strcmp(argv[1], "top") != 0) {
 			fprintf(stderr, "sloprobe: unknown command '%s' (see sloprobe --help)\n",
 				argv[1]);
 			return 2;

@@ -88,8 +88,8 @@ static void test_empty_histogram(void **state)
 
 static void test_single_value(void **state)
 {
-	static const unsigned long long values[] = {0, 1, 5, 63, 64, 100, 1000, 12345, 100000000};
-	static const double qs[] = {1e-9, 0.001, 0.5, 0.9, 0.99, 0.999, 1.0};
+	static const unsigned long long values[] = { 0, 1, 5, 63, 64, 100, 1000, 12345, 100000000 };
+	static const double qs[] = { 1e-9, 0.001, 0.5, 0.9, 0.99, 0.999, 1.0 };
 	size_t v, q;
 
 	(void)state;
@@ -206,8 +206,9 @@ static void test_large_counts(void **state)
 static void check_random_set(uint64_t *values, size_t n, bool log_uniform)
 {
 	/* Quantiles in thousandths, so the exact rank is integer arithmetic. */
-	static const unsigned int permille[] = {1,   10,  100, 250, 500, 750,
-						900, 950, 990, 999, 1000};
+	static const unsigned int permille[] = {
+		1, 10, 100, 250, 500, 750, 900, 950, 990, 999, 1000
+	};
 	__u64 *hist = hist_new();
 	size_t i, k;
 
@@ -248,7 +249,7 @@ static void check_random_set(uint64_t *values, size_t n, bool log_uniform)
 
 static void test_random_sets_near_exact(void **state)
 {
-	static const size_t sizes[] = {1, 2, 3, 7, 10, 99, 100, 101, 1000, 4093, 20000};
+	static const size_t sizes[] = { 1, 2, 3, 7, 10, 99, 100, 101, 1000, 4093, 20000 };
 	uint64_t *values = calloc(20000, sizeof(*values));
 	size_t s;
 	int round;

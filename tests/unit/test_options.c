@@ -63,7 +63,7 @@ static void read_back(FILE *file, char *buf, size_t size)
  */
 static void getopt_reset(void)
 {
-	char name[] = "reset", *argv[] = {name, NULL};
+	char name[] = "reset", *argv[] = { name, NULL };
 
 	optind = 0;
 	opterr = 0;
@@ -119,7 +119,8 @@ static enum options_result parse_list(const char *const *list, struct top_option
 	return r;
 }
 
-#define PARSE(opts, cap, ...) parse_list((const char *const[]){"top", __VA_ARGS__, NULL}, opts, cap)
+#define PARSE(opts, cap, ...)                                                                      \
+	parse_list((const char *const[]){ "top", __VA_ARGS__, NULL }, opts, cap)
 
 /* An error is reported as one line on stderr, naming sloprobe, and nothing on stdout. */
 static void assert_one_error_line(const struct captured *cap)
@@ -157,7 +158,7 @@ static void assert_defaults(const struct top_options *o)
 
 static void test_defaults(void **state)
 {
-	const char *const list[] = {"top", NULL};
+	const char *const list[] = { "top", NULL };
 	struct top_options o;
 	struct captured c;
 
@@ -171,8 +172,8 @@ static void test_defaults(void **state)
 
 static void test_all_valid_flags(void **state)
 {
-	const char *const list[] = {"top",	    "--interval=2", "--btf",
-				    "/tmp/vmlinux", "--verbose",    NULL};
+	const char *const list[] = { "top",	     "--interval=2", "--btf",
+				     "/tmp/vmlinux", "--verbose",    NULL };
 	struct args a;
 	struct top_options o;
 	struct captured c;
@@ -421,8 +422,8 @@ static void test_unknown_and_malformed_flags(void **state)
 static void test_error_names_bad_flag(void **state)
 {
 	/* For a group like -xy the flag at fault is -x, and that is what the line names. */
-	static const char *const bad[] = {"--bogus", "-x", "-xy", "--json=yes"};
-	static const char *const named[] = {"--bogus", "-x", "-x", "--json=yes"};
+	static const char *const bad[] = { "--bogus", "-x", "-xy", "--json=yes" };
+	static const char *const named[] = { "--bogus", "-x", "-x", "--json=yes" };
 	char report[512] = "";
 	size_t i, used = 0;
 
@@ -494,8 +495,8 @@ static void test_help(void **state)
 
 static void test_parse_after_help_in_cluster(void **state)
 {
-	const char *const first[] = {"top", "-hh", NULL};
-	const char *const second[] = {"top", "--interval", "0", NULL};
+	const char *const first[] = { "top", "-hh", NULL };
+	const char *const second[] = { "top", "--interval", "0", NULL };
 	struct args a, b;
 	struct top_options o;
 	struct captured c;

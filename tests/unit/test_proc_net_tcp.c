@@ -117,7 +117,7 @@ static void test_port_extremes(void **state)
 	static const struct {
 		const char *text;
 		unsigned int port;
-	} cases[] = {{"FFFF", 65535}, {"ffff", 65535}, {"0000", 0}, {"0016", 22}};
+	} cases[] = { { "FFFF", 65535 }, { "ffff", 65535 }, { "0000", 0 }, { "0016", 22 } };
 	struct proc_tcp_socket s;
 	size_t i;
 
@@ -299,7 +299,7 @@ static void test_overlong_fields(void **state)
 	(void)state;
 	/* Every field in turn is 1000 characters: never a crash or an overrun (valgrind). */
 	for (field = 0; field < 17; field++) {
-		static const char fills[] = {'0', '9', 'A', 'Z'};
+		static const char fills[] = { '0', '9', 'A', 'Z' };
 		size_t f;
 
 		for (f = 0; f < sizeof(fills); f++) {

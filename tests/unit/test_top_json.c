@@ -386,7 +386,7 @@ static void test_format_duration_rounding_boundaries(void **state)
 	static const struct {
 		double us;
 		const char *want;
-	} cases[] = {{999.6, "1.00ms"}, {9999.9, "10.0ms"}, {999999.9, "1.00s"}};
+	} cases[] = { { 999.6, "1.00ms" }, { 9999.9, "10.0ms" }, { 999999.9, "1.00s" } };
 	char buf[32], report[256] = "";
 	size_t i, used = 0;
 
@@ -407,16 +407,17 @@ static void test_sort_order(void **state)
 {
 	struct service_window *w = calloc(6, sizeof(*w));
 	struct top_row rows[6];
-	struct top_report report = {.rows = rows, .count = 6};
+	struct top_report report = { .rows = rows, .count = 6 };
 	static const struct {
 		double rps;
 		__u16 port;
 		__u32 netns;
 	} in[6] = {
-		{5, 80, 1}, {10, 443, 1}, {10, 22, 1}, {0, 8080, 1}, {0, 8080, 0}, {250.5, 9000, 3},
+		{ 5, 80, 1 },	{ 10, 443, 1 }, { 10, 22, 1 },
+		{ 0, 8080, 1 }, { 0, 8080, 0 }, { 250.5, 9000, 3 },
 	};
 	/* Busiest first; equal rates by port, then by namespace. */
-	static const int want[6] = {5, 2, 1, 0, 4, 3};
+	static const int want[6] = { 5, 2, 1, 0, 4, 3 };
 	int i;
 
 	(void)state;
