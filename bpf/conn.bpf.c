@@ -45,15 +45,16 @@ static __always_inline void conn_open(const struct sock *sk)
 	service_active_add(&conn.service, 1);
 }
 
-/* The application closed its side or the connection died: no more responses can follow. */
-static __always_inline void conn_close(const struct sock *sk)
+/* The application closed its side or the connection died. */
+static __always_inline void conn_close(const struct sock *sk, int new_state)
 {
 	__u64 key = (__u64)sk;
 	struct conn_state *conn = bpf_map_lookup_elem(&conns, &key);
 	struct service_stats *stats;
 	struct service_key service;
+	bool reset_while_reading;
 
-	if (!conn)
+	if (!conn || conn->phase >= CONN_CLOSED_READING)
 		return;
 	service = conn->service;
 	stats = service_stats_get(&service);
@@ -62,6 +63,14 @@ static __always_inline void conn_close(const struct sock *sk)
 		stats->conns_closed += 1;
 	}
 	service_active_add(&service, -1);
+	/* FIN_WAIT1 and LAST_ACK come from the application's own close: no send can follow. */
+	reset_while_reading = new_state == TCP_CLOSE &&
+			      __sync_val_compare_and_swap(&conn->phase, CONN_READING,
+							  CONN_CLOSED_READING) == CONN_READING;
+	if (reset_while_reading) {
+		conn->closed_ns = bpf_ktime_get_ns();
+		return;
+	}
 	bpf_map_delete_elem(&conns, &key);
 }
 
@@ -78,7 +87,7 @@ int BPF_PROG(conn_state_change, const struct sock *sk, int old_state, int new_st
 	else if (old_state == TCP_SYN_RECV && new_state == TCP_ESTABLISHED)
 		conn_open(sk);
 	else if (new_state == TCP_FIN_WAIT1 || new_state == TCP_LAST_ACK || new_state == TCP_CLOSE)
-		conn_close(sk);
+		conn_close(sk, new_state);
 	return 0;
 }
 

@@ -63,7 +63,7 @@ int BPF_PROG(request_read, struct sock *sk, int ret, int flags)
 	conn = bpf_map_lookup_elem(&conns, &key);
 	if (!conn)
 		conn = conn_adopt(sk, key);
-	if (!conn)
+	if (!conn || conn->phase >= CONN_CLOSED_READING)
 		return 0;
 	if (conn->phase == CONN_READING) {
 		conn->bytes_in += ret;
@@ -82,6 +82,19 @@ int BPF_PROG(request_read, struct sock *sk, int ret, int flags)
 	return 0;
 }
 
+/* The send that was running when the peer's reset closed the connection: its request ends
+ * here, once. */
+static __always_inline void request_write_after_reset(struct conn_state *conn, __u64 now_ns,
+						      int ret)
+{
+	if (__sync_val_compare_and_swap(&conn->phase, CONN_CLOSED_READING, CONN_CLOSED) !=
+	    CONN_CLOSED_READING)
+		return;
+	conn->bytes_out += ret;
+	conn->last_send_ns = now_ns;
+	conn_flush(conn, service_stats_get(&conn->service), true);
+}
+
 SEC("raw_tp/sock_send_length")
 int BPF_PROG(request_write, struct sock *sk, int ret)
 {
@@ -95,6 +108,10 @@ int BPF_PROG(request_write, struct sock *sk, int ret)
 	if (!conn)
 		return 0;
 	now_ns = bpf_ktime_get_ns();
+	if (conn->phase >= CONN_CLOSED_READING) {
+		request_write_after_reset(conn, now_ns, ret);
+		return 0;
+	}
 	conn->bytes_out += ret;
 	/* last_send_ns before the phase: the sweep must never see WRITING with a stale time. */
 	WRITE_ONCE(conn->last_send_ns, now_ns);
@@ -112,7 +129,15 @@ struct sweep_ctx {
 static long sweep_one(struct bpf_map *map, __u64 *key, struct conn_state *conn,
 		      struct sweep_ctx *ctx)
 {
-	if (READ_ONCE(conn->phase) != CONN_WRITING)
+	__u32 phase = READ_ONCE(conn->phase);
+
+	/* A reset connection's last send has long returned by now. */
+	if (phase >= CONN_CLOSED_READING) {
+		if (conn->closed_ns + sweep_idle_ns <= ctx->now_ns)
+			bpf_map_delete_elem(map, key);
+		return 0;
+	}
+	if (phase != CONN_WRITING)
 		return 0;
 	if (READ_ONCE(conn->last_send_ns) + sweep_idle_ns > ctx->now_ns)
 		return 0;

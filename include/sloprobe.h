@@ -15,6 +15,13 @@ enum conn_phase {
 	CONN_IDLE = 0,
 	CONN_READING = 1,
 	CONN_WRITING = 2,
+	/*
+	 * Reset while a request was being read: the response may still be in the send that is
+	 * running (on loopback the peer's RST is processed inside our own sendmsg, before its
+	 * tracepoint fires), so the entry outlives the close until the sweep removes it.
+	 */
+	CONN_CLOSED_READING = 3,
+	CONN_CLOSED = 4,
 };
 
 /* Per server-side connection, keyed by the kernel's struct sock address. */
@@ -27,6 +34,7 @@ struct conn_state {
 	__u64 start_ns;
 	__u64 first_send_ns;
 	__u64 last_send_ns;
+	__u64 closed_ns;
 	__u64 bytes_in; /* not yet added to the service */
 	__u64 bytes_out;
 };
