@@ -150,7 +150,7 @@ static bool top_has_unnamed_listener(const struct top_context *ctx,
 	return false;
 }
 
-/* Reads the counters and makes them the baseline: the first window starts now. */
+/* Reads the counters, and who served each service, for the window that ends now. */
 static int top_read(struct top_context *ctx, struct stats_snapshot *snap, __u32 *epoch)
 {
 	int err = probe_read_window(ctx->probe, snap, epoch);
@@ -230,7 +230,6 @@ int top_run(const struct top_options *opts)
 	};
 	struct top_context ctx = { .opts = opts };
 	enum probe_error perr;
-	__u32 epoch;
 	int err;
 
 	probe_opts.sweep_idle_ns = (__u64)(opts->interval_s * 1e9 / 4);
@@ -248,10 +247,10 @@ int top_run(const struct top_options *opts)
 	/* The banner goes to stderr under --json so stdout stays one object per line. */
 	fprintf(opts->json || ctx.redraw ? stderr : stdout, "%s\n", probe_description(ctx.probe));
 	fflush(NULL);
+	/* No baseline read: the maps were empty at attach, so the first window holds every
+	 * request since then, including those made while the banner was being printed. */
 	top_scan_owners(&ctx);
-	err = top_read(&ctx, &ctx.prev, &epoch);
-	if (!err)
-		err = top_loop(&ctx);
+	err = top_loop(&ctx);
 	snapshot_free(&ctx.prev);
 	label_table_free(&ctx.labels);
 	free(ctx.windows);

@@ -28,6 +28,8 @@ check_latency() {
 	rm -f "$WORK/srv.port"
 }
 
+# A fixed service time makes p99 a near-tie among hundreds of requests, so client-side jitter
+# alone moves it: 1000 requests keep that jitter inside the top 1%.
 check_latency exp:2 200 5
 check_latency exp:20 100 5
-check_latency fixed:20 100 3
+check_latency fixed:20 200 5
