@@ -51,12 +51,36 @@ static __always_inline void service_pid_seen(struct conn_state *conn, __u64 now_
 	bpf_map_update_elem(&service_pids, &key, &now_ns, BPF_ANY);
 }
 
+static __always_inline __u32 sk_write_seq(const struct sock *sk)
+{
+	return BPF_CORE_READ((const struct tcp_sock *)sk, write_seq);
+}
+
+/*
+ * sock_send_length fires after sendmsg returns, and on loopback the peer can receive the
+ * response, answer with its next request and have another server thread read it first. The
+ * socket's write_seq moves inside sendmsg, before the data leaves: if it moved while the
+ * request was being read, its response is out and this read starts the next request.
+ */
+static __always_inline bool response_sent_unseen(struct conn_state *conn, __u32 write_seq,
+						 __u64 now_ns)
+{
+	if (write_seq == conn->start_write_seq)
+		return false;
+	if (__sync_val_compare_and_swap(&conn->phase, CONN_READING, CONN_WRITING) != CONN_READING)
+		return false;
+	/* The send ended between its start and now; now is the nearest bound we have. */
+	conn->last_send_ns = now_ns;
+	return true;
+}
+
 SEC("raw_tp/sock_recv_length")
 int BPF_PROG(request_read, struct sock *sk, int ret, int flags)
 {
 	__u64 key = (__u64)sk;
 	struct conn_state *conn;
 	__u64 now_ns, arrival_ns;
+	__u32 write_seq;
 
 	if (ret <= 0 || (flags & MSG_PEEK))
 		return 0;
@@ -65,14 +89,16 @@ int BPF_PROG(request_read, struct sock *sk, int ret, int flags)
 		conn = conn_adopt(sk, key);
 	if (!conn || conn->phase >= CONN_CLOSED_READING)
 		return 0;
-	if (conn->phase == CONN_READING) {
+	now_ns = bpf_ktime_get_ns();
+	write_seq = sk_write_seq(sk);
+	if (conn->phase == CONN_READING && !response_sent_unseen(conn, write_seq, now_ns)) {
 		conn->bytes_in += ret;
 		return 0;
 	}
 	/* First request bytes after a response (or after idle): a new request starts. */
 	if (conn_claim_written(conn, CONN_READING))
 		conn_flush(conn, service_stats_get(&conn->service), true);
-	now_ns = bpf_ktime_get_ns();
+	conn->start_write_seq = write_seq;
 	arrival_ns = conn->arrival_ns;
 	conn->start_ns = arrival_ns && arrival_ns <= now_ns ? arrival_ns : now_ns;
 	conn->arrival_ns = 0;
@@ -113,6 +139,9 @@ int BPF_PROG(request_write, struct sock *sk, int ret)
 		return 0;
 	}
 	conn->bytes_out += ret;
+	if (conn->phase == CONN_READING && sk_write_seq(sk) == conn->start_write_seq)
+		/* The late tracepoint of a response already counted by response_sent_unseen(). */
+		return 0;
 	/* last_send_ns before the phase: the sweep must never see WRITING with a stale time. */
 	WRITE_ONCE(conn->last_send_ns, now_ns);
 	if (conn->phase == CONN_READING) {

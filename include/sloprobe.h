@@ -29,6 +29,8 @@ struct conn_state {
 	struct service_key service;
 	__u32 phase; /* enum conn_phase; changed with cmpxchg where the sweep can race */
 	__u32 tgid;  /* last process that read the connection */
+	__u32 start_write_seq; /* tcp_sock.write_seq when the current request started */
+	__u32 pad;
 	__u64 established_ns;
 	__u64 arrival_ns; /* first byte of the next request seen by sk_data_ready, 0 if none */
 	__u64 start_ns;

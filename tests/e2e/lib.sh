@@ -63,6 +63,8 @@ slo_server_start() {
 
 # sloprobe_start ARGS...: runs `sloprobe top --json ARGS` in the background, waits until attached.
 sloprobe_start() {
+	# A previous run's banner must not pass for this one's: the load would start unseen.
+	rm -f "$WORK/top.json" "$WORK/top.err"
 	"$SLOPROBE" top --json "$@" >"$WORK/top.json" 2>"$WORK/top.err" &
 	SLOPROBE_PID=$!
 	PIDS_TO_KILL+=("$SLOPROBE_PID")
