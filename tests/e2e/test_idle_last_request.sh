@@ -5,8 +5,8 @@ require_bpf
 
 slo_server_start srv --workers 2
 sloprobe_start --interval 1 --port "$PORT_srv"
-# 3 requests, then the connection stays open and silent for 4 s.
-python3 "$E2E_DIR/keepalive_client.py" "$PORT_srv" --after 3 --idle 4 \
+# 3 requests, then the connection stays open and silent (longer than the test looks).
+python3 "$E2E_DIR/keepalive_client.py" "$PORT_srv" --after 3 --idle 30 \
 	--done-file "$WORK/done" >"$WORK/client.out" &
 client=$!
 PIDS_TO_KILL+=("$client")
@@ -19,5 +19,6 @@ reported=$(jq -s --argjson port "$PORT_srv" --argjson until "$done_ts" \
 	"$WORK/top.json")
 assert_eq "requests reported within two intervals while idle" "$reported" 3
 assert_eq "connection still active" "$(top_jq "$PORT_srv" 'last | .conns.active')" 1
-wait "$client"
+kill "$client"
+wait "$client" 2>/dev/null
 sloprobe_stop
