@@ -37,7 +37,8 @@ sleep 0.5
 
 "$build/slo-load" --url "http://127.0.0.1:$api_port/" --rate 300 --duration 9 \
 	--connections 16 >"$work/load-api.json" &
-pids+=($!)
+api_load=$!
+pids+=($api_load)
 "$build/slo-load" --url "http://127.0.0.1:$api_port/slow" --rate 20 --duration 9 \
 	--connections 4 --no-keepalive >"$work/load-slow.json" &
 pids+=($!)
@@ -51,7 +52,7 @@ echo
 echo
 echo "== the same as JSON, one window:"
 "$build/sloprobe" top --json --interval 1 --duration 1 --port "$api_port" 2>/dev/null | jq -c '.services[] | {service, rps, latency_us, conns}'
-wait "${pids[1]}" 2>/dev/null
+wait "$api_load" 2>/dev/null
 echo
 echo "== what the client measured for /, for comparison:"
 jq -c '{requests, latency_us}' "$work/load-api.json"
