@@ -222,6 +222,38 @@ static int top_loop(struct top_context *ctx)
 	return err;
 }
 
+/* A filter that can match nothing is a typo, said now rather than as an empty table. */
+static int top_check_filters(const struct top_options *opts)
+{
+	struct listener_list listeners = { 0 };
+	char path[32];
+	size_t i;
+	int p, err = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d", opts->pid);
+	if (opts->pid && access(path, F_OK)) {
+		fprintf(stderr, "sloprobe: --pid %d: no such process\n", opts->pid);
+		return -1;
+	}
+	if (!opts->nports)
+		return 0;
+	if (listeners_scan(&listeners))
+		goto cleanup; /* cannot tell: let the live view show what it finds */
+	for (p = 0; p < opts->nports; p++) {
+		for (i = 0; i < listeners.count && listeners.items[i].key.port != opts->ports[p]; i++)
+			;
+		if (i == listeners.count) {
+			fprintf(stderr, "sloprobe: --port %u: no TCP service listens on port %u\n",
+				opts->ports[p], opts->ports[p]);
+			err = -1;
+			break;
+		}
+	}
+cleanup:
+	listener_list_free(&listeners);
+	return err;
+}
+
 int top_run(const struct top_options *opts)
 {
 	struct probe_options probe_opts = {
@@ -235,6 +267,8 @@ int top_run(const struct top_options *opts)
 	probe_opts.sweep_idle_ns = (__u64)(opts->interval_s * 1e9 / 4);
 	if (probe_opts.sweep_idle_ns > TOP_SWEEP_IDLE_MAX_NS)
 		probe_opts.sweep_idle_ns = TOP_SWEEP_IDLE_MAX_NS;
+	if (top_check_filters(opts))
+		return 2;
 	ctx.redraw = !opts->json && isatty(STDOUT_FILENO);
 	err = top_install_signals();
 	if (err) {

@@ -29,6 +29,11 @@ expect_usage_error "unexpected argument" "$SLOPROBE" top extra
 "$SLOPROBE" --help >"$WORK/help" || fail "--help failed"
 grep -q -- "--interval" "$WORK/help" || fail "--help does not list --interval"
 
+# Filters that can match nothing: a port nobody listens on, a process that does not exist.
+free_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+expect_usage_error "no TCP service listens" "$SLOPROBE" --port "$free_port" --duration 1
+expect_usage_error "no such process" "$SLOPROBE" --pid 999999999 --duration 1
+
 # Not root: refused before touching BPF. No BTF: refused with the path it looked at.
 if [ "$(id -u)" = 0 ]; then
 	expect_usage_error "needs root" setpriv --reuid=65534 --regid=65534 --clear-groups \
