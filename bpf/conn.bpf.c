@@ -15,6 +15,8 @@ static __always_inline void listener_add(const struct sock *sk, __s64 delta)
 	__s64 *count;
 
 	sk_service_key(sk, &key);
+	if (delta > 0)
+		port_mark_listening(key.port);
 	count = bpf_map_lookup_elem(&listeners, &key);
 	if (count) {
 		/* The last close of a SO_REUSEPORT group ends the listening port. */

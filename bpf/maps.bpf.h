@@ -48,6 +48,18 @@ SLOPROBE_MAP struct {
 	__type(value, __s64);
 } listeners SEC(".maps");
 
+/*
+ * A cheap first test for sockets met at a read with no state: one array lookup rejects the
+ * client side of every connection (ephemeral ports) before any field of the socket is read.
+ * Bits are only ever set; a stale one costs the full check, never a wrong answer.
+ */
+SLOPROBE_MAP struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, LISTENING_PORT_WORDS);
+	__type(key, __u32);
+	__type(value, __u64);
+} listening_ports SEC(".maps");
+
 /* Only names services: an evicted entry costs a label, never a measurement. */
 SLOPROBE_MAP struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -81,6 +93,23 @@ static __always_inline void sk_service_key(const struct sock *sk, struct service
 	key->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
 	key->port = BPF_CORE_READ(sk, __sk_common.skc_num);
 	key->pad = 0;
+}
+
+static __always_inline bool port_maybe_listening(__u16 port)
+{
+	__u32 word = port / 64;
+	__u64 *bits = bpf_map_lookup_elem(&listening_ports, &word);
+
+	return bits && (*bits & (1ULL << (port % 64)));
+}
+
+static __always_inline void port_mark_listening(__u16 port)
+{
+	__u32 word = port / 64;
+	__u64 *bits = bpf_map_lookup_elem(&listening_ports, &word);
+
+	if (bits && !(*bits & (1ULL << (port % 64))))
+		__sync_fetch_and_or(bits, 1ULL << (port % 64));
 }
 
 static __always_inline struct service_stats *service_stats_get(const struct service_key *key)

@@ -21,9 +21,12 @@ int BPF_PROG(request_arrival, const struct sock *sk)
 static __always_inline struct conn_state *conn_adopt(const struct sock *sk, __u64 key)
 {
 	struct conn_state conn = {};
-	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	__u16 family;
 	long err;
 
+	if (!port_maybe_listening(BPF_CORE_READ(sk, __sk_common.skc_num)))
+		return NULL;
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	if (family != AF_INET && family != AF_INET6)
 		return NULL;
 	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP ||

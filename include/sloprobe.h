@@ -27,8 +27,8 @@ enum conn_phase {
 /* Per server-side connection, keyed by the kernel's struct sock address. */
 struct conn_state {
 	struct service_key service;
-	__u32 phase; /* enum conn_phase; changed with cmpxchg where the sweep can race */
-	__u32 tgid;  /* last process that read the connection */
+	__u32 phase;	       /* enum conn_phase; changed with cmpxchg where the sweep can race */
+	__u32 tgid;	       /* last process that read the connection */
 	__u32 start_write_seq; /* tcp_sock.write_seq when the current request started */
 	__u32 pad;
 	__u64 established_ns;
@@ -74,6 +74,9 @@ enum drop_reason {
 	DROP_LISTEN_TABLE_FULL,
 	DROP_REASONS,
 };
+
+/* Bitmap of ports listening in any namespace, 64 ports per word. */
+#define LISTENING_PORT_WORDS (65536 / 64)
 
 #define SLOPROBE_MAX_CONNS 65536
 #define SLOPROBE_MAX_SERVICES 1024

@@ -81,15 +81,44 @@ static enum probe_error probe_check_kernel(const char *custom_path)
 	return PROBE_OK;
 }
 
+/* ORs the seeded ports into the kernel's bitmap, which LISTEN events may already have set.
+ * A LISTEN racing this read-modify-write can lose its bit: that only costs adopting its
+ * pre-existing connections, since new ones are tracked from their passive open. */
+static int probe_mark_ports(struct probe *probe, const __u64 *port_bits)
+{
+	int fd = bpf_map__fd(probe->skel->maps.listening_ports);
+	__u32 word;
+	__u64 bits;
+
+	for (word = 0; word < LISTENING_PORT_WORDS; word++) {
+		if (!port_bits[word])
+			continue;
+		if (bpf_map_lookup_elem(fd, &word, &bits))
+			bits = 0;
+		bits |= port_bits[word];
+		if (bpf_map_update_elem(fd, &word, &bits, BPF_ANY)) {
+			fprintf(stderr, "sloprobe: cannot mark listening ports: %s\n",
+				strerror(errno));
+			return -errno;
+		}
+	}
+	return 0;
+}
+
 /* Attach first, then seed with absolute counts: a listener that opens or closes in between
  * is then counted once either way. */
 static int probe_seed_listeners(struct probe *probe)
 {
 	struct listener_list list = { 0 };
 	int fd = bpf_map__fd(probe->skel->maps.listeners);
+	__u64 *port_bits = calloc(LISTENING_PORT_WORDS, sizeof(*port_bits));
 	size_t i;
 	int err;
 
+	if (!port_bits) {
+		fprintf(stderr, "sloprobe: out of memory\n");
+		return -ENOMEM;
+	}
 	err = listeners_scan(&list);
 	if (err) {
 		fprintf(stderr, "sloprobe: cannot list listening sockets in /proc: %s\n",
@@ -97,6 +126,7 @@ static int probe_seed_listeners(struct probe *probe)
 		goto cleanup;
 	}
 	for (i = 0; i < list.count; i++) {
+		port_bits[list.items[i].key.port / 64] |= 1ULL << (list.items[i].key.port % 64);
 		if (bpf_map_update_elem(fd, &list.items[i].key, &list.items[i].sockets, BPF_ANY)) {
 			err = -errno;
 			fprintf(stderr, "sloprobe: listener table full at %zu ports: %s\n", i,
@@ -104,8 +134,10 @@ static int probe_seed_listeners(struct probe *probe)
 			goto cleanup;
 		}
 	}
+	err = probe_mark_ports(probe, port_bits);
 cleanup:
 	listener_list_free(&list);
+	free(port_bits);
 	return err;
 }
 

@@ -240,7 +240,8 @@ static int top_check_filters(const struct top_options *opts)
 	if (listeners_scan(&listeners))
 		goto cleanup; /* cannot tell: let the live view show what it finds */
 	for (p = 0; p < opts->nports; p++) {
-		for (i = 0; i < listeners.count && listeners.items[i].key.port != opts->ports[p]; i++)
+		for (i = 0; i < listeners.count && listeners.items[i].key.port != opts->ports[p];
+		     i++)
 			;
 		if (i == listeners.count) {
 			fprintf(stderr, "sloprobe: --port %u: no TCP service listens on port %u\n",
