@@ -3,9 +3,6 @@
 #include "compat.bpf.h"
 #include <bpf/bpf_tracing.h>
 
-/* A response whose last send is this old is complete even if no next request has come. */
-const volatile __u64 sweep_idle_ns = 200000000;
-
 SEC("raw_tp/sk_data_ready")
 int BPF_PROG(request_arrival, const struct sock *sk)
 {
@@ -83,7 +80,8 @@ int BPF_PROG(request_read, struct sock *sk, int ret, int flags)
 	__u64 key = (__u64)sk;
 	struct conn_state *conn;
 	__u64 now_ns, arrival_ns;
-	__u32 write_seq;
+	__u32 write_seq = 0;
+	bool watched;
 
 	if (ret <= 0 || (flags & MSG_PEEK))
 		return 0;
@@ -93,8 +91,12 @@ int BPF_PROG(request_read, struct sock *sk, int ret, int flags)
 	if (!conn || conn->phase >= CONN_CLOSED_READING)
 		return 0;
 	now_ns = bpf_ktime_get_ns();
-	write_seq = sk_write_seq(sk);
-	if (conn->phase == CONN_READING && !response_sent_unseen(conn, write_seq, now_ns)) {
+	/* A bpf_probe_read costs as much as a map lookup: only worker pools pay for it. */
+	watched = !(conn->flags & CONN_F_READER_SENDS);
+	if (watched)
+		write_seq = sk_write_seq(sk);
+	if (conn->phase == CONN_READING &&
+	    !(watched && response_sent_unseen(conn, write_seq, now_ns))) {
 		conn->bytes_in += ret;
 		return 0;
 	}
@@ -102,6 +104,7 @@ int BPF_PROG(request_read, struct sock *sk, int ret, int flags)
 	if (conn_claim_written(conn, CONN_READING))
 		conn_flush(conn, service_stats_get(&conn->service), true);
 	conn->start_write_seq = write_seq;
+	conn->reader_tid = (__u32)bpf_get_current_pid_tgid();
 	arrival_ns = conn->arrival_ns;
 	conn->start_ns = arrival_ns && arrival_ns <= now_ns ? arrival_ns : now_ns;
 	conn->arrival_ns = 0;
@@ -124,6 +127,18 @@ static __always_inline void request_write_after_reset(struct conn_state *conn, _
 	conn_flush(conn, service_stats_get(&conn->service), true);
 }
 
+/* The late tracepoint of a response already counted by response_sent_unseen(). */
+static __always_inline bool send_already_counted(struct conn_state *conn, const struct sock *sk)
+{
+	bool watched = !(conn->flags & CONN_F_READER_SENDS);
+
+	if ((__u32)bpf_get_current_pid_tgid() != conn->reader_tid)
+		conn->flags = CONN_F_OTHER_THREAD_SENDS;
+	else if (!(conn->flags & CONN_F_OTHER_THREAD_SENDS))
+		conn->flags = CONN_F_READER_SENDS;
+	return watched && sk_write_seq(sk) == conn->start_write_seq;
+}
+
 SEC("raw_tp/sock_send_length")
 int BPF_PROG(request_write, struct sock *sk, int ret)
 {
@@ -142,8 +157,7 @@ int BPF_PROG(request_write, struct sock *sk, int ret)
 		return 0;
 	}
 	conn->bytes_out += ret;
-	if (conn->phase == CONN_READING && sk_write_seq(sk) == conn->start_write_seq)
-		/* The late tracepoint of a response already counted by response_sent_unseen(). */
+	if (conn->phase == CONN_READING && send_already_counted(conn, sk))
 		return 0;
 	/* last_send_ns before the phase: the sweep must never see WRITING with a stale time. */
 	WRITE_ONCE(conn->last_send_ns, now_ns);
@@ -156,6 +170,7 @@ int BPF_PROG(request_write, struct sock *sk, int ret)
 
 struct sweep_ctx {
 	__u64 now_ns;
+	__u64 idle_ns; /* a response whose last send is this old is complete */
 };
 
 static long sweep_one(struct bpf_map *map, __u64 *key, struct conn_state *conn,
@@ -165,24 +180,28 @@ static long sweep_one(struct bpf_map *map, __u64 *key, struct conn_state *conn,
 
 	/* A reset connection's last send has long returned by now. */
 	if (phase >= CONN_CLOSED_READING) {
-		if (conn->closed_ns + sweep_idle_ns <= ctx->now_ns)
+		if (conn->closed_ns + ctx->idle_ns <= ctx->now_ns)
 			bpf_map_delete_elem(map, key);
 		return 0;
 	}
 	if (phase != CONN_WRITING)
 		return 0;
-	if (READ_ONCE(conn->last_send_ns) + sweep_idle_ns > ctx->now_ns)
+	if (READ_ONCE(conn->last_send_ns) + ctx->idle_ns > ctx->now_ns)
 		return 0;
 	if (conn_claim_written(conn, CONN_IDLE))
 		conn_flush(conn, service_stats_get(&conn->service), true);
 	return 0;
 }
 
-/* Run by userspace (BPF_PROG_TEST_RUN) once per interval, never attached. */
+/*
+ * Run by userspace (BPF_PROG_TEST_RUN) once per interval, never attached; its one argument is
+ * the idle threshold: the interval's quarter (at most 200 ms), or 0 at exit, when every
+ * response handed to the kernel is as complete as it will be while we watch.
+ */
 SEC("raw_tp")
-int sweep_idle_requests(void *ctx)
+int BPF_PROG(sweep_idle_requests, __u64 idle_ns)
 {
-	struct sweep_ctx sweep = { .now_ns = bpf_ktime_get_ns() };
+	struct sweep_ctx sweep = { .now_ns = bpf_ktime_get_ns(), .idle_ns = idle_ns };
 
 	bpf_for_each_map_elem(&conns, sweep_one, &sweep, 0);
 	return 0;

@@ -24,12 +24,23 @@ enum conn_phase {
 	CONN_CLOSED = 4,
 };
 
+/*
+ * Only a thread other than the reader (a worker pool) can have a send in flight while the
+ * next request is read, so write_seq is watched until the connection has shown that its
+ * responses come from the thread that read the request (nginx, redis, node), and forever once
+ * another thread has sent.
+ */
+#define CONN_F_READER_SENDS 1U
+#define CONN_F_OTHER_THREAD_SENDS 2U
+
 /* Per server-side connection, keyed by the kernel's struct sock address. */
 struct conn_state {
 	struct service_key service;
 	__u32 phase;	       /* enum conn_phase; changed with cmpxchg where the sweep can race */
 	__u32 tgid;	       /* last process that read the connection */
 	__u32 start_write_seq; /* tcp_sock.write_seq when the current request started */
+	__u32 reader_tid;      /* thread that started the current request */
+	__u32 flags;	       /* CONN_F_* */
 	__u32 pad;
 	__u64 established_ns;
 	__u64 arrival_ns; /* first byte of the next request seen by sk_data_ready, 0 if none */

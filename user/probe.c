@@ -20,6 +20,7 @@ struct probe {
 	struct sloprobe_bpf *skel;
 	int ncpu;
 	__u32 epoch;
+	__u64 sweep_idle_ns;
 	char description[256];
 };
 
@@ -164,7 +165,7 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 		fprintf(stderr, "sloprobe: cannot open BPF object: %s\n", strerror(errno));
 		return PROBE_LOAD_FAILED;
 	}
-	probe->skel->rodata->sweep_idle_ns = opts->sweep_idle_ns;
+	probe->sweep_idle_ns = opts->sweep_idle_ns;
 	bpf_program__set_autoattach(probe->skel->progs.sweep_idle_requests, false);
 	err = sloprobe_bpf__load(probe->skel);
 	if (err) {
@@ -216,9 +217,10 @@ const char *probe_description(const struct probe *probe)
 	return probe->description;
 }
 
-static int probe_sweep(struct probe *probe)
+static int probe_sweep(struct probe *probe, __u64 idle_ns)
 {
-	LIBBPF_OPTS(bpf_test_run_opts, run);
+	__u64 args[1] = { idle_ns };
+	LIBBPF_OPTS(bpf_test_run_opts, run, .ctx_in = args, .ctx_size_in = sizeof(args));
 	int fd = bpf_program__fd(probe->skel->progs.sweep_idle_requests);
 
 	if (bpf_prog_test_run_opts(fd, &run)) {
@@ -305,13 +307,14 @@ cleanup:
 	return err;
 }
 
-int probe_read_window(struct probe *probe, struct stats_snapshot *snap, __u32 *closed_epoch)
+int probe_read_window(struct probe *probe, struct stats_snapshot *snap, __u32 *closed_epoch,
+		      bool last)
 {
 	int err;
 
 	*closed_epoch = probe->epoch++;
 	probe->skel->bss->window_epoch = probe->epoch;
-	err = probe_sweep(probe);
+	err = probe_sweep(probe, last ? 0 : probe->sweep_idle_ns);
 	if (err)
 		return err;
 	snap->ncpu = probe->ncpu;

@@ -31,9 +31,11 @@ const char *probe_description(const struct probe *probe);
 
 /*
  * Ends the current window: moves the epoch that tags maxima, completes responses idle longer
- * than the sweep threshold, then reads every service into @snap. Returns 0 or -errno.
+ * than the sweep threshold (every response already sent when @last), then reads every service
+ * into @snap. Returns 0 or -errno.
  */
-int probe_read_window(struct probe *probe, struct stats_snapshot *snap, __u32 *closed_epoch);
+int probe_read_window(struct probe *probe, struct stats_snapshot *snap, __u32 *closed_epoch,
+		      bool last);
 
 /* Calls @fn for every (service, pid) pair the kernel saw serving requests. */
 int probe_for_each_service_pid(struct probe *probe,

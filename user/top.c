@@ -151,9 +151,9 @@ static bool top_has_unnamed_listener(const struct top_context *ctx,
 }
 
 /* Reads the counters, and who served each service, for the window that ends now. */
-static int top_read(struct top_context *ctx, struct stats_snapshot *snap, __u32 *epoch)
+static int top_read(struct top_context *ctx, struct stats_snapshot *snap, __u32 *epoch, bool last)
 {
-	int err = probe_read_window(ctx->probe, snap, epoch);
+	int err = probe_read_window(ctx->probe, snap, epoch, last);
 
 	if (err)
 		return err;
@@ -165,13 +165,13 @@ static int top_read(struct top_context *ctx, struct stats_snapshot *snap, __u32 
 	return err;
 }
 
-static int top_emit_window(struct top_context *ctx, double interval_s)
+static int top_emit_window(struct top_context *ctx, double interval_s, bool last)
 {
 	struct stats_snapshot cur = { 0 };
 	__u32 epoch;
 	int err;
 
-	err = top_read(ctx, &cur, &epoch);
+	err = top_read(ctx, &cur, &epoch, last);
 	if (!err)
 		err = top_build_report(ctx, &cur, epoch, interval_s);
 	if (err) {
@@ -202,9 +202,10 @@ static int top_loop(struct top_context *ctx)
 	double end = ctx->opts->duration_s > 0 ? start + ctx->opts->duration_s : 0;
 	struct timespec wake;
 	unsigned long windows = 0;
+	bool last = false;
 	int err = 0;
 
-	while (!err) {
+	while (!err && !last) {
 		deadline = start + (double)(++windows) * ctx->opts->interval_s;
 		if (end && deadline > end)
 			deadline = end;
@@ -214,10 +215,9 @@ static int top_loop(struct top_context *ctx)
 			;
 		/* A signal ends the window early: its requests are still reported. */
 		deadline = clock_seconds(CLOCK_MONOTONIC);
-		err = top_emit_window(ctx, deadline - window_start);
+		last = top_stop_requested || (end && deadline >= end - 1e-6);
+		err = top_emit_window(ctx, deadline - window_start, last);
 		window_start = deadline;
-		if (top_stop_requested || (end && deadline >= end - 1e-6))
-			break;
 	}
 	return err;
 }
