@@ -1,0 +1,296 @@
+#!/bin/bash
+# Overhead of sloprobe on a busy server: nginx under wrk (loopback, keep-alive) with nothing
+# attached, with `sloprobe top` attached and with the bpftrace equivalent (conn_latency.bt)
+# attached. The three configurations alternate in rounds; the table shows each one's medians.
+#
+# Usage: bench/overhead.sh BUILD_DIR        (run as root; `make bench` runs it on build/)
+# Environment: ROUNDS (default 5), SECONDS_PER_RUN (default 5), PORT (default: random).
+set -u
+
+usage="usage: bench/overhead.sh BUILD_DIR"
+build=$(cd "${1:?$usage}" && pwd) || exit 2
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(dirname "$here")
+ROUNDS=${ROUNDS:-5}
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
+port=${PORT:-}
+sloprobe=$build/sloprobe
+bt_script=$here/conn_latency.bt
+configs=(baseline sloprobe bpftrace)
+
+die() {
+	echo "overhead: $*" >&2
+	exit 1
+}
+
+[ "$(id -u)" = 0 ] || die "must run as root (BPF programs and bpftrace)"
+[ -x "$sloprobe" ] || die "$sloprobe not built (make build/sloprobe)"
+for tool in nginx wrk bpftrace bpftool; do
+	command -v "$tool" >/dev/null || die "$tool is not installed"
+done
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "ROUNDS must be a positive integer"
+[[ $SECONDS_PER_RUN =~ ^[1-9][0-9]*$ ]] || die "SECONDS_PER_RUN must be a positive integer"
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+if [ -z "$port" ]; then
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		port=$((20000 + RANDOM % 20000))
+		port_in_use "$port" || break
+	done
+fi
+port_in_use "$port" && die "port $port is already in use"
+
+WORK=$(mktemp -d /tmp/sloprobe-bench.XXXXXX)
+NGINX_PID="" SLOPROBE_PID="" BT_PID="" MOUNTED_TRACEFS=0
+
+cleanup() {
+	local pid
+	for pid in "$SLOPROBE_PID" "$BT_PID" "$NGINX_PID"; do
+		[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null
+	done
+	for pid in "$SLOPROBE_PID" "$BT_PID" "$NGINX_PID"; do
+		[ -n "$pid" ] && wait "$pid" 2>/dev/null
+	done
+	[ "$MOUNTED_TRACEFS" = 1 ] && umount /sys/kernel/tracing 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Waits up to $2 seconds for a command to succeed.
+wait_for() {
+	local cmd=$1 timeout=$2 i
+	for ((i = 0; i < timeout * 20; i++)); do
+		eval "$cmd" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# bpftrace's tracepoints need tracefs, which this machine may not mount.
+if [ ! -d /sys/kernel/tracing/events/sock ]; then
+	mount -t tracefs nodev /sys/kernel/tracing || die "cannot mount tracefs for bpftrace"
+	MOUNTED_TRACEFS=1
+	[ -d /sys/kernel/tracing/events/sock ] || die "no sock tracepoints in tracefs"
+fi
+
+# --- header: the machine and the exact commands
+url="http://127.0.0.1:$port/index.html"
+wrk_cmd=(wrk -t 2 -c 32 -d "${SECONDS_PER_RUN}s" --latency "$url")
+sloprobe_cmd=("$sloprobe" top --json --interval 1 --port "$port")
+bt_cmd=(bpftrace "$bt_script" "$port")
+cpu_model=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+echo "# sloprobe overhead benchmark"
+echo "command:   ROUNDS=$ROUNDS SECONDS_PER_RUN=$SECONDS_PER_RUN bench/overhead.sh ${1}"
+if rev=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null); then
+	git -C "$repo" diff --quiet HEAD -- bpf include user Makefile 2>/dev/null ||
+		rev="$rev + uncommitted changes in bpf/ include/ user/ or Makefile"
+	echo "source:    $rev (sloprobe binary built $(date -u -r "$sloprobe" '+%F %T UTC'))"
+fi
+echo "machine:   nproc=$(nproc), kernel $(uname -r), CPU: ${cpu_model:-unknown}"
+echo "versions:  nginx $(nginx -v 2>&1 | sed 's#.*/##'), wrk $(wrk -v 2>&1 | awk 'NR == 1 {print $2}')," \
+	"$(bpftrace --version)"
+echo "load:      ${wrk_cmd[*]}"
+echo "sloprobe:  ${sloprobe_cmd[*]} >/dev/null"
+echo "bpftrace:  ${bt_cmd[*]}"
+echo "server:    nginx on 127.0.0.1:$port, 2 workers, access_log off, keep-alive, 2.7 KiB static file"
+echo
+
+# --- nginx: the e2e config, without the access log (logging would dominate the cost).
+chmod 755 "$WORK" # nginx's workers run as nobody
+mkdir -p "$WORK/www"
+head -c 2048 /dev/urandom | base64 >"$WORK/www/index.html"
+sed -e "s#@WORK@#$WORK#g" -e "s#@PORT@#$port#g" \
+	-e 's#^\([[:space:]]*\)access_log .*#\1access_log off;#' \
+	"$repo/tests/e2e/nginx.conf.in" >"$WORK/nginx.conf"
+grep -q 'access_log off;' "$WORK/nginx.conf" || die "could not turn off nginx's access log"
+nginx -c "$WORK/nginx.conf" -e "$WORK/nginx-error.log" &
+NGINX_PID=$!
+# Ready when it answers the page with 200 (a bare connect could reach someone else's socket).
+http_ok() (
+	local status
+	exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
+	printf 'GET /index.html HTTP/1.0\r\nHost: localhost\r\n\r\n' >&3
+	read -r -t 2 status <&3
+	exec 3<&-
+	[[ $status == "HTTP/1.1 200"* ]]
+)
+wait_for "http_ok 2>/dev/null" 10 || die "nginx did not start: $(cat "$WORK/nginx-error.log")"
+
+nginx_alive() {
+	kill -0 "$NGINX_PID" 2>/dev/null || die "nginx died: $(tail -5 "$WORK/nginx-error.log")"
+}
+
+# cpu_ticks PID: utime + stime of a process, in clock ticks (fields 14 and 15 of stat).
+cpu_ticks() {
+	# The command name (field 2) may hold spaces; count from after its closing parenthesis.
+	sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
+}
+
+# Request-latency probes anyone else has loaded on this kernel (other sloprobes, bpftrace
+# scripts on the same tracepoint) run on every socket, so they slow all three configurations
+# alike: each run reports how many it saw besides its own, before or after the load.
+OURS=0
+probe_count() {
+	bpftool prog show 2>/dev/null | grep -cE 'name (request_read|sock_recv_lengt)( |$)'
+}
+
+# run_wrk OUT: one wrk run; sets RPS, P99_MS and OTHERS.
+run_wrk() {
+	local out=$1 before after
+	nginx_alive
+	before=$(probe_count)
+	"${wrk_cmd[@]}" >"$out" 2>&1 || die "wrk failed (exit $?): $(cat "$out")"
+	after=$(probe_count)
+	OTHERS=$((before > after ? before - OURS : after - OURS))
+	nginx_alive
+	grep -q 'Non-2xx' "$out" && die "nginx answered errors: $(cat "$out")"
+	RPS=$(awk '/^Requests\/sec:/ {print $2}' "$out")
+	# The "99%" line of --latency: a value with its unit (us, ms or s).
+	P99_MS=$(awk '$1 == "99%" {
+		v = $2; u = v; sub(/^[0-9.]+/, "", u); v += 0
+		if (u == "us") v /= 1000; else if (u == "s") v *= 1000; else if (u == "m") v *= 60000
+		printf "%.3f", v }' "$out")
+	if [ -z "$RPS" ] || [ -z "$P99_MS" ] || ! awk -v r="$RPS" 'BEGIN { exit !(r > 0) }'; then
+		die "wrk measured no requests: $(cat "$out")"
+	fi
+	if grep -q 'Socket errors' "$out"; then
+		echo "  warning: $(grep 'Socket errors' "$out")" >&2
+	fi
+}
+
+# The collector's own CPU during the wrk run (user + system time of its process), % of one core.
+CLK_TCK=$(getconf CLK_TCK)
+measure_collector() {
+	local pid=$1 out=$2 t0 t1 c0 c1
+	c0=$(cpu_ticks "$pid") t0=$EPOCHREALTIME
+	run_wrk "$out"
+	c1=$(cpu_ticks "$pid") t1=$EPOCHREALTIME
+	CPU_PCT=$(awk -v c="$((c1 - c0))" -v hz="$CLK_TCK" -v t0="$t0" -v t1="$t1" \
+		'BEGIN { printf "%.2f", 100 * c / hz / (t1 - t0) }')
+}
+
+run_baseline() {
+	CPU_PCT=- OURS=0
+	run_wrk "$WORK/wrk.out"
+}
+
+run_sloprobe() {
+	: >"$WORK/sloprobe.err" # before the background start: wait_for may look before it opens it
+	"${sloprobe_cmd[@]}" >/dev/null 2>"$WORK/sloprobe.err" &
+	SLOPROBE_PID=$!
+	wait_for "grep -q 'program set' '$WORK/sloprobe.err' || ! kill -0 $SLOPROBE_PID 2>/dev/null" 20
+	grep -q 'program set' "$WORK/sloprobe.err" || die "sloprobe did not attach: $(cat "$WORK/sloprobe.err")"
+	OURS=1
+	measure_collector "$SLOPROBE_PID" "$WORK/wrk.out"
+	kill -INT "$SLOPROBE_PID"
+	wait "$SLOPROBE_PID"
+	local rc=$?
+	SLOPROBE_PID=""
+	[ "$rc" = 0 ] || die "sloprobe exited $rc: $(cat "$WORK/sloprobe.err")"
+}
+
+# Starts bpftrace and waits until it is attached: "Attaching N probes..." comes before the
+# probes attach and its first one-second report after, so it waits for both.
+start_bpftrace() {
+	local rc
+	: >"$WORK/bt.out"
+	"${bt_cmd[@]}" >"$WORK/bt.out" 2>"$WORK/bt.err" &
+	BT_PID=$!
+	wait_for "grep -q 'read-to-write latency' '$WORK/bt.out' || ! kill -0 $BT_PID 2>/dev/null" 30
+	grep -q 'Attaching' "$WORK/bt.out" && grep -q 'read-to-write latency' "$WORK/bt.out" && return 0
+	kill -TERM "$BT_PID" 2>/dev/null
+	wait "$BT_PID"
+	rc=$?
+	BT_PID=""
+	echo "  warning: bpftrace did not attach (exit $rc): $(cat "$WORK/bt.err" "$WORK/bt.out")" >&2
+	return 1
+}
+
+run_bpftrace() {
+	# A start that fails on this shared machine is retried twice; the run itself is not.
+	start_bpftrace || start_bpftrace || start_bpftrace || die "bpftrace did not attach"
+	OURS=1
+	measure_collector "$BT_PID" "$WORK/wrk.out"
+	kill -INT "$BT_PID"
+	wait "$BT_PID"
+	local rc=$?
+	BT_PID=""
+	[ "$rc" = 0 ] || die "bpftrace exited $rc: $(cat "$WORK/bt.err")"
+	grep -q '^\[' "$WORK/bt.out" || die "bpftrace recorded no latency: $(cat "$WORK/bt.out")"
+}
+
+# Warm-up: nginx's workers, the page cache and the sockets' memory settle; not measured.
+run_wrk "$WORK/warmup.out"
+
+# One line per run: round config rps p99_ms cpu_pct other_probes
+runs=$WORK/runs.txt
+: >"$runs"
+printf '%-6s %-9s %12s %10s %14s %13s\n' round config requests/s "p99 ms" "collector CPU%" \
+	"other probes"
+for ((r = 1; r <= ROUNDS; r++)); do
+	for c in "${configs[@]}"; do
+		"run_$c"
+		echo "$r $c $RPS $P99_MS $CPU_PCT $OTHERS" >>"$runs"
+		printf '%-6s %-9s %12.0f %10.3f %14s %13s\n' "$r" "$c" "$RPS" "$P99_MS" "$CPU_PCT" "$OTHERS"
+	done
+done
+
+# summary TITLE ONLY_UNDISTURBED: the medians of each configuration and their ratios to the
+# baseline's, then the spread of the per-round ratios (the rounds pair the configurations in
+# time, so these show what the medians hide on a noisy machine).
+summary() {
+	echo
+	echo "$1"
+	awk -v clean="$2" '
+	function median(list, n,   a, i, j, t) {
+		n = split(list, a, " ")
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+		if (n == 0) return ""
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	clean && $6 > 0 { next }
+	{
+		n[$2]++; rps[$2] = rps[$2] " " $3; p99[$2] = p99[$2] " " $4
+		if ($5 != "-") cpu[$2] = cpu[$2] " " $5
+		r[$1, $2] = $3
+	}
+	END {
+		printf "%-9s %5s %12s %10s %15s %15s %14s\n", "config", "runs", "requests/s", "p99 ms",
+			"rps/baseline", "p99/baseline", "collector CPU%"
+		split("baseline sloprobe bpftrace", cs, " ")
+		br = median(rps["baseline"]); bp = median(p99["baseline"])
+		for (k = 1; k <= 3; k++) {
+			c = cs[k]
+			if (!n[c] || br == "") { printf "%-9s %5d   (no runs)\n", c, 0; continue }
+			m = median(cpu[c]); m = m == "" ? "-" : sprintf("%.2f", m)
+			printf "%-9s %5d %12.0f %10.3f %15.3f %15.3f %14s\n", c, n[c], median(rps[c]),
+				median(p99[c]), median(rps[c]) / br, median(p99[c]) / bp, m
+		}
+		for (k = 2; k <= 3; k++) {
+			c = cs[k]; list = ""; lo = ""; hi = ""
+			for (key in r) {
+				split(key, f, SUBSEP)
+				if (f[2] != c || !((f[1], "baseline") in r)) continue
+				x = r[key] / r[f[1], "baseline"]; list = list " " x
+				if (lo == "" || x < lo) lo = x
+				if (hi == "" || x > hi) hi = x
+			}
+			if (list != "")
+				printf "per-round rps ratio %s/baseline: min %.3f, median %.3f, max %.3f\n", c, lo,
+					median(list), hi
+		}
+	}' "$runs"
+}
+
+summary "medians over $ROUNDS rounds of ${SECONDS_PER_RUN}s each:" 0
+disturbed=$(awk '$6 > 0' "$runs" | wc -l)
+if [ "$disturbed" -gt 0 ]; then
+	echo "$disturbed of $((ROUNDS * ${#configs[@]})) runs overlapped request-latency probes loaded by" \
+		"other programs (column \"other probes\"), which slow every configuration alike."
+	summary "the same, over the runs no other probe overlapped:" 1
+fi
+echo
+echo "collector CPU% = the collector process's utime+stime during the wrk run, % of one core;"
+echo "BPF programs run in nginx's and wrk's context and show up in their throughput instead."
