@@ -1,0 +1,42 @@
+#!/bin/bash
+# A service is (network namespace, port): the same port in two namespaces is two services,
+# each with its own exact count, and a namespace's listener is seen when sloprobe starts.
+. "$(dirname "$0")/lib.sh"
+require_bpf
+command -v ip >/dev/null || fail "ip (iproute2) is not installed (make deps)"
+
+ns=sloprobe-e2e-$$
+ip netns add "$ns" || fail "cannot create network namespace $ns"
+trap 'cleanup; ip netns del "$ns" 2>/dev/null' EXIT
+ip -n "$ns" link set lo up
+
+port=$((20000 + RANDOM % 20000))
+"$SLO_SERVER" --port "$port" --workers 2 2>"$WORK/host.err" &
+PIDS_TO_KILL+=($!)
+ip netns exec "$ns" "$SLO_SERVER" --port "$port" --workers 2 2>"$WORK/ns.err" &
+PIDS_TO_KILL+=($!)
+wait_for "(exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null" 10 || fail "host server did not start"
+wait_for "ip netns exec $ns bash -c '(exec 3<>/dev/tcp/127.0.0.1/$port)' 2>/dev/null" 10 ||
+	fail "namespaced server did not start"
+
+sloprobe_start --interval 1 --port "$port"
+"$SLO_LOAD" --url "http://127.0.0.1:$port/" --rate 500 --requests 700 >"$WORK/host.json" ||
+	fail "host load failed"
+ip netns exec "$ns" "$SLO_LOAD" --url "http://127.0.0.1:$port/" --rate 500 --requests 300 \
+	>"$WORK/ns.json" || fail "namespaced load failed"
+sleep 1.5
+sloprobe_stop
+
+host_netns=$(stat -L -c %i /proc/self/ns/net)
+ns_netns=$(ip netns exec "$ns" stat -L -c %i /proc/self/ns/net)
+per_netns() {
+	jq -s --argjson port "$port" --argjson netns "$1" \
+		"[.[].services[] | select(.port == \$port and .netns == \$netns)] | $2" "$WORK/top.json"
+}
+assert_eq "services on port $port" \
+	"$(jq -s --argjson port "$port" '[.[].services[] | select(.port == $port) | .netns] | unique | length' "$WORK/top.json")" 2
+assert_eq "host namespace requests" "$(per_netns "$host_netns" 'map(.requests) | add')" \
+	"$(jq .requests "$WORK/host.json")"
+assert_eq "other namespace requests" "$(per_netns "$ns_netns" 'map(.requests) | add')" \
+	"$(jq .requests "$WORK/ns.json")"
+assert_eq "other namespace listener seeded" "$(per_netns "$ns_netns" 'first | .listening')" true
