@@ -72,9 +72,15 @@ sloprobe_start() {
 		fail "sloprobe did not attach: $(cat "$WORK/top.err")"
 }
 
-# Stops sloprobe with SIGINT: it reports the partial last window and detaches.
+# How many BPF programs of sloprobe's are loaded on the host (any instance).
+sloprobe_programs_loaded() {
+	bpftool prog show 2>/dev/null | grep -c 'name request_read' || true
+}
+
+# Stops sloprobe with SIGINT (or the signal given): it reports the partial last window and
+# detaches.
 sloprobe_stop() {
-	kill -INT "$SLOPROBE_PID"
+	kill "-${1:-INT}" "$SLOPROBE_PID"
 	wait "$SLOPROBE_PID"
 	local rc=$?
 	[ "$rc" = 0 ] || fail "sloprobe exited $rc: $(cat "$WORK/top.err")"
