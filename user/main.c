@@ -9,14 +9,16 @@ static void usage(FILE *out)
 	      "\n"
 	      "Commands:\n"
 	      "  top        live per-service latency, requests/s and connections (default)\n"
+	      "  record     the same, for a fixed duration, into a capture file (.slo)\n"
 	      "  help       this text\n"
 	      "\n"
-	      "`sloprobe top --help` lists the flags of the live view.\n",
+	      "`sloprobe top --help` and `sloprobe record --help` list each command's flags.\n",
 	      out);
 }
 
 int main(int argc, char **argv)
 {
+	enum options_result (*parse)(int, char **, struct top_options *) = top_options_parse;
 	struct top_options opts;
 	enum options_result parsed;
 
@@ -28,7 +30,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc > 1 && argv[1][0] != '-') {
-		if (strcmp(argv[1], "top") != 0) {
+		if (strcmp(argv[1], "record") == 0) {
+			parse = record_options_parse;
+		} else if (strcmp(argv[1], "top") != 0) {
 			fprintf(stderr, "sloprobe: unknown command '%s' (see sloprobe --help)\n",
 				argv[1]);
 			return 2;
@@ -36,7 +40,7 @@ int main(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	parsed = top_options_parse(argc, argv, &opts);
+	parsed = parse(argc, argv, &opts);
 	if (parsed == OPTIONS_HELP)
 		return 0;
 	if (parsed == OPTIONS_ERROR)

@@ -5,8 +5,11 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "capture.h"
+#include "grow.h"
 #include "listeners.h"
 #include "probe.h"
+#include "proc_usage.h"
 #include "top.h"
 #include "top_report.h"
 
@@ -24,6 +27,18 @@ struct top_context {
 	struct top_report report;
 	double owners_scanned_at;
 	bool redraw;
+	/* record only */
+	struct capture_writer capture;
+	struct pid_ticks *ticks; /* each serving process's CPU ticks at the last window */
+	size_t nticks;
+	size_t ticks_capacity;
+	double record_started;
+	unsigned long windows_written;
+};
+
+struct pid_ticks {
+	int pid;
+	unsigned long long cpu_ticks;
 };
 
 static volatile sig_atomic_t top_stop_requested;
@@ -81,6 +96,46 @@ static void top_fill_row(struct top_row *row, const struct service_window *windo
 	service_label_name(label, window->key.port, row->name, sizeof(row->name));
 }
 
+/* CPU ticks @pid used since the last window; the first sight of a process counts from now. */
+static unsigned long long top_cpu_ticks_since(struct top_context *ctx, int pid,
+					      unsigned long long now_ticks)
+{
+	unsigned long long used;
+	size_t i;
+
+	for (i = 0; i < ctx->nticks && ctx->ticks[i].pid != pid; i++)
+		;
+	if (i == ctx->nticks) {
+		if (grow_for_one_more((void **)&ctx->ticks, &ctx->ticks_capacity, ctx->nticks,
+				      sizeof(*ctx->ticks)))
+			return 0;
+		ctx->ticks[ctx->nticks++] =
+			(struct pid_ticks){ .pid = pid, .cpu_ticks = now_ticks };
+		return 0;
+	}
+	used = now_ticks >= ctx->ticks[i].cpu_ticks ? now_ticks - ctx->ticks[i].cpu_ticks : 0;
+	ctx->ticks[i].cpu_ticks = now_ticks;
+	return used;
+}
+
+/* What the service's processes cost in the window: the input a capacity plan needs. */
+static void top_fill_usage(struct top_context *ctx, struct top_row *row)
+{
+	unsigned long long ticks = 0;
+	struct proc_usage usage;
+	const int *pids;
+	int i, count;
+
+	pids = service_label_pids(row->label, &count);
+	for (i = 0; i < count; i++) {
+		if (proc_usage_read(pids[i], &usage))
+			continue;
+		ticks += top_cpu_ticks_since(ctx, pids[i], usage.cpu_ticks);
+		row->rss_bytes += usage.rss_bytes;
+	}
+	row->cpu_seconds = (double)ticks / (double)sysconf(_SC_CLK_TCK);
+}
+
 /* Turns the difference between the previous and @cur snapshots into report rows. */
 static int top_build_report(struct top_context *ctx, const struct stats_snapshot *cur, __u32 epoch,
 			    double interval_s)
@@ -110,7 +165,10 @@ static int top_build_report(struct top_context *ctx, const struct stats_snapshot
 		if (svc->percpu)
 			window_add_percpu_delta(window, svc->percpu, prev ? prev->percpu : NULL,
 						cur->ncpu, epoch);
-		top_fill_row(&report->rows[report->count++], window, svc, label, interval_s);
+		top_fill_row(&report->rows[report->count], window, svc, label, interval_s);
+		if (ctx->opts->record)
+			top_fill_usage(ctx, &report->rows[report->count]);
+		report->count++;
 	}
 	report->interval_s = interval_s;
 	report->ts = clock_seconds(CLOCK_REALTIME);
@@ -165,6 +223,28 @@ static int top_read(struct top_context *ctx, struct stats_snapshot *snap, __u32 
 	return err;
 }
 
+static int top_record_window(struct top_context *ctx)
+{
+	char *line = top_report_json_line(&ctx->report, true);
+	int err;
+
+	if (!line) {
+		fprintf(stderr, "sloprobe: out of memory writing a window\n");
+		return -ENOMEM;
+	}
+	err = capture_write_line(&ctx->capture, line);
+	free(line);
+	if (err)
+		return err;
+	ctx->windows_written++;
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr, "\rrecording %s: %.0f/%.0f s, %lu windows, %zu services ",
+			ctx->opts->output_path,
+			clock_seconds(CLOCK_MONOTONIC) - ctx->record_started, ctx->opts->duration_s,
+			ctx->windows_written, ctx->report.count);
+	return 0;
+}
+
 static int top_emit_window(struct top_context *ctx, double interval_s, bool last)
 {
 	struct stats_snapshot cur = { 0 };
@@ -178,12 +258,14 @@ static int top_emit_window(struct top_context *ctx, double interval_s, bool last
 		snapshot_free(&cur);
 		return err;
 	}
+	snapshot_free(&ctx->prev);
+	ctx->prev = cur;
+	if (ctx->opts->record)
+		return top_record_window(ctx);
 	if (ctx->opts->json)
 		err = top_json_write(stdout, &ctx->report);
 	else
 		top_table_write(stdout, &ctx->report, probe_description(ctx->probe), ctx->redraw);
-	snapshot_free(&ctx->prev);
-	ctx->prev = cur;
 	if (err)
 		fprintf(stderr, "sloprobe: cannot write to stdout: %s\n", strerror(errno));
 	return err;
@@ -222,6 +304,23 @@ static int top_loop(struct top_context *ctx)
 	return err;
 }
 
+static int top_record_open(struct top_context *ctx)
+{
+	char *header;
+	int err;
+
+	ctx->record_started = clock_seconds(CLOCK_MONOTONIC);
+	header =
+		capture_header_line(clock_seconds(CLOCK_REALTIME), ctx->opts->interval_s, "raw-tp");
+	if (!header) {
+		fprintf(stderr, "sloprobe: out of memory\n");
+		return -ENOMEM;
+	}
+	err = capture_open(&ctx->capture, ctx->opts->output_path, header);
+	free(header);
+	return err;
+}
+
 /* A filter that can match nothing is a typo, said now rather than as an empty table. */
 static int top_check_filters(const struct top_options *opts)
 {
@@ -230,6 +329,14 @@ static int top_check_filters(const struct top_options *opts)
 	size_t i;
 	int p, err = 0;
 
+	/* Said before BPF loads; capture_open's O_EXCL still guards against a race. */
+	if (opts->record && access(opts->output_path, F_OK) == 0) {
+		fprintf(stderr,
+			"sloprobe: --output %s: file exists (a capture is never "
+			"overwritten: remove it or pick another name)\n",
+			opts->output_path);
+		return -1;
+	}
 	snprintf(path, sizeof(path), "/proc/%d", opts->pid);
 	if (opts->pid && access(path, F_OK)) {
 		fprintf(stderr, "sloprobe: --pid %d: no such process\n", opts->pid);
@@ -280,12 +387,23 @@ int top_run(const struct top_options *opts)
 	if (perr)
 		return perr == PROBE_LOAD_FAILED ? 1 : 2;
 	/* The banner goes to stderr under --json so stdout stays one object per line. */
-	fprintf(opts->json || ctx.redraw ? stderr : stdout, "%s\n", probe_description(ctx.probe));
+	fprintf(opts->json || opts->record || ctx.redraw ? stderr : stdout, "%s\n",
+		probe_description(ctx.probe));
 	fflush(NULL);
+	err = opts->record ? top_record_open(&ctx) : 0;
+	if (err) {
+		probe_close(ctx.probe);
+		return 2;
+	}
 	/* No baseline read: the maps were empty at attach, so the first window holds every
 	 * request since then, including those made while the banner was being printed. */
 	top_scan_owners(&ctx);
 	err = top_loop(&ctx);
+	if (opts->record && isatty(STDERR_FILENO))
+		fputc('\n', stderr);
+	if (capture_close(&ctx.capture))
+		err = -EIO;
+	free(ctx.ticks);
 	snapshot_free(&ctx.prev);
 	label_table_free(&ctx.labels);
 	free(ctx.windows);

@@ -31,6 +31,25 @@ static cJSON *latency_json(const struct latency_summary *latency)
 	return obj;
 }
 
+static void service_json_add_capture(cJSON *obj, const struct top_row *row)
+{
+	const struct service_window *w = row->window;
+	cJSON *buckets = cJSON_AddArrayToObject(obj, "latency_hist"), *pair;
+	unsigned int i;
+
+	for (i = 0; i < HIST_BUCKETS; i++) {
+		if (!w->latency_hist[i])
+			continue;
+		pair = cJSON_CreateArray();
+		cJSON_AddItemToArray(pair, cJSON_CreateNumber(i));
+		cJSON_AddItemToArray(pair, cJSON_CreateNumber((double)w->latency_hist[i]));
+		cJSON_AddItemToArray(buckets, pair);
+	}
+	cJSON_AddNumberToObject(obj, "latency_sum_ns", (double)w->latency_sum_ns);
+	cJSON_AddNumberToObject(obj, "cpu_seconds", round(row->cpu_seconds * 1000.0) / 1000.0);
+	cJSON_AddNumberToObject(obj, "rss_bytes", (double)row->rss_bytes);
+}
+
 static cJSON *service_json(const struct top_row *row)
 {
 	const struct service_window *w = row->window;
@@ -60,26 +79,37 @@ static cJSON *service_json(const struct top_row *row)
 	return obj;
 }
 
-int top_json_write(FILE *out, const struct top_report *report)
+char *top_report_json_line(const struct top_report *report, bool capture)
 {
-	cJSON *root = cJSON_CreateObject(), *services, *drops;
+	cJSON *root = cJSON_CreateObject(), *services, *drops, *service;
 	char *text;
 	size_t i;
-	int err = 0;
 
 	cJSON_AddNumberToObject(root, "ts", round(report->ts * 1000.0) / 1000.0);
 	cJSON_AddNumberToObject(root, "interval_s", round(report->interval_s * 1000.0) / 1000.0);
 	services = cJSON_AddArrayToObject(root, "services");
-	for (i = 0; i < report->count; i++)
-		cJSON_AddItemToArray(services, service_json(&report->rows[i]));
+	for (i = 0; i < report->count; i++) {
+		service = service_json(&report->rows[i]);
+		if (capture)
+			service_json_add_capture(service, &report->rows[i]);
+		cJSON_AddItemToArray(services, service);
+	}
 	drops = cJSON_AddObjectToObject(root, "dropped");
 	for (i = 0; i < DROP_REASONS; i++)
 		cJSON_AddNumberToObject(drops, drop_reason_names[i], (double)report->drops[i]);
 	cJSON_AddNumberToObject(root, "dropped_total", (double)report->drops_total);
 	text = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	return text;
+}
+
+int top_json_write(FILE *out, const struct top_report *report)
+{
+	char *text = top_report_json_line(report, false);
+	int err = 0;
+
 	if (!text || fprintf(out, "%s\n", text) < 0 || fflush(out))
 		err = -1;
 	free(text);
-	cJSON_Delete(root);
 	return err;
 }

@@ -16,6 +16,8 @@ struct top_options {
 	bool json;
 	bool verbose;
 	const char *btf_path;
+	bool record;		 /* `record`: windows go to a capture file */
+	const char *output_path; /* record's --output */
 };
 
 enum options_result {
@@ -27,6 +29,9 @@ enum options_result {
 /* Parses argv (argv[0] is the subcommand name). */
 enum options_result top_options_parse(int argc, char **argv, struct top_options *out);
 void top_options_usage(FILE *out);
+/* `record`: top's flags without --json, with --output; --duration and --output required. */
+enum options_result record_options_parse(int argc, char **argv, struct top_options *out);
+void record_options_usage(FILE *out);
 
 /* Shared number parsers: fill *out and return 0, or print "sloprobe: FLAG: ..." and -1. */
 int option_parse_seconds(const char *flag, const char *text, double *out);

@@ -16,6 +16,9 @@ struct top_row {
 	double rps;
 	double conns_opened_per_s;
 	bool listening;
+	/* Only filled when recording: CPU used and memory held by the serving processes. */
+	double cpu_seconds;
+	unsigned long long rss_bytes;
 };
 
 struct top_report {
@@ -32,6 +35,12 @@ struct top_report {
 void top_report_sort(struct top_report *report);
 
 int top_json_write(FILE *out, const struct top_report *report);
+/*
+ * The window as one JSON line (malloc'd, no newline), in the `top --json` schema; @capture adds
+ * what a capture keeps: non-empty histogram buckets as [index, count], the latency sum, and
+ * the processes' CPU seconds and RSS. NULL when out of memory.
+ */
+char *top_report_json_line(const struct top_report *report, bool capture);
 /* @redraw: clear the terminal first, for an interactive view. */
 void top_table_write(FILE *out, const struct top_report *report, const char *banner, bool redraw);
 

@@ -68,7 +68,7 @@ sloprobe_start() {
 	"$SLOPROBE" top --json "$@" >"$WORK/top.json" 2>"$WORK/top.err" &
 	SLOPROBE_PID=$!
 	PIDS_TO_KILL+=("$SLOPROBE_PID")
-	wait_for "grep -q 'program set' '$WORK/top.err'" 20 ||
+	wait_for "grep -q 'program set' '$WORK/top.err' 2>/dev/null" 20 ||
 		fail "sloprobe did not attach: $(cat "$WORK/top.err")"
 }
 

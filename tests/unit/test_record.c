@@ -1,0 +1,123 @@
+/* Tests `record`'s pure parts: its flags, /proc/PID/stat parsing, and the capture JSON extras. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+#include "proc_usage.h"
+#include "top_options.h"
+#include "top_report.h"
+
+/* Options point into argv, as in main: the copies live as long as the test binary. */
+static enum options_result parse_record(int argc, const char **args, struct top_options *out)
+{
+	char **argv = calloc((size_t)argc + 1, sizeof(*argv));
+	int i;
+
+	for (i = 0; i < argc; i++)
+		argv[i] = strdup(args[i]);
+	return record_options_parse(argc, argv, out);
+}
+
+static void test_record_flags(void **state)
+{
+	const char *ok[] = { "record", "--duration", "60", "--output", "x.slo", "--port", "80" };
+	const char *no_duration[] = { "record", "--output", "x.slo" };
+	const char *no_output[] = { "record", "--duration", "5" };
+	const char *empty_output[] = { "record", "--duration", "5", "--output", "" };
+	const char *json[] = { "record", "--duration", "5", "--output", "x.slo", "--json" };
+	struct top_options o;
+
+	(void)state;
+	assert_int_equal(parse_record(7, ok, &o), OPTIONS_OK);
+	assert_true(o.record);
+	assert_string_equal(o.output_path, "x.slo");
+	assert_true(o.duration_s == 60.0);
+	assert_int_equal(o.nports, 1);
+	assert_int_equal(parse_record(3, no_duration, &o), OPTIONS_ERROR);
+	assert_int_equal(parse_record(3, no_output, &o), OPTIONS_ERROR);
+	assert_int_equal(parse_record(5, empty_output, &o), OPTIONS_ERROR);
+	assert_int_equal(parse_record(6, json, &o), OPTIONS_ERROR);
+}
+
+static void test_top_refuses_output(void **state)
+{
+	char *argv[] = { strdup("top"), strdup("--output"), strdup("x.slo") };
+	struct top_options o;
+
+	(void)state;
+	assert_int_equal(top_options_parse(3, argv, &o), OPTIONS_ERROR);
+	assert_false(o.record);
+	free(argv[0]);
+	free(argv[1]);
+	free(argv[2]);
+}
+
+static void test_proc_stat_cpu_ticks(void **state)
+{
+	/* utime 1500 and stime 250 are fields 14 and 15; comm holds spaces and ')'. */
+	const char *stat = "4066 (nginx: w) rk) S 4065 4065 4065 0 -1 4194624 1203 0 0 0 "
+			   "1500 250 0 0 20 0 1 0 12345 11111111 555 18446744073709551615";
+	unsigned long long ticks = 0;
+
+	(void)state;
+	assert_int_equal(proc_stat_parse_cpu_ticks(stat, &ticks), 0);
+	assert_int_equal(ticks, 1750);
+	assert_int_equal(proc_stat_parse_cpu_ticks("", &ticks), -1);
+	assert_int_equal(proc_stat_parse_cpu_ticks("4066 (nginx", &ticks), -1);
+	assert_int_equal(proc_stat_parse_cpu_ticks("4066 (nginx) S 1 2", &ticks), -1);
+	assert_int_equal(proc_stat_parse_cpu_ticks("4066 (x) S a b c d e f g h i j k l", &ticks),
+			 -1);
+}
+
+static void test_capture_line_extras(void **state)
+{
+	struct service_window *window = calloc(1, sizeof(*window));
+	struct top_row row = { .window = window, .cpu_seconds = 1.25, .rss_bytes = 4096 };
+	struct top_report report = { .ts = 1.0, .interval_s = 1.0, .rows = &row, .count = 1 };
+	cJSON *root, *service, *hist;
+	char *line;
+
+	(void)state;
+	window->key.port = 8080;
+	window->requests = 3;
+	window->latency_sum_ns = 3000000;
+	window->latency_hist[hist_bucket_index(1000)] = 2;
+	window->latency_hist[HIST_OVERFLOW_BUCKET] = 1;
+	line = top_report_json_line(&report, true);
+	root = cJSON_Parse(line);
+	assert_non_null(root);
+	service = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "services"), 0);
+	hist = cJSON_GetObjectItem(service, "latency_hist");
+	assert_int_equal(cJSON_GetArraySize(hist), 2);
+	assert_int_equal(cJSON_GetArrayItem(cJSON_GetArrayItem(hist, 0), 0)->valueint,
+			 (int)hist_bucket_index(1000));
+	assert_int_equal(cJSON_GetArrayItem(cJSON_GetArrayItem(hist, 1), 0)->valueint,
+			 HIST_OVERFLOW_BUCKET);
+	assert_true(cJSON_GetObjectItem(service, "cpu_seconds")->valuedouble == 1.25);
+	assert_true(cJSON_GetObjectItem(service, "rss_bytes")->valuedouble == 4096);
+	assert_true(cJSON_GetObjectItem(service, "latency_sum_ns")->valuedouble == 3000000);
+	cJSON_Delete(root);
+	free(line);
+	/* top --json keeps its schema: no capture keys. */
+	line = top_report_json_line(&report, false);
+	assert_null(strstr(line, "latency_hist"));
+	free(line);
+	free(window);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_record_flags),
+		cmocka_unit_test(test_top_refuses_output),
+		cmocka_unit_test(test_proc_stat_cpu_ticks),
+		cmocka_unit_test(test_capture_line_extras),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,16 @@
+/* CPU time and resident memory of a process, from /proc/PID/stat and /proc/PID/status. */
+#ifndef SLOPROBE_PROC_USAGE_H
+#define SLOPROBE_PROC_USAGE_H
+
+struct proc_usage {
+	unsigned long long cpu_ticks; /* utime + stime, in clock ticks (sysconf(_SC_CLK_TCK)) */
+	unsigned long long rss_bytes;
+};
+
+/* Returns 0, or -1 when the process is gone or its files do not parse. */
+int proc_usage_read(int pid, struct proc_usage *out);
+
+/* Parses the text of /proc/PID/stat: utime + stime. Returns 0 or -1. */
+int proc_stat_parse_cpu_ticks(const char *stat, unsigned long long *ticks);
+
+#endif /* SLOPROBE_PROC_USAGE_H */
