@@ -24,6 +24,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http1.h"
+
 #define NSEC_PER_SEC 1000000000ULL
 #define NSEC_PER_MSEC 1000000ULL
 #define MAX_THREADS 64
@@ -50,7 +52,6 @@ struct resp_parser {
 	bool until_eof; /* no Content-Length: the body ends when the server closes */
 	bool conn_close;
 	bool extra; /* bytes past the response: the stream is out of step */
-	bool keepalive_hdr;
 	int status;
 	uint64_t body_left;
 };
@@ -409,80 +410,6 @@ static void feed_queue(struct load_thread *t)
 	}
 }
 
-static bool token_is(const char *s, size_t len, const char *lit)
-{
-	return strlen(lit) == len && !strncasecmp(s, lit, len);
-}
-
-static void trim_ows(const char **s, size_t *len)
-{
-	while (*len && (**s == ' ' || **s == '\t')) {
-		(*s)++;
-		(*len)--;
-	}
-	while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
-		(*len)--;
-}
-
-static void parse_connection(struct resp_parser *rp, const char *v, size_t len)
-{
-	while (len) {
-		const char *comma = memchr(v, ',', len);
-		size_t item_len = comma ? (size_t)(comma - v) : len;
-		const char *tok = v;
-		size_t tok_len = item_len;
-
-		trim_ows(&tok, &tok_len);
-		if (token_is(tok, tok_len, "close"))
-			rp->conn_close = true;
-		else if (token_is(tok, tok_len, "keep-alive"))
-			rp->keepalive_hdr = true;
-		if (!comma)
-			break;
-		v = comma + 1;
-		len -= item_len + 1;
-	}
-}
-
-static int parse_content_length(const char *v, size_t len, uint64_t *out)
-{
-	uint64_t n = 0;
-
-	if (!len)
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		if (v[i] < '0' || v[i] > '9' || n > (1ULL << 50))
-			return -1;
-		n = n * 10 + (uint64_t)(v[i] - '0');
-	}
-	*out = n;
-	return 0;
-}
-
-static int parse_resp_header(struct resp_parser *rp, const char *line, size_t len, bool *has_len)
-{
-	const char *colon = memchr(line, ':', len);
-	const char *val;
-	size_t name_len, val_len;
-
-	if (!colon || colon == line)
-		return -1;
-	name_len = (size_t)(colon - line);
-	val = colon + 1;
-	val_len = len - name_len - 1;
-	trim_ows(&val, &val_len);
-	if (token_is(line, name_len, "content-length")) {
-		*has_len = true;
-		return parse_content_length(val, val_len, &rp->body_left);
-	}
-	/* chunked responses are not supported; the test server never sends them */
-	if (token_is(line, name_len, "transfer-encoding"))
-		return -1;
-	if (token_is(line, name_len, "connection"))
-		parse_connection(rp, val, val_len);
-	return 0;
-}
-
 static int parse_status_line(struct resp_parser *rp, const char *line, size_t len, bool *http10)
 {
 	if (len < 12 || memcmp(line, "HTTP/1.", 7) != 0 || line[8] != ' ')
@@ -500,25 +427,20 @@ static int parse_status_line(struct resp_parser *rp, const char *line, size_t le
 /* buf[0..len) is a whole response head, ending with the blank line. */
 static int parse_resp_head(struct resp_parser *rp, const char *buf, size_t len)
 {
-	const char *p = buf, *end = buf + len;
-	bool has_len = false, http10 = false;
+	struct http1_head h;
+	bool http10 = false;
 
-	for (bool first = true;; first = false) {
-		const char *eol = memmem(p, (size_t)(end - p), "\r\n", 2);
-		size_t line_len = (size_t)(eol - p);
-
-		if (!line_len)
-			break;
-		if (first ? parse_status_line(rp, p, line_len, &http10)
-			  : parse_resp_header(rp, p, line_len, &has_len))
-			return -1;
-		p = eol + 2;
-	}
-	if (http10 && !rp->keepalive_hdr)
+	if (http1_parse_head(&h, buf, len))
+		return -1;
+	if (h.start_len && parse_status_line(rp, h.start_line, h.start_len, &http10))
+		return -1;
+	rp->conn_close = h.conn_close;
+	rp->body_left = h.content_len;
+	if (http10 && !h.conn_keepalive)
 		rp->conn_close = true;
 	if (rp->status < 200 || rp->status == 204 || rp->status == 304) {
 		rp->body_left = 0;
-	} else if (!has_len) {
+	} else if (!h.has_content_len) {
 		rp->until_eof = true;
 		rp->conn_close = true;
 	}
@@ -540,20 +462,14 @@ static enum parse_result consume_body(struct resp_parser *rp, size_t n)
 /* n new bytes arrived at buf + off; until the head is complete it accumulates at buf[0]. */
 static enum parse_result parse_feed(struct resp_parser *rp, const char *buf, size_t off, size_t n)
 {
-	const char *hit;
 	size_t head_len;
 
 	if (rp->head_done)
 		return consume_body(rp, n);
 	rp->have = off + n;
-	hit = memmem(buf + rp->scan_off, rp->have - rp->scan_off, "\r\n\r\n", 4);
-	if (!hit) {
-		if (rp->have == RESP_BUF_BYTES)
-			return PARSE_ERROR;
-		rp->scan_off = rp->have >= 3 ? rp->have - 3 : 0;
-		return PARSE_MORE;
-	}
-	head_len = (size_t)(hit - buf) + 4;
+	head_len = http1_find_head_end(buf, rp->have, &rp->scan_off);
+	if (!head_len)
+		return rp->have == RESP_BUF_BYTES ? PARSE_ERROR : PARSE_MORE;
 	if (parse_resp_head(rp, buf, head_len))
 		return PARSE_ERROR;
 	rp->head_done = true;

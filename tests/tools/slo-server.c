@@ -17,12 +17,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "http1.h"
 
 #define NSEC_PER_SEC 1000000000ULL
 #define NSEC_PER_MSEC 1000000.0
@@ -203,79 +204,6 @@ static const struct route *find_route(const struct server_ctx *ctx, const char *
 	return &default_route;
 }
 
-static bool token_is(const char *s, size_t len, const char *lit)
-{
-	return strlen(lit) == len && !strncasecmp(s, lit, len);
-}
-
-static void trim_ows(const char **s, size_t *len)
-{
-	while (*len && (**s == ' ' || **s == '\t')) {
-		(*s)++;
-		(*len)--;
-	}
-	while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
-		(*len)--;
-}
-
-/* Connection is a comma-separated token list; only close and keep-alive matter here. */
-static void parse_connection(struct request *req, const char *v, size_t len)
-{
-	while (len) {
-		const char *comma = memchr(v, ',', len);
-		size_t item_len = comma ? (size_t)(comma - v) : len;
-		const char *tok = v;
-		size_t tok_len = item_len;
-
-		trim_ows(&tok, &tok_len);
-		if (token_is(tok, tok_len, "close"))
-			req->want_close = true;
-		else if (token_is(tok, tok_len, "keep-alive"))
-			req->want_keepalive = true;
-		if (!comma)
-			break;
-		v = comma + 1;
-		len -= item_len + 1;
-	}
-}
-
-static int parse_content_length(const char *v, size_t len, uint64_t *out)
-{
-	uint64_t n = 0;
-
-	if (!len)
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		if (v[i] < '0' || v[i] > '9' || n > (1ULL << 50))
-			return -1;
-		n = n * 10 + (uint64_t)(v[i] - '0');
-	}
-	*out = n;
-	return 0;
-}
-
-static int parse_header(struct request *req, const char *line, size_t len)
-{
-	const char *colon = memchr(line, ':', len);
-	const char *val;
-	size_t name_len, val_len;
-
-	if (!colon || colon == line)
-		return -1;
-	name_len = (size_t)(colon - line);
-	val = colon + 1;
-	val_len = len - name_len - 1;
-	trim_ows(&val, &val_len);
-	if (token_is(line, name_len, "content-length"))
-		return parse_content_length(val, val_len, &req->content_len);
-	/* chunked bodies are not supported: refusing beats misreading the stream */
-	if (token_is(line, name_len, "transfer-encoding"))
-		return -1;
-	if (token_is(line, name_len, "connection"))
-		parse_connection(req, val, val_len);
-	return 0;
-}
-
 static int parse_request_line(struct request *req, const char *line, size_t len)
 {
 	const char *end = line + len;
@@ -301,26 +229,17 @@ static int parse_request_line(struct request *req, const char *line, size_t len)
 /* buf[0..len) is a whole request head, ending with the blank line. */
 static int parse_head(struct request *req, const char *buf, size_t len)
 {
-	const char *p = buf, *end = buf + len;
-	bool first = true;
+	struct http1_head h;
 
 	memset(req, 0, sizeof(*req));
-	for (;;) {
-		const char *eol = memmem(p, (size_t)(end - p), "\r\n", 2);
-		size_t line_len = (size_t)(eol - p);
-		int err;
-
-		if (!line_len)
-			return 0;
-		if (first)
-			err = parse_request_line(req, p, line_len);
-		else
-			err = parse_header(req, p, line_len);
-		if (err)
-			return -1;
-		first = false;
-		p = eol + 2;
-	}
+	if (http1_parse_head(&h, buf, len))
+		return -1;
+	if (h.start_len && parse_request_line(req, h.start_line, h.start_len))
+		return -1;
+	req->content_len = h.content_len;
+	req->want_close = h.conn_close;
+	req->want_keepalive = h.conn_keepalive;
+	return 0;
 }
 
 static void consume_input(struct conn *c, size_t n)
@@ -333,19 +252,12 @@ static void consume_input(struct conn *c, size_t n)
 /* Returns the head length including the blank line, or 0 if it has not all arrived yet. */
 static size_t find_head_end(struct conn *c)
 {
-	const char *hit;
-
 	/* tolerate the stray CRLF some clients send between requests */
 	while (c->in_len >= 2 && c->in[0] == '\r' && c->in[1] == '\n')
 		consume_input(c, 2);
 	if (c->in_len < 4)
 		return 0;
-	hit = memmem(c->in + c->scan_off, c->in_len - c->scan_off, "\r\n\r\n", 4);
-	if (!hit) {
-		c->scan_off = c->in_len - 3;
-		return 0;
-	}
-	return (size_t)(hit - c->in) + 4;
+	return http1_find_head_end(c->in, c->in_len, &c->scan_off);
 }
 
 static int begin_request(const struct server_ctx *ctx, struct conn *c, size_t head_len)
@@ -920,7 +832,7 @@ static int parse_route(struct server_ctx *ctx, const char *arg)
 	if (!colon)
 		goto bad;
 	for (kind = 0; kind < SVC_KINDS; kind++)
-		if (token_is(spec, (size_t)(colon - spec), svc_names[kind]))
+		if (http1_token_is(spec, (size_t)(colon - spec), svc_names[kind]))
 			break;
 	if (kind == SVC_KINDS)
 		goto bad;

@@ -10,17 +10,19 @@ OUTPUT ?= .output
 CFLAGS ?= -Wall -Wextra -Werror -O2 -g
 
 SLO_TOOLS := $(OUTPUT)/slo-server $(OUTPUT)/slo-load
+# HTTP/1.x head parsing both tools share; compiled into each, as there is no library to link
+SLO_TOOLS_HTTP1 := $(SLO_TOOLS_DIR)/http1.c $(SLO_TOOLS_DIR)/http1.h
 
 .PHONY: slo-tools
 slo-tools: $(SLO_TOOLS)
 
-$(OUTPUT)/slo-server: $(SLO_TOOLS_DIR)/slo-server.c $(SLO_TOOLS_DIR)/tools.mk
+$(OUTPUT)/slo-server: $(SLO_TOOLS_DIR)/slo-server.c $(SLO_TOOLS_HTTP1) $(SLO_TOOLS_DIR)/tools.mk
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $< -lpthread -lm
+	$(CC) $(CFLAGS) -o $@ $< $(SLO_TOOLS_DIR)/http1.c -lpthread -lm
 
-$(OUTPUT)/slo-load: $(SLO_TOOLS_DIR)/slo-load.c $(SLO_TOOLS_DIR)/tools.mk
+$(OUTPUT)/slo-load: $(SLO_TOOLS_DIR)/slo-load.c $(SLO_TOOLS_HTTP1) $(SLO_TOOLS_DIR)/tools.mk
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $< -lpthread -lm
+	$(CC) $(CFLAGS) -o $@ $< $(SLO_TOOLS_DIR)/http1.c -lpthread -lm
 
 ifeq ($(_slo_tools_standalone),1)
 .DEFAULT_GOAL := slo-tools
