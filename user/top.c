@@ -5,11 +5,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "capture.h"
-#include "grow.h"
 #include "listeners.h"
 #include "probe.h"
-#include "proc_usage.h"
+#include "record.h"
 #include "top.h"
 #include "top_report.h"
 
@@ -27,18 +25,7 @@ struct top_context {
 	struct top_report report;
 	double owners_scanned_at;
 	bool redraw;
-	/* record only */
-	struct capture_writer capture;
-	struct pid_ticks *ticks; /* each serving process's CPU ticks at the last window */
-	size_t nticks;
-	size_t ticks_capacity;
-	double record_started;
-	unsigned long windows_written;
-};
-
-struct pid_ticks {
-	int pid;
-	unsigned long long cpu_ticks;
+	struct recorder recorder; /* record only */
 };
 
 static volatile sig_atomic_t top_stop_requested;
@@ -96,46 +83,6 @@ static void top_fill_row(struct top_row *row, const struct service_window *windo
 	service_label_name(label, window->key.port, row->name, sizeof(row->name));
 }
 
-/* CPU ticks @pid used since the last window; the first sight of a process counts from now. */
-static unsigned long long top_cpu_ticks_since(struct top_context *ctx, int pid,
-					      unsigned long long now_ticks)
-{
-	unsigned long long used;
-	size_t i;
-
-	for (i = 0; i < ctx->nticks && ctx->ticks[i].pid != pid; i++)
-		;
-	if (i == ctx->nticks) {
-		if (grow_for_one_more((void **)&ctx->ticks, &ctx->ticks_capacity, ctx->nticks,
-				      sizeof(*ctx->ticks)))
-			return 0;
-		ctx->ticks[ctx->nticks++] =
-			(struct pid_ticks){ .pid = pid, .cpu_ticks = now_ticks };
-		return 0;
-	}
-	used = now_ticks >= ctx->ticks[i].cpu_ticks ? now_ticks - ctx->ticks[i].cpu_ticks : 0;
-	ctx->ticks[i].cpu_ticks = now_ticks;
-	return used;
-}
-
-/* What the service's processes cost in the window: the input a capacity plan needs. */
-static void top_fill_usage(struct top_context *ctx, struct top_row *row)
-{
-	unsigned long long ticks = 0;
-	struct proc_usage usage;
-	const int *pids;
-	int i, count;
-
-	pids = service_label_pids(row->label, &count);
-	for (i = 0; i < count; i++) {
-		if (proc_usage_read(pids[i], &usage))
-			continue;
-		ticks += top_cpu_ticks_since(ctx, pids[i], usage.cpu_ticks);
-		row->rss_bytes += usage.rss_bytes;
-	}
-	row->cpu_seconds = (double)ticks / (double)sysconf(_SC_CLK_TCK);
-}
-
 /* Turns the difference between the previous and @cur snapshots into report rows. */
 static int top_build_report(struct top_context *ctx, const struct stats_snapshot *cur, __u32 epoch,
 			    double interval_s)
@@ -167,7 +114,7 @@ static int top_build_report(struct top_context *ctx, const struct stats_snapshot
 						cur->ncpu, epoch);
 		top_fill_row(&report->rows[report->count], window, svc, label, interval_s);
 		if (ctx->opts->record)
-			top_fill_usage(ctx, &report->rows[report->count]);
+			recorder_fill_usage(&ctx->recorder, &report->rows[report->count]);
 		report->count++;
 	}
 	report->interval_s = interval_s;
@@ -223,28 +170,6 @@ static int top_read(struct top_context *ctx, struct stats_snapshot *snap, __u32 
 	return err;
 }
 
-static int top_record_window(struct top_context *ctx)
-{
-	char *line = top_report_json_line(&ctx->report, true);
-	int err;
-
-	if (!line) {
-		fprintf(stderr, "sloprobe: out of memory writing a window\n");
-		return -ENOMEM;
-	}
-	err = capture_write_line(&ctx->capture, line);
-	free(line);
-	if (err)
-		return err;
-	ctx->windows_written++;
-	if (isatty(STDERR_FILENO))
-		fprintf(stderr, "\rrecording %s: %.0f/%.0f s, %lu windows, %zu services ",
-			ctx->opts->output_path,
-			clock_seconds(CLOCK_MONOTONIC) - ctx->record_started, ctx->opts->duration_s,
-			ctx->windows_written, ctx->report.count);
-	return 0;
-}
-
 static int top_emit_window(struct top_context *ctx, double interval_s, bool last)
 {
 	struct stats_snapshot cur = { 0 };
@@ -261,7 +186,7 @@ static int top_emit_window(struct top_context *ctx, double interval_s, bool last
 	snapshot_free(&ctx->prev);
 	ctx->prev = cur;
 	if (ctx->opts->record)
-		return top_record_window(ctx);
+		return recorder_write(&ctx->recorder, &ctx->report);
 	if (ctx->opts->json)
 		err = top_json_write(stdout, &ctx->report);
 	else
@@ -301,23 +226,6 @@ static int top_loop(struct top_context *ctx)
 		err = top_emit_window(ctx, deadline - window_start, last);
 		window_start = deadline;
 	}
-	return err;
-}
-
-static int top_record_open(struct top_context *ctx)
-{
-	char *header;
-	int err;
-
-	ctx->record_started = clock_seconds(CLOCK_MONOTONIC);
-	header =
-		capture_header_line(clock_seconds(CLOCK_REALTIME), ctx->opts->interval_s, "raw-tp");
-	if (!header) {
-		fprintf(stderr, "sloprobe: out of memory\n");
-		return -ENOMEM;
-	}
-	err = capture_open(&ctx->capture, ctx->opts->output_path, header);
-	free(header);
 	return err;
 }
 
@@ -390,7 +298,7 @@ int top_run(const struct top_options *opts)
 	fprintf(opts->json || opts->record || ctx.redraw ? stderr : stdout, "%s\n",
 		probe_description(ctx.probe));
 	fflush(NULL);
-	err = opts->record ? top_record_open(&ctx) : 0;
+	err = opts->record ? recorder_open(&ctx.recorder, opts) : 0;
 	if (err) {
 		probe_close(ctx.probe);
 		return 2;
@@ -399,11 +307,8 @@ int top_run(const struct top_options *opts)
 	 * request since then, including those made while the banner was being printed. */
 	top_scan_owners(&ctx);
 	err = top_loop(&ctx);
-	if (opts->record && isatty(STDERR_FILENO))
-		fputc('\n', stderr);
-	if (capture_close(&ctx.capture))
+	if (recorder_close(&ctx.recorder))
 		err = -EIO;
-	free(ctx.ticks);
 	snapshot_free(&ctx.prev);
 	label_table_free(&ctx.labels);
 	free(ctx.windows);
