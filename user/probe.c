@@ -312,11 +312,13 @@ int probe_read_window(struct probe *probe, struct stats_snapshot *snap, __u32 *c
 {
 	int err;
 
-	*closed_epoch = probe->epoch++;
-	probe->skel->bss->window_epoch = probe->epoch;
+	/* Sweep first: the requests it completes belong to, and tag their maximum in, the
+	 * window that is closing. */
 	err = probe_sweep(probe, last ? 0 : probe->sweep_idle_ns);
 	if (err)
 		return err;
+	*closed_epoch = probe->epoch++;
+	probe->skel->bss->window_epoch = probe->epoch;
 	snap->ncpu = probe->ncpu;
 	err = probe_read_stats(probe, snap);
 	if (!err)
