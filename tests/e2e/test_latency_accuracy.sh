@@ -22,6 +22,10 @@ check_latency() {
 			"$(top_jq "$PORT_srv" "map(select(.requests > 0)) | .[0].latency_us.$q")" \
 			"$(jq ".latency_us.$q" "$WORK/load.json")" 0.05 200
 	done
+	# No request can take longer on the server than the client waited for it.
+	awk -v s="$(top_jq "$PORT_srv" 'map(select(.requests > 0)) | .[0].latency_us.max')" \
+		-v c="$(jq .latency_us.max "$WORK/load.json")" 'BEGIN { exit !(s <= c + 200) }' ||
+		fail "$route: sloprobe max above the client's max"
 	kill -TERM "${PIDS_TO_KILL[0]}"
 	wait "${PIDS_TO_KILL[0]}" 2>/dev/null
 	PIDS_TO_KILL=()
