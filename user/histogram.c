@@ -13,7 +13,7 @@ __u64 hist_total(const __u64 *hist)
 	return total;
 }
 
-static double hist_bucket_middle_us(unsigned int index)
+double hist_bucket_middle_us(unsigned int index)
 {
 	double lower = (double)hist_bucket_lower_us(index);
 

@@ -16,6 +16,9 @@ struct latency_summary {
 	double max_us;
 };
 
+/* The value reported for bucket @index: its middle (its lower edge for the overflow bucket). */
+double hist_bucket_middle_us(unsigned int index);
+
 /* Total count of @hist. */
 __u64 hist_total(const __u64 *hist);
 

@@ -1,6 +1,7 @@
 /* sloprobe: per-service TCP request latency and connections from eBPF; subcommand dispatch. */
 #include <stdio.h>
 #include <string.h>
+#include "report_cmd.h"
 #include "top.h"
 
 static void usage(FILE *out)
@@ -10,9 +11,10 @@ static void usage(FILE *out)
 	      "Commands:\n"
 	      "  top        live per-service latency, requests/s and connections (default)\n"
 	      "  record     the same, for a fixed duration, into a capture file (.slo)\n"
+	      "  report     latency and SLO compliance per service from captures\n"
 	      "  help       this text\n"
 	      "\n"
-	      "`sloprobe top --help` and `sloprobe record --help` list each command's flags.\n",
+	      "`sloprobe COMMAND --help` lists each command's flags.\n",
 	      out);
 }
 
@@ -29,6 +31,8 @@ int main(int argc, char **argv)
 		top_options_usage(stdout);
 		return 0;
 	}
+	if (argc > 1 && strcmp(argv[1], "report") == 0)
+		return report_main(argc - 1, argv + 1);
 	if (argc > 1 && argv[1][0] != '-') {
 		if (strcmp(argv[1], "record") == 0) {
 			parse = record_options_parse;

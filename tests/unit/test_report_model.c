@@ -1,0 +1,98 @@
+/* Tests report arithmetic: exact merging, per-window SLO judgement, budget and availability. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "report_model.h"
+
+/* One sample of @count requests all taking @us microseconds. */
+static struct capture_sample sample_of(unsigned int port, __u64 count, __u64 us,
+				       struct hist_bucket *bucket, bool listening)
+{
+	struct capture_sample s = { .requests = count, .listening = listening };
+
+	s.key.port = (__u16)port;
+	snprintf(s.service, sizeof(s.service), "svc:%u", port);
+	bucket->index = hist_bucket_index(us);
+	bucket->count = count;
+	s.buckets = count ? bucket : NULL;
+	s.nbuckets = count ? 1 : 0;
+	s.latency_sum_ns = count * us * 1000;
+	s.max_us = (double)us;
+	return s;
+}
+
+static void add_window(struct report *r, struct capture_sample *samples, size_t count)
+{
+	struct capture_window w = { .ts = 100.0 + (double)r->windows,
+				    .interval_s = 1.0,
+				    .samples = samples,
+				    .count = count };
+
+	assert_int_equal(report_add_window(r, &w), 0);
+}
+
+static void test_merge_and_judge(void **state)
+{
+	struct slo_file *slo = slo_file_default(); /* p99 < 1 s, objective 0.99 */
+	struct report r = { .slo = slo };
+	struct hist_bucket b1, b2;
+	struct capture_sample s[2];
+	const struct report_service *svc;
+
+	(void)state;
+	s[0] = sample_of(80, 100, 1000, &b1, true); /* fast window */
+	add_window(&r, s, 1);
+	s[0] = sample_of(80, 10, 2000000, &b1, true); /* 2 s: breaches p50, p95, p99 */
+	s[1] = sample_of(81, 5, 50, &b2, true);
+	add_window(&r, s, 2);
+	s[0] = sample_of(80, 0, 0, &b1, false); /* not listening, no traffic */
+	add_window(&r, s, 1);
+	report_finish(&r);
+	assert_int_equal(r.count, 2);
+	svc = &r.services[0];
+	assert_int_equal(svc->key.port, 80);
+	assert_int_equal(svc->total.requests, 110);
+	assert_int_equal(svc->windows_with_traffic, 2);
+	assert_int_equal(svc->windows_good, 1);
+	assert_int_equal(svc->breaches[REPORT_P99], 1);
+	assert_int_equal(svc->breaches[REPORT_P50], 1);
+	assert_true(report_good_share(svc) == 0.5);
+	assert_true(report_budget_spent(svc) > 49.9 && report_budget_spent(svc) < 50.1);
+	/* Listening in 2 of 3 windows; port 81 appeared in 1 of 3. */
+	assert_true(report_availability(&r, svc) > 0.66 && report_availability(&r, svc) < 0.67);
+	assert_true(report_availability(&r, &r.services[1]) < 0.34);
+	/* The merged p50 is the fast requests' bucket, the p99 the slow ones'. */
+	assert_true(svc->latency.p50_us > 990 && svc->latency.p50_us < 1010);
+	assert_true(svc->latency.p99_us > 1.9e6);
+	assert_true(svc->peak_rps == 100.0);
+	report_free(&r);
+	slo_file_free(slo);
+}
+
+static void test_empty_report(void **state)
+{
+	struct slo_file *slo = slo_file_default();
+	struct report r = { .slo = slo };
+
+	(void)state;
+	report_finish(&r);
+	assert_int_equal(r.count, 0);
+	assert_int_equal(r.windows, 0);
+	report_free(&r);
+	slo_file_free(slo);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_merge_and_judge),
+		cmocka_unit_test(test_empty_report),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

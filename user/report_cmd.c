@@ -1,0 +1,178 @@
+/* `sloprobe report FILE.slo... [--slo F] [--format text|json|markdown] [--output F]`. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "report_cmd.h"
+#include "report_write.h"
+
+enum report_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_MARKDOWN };
+
+struct report_options {
+	const char *slo_path;
+	const char *output_path;
+	enum report_format format;
+	char **files;
+	int nfiles;
+};
+
+static void report_usage(FILE *out)
+{
+	fputs("Usage: sloprobe report FILE.slo... [--slo FILE.json] [--format text|json|markdown]\n"
+	      "                       [--output FILE]\n"
+	      "\n"
+	      "Per service over every window of the captures (several hosts or days merge bucket\n"
+	      "by bucket): requests, average and peak requests/s, p50/p95/p99/p99.9, and SLO\n"
+	      "compliance: the share of windows with traffic that met every latency target, the\n"
+	      "error budget that spends against the objective, and availability (windows in\n"
+	      "which the service was not listening count as down). Without --slo the targets are\n"
+	      "p50 < 200 ms, p95 < 500 ms, p99 < 1 s, objective 0.99.\n"
+	      "\n"
+	      "  --slo FILE       {\"services\": {\"*\": {\"p99_ms\": 1000}, \"api:8080\": "
+	      "{...}}}\n"
+	      "  --format F       text (default), json or markdown\n"
+	      "  --output FILE    write there (complete or not at all) instead of stdout\n",
+	      out);
+}
+
+static int report_parse_format(const char *text, enum report_format *out)
+{
+	if (!strcmp(text, "text"))
+		*out = FORMAT_TEXT;
+	else if (!strcmp(text, "json"))
+		*out = FORMAT_JSON;
+	else if (!strcmp(text, "markdown"))
+		*out = FORMAT_MARKDOWN;
+	else {
+		fprintf(stderr,
+			"sloprobe: report: --format: '%s' is not text, json or markdown%s\n", text,
+			!strcmp(text, "html") ? " (html is not available yet)" : "");
+		return -1;
+	}
+	return 0;
+}
+
+/* Returns 0, 1 for --help, or -1 after one error line. */
+static int report_parse(int argc, char **argv, struct report_options *out)
+{
+	static const struct option longopts[] = {
+		{ "slo", required_argument, NULL, 's' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int opt;
+
+	memset(out, 0, sizeof(*out));
+	optind = 0;
+	opterr = 0;
+	/* Permuting: flags may come after the files, as in `report a.slo b.slo --format json`. */
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (opt == 'h') {
+			report_usage(stdout);
+			return 1;
+		}
+		if (opt == 's')
+			out->slo_path = optarg;
+		else if (opt == 'o')
+			out->output_path = optarg;
+		else if (opt != 'f' || report_parse_format(optarg, &out->format)) {
+			if (opt != 'f')
+				fprintf(stderr,
+					"sloprobe: report: unknown flag or missing value: "
+					"'%s' (see sloprobe report --help)\n",
+					argv[optind - 1]);
+			return -1;
+		}
+	}
+	out->files = argv + optind;
+	out->nfiles = argc - optind;
+	if (out->nfiles == 0) {
+		fprintf(stderr, "sloprobe: report: no capture file given (FILE.slo...)\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int report_visit_window(const struct capture_window *window, void *ctx)
+{
+	if (report_add_window(ctx, window)) {
+		fprintf(stderr, "sloprobe: report: out of memory\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads every capture into @report; 2 for a damaged file or memory, 0 otherwise. */
+static int report_read_all(const struct report_options *opts, struct report *report)
+{
+	struct capture_visitor visitor = { .window = report_visit_window, .ctx = report };
+	int i, status;
+
+	for (i = 0; i < opts->nfiles; i++) {
+		status = capture_read(opts->files[i], &visitor);
+		/* A cut file keeps its whole windows and has been warned about. */
+		if (status != CAPTURE_OK && status != CAPTURE_CUT)
+			return 2;
+	}
+	report_finish(report);
+	return 0;
+}
+
+static int report_write(const struct report_options *opts, FILE *out, const struct report *r)
+{
+	if (opts->format == FORMAT_JSON)
+		return report_write_json(out, r);
+	report_write_text(out, r, opts->format == FORMAT_MARKDOWN);
+	return ferror(out) ? -1 : 0;
+}
+
+/* To a temporary name, renamed on success: a reader never sees half a report. */
+static int report_write_file(const struct report_options *opts, const struct report *r)
+{
+	char tmp[4096];
+	FILE *out;
+	int err;
+
+	if (!opts->output_path)
+		return report_write(opts, stdout, r) || fflush(stdout) ? 1 : 0;
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", opts->output_path, (int)getpid());
+	out = fopen(tmp, "we");
+	if (!out) {
+		perror("sloprobe: report: --output");
+		return 2;
+	}
+	err = report_write(opts, out, r);
+	if (fclose(out) || err || rename(tmp, opts->output_path)) {
+		fprintf(stderr, "sloprobe: report: cannot write %s\n", opts->output_path);
+		unlink(tmp);
+		return 1;
+	}
+	return 0;
+}
+
+int report_main(int argc, char **argv)
+{
+	struct report_options opts;
+	struct report report = { 0 };
+	struct slo_file *slo = NULL;
+	char why[512];
+	int status = report_parse(argc, argv, &opts);
+
+	if (status)
+		return status > 0 ? 0 : 2;
+	slo = opts.slo_path ? slo_file_load(opts.slo_path, why, sizeof(why)) : slo_file_default();
+	if (!slo) {
+		fprintf(stderr, "sloprobe: report: %s\n", opts.slo_path ? why : "out of memory");
+		return 2;
+	}
+	report.slo = slo;
+	status = report_read_all(&opts, &report);
+	if (!status)
+		status = report_write_file(&opts, &report);
+	report_free(&report);
+	slo_file_free(slo);
+	return status;
+}
