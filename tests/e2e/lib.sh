@@ -72,6 +72,19 @@ sloprobe_start() {
 		fail "sloprobe did not attach: $(cat "$WORK/top.err")"
 }
 
+# record_start NAME ARGS...: runs `sloprobe record ARGS` in the background, waits until it is
+# attached; sets RECORDER_PID. Its stderr goes to $WORK/NAME.err.
+record_start() {
+	local name=$1
+	shift
+	rm -f "$WORK/$name.err"
+	"$SLOPROBE" record "$@" 2>"$WORK/$name.err" &
+	RECORDER_PID=$!
+	PIDS_TO_KILL+=("$RECORDER_PID")
+	wait_for "grep -q 'program set' '$WORK/$name.err' 2>/dev/null" 20 ||
+		fail "record did not attach: $(cat "$WORK/$name.err")"
+}
+
 # How many BPF programs of sloprobe's are loaded on the host (any instance).
 sloprobe_programs_loaded() {
 	bpftool prog show 2>/dev/null | grep -c 'name request_read' || true

@@ -6,11 +6,8 @@ require_bpf
 
 slo_server_start srv --workers 4 --route /=exp:1
 capture=$WORK/run.slo
-"$SLOPROBE" record --duration 4 --interval 1 --output "$capture" --port "$PORT_srv" \
-	2>"$WORK/record.err" &
-recorder=$!
-PIDS_TO_KILL+=("$recorder")
-wait_for "grep -q 'program set' '$WORK/record.err' 2>/dev/null" 20 || fail "record did not attach"
+record_start record --duration 4 --interval 1 --output "$capture" --port "$PORT_srv"
+recorder=$RECORDER_PID
 "$SLO_LOAD" --url "http://127.0.0.1:$PORT_srv/" --rate 400 --requests 800 >"$WORK/load.json" ||
 	fail "slo-load failed"
 wait "$recorder" || fail "record exited non-zero: $(cat "$WORK/record.err")"
@@ -38,11 +35,8 @@ grep -q "file exists" "$WORK/exists.err" || fail "unclear error: $(cat "$WORK/ex
 
 # SIGKILL mid-run: every window flushed before the kill reads back whole.
 killed=$WORK/killed.slo
-"$SLOPROBE" record --duration 60 --interval 0.5 --output "$killed" --port "$PORT_srv" \
-	2>"$WORK/killed.err" &
-recorder=$!
-PIDS_TO_KILL+=("$recorder")
-wait_for "grep -q 'program set' '$WORK/killed.err' 2>/dev/null" 20 || fail "record did not attach"
+record_start killed --duration 60 --interval 0.5 --output "$killed" --port "$PORT_srv"
+recorder=$RECORDER_PID
 "$SLO_LOAD" --url "http://127.0.0.1:$PORT_srv/" --rate 200 --duration 2.2 >/dev/null
 kill -KILL "$recorder"
 wait "$recorder" 2>/dev/null

@@ -6,11 +6,8 @@ require_bpf
 
 slo_server_start srv --workers 8 --route /=exp:2
 capture=$WORK/run.slo
-"$SLOPROBE" record --duration 5 --interval 1 --output "$capture" --port "$PORT_srv" \
-	2>"$WORK/record.err" &
-recorder=$!
-PIDS_TO_KILL+=("$recorder")
-wait_for "grep -q 'program set' '$WORK/record.err' 2>/dev/null" 20 || fail "record did not attach"
+record_start record --duration 5 --interval 1 --output "$capture" --port "$PORT_srv"
+recorder=$RECORDER_PID
 "$SLO_LOAD" --url "http://127.0.0.1:$PORT_srv/" --rate 300 --requests 1000 >"$WORK/load.json" ||
 	fail "slo-load failed"
 wait "$recorder" || fail "record failed: $(cat "$WORK/record.err")"
