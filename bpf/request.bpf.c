@@ -40,11 +40,11 @@ static __always_inline struct conn_state *conn_adopt(const struct sock *sk, __u6
 	return bpf_map_lookup_elem(&conns, &key);
 }
 
-static __always_inline void service_pid_seen(struct conn_state *conn, __u64 now_ns)
+static __always_inline void service_pid_seen(struct conn_state *conn, __u64 pid_tgid, __u64 now_ns)
 {
 	struct service_pid_key key = { .service = conn->service };
 
-	key.tgid = bpf_get_current_pid_tgid() >> 32;
+	key.tgid = pid_tgid >> 32;
 	if (key.tgid == conn->tgid)
 		return;
 	conn->tgid = key.tgid;
@@ -79,7 +79,7 @@ int BPF_PROG(request_read, struct sock *sk, int ret, int flags)
 {
 	__u64 key = (__u64)sk;
 	struct conn_state *conn;
-	__u64 now_ns, arrival_ns;
+	__u64 now_ns, arrival_ns, pid_tgid;
 	__u32 write_seq = 0;
 	bool watched;
 
@@ -104,13 +104,14 @@ int BPF_PROG(request_read, struct sock *sk, int ret, int flags)
 	if (conn_claim_written(conn, CONN_READING))
 		conn_flush(conn, service_stats_get(&conn->service), true);
 	conn->start_write_seq = write_seq;
-	conn->reader_tid = (__u32)bpf_get_current_pid_tgid();
+	pid_tgid = bpf_get_current_pid_tgid();
+	conn->reader_tid = (__u32)pid_tgid;
 	arrival_ns = conn->arrival_ns;
 	conn->start_ns = arrival_ns && arrival_ns <= now_ns ? arrival_ns : now_ns;
 	conn->arrival_ns = 0;
 	conn->bytes_in += ret;
 	conn->phase = CONN_READING;
-	service_pid_seen(conn, now_ns);
+	service_pid_seen(conn, pid_tgid, now_ns);
 	return 0;
 }
 

@@ -4,17 +4,10 @@
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
+#include "clock.h"
 #include "grow.h"
 #include "proc_usage.h"
 #include "record.h"
-
-static double record_clock_seconds(clockid_t clock)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int recorder_open(struct recorder *recorder, const struct top_options *opts)
 {
@@ -22,9 +15,8 @@ int recorder_open(struct recorder *recorder, const struct top_options *opts)
 	int err;
 
 	recorder->opts = opts;
-	recorder->started = record_clock_seconds(CLOCK_MONOTONIC);
-	header = capture_header_line(record_clock_seconds(CLOCK_REALTIME), opts->interval_s,
-				     "raw-tp");
+	recorder->started = clock_seconds(CLOCK_MONOTONIC);
+	header = capture_header_line(clock_seconds(CLOCK_REALTIME), opts->interval_s, "raw-tp");
 	if (!header) {
 		fprintf(stderr, "sloprobe: out of memory\n");
 		return -ENOMEM;
@@ -92,7 +84,7 @@ int recorder_write(struct recorder *recorder, const struct top_report *report)
 	if (isatty(STDERR_FILENO))
 		fprintf(stderr, "\rrecording %s: %.0f/%.0f s, %lu windows, %zu services ",
 			recorder->opts->output_path,
-			record_clock_seconds(CLOCK_MONOTONIC) - recorder->started,
+			clock_seconds(CLOCK_MONOTONIC) - recorder->started,
 			recorder->opts->duration_s, recorder->windows_written, report->count);
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "clock.h"
 #include "listeners.h"
 #include "probe.h"
 #include "record.h"
@@ -45,14 +46,6 @@ static int top_install_signals(void)
 	if (sigaction(SIGINT, &action, NULL) || sigaction(SIGTERM, &action, NULL))
 		return -errno;
 	return 0;
-}
-
-static double clock_seconds(clockid_t clock)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static bool top_row_wanted(const struct top_options *opts, const struct service_key *key,
