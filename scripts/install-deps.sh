@@ -3,7 +3,7 @@
 set -eu
 
 PACKAGES="clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libcjson-dev libmicrohttpd-dev
-libcmocka-dev make gcc pkg-config jq python3 iproute2 procps util-linux nginx libnginx-mod-http-echo wrk bpftrace"
+libcmocka-dev make gcc pkg-config jq python3 iproute2 procps util-linux nginx libnginx-mod-http-echo wrk bpftrace prometheus chromium fonts-dejavu-core"
 
 missing=""
 for pkg in $PACKAGES; do
@@ -22,7 +22,8 @@ fi
 echo "installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-# nginx's package starts a default server on port 80: keep it from starting here.
+# nginx and prometheus packages start default servers (ports 80, 9090): keep them from
+# starting here.
 own_policy=""
 if [ ! -e /usr/sbin/policy-rc.d ]; then
 	printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
