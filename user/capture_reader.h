@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <linux/types.h>
 #include "sloprobe.h"
+#include "sparse_hist.h"
 
 /* A single line longer than this is refused: 1024 services with every bucket set is ~25 MiB. */
 #define CAPTURE_MAX_LINE (64U << 20)
@@ -26,11 +27,6 @@ struct capture_header {
 	double start_ts;
 	double interval_s;
 	char program_set[32];
-};
-
-struct hist_bucket {
-	__u32 index; /* < HIST_BUCKETS, strictly increasing within a sample */
-	__u64 count;
 };
 
 /*

@@ -1,5 +1,6 @@
-/* `sloprobe report FILE.slo... [--slo F] [--format text|json|markdown] [--output F]`. */
+/* `sloprobe report FILE.slo... [--slo F] [--format F] [--windows] [--output F]`. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,31 +8,39 @@
 #include "report_cmd.h"
 #include "report_write.h"
 
-enum report_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_MARKDOWN };
+enum report_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_MARKDOWN, FORMAT_HTML };
 
 struct report_options {
 	const char *slo_path;
 	const char *output_path;
 	enum report_format format;
+	bool windows;
 	char **files;
 	int nfiles;
 };
 
 static void report_usage(FILE *out)
 {
-	fputs("Usage: sloprobe report FILE.slo... [--slo FILE.json] [--format text|json|markdown]\n"
-	      "                       [--output FILE]\n"
+	fputs("Usage: sloprobe report FILE.slo... [--slo FILE.json]\n"
+	      "                       [--format text|json|markdown|html] [--windows] [--output "
+	      "FILE]\n"
 	      "\n"
-	      "Per service over every window of the captures (several hosts or days merge bucket\n"
-	      "by bucket): requests, average and peak requests/s, p50/p95/p99/p99.9, and SLO\n"
-	      "compliance: the share of windows with traffic that met every latency target, the\n"
-	      "error budget that spends against the objective, and availability (windows in\n"
-	      "which the service was not listening count as down). Without --slo the targets are\n"
-	      "p50 < 200 ms, p95 < 500 ms, p99 < 1 s, objective 0.99.\n"
+	      "Per service over every window of the captures: requests, average and peak\n"
+	      "requests/s, p50/p95/p99/p99.9, and SLO compliance: each window judged against the\n"
+	      "targets, the share of windows with traffic that met every one, the error budget\n"
+	      "that spends against the objective, and availability (windows in which the service\n"
+	      "was not listening count as down). Breached windows are listed. Without --slo the\n"
+	      "targets are p50 < 200 ms, p95 < 500 ms, p99 < 1 s, objective 0.99.\n"
+	      "\n"
+	      "Several captures (hosts, or days) merge exactly: windows are placed on the first\n"
+	      "capture's interval grid by their middle, and windows of several hosts that fall on\n"
+	      "the same slot add bucket by bucket.\n"
 	      "\n"
 	      "  --slo FILE       {\"services\": {\"*\": {\"p99_ms\": 1000}, \"api:8080\": "
 	      "{...}}}\n"
-	      "  --format F       text (default), json or markdown\n"
+	      "  --format F       text (default), json (every window), markdown, or html (one\n"
+	      "                   self-contained page with latency, rps and connection charts)\n"
+	      "  --windows        text and markdown: also a row per window and service\n"
 	      "  --output FILE    write there (complete or not at all) instead of stdout\n",
 	      out);
 }
@@ -44,10 +53,12 @@ static int report_parse_format(const char *text, enum report_format *out)
 		*out = FORMAT_JSON;
 	else if (!strcmp(text, "markdown"))
 		*out = FORMAT_MARKDOWN;
+	else if (!strcmp(text, "html"))
+		*out = FORMAT_HTML;
 	else {
 		fprintf(stderr,
-			"sloprobe: report: --format: '%s' is not text, json or markdown%s\n", text,
-			!strcmp(text, "html") ? " (html is not available yet)" : "");
+			"sloprobe: report: --format: '%s' is not text, json, markdown or html\n",
+			text);
 		return -1;
 	}
 	return 0;
@@ -60,6 +71,7 @@ static int report_parse(int argc, char **argv, struct report_options *out)
 		{ "slo", required_argument, NULL, 's' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "windows", no_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -78,6 +90,8 @@ static int report_parse(int argc, char **argv, struct report_options *out)
 			out->slo_path = optarg;
 		else if (opt == 'o')
 			out->output_path = optarg;
+		else if (opt == 'w')
+			out->windows = true;
 		else if (opt != 'f' || report_parse_format(optarg, &out->format)) {
 			if (opt != 'f')
 				fprintf(stderr,
@@ -96,6 +110,19 @@ static int report_parse(int argc, char **argv, struct report_options *out)
 	return 0;
 }
 
+static int report_visit_header(const struct capture_header *header, void *ctx)
+{
+	struct report *report = ctx;
+
+	if (report->grid_s > 0 && header->interval_s != report->grid_s)
+		fprintf(stderr,
+			"sloprobe: report: warning: a capture with %g s windows is placed on the "
+			"first capture's %g s grid\n",
+			header->interval_s, report->grid_s);
+	report_begin_capture(report, header->interval_s);
+	return 0;
+}
+
 static int report_visit_window(const struct capture_window *window, void *ctx)
 {
 	if (report_add_window(ctx, window)) {
@@ -108,16 +135,25 @@ static int report_visit_window(const struct capture_window *window, void *ctx)
 /* Reads every capture into @report; 2 for a damaged file or memory, 0 otherwise. */
 static int report_read_all(const struct report_options *opts, struct report *report)
 {
-	struct capture_visitor visitor = { .window = report_visit_window, .ctx = report };
+	struct capture_visitor visitor = {
+		.header = report_visit_header,
+		.window = report_visit_window,
+		.ctx = report,
+	};
 	int i, status;
 
+	/* Windows of several captures (hosts) may share a slot: keep their buckets to merge. */
+	report->merge_captures = opts->nfiles > 1;
 	for (i = 0; i < opts->nfiles; i++) {
 		status = capture_read(opts->files[i], &visitor);
 		/* A cut file keeps its whole windows and has been warned about. */
 		if (status != CAPTURE_OK && status != CAPTURE_CUT)
 			return 2;
 	}
-	report_finish(report);
+	if (report_finish(report)) {
+		fprintf(stderr, "sloprobe: report: out of memory\n");
+		return 2;
+	}
 	return 0;
 }
 
@@ -125,7 +161,9 @@ static int report_write(const struct report_options *opts, FILE *out, const stru
 {
 	if (opts->format == FORMAT_JSON)
 		return report_write_json(out, r);
-	report_write_text(out, r, opts->format == FORMAT_MARKDOWN);
+	if (opts->format == FORMAT_HTML)
+		return report_write_html(out, r);
+	report_write_text(out, r, opts->format == FORMAT_MARKDOWN, opts->windows);
 	return ferror(out) ? -1 : 0;
 }
 

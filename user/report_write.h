@@ -6,7 +6,15 @@
 #include <stdio.h>
 #include "report_model.h"
 
-void report_write_text(FILE *out, const struct report *report, bool markdown);
+extern const char *const report_target_names[REPORT_TARGETS];
+
+/* "2026-11-23 20:41:05Z" */
+void report_format_time(double ts, char *buf, size_t size);
+
+/* The summary table, then each service's breached windows; every window with @windows. */
+void report_write_text(FILE *out, const struct report *report, bool markdown, bool windows);
 int report_write_json(FILE *out, const struct report *report);
+/* One self-contained page: summary table, per service inline SVG charts and breaches. */
+int report_write_html(FILE *out, const struct report *report);
 
 #endif /* SLOPROBE_REPORT_WRITE_H */

@@ -1,5 +1,6 @@
 /* `sloprobe top`: the live view, one window per interval until the duration or a signal. */
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,18 +196,33 @@ static void timespec_from_seconds(double seconds, struct timespec *ts)
 	ts->tv_nsec = (long)((seconds - (double)ts->tv_sec) * 1e9);
 }
 
-/* Windows end on a fixed grid from the start, so they do not drift with the work done. */
+/*
+ * The first window's end, on a multiple of the interval in wall-clock time: hosts whose clocks
+ * agree then cut the same windows, and their captures merge slot by slot. It runs between half
+ * an interval and one and a half, so it is never a sliver.
+ */
+static double top_first_deadline(double start, double interval_s)
+{
+	double to_boundary = interval_s - fmod(clock_seconds(CLOCK_REALTIME), interval_s);
+
+	if (to_boundary < interval_s / 2)
+		to_boundary += interval_s;
+	return start + to_boundary;
+}
+
+/* Windows end on a fixed grid, so they do not drift with the work done. */
 static int top_loop(struct top_context *ctx)
 {
 	double start = clock_seconds(CLOCK_MONOTONIC), window_start = start, deadline;
 	double end = ctx->opts->duration_s > 0 ? start + ctx->opts->duration_s : 0;
+	double first = top_first_deadline(start, ctx->opts->interval_s);
 	struct timespec wake;
 	unsigned long windows = 0;
 	bool last = false;
 	int err = 0;
 
 	while (!err && !last) {
-		deadline = start + (double)(++windows) * ctx->opts->interval_s;
+		deadline = first + (double)(windows++) * ctx->opts->interval_s;
 		if (end && deadline > end)
 			deadline = end;
 		timespec_from_seconds(deadline, &wake);

@@ -26,14 +26,19 @@ static struct capture_sample sample_of(unsigned int port, __u64 count, __u64 us,
 	return s;
 }
 
-static void add_window(struct report *r, struct capture_sample *samples, size_t count)
+static void add_window_at(struct report *r, double ts, struct capture_sample *samples, size_t count)
 {
-	struct capture_window w = { .ts = 100.0 + (double)r->windows,
-				    .interval_s = 1.0,
-				    .samples = samples,
-				    .count = count };
+	struct capture_window w = {
+		.ts = ts, .interval_s = 1.0, .samples = samples, .count = count
+	};
 
 	assert_int_equal(report_add_window(r, &w), 0);
+}
+
+/* Windows one second apart, as one recorder writes them. */
+static void add_window(struct report *r, struct capture_sample *samples, size_t count)
+{
+	add_window_at(r, 100.0 + (double)r->nslots, samples, count);
 }
 
 static void test_merge_and_judge(void **state)
@@ -52,8 +57,9 @@ static void test_merge_and_judge(void **state)
 	add_window(&r, s, 2);
 	s[0] = sample_of(80, 0, 0, &b1, false); /* not listening, no traffic */
 	add_window(&r, s, 1);
-	report_finish(&r);
+	assert_int_equal(report_finish(&r), 0);
 	assert_int_equal(r.count, 2);
+	assert_int_equal(r.windows, 3);
 	svc = &r.services[0];
 	assert_int_equal(svc->key.port, 80);
 	assert_int_equal(svc->total.requests, 110);
@@ -70,6 +76,14 @@ static void test_merge_and_judge(void **state)
 	assert_true(svc->latency.p50_us > 990 && svc->latency.p50_us < 1010);
 	assert_true(svc->latency.p99_us > 1.9e6);
 	assert_true(svc->peak_rps == 100.0);
+	/* Each window keeps its own judgement, in time order. */
+	assert_int_equal(svc->npoints, 3);
+	assert_int_equal(svc->points[0].breached, 0);
+	assert_int_equal(svc->points[1].breached,
+			 (1U << REPORT_P50) | (1U << REPORT_P95) | (1U << REPORT_P99));
+	assert_true(svc->points[0].ts < svc->points[1].ts);
+	assert_true(svc->points[0].quantile_us[REPORT_P99] > 990 &&
+		    svc->points[0].quantile_us[REPORT_P99] < 1010);
 	report_free(&r);
 	slo_file_free(slo);
 }
@@ -80,9 +94,72 @@ static void test_empty_report(void **state)
 	struct report r = { .slo = slo };
 
 	(void)state;
-	report_finish(&r);
+	assert_int_equal(report_finish(&r), 0);
 	assert_int_equal(r.count, 0);
 	assert_int_equal(r.windows, 0);
+	report_free(&r);
+	slo_file_free(slo);
+}
+
+/*
+ * Two hosts recording the same seconds with clocks 0.3 s apart: their windows land on the same
+ * slots and merge bucket by bucket, so a window's p99 sees both hosts' requests.
+ */
+static void test_hosts_align(void **state)
+{
+	struct slo_file *slo = slo_file_default();
+	struct report r = { .slo = slo, .merge_captures = true };
+	struct hist_bucket b;
+	struct capture_sample s;
+	const struct report_service *svc;
+
+	(void)state;
+	report_begin_capture(&r, 1.0);
+	s = sample_of(80, 100, 1000, &b, true);
+	add_window_at(&r, 1000.01, &s, 1);
+	add_window_at(&r, 1001.02, &s, 1);
+	report_begin_capture(&r, 1.0);
+	s = sample_of(80, 100, 10000, &b, true);
+	add_window_at(&r, 1000.3, &s, 1);
+	add_window_at(&r, 1001.3, &s, 1);
+	assert_int_equal(report_finish(&r), 0);
+	assert_int_equal(r.windows, 2);
+	assert_true(r.seconds == 2.0);
+	svc = &r.services[0];
+	assert_int_equal(svc->npoints, 2);
+	assert_int_equal(svc->points[0].requests, 200);
+	assert_true(svc->points[0].rps == 200.0);
+	assert_true(svc->points[0].ts == 1000.0 && svc->points[1].ts == 1001.0);
+	assert_true(svc->points[0].quantile_us[REPORT_P50] < 1010);
+	assert_true(svc->points[0].quantile_us[REPORT_P99] > 9900);
+	assert_true(svc->peak_rps == 200.0);
+	assert_true(report_availability(&r, svc) == 1.0);
+	assert_int_equal(svc->total.requests, 400);
+	report_free(&r);
+	slo_file_free(slo);
+}
+
+/* A window cut short at exit lies on its own slot, not on the last whole window's. */
+static void test_short_last_window(void **state)
+{
+	struct slo_file *slo = slo_file_default();
+	struct report r = { .slo = slo };
+	struct capture_window w = { .interval_s = 1.0, .count = 1 };
+	struct hist_bucket b;
+	struct capture_sample s = sample_of(80, 10, 1000, &b, true);
+
+	(void)state;
+	w.samples = &s;
+	report_begin_capture(&r, 1.0);
+	w.ts = 50.001;
+	assert_int_equal(report_add_window(&r, &w), 0);
+	w.ts = 50.2;
+	w.interval_s = 0.199;
+	assert_int_equal(report_add_window(&r, &w), 0);
+	assert_int_equal(report_finish(&r), 0);
+	assert_int_equal(r.windows, 2);
+	assert_int_equal(r.services[0].npoints, 2);
+	assert_true(r.services[0].points[1].rps > 50);
 	report_free(&r);
 	slo_file_free(slo);
 }
@@ -92,6 +169,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_merge_and_judge),
 		cmocka_unit_test(test_empty_report),
+		cmocka_unit_test(test_hosts_align),
+		cmocka_unit_test(test_short_last_window),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
