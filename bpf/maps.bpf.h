@@ -60,13 +60,16 @@ SLOPROBE_MAP struct {
 	__type(value, __u64);
 } listening_ports SEC(".maps");
 
-/* Only names services: an evicted entry costs a label, never a measurement. */
+/*
+ * Names services and counts their serving threads per window. LRU: an evicted entry costs a
+ * label or undercounts threads, never a latency measurement.
+ */
 SLOPROBE_MAP struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, SLOPROBE_MAX_SERVICE_PIDS);
-	__type(key, struct service_pid_key);
-	__type(value, __u64);
-} service_pids SEC(".maps");
+	__uint(max_entries, SLOPROBE_MAX_SERVICE_THREADS);
+	__type(key, struct service_thread_key);
+	__type(value, struct service_thread_seen);
+} service_threads SEC(".maps");
 
 SLOPROBE_MAP struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

@@ -40,15 +40,36 @@ static __always_inline struct conn_state *conn_adopt(const struct sock *sk, __u6
 	return bpf_map_lookup_elem(&conns, &key);
 }
 
-static __always_inline void service_pid_seen(struct conn_state *conn, __u64 pid_tgid, __u64 now_ns)
+/*
+ * Marks the thread answering a request (its first response bytes: in a worker pool the reader
+ * only dispatches) as serving the service in this window. The connection remembers the thread
+ * and window it last marked, so the same thread answering the same connection again in the
+ * same window (keep-alive, a thread per connection) costs nothing here.
+ */
+static __always_inline void service_thread_seen(struct conn_state *conn, __u64 pid_tgid)
 {
-	struct service_pid_key key = { .service = conn->service };
+	struct service_thread_key key = { .service = conn->service };
+	struct service_thread_seen *seen, fresh;
+	__u32 epoch = window_epoch;
 
-	key.tgid = pid_tgid >> 32;
-	if (key.tgid == conn->tgid)
+	if ((__u32)pid_tgid == conn->server_tid && conn->thread_epoch == epoch)
 		return;
-	conn->tgid = key.tgid;
-	bpf_map_update_elem(&service_pids, &key, &now_ns, BPF_ANY);
+	conn->thread_epoch = epoch;
+	conn->server_tid = (__u32)pid_tgid;
+	key.tgid = pid_tgid >> 32;
+	key.tid = (__u32)pid_tgid;
+	/* Only this thread writes its own entry: no lost update between lookup and store. */
+	seen = bpf_map_lookup_elem(&service_threads, &key);
+	if (seen) {
+		if (seen->epoch != epoch) {
+			seen->prev_epoch = seen->epoch;
+			seen->epoch = epoch;
+		}
+		return;
+	}
+	fresh.epoch = epoch;
+	fresh.prev_epoch = epoch;
+	bpf_map_update_elem(&service_threads, &key, &fresh, BPF_NOEXIST);
 }
 
 static __always_inline __u32 sk_write_seq(const struct sock *sk)
@@ -111,7 +132,6 @@ int BPF_PROG(request_read, struct sock *sk, int ret, int flags)
 	conn->arrival_ns = 0;
 	conn->bytes_in += ret;
 	conn->phase = CONN_READING;
-	service_pid_seen(conn, pid_tgid, now_ns);
 	return 0;
 }
 
@@ -129,11 +149,12 @@ static __always_inline void request_write_after_reset(struct conn_state *conn, _
 }
 
 /* The late tracepoint of a response already counted by response_sent_unseen(). */
-static __always_inline bool send_already_counted(struct conn_state *conn, const struct sock *sk)
+static __always_inline bool send_already_counted(struct conn_state *conn, const struct sock *sk,
+						 __u64 pid_tgid)
 {
 	bool watched = !(conn->flags & CONN_F_READER_SENDS);
 
-	if ((__u32)bpf_get_current_pid_tgid() != conn->reader_tid)
+	if ((__u32)pid_tgid != conn->reader_tid)
 		conn->flags = CONN_F_OTHER_THREAD_SENDS;
 	else if (!(conn->flags & CONN_F_OTHER_THREAD_SENDS))
 		conn->flags = CONN_F_READER_SENDS;
@@ -145,7 +166,7 @@ int BPF_PROG(request_write, struct sock *sk, int ret)
 {
 	__u64 key = (__u64)sk;
 	struct conn_state *conn;
-	__u64 now_ns;
+	__u64 now_ns, pid_tgid;
 
 	if (ret <= 0)
 		return 0;
@@ -158,8 +179,12 @@ int BPF_PROG(request_write, struct sock *sk, int ret)
 		return 0;
 	}
 	conn->bytes_out += ret;
-	if (conn->phase == CONN_READING && send_already_counted(conn, sk))
-		return 0;
+	if (conn->phase == CONN_READING) {
+		pid_tgid = bpf_get_current_pid_tgid();
+		service_thread_seen(conn, pid_tgid);
+		if (send_already_counted(conn, sk, pid_tgid))
+			return 0;
+	}
 	/* last_send_ns before the phase: the sweep must never see WRITING with a stale time. */
 	WRITE_ONCE(conn->last_send_ns, now_ns);
 	if (conn->phase == CONN_READING) {

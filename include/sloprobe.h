@@ -37,11 +37,11 @@ enum conn_phase {
 struct conn_state {
 	struct service_key service;
 	__u32 phase;	       /* enum conn_phase; changed with cmpxchg where the sweep can race */
-	__u32 tgid;	       /* last process that read the connection */
+	__u32 server_tid;      /* thread that sent the last response's first bytes */
 	__u32 start_write_seq; /* tcp_sock.write_seq when the current request started */
 	__u32 reader_tid;      /* thread that started the current request */
 	__u32 flags;	       /* CONN_F_* */
-	__u32 pad;
+	__u32 thread_epoch;    /* window in which server_tid was last counted as serving */
 	__u64 established_ns;
 	__u64 arrival_ns; /* first byte of the next request seen by sk_data_ready, 0 if none */
 	__u64 start_ns;
@@ -70,11 +70,17 @@ struct service_stats {
 	__u32 latency_hist[HIST_BUCKETS];
 };
 
-/* Which process served a service, for naming it: value is the last time seen. */
-struct service_pid_key {
+/* A thread that answered requests of a service: names the service, and counts its threads. */
+struct service_thread_key {
 	struct service_key service;
 	__u32 tgid;
-	__u32 pad;
+	__u32 tid;
+};
+
+/* The last two windows (epochs) in which the thread answered a request of the service. */
+struct service_thread_seen {
+	__u32 epoch;
+	__u32 prev_epoch;
 };
 
 /* Why an event could not be recorded; indexes the per-CPU drop counters. */
@@ -91,6 +97,6 @@ enum drop_reason {
 
 #define SLOPROBE_MAX_CONNS 65536
 #define SLOPROBE_MAX_SERVICES 1024
-#define SLOPROBE_MAX_SERVICE_PIDS 16384
+#define SLOPROBE_MAX_SERVICE_THREADS 16384
 
 #endif /* SLOPROBE_H */

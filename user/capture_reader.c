@@ -403,7 +403,8 @@ static int parse_service(const cJSON *svc, struct capture_sample *s, struct why 
 	    field_uint(svc, "bytes_in", false, LIMIT_U64, &s->bytes_in, why) ||
 	    field_uint(svc, "bytes_out", false, LIMIT_U64, &s->bytes_out, why) ||
 	    field_uint(svc, "rss_bytes", false, LIMIT_U64, &s->rss_bytes, why) ||
-	    field_double(svc, "cpu_seconds", false, &s->cpu_seconds, why))
+	    field_double(svc, "cpu_seconds", false, &s->cpu_seconds, why) ||
+	    field_uint(svc, "threads", false, LIMIT_U32, &s->threads, why))
 		return -1;
 	s->key.port = (__u16)port;
 	s->key.netns = (__u32)netns;

@@ -33,9 +33,9 @@ struct capture_header {
  * One service in one window; its pointers are valid during the window callback only.
  * Required: port, netns, requests, latency_hist (an array, may be empty). Optional, "" / false
  * / 0 when absent: service, comm, listening, latency_sum_ns, conns.{active,opened,closed},
- * retransmits, bytes_in, bytes_out, rss_bytes, latency_us.max (max_us), cpu_seconds. Present
- * fields must have the right type; a number field may be null (cJSON writes NaN as null): 0.
- * Counters are not cross-checked: the buckets need not sum to requests.
+ * retransmits, bytes_in, bytes_out, rss_bytes, latency_us.max (max_us), cpu_seconds, threads.
+ * Present fields must have the right type; a number field may be null (cJSON writes NaN as null):
+ * 0. Counters are not cross-checked: the buckets need not sum to requests.
  */
 struct capture_sample {
 	struct service_key key;
@@ -43,7 +43,7 @@ struct capture_sample {
 	char comm[16];
 	bool listening;
 	__u64 requests, latency_sum_ns, conns_opened, conns_closed, retransmits, bytes_in,
-		bytes_out, rss_bytes;
+		bytes_out, rss_bytes, threads;
 	__s64 conns_active;
 	double max_us;
 	double cpu_seconds;

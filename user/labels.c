@@ -42,15 +42,22 @@ static int comm_of_pid(__u32 tgid, char *comm)
 	return 0;
 }
 
+static bool pid_set_has(const int *pids, int count, int pid)
+{
+	int i;
+
+	for (i = 0; i < count; i++)
+		if (pids[i] == pid)
+			return true;
+	return false;
+}
+
 /* Inserts @pid into the ascending set @pids of *@count; a full set keeps its lowest pids. */
 static void pid_set_insert(int *pids, int *count, int pid)
 {
 	int i;
 
-	for (i = 0; i < *count; i++)
-		if (pids[i] == pid)
-			return;
-	if (*count == LABEL_MAX_PIDS)
+	if (pid_set_has(pids, *count, pid) || *count == LABEL_MAX_PIDS)
 		return;
 	for (i = *count; i > 0 && pids[i - 1] > pid; i--)
 		pids[i] = pids[i - 1];
@@ -58,12 +65,15 @@ static void pid_set_insert(int *pids, int *count, int pid)
 	(*count)++;
 }
 
-void label_table_begin(struct label_table *table)
+void label_table_begin(struct label_table *table, __u32 epoch)
 {
 	size_t i;
 
-	for (i = 0; i < table->count; i++)
+	table->epoch = epoch;
+	for (i = 0; i < table->count; i++) {
 		table->items[i].npids = 0;
+		table->items[i].threads = 0;
+	}
 }
 
 void label_table_add_pid(const struct service_key *key, __u32 tgid, void *ctx)
@@ -72,13 +82,25 @@ void label_table_add_pid(const struct service_key *key, __u32 tgid, void *ctx)
 	struct service_label *label;
 	char comm[LABEL_COMM_LEN];
 
-	if (comm_of_pid(tgid, comm))
-		return;
 	label = label_table_get(table, key);
-	if (!label)
+	/* Threads of one process come one by one: read its /proc entry once a window. */
+	if (!label || pid_set_has(label->pids, label->npids, (int)tgid) || comm_of_pid(tgid, comm))
 		return;
 	memcpy(label->comm, comm, sizeof(comm));
 	pid_set_insert(label->pids, &label->npids, (int)tgid);
+}
+
+void label_table_add_thread(const struct service_thread *thread, void *ctx)
+{
+	struct label_table *table = ctx;
+	struct service_label *label;
+
+	label_table_add_pid(&thread->key, thread->tgid, table);
+	if (thread->epoch != table->epoch && thread->prev_epoch != table->epoch)
+		return;
+	label = label_table_get(table, &thread->key);
+	if (label)
+		label->threads++;
 }
 
 struct owner_scan {
@@ -125,15 +147,8 @@ int label_table_add_owners(struct label_table *table, const struct listener_list
 
 bool service_label_has_pid(const struct service_label *label, int pid)
 {
-	int i;
-
-	for (i = 0; label && i < label->npids; i++)
-		if (label->pids[i] == pid)
-			return true;
-	for (i = 0; label && i < label->nowners; i++)
-		if (label->owner_pids[i] == pid)
-			return true;
-	return false;
+	return label && (pid_set_has(label->pids, label->npids, pid) ||
+			 pid_set_has(label->owner_pids, label->nowners, pid));
 }
 
 const int *service_label_pids(const struct service_label *label, int *count)

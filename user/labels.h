@@ -7,6 +7,7 @@
 #include <linux/types.h>
 #include "listeners.h"
 #include "sloprobe.h"
+#include "snapshot.h"
 
 #define LABEL_MAX_PIDS 16
 #define LABEL_COMM_LEN 16
@@ -19,18 +20,24 @@ struct service_label {
 	int owner_pids[LABEL_MAX_PIDS]; /* processes holding the listening socket, at the last scan
 					 */
 	int nowners;
+	unsigned int threads; /* distinct threads that started its requests in the last window */
 };
+
 
 struct label_table {
 	struct service_label *items;
 	size_t count;
 	size_t capacity;
+	__u32 epoch; /* the window whose threads are being counted */
 };
 
-/* Forgets every pid; call before adding this interval's. */
-void label_table_begin(struct label_table *table);
+/* Forgets every pid and thread count; call before adding those of window @epoch. */
+void label_table_begin(struct label_table *table, __u32 epoch);
 /* Records that @tgid served @key, if it is still alive. */
 void label_table_add_pid(const struct service_key *key, __u32 tgid, void *table);
+/* Adds the thread's process to its service's pids, and counts the thread if it served in the
+ * table's window. */
+void label_table_add_thread(const struct service_thread *thread, void *table);
 /* Labels listening services from the processes that hold their sockets, so a service is
  * named before it serves its first request. */
 int label_table_add_owners(struct label_table *table, const struct listener_list *listeners);

@@ -330,16 +330,26 @@ int probe_read_window(struct probe *probe, struct stats_snapshot *snap, __u32 *c
 	return err;
 }
 
-int probe_for_each_service_pid(struct probe *probe,
-			       void (*fn)(const struct service_key *key, __u32 tgid, void *ctx),
-			       void *ctx)
+int probe_for_each_service_thread(struct probe *probe,
+				  void (*fn)(const struct service_thread *thread, void *ctx),
+				  void *ctx)
 {
-	int fd = bpf_map__fd(probe->skel->maps.service_pids);
-	struct service_pid_key key, *prev = NULL;
+	int fd = bpf_map__fd(probe->skel->maps.service_threads);
+	struct service_thread_key key, *prev = NULL;
+	struct service_thread_seen seen;
+	struct service_thread thread;
 
 	while (bpf_map_get_next_key(fd, prev, &key) == 0) {
 		prev = &key;
-		fn(&key.service, key.tgid, ctx);
+		/* An LRU entry can be evicted between the two calls: skip it. */
+		if (bpf_map_lookup_elem(fd, &key, &seen))
+			continue;
+		thread.key = key.service;
+		thread.tgid = key.tgid;
+		thread.tid = key.tid;
+		thread.epoch = seen.epoch;
+		thread.prev_epoch = seen.prev_epoch;
+		fn(&thread, ctx);
 	}
 	return 0;
 }

@@ -37,10 +37,10 @@ const char *probe_description(const struct probe *probe);
 int probe_read_window(struct probe *probe, struct stats_snapshot *snap, __u32 *closed_epoch,
 		      bool last);
 
-/* Calls @fn for every (service, pid) pair the kernel saw serving requests. */
-int probe_for_each_service_pid(struct probe *probe,
-			       void (*fn)(const struct service_key *key, __u32 tgid, void *ctx),
-			       void *ctx);
+/* Calls @fn for every thread the kernel saw starting requests of a service. */
+int probe_for_each_service_thread(struct probe *probe,
+				  void (*fn)(const struct service_thread *thread, void *ctx),
+				  void *ctx);
 
 void probe_close(struct probe *probe);
 

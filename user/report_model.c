@@ -65,6 +65,7 @@ static int report_add_point(struct report *report, struct report_service *servic
 	point->requests = s->requests;
 	point->rps = seconds > 0 ? (double)s->requests / seconds : 0;
 	point->conns_active = s->conns_active;
+	point->threads = s->threads;
 	point->listening = s->listening;
 	point->max_us = s->max_us;
 	if (!report->merge_captures)
@@ -182,6 +183,7 @@ static int report_point_merge(struct report_point *into, struct report_point *fr
 	into->requests += from->requests;
 	into->rps += from->rps;
 	into->conns_active += from->conns_active;
+	into->threads += from->threads;
 	into->listening = into->listening || from->listening;
 	if (from->max_us > into->max_us)
 		into->max_us = from->max_us;
@@ -208,6 +210,8 @@ static void report_judge_point(struct report_service *service, struct report_poi
 		service->peak_rps = point->rps;
 	if (point->conns_active > service->peak_active)
 		service->peak_active = point->conns_active;
+	if (point->threads > service->peak_threads)
+		service->peak_threads = point->threads;
 	if (point->requests == 0)
 		return;
 	service->windows_with_traffic++;

@@ -32,6 +32,7 @@ struct report_point {
 	double rps;
 	__u64 requests;
 	__s64 conns_active;
+	__u64 threads; /* distinct threads that started its requests */
 	bool listening;
 	double max_us;
 	double quantile_us[REPORT_TARGETS];
@@ -52,6 +53,7 @@ struct report_service {
 	size_t breaches[REPORT_TARGETS];
 	double peak_rps;
 	__s64 peak_active;
+	__u64 peak_threads;
 	struct report_point *points; /* by slot after report_finish */
 	size_t npoints;
 	size_t points_capacity;

@@ -175,6 +175,7 @@ static cJSON *report_point_json(const struct report_point *p)
 	cJSON_AddNumberToObject(obj, "requests", (double)p->requests);
 	cJSON_AddNumberToObject(obj, "rps", round(p->rps * 100) / 100);
 	cJSON_AddNumberToObject(obj, "conns_active", (double)p->conns_active);
+	cJSON_AddNumberToObject(obj, "threads", (double)p->threads);
 	cJSON_AddBoolToObject(obj, "listening", p->listening);
 	latency = cJSON_AddObjectToObject(obj, "latency_us");
 	for (i = 0; i < REPORT_TARGETS; i++)
@@ -201,6 +202,7 @@ static cJSON *report_service_json(const struct report *r, const struct report_se
 				r->seconds > 0 ? (double)s->total.requests / r->seconds : 0.0);
 	cJSON_AddNumberToObject(obj, "peak_rps", s->peak_rps);
 	cJSON_AddNumberToObject(obj, "peak_active", (double)s->peak_active);
+	cJSON_AddNumberToObject(obj, "peak_threads", (double)s->peak_threads);
 	latency = cJSON_AddObjectToObject(obj, "latency_us");
 	cJSON_AddNumberToObject(latency, "mean", round(s->latency.mean_us * 10) / 10);
 	cJSON_AddNumberToObject(latency, "p50", s->latency.p50_us);

@@ -22,6 +22,15 @@ struct stats_snapshot {
 	__u64 drops[DROP_REASONS];
 };
 
+/* A thread the kernel saw starting requests of a service, and the windows it did. */
+struct service_thread {
+	struct service_key key;
+	__u32 tgid;
+	__u32 tid;
+	__u32 epoch;
+	__u32 prev_epoch;
+};
+
 /* The entry for @key, or NULL. */
 struct snapshot_service *snapshot_find(const struct stats_snapshot *snap,
 				       const struct service_key *key);

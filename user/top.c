@@ -156,8 +156,8 @@ static int top_read(struct top_context *ctx, struct stats_snapshot *snap, __u32 
 
 	if (err)
 		return err;
-	label_table_begin(&ctx->labels);
-	err = probe_for_each_service_pid(ctx->probe, label_table_add_pid, &ctx->labels);
+	label_table_begin(&ctx->labels, *epoch);
+	err = probe_for_each_service_thread(ctx->probe, label_table_add_thread, &ctx->labels);
 	if (!err && top_has_unnamed_listener(ctx, snap) &&
 	    clock_seconds(CLOCK_MONOTONIC) - ctx->owners_scanned_at >= TOP_OWNER_RESCAN_S)
 		top_scan_owners(ctx);

@@ -76,6 +76,7 @@ static cJSON *service_json(const struct top_row *row)
 	cJSON_AddNumberToObject(obj, "retransmits", (double)w->retransmits);
 	cJSON_AddNumberToObject(obj, "bytes_in", (double)w->bytes_in);
 	cJSON_AddNumberToObject(obj, "bytes_out", (double)w->bytes_out);
+	cJSON_AddNumberToObject(obj, "threads", row->label ? row->label->threads : 0);
 	return obj;
 }
 
