@@ -200,8 +200,9 @@ static void container_take_line(const char *line, size_t len, struct container_i
 	}
 	if (has_controller(first + 1, controllers_len, "memory"))
 		copy_whole(out->memory_path, sizeof(out->memory_path), path, path_len);
-	if (has_controller(first + 1, controllers_len, "cpu") ||
-	    has_controller(first + 1, controllers_len, "cpuacct"))
+	/* CPU time is accounted by cpuacct: its path wins where cpu sits in another hierarchy. */
+	if (has_controller(first + 1, controllers_len, "cpuacct") ||
+	    (has_controller(first + 1, controllers_len, "cpu") && !out->cpu_path[0]))
 		copy_whole(out->cpu_path, sizeof(out->cpu_path), path, path_len);
 }
 

@@ -12,7 +12,8 @@
 struct container_info {
 	/*
 	 * Paths below the cgroup mount, "" when absent (or too long to be kept whole): the
-	 * unified (v2) hierarchy's, and the v1 cpu and memory controllers' for hosts on v1. A
+	 * unified (v2) hierarchy's, and the v1 cpuacct (else cpu) and memory controllers' for
+	 * hosts on v1. A
 	 * reader of cpu.stat or memory.current appends them to /sys/fs/cgroup.
 	 */
 	char unified_path[CONTAINER_PATH_LEN];

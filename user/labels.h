@@ -23,7 +23,6 @@ struct service_label {
 	unsigned int threads; /* distinct threads that started its requests in the last window */
 };
 
-
 struct label_table {
 	struct service_label *items;
 	size_t count;

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "proc_usage.h"
+#include "text_file.h"
 
 int proc_stat_parse_cpu_ticks(const char *stat, unsigned long long *ticks)
 {
@@ -19,17 +20,9 @@ int proc_stat_parse_cpu_ticks(const char *stat, unsigned long long *ticks)
 static int proc_read_text(int pid, const char *name, char *buf, size_t size)
 {
 	char path[64];
-	size_t len;
-	FILE *file;
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", pid, name);
-	file = fopen(path, "re");
-	if (!file)
-		return -1;
-	len = fread(buf, 1, size - 1, file);
-	fclose(file);
-	buf[len] = '\0';
-	return len ? 0 : -1;
+	return text_file_read(path, buf, size);
 }
 
 int proc_usage_read(int pid, struct proc_usage *out)

@@ -2,8 +2,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "cgroup_usage.h"
 #include "clock.h"
 #include "grow.h"
 #include "proc_usage.h"
@@ -26,45 +28,83 @@ int recorder_open(struct recorder *recorder, const struct top_options *opts)
 	return err;
 }
 
-/* CPU ticks @pid used since the last window; the first sight of a process counts from now. */
-static unsigned long long recorder_ticks_since(struct recorder *recorder, int pid,
-					       unsigned long long now_ticks)
+static bool usage_mark_is(const struct usage_mark *mark, int pid, const char *cgroup)
 {
-	struct pid_ticks *seen = NULL;
-	unsigned long long used;
+	if (pid)
+		return mark->pid == pid;
+	return cgroup && mark->cgroup && !strcmp(mark->cgroup, cgroup);
+}
+
+/* CPU seconds used since the last window by @pid or @cgroup; the first sight counts from now. */
+static double recorder_cpu_since(struct recorder *recorder, int pid, const char *cgroup,
+				 double now_seconds)
+{
+	struct usage_mark *seen = NULL, *mark;
+	double used;
 	size_t i;
 
-	for (i = 0; i < recorder->nticks && !seen; i++)
-		if (recorder->ticks[i].pid == pid)
-			seen = &recorder->ticks[i];
+	for (i = 0; i < recorder->nmarks && !seen; i++) {
+		mark = &recorder->marks[i];
+		if (usage_mark_is(mark, pid, cgroup))
+			seen = mark;
+	}
 	if (!seen) {
-		if (grow_for_one_more((void **)&recorder->ticks, &recorder->ticks_capacity,
-				      recorder->nticks, sizeof(*recorder->ticks)) == 0)
-			recorder->ticks[recorder->nticks++] =
-				(struct pid_ticks){ .pid = pid, .cpu_ticks = now_ticks };
+		if (grow_for_one_more((void **)&recorder->marks, &recorder->marks_capacity,
+				      recorder->nmarks, sizeof(*recorder->marks)) == 0)
+			recorder->marks[recorder->nmarks++] = (struct usage_mark){
+				.pid = pid,
+				.cgroup = pid || !cgroup ? NULL : strdup(cgroup),
+				.cpu_seconds = now_seconds,
+			};
 		return 0;
 	}
-	used = now_ticks >= seen->cpu_ticks ? now_ticks - seen->cpu_ticks : 0;
-	seen->cpu_ticks = now_ticks;
+	used = now_seconds >= seen->cpu_seconds ? now_seconds - seen->cpu_seconds : 0;
+	seen->cpu_seconds = now_seconds;
 	return used;
+}
+
+/* Adds a containerised process's cgroup to the row, once per cgroup; false if it is not one. */
+static bool recorder_add_cgroup(struct recorder *recorder, struct top_row *row, int pid,
+				char (*counted)[CONTAINER_PATH_LEN], int *ncounted)
+{
+	struct container_info container;
+	struct cgroup_usage usage;
+	const char *path;
+	int i;
+
+	if (container_of_pid(pid, &container) || !container.id[0] ||
+	    cgroup_usage_read(&container, "/sys/fs/cgroup", &usage))
+		return false;
+	memcpy(row->container, container.id, sizeof(row->container));
+	row->usage_from_cgroup = true;
+	path = container.unified_path[0] ? container.unified_path : container.cpu_path;
+	for (i = 0; i < *ncounted; i++)
+		if (!strcmp(counted[i], path))
+			return true;
+	snprintf(counted[(*ncounted)++], CONTAINER_PATH_LEN, "%s", path);
+	row->cpu_seconds += recorder_cpu_since(recorder, 0, path, usage.cpu_seconds);
+	row->rss_bytes += usage.memory_bytes;
+	return true;
 }
 
 /* What the service's processes cost in the window: the input a capacity plan needs. */
 void recorder_fill_usage(struct recorder *recorder, struct top_row *row)
 {
-	unsigned long long ticks = 0;
+	static char counted[LABEL_MAX_PIDS][CONTAINER_PATH_LEN];
+	double clock_ticks = (double)sysconf(_SC_CLK_TCK);
 	struct proc_usage usage;
 	const int *pids;
-	int i, count;
+	int i, count, ncounted = 0;
 
 	pids = service_label_pids(row->label, &count);
 	for (i = 0; i < count; i++) {
-		if (proc_usage_read(pids[i], &usage))
+		if (recorder_add_cgroup(recorder, row, pids[i], counted, &ncounted) ||
+		    proc_usage_read(pids[i], &usage))
 			continue;
-		ticks += recorder_ticks_since(recorder, pids[i], usage.cpu_ticks);
+		row->cpu_seconds += recorder_cpu_since(recorder, pids[i], NULL,
+						       (double)usage.cpu_ticks / clock_ticks);
 		row->rss_bytes += usage.rss_bytes;
 	}
-	row->cpu_seconds = (double)ticks / (double)sysconf(_SC_CLK_TCK);
 }
 
 int recorder_write(struct recorder *recorder, const struct top_report *report)
@@ -98,7 +138,9 @@ int recorder_close(struct recorder *recorder)
 	if (isatty(STDERR_FILENO))
 		fputc('\n', stderr);
 	err = capture_close(&recorder->capture);
-	free(recorder->ticks);
-	recorder->ticks = NULL;
+	while (recorder->nmarks)
+		free(recorder->marks[--recorder->nmarks].cgroup);
+	free(recorder->marks);
+	recorder->marks = NULL;
 	return err;
 }

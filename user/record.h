@@ -7,24 +7,29 @@
 #include "top_options.h"
 #include "top_report.h"
 
-struct pid_ticks {
-	int pid;
-	unsigned long long cpu_ticks;
+/* A process's, or a container cgroup's, CPU time at the last window. */
+struct usage_mark {
+	int pid;      /* 0 for a cgroup */
+	char *cgroup; /* NULL for a process */
+	double cpu_seconds;
 };
 
 struct recorder {
 	const struct top_options *opts;
 	struct capture_writer capture;
-	struct pid_ticks *ticks; /* each serving process's CPU ticks at the last window */
-	size_t nticks;
-	size_t ticks_capacity;
+	struct usage_mark *marks;
+	size_t nmarks;
+	size_t marks_capacity;
 	double started;
 	unsigned long windows_written;
 };
 
 /* Creates the capture and writes its header; -1 with the reason printed. */
 int recorder_open(struct recorder *recorder, const struct top_options *opts);
-/* CPU seconds and RSS of the row's processes since the last window. */
+/*
+ * CPU seconds since the last window and memory of the row's processes: from /proc, or from the
+ * container's cgroup (counted once however many of its processes serve) for a process in one.
+ */
 void recorder_fill_usage(struct recorder *recorder, struct top_row *row);
 int recorder_write(struct recorder *recorder, const struct top_report *report);
 /* Safe on a recorder never opened; -1 when the file could not be finished. */

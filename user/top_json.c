@@ -48,6 +48,9 @@ static void service_json_add_capture(cJSON *obj, const struct top_row *row)
 	cJSON_AddNumberToObject(obj, "latency_sum_ns", (double)w->latency_sum_ns);
 	cJSON_AddNumberToObject(obj, "cpu_seconds", round(row->cpu_seconds * 1000.0) / 1000.0);
 	cJSON_AddNumberToObject(obj, "rss_bytes", (double)row->rss_bytes);
+	cJSON_AddStringToObject(obj, "usage_from", row->usage_from_cgroup ? "cgroup" : "proc");
+	if (row->container[0])
+		cJSON_AddStringToObject(obj, "container", row->container);
 }
 
 static cJSON *service_json(const struct top_row *row)

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include "container.h"
 #include "histogram.h"
 #include "labels.h"
 #include "window.h"
@@ -19,6 +20,8 @@ struct top_row {
 	/* Only filled when recording: CPU used and memory held by the serving processes. */
 	double cpu_seconds;
 	unsigned long long rss_bytes;
+	bool usage_from_cgroup; /* a container's cgroup, not its processes' /proc entries */
+	char container[CONTAINER_ID_LEN]; /* "" when not in a container */
 };
 
 struct top_report {

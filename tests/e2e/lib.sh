@@ -9,14 +9,18 @@ SLO_LOAD=$BUILD/slo-load
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 WORK=$(mktemp -d /tmp/sloprobe-e2e.XXXXXX)
 PIDS_TO_KILL=()
+CLEANUP_COMMANDS=() # run after the processes are gone, e.g. to remove cgroups
 
 cleanup() {
-	local pid
+	local pid cmd
 	for pid in "${PIDS_TO_KILL[@]}"; do
 		kill -TERM "$pid" 2>/dev/null
 	done
 	for pid in "${PIDS_TO_KILL[@]}"; do
 		wait "$pid" 2>/dev/null
+	done
+	for cmd in "${CLEANUP_COMMANDS[@]}"; do
+		eval "$cmd" 2>/dev/null
 	done
 	rm -rf "$WORK"
 }
