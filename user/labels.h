@@ -20,7 +20,7 @@ struct service_label {
 	int owner_pids[LABEL_MAX_PIDS]; /* processes holding the listening socket, at the last scan
 					 */
 	int nowners;
-	unsigned int threads; /* distinct threads that started its requests in the last window */
+	unsigned int threads; /* distinct threads that answered its requests in the last window */
 };
 
 struct label_table {
