@@ -15,7 +15,7 @@ endif
 
 SHELL := /bin/bash
 .DELETE_ON_ERROR:
-.PHONY: all deps test unit e2e demo bench clean lint format
+.PHONY: all deps test unit e2e check-deploy demo bench clean lint format
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
@@ -84,7 +84,14 @@ unit: $(UNIT_BINS)
 e2e: all
 	$(Q)tests/e2e/run.sh $(OUTPUT)
 
-test: all unit
+# deploy/ without a cluster: promtool, the dashboard's queries, the DaemonSet's security; then
+# the same checks on deliberately broken copies, each of which must fail. The binary is needed
+# to check the image's runtime packages against what it links.
+check-deploy: $(OUTPUT)/sloprobe
+	$(Q)tests/deploy/check.sh . $(OUTPUT)/sloprobe
+	$(Q)tests/deploy/mutations.sh $(OUTPUT)/sloprobe
+
+test: all unit check-deploy
 	$(Q)tests/e2e/run.sh $(OUTPUT)
 
 demo: deps

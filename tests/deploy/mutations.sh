@@ -1,0 +1,68 @@
+#!/bin/bash
+# Proves tests/deploy/check.sh can fail: each mutation breaks one thing in a copy of deploy/
+# (and tests/deploy/), and the check named with it must then fail. A mutation whose sed no
+# longer changes its file is an error too, so this list cannot silently rot.
+# Usage: tests/deploy/mutations.sh [BINARY]
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+binary=${1:-$root/build/sloprobe}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# file | sed expression | the check that must fail
+mutations=(
+	"deploy/prometheus-rules.yaml|s/increase(sloprobe_dropped_events_total\[5m\]) > 0/increase(sloprobe_dropped_events_total[5m]) >> 0/|promtool check rules"
+	"deploy/prometheus-rules.yaml|s/\* 0 + 1$/* 0 + 3/|promtool test rules"
+	"deploy/prometheus-rules.yaml|s/increase(sloprobe_dropped_events_total/increase(sloprobe_drops_total/|rules query only exported metrics"
+	"deploy/prometheus-rules.yaml|/alert: SloprobeDroppedEvents/,/^$/d|promtool test rules"
+	"deploy/prometheus-scrape.yaml|s/regex: metrics/regex: \"metrics(\"/|promtool check config"
+	"deploy/prometheus-scrape.yaml|s/names: \[sloprobe\]/names: [monitoring]/|scrape config matches the DaemonSet"
+	"deploy/prometheus-scrape.yaml|s/job_name: sloprobe/job_name: nodes/|scrape config matches the DaemonSet"
+	"deploy/prometheus-scrape.yaml|s/prometheus-rules.yaml/prometheus-rule.yaml/|promtool check config"
+	"deploy/grafana-dashboard.json|\$d|dashboard structure and metrics"
+	"deploy/grafana-dashboard.json|s/sloprobe_retransmits_total/sloprobe_retransmit_total/|dashboard structure and metrics"
+	"deploy/grafana-dashboard.json|s/histogram_quantile(0.95, sum by (le, service)/histogram_quantile(0.95, sum by (service)/|dashboard structure and metrics"
+	"deploy/grafana-dashboard.json|s/\"uid\": \"\${datasource}\"/\"uid\": \"prometheus\"/|dashboard structure and metrics"
+	"deploy/grafana-dashboard.json|s/(rate(sloprobe_connections_opened_total/((rate(sloprobe_connections_opened_total/|promtool parses every dashboard query"
+	"deploy/grafana-dashboard.json|s/\"expr\": \"sum by (service) (sloprobe_connections_active/\"exp\": \"sum by (service) (sloprobe_connections_active/|dashboard structure and metrics"
+	"deploy/daemonset.yaml|s/privileged: false/privileged: true/|daemonset"
+	"deploy/daemonset.yaml|s/hostPID: true/hostPID: false/|daemonset"
+	"deploy/daemonset.yaml|s/hostNetwork: true/hostNetwork: false/|daemonset"
+	"deploy/daemonset.yaml|/mountPath: \/sys\/kernel\/btf/{n;s/readOnly: true/readOnly: false/}|daemonset"
+	"deploy/daemonset.yaml|/memory: 256Mi/d|daemonset"
+	"deploy/daemonset.yaml|s/- DAC_READ_SEARCH/- DAC_READ_SEARCH\n                - SYS_ADMIN/|daemonset"
+	"deploy/daemonset.yaml|s/drop: \[\"ALL\"\]/drop: [\"NET_RAW\"]/|daemonset"
+	"deploy/daemonset.yaml|s/port: metrics$/port: 8080/|daemonset"
+	"deploy/daemonset.yaml|s/type: RollingUpdate/type: OnDelete/|daemonset"
+	"deploy/daemonset.yaml|s/^      hostPID: true/\thostPID: true/|daemonset"
+	"deploy/daemonset.yaml|s/- operator: Exists/- operator: Exists\n          key: dedicated/|daemonset"
+	"deploy/Dockerfile|s/ libcjson1 / /|Dockerfile installs what build/sloprobe links"
+	"deploy/Dockerfile|s/bookworm-slim/bookworm/|Dockerfile installs what build/sloprobe links"
+)
+
+caught=0 missed=0
+for m in "${mutations[@]}"; do
+	IFS='|' read -r file expr want <<<"$m"
+	rm -rf "$work/root"
+	mkdir -p "$work/root/tests"
+	cp -r "$root/deploy" "$work/root/deploy"
+	cp -r "$root/tests/deploy" "$work/root/tests/deploy"
+	sed -i -e "$expr" "$work/root/$file"
+	if cmp -s "$root/$file" "$work/root/$file"; then
+		echo "STALE mutation (changes nothing): $file: $expr"
+		missed=$((missed + 1))
+		continue
+	fi
+	out=$("$here/check.sh" "$work/root" "$binary" 2>&1)
+	rc=$?
+	if [ $rc -ne 0 ] && grep -qxF "FAIL $want" <<<"$out"; then
+		caught=$((caught + 1))
+	else
+		echo "MISSED: $file: $expr (expected '$want' to fail, check.sh exit $rc)"
+		echo "$out" | sed 's/^/     /'
+		missed=$((missed + 1))
+	fi
+done
+echo "deploy mutations: $caught caught, $missed missed"
+[ "$missed" -eq 0 ]
