@@ -5,8 +5,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Files larger than this are refused: a real SLO file is a few KiB. */
-#define SLO_FILE_MAX_SIZE (1U << 20)
 /* Latency targets above this (about 11.5 days) are typos, not objectives. */
 #define SLO_MAX_TARGET_MS 1e9
 #define SLO_DEFAULT_OBJECTIVE 0.99
@@ -29,7 +27,7 @@ struct slo_file; /* opaque */
  */
 struct slo_file *slo_file_parse(const char *text, const char *source, char *why, size_t why_size);
 
-/* Reads and parses @path; files over SLO_FILE_MAX_SIZE or with NUL bytes are refused. */
+/* Reads and parses @path; files over JSON_INPUT_MAX_SIZE or with NUL bytes are refused. */
 struct slo_file *slo_file_load(const char *path, char *why, size_t why_size);
 
 /* The built-in set, for when no --slo is given: p50 200, p95 500, p99 1000 ms, objective 0.99. */

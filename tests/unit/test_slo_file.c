@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "json_input.h"
 #include "slo_file.h"
 
 #define SRC "slo.json"
@@ -251,11 +252,11 @@ static void test_load(void **state)
 	assert_true(!strncmp(why, path, strlen(path)) && strstr(why, "NUL byte at offset 16"));
 
 	/* Valid JSON padded with spaces past the limit: refused for its size alone. */
-	big = malloc(SLO_FILE_MAX_SIZE + 1);
+	big = malloc(JSON_INPUT_MAX_SIZE + 1);
 	assert_non_null(big);
-	memset(big, ' ', SLO_FILE_MAX_SIZE + 1);
+	memset(big, ' ', JSON_INPUT_MAX_SIZE + 1);
 	memcpy(big, "{\"services\": {}}", 16);
-	write_file(path, big, SLO_FILE_MAX_SIZE + 1);
+	write_file(path, big, JSON_INPUT_MAX_SIZE + 1);
 	free(big);
 	assert_null(slo_file_load(path, why, sizeof(why)));
 	assert_true(!strncmp(why, path, strlen(path)) && strstr(why, "too large"));
