@@ -32,7 +32,7 @@ LIB_SRCS := user/histogram.c user/window.c user/snapshot.c user/options.c user/t
 	user/format.c user/top_json.c user/top_table.c user/labels.c user/socket_owners.c \
 	user/listeners.c user/proc_net_tcp.c user/capture.c user/proc_usage.c user/capture_reader.c \
 	user/slo_file.c user/report_model.c user/report_write.c user/container.c \
-	user/metrics.c user/metrics_text.c
+	user/metrics.c user/metrics_text.c user/listen_address.c
 BIN_SRCS := user/main.c user/sampler.c user/top.c user/record.c user/report_cmd.c user/probe.c user/privilege.c
 LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(LIB_SRCS))
 BIN_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(BIN_SRCS))
