@@ -25,7 +25,7 @@ BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Wextra 
 
 CFLAGS ?= -O2 -g
 CFLAGS += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser -I$(OUTPUT)
-LDLIBS_SLOPROBE := -lbpf -lelf -lz -lcjson -lm
+LDLIBS_SLOPROBE := -lbpf -lelf -lz -lcjson -lmicrohttpd -lpthread -lm
 
 # Modules free of libbpf, linked into the unit tests too; only probe.c talks to the skeleton.
 LIB_SRCS := user/histogram.c user/window.c user/snapshot.c user/options.c user/top_options.c \
@@ -33,8 +33,9 @@ LIB_SRCS := user/histogram.c user/window.c user/snapshot.c user/options.c user/t
 	user/listeners.c user/proc_net_tcp.c user/capture.c user/proc_usage.c user/capture_reader.c \
 	user/json_input.c user/slo_file.c user/sparse_hist.c user/report_model.c user/report_write.c \
 	user/report_html.c user/svg_chart.c user/container.c user/cgroup_usage.c \
-	user/text_file.c
-BIN_SRCS := user/main.c user/top.c user/record.c user/report_cmd.c user/probe.c user/privilege.c
+	user/text_file.c user/metrics.c user/metrics_text.c user/listen_address.c
+BIN_SRCS := user/main.c user/sampler.c user/top.c user/record.c user/report_cmd.c user/probe.c \
+	user/privilege.c user/serve.c user/metrics_http.c
 LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(LIB_SRCS))
 BIN_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(BIN_SRCS))
 

@@ -3,10 +3,10 @@
 #define SLOPROBE_CAPTURE_H
 
 #include <zlib.h>
+#include "version.h"
 
 /* Readers check it: a file of a newer version is refused, not misread. */
 #define CAPTURE_FORMAT_VERSION 1
-#define SLOPROBE_VERSION "0.1.0"
 
 struct capture_writer {
 	gzFile file;

@@ -15,11 +15,10 @@ static struct service_label *label_table_get(struct label_table *table,
 
 	if (label)
 		return label;
-	if (grow_for_one_more((void **)&table->items, &table->capacity, table->count,
-			      sizeof(*table->items)))
+	label = grow_append_zeroed((void **)&table->items, &table->capacity, &table->count,
+				   sizeof(*table->items));
+	if (!label)
 		return NULL;
-	label = &table->items[table->count++];
-	memset(label, 0, sizeof(*label));
 	label->key = *key;
 	return label;
 }
@@ -182,8 +181,13 @@ void label_table_free(struct label_table *table)
 	memset(table, 0, sizeof(*table));
 }
 
+void service_name_format(const char *comm, unsigned int port, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s:%u", comm && comm[0] ? comm : "unknown", port);
+}
+
 void service_label_name(const struct service_label *label, unsigned int port, char *buf,
 			size_t size)
 {
-	snprintf(buf, size, "%s:%u", label && label->comm[0] ? label->comm : "unknown", port);
+	service_name_format(label ? label->comm : NULL, port, buf, size);
 }

@@ -49,6 +49,7 @@ const struct service_label *label_table_find(const struct label_table *table,
 void label_table_free(struct label_table *table);
 
 /* "comm:port", or "unknown:port" before any process was seen serving it. */
+void service_name_format(const char *comm, unsigned int port, char *buf, size_t size);
 void service_label_name(const struct service_label *label, unsigned int port, char *buf,
 			size_t size);
 

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "report_cmd.h"
+#include "serve.h"
 #include "top.h"
 
 static void usage(FILE *out)
@@ -12,6 +13,7 @@ static void usage(FILE *out)
 	      "  top        live per-service latency, requests/s and connections (default)\n"
 	      "  record     the same, for a fixed duration, into a capture file (.slo)\n"
 	      "  report     latency and SLO compliance per service from captures\n"
+	      "  serve      Prometheus metrics over HTTP (/metrics), counted since start\n"
 	      "  help       this text\n"
 	      "\n"
 	      "`sloprobe COMMAND --help` lists each command's flags.\n",
@@ -36,6 +38,8 @@ int main(int argc, char **argv)
 	if (argc > 1 && argv[1][0] != '-') {
 		if (strcmp(argv[1], "record") == 0) {
 			parse = record_options_parse;
+		} else if (strcmp(argv[1], "serve") == 0) {
+			parse = serve_options_parse;
 		} else if (strcmp(argv[1], "top") != 0) {
 			fprintf(stderr, "sloprobe: unknown command '%s' (see sloprobe --help)\n",
 				argv[1]);
@@ -49,5 +53,5 @@ int main(int argc, char **argv)
 		return 0;
 	if (parsed == OPTIONS_ERROR)
 		return 2;
-	return top_run(&opts);
+	return opts.serve ? serve_run(&opts) : top_run(&opts);
 }

@@ -26,11 +26,10 @@ static struct report_service *report_service_get(struct report *report,
 	for (i = 0; i < report->count; i++)
 		if (service_key_equal(&report->services[i].key, &sample->key))
 			return &report->services[i];
-	if (grow_for_one_more((void **)&report->services, &report->capacity, report->count,
-			      sizeof(*report->services)))
+	service = grow_append_zeroed((void **)&report->services, &report->capacity, &report->count,
+				     sizeof(*report->services));
+	if (!service)
 		return NULL;
-	service = &report->services[report->count++];
-	memset(service, 0, sizeof(*service));
 	service->key = sample->key;
 	service->total.key = sample->key;
 	memcpy(service->service, sample->service, sizeof(service->service));

@@ -21,11 +21,10 @@ struct snapshot_service *snapshot_get(struct stats_snapshot *snap, const struct 
 
 	if (entry)
 		return entry;
-	if (grow_for_one_more((void **)&snap->services, &snap->capacity, snap->count,
-			      sizeof(*snap->services)))
+	entry = grow_append_zeroed((void **)&snap->services, &snap->capacity, &snap->count,
+				   sizeof(*snap->services));
+	if (!entry)
 		return NULL;
-	entry = &snap->services[snap->count++];
-	memset(entry, 0, sizeof(*entry));
 	entry->key = *key;
 	return entry;
 }
@@ -38,4 +37,16 @@ void snapshot_free(struct stats_snapshot *snap)
 		free(snap->services[i].percpu);
 	free(snap->services);
 	memset(snap, 0, sizeof(*snap));
+}
+
+const char *drop_reason_name(unsigned int reason)
+{
+	static const char *const names[DROP_REASONS] = {
+		[DROP_CONN_TABLE_FULL] = "conn_table_full",
+		[DROP_SERVICE_TABLE_FULL] = "service_table_full",
+		[DROP_ACTIVE_TABLE_FULL] = "active_table_full",
+		[DROP_LISTEN_TABLE_FULL] = "listen_table_full",
+	};
+
+	return reason < DROP_REASONS ? names[reason] : "unknown";
 }

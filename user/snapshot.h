@@ -38,6 +38,9 @@ struct snapshot_service *snapshot_find(const struct stats_snapshot *snap,
 struct snapshot_service *snapshot_get(struct stats_snapshot *snap, const struct service_key *key);
 void snapshot_free(struct stats_snapshot *snap);
 
+/* The name every output gives drop counter @reason: "conn_table_full", ... */
+const char *drop_reason_name(unsigned int reason);
+
 static inline bool service_key_equal(const struct service_key *a, const struct service_key *b)
 {
 	return a->netns == b->netns && a->port == b->port;

@@ -2,14 +2,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <cjson/cJSON.h>
+#include "snapshot.h"
 #include "top_report.h"
-
-static const char *const drop_reason_names[DROP_REASONS] = {
-	[DROP_CONN_TABLE_FULL] = "conn_table_full",
-	[DROP_SERVICE_TABLE_FULL] = "service_table_full",
-	[DROP_ACTIVE_TABLE_FULL] = "active_table_full",
-	[DROP_LISTEN_TABLE_FULL] = "listen_table_full",
-};
 
 /* One decimal is below the histogram's resolution and keeps lines short. */
 static double round1(double value)
@@ -100,7 +94,7 @@ char *top_report_json_line(const struct top_report *report, bool capture)
 	}
 	drops = cJSON_AddObjectToObject(root, "dropped");
 	for (i = 0; i < DROP_REASONS; i++)
-		cJSON_AddNumberToObject(drops, drop_reason_names[i], (double)report->drops[i]);
+		cJSON_AddNumberToObject(drops, drop_reason_name(i), (double)report->drops[i]);
 	cJSON_AddNumberToObject(root, "dropped_total", (double)report->drops_total);
 	text = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);

@@ -1,4 +1,4 @@
-/* `sloprobe top` flag parsing: every value checked, one error line, nothing half-applied. */
+/* top, record and serve flag parsing: every value checked, one error line, nothing half-applied. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,7 +13,26 @@ enum {
 	OPT_BTF,
 	OPT_VERBOSE,
 	OPT_OUTPUT,
+	OPT_LISTEN,
 	OPT_HELP,
+};
+
+/* Help lines every command that attaches the probe shares. */
+#define USAGE_PROBE_FLAGS                                                                          \
+	"  --btf FILE       kernel BTF to use instead of /sys/kernel/btf/vmlinux\n"                \
+	"  --verbose        libbpf's debug output on stderr\n"
+#define USAGE_REQUIREMENTS                                                                         \
+	"Needs root, or CAP_BPF and CAP_PERFMON, and a kernel with BTF (Linux 6.3+).\n"
+
+#define FLAG(opt) (1U << ((opt)-OPT_INTERVAL))
+#define FLAGS_COMMON (FLAG(OPT_INTERVAL) | FLAG(OPT_PORT) | FLAG(OPT_BTF) | FLAG(OPT_VERBOSE))
+
+/* What sets the commands apart: which flags they take, and their default interval. */
+struct options_command {
+	const char *name;
+	unsigned int flags;
+	double default_interval_s;
+	void (*usage)(FILE *out);
 };
 
 void top_options_usage(FILE *out)
@@ -30,12 +49,9 @@ void top_options_usage(FILE *out)
 	      "  --duration S     stop after S seconds (default: until Ctrl-C or SIGTERM)\n"
 	      "  --port P[,P]     only these listening ports\n"
 	      "  --pid PID        only services that process serves\n"
-	      "  --json           one JSON object per window, one per line, on stdout\n"
-	      "  --btf FILE       kernel BTF to use instead of /sys/kernel/btf/vmlinux\n"
-	      "  --verbose        libbpf's debug output on stderr\n"
-	      "  -h, --help       this text\n"
-	      "\n"
-	      "Needs root, or CAP_BPF and CAP_PERFMON, and a kernel with BTF (Linux 6.3+).\n",
+	      "  --json           one JSON object per window, one per line, on "
+	      "stdout\n" USAGE_PROBE_FLAGS "  -h, --help       this text\n"
+	      "\n" USAGE_REQUIREMENTS,
 	      out);
 }
 
@@ -72,10 +88,17 @@ void record_options_usage(FILE *out)
 	      "  --output FILE    the capture to create (required)\n"
 	      "  --interval S     seconds per window (default 1)\n"
 	      "  --port P[,P]     only these listening ports\n"
-	      "  --pid PID        only services that process serves\n"
-	      "  --btf FILE       kernel BTF to use instead of /sys/kernel/btf/vmlinux\n"
-	      "  --verbose        libbpf's debug output on stderr\n",
+	      "  --pid PID        only services that process serves\n" USAGE_PROBE_FLAGS,
 	      out);
+}
+
+static int option_parse_listen(const char *flag, const char *text, struct listen_address *out)
+{
+	const char *why = listen_address_parse(text, out);
+
+	if (why)
+		listen_address_report(flag, text, why);
+	return why ? -1 : 0;
 }
 
 static int top_options_apply(int opt, const char *arg, struct top_options *out)
@@ -101,6 +124,8 @@ static int top_options_apply(int opt, const char *arg, struct top_options *out)
 	case OPT_VERBOSE:
 		out->verbose = true;
 		return 0;
+	case OPT_LISTEN:
+		return option_parse_listen("--listen", arg, &out->listen);
 	}
 	return -1;
 }
@@ -119,9 +144,58 @@ static enum options_result options_check_record(const struct top_options *out)
 	return OPTIONS_OK;
 }
 
-/* top and record share their flags; record adds --output and has no --json (it writes JSON). */
-static enum options_result options_parse(int argc, char **argv, bool record,
-					 struct top_options *out)
+void serve_options_usage(FILE *out)
+{
+	fputs("Usage: sloprobe serve [--listen ADDR:PORT] [--interval S] [--port P[,P...]]\n"
+	      "                      [--btf FILE] [--verbose]\n"
+	      "\n"
+	      "Serves what `sloprobe top` sees as Prometheus metrics at http://ADDR:PORT/metrics:\n"
+	      "per service, a request latency histogram, connections and retransmits, all\n"
+	      "counted since serve started and updated once per interval. Runs until SIGINT or\n"
+	      "SIGTERM.\n"
+	      "\n"
+	      "  --listen A:P     address to serve on (default " LISTEN_ADDRESS_DEFAULT
+	      "): an IPv4\n"
+	      "                   address, [IPv6], localhost, or empty for every IPv4 address;\n"
+	      "                   port 0 picks a free port, printed on stderr at start\n"
+	      "  --interval S     seconds between reads of the kernel counters (default 5)\n"
+	      "  --port P[,P]     only these listening ports (they need not listen "
+	      "yet)\n" USAGE_PROBE_FLAGS "  -h, --help       this text\n"
+	      "\n" USAGE_REQUIREMENTS,
+	      out);
+}
+
+static const struct options_command command_top = {
+	"top",
+	FLAGS_COMMON | FLAG(OPT_DURATION) | FLAG(OPT_PID) | FLAG(OPT_JSON),
+	1.0,
+	top_options_usage,
+};
+static const struct options_command command_record = {
+	"record",
+	FLAGS_COMMON | FLAG(OPT_DURATION) | FLAG(OPT_PID) | FLAG(OPT_OUTPUT),
+	1.0,
+	record_options_usage,
+};
+static const struct options_command command_serve = {
+	"serve",
+	FLAGS_COMMON | FLAG(OPT_LISTEN),
+	5.0,
+	serve_options_usage,
+};
+
+static void options_defaults(const struct options_command *command, struct top_options *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->interval_s = command->default_interval_s;
+	out->record = command == &command_record;
+	out->serve = command == &command_serve;
+	if (out->serve)
+		listen_address_parse(LISTEN_ADDRESS_DEFAULT, &out->listen);
+}
+
+static enum options_result
+options_parse(int argc, char **argv, const struct options_command *command, struct top_options *out)
 {
 	static const struct option longopts[] = {
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
@@ -132,48 +206,55 @@ static enum options_result options_parse(int argc, char **argv, bool record,
 		{ "output", required_argument, NULL, OPT_OUTPUT },
 		{ "btf", required_argument, NULL, OPT_BTF },
 		{ "verbose", no_argument, NULL, OPT_VERBOSE },
+		{ "listen", required_argument, NULL, OPT_LISTEN },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ 0 },
 	};
-	const char *command = record ? "record" : "top";
-	int opt;
+	int opt, index = 0;
 
-	memset(out, 0, sizeof(*out));
-	out->interval_s = 1.0;
-	out->record = record;
+	options_defaults(command, out);
 	/* 0, not 1: glibc then also forgets a half-parsed "-abc" group from an earlier call. */
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+h", longopts, &index)) != -1) {
 		if (opt == 'h' || opt == OPT_HELP) {
-			(record ? record_options_usage : top_options_usage)(stdout);
+			command->usage(stdout);
 			return OPTIONS_HELP;
 		}
 		if (opt == '?' || opt == ':') {
-			top_options_report_bad_flag(command, argv[optind - 1]);
+			top_options_report_bad_flag(command->name, argv[optind - 1]);
 			return OPTIONS_ERROR;
 		}
-		if ((opt == OPT_OUTPUT && !record) || (opt == OPT_JSON && record)) {
-			fprintf(stderr, "sloprobe: %s: --%s is a flag of `sloprobe %s`\n", command,
-				record ? "json" : "output", record ? "top" : "record");
+		if (!(command->flags & FLAG(opt))) {
+			fprintf(stderr,
+				"sloprobe: %s: --%s is not a flag of `sloprobe %s` (see sloprobe "
+				"%s "
+				"--help)\n",
+				command->name, longopts[index].name, command->name, command->name);
 			return OPTIONS_ERROR;
 		}
 		if (top_options_apply(opt, optarg, out))
 			return OPTIONS_ERROR;
 	}
 	if (optind < argc) {
-		fprintf(stderr, "sloprobe: %s: unexpected argument '%s'\n", command, argv[optind]);
+		fprintf(stderr, "sloprobe: %s: unexpected argument '%s'\n", command->name,
+			argv[optind]);
 		return OPTIONS_ERROR;
 	}
-	return record ? options_check_record(out) : OPTIONS_OK;
+	return out->record ? options_check_record(out) : OPTIONS_OK;
 }
 
 enum options_result top_options_parse(int argc, char **argv, struct top_options *out)
 {
-	return options_parse(argc, argv, false, out);
+	return options_parse(argc, argv, &command_top, out);
 }
 
 enum options_result record_options_parse(int argc, char **argv, struct top_options *out)
 {
-	return options_parse(argc, argv, true, out);
+	return options_parse(argc, argv, &command_record, out);
+}
+
+enum options_result serve_options_parse(int argc, char **argv, struct top_options *out)
+{
+	return options_parse(argc, argv, &command_serve, out);
 }

@@ -1,9 +1,10 @@
-/* Command-line options of `sloprobe top`. */
+/* Command-line options of the commands that attach the probe: top, record and serve. */
 #ifndef SLOPROBE_TOP_OPTIONS_H
 #define SLOPROBE_TOP_OPTIONS_H
 
 #include <stdbool.h>
 #include <stdio.h>
+#include "listen_address.h"
 
 #define TOP_MAX_PORTS 64
 
@@ -16,8 +17,10 @@ struct top_options {
 	bool json;
 	bool verbose;
 	const char *btf_path;
-	bool record;		 /* `record`: windows go to a capture file */
-	const char *output_path; /* record's --output */
+	bool record;		      /* `record`: windows go to a capture file */
+	const char *output_path;      /* record's --output */
+	bool serve;		      /* `serve`: windows add up into Prometheus metrics */
+	struct listen_address listen; /* serve's --listen */
 };
 
 enum options_result {
@@ -32,6 +35,9 @@ void top_options_usage(FILE *out);
 /* `record`: top's flags without --json, with --output; --duration and --output required. */
 enum options_result record_options_parse(int argc, char **argv, struct top_options *out);
 void record_options_usage(FILE *out);
+/* `serve`: --listen, --interval (default 5), --port, --btf, --verbose. */
+enum options_result serve_options_parse(int argc, char **argv, struct top_options *out);
+void serve_options_usage(FILE *out);
 
 /* Shared number parsers: fill *out and return 0, or print "sloprobe: FLAG: ..." and -1. */
 int option_parse_seconds(const char *flag, const char *text, double *out);

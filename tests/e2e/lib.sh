@@ -89,6 +89,38 @@ record_start() {
 		fail "record did not attach: $(cat "$WORK/$name.err")"
 }
 
+# serve_start NAME ARGS...: runs `sloprobe serve --listen 127.0.0.1:0 ARGS` in the background
+# and waits until it is attached and serving; sets SERVE_PID and SERVE_URL (its /metrics).
+serve_start() {
+	local name=$1
+	shift
+	rm -f "$WORK/$name.err"
+	"$SLOPROBE" serve --listen 127.0.0.1:0 "$@" 2>"$WORK/$name.err" &
+	SERVE_PID=$!
+	PIDS_TO_KILL+=("$SERVE_PID")
+	wait_for "grep -q '^sloprobe: serving http://' '$WORK/$name.err' 2>/dev/null" 20 ||
+		fail "serve did not start: $(cat "$WORK/$name.err")"
+	SERVE_URL=$(grep -o 'http://[^ ]*/metrics' "$WORK/$name.err")
+}
+
+# metric_value FILE NAME [MATCH...]: the value of the sample of metric NAME in a scrape whose
+# labels contain every MATCH (e.g. port="8080"); empty when there is none.
+metric_value() {
+	local file=$1 name=$2
+	shift 2
+	awk -v name="$name" -v matches="$(printf '%s\037' "$@")" '
+		BEGIN { n = split(matches, want, "\037") - 1 }
+		index($0, name "{") == 1 {
+			for (i = 1; i <= n; i++) if (!index($0, want[i])) next
+			print $NF; exit
+		}' "$file"
+}
+
+# A TCP port free on loopback right now, picked by the kernel.
+free_tcp_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 # How many BPF programs of sloprobe's are loaded on the host (any instance).
 sloprobe_programs_loaded() {
 	bpftool prog show 2>/dev/null | grep -c 'name request_read' || true

@@ -25,12 +25,16 @@ expect_usage_error "unknown flag" "$SLOPROBE" --bogus
 expect_usage_error "unknown flag" "$SLOPROBE" --interval
 expect_usage_error "unknown command" "$SLOPROBE" frobnicate
 expect_usage_error "unexpected argument" "$SLOPROBE" top extra
+expect_usage_error "out of range" "$SLOPROBE" serve --listen 127.0.0.1:70000
+expect_usage_error "no ':PORT'" "$SLOPROBE" serve --listen localhost
+expect_usage_error "needs brackets" "$SLOPROBE" serve --listen ::1:9464
+expect_usage_error "not a flag of" "$SLOPROBE" serve --json
 
 "$SLOPROBE" --help >"$WORK/help" || fail "--help failed"
 grep -q -- "--interval" "$WORK/help" || fail "--help does not list --interval"
 
 # Filters that can match nothing: a port nobody listens on, a process that does not exist.
-free_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+free_port=$(free_tcp_port)
 expect_usage_error "no TCP service listens" "$SLOPROBE" --port "$free_port" --duration 1
 expect_usage_error "no such process" "$SLOPROBE" --pid 999999999 --duration 1
 

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <cmocka.h>
 #include "top_options.h"
 
@@ -87,7 +89,13 @@ static enum options_result parse_args_raw(struct args *a, struct top_options *op
 	assert_true(saved_out >= 0 && saved_err >= 0);
 	assert_true(dup2(fileno(out), STDOUT_FILENO) >= 0);
 	assert_true(dup2(fileno(err), STDERR_FILENO) >= 0);
-	r = top_options_parse(a->argc, a->argv, opts);
+	/* argv[0] picks the command, as main() does. */
+	if (!strcmp(a->argv[0], "serve"))
+		r = serve_options_parse(a->argc, a->argv, opts);
+	else if (!strcmp(a->argv[0], "record"))
+		r = record_options_parse(a->argc, a->argv, opts);
+	else
+		r = top_options_parse(a->argc, a->argv, opts);
 	fflush(stdout);
 	fflush(stderr);
 	dup2(saved_out, STDOUT_FILENO);
@@ -573,6 +581,137 @@ static void test_shared_parsers_directly(void **state)
 	fclose(err);
 }
 
+#define SERVE_PARSE(opts, cap, ...)                                                                \
+	parse_list((const char *const[]){ "serve", __VA_ARGS__, NULL }, opts, cap)
+
+static unsigned int listen_port(const struct top_options *o)
+{
+	return ntohs(((const struct sockaddr_in *)&o->listen.addr)->sin_port);
+}
+
+static void test_serve_defaults(void **state)
+{
+	const char *const list[] = { "serve", NULL };
+	struct top_options o;
+	struct captured c;
+
+	(void)state;
+	memset(&o, 0xa5, sizeof(o));
+	assert_int_equal(parse_list(list, &o, &c), OPTIONS_OK);
+	assert_true(o.serve);
+	assert_false(o.record);
+	assert_true(o.interval_s == 5.0);
+	assert_int_equal(o.listen.addr.ss_family, AF_INET);
+	assert_int_equal(listen_port(&o), 9464);
+	assert_int_equal(((struct sockaddr_in *)&o.listen.addr)->sin_addr.s_addr,
+			 htonl(INADDR_LOOPBACK));
+	assert_string_equal(c.err, "");
+}
+
+static void test_serve_flags(void **state)
+{
+	struct top_options o;
+	struct captured c;
+
+	(void)state;
+	assert_int_equal(SERVE_PARSE(&o, &c, "--listen", "[::1]:19464", "--interval", "1", "--port",
+				     "80", "--verbose"),
+			 OPTIONS_OK);
+	assert_int_equal(o.listen.addr.ss_family, AF_INET6);
+	assert_int_equal(ntohs(((struct sockaddr_in6 *)&o.listen.addr)->sin6_port), 19464);
+	assert_true(o.interval_s == 1.0);
+	assert_int_equal(o.nports, 1);
+	assert_true(o.verbose);
+	assert_int_equal(SERVE_PARSE(&o, &c, "--listen=0.0.0.0:0"), OPTIONS_OK);
+	assert_int_equal(listen_port(&o), 0);
+}
+
+/* Each command takes only its own flags, and --listen only serve. */
+static void test_flags_of_other_commands(void **state)
+{
+	struct top_options o;
+	struct captured c;
+
+	(void)state;
+	assert_int_equal(SERVE_PARSE(&o, &c, "--json"), OPTIONS_ERROR);
+	assert_one_error_line(&c);
+	assert_non_null(strstr(c.err, "--json is not a flag of `sloprobe serve`"));
+	assert_int_equal(SERVE_PARSE(&o, &c, "--duration", "3"), OPTIONS_ERROR);
+	assert_one_error_line(&c);
+	assert_int_equal(SERVE_PARSE(&o, &c, "--pid", "1"), OPTIONS_ERROR);
+	assert_int_equal(SERVE_PARSE(&o, &c, "--output", "x.slo"), OPTIONS_ERROR);
+	assert_parse_error("--listen", "127.0.0.1:9464");
+	assert_parse_error("--output", "x.slo");
+	assert_int_equal(parse_list((const char *const[]){ "record", "--json", "--duration", "1",
+							   "--output", "x", NULL },
+				    &o, &c),
+			 OPTIONS_ERROR);
+	assert_non_null(strstr(c.err, "--json is not a flag of `sloprobe record`"));
+}
+
+static void test_serve_bad_listen(void **state)
+{
+	static const char *const bad[] = {
+		"",
+		":",
+		"9464",
+		"127.0.0.1",
+		"127.0.0.1:",
+		"1.2.3.4:65536",
+		"1.2.3.4:-1",
+		"1.2.3.4:+80",
+		"1.2.3.4:80x",
+		"::1:9464",
+		"[::1]",
+		"[::1]:",
+		"[1.2.3.4]:80",
+		"host.example:80",
+		"1.2.3:80",
+		"[::1]9464",
+		"a\nb:1",
+		"1.2.3.4: 80",
+	};
+	struct top_options o;
+	struct captured c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (SERVE_PARSE(&o, &c, "--listen", bad[i]) != OPTIONS_ERROR)
+			fail_msg("--listen '%s' was accepted", bad[i]);
+		assert_one_error_line(&c);
+		assert_non_null(strstr(c.err, "--listen"));
+	}
+	assert_int_equal(SERVE_PARSE(&o, &c, "--listen", "1.2.3.4:99999"), OPTIONS_ERROR);
+	assert_non_null(strstr(c.err, "out of range"));
+	assert_int_equal(SERVE_PARSE(&o, &c, "--listen"), OPTIONS_ERROR);
+	assert_one_error_line(&c);
+	/* what was typed is echoed on the one line: controls shown as '?', a long value cut */
+	assert_int_equal(SERVE_PARSE(&o, &c, "--listen", "a\nb\r:1"), OPTIONS_ERROR);
+	assert_non_null(strstr(c.err, "'a?b?:1'"));
+	assert_int_equal(
+		SERVE_PARSE(&o, &c, "--listen",
+			    "1111111111111111111111111111111111111111111111111111111111111111"
+			    "1111111111"),
+		OPTIONS_ERROR);
+	assert_non_null(strstr(c.err, "1111'") == NULL ? strstr(c.err, "...'") : NULL);
+	assert_one_error_line(&c);
+}
+
+static void test_serve_help(void **state)
+{
+	struct top_options o;
+	struct captured c;
+
+	(void)state;
+	assert_int_equal(SERVE_PARSE(&o, &c, "--help"), OPTIONS_HELP);
+	assert_non_null(strstr(c.out, "Usage: sloprobe serve"));
+	assert_non_null(strstr(c.out, "--listen"));
+	assert_non_null(strstr(c.out, "/metrics"));
+	assert_null(strstr(c.out, "--json"));
+	assert_string_equal(c.err, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -598,6 +737,11 @@ int main(void)
 		cmocka_unit_test(test_parse_after_help_in_cluster),
 		cmocka_unit_test(test_usage_text),
 		cmocka_unit_test(test_shared_parsers_directly),
+		cmocka_unit_test(test_serve_defaults),
+		cmocka_unit_test(test_serve_flags),
+		cmocka_unit_test(test_flags_of_other_commands),
+		cmocka_unit_test(test_serve_bad_listen),
+		cmocka_unit_test(test_serve_help),
 	};
 
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);

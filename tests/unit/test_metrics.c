@@ -1,0 +1,297 @@
+/* Unit tests for user/metrics.c and user/metrics_text.c: serve's totals and their text form. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "metrics.h"
+#include "version.h"
+
+/* What a writer produced, as one NUL-terminated string the test frees. */
+struct text {
+	char *data;
+	size_t size;
+};
+
+static FILE *text_open(struct text *text)
+{
+	FILE *out = open_memstream(&text->data, &text->size);
+
+	assert_non_null(out);
+	return out;
+}
+
+static void text_close(struct text *text, FILE *out)
+{
+	assert_int_equal(fclose(out), 0);
+	assert_non_null(text->data);
+}
+
+static char *escaped(const char *value)
+{
+	struct text text;
+	FILE *out = text_open(&text);
+
+	metrics_write_label_value(out, value);
+	text_close(&text, out);
+	return text.data;
+}
+
+static void assert_escaped(const char *value, const char *want)
+{
+	char *got = escaped(value);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_escape_specials(void **state)
+{
+	(void)state;
+	assert_escaped("", "");
+	assert_escaped("nginx", "nginx");
+	assert_escaped("a\\b", "a\\\\b");
+	assert_escaped("say \"hi\"", "say \\\"hi\\\"");
+	assert_escaped("two\nlines", "two\\nlines");
+	assert_escaped("\\\"\n", "\\\\\\\"\\n");
+	/* a tab and other controls are allowed as they are */
+	assert_escaped("a\tb\r", "a\tb\r");
+}
+
+static void test_escape_utf8(void **state)
+{
+	(void)state;
+	assert_escaped("caf\xc3\xa9", "caf\xc3\xa9");
+	assert_escaped("\xe2\x82\xac\xf0\x9f\x98\x80", "\xe2\x82\xac\xf0\x9f\x98\x80");
+	/* cut mid-character, as a 15-byte comm can be */
+	assert_escaped("ab\xc3", "ab\xef\xbf\xbd");
+	assert_escaped("\xe2\x82", "\xef\xbf\xbd\xef\xbf\xbd");
+	assert_escaped("\xff\xfe", "\xef\xbf\xbd\xef\xbf\xbd");
+	/* overlong '/', a surrogate, beyond U+10FFFF */
+	assert_escaped("\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd");
+	assert_escaped("\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	assert_escaped("\xf4\x90\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	/* a quote right after a bad byte is still escaped */
+	assert_escaped("\x80\"", "\xef\xbf\xbd\\\"");
+}
+
+/* Every bound is a kernel bucket edge, so cumulative counts are sums of whole buckets. */
+static void test_le_bounds_are_kernel_edges(void **state)
+{
+	static const double nominal_us[METRICS_LE_COUNT] = {
+		100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4,
+		1e5, 2e5, 5e5, 1e6, 2e6, 5e6, 1e7, 3e7, 6e7,
+	};
+	unsigned int i, index;
+	double off;
+
+	(void)state;
+	for (i = 0; i < METRICS_LE_COUNT; i++) {
+		index = hist_bucket_index(metrics_le_us[i]);
+		assert_int_equal(hist_bucket_lower_us(index), metrics_le_us[i]);
+		assert_true(index < HIST_OVERFLOW_BUCKET);
+		if (i)
+			assert_true(metrics_le_us[i] > metrics_le_us[i - 1]);
+		off = ((double)metrics_le_us[i] - nominal_us[i]) / nominal_us[i];
+		assert_true(off < 0.004 && off > -0.004);
+		/* no other edge is nearer to the nominal value */
+		assert_true(index == 0 || nominal_us[i] - (double)hist_bucket_lower_us(index - 1) >=
+						  (double)metrics_le_us[i] - nominal_us[i]);
+		assert_true((double)hist_bucket_upper_us(index) - nominal_us[i] >=
+			    nominal_us[i] - (double)metrics_le_us[i]);
+	}
+}
+
+static struct service_window window_of(unsigned int port)
+{
+	struct service_window w;
+
+	memset(&w, 0, sizeof(w));
+	w.key.port = (__u16)port;
+	w.key.netns = 4026531840U;
+	return w;
+}
+
+static void add_requests(struct service_window *w, unsigned long long latency_us, __u64 count)
+{
+	w->latency_hist[hist_bucket_index(latency_us)] += count;
+	w->latency_sum_ns += latency_us * 1000 * count;
+	w->requests += count;
+}
+
+static char *render(const struct metrics_state *state)
+{
+	struct text text;
+	FILE *out = text_open(&text);
+
+	assert_int_equal(metrics_write_text(out, state), 0);
+	text_close(&text, out);
+	return text.data;
+}
+
+static void assert_has_line(const char *text, const char *line)
+{
+	size_t len = strlen(line);
+	const char *at = text;
+
+	while ((at = strstr(at, line)) != NULL) {
+		if ((at == text || at[-1] == '\n') && at[len] == '\n')
+			return;
+		at++;
+	}
+	fail_msg("no line '%s' in:\n%s", line, text);
+}
+
+#define LABELS "service=\"web:8080\",port=\"8080\",netns=\"4026531840\",comm=\"web\""
+
+static void test_histogram_buckets_exact(void **state)
+{
+	struct metrics_identity id = { .comm = "web" };
+	struct metrics_state metrics = { 0 };
+	struct service_window w = window_of(8080);
+	char *text;
+
+	(void)state;
+	add_requests(&w, 150, 3);
+	add_requests(&w, 4991, 2);	/* the last microsecond below the 4.992 ms bound */
+	add_requests(&w, 4992, 1);	/* on the bound: "shorter than", so the next one */
+	add_requests(&w, 200000000, 1); /* beyond the kernel's range: only +Inf */
+	assert_int_equal(metrics_state_add(&metrics, &w, true, &id), 0);
+	text = render(&metrics);
+	assert_has_line(text, "# TYPE sloprobe_request_duration_seconds histogram");
+	assert_has_line(text,
+			"sloprobe_request_duration_seconds_bucket{" LABELS ",le=\"0.0001\"} 0");
+	assert_has_line(text,
+			"sloprobe_request_duration_seconds_bucket{" LABELS ",le=\"0.0002\"} 3");
+	assert_has_line(text,
+			"sloprobe_request_duration_seconds_bucket{" LABELS ",le=\"0.002\"} 3");
+	assert_has_line(text,
+			"sloprobe_request_duration_seconds_bucket{" LABELS ",le=\"0.004992\"} 5");
+	assert_has_line(text,
+			"sloprobe_request_duration_seconds_bucket{" LABELS ",le=\"0.009984\"} 6");
+	assert_has_line(text,
+			"sloprobe_request_duration_seconds_bucket{" LABELS ",le=\"0.999424\"} 6");
+	assert_has_line(text,
+			"sloprobe_request_duration_seconds_bucket{" LABELS ",le=\"59.768832\"} 6");
+	assert_has_line(text, "sloprobe_request_duration_seconds_bucket{" LABELS ",le=\"+Inf\"} 7");
+	assert_has_line(text, "sloprobe_request_duration_seconds_count{" LABELS "} 7");
+	/* 3*150us + 2*4991us + 4992us + 200s, in exact decimal */
+	assert_has_line(text, "sloprobe_request_duration_seconds_sum{" LABELS "} 200.015424");
+	free(text);
+	metrics_state_free(&metrics);
+}
+
+static void test_totals_accumulate(void **state)
+{
+	struct metrics_identity named = { .comm = "web", .container_id = "abc" }, blank = { 0 };
+	struct metrics_state metrics = { 0 };
+	struct service_window w = window_of(8080);
+	char *text;
+
+	(void)state;
+	add_requests(&w, 1000, 2);
+	w.conns_opened = 5;
+	w.conns_closed = 1;
+	w.conns_active = 4;
+	w.retransmits = 2;
+	w.bytes_in = 100;
+	w.bytes_out = 1000;
+	assert_int_equal(metrics_state_add(&metrics, &w, true, &named), 0);
+	w.conns_active = 1;
+	w.conns_closed = 3;
+	/* a window whose processes have exited: the names stay */
+	assert_int_equal(metrics_state_add(&metrics, &w, false, &blank), 0);
+	assert_int_equal(metrics.count, 1);
+	text = render(&metrics);
+#define L2 LABELS ",container=\"abc\""
+	assert_has_line(text, "sloprobe_request_duration_seconds_count{" L2 "} 4");
+	assert_has_line(text, "sloprobe_request_duration_seconds_sum{" L2 "} 0.004");
+	assert_has_line(text, "sloprobe_connections_opened_total{" L2 "} 10");
+	assert_has_line(text, "sloprobe_connections_closed_total{" L2 "} 4");
+	assert_has_line(text, "sloprobe_connections_active{" L2 "} 1");
+	assert_has_line(text, "sloprobe_retransmits_total{" L2 "} 4");
+	assert_has_line(text, "sloprobe_received_bytes_total{" L2 "} 200");
+	assert_has_line(text, "sloprobe_sent_bytes_total{" L2 "} 2000");
+	assert_has_line(text, "sloprobe_service_listening{" L2 "} 0");
+#undef L2
+	free(text);
+	metrics_state_free(&metrics);
+}
+
+static void test_unknown_and_hostile_names(void **state)
+{
+	struct metrics_identity hostile = { .comm = "a\"b\\c\nd", .pod_uid = "u-1" };
+	struct metrics_state metrics = { 0 };
+	struct service_window a = window_of(1), b = window_of(65535);
+	char *text;
+
+	(void)state;
+	b.key.netns = 7;
+	assert_int_equal(metrics_state_add(&metrics, &a, true, NULL), 0);
+	assert_int_equal(metrics_state_add(&metrics, &b, true, &hostile), 0);
+	text = render(&metrics);
+	assert_has_line(text, "sloprobe_connections_active{service=\"unknown:1\",port=\"1\","
+			      "netns=\"4026531840\"} 0");
+	assert_has_line(text,
+			"sloprobe_connections_active{service=\"a\\\"b\\\\c\\nd:65535\","
+			"port=\"65535\",netns=\"7\",comm=\"a\\\"b\\\\c\\nd\",pod_uid=\"u-1\"} 0");
+	free(text);
+	metrics_state_free(&metrics);
+}
+
+/* Each family is announced once, before its samples, and drops are named. */
+static void test_families_and_drops(void **state)
+{
+	static const char *const families[] = {
+		"sloprobe_build_info",
+		"sloprobe_request_duration_seconds",
+		"sloprobe_connections_active",
+		"sloprobe_service_listening",
+		"sloprobe_connections_opened_total",
+		"sloprobe_connections_closed_total",
+		"sloprobe_retransmits_total",
+		"sloprobe_received_bytes_total",
+		"sloprobe_sent_bytes_total",
+		"sloprobe_dropped_events_total",
+	};
+	struct metrics_state metrics = { 0 };
+	char *text, help[96];
+	const char *first;
+	size_t i;
+
+	(void)state;
+	metrics.drops[DROP_CONN_TABLE_FULL] = 3;
+	metrics.drops[DROP_LISTEN_TABLE_FULL] = 18446744073709551615ULL;
+	text = render(&metrics);
+	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+		snprintf(help, sizeof(help), "# HELP %s ", families[i]);
+		first = strstr(text, help);
+		assert_non_null(first);
+		assert_null(strstr(first + 1, help));
+	}
+	assert_has_line(text, "sloprobe_build_info{version=\"" SLOPROBE_VERSION "\"} 1");
+	assert_has_line(text, "sloprobe_dropped_events_total{reason=\"conn_table_full\"} 3");
+	assert_has_line(text, "sloprobe_dropped_events_total{reason=\"service_table_full\"} 0");
+	assert_has_line(text, "sloprobe_dropped_events_total{reason=\"listen_table_full\"} "
+			      "18446744073709551615");
+	assert_int_equal(text[strlen(text) - 1], '\n');
+	free(text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_escape_specials),
+		cmocka_unit_test(test_escape_utf8),
+		cmocka_unit_test(test_le_bounds_are_kernel_edges),
+		cmocka_unit_test(test_histogram_buckets_exact),
+		cmocka_unit_test(test_totals_accumulate),
+		cmocka_unit_test(test_unknown_and_hostile_names),
+		cmocka_unit_test(test_families_and_drops),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

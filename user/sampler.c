@@ -1,0 +1,182 @@
+/* One window per interval from the probe: timing, signals, service names, snapshot deltas. */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include "clock.h"
+#include "listeners.h"
+#include "sampler.h"
+
+/* Completes a response idle this long; below the shortest interval so it lands in time. */
+#define SAMPLER_SWEEP_IDLE_MAX_NS 200000000ULL
+/* Walking every fd on the host is costly: look for new listeners' owners this rarely. */
+#define SAMPLER_OWNER_RESCAN_S 10.0
+
+static volatile sig_atomic_t sampler_stop_requested;
+
+static void sampler_on_signal(int signo)
+{
+	(void)signo;
+	sampler_stop_requested = 1;
+}
+
+int sampler_install_signals(void)
+{
+	struct sigaction action = { .sa_handler = sampler_on_signal };
+
+	/* No SA_RESTART: the sleep between windows must wake up to stop. */
+	sigemptyset(&action.sa_mask);
+	if (sigaction(SIGINT, &action, NULL) || sigaction(SIGTERM, &action, NULL))
+		return -errno;
+	return 0;
+}
+
+enum probe_error sampler_open(struct sampler *sampler, const char *btf_path, bool verbose,
+			      double interval_s)
+{
+	struct probe_options probe_opts = {
+		.btf_path = btf_path,
+		.verbose = verbose,
+	};
+
+	memset(sampler, 0, sizeof(*sampler));
+	probe_opts.sweep_idle_ns = (__u64)(interval_s * 1e9 / 4);
+	if (probe_opts.sweep_idle_ns > SAMPLER_SWEEP_IDLE_MAX_NS)
+		probe_opts.sweep_idle_ns = SAMPLER_SWEEP_IDLE_MAX_NS;
+	return probe_open(&sampler->probe, &probe_opts);
+}
+
+/* Names listening services from their sockets' owners; failure only costs names. */
+static void sampler_scan_owners(struct sampler *sampler)
+{
+	struct listener_list listeners = { 0 };
+
+	sampler->owners_scanned_at = clock_seconds(CLOCK_MONOTONIC);
+	if (listeners_scan(&listeners) == 0)
+		label_table_add_owners(&sampler->labels, &listeners);
+	listener_list_free(&listeners);
+}
+
+static bool sampler_has_unnamed_listener(const struct sampler *sampler,
+					 const struct stats_snapshot *snap)
+{
+	const struct service_label *label;
+	size_t i;
+
+	for (i = 0; i < snap->count; i++) {
+		label = label_table_find(&sampler->labels, &snap->services[i].key);
+		if (snap->services[i].listening && (!label || !label->comm[0]))
+			return true;
+	}
+	return false;
+}
+
+/* Reads the counters, and who served each service, for the window that ends now. */
+static int sampler_read(struct sampler *sampler, struct stats_snapshot *snap, __u32 *epoch,
+			bool last)
+{
+	int err = probe_read_window(sampler->probe, snap, epoch, last);
+
+	if (err)
+		return err;
+	label_table_begin(&sampler->labels, *epoch);
+	err = probe_for_each_service_thread(sampler->probe, label_table_add_thread,
+					    &sampler->labels);
+	if (!err && sampler_has_unnamed_listener(sampler, snap) &&
+	    clock_seconds(CLOCK_MONOTONIC) - sampler->owners_scanned_at >= SAMPLER_OWNER_RESCAN_S)
+		sampler_scan_owners(sampler);
+	return err;
+}
+
+static int sampler_emit_window(struct sampler *sampler, double interval_s, bool last,
+			       sampler_window_fn fn, void *ctx)
+{
+	struct stats_snapshot cur = { 0 };
+	__u32 epoch;
+	int err;
+
+	err = sampler_read(sampler, &cur, &epoch, last);
+	if (!err)
+		err = fn(sampler, &cur, epoch, interval_s, last, ctx);
+	if (err) {
+		snapshot_free(&cur);
+		return err;
+	}
+	snapshot_free(&sampler->prev);
+	sampler->prev = cur;
+	return 0;
+}
+
+static void timespec_from_seconds(double seconds, struct timespec *ts)
+{
+	ts->tv_sec = (time_t)seconds;
+	ts->tv_nsec = (long)((seconds - (double)ts->tv_sec) * 1e9);
+}
+
+/*
+ * The first window's end, on a multiple of the interval in wall-clock time: hosts whose clocks
+ * agree then cut the same windows, and their captures merge slot by slot. It runs between half
+ * an interval and one and a half, so it is never a sliver.
+ */
+static double sampler_first_deadline(double start, double interval_s)
+{
+	double to_boundary = interval_s - fmod(clock_seconds(CLOCK_REALTIME), interval_s);
+
+	if (to_boundary < interval_s / 2)
+		to_boundary += interval_s;
+	return start + to_boundary;
+}
+
+/* Windows end on a fixed grid, so they do not drift with the work done. */
+int sampler_run(struct sampler *sampler, double interval_s, double duration_s, sampler_window_fn fn,
+		void *ctx)
+{
+	double start = clock_seconds(CLOCK_MONOTONIC), window_start = start, deadline;
+	double end = duration_s > 0 ? start + duration_s : 0;
+	double first = sampler_first_deadline(start, interval_s);
+	struct timespec wake;
+	unsigned long windows = 0;
+	bool last = false;
+	int err = 0;
+
+	/* No baseline read: the maps were empty at attach, so the first window holds every
+	 * request since then, including those made while the banner was being printed. */
+	sampler_scan_owners(sampler);
+	while (!err && !last) {
+		deadline = first + (double)(windows++) * interval_s;
+		if (end && deadline > end)
+			deadline = end;
+		timespec_from_seconds(deadline, &wake);
+		while (!sampler_stop_requested &&
+		       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &wake, NULL) == EINTR)
+			;
+		/* A signal ends the window early: its requests are still reported. */
+		deadline = clock_seconds(CLOCK_MONOTONIC);
+		last = sampler_stop_requested || (end && deadline >= end - 1e-6);
+		err = sampler_emit_window(sampler, deadline - window_start, last, fn, ctx);
+		window_start = deadline;
+	}
+	return err;
+}
+
+void sampler_window_of(const struct sampler *sampler, const struct stats_snapshot *cur,
+		       const struct snapshot_service *svc, __u32 epoch, struct service_window *out)
+{
+	const struct snapshot_service *prev = snapshot_find(&sampler->prev, &svc->key);
+
+	memset(out, 0, sizeof(*out));
+	out->key = svc->key;
+	out->conns_active = svc->conns_active;
+	if (svc->percpu)
+		window_add_percpu_delta(out, svc->percpu, prev ? prev->percpu : NULL, cur->ncpu,
+					epoch);
+}
+
+void sampler_close(struct sampler *sampler)
+{
+	snapshot_free(&sampler->prev);
+	label_table_free(&sampler->labels);
+	probe_close(sampler->probe);
+	sampler->probe = NULL;
+}
