@@ -31,7 +31,7 @@ LDLIBS_SLOPROBE := -lbpf -lelf -lz -lcjson -lmicrohttpd -lpthread -lm
 LIB_SRCS := user/histogram.c user/window.c user/snapshot.c user/options.c user/top_options.c \
 	user/format.c user/top_json.c user/top_table.c user/labels.c user/socket_owners.c \
 	user/listeners.c user/proc_net_tcp.c user/capture.c user/proc_usage.c user/capture_reader.c \
-	user/json_input.c user/slo_file.c user/sparse_hist.c user/report_model.c user/report_write.c \
+	user/json_input.c user/slo_file.c user/projection_file.c user/sparse_hist.c user/report_model.c user/report_write.c \
 	user/report_html.c user/svg_chart.c user/container.c user/cgroup_usage.c \
 	user/text_file.c user/metrics.c user/metrics_text.c user/listen_address.c
 BIN_SRCS := user/main.c user/sampler.c user/top.c user/record.c user/report_cmd.c user/probe.c \

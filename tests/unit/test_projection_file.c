@@ -1,0 +1,187 @@
+/* Tests the projection file parser: the example, every field's errors, hostile input. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "projection_file.h"
+
+static const char example[] =
+	"{\"projections\": [{\"name\": \"peak\", \"rps\": 3000}, {\"name\": \"10x\", \"factor\": "
+	"10},\n"
+	"                 {\"name\": \"100k users\", \"users\": 100000, \"rps_per_user\": 0.05}],\n"
+	" \"pod\": {\"cpu_cores\": 2, \"memory_mb\": 2048, \"target_utilization\": 0.7},\n"
+	" \"redundancy\": 1, \"min_pods\": 2,\n"
+	" \"services\": {\"*\": {}, \"api:8080\": {\"parallelism\": 4}}}\n";
+
+static void test_example(void **state)
+{
+	char why[256];
+	struct projection_file *f = projection_file_parse(example, "p.json", why, sizeof(why));
+	struct projection_service s;
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(projection_file_count(f), 3);
+	assert_string_equal(projection_file_get(f, 2)->name, "100k users");
+	assert_true(projection_rps(projection_file_get(f, 0), 100) == 3000);
+	assert_true(projection_rps(projection_file_get(f, 1), 120) == 1200);
+	assert_true(projection_rps(projection_file_get(f, 2), 0) == 5000);
+	assert_int_equal(projection_file_redundancy(f), 1);
+	assert_int_equal(projection_file_min_pods(f), 2);
+	projection_file_service(f, "api:8080", 8080, &s);
+	assert_int_equal(s.parallelism, 4);
+	assert_true(s.pod.cpu_cores == 2 && s.pod.memory_mb == 2048);
+	projection_file_service(f, "web:80", 80, &s);
+	assert_int_equal(s.parallelism, 0);
+	assert_true(s.pod.target_utilization == 0.7);
+	assert_null(projection_file_get(f, 3));
+	projection_file_free(f);
+}
+
+/* Defaults: utilization 0.7, N+1, at least 2 pods; a port override. */
+static void test_defaults_and_port_override(void **state)
+{
+	char why[256];
+	struct projection_file *f = projection_file_parse(
+		"{\"services\": {\"9000\": {\"cpu_cores\": 4, \"parallelism\": 8}},"
+		" \"pod\": {\"memory_mb\": 512, \"cpu_cores\": 1}, \"projections\": [{\"name\": "
+		"\"a\", \"rps\": 1}]}",
+		"p", why, sizeof(why));
+	struct projection_service s;
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(projection_file_redundancy(f), 1);
+	assert_int_equal(projection_file_min_pods(f), 2);
+	projection_file_service(f, "x:9000", 9000, &s);
+	assert_int_equal(s.parallelism, 8);
+	assert_true(s.pod.cpu_cores == 4 && s.pod.memory_mb == 512 &&
+		    s.pod.target_utilization == 0.7);
+	projection_file_free(f);
+}
+
+static void expect_error(const char *text, const char *want)
+{
+	char why[256] = "";
+	struct projection_file *f = projection_file_parse(text, "p.json", why, sizeof(why));
+
+	if (f || !strstr(why, want)) {
+		fprintf(stderr, "input: %s\nwanted: %s\ngot: %s\n", text, want, why);
+		projection_file_free(f);
+		fail();
+	}
+	assert_true(!strncmp(why, "p.json: ", 8));
+	assert_null(strchr(why, '\n'));
+}
+
+#define POD "\"pod\": {\"cpu_cores\": 2, \"memory_mb\": 1024}"
+#define ONE "\"projections\": [{\"name\": \"a\", \"rps\": 10}]"
+
+static void test_errors_name_the_field(void **state)
+{
+	(void)state;
+	expect_error("", "not valid JSON");
+	expect_error("{\"projections\": [", "line 1, column 18: not valid JSON");
+	expect_error("[]", "(top level): must be an object");
+	expect_error("{" POD "}", "projections: missing");
+	expect_error("{" ONE "}", "pod: missing");
+	expect_error("{" ONE ", " POD ", \"extra\": 1}", "extra: unknown key");
+	expect_error("{" ONE ", " POD ", " POD "}", "pod: duplicate key");
+	expect_error("{\"projections\": [], " POD "}", "projections: must be a non-empty array");
+	expect_error("{\"projections\": {}, " POD "}", "projections: must be a non-empty array");
+	expect_error("{\"projections\": [1], " POD "}", "projections[0]: must be an object");
+	expect_error("{\"projections\": [{\"rps\": 1}], " POD "}",
+		     "projections[0]: \"name\" is missing");
+	expect_error("{\"projections\": [{\"name\": \"\", \"rps\": 1}], " POD "}",
+		     "projections[0].name: must be a non-empty string");
+	expect_error("{\"projections\": [{\"name\": 5, \"rps\": 1}], " POD "}",
+		     "projections[0].name: must be a non-empty string");
+	expect_error("{\"projections\": [{\"name\": \"a\", \"rps\": -1}], " POD "}",
+		     "projections[0].rps: must be a number > 0 and <= 1e9, got -1");
+	expect_error("{\"projections\": [{\"name\": \"a\", \"rps\": \"3000\"}], " POD "}",
+		     "projections[0].rps: must be a number > 0");
+	expect_error("{\"projections\": [{\"name\": \"a\", \"rps\": 1e999}], " POD "}",
+		     "projections[0].rps: must be a number > 0");
+	expect_error("{\"projections\": [{\"name\": \"a\"}], " POD "}", "give exactly one of");
+	expect_error("{\"projections\": [{\"name\": \"a\", \"rps\": 1, \"factor\": 2}], " POD "}",
+		     "give exactly one of");
+	expect_error("{\"projections\": [{\"name\": \"a\", \"users\": 10}], " POD "}",
+		     "\"users\" and \"rps_per_user\" go together");
+	expect_error("{\"projections\": [{\"name\": \"a\", \"rps\": 1, \"rps\": 2}], " POD "}",
+		     "projections[0].rps: duplicate key");
+	expect_error("{\"projections\": [{\"name\": \"a\", \"rate\": 1}], " POD "}",
+		     "projections[0].rate: unknown key");
+	expect_error("{\"projections\": [{\"name\": \"a\", \"rps\": 1}, {\"name\": \"a\", \"rps\": "
+		     "2}], " POD "}",
+		     "projections[1]: duplicate name \"a\"");
+	expect_error("{" ONE ", \"pod\": 2}", "pod: must be an object");
+	expect_error("{" ONE ", \"pod\": {\"memory_mb\": 1}}", "pod.cpu_cores: missing");
+	expect_error("{" ONE ", \"pod\": {\"cpu_cores\": 1}}", "pod.memory_mb: missing");
+	expect_error("{" ONE ", \"pod\": {\"cpu_cores\": 0, \"memory_mb\": 1}}",
+		     "pod.cpu_cores: must be");
+	expect_error(
+		"{" ONE
+		", \"pod\": {\"cpu_cores\": 1, \"memory_mb\": 1, \"target_utilization\": 1.5}}",
+		"pod.target_utilization: must be a fraction in (0, 1]");
+	expect_error("{" ONE ", \"pod\": {\"cpu_cores\": 1, \"memory_mb\": 1, \"parallelism\": 2}}",
+		     "pod.parallelism: unknown key");
+	expect_error("{" ONE ", " POD ", \"redundancy\": -1}",
+		     "redundancy: must be a whole number");
+	expect_error("{" ONE ", " POD ", \"redundancy\": 1.5}",
+		     "redundancy: must be a whole number");
+	expect_error("{" ONE ", " POD ", \"min_pods\": 0}",
+		     "min_pods: must be a whole number in 1..");
+	expect_error("{" ONE ", " POD ", \"min_pods\": null}", "min_pods: must be a whole number");
+	expect_error("{" ONE ", " POD ", \"services\": []}", "services: must be an object");
+	expect_error("{" ONE ", " POD ", \"services\": {\"70000\": {}}}",
+		     "services.70000: port must be in 1..65535");
+	expect_error("{" ONE ", " POD ", \"services\": {\"8080\": {}, \":8080\": {}}}",
+		     "services.:8080: duplicate service");
+	expect_error("{" ONE ", " POD ", \"services\": {\"*\": {\"parallelism\": 0}}}",
+		     "services.*.parallelism: must be a whole number in 1..1000000, got 0");
+	expect_error("{" ONE ", " POD ", \"services\": {\"*\": {\"parallelism\": 2.5}}}",
+		     "services.*.parallelism: must be a whole number");
+	expect_error("{" ONE ", " POD ", \"services\": {\"*\": {\"workers\": 2}}}",
+		     "services.*.workers: unknown key; valid keys: parallelism");
+	expect_error("{" ONE ", " POD ", \"services\": {\"*\": 4}}",
+		     "services.*: must be an object");
+}
+
+/* Every prefix of a valid file, and deep nesting: an error line, never a crash. */
+static void test_truncated_and_hostile(void **state)
+{
+	size_t len = strlen(example), i;
+	char *prefix = malloc(len + 1), *deep = malloc(200002), why[256];
+
+	(void)state;
+	assert_non_null(prefix);
+	assert_non_null(deep);
+	for (i = 0; i + 1 < len; i++) {
+		memcpy(prefix, example, i);
+		prefix[i] = '\0';
+		assert_null(projection_file_parse(prefix, "p", why, sizeof(why)));
+		assert_true(why[0] != '\0');
+	}
+	memset(deep, '[', 100000);
+	memset(deep + 100000, ']', 100000);
+	deep[200000] = '\0';
+	assert_null(projection_file_parse(deep, "p", why, sizeof(why)));
+	free(prefix);
+	free(deep);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_example),
+		cmocka_unit_test(test_defaults_and_port_override),
+		cmocka_unit_test(test_errors_name_the_field),
+		cmocka_unit_test(test_truncated_and_hostile),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
