@@ -57,7 +57,8 @@ static bool parse_number(const struct json_input *in, const char *path, const cJ
 	    (rule->min_open ? v <= rule->min : v < rule->min) || v > rule->max ||
 	    (rule->integer && v != floor(v))) {
 		json_describe(item, got, sizeof(got));
-		return json_fail(in, path, "must be %s, got %s", rule->text, got);
+		json_fail(in, path, "must be %s, got %s", rule->text, got);
+		return false;
 	}
 	*out = v;
 	return true;
@@ -185,7 +186,7 @@ static bool parse_projection_key(const struct json_input *in, const char *path, 
 		return true;
 	}
 	for (i = 0; i < 4; i++) {
-		if (strcmp(item->string, names[i]))
+		if (strcmp(item->string, names[i]) != 0)
 			continue;
 		*keys |= 1U << i;
 		return parse_number(in, fpath, item, &rate_rule, values[i]);
@@ -339,7 +340,7 @@ static bool find_members(const struct json_input *in, const cJSON *root,
 static bool parse_members(const struct json_input *in, const struct projection_members *m,
 			  struct projection_file *file)
 {
-	double v;
+	double v = 0;
 
 	if (!parse_pod(in, m->pod, file) || !parse_projections(in, m->projections, file))
 		return false;
