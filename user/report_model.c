@@ -65,6 +65,9 @@ static int report_add_point(struct report *report, struct report_service *servic
 	point->rps = seconds > 0 ? (double)s->requests / seconds : 0;
 	point->conns_active = s->conns_active;
 	point->threads = s->threads;
+	point->latency_sum_ns = s->latency_sum_ns;
+	point->cpu_seconds = s->cpu_seconds;
+	point->rss_bytes = s->rss_bytes;
 	point->listening = s->listening;
 	point->max_us = s->max_us;
 	if (!report->merge_captures)
@@ -183,6 +186,9 @@ static int report_point_merge(struct report_point *into, struct report_point *fr
 	into->rps += from->rps;
 	into->conns_active += from->conns_active;
 	into->threads += from->threads;
+	into->latency_sum_ns += from->latency_sum_ns;
+	into->cpu_seconds += from->cpu_seconds;
+	into->rss_bytes += from->rss_bytes;
 	into->listening = into->listening || from->listening;
 	if (from->max_us > into->max_us)
 		into->max_us = from->max_us;

@@ -32,7 +32,10 @@ struct report_point {
 	double rps;
 	__u64 requests;
 	__s64 conns_active;
-	__u64 threads; /* distinct threads that started its requests */
+	__u64 threads; /* distinct threads that answered its requests */
+	__u64 latency_sum_ns;
+	double cpu_seconds; /* of its processes or container, in the window */
+	__u64 rss_bytes;
 	bool listening;
 	double max_us;
 	double quantile_us[REPORT_TARGETS];
