@@ -32,11 +32,12 @@ LIB_SRCS := user/histogram.c user/window.c user/snapshot.c user/options.c user/t
 	user/format.c user/top_json.c user/top_table.c user/labels.c user/socket_owners.c \
 	user/listeners.c user/proc_net_tcp.c user/capture.c user/proc_usage.c user/capture_reader.c \
 	user/json_input.c user/slo_file.c user/projection_file.c user/sparse_hist.c \
-	user/report_model.c user/report_write.c \
+	user/report_model.c user/report_write.c user/plan_model.c user/plan_compute.c \
+	user/plan_write.c user/plan_k8s.c user/report_input.c \
 	user/report_html.c user/svg_chart.c user/container.c user/cgroup_usage.c \
 	user/text_file.c user/metrics.c user/metrics_text.c user/listen_address.c
 BIN_SRCS := user/main.c user/sampler.c user/top.c user/record.c user/report_cmd.c user/probe.c \
-	user/privilege.c user/serve.c user/metrics_http.c
+	user/privilege.c user/serve.c user/metrics_http.c user/plan_cmd.c
 LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(LIB_SRCS))
 BIN_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(BIN_SRCS))
 # The capacity planner's models: pure math, linked into the binary and the unit tests.

@@ -1,6 +1,7 @@
 /* sloprobe: per-service TCP request latency and connections from eBPF; subcommand dispatch. */
 #include <stdio.h>
 #include <string.h>
+#include "plan_cmd.h"
 #include "report_cmd.h"
 #include "serve.h"
 #include "top.h"
@@ -13,6 +14,7 @@ static void usage(FILE *out)
 	      "  top        live per-service latency, requests/s and connections (default)\n"
 	      "  record     the same, for a fixed duration, into a capture file (.slo)\n"
 	      "  report     latency and SLO compliance per service from captures\n"
+	      "  plan       pods, CPU and memory for traffic projections, under the SLO\n"
 	      "  serve      Prometheus metrics over HTTP (/metrics), counted since start\n"
 	      "  help       this text\n"
 	      "\n"
@@ -35,6 +37,8 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1 && strcmp(argv[1], "report") == 0)
 		return report_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "plan") == 0)
+		return plan_main(argc - 1, argv + 1);
 	if (argc > 1 && argv[1][0] != '-') {
 		if (strcmp(argv[1], "record") == 0) {
 			parse = record_options_parse;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "report_cmd.h"
+#include "report_input.h"
 #include "report_write.h"
 
 enum report_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_MARKDOWN, FORMAT_HTML };
@@ -110,53 +111,6 @@ static int report_parse(int argc, char **argv, struct report_options *out)
 	return 0;
 }
 
-static int report_visit_header(const struct capture_header *header, void *ctx)
-{
-	struct report *report = ctx;
-
-	if (report->grid_s > 0 && header->interval_s != report->grid_s)
-		fprintf(stderr,
-			"sloprobe: report: warning: a capture with %g s windows is placed on the "
-			"first capture's %g s grid\n",
-			header->interval_s, report->grid_s);
-	report_begin_capture(report, header->interval_s);
-	return 0;
-}
-
-static int report_visit_window(const struct capture_window *window, void *ctx)
-{
-	if (report_add_window(ctx, window)) {
-		fprintf(stderr, "sloprobe: report: out of memory\n");
-		return -1;
-	}
-	return 0;
-}
-
-/* Reads every capture into @report; 2 for a damaged file or memory, 0 otherwise. */
-static int report_read_all(const struct report_options *opts, struct report *report)
-{
-	struct capture_visitor visitor = {
-		.header = report_visit_header,
-		.window = report_visit_window,
-		.ctx = report,
-	};
-	int i, status;
-
-	/* Windows of several captures (hosts) may share a slot: keep their buckets to merge. */
-	report->merge_captures = opts->nfiles > 1;
-	for (i = 0; i < opts->nfiles; i++) {
-		status = capture_read(opts->files[i], &visitor);
-		/* A cut file keeps its whole windows and has been warned about. */
-		if (status != CAPTURE_OK && status != CAPTURE_CUT)
-			return 2;
-	}
-	if (report_finish(report)) {
-		fprintf(stderr, "sloprobe: report: out of memory\n");
-		return 2;
-	}
-	return 0;
-}
-
 static int report_write(const struct report_options *opts, FILE *out, const struct report *r)
 {
 	if (opts->format == FORMAT_JSON)
@@ -167,28 +121,16 @@ static int report_write(const struct report_options *opts, FILE *out, const stru
 	return ferror(out) ? -1 : 0;
 }
 
-/* To a temporary name, renamed on success: a reader never sees half a report. */
-static int report_write_file(const struct report_options *opts, const struct report *r)
-{
-	char tmp[4096];
-	FILE *out;
-	int err;
+struct report_output {
+	const struct report_options *opts;
+	const struct report *report;
+};
 
-	if (!opts->output_path)
-		return report_write(opts, stdout, r) || fflush(stdout) ? 1 : 0;
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", opts->output_path, (int)getpid());
-	out = fopen(tmp, "we");
-	if (!out) {
-		perror("sloprobe: report: --output");
-		return 2;
-	}
-	err = report_write(opts, out, r);
-	if (fclose(out) || err || rename(tmp, opts->output_path)) {
-		fprintf(stderr, "sloprobe: report: cannot write %s\n", opts->output_path);
-		unlink(tmp);
-		return 1;
-	}
-	return 0;
+static int report_write_cb(FILE *out, const void *ctx)
+{
+	const struct report_output *o = ctx;
+
+	return report_write(o->opts, out, o->report);
 }
 
 int report_main(int argc, char **argv)
@@ -207,9 +149,10 @@ int report_main(int argc, char **argv)
 		return 2;
 	}
 	report.slo = slo;
-	status = report_read_all(&opts, &report);
+	status = report_read_captures(opts.files, opts.nfiles, &report, "report");
 	if (!status)
-		status = report_write_file(&opts, &report);
+		status = output_write(opts.output_path, "report", report_write_cb,
+				      &(struct report_output){ &opts, &report });
 	report_free(&report);
 	slo_file_free(slo);
 	return status;

@@ -125,8 +125,9 @@ static int html_columns_of(const struct report_service *s, struct html_columns *
 
 static void html_charts(FILE *out, const struct report_service *s, const struct html_columns *c)
 {
-	struct chart_series latency[REPORT_TARGETS], rps = { "requests/s", "#1f77b4", c->rps },
-						     active = { "active", "#ff7f0e", c->active };
+	struct chart_series latency[REPORT_TARGETS];
+	struct chart_series rps = { .name = "requests/s", .color = "#1f77b4", .y = c->rps };
+	struct chart_series active = { .name = "active", .color = "#ff7f0e", .y = c->active };
 	struct chart_rule rules[REPORT_TARGETS];
 	char names[REPORT_TARGETS][32];
 	struct chart chart = { .x = c->x, .n = s->npoints };
@@ -134,8 +135,9 @@ static void html_charts(FILE *out, const struct report_service *s, const struct 
 	int t;
 
 	for (t = 0; t < REPORT_TARGETS; t++) {
-		latency[t] =
-			(struct chart_series){ quantile_labels[t], quantile_colors[t], c->q[t] };
+		latency[t] = (struct chart_series){ .name = quantile_labels[t],
+						    .color = quantile_colors[t],
+						    .y = c->q[t] };
 		if (report_target_ms(&s->targets, t) <= 0)
 			continue;
 		snprintf(names[t], sizeof(names[t]), "SLO %s %gms", quantile_labels[t],
@@ -151,8 +153,12 @@ static void html_charts(FILE *out, const struct report_service *s, const struct 
 	chart.log_y = true;
 	chart.format_y = format_axis_us;
 	svg_chart_write(out, &chart);
-	chart = (struct chart){ "Requests per second", c->x, s->npoints, &rps, 1, NULL, 0, false,
-				format_count };
+	chart = (struct chart){ .title = "Requests per second",
+				.x = c->x,
+				.n = s->npoints,
+				.series = &rps,
+				.nseries = 1,
+				.format_y = format_count };
 	svg_chart_write(out, &chart);
 	chart.title = "Active connections at each window's end";
 	chart.series = &active;

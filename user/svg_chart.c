@@ -64,16 +64,29 @@ static double chart_nice_step(double span)
 	return power * (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10);
 }
 
-static void chart_extend(const struct chart *c, double *lo, double *hi)
+/* The x values of @series, and how many. */
+static const double *series_x(const struct chart *c, const struct chart_series *series, size_t *n)
 {
-	size_t i, j;
+	*n = series->x ? series->n : c->n;
+	return series->x ? series->x : c->x;
+}
 
-	for (i = 0; i < c->nseries; i++)
-		for (j = 0; j < c->n; j++)
+static void chart_extend(const struct chart *c, struct chart_scale *s, double *lo, double *hi)
+{
+	const double *x;
+	size_t i, j, n;
+
+	for (i = 0; i < c->nseries; i++) {
+		x = series_x(c, &c->series[i], &n);
+		for (j = 0; j < n; j++) {
+			s->x0 = fmin(s->x0, x[j]);
+			s->x1 = fmax(s->x1, x[j]);
 			if (!c->log_y || c->series[i].y[j] > 0) {
 				*lo = fmin(*lo, c->series[i].y[j]);
 				*hi = fmax(*hi, c->series[i].y[j]);
 			}
+		}
+	}
 	for (i = 0; i < c->nrules; i++)
 		if (!c->log_y || c->rules[i].y > 0) {
 			*lo = fmin(*lo, c->rules[i].y);
@@ -86,9 +99,13 @@ static void chart_scale_of(const struct chart *c, struct chart_scale *s)
 	double lo = INFINITY, hi = -INFINITY;
 
 	s->log_y = c->log_y;
-	s->x0 = c->n ? c->x[0] : 0;
-	s->x1 = c->n ? c->x[c->n - 1] : 1;
-	chart_extend(c, &lo, &hi);
+	s->x0 = INFINITY;
+	s->x1 = -INFINITY;
+	chart_extend(c, s, &lo, &hi);
+	if (!isfinite(s->x0)) {
+		s->x0 = 0;
+		s->x1 = 1;
+	}
 	if (!isfinite(lo)) {
 		lo = c->log_y ? 1 : 0;
 		hi = c->log_y ? 10 : 1;
@@ -135,20 +152,30 @@ static double chart_time_step(double span)
 	return steps[i];
 }
 
-static void chart_write_x_axis(FILE *out, const struct chart_scale *s)
+/* Ticks on round numbers for a numeric axis, on round times otherwise. */
+static void chart_x_label(const struct chart *c, double step, double x, char *label, size_t size)
 {
-	double step = chart_time_step(s->x1 - s->x0), first = ceil(s->x0 / step) * step, x;
-	char label[32];
 	struct tm tm;
-	time_t t;
+	time_t t = (time_t)llround(x);
+
+	if (c->format_x)
+		c->format_x(x, label, size);
+	else if (!gmtime_r(&t, &tm) ||
+		 !strftime(label, size, step >= 86400 ? "%m-%d" : "%H:%M:%S", &tm))
+		label[0] = '\0';
+}
+
+static void chart_write_x_axis(FILE *out, const struct chart *c, const struct chart_scale *s)
+{
+	double span = s->x1 - s->x0;
+	double step = c->format_x ? (span > 0 ? chart_nice_step(span) : 1) : chart_time_step(span);
+	double first = ceil(s->x0 / step) * step, x;
+	char label[32];
 	long k;
 
-	for (k = 0; first + (double)k * step <= s->x1 && k <= 2 * X_TICKS; k++) {
+	for (k = 0; first + (double)k * step <= s->x1 + step * 1e-9 && k <= 2 * X_TICKS; k++) {
 		x = first + (double)k * step;
-		t = (time_t)llround(x);
-		if (!gmtime_r(&t, &tm) ||
-		    !strftime(label, sizeof(label), step >= 86400 ? "%m-%d" : "%H:%M:%S", &tm))
-			label[0] = '\0';
+		chart_x_label(c, step, x, label, sizeof(label));
 		fprintf(out,
 			"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>"
 			"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
@@ -162,24 +189,35 @@ static void chart_write_series(FILE *out, const struct chart *c, const struct ch
 			       const struct chart_series *series)
 {
 	bool pen_down = false;
-	size_t j;
+	size_t j, n;
+	const double *x = series_x(c, series, &n);
 
+	if (series->points_only) {
+		for (j = 0; j < n; j++)
+			if (!s->log_y || series->y[j] > 0)
+				fprintf(out,
+					"<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\" "
+					"fill-opacity=\"0.6\"/>\n",
+					chart_px(s, x[j]), chart_py(s, series->y[j]),
+					series->color);
+		return;
+	}
 	fprintf(out, "<path fill=\"none\" stroke-width=\"1.6\" stroke=\"%s\" d=\"", series->color);
-	for (j = 0; j < c->n; j++) {
+	for (j = 0; j < n; j++) {
 		if (s->log_y && series->y[j] <= 0) {
 			pen_down = false;
 			continue;
 		}
-		fprintf(out, "%c%.1f %.1f ", pen_down ? 'L' : 'M', chart_px(s, c->x[j]),
+		fprintf(out, "%c%.1f %.1f ", pen_down ? 'L' : 'M', chart_px(s, x[j]),
 			chart_py(s, series->y[j]));
 		pen_down = true;
 	}
 	fputs("\"/>\n", out);
 	/* A lone window draws no line: mark every point when there are few. */
-	for (j = 0; c->n <= 60 && j < c->n; j++)
+	for (j = 0; n <= 60 && j < n; j++)
 		if (!s->log_y || series->y[j] > 0)
 			fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.2\" fill=\"%s\"/>\n",
-				chart_px(s, c->x[j]), chart_py(s, series->y[j]), series->color);
+				chart_px(s, x[j]), chart_py(s, series->y[j]), series->color);
 }
 
 static void chart_write_legend(FILE *out, const struct chart *c)
@@ -221,7 +259,13 @@ void svg_chart_write(FILE *out, const struct chart *c)
 	html_write_escaped(out, c->title);
 	fputs("</text>\n", out);
 	chart_write_y_axis(out, c, &s);
-	chart_write_x_axis(out, &s);
+	chart_write_x_axis(out, c, &s);
+	if (c->x_label) {
+		fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"11\">",
+			PLOT_LEFT + PLOT_W / 2, CHART_H - 2);
+		html_write_escaped(out, c->x_label);
+		fputs("</text>\n", out);
+	}
 	for (i = 0; i < c->nrules; i++)
 		if (!s.log_y || c->rules[i].y > 0)
 			fprintf(out,

@@ -9,7 +9,10 @@
 struct chart_series {
 	const char *name;
 	const char *color;
-	const double *y; /* one per x; on a log axis, values <= 0 leave a gap */
+	const double *y;  /* one per x; on a log axis, values <= 0 leave a gap */
+	bool points_only; /* measurements drawn as dots, not joined */
+	const double *x;  /* this series' own x values (n of them), or NULL for the chart's */
+	size_t n;
 };
 
 /* A horizontal reference line, such as an SLO target. */
@@ -21,7 +24,7 @@ struct chart_rule {
 
 struct chart {
 	const char *title;
-	const double *x; /* seconds since the epoch, increasing */
+	const double *x; /* increasing; seconds since the epoch unless format_x is set */
 	size_t n;
 	const struct chart_series *series;
 	size_t nseries;
@@ -29,6 +32,8 @@ struct chart {
 	size_t nrules;
 	bool log_y;
 	void (*format_y)(double y, char *buf, size_t size);
+	void (*format_x)(double x, char *buf, size_t size); /* NULL: a time-of-day axis */
+	const char *x_label;				    /* under the axis, or NULL */
 };
 
 /* Writes one <svg> element; nothing but the numbers and text of @chart goes in. */
