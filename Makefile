@@ -24,7 +24,7 @@ BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Wextra 
 	-Wno-unused-parameter -Ivmlinux/$(ARCH) -Iinclude
 
 CFLAGS ?= -O2 -g
-CFLAGS += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser -I$(OUTPUT)
+CFLAGS += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser -Iplanner -I$(OUTPUT)
 LDLIBS_SLOPROBE := -lbpf -lelf -lz -lcjson -lm
 
 # Modules free of libbpf, linked into the unit tests too; only probe.c talks to the skeleton.
@@ -37,6 +37,9 @@ LIB_SRCS := user/histogram.c user/window.c user/snapshot.c user/options.c user/t
 BIN_SRCS := user/main.c user/top.c user/record.c user/report_cmd.c user/probe.c user/privilege.c
 LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(LIB_SRCS))
 BIN_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(BIN_SRCS))
+# The capacity planner's models: pure math, linked into the binary and the unit tests.
+PLANNER_SRCS := $(wildcard planner/*.c)
+PLANNER_OBJS := $(patsubst planner/%.c,$(OUTPUT)/planner/%.o,$(PLANNER_SRCS))
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
@@ -62,15 +65,20 @@ $(OUTPUT)/user/%.o: user/%.c $(wildcard user/*.h) $(wildcard include/*.h)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
+$(OUTPUT)/planner/%.o: planner/%.c $(wildcard planner/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
 $(OUTPUT)/user/probe.o: $(OUTPUT)/sloprobe.skel.h
 
-$(OUTPUT)/sloprobe: $(LIB_OBJS) $(BIN_OBJS)
+$(OUTPUT)/sloprobe: $(LIB_OBJS) $(PLANNER_OBJS) $(BIN_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS_SLOPROBE) -o $@
 
 include tests/tools/tools.mk
 
-$(OUTPUT)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
+$(OUTPUT)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS) $(PLANNER_OBJS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $^ -lcmocka -lcjson -lz -lm -o $@
@@ -108,12 +116,13 @@ TIDY_CHECKS := -*,clang-analyzer-*,bugprone-*,-bugprone-easily-swappable-paramet
 # The skeleton is generated, so warnings are only taken from our own headers.
 lint: $(OUTPUT)/sloprobe.skel.h
 	$(Q)clang-format --dry-run --Werror user/*.c user/*.h include/*.h bpf/*.c bpf/*.h \
-		tests/unit/*.c tests/tools/*.c
+		planner/*.c planner/*.h tests/unit/*.c tests/tools/*.c
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-		--suppress=missingIncludeSystem -Iinclude -Iuser \
-		"-DLIBBPF_OPTS(TYPE,NAME,...)=struct TYPE NAME = {0}" user tests/tools
+		--suppress=missingIncludeSystem -Iinclude -Iuser -Iplanner \
+		"-DLIBBPF_OPTS(TYPE,NAME,...)=struct TYPE NAME = {0}" user planner tests/tools
 	$(Q)clang-tidy --quiet -checks='$(TIDY_CHECKS)' --warnings-as-errors='*' \
-		$(filter-out user/probe.c,$(wildcard user/*.c)) tests/tools/*.c -- $(CFLAGS) 2>&1 | \
+		$(filter-out user/probe.c,$(wildcard user/*.c)) planner/*.c tests/tools/*.c -- \
+		$(CFLAGS) 2>&1 | \
 		grep -v 'warnings generated' ; test $${PIPESTATUS[0]} -eq 0
 	@# bpftool 7.1's generated skeleton leaks on an allocation-failure path: not ours to fix.
 	$(Q)clang-tidy --quiet -checks='$(TIDY_CHECKS),-clang-analyzer-unix.Malloc' \
@@ -121,8 +130,8 @@ lint: $(OUTPUT)/sloprobe.skel.h
 		grep -v 'warnings generated' ; test $${PIPESTATUS[0]} -eq 0
 
 format:
-	$(Q)clang-format -i user/*.c user/*.h include/*.h bpf/*.c bpf/*.h tests/unit/*.c \
-		tests/tools/*.c
+	$(Q)clang-format -i user/*.c user/*.h include/*.h bpf/*.c bpf/*.h planner/*.c planner/*.h \
+		tests/unit/*.c tests/tools/*.c
 
 clean:
 	$(call msg,CLEAN,$(OUTPUT))
