@@ -100,14 +100,14 @@ struct pod_limits {
 	double memory_base_bytes;
 	double memory_per_conn_bytes;
 	double conns_per_rps; /* open connections per request/s, measured (Little's law) */
-	double memory_bytes;	/* the pod's memory */
+	double memory_bytes;  /* the pod's memory */
 };
 
 struct pod_capacity {
 	double rps; /* highest request rate one pod sustains within every limit */
 	enum plan_binding binding;
 	double latency_rps, cpu_rps, memory_rps; /* each limit's own bound (INFINITY if none) */
-	struct queue_prediction at_capacity;	  /* the queue's prediction at rps */
+	struct queue_prediction at_capacity;	 /* the queue's prediction at rps */
 	bool simulated; /* heavy tail (scv > 2): the latency bound was confirmed by simulation */
 };
 
