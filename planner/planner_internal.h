@@ -1,6 +1,7 @@
 /*
  * Helpers shared by the planner's files, not part of its interface: validating and reading a
- * service-time distribution, and the response-time tail that mgc_predict inverts.
+ * service-time distribution, the response-time tail that mgc_predict inverts, and the
+ * prediction of a saturated queue that the model and the simulation both report.
  */
 #ifndef SLOPROBE_PLANNER_INTERNAL_H
 #define SLOPROBE_PLANNER_INTERNAL_H
