@@ -7,7 +7,6 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
-#include <string.h>
 #include <math.h>
 #include <cmocka.h>
 #include "planner.h"

@@ -7,7 +7,6 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
-#include <string.h>
 #include <math.h>
 #include <cmocka.h>
 #include "planner.h"
@@ -58,7 +57,10 @@ static void test_simulate_deterministic_seed(void **state)
 	assert_int_equal(mgc_simulate(&bins.st, 2, 150, 20000, SEED, &first), 0);
 	assert_int_equal(mgc_simulate(&bins.st, 2, 150, 20000, SEED, &again), 0);
 	assert_int_equal(mgc_simulate(&bins.st, 2, 150, 20000, SEED + 1, &other), 0);
-	assert_memory_equal(&first, &again, sizeof(first));
+	/* Field by field: the padding after `stable` is never written. */
+	assert_true(first.mean_wait_s == again.mean_wait_s);
+	assert_true(first.wait_probability == again.wait_probability);
+	assert_true(first.p50_s == again.p50_s && first.p99_s == again.p99_s);
 	assert_true(first.p99_s != other.p99_s);
 }
 
