@@ -1,0 +1,171 @@
+/* Tests the least-squares line and the USL fit on synthetic data with known parameters. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <math.h>
+#include <cmocka.h>
+#include "planner.h"
+
+#define LEVELS 10
+
+static void test_linear_exact(void **state)
+{
+	/* Memory against connections: 50 MB base, 64 kB a connection. */
+	const double x[] = { 10, 200, 1000, 4000 };
+	double y[4];
+	struct linear_fit fit;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 4; i++)
+		y[i] = 50e6 + 65536 * x[i];
+	assert_int_equal(linear_fit(x, y, 4, &fit), 0);
+	assert_float_equal(fit.slope, 65536, 1e-6);
+	assert_float_equal(fit.intercept, 50e6, 1e-3);
+	assert_float_equal(fit.r2, 1, 1e-12);
+	assert_int_equal(fit.n, 4);
+}
+
+/* Alternating +-1 residuals around y = 2 + 3x: symmetric, so the line is recovered exactly. */
+static void test_linear_noisy(void **state)
+{
+	const double x[] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	double y[8];
+	struct linear_fit fit;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 8; i++)
+		y[i] = 2 + 3 * x[i] + (i % 4 == 0 || i % 4 == 3 ? 1 : -1);
+	assert_int_equal(linear_fit(x, y, 8, &fit), 0);
+	assert_float_equal(fit.slope, 3, 1e-9);
+	assert_float_equal(fit.intercept, 2, 1e-9);
+	assert_true(fit.r2 > 0.97 && fit.r2 < 1);
+}
+
+static void test_linear_bad_input(void **state)
+{
+	const double x[] = { 1, 1, 1 }, y[] = { 1, 2, 3 }, nan_x[] = { 1, NAN, 3 };
+	struct linear_fit fit;
+
+	(void)state;
+	assert_int_equal(linear_fit(x, y, 3, &fit), -1);
+	assert_int_equal(linear_fit(y, x, 1, &fit), -1);
+	assert_int_equal(linear_fit(nan_x, y, 3, &fit), -1);
+	assert_int_equal(linear_fit(NULL, y, 3, &fit), -1);
+	assert_int_equal(linear_fit(y, x, 3, NULL), -1);
+}
+
+/* A fixed pattern of +-2% noise, the same run to run. */
+static double noise(size_t i)
+{
+	static const double pattern[] = { 0.02, -0.015, 0.01, -0.02, 0.005, 0.015, -0.01, -0.005 };
+
+	return pattern[i % (sizeof(pattern) / sizeof(pattern[0]))];
+}
+
+/* Fits the law to @truth at concurrency 1, 2, 4 ... 512, scaled by @noise_scale of noise(). */
+static void usl_fit_synthetic(const struct usl_fit *truth, double noise_scale, struct usl_fit *fit)
+{
+	double concurrency[LEVELS], throughput[LEVELS];
+	size_t i;
+
+	for (i = 0; i < LEVELS; i++) {
+		concurrency[i] = 1 << i;
+		throughput[i] =
+			usl_throughput(truth, concurrency[i]) * (1 + noise_scale * noise(i));
+	}
+	assert_int_equal(usl_fit(concurrency, throughput, LEVELS, fit), 0);
+	assert_int_equal(fit->n, LEVELS);
+}
+
+static void test_usl_exact(void **state)
+{
+	const struct usl_fit truth = { .lambda = 1000, .sigma = 0.05, .kappa = 0.0002 };
+	struct usl_fit fit;
+
+	(void)state;
+	usl_fit_synthetic(&truth, 0, &fit);
+	assert_float_equal(fit.lambda, 1000, 1e-6);
+	assert_float_equal(fit.sigma, 0.05, 1e-9);
+	assert_float_equal(fit.kappa, 0.0002, 1e-11);
+	assert_float_equal(fit.r2, 1, 1e-9);
+	assert_float_equal(usl_peak_concurrency(&fit), sqrt(0.95 / 0.0002), 1e-3);
+}
+
+/* 2% noise: seen lambda +0.14%, sigma 0.0499, kappa +0.7%, the curve within 0.3% of the truth. */
+static void test_usl_noisy(void **state)
+{
+	const struct usl_fit truth = { .lambda = 1000, .sigma = 0.05, .kappa = 0.0002 };
+	struct usl_fit fit;
+	double concurrency;
+
+	(void)state;
+	usl_fit_synthetic(&truth, 1, &fit);
+	assert_true(fabs(fit.lambda - 1000) / 1000 < 0.02);
+	assert_true(fabs(fit.sigma - 0.05) < 0.005);
+	assert_true(fabs(fit.kappa - 0.0002) / 0.0002 < 0.05);
+	assert_true(fit.r2 > 0.99);
+	for (concurrency = 1; concurrency <= 512; concurrency *= 2)
+		assert_true(fabs(usl_throughput(&fit, concurrency) /
+					 usl_throughput(&truth, concurrency) -
+				 1) < 0.01);
+}
+
+/* Superlinear data would need sigma < 0: clamped to 0, kappa refitted, never negative. */
+static void test_usl_clamped(void **state)
+{
+	const double concurrency[] = { 1, 2, 4, 8 }, throughput[] = { 100, 210, 430, 870 };
+	struct usl_fit fit;
+
+	(void)state;
+	assert_int_equal(usl_fit(concurrency, throughput, 4, &fit), 0);
+	assert_true(fit.sigma >= 0 && fit.kappa >= 0);
+	assert_true(fit.lambda > 100 && fit.lambda < 110);
+	assert_true(isinf(usl_peak_concurrency(&fit)) || usl_peak_concurrency(&fit) > 8);
+}
+
+/* Pure contention, no coherency: Amdahl's law, kappa 0 and no peak. */
+static void test_usl_amdahl(void **state)
+{
+	const struct usl_fit truth = { .lambda = 50, .sigma = 0.1, .kappa = 0 };
+	struct usl_fit fit;
+
+	(void)state;
+	usl_fit_synthetic(&truth, 0, &fit);
+	assert_float_equal(fit.sigma, 0.1, 1e-9);
+	assert_float_equal(fit.kappa, 0, 1e-12);
+	assert_float_equal(fit.lambda, 50, 1e-9);
+	assert_true(isinf(usl_peak_concurrency(&fit)));
+}
+
+static void test_usl_bad_input(void **state)
+{
+	const double two_levels[] = { 1, 2, 2, 1 }, throughput[] = { 10, 19, 19.5, 10.2 };
+	const double zero[] = { 0, 1, 2 }, negative[] = { 10, -1, 30 }, nan[] = { 1, NAN, 3 };
+	const struct usl_fit flat = { .lambda = 10, .sigma = 1.5, .kappa = 0.1 };
+	struct usl_fit fit;
+
+	(void)state;
+	assert_int_equal(usl_fit(two_levels, throughput, 4, &fit), -1);
+	assert_int_equal(usl_fit(two_levels, throughput, 2, &fit), -1);
+	assert_int_equal(usl_fit(zero, throughput, 3, &fit), -1);
+	assert_int_equal(usl_fit(nan, throughput, 3, &fit), -1);
+	assert_int_equal(usl_fit(two_levels + 1, negative, 3, &fit), -1);
+	assert_int_equal(usl_fit(NULL, throughput, 3, &fit), -1);
+	assert_int_equal(usl_fit(zero + 1, throughput, 2, NULL), -1);
+	assert_float_equal(usl_peak_concurrency(&flat), 1, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_linear_exact),	 cmocka_unit_test(test_linear_noisy),
+		cmocka_unit_test(test_linear_bad_input), cmocka_unit_test(test_usl_exact),
+		cmocka_unit_test(test_usl_noisy),	 cmocka_unit_test(test_usl_clamped),
+		cmocka_unit_test(test_usl_amdahl),	 cmocka_unit_test(test_usl_bad_input),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
