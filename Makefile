@@ -33,7 +33,7 @@ LIB_SRCS := user/histogram.c user/window.c user/snapshot.c user/options.c user/t
 	user/listeners.c user/proc_net_tcp.c user/capture.c user/proc_usage.c user/capture_reader.c \
 	user/json_input.c user/slo_file.c user/projection_file.c user/sparse_hist.c \
 	user/report_model.c user/report_write.c user/plan_model.c user/plan_compute.c \
-	user/plan_write.c user/plan_k8s.c user/report_input.c \
+	user/plan_write.c user/plan_k8s.c user/plan_html.c user/report_input.c \
 	user/report_html.c user/svg_chart.c user/container.c user/cgroup_usage.c \
 	user/text_file.c user/metrics.c user/metrics_text.c user/listen_address.c
 BIN_SRCS := user/main.c user/sampler.c user/top.c user/record.c user/report_cmd.c user/probe.c \

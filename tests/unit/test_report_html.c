@@ -92,7 +92,7 @@ static void format_plain(double y, char *buf, size_t size)
 static void test_chart_degenerate(void **state)
 {
 	static const double x[1] = { 1700000000.0 }, zero[1] = { 0 };
-	struct chart_series series = { "s", "#000", zero };
+	struct chart_series series = { .name = "s", .color = "#000", .y = zero };
 	struct chart chart = { .title = "t", .series = &series, .nseries = 1 };
 	char *text = NULL;
 	size_t size = 0, n;
