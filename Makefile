@@ -15,7 +15,7 @@ endif
 
 SHELL := /bin/bash
 .DELETE_ON_ERROR:
-.PHONY: all deps test unit e2e check-deploy demo bench clean lint format
+.PHONY: all deps test unit e2e check-deploy demo bench bench-planner clean lint format
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
@@ -111,6 +111,10 @@ demo: deps
 
 bench: all
 	$(Q)bench/overhead.sh $(OUTPUT)
+
+# The planner's predictions against measurement (docs/PLANNER.md); a few minutes.
+bench-planner: all
+	$(Q)bench/planner_validation.sh $(OUTPUT)
 
 TIDY_CHECKS := -*,clang-analyzer-*,bugprone-*,-bugprone-easily-swappable-parameters,\
 	-bugprone-reserved-identifier,-bugprone-narrowing-conversions,\

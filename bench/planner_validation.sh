@@ -1,0 +1,110 @@
+#!/bin/bash
+# The planner's validation experiment: record slo-server at about 30% utilization, let
+# `sloprobe plan` predict p99 at 50%, 70% and 85% and the highest rate that keeps p99 under a
+# target, then measure those rates with the open-loop slo-load. Prints a Markdown table of
+# predicted against measured, for docs/PLANNER.md.
+#
+# Usage: bench/planner_validation.sh BUILD_DIR     (as root; `make bench-planner` runs it)
+# Environment: SECONDS_PER_RUN (default 20), TARGET_P99_MS (default 100).
+set -u
+
+usage="usage: bench/planner_validation.sh BUILD_DIR"
+build=$(cd "${1:?$usage}" && pwd) || exit 2
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-20}
+TARGET_P99_MS=${TARGET_P99_MS:-100}
+work=$(mktemp -d /tmp/sloprobe-planner.XXXXXX)
+server=
+
+die() {
+	echo "planner_validation: $*" >&2
+	exit 1
+}
+
+cleanup() {
+	[ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+[ "$(id -u)" = 0 ] || die "must run as root (sloprobe record loads BPF)"
+
+# start_server WORKERS ROUTE: slo-server on a free port; sets port.
+start_server() {
+	rm -f "$work/port"
+	"$build/slo-server" --port 0 --ready-file "$work/port" --workers "$1" --route "/=$2" \
+		2>"$work/server.err" &
+	server=$!
+	for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.05; done
+	port=$(cat "$work/port") || die "slo-server did not start"
+}
+
+# client_p99 RATE: the client's p99 in ms over SECONDS_PER_RUN at RATE.
+client_p99() {
+	"$build/slo-load" --url "http://127.0.0.1:$port/" --rate "$1" --duration "$SECONDS_PER_RUN" \
+		--connections 256 --timeout 30 >"$work/load.json" || die "slo-load failed at $1/s"
+	jq '.latency_us.p99 / 1000' "$work/load.json"
+}
+
+# plan_at RATE...: the plan's JSON with one single-pod projection per rate.
+plan_at() {
+	local list="" r
+	for r in "$@"; do list+="${list:+,}{\"name\": \"$r\", \"rps\": $r}"; done
+	printf '{"projections": [%s], "pod": {"cpu_cores": 64, "memory_mb": 65536},
+		"redundancy": 0, "min_pods": 1}' "$list" >"$work/p.json"
+	"$build/sloprobe" plan "$work/base.slo" --projection "$work/p.json" --slo "$work/slo.json" \
+		--format json | jq --argjson p "$port" '.services[] | select(.port == $p)'
+}
+
+# measured_capacity PREDICTED: the highest of a few rates around the prediction whose measured
+# p99 stays under the target (rates above the first miss are not tried: p99 grows with load).
+measured_capacity() {
+	local best=0 f rate p99
+	for f in 0.8 0.85 0.9 0.95 1.0 1.05 1.1 1.15; do
+		rate=$(awk -v c="$1" -v f="$f" 'BEGIN { printf "%.0f", c * f }')
+		p99=$(client_p99 "$rate")
+		echo "    capacity search: $rate/s -> p99 $p99 ms" >&2
+		awk -v p="$p99" -v t="$TARGET_P99_MS" 'BEGIN { exit !(p < t) }' || break
+		best=$rate
+	done
+	echo "$best"
+}
+
+# variant NAME WORKERS ROUTE SATURATION_RPS: one experiment, one block of table rows.
+variant() {
+	local name=$1 workers=$2 route=$3 saturation=$4 r plan i predicted measured cap mcap
+	start_server "$workers" "$route"
+	rm -f "$work/base.slo"
+	"$build/sloprobe" record --duration $((SECONDS_PER_RUN + 3)) --interval 1 \
+		--output "$work/base.slo" --port "$port" 2>"$work/record.err" &
+	local recorder=$!
+	sleep 2
+	client_p99 "$(awk -v s="$saturation" 'BEGIN { printf "%.0f", 0.3 * s }')" >/dev/null
+	wait "$recorder" || die "record failed: $(cat "$work/record.err")"
+	local rates=()
+	for u in 0.5 0.7 0.85; do
+		rates+=("$(awk -v s="$saturation" -v u="$u" 'BEGIN { printf "%.0f", u * s }')")
+	done
+	plan=$(plan_at "${rates[@]}")
+	i=0
+	for r in "${rates[@]}"; do
+		predicted=$(jq ".projections[$i].predicted_ms.p99" <<<"$plan")
+		measured=$(client_p99 "$r")
+		echo "| $name | p99 at $r/s ($(jq ".projections[$i].utilization" <<<"$plan") util.) | $predicted ms | $measured ms | $(awk -v p="$predicted" -v m="$measured" 'BEGIN { printf "%+.0f%%", 100 * (p - m) / m }') |"
+		i=$((i + 1))
+	done
+	cap=$(jq .capacity_rps_per_pod <<<"$plan")
+	mcap=$(measured_capacity "$cap")
+	echo "| $name | highest rate with p99 < $TARGET_P99_MS ms | $cap/s | $mcap/s | $(awk -v p="$cap" -v m="$mcap" 'BEGIN { printf "%+.0f%%", m > 0 ? 100 * (p - m) / m : 0 }') |"
+	echo "    model: $(jq -c '{parallelism, binding, mean_service_ms: .model.mean_service_ms, scv: .model.service_scv, max_measured_utilization: .model.max_measured_utilization}' <<<"$plan")" >&2
+	kill "$server"
+	wait "$server" 2>/dev/null
+	server=
+}
+
+echo "{\"services\": {\"*\": {\"p99_ms\": $TARGET_P99_MS}}}" >"$work/slo.json"
+echo "| server | what | predicted | measured | error |"
+echo "|---|---|---:|---:|---:|"
+# 4 workers, exponential 10 ms: saturates at 400/s.
+variant "4 workers, exp 10 ms" 4 exp:10 400
+# CPU-bound: as many workers as cores, each request 4 ms of CPU: saturates at cores/4 ms.
+cores=$(nproc)
+variant "$cores workers = cores, cpu 4 ms" "$cores" cpu:4 "$((cores * 250))"
