@@ -115,6 +115,7 @@ struct load_ctx {
 	uint64_t timeout_ns;
 	uint64_t hold_ns;
 	uint64_t start_ns;
+	uint64_t *poisson_due_ns; /* --poisson: each request's due offset from start */
 	struct load_thread *threads;
 };
 
@@ -179,10 +180,38 @@ static uint64_t fifo_pop(struct fifo *q)
 	return x;
 }
 
-/* Request seq is due at start + seq / rate whichever thread sends it: the merged stream is even */
+/*
+ * Request seq is due at start + seq / rate whichever thread sends it: the merged stream is
+ * even. With --poisson, at start plus the sum of seq exponential gaps (drawn before the run).
+ */
 static uint64_t sched_time(const struct load_ctx *ctx, uint64_t seq)
 {
+	if (ctx->poisson_due_ns)
+		return ctx->start_ns + ctx->poisson_due_ns[seq];
 	return ctx->start_ns + (uint64_t)((long double)seq * 1e9L / ctx->rate);
+}
+
+/* Poisson arrivals, as queueing models assume: exponential gaps from a fixed-seed generator. */
+static int poisson_schedule(struct load_ctx *ctx)
+{
+	uint64_t state = 0x9e3779b97f4a7c15ULL, z, i;
+	long double t = 0;
+	double u;
+
+	ctx->poisson_due_ns = malloc(ctx->total_requests * sizeof(uint64_t));
+	if (!ctx->poisson_due_ns)
+		return -1;
+	for (i = 0; i < ctx->total_requests; i++) {
+		ctx->poisson_due_ns[i] = (uint64_t)t;
+		/* splitmix64, then a uniform in (0, 1] */
+		z = (state += 0x9e3779b97f4a7c15ULL);
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+		z ^= z >> 31;
+		u = ((double)(z >> 11) + 1.0) / 9007199254740992.0;
+		t += (long double)(-log(u) * 1e9 / ctx->rate);
+	}
+	return 0;
 }
 
 static bool scheduling_done(const struct load_thread *t)
@@ -881,7 +910,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: slo-load --url http://HOST[:PORT][/PATH] --rate R\n"
 		"                (--duration S | --requests N) [--connections C] [--no-keepalive]\n"
-		"                [--timeout S] [--threads T] [--hold S]\n"
+		"                [--timeout S] [--threads T] [--hold S] [--poisson]\n"
 		"\n"
 		"Open-loop HTTP/1.1 GET load: request i is due at start + i/R seconds, whether\n"
 		"or not earlier ones have finished. HOST must be in 127.0.0.0/8 or be localhost.\n"
@@ -898,6 +927,8 @@ static void usage(FILE *f)
 		"  --timeout S       fail a request after S s on its connection, and wait at most\n"
 		"                    S s for stragglers after the last one is due (default 5)\n"
 		"  --threads T       split rate and connections over T threads (default 1)\n"
+		"  --poisson         Poisson arrivals at rate R (exponential gaps, fixed seed)\n"
+		"                    instead of evenly spaced ones\n"
 		"  --hold S          after the last response keep idle keep-alive connections\n"
 		"                    open for S more seconds before closing them (default 0)\n"
 		"  --help            show this help\n"
@@ -1011,6 +1042,7 @@ struct raw_args {
 	double duration_s, timeout_s, hold_s;
 	long long requests;
 	long connections, threads;
+	bool poisson;
 };
 
 static int parse_count(const char *s, long long max, long long *out)
@@ -1082,6 +1114,9 @@ static int parse_opt(struct load_ctx *ctx, struct raw_args *raw, int opt, const 
 	case 'H':
 		err = parse_double(arg, 0, MAX_SECONDS, &raw->hold_s);
 		break;
+	case 'P':
+		raw->poisson = true;
+		break;
 	default:
 		return -1;
 	}
@@ -1119,6 +1154,10 @@ static int check_args(struct load_ctx *ctx, const struct raw_args *raw)
 	ctx->threads_n = (int)raw->threads;
 	ctx->timeout_ns = (uint64_t)(raw->timeout_s * 1e9);
 	ctx->hold_ns = (uint64_t)(raw->hold_s * 1e9);
+	if (raw->poisson && poisson_schedule(ctx)) {
+		fprintf(stderr, "slo-load: out of memory for the --poisson schedule\n");
+		return -1;
+	}
 	return parse_url(ctx, raw->url);
 }
 
@@ -1134,6 +1173,7 @@ static enum args_result parse_args(struct load_ctx *ctx, int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "threads", required_argument, NULL, 'T' },
 		{ "hold", required_argument, NULL, 'H' },
+		{ "poisson", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1194,6 +1234,7 @@ cleanup:
 	for (int i = 0; ctx.threads && i < ctx.threads_n; i++)
 		free_thread(&ctx.threads[i]);
 	free(ctx.threads);
+	free(ctx.poisson_due_ns);
 	free(ctx.request);
 	return rc;
 }
