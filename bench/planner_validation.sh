@@ -6,7 +6,8 @@
 # predicted against measured, for docs/PLANNER.md.
 #
 # Usage: bench/planner_validation.sh BUILD_DIR     (as root; `make bench-planner` runs it)
-# Environment: SECONDS_PER_RUN (default 20), TARGET_P99_MS (default 100).
+# Environment: SECONDS_PER_RUN (default 20), TARGET_P99_MS (default 100), VARIANTS (default
+# "pool cpu").
 set -u
 
 usage="usage: bench/planner_validation.sh BUILD_DIR"
@@ -15,6 +16,7 @@ SECONDS_PER_RUN=${SECONDS_PER_RUN:-20}
 TARGET_P99_MS=${TARGET_P99_MS:-100}
 work=$(mktemp -d /tmp/sloprobe-planner.XXXXXX)
 server=
+client_cpus= # the CPU variant pins the client away from the server's core
 
 die() {
 	echo "planner_validation: $*" >&2
@@ -28,10 +30,13 @@ cleanup() {
 trap cleanup EXIT
 [ "$(id -u)" = 0 ] || die "must run as root (sloprobe record loads BPF)"
 
-# start_server WORKERS ROUTE: slo-server on a free port; sets port.
+# start_server WORKERS ROUTE [CPUS]: slo-server on a free port, pinned to CPUS if given;
+# sets port.
 start_server() {
+	local pin=()
+	[ -n "${3:-}" ] && pin=(taskset -c "$3")
 	rm -f "$work/port"
-	"$build/slo-server" --port 0 --ready-file "$work/port" --workers "$1" --route "/=$2" \
+	"${pin[@]}" "$build/slo-server" --port 0 --ready-file "$work/port" --workers "$1" --route "/=$2" \
 		2>"$work/server.err" &
 	server=$!
 	for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.05; done
@@ -40,7 +45,9 @@ start_server() {
 
 # client_p99 RATE: the client's p99 in ms over SECONDS_PER_RUN at RATE.
 client_p99() {
-	"$build/slo-load" --url "http://127.0.0.1:$port/" --rate "$1" --duration "$SECONDS_PER_RUN" \
+	local pin=()
+	[ -n "$client_cpus" ] && pin=(taskset -c "$client_cpus")
+	"${pin[@]}" "$build/slo-load" --url "http://127.0.0.1:$port/" --rate "$1" --duration "$SECONDS_PER_RUN" \
 		--connections 256 --timeout 30 --poisson >"$work/load.json" || die "slo-load failed at $1/s"
 	jq '.latency_us.p99 / 1000' "$work/load.json"
 }
@@ -70,10 +77,10 @@ measured_capacity() {
 	echo "$best"
 }
 
-# variant NAME WORKERS ROUTE SATURATION_RPS: one experiment, one block of table rows.
+# variant NAME WORKERS ROUTE SATURATION_RPS [SERVER_CPUS]: one experiment, one block of rows.
 variant() {
 	local name=$1 workers=$2 route=$3 saturation=$4 r plan i predicted measured cap mcap
-	start_server "$workers" "$route"
+	start_server "$workers" "$route" "${5:-}"
 	rm -f "$work/base.slo"
 	"$build/sloprobe" record --duration $((SECONDS_PER_RUN + 3)) --interval 1 \
 		--output "$work/base.slo" --port "$port" 2>"$work/record.err" &
@@ -107,8 +114,16 @@ echo "{\"services\": {\"*\": {\"p99_ms\": $TARGET_P99_MS}}}" >"$work/slo.json"
 echo '{"services": {"*": {"p99_ms": 1e9}}}' >"$work/loose.json"
 echo "| server | what | predicted | measured | error |"
 echo "|---|---|---:|---:|---:|"
-# 4 workers, exponential 10 ms: saturates at 400/s.
-variant "4 workers, exp 10 ms" 4 exp:10 400
-# CPU-bound: as many workers as cores, each request 4 ms of CPU: saturates at cores/4 ms.
-cores=$(nproc)
-variant "$cores workers = cores, cpu 4 ms" "$cores" cpu:4 "$((cores * 250))"
+for v in ${VARIANTS:-pool cpu}; do
+	case $v in
+	pool) # 4 workers, exponential 10 ms: saturates at 400/s.
+		client_cpus=
+		variant "4 workers, exp 10 ms" 4 exp:10 400 ;;
+	cpu) # CPU-bound: one worker pinned to its own core, 4 ms of CPU per request (250/s);
+		# the client runs on the other cores, so it takes no CPU from the server.
+		[ "$(nproc)" -ge 2 ] || die "the CPU-bound variant needs 2 CPUs"
+		client_cpus=0
+		variant "1 worker = 1 core (pinned), cpu 4 ms" 1 cpu:4 250 1 ;;
+	*) die "unknown variant $v (pool, cpu)" ;;
+	esac
+done

@@ -176,6 +176,21 @@ static cJSON *plan_service_json(const struct plan_service *ps)
 	return o;
 }
 
+/* The margins every plan applies, so a reader can redo the arithmetic. */
+static cJSON *plan_margins_json(void)
+{
+	cJSON *m = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(m, "pods",
+				"ceil(rps / capacity_rps_per_pod) + redundancy, at least min_pods");
+	cJSON_AddStringToObject(m, "requests_sized_for", "rps / (pods - redundancy) per pod");
+	cJSON_AddNumberToObject(m, "cpu_step_cores", SIZING_CPU_STEP_CORES);
+	cJSON_AddNumberToObject(m, "memory_step_mb", SIZING_MEMORY_STEP_MB);
+	cJSON_AddNumberToObject(m, "memory_margin", SIZING_MEMORY_MARGIN);
+	cJSON_AddNumberToObject(m, "limit_factor", SIZING_LIMIT_FACTOR);
+	return m;
+}
+
 int plan_write_json(FILE *out, const struct plan *plan)
 {
 	cJSON *root = cJSON_CreateObject(), *services;
@@ -185,6 +200,7 @@ int plan_write_json(FILE *out, const struct plan *plan)
 
 	cJSON_AddNumberToObject(root, "redundancy", plan->redundancy);
 	cJSON_AddNumberToObject(root, "min_pods", plan->min_pods);
+	cJSON_AddItemToObject(root, "margins", plan_margins_json());
 	services = cJSON_AddArrayToObject(root, "services");
 	for (i = 0; i < plan->count; i++)
 		cJSON_AddItemToArray(services, plan_service_json(&plan->services[i]));
