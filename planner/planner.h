@@ -23,6 +23,17 @@ struct plan_service_time {
 /* Mean and squared coefficient of variation (variance / mean^2), bins taken uniform inside. */
 void service_time_moments(const struct plan_service_time *st, double *mean_s, double *scv);
 
+/*
+ * The service time behind response times @response measured at rate @lambda on @c servers:
+ * the mean less the modelled wait (a fixed point, as the wait depends on the service time),
+ * the spread less the wait's variance; bins map affinely from @response's, written to @lower
+ * and @upper (each @response->n long), counts shared. Measured at or past saturation, or with
+ * no wait, the response time is returned as is. Returns 0, or -1 for bad input.
+ */
+int service_time_from_response(const struct plan_service_time *response, unsigned int c,
+			       double lambda, double *lower, double *upper,
+			       struct plan_service_time *out);
+
 /* Erlang C: probability an arrival waits in M/M/c with offered load a = lambda * E[S] < c. */
 double erlang_c(unsigned int c, double offered_load);
 

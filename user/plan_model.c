@@ -29,7 +29,38 @@ static int plan_service_time_of(const struct report_service *s, struct plan_base
 							    : (double)hist_bucket_upper_us(i) / 1e6;
 		out->count[n++] = (double)s->total.latency_hist[i];
 	}
-	out->service_time = (struct plan_service_time){ out->lower_s, out->upper_s, out->count, n };
+	out->latency = (struct plan_service_time){ out->lower_s, out->upper_s, out->count, n };
+	return 0;
+}
+
+/* The rate a typical request saw: windows weighted by their requests. */
+static double plan_measured_rps(const struct report_service *s)
+{
+	double weighted = 0, requests = 0;
+	size_t i;
+
+	for (i = 0; i < s->npoints; i++) {
+		weighted += (double)s->points[i].requests * s->points[i].rps;
+		requests += (double)s->points[i].requests;
+	}
+	return requests > 0 ? weighted / requests : 0;
+}
+
+/* Takes the wait the queue itself adds at the measured rate out of the latency. */
+static int plan_service_time_deconvolve(const struct report_service *s, struct plan_baseline *out)
+{
+	double scv;
+
+	out->service_lower_s = calloc(out->latency.n, sizeof(double));
+	out->service_upper_s = calloc(out->latency.n, sizeof(double));
+	if (!out->service_lower_s || !out->service_upper_s)
+		return -ENOMEM;
+	service_time_moments(&out->latency, &out->mean_latency_s, &scv);
+	out->measured_rps = plan_measured_rps(s);
+	if (service_time_from_response(&out->latency, out->parallelism, out->measured_rps,
+				       out->service_lower_s, out->service_upper_s,
+				       &out->service_time))
+		return -EINVAL;
 	service_time_moments(&out->service_time, &out->mean_service_s, &out->scv);
 	return 0;
 }
@@ -131,10 +162,12 @@ int plan_baseline_of(const struct report *report, const struct report_service *s
 	out->service = service;
 	out->peak_rps = service->peak_rps;
 	out->mean_rps = report->seconds > 0 ? (double)service->total.requests / report->seconds : 0;
+	plan_parallelism_of(service, parallelism_override, out);
 	err = plan_service_time_of(service, out);
+	if (!err)
+		err = plan_service_time_deconvolve(service, out);
 	if (err)
 		goto fail;
-	plan_parallelism_of(service, parallelism_override, out);
 	err = plan_costs_of(service, out);
 	if (!err)
 		err = plan_usl_of(service, out);
@@ -150,5 +183,8 @@ void plan_baseline_free(struct plan_baseline *baseline)
 	free(baseline->lower_s);
 	free(baseline->upper_s);
 	free(baseline->count);
+	free(baseline->service_lower_s);
+	free(baseline->service_upper_s);
 	baseline->lower_s = baseline->upper_s = baseline->count = NULL;
+	baseline->service_lower_s = baseline->service_upper_s = NULL;
 }

@@ -10,9 +10,13 @@ struct plan_baseline {
 	const struct report_service *service;
 	double peak_rps; /* busiest window */
 	double mean_rps;
-	/* Service time: the whole capture's latency histogram (its queueing at the measured load
-	 * is small when the capture was taken well below saturation: the plan says so). */
+	/* Latency: the whole capture's histogram; service time: the same with the queue's modelled
+	 * wait at the measured rate taken out. */
 	double *lower_s, *upper_s, *count;
+	struct plan_service_time latency;
+	double mean_latency_s;
+	double measured_rps; /* request-weighted rate of the windows the latency came from */
+	double *service_lower_s, *service_upper_s;
 	struct plan_service_time service_time;
 	double mean_service_s, scv;
 	unsigned int parallelism;

@@ -34,11 +34,12 @@ static void plan_service_header(FILE *out, const struct plan_service *ps, bool m
 	binding_text(ps, binding, sizeof(binding));
 	fprintf(out, markdown ? "\n## %s\n\n" : "\n%s\n", b->service->service);
 	fprintf(out,
-		"%smeasured: peak %.1f rps, mean %.1f rps; service time mean %.2f ms, scv %.2f; "
-		"%.3f ms CPU per request; memory %.1f MiB + %.1f KiB per connection\n",
-		markdown ? "- " : "  ", b->peak_rps, b->mean_rps, 1000 * b->mean_service_s, b->scv,
-		1000 * b->cpu_seconds_per_request, b->memory.intercept / 1048576,
-		b->memory.slope / 1024);
+		"%smeasured: peak %.1f rps, mean %.1f rps, latency mean %.2f ms; service time "
+		"mean %.2f ms, scv %.2f; %.3f ms CPU per request; memory %.1f MiB + %.1f KiB per "
+		"connection\n",
+		markdown ? "- " : "  ", b->peak_rps, b->mean_rps, 1000 * b->mean_latency_s,
+		1000 * b->mean_service_s, b->scv, 1000 * b->cpu_seconds_per_request,
+		b->memory.intercept / 1048576, b->memory.slope / 1024);
 	fprintf(out, "%sparallelism %s\n", markdown ? "- " : "  ", b->parallelism_source);
 	fprintf(out, "%scapacity per pod: %.1f rps, bound by %s; headroom today %.1fx\n",
 		markdown ? "- " : "  ", ps->capacity.rps, binding, ps->headroom);
@@ -106,6 +107,8 @@ static cJSON *plan_model_json(const struct plan_service *ps)
 
 	cJSON_AddNumberToObject(m, "peak_rps", round_to(b->peak_rps, 0.1));
 	cJSON_AddNumberToObject(m, "mean_rps", round_to(b->mean_rps, 0.1));
+	cJSON_AddNumberToObject(m, "mean_latency_ms", round_to(1000 * b->mean_latency_s, 0.001));
+	cJSON_AddNumberToObject(m, "measured_rps", round_to(b->measured_rps, 0.1));
 	cJSON_AddNumberToObject(m, "mean_service_ms", round_to(1000 * b->mean_service_s, 0.001));
 	cJSON_AddNumberToObject(m, "service_scv", round_to(b->scv, 0.001));
 	cJSON_AddStringToObject(m, "parallelism_source", b->parallelism_source);
