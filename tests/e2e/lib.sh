@@ -151,6 +151,17 @@ assert_within() {
 	log "$name: sloprobe $got, client $want: ok"
 }
 
+# Like assert_within, but sloprobe may be lower than the client by REL_BELOW (client-side
+# delays) and higher only by REL_ABOVE: assert_within_below NAME GOT WANT REL_ABOVE REL_BELOW ABS
+assert_within_below() {
+	local name=$1 got=$2 want=$3 above=$4 below=$5 floor=$6
+	if ! awk -v g="$got" -v w="$want" -v a="$above" -v b="$below" -v f="$floor" \
+		'BEGIN { hi = w + (a * w > f ? a * w : f); lo = w - (b * w > f ? b * w : f); exit !(g >= lo && g <= hi) }'; then
+		fail "$name: sloprobe $got vs client $want (allowed ${below}x below, ${above}x above, or $floor)"
+	fi
+	log "$name: sloprobe $got, client $want: ok"
+}
+
 assert_eq() {
 	[ "$2" = "$3" ] || fail "$1: sloprobe $2, expected $3"
 	log "$1: $2 = $3: ok"

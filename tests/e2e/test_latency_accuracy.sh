@@ -1,5 +1,6 @@
 #!/bin/bash
-# Server-side p50/p99 within 5% (or 200 us) of the client's, at 2 ms and 20 ms service times.
+# Server-side p50/p99 within 5% (or 200 us) of the client's, at 2 ms and 20 ms service times;
+# a p99 may sit up to 10% below the client's, never above it by more than 5%.
 . "$(dirname "$0")/lib.sh"
 require_bpf
 
@@ -17,11 +18,14 @@ check_latency() {
 	log "route $route: sloprobe $(top_jq "$PORT_srv" 'map(select(.requests > 0)) | .[0].latency_us' | jq -c .)"
 	assert_eq "$route requests" "$(top_jq "$PORT_srv" 'map(.requests) | add')" \
 		"$(jq .requests "$WORK/load.json")"
-	for q in p50 p99; do
-		assert_within "$route $q (us)" \
-			"$(top_jq "$PORT_srv" "map(select(.requests > 0)) | .[0].latency_us.$q")" \
-			"$(jq ".latency_us.$q" "$WORK/load.json")" 0.05 200
-	done
+	assert_within "$route p50 (us)" \
+		"$(top_jq "$PORT_srv" 'map(select(.requests > 0)) | .[0].latency_us.p50')" \
+		"$(jq .latency_us.p50 "$WORK/load.json")" 0.05 200
+	# The server's span is inside the client's: the client's tail also holds its own
+	# scheduling delays, which a busy 2-core machine makes a few percent of 20 ms.
+	assert_within_below "$route p99 (us)" \
+		"$(top_jq "$PORT_srv" 'map(select(.requests > 0)) | .[0].latency_us.p99')" \
+		"$(jq .latency_us.p99 "$WORK/load.json")" 0.05 0.10 200
 	# No request can take longer on the server than the client waited for it.
 	awk -v s="$(top_jq "$PORT_srv" 'map(select(.requests > 0)) | .[0].latency_us.max')" \
 		-v c="$(jq .latency_us.max "$WORK/load.json")" 'BEGIN { exit !(s <= c + 200) }' ||
