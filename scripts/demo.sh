@@ -46,6 +46,12 @@ pids+=($!)
 	--connections 8 >/dev/null &
 pids+=($!)
 
+# A capture of the same load, for the report and the plan at the end.
+"$build/sloprobe" record --duration 8 --interval 1 --port "$api_port" \
+	--output "$work/demo.slo" 2>/dev/null &
+recorder=$!
+pids+=($recorder)
+
 echo "== sloprobe top, 3 windows of 2 s (plain blocks because stdout is a pipe here)"
 echo
 "$build/sloprobe" top --interval 2 --duration 6 --port "$api_port,$nginx_port" | cat
@@ -56,3 +62,14 @@ wait "$api_load" 2>/dev/null
 echo
 echo "== what the client measured for /, for comparison:"
 jq -c '{requests, latency_us}' "$work/load-api.json"
+wait "$recorder" 2>/dev/null
+echo
+echo "== sloprobe report of an 8 s capture of the same load (sloprobe record):"
+"$build/sloprobe" report "$work/demo.slo"
+cat >"$work/projection.json" <<'JSON'
+{"projections": [{"name": "today x3", "factor": 3}, {"name": "2000 rps", "rps": 2000}],
+ "pod": {"cpu_cores": 2, "memory_mb": 2048}}
+JSON
+echo
+echo "== sloprobe plan from that capture (projections: 3x the peak, and 2000 rps):"
+"$build/sloprobe" plan "$work/demo.slo" --projection "$work/projection.json"
