@@ -2,6 +2,7 @@
 #define SLOPROBE_DEFINE_MAPS
 #include "request.bpf.h"
 #include "compat.bpf.h"
+#include <bpf/bpf_endian.h>
 #include <bpf/bpf_tracing.h>
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -90,6 +91,55 @@ int BPF_PROG(conn_state_change, const struct sock *sk, int old_state, int new_st
 		conn_open(sk);
 	else if (new_state == TCP_FIN_WAIT1 || new_state == TCP_LAST_ACK || new_state == TCP_CLOSE)
 		conn_close(sk, new_state);
+	return 0;
+}
+
+/*
+ * A reset on one of the service's sockets. A socket closed with unread data is already
+ * CLOSE, out of the connection table and unhashed from its port (skc_num is 0) when its reset
+ * goes out: its source port (inet_sport, kept) names the service then, when that port listens
+ * in its namespace.
+ */
+static __always_inline void reset_count(const struct sock *sk, bool sent)
+{
+	__u64 key = (__u64)sk;
+	struct conn_state *conn;
+	struct service_key service;
+	struct service_stats *stats;
+
+	if (!sk)
+		return;
+	conn = bpf_map_lookup_elem(&conns, &key);
+	if (conn) {
+		service = conn->service;
+	} else {
+		sk_service_key(sk, &service);
+		if (!service.port)
+			service.port =
+				bpf_ntohs(BPF_CORE_READ((const struct inet_sock *)sk, inet_sport));
+		if (!bpf_map_lookup_elem(&listeners, &service))
+			return;
+	}
+	stats = service_stats_get(&service);
+	if (!stats)
+		return;
+	if (sent)
+		stats->resets_sent += 1;
+	else
+		stats->resets_received += 1;
+}
+
+SEC("raw_tp/tcp_send_reset")
+int BPF_PROG(conn_send_reset, const struct sock *sk)
+{
+	reset_count(sk, true);
+	return 0;
+}
+
+SEC("raw_tp/tcp_receive_reset")
+int BPF_PROG(conn_receive_reset, const struct sock *sk)
+{
+	reset_count(sk, false);
 	return 0;
 }
 

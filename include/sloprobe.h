@@ -64,7 +64,9 @@ struct service_stats {
 	__u64 conns_opened;
 	__u64 conns_closed;
 	__u64 retransmits;
-	__u64 max_latency_ns; /* largest request seen in window max_epoch */
+	__u64 resets_sent;     /* RSTs the service's sockets sent: refused or aborted */
+	__u64 resets_received; /* RSTs they received: the client gave up */
+	__u64 max_latency_ns;  /* largest request seen in window max_epoch */
 	__u32 max_epoch;
 	__u32 pad;
 	__u32 latency_hist[HIST_BUCKETS];

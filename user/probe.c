@@ -151,7 +151,8 @@ static void probe_describe(struct probe *probe)
 	snprintf(
 		probe->description, sizeof(probe->description),
 		"sloprobe: program set raw-tp (raw tracepoints sock_recv_length, sock_send_length, "
-		"sk_data_ready, inet_sock_set_state, tcp_retransmit_skb) on Linux %s, %d CPUs",
+		"sk_data_ready, inet_sock_set_state, tcp_retransmit_skb, tcp_send_reset, "
+		"tcp_receive_reset) on Linux %s, %d CPUs",
 		uts.release, probe->ncpu);
 }
 

@@ -50,7 +50,7 @@ static void service_json_add_capture(cJSON *obj, const struct top_row *row)
 static cJSON *service_json(const struct top_row *row)
 {
 	const struct service_window *w = row->window;
-	cJSON *obj = cJSON_CreateObject(), *pids, *conns;
+	cJSON *obj = cJSON_CreateObject(), *pids, *conns, *resets;
 	const int *pid_list;
 	int i, npids;
 
@@ -71,6 +71,9 @@ static cJSON *service_json(const struct top_row *row)
 	cJSON_AddNumberToObject(conns, "opened", (double)w->conns_opened);
 	cJSON_AddNumberToObject(conns, "closed", (double)w->conns_closed);
 	cJSON_AddNumberToObject(obj, "retransmits", (double)w->retransmits);
+	resets = cJSON_AddObjectToObject(obj, "resets");
+	cJSON_AddNumberToObject(resets, "sent", (double)w->resets_sent);
+	cJSON_AddNumberToObject(resets, "received", (double)w->resets_received);
 	cJSON_AddNumberToObject(obj, "bytes_in", (double)w->bytes_in);
 	cJSON_AddNumberToObject(obj, "bytes_out", (double)w->bytes_out);
 	cJSON_AddNumberToObject(obj, "threads", row->label ? row->label->threads : 0);

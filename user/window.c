@@ -17,6 +17,8 @@ static void window_add_cpu(struct service_window *out, const struct service_stat
 	out->conns_opened += cur->conns_opened - prev->conns_opened;
 	out->conns_closed += cur->conns_closed - prev->conns_closed;
 	out->retransmits += cur->retransmits - prev->retransmits;
+	out->resets_sent += cur->resets_sent - prev->resets_sent;
+	out->resets_received += cur->resets_received - prev->resets_received;
 	for (i = 0; i < HIST_BUCKETS; i++)
 		out->latency_hist[i] += (__u32)(cur->latency_hist[i] - prev->latency_hist[i]);
 	if (cur->max_epoch == epoch && cur->max_latency_ns > out->max_latency_ns)
@@ -60,6 +62,8 @@ void window_merge(struct service_window *into, const struct service_window *from
 	into->conns_opened += from->conns_opened;
 	into->conns_closed += from->conns_closed;
 	into->retransmits += from->retransmits;
+	into->resets_sent += from->resets_sent;
+	into->resets_received += from->resets_received;
 	into->conns_active += from->conns_active;
 	if (from->max_latency_ns > into->max_latency_ns)
 		into->max_latency_ns = from->max_latency_ns;

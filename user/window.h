@@ -14,6 +14,8 @@ struct service_window {
 	__u64 conns_opened;
 	__u64 conns_closed;
 	__u64 retransmits;
+	__u64 resets_sent;
+	__u64 resets_received;
 	__u64 max_latency_ns;
 	__s64 conns_active;
 	__u64 latency_hist[HIST_BUCKETS];
