@@ -91,6 +91,7 @@ static __always_inline bool response_sent_unseen(struct conn_state *conn, __u32 
 	if (__sync_val_compare_and_swap(&conn->phase, CONN_READING, CONN_WRITING) != CONN_READING)
 		return false;
 	/* The send ended between its start and now; now is the nearest bound we have. */
+	conn->first_send_ns = now_ns;
 	conn->last_send_ns = now_ns;
 	return true;
 }
@@ -129,6 +130,7 @@ int BPF_PROG(request_read, struct sock *sk, int ret, int flags)
 	conn->reader_tid = (__u32)pid_tgid;
 	arrival_ns = conn->arrival_ns;
 	conn->start_ns = arrival_ns && arrival_ns <= now_ns ? arrival_ns : now_ns;
+	conn->read_ns = now_ns;
 	conn->arrival_ns = 0;
 	conn->bytes_in += ret;
 	conn->phase = CONN_READING;

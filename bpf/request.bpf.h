@@ -24,6 +24,32 @@ static __always_inline void stats_record_latency(struct service_stats *stats, __
 	}
 }
 
+static __always_inline void stats_record_phase(struct service_stats *stats,
+					       enum request_phase phase, __u64 ns)
+{
+	__u32 index = phase_bucket_index(ns / 1000);
+
+	barrier_var(index);
+	if (index >= PHASE_BUCKETS || phase >= REQUEST_PHASES)
+		return;
+	stats->phase_hist[phase][index] += 1;
+	stats->phase_sum_ns[phase] += ns;
+}
+
+/* The request's time split at its first read and first response byte. */
+static __always_inline void stats_record_phases(struct service_stats *stats,
+						const struct conn_state *conn)
+{
+	__u64 read_ns = conn->read_ns, first_ns = conn->first_send_ns;
+
+	/* Times out of order belong to a request whose start was not seen: no split. */
+	if (read_ns < conn->start_ns || first_ns < read_ns || conn->last_send_ns < first_ns)
+		return;
+	stats_record_phase(stats, PHASE_RECV_QUEUE, read_ns - conn->start_ns);
+	stats_record_phase(stats, PHASE_SERVER, first_ns - read_ns);
+	stats_record_phase(stats, PHASE_SEND, conn->last_send_ns - first_ns);
+}
+
 /*
  * Move a connection's pending bytes into its service and, when @complete, record the request
  * that ended with the last send. The caller has already won the WRITING -> * transition, so no
@@ -34,8 +60,10 @@ static __always_inline void conn_flush(struct conn_state *conn, struct service_s
 {
 	if (!stats)
 		return;
-	if (complete && conn->last_send_ns > conn->start_ns)
+	if (complete && conn->last_send_ns > conn->start_ns) {
 		stats_record_latency(stats, conn->last_send_ns - conn->start_ns);
+		stats_record_phases(stats, conn);
+	}
 	stats->bytes_in += conn->bytes_in;
 	stats->bytes_out += conn->bytes_out;
 	conn->bytes_in = 0;

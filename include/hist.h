@@ -85,4 +85,41 @@ static inline unsigned long long hist_bucket_upper_us(unsigned int index)
 	return hist_bucket_lower_us(index + 1);
 }
 
+/*
+ * The phases of a request (receive-queue wait, server time, send time) get a coarser layout of
+ * the same shape: 4 sub-buckets per power of two (a bucket at most 25% of its lower edge wide),
+ * 1 us to 134 s, 105 buckets; per service and CPU that is 420 bytes a phase, not 5.6 KiB.
+ */
+#define PHASE_SUB_BITS 2
+#define PHASE_SUB_COUNT (1U << PHASE_SUB_BITS)
+#define PHASE_POWER_RANGES (HIST_MAX_POWER - PHASE_SUB_BITS + 1)
+#define PHASE_OVERFLOW_BUCKET (PHASE_SUB_COUNT + PHASE_POWER_RANGES * PHASE_SUB_COUNT)
+#define PHASE_BUCKETS (PHASE_OVERFLOW_BUCKET + 1)
+
+static __always_inline unsigned int phase_bucket_index(unsigned long long value_us)
+{
+	unsigned int power, sub;
+
+	if (value_us < PHASE_SUB_COUNT)
+		return (unsigned int)value_us;
+	if (value_us >= HIST_OVERFLOW_US)
+		return PHASE_OVERFLOW_BUCKET;
+	power = hist_log2(value_us);
+	sub = (unsigned int)(value_us >> (power - PHASE_SUB_BITS)) - PHASE_SUB_COUNT;
+	return PHASE_SUB_COUNT + (power - PHASE_SUB_BITS) * PHASE_SUB_COUNT + sub;
+}
+
+static inline unsigned long long phase_bucket_lower_us(unsigned int index)
+{
+	unsigned int power, sub;
+
+	if (index < PHASE_SUB_COUNT)
+		return index;
+	if (index >= PHASE_OVERFLOW_BUCKET)
+		return HIST_OVERFLOW_US;
+	power = (index - PHASE_SUB_COUNT) / PHASE_SUB_COUNT + PHASE_SUB_BITS;
+	sub = (index - PHASE_SUB_COUNT) % PHASE_SUB_COUNT;
+	return (unsigned long long)(PHASE_SUB_COUNT + sub) << (power - PHASE_SUB_BITS);
+}
+
 #endif /* SLOPROBE_HIST_H */

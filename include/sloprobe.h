@@ -45,11 +45,21 @@ struct conn_state {
 	__u64 established_ns;
 	__u64 arrival_ns; /* first byte of the next request seen by sk_data_ready, 0 if none */
 	__u64 start_ns;
+	__u64 read_ns; /* first read of the current request */
 	__u64 first_send_ns;
 	__u64 last_send_ns;
 	__u64 closed_ns;
 	__u64 bytes_in; /* not yet added to the service */
 	__u64 bytes_out;
+};
+
+/* Where a request's time went: arrival to first read, first read to first response byte,
+ * first to last response byte. */
+enum request_phase {
+	PHASE_RECV_QUEUE,
+	PHASE_SERVER,
+	PHASE_SEND,
+	REQUEST_PHASES,
 };
 
 /*
@@ -70,6 +80,8 @@ struct service_stats {
 	__u32 max_epoch;
 	__u32 pad;
 	__u32 latency_hist[HIST_BUCKETS];
+	__u64 phase_sum_ns[REQUEST_PHASES];
+	__u32 phase_hist[REQUEST_PHASES][PHASE_BUCKETS];
 };
 
 /* A thread that answered requests of a service: names the service, and counts its threads. */

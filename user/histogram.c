@@ -44,6 +44,29 @@ double hist_quantile_us(const __u64 *hist, double q)
 	return hist_bucket_middle_us(HIST_OVERFLOW_BUCKET);
 }
 
+double phase_quantile_us(const __u64 *hist, double q)
+{
+	__u64 total = 0, rank, seen = 0;
+	double lower;
+	unsigned int i;
+
+	for (i = 0; i < PHASE_BUCKETS; i++)
+		total += hist[i];
+	if (total == 0)
+		return 0;
+	rank = (__u64)ceil(q * (double)total);
+	for (i = 0; i < PHASE_BUCKETS; i++) {
+		seen += hist[i];
+		if (seen < (rank ? rank : 1))
+			continue;
+		lower = (double)phase_bucket_lower_us(i);
+		if (i >= PHASE_OVERFLOW_BUCKET)
+			return lower;
+		return lower + ((double)phase_bucket_lower_us(i + 1) - lower) / 2.0;
+	}
+	return 0;
+}
+
 static double quantile_capped(const struct service_window *window, double q, double max_us)
 {
 	double value = hist_quantile_us(window->latency_hist, q);

@@ -29,6 +29,12 @@ __u64 hist_total(const __u64 *hist);
  */
 double hist_quantile_us(const __u64 *hist, double q);
 
+/*
+ * Value at quantile @q of a phase histogram (include/hist.h's coarse layout), by nearest rank,
+ * as the middle of its bucket (within 12.5% of the true value). 0 when empty.
+ */
+double phase_quantile_us(const __u64 *hist, double q);
+
 /* Mean, percentiles and maximum of a window; all zero when it has no requests. */
 void latency_summary_of_window(const struct service_window *window, struct latency_summary *out);
 

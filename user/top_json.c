@@ -25,6 +25,56 @@ static cJSON *latency_json(const struct latency_summary *latency)
 	return obj;
 }
 
+static const char *const phase_names[REQUEST_PHASES] = {
+	[PHASE_RECV_QUEUE] = "recv_queue",
+	[PHASE_SERVER] = "server",
+	[PHASE_SEND] = "send",
+};
+
+/* Where the window's request time went: mean and percentiles of each phase. */
+static cJSON *phases_json(const struct service_window *w)
+{
+	cJSON *obj = cJSON_CreateObject(), *phase;
+	int p;
+
+	for (p = 0; p < REQUEST_PHASES; p++) {
+		__u64 count = 0;
+		unsigned int i;
+
+		for (i = 0; i < PHASE_BUCKETS; i++)
+			count += w->phase_hist[p][i];
+		phase = cJSON_AddObjectToObject(obj, phase_names[p]);
+		cJSON_AddNumberToObject(
+			phase, "mean",
+			count ? round1((double)w->phase_sum_ns[p] / 1000.0 / (double)count) : 0);
+		cJSON_AddNumberToObject(phase, "p50",
+					round1(phase_quantile_us(w->phase_hist[p], 0.5)));
+		cJSON_AddNumberToObject(phase, "p99",
+					round1(phase_quantile_us(w->phase_hist[p], 0.99)));
+	}
+	return obj;
+}
+
+/* The non-empty buckets of each phase histogram, as [index, count] pairs. */
+static void phases_json_add_capture(cJSON *obj, const struct service_window *w)
+{
+	cJSON *hists = cJSON_AddObjectToObject(obj, "phase_hist"), *buckets, *pair;
+	unsigned int i;
+	int p;
+
+	for (p = 0; p < REQUEST_PHASES; p++) {
+		buckets = cJSON_AddArrayToObject(hists, phase_names[p]);
+		for (i = 0; i < PHASE_BUCKETS; i++) {
+			if (!w->phase_hist[p][i])
+				continue;
+			pair = cJSON_CreateArray();
+			cJSON_AddItemToArray(pair, cJSON_CreateNumber(i));
+			cJSON_AddItemToArray(pair, cJSON_CreateNumber((double)w->phase_hist[p][i]));
+			cJSON_AddItemToArray(buckets, pair);
+		}
+	}
+}
+
 static void service_json_add_capture(cJSON *obj, const struct top_row *row)
 {
 	const struct service_window *w = row->window;
@@ -40,6 +90,7 @@ static void service_json_add_capture(cJSON *obj, const struct top_row *row)
 		cJSON_AddItemToArray(buckets, pair);
 	}
 	cJSON_AddNumberToObject(obj, "latency_sum_ns", (double)w->latency_sum_ns);
+	phases_json_add_capture(obj, w);
 	cJSON_AddNumberToObject(obj, "cpu_seconds", round(row->cpu_seconds * 1000.0) / 1000.0);
 	cJSON_AddNumberToObject(obj, "rss_bytes", (double)row->rss_bytes);
 	cJSON_AddStringToObject(obj, "usage_from", row->usage_from_cgroup ? "cgroup" : "proc");
@@ -66,6 +117,7 @@ static cJSON *service_json(const struct top_row *row)
 	cJSON_AddNumberToObject(obj, "requests", (double)w->requests);
 	cJSON_AddNumberToObject(obj, "rps", round1(row->rps));
 	cJSON_AddItemToObject(obj, "latency_us", latency_json(&row->latency));
+	cJSON_AddItemToObject(obj, "phases_us", phases_json(w));
 	conns = cJSON_AddObjectToObject(obj, "conns");
 	cJSON_AddNumberToObject(conns, "active", (double)w->conns_active);
 	cJSON_AddNumberToObject(conns, "opened", (double)w->conns_opened);

@@ -2,6 +2,20 @@
 #include <string.h>
 #include "window.h"
 
+/* The phase histograms and sums; 32-bit bucket counters wrap like the latency ones. */
+static void window_add_phases(struct service_window *out, const struct service_stats *cur,
+			      const struct service_stats *prev)
+{
+	unsigned int p, i;
+
+	for (p = 0; p < REQUEST_PHASES; p++) {
+		out->phase_sum_ns[p] += cur->phase_sum_ns[p] - prev->phase_sum_ns[p];
+		for (i = 0; i < PHASE_BUCKETS; i++)
+			out->phase_hist[p][i] +=
+				(__u32)(cur->phase_hist[p][i] - prev->phase_hist[p][i]);
+	}
+}
+
 static void window_add_cpu(struct service_window *out, const struct service_stats *cur,
 			   const struct service_stats *prev, __u32 epoch)
 {
@@ -21,6 +35,7 @@ static void window_add_cpu(struct service_window *out, const struct service_stat
 	out->resets_received += cur->resets_received - prev->resets_received;
 	for (i = 0; i < HIST_BUCKETS; i++)
 		out->latency_hist[i] += (__u32)(cur->latency_hist[i] - prev->latency_hist[i]);
+	window_add_phases(out, cur, prev);
 	if (cur->max_epoch == epoch && cur->max_latency_ns > out->max_latency_ns)
 		out->max_latency_ns = cur->max_latency_ns;
 }
@@ -53,7 +68,7 @@ void window_add_percpu_delta(struct service_window *out, const struct service_st
 
 void window_merge(struct service_window *into, const struct service_window *from)
 {
-	unsigned int i;
+	unsigned int i, p;
 
 	into->requests += from->requests;
 	into->latency_sum_ns += from->latency_sum_ns;
@@ -69,4 +84,9 @@ void window_merge(struct service_window *into, const struct service_window *from
 		into->max_latency_ns = from->max_latency_ns;
 	for (i = 0; i < HIST_BUCKETS; i++)
 		into->latency_hist[i] += from->latency_hist[i];
+	for (p = 0; p < REQUEST_PHASES; p++) {
+		into->phase_sum_ns[p] += from->phase_sum_ns[p];
+		for (i = 0; i < PHASE_BUCKETS; i++)
+			into->phase_hist[p][i] += from->phase_hist[p][i];
+	}
 }

@@ -19,6 +19,8 @@ struct service_window {
 	__u64 max_latency_ns;
 	__s64 conns_active;
 	__u64 latency_hist[HIST_BUCKETS];
+	__u64 phase_sum_ns[REQUEST_PHASES];
+	__u64 phase_hist[REQUEST_PHASES][PHASE_BUCKETS];
 };
 
 /*

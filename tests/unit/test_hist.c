@@ -243,6 +243,27 @@ static void test_geometric_sweep(void **state)
 	assert_bucket_holds(ULLONG_MAX - 1);
 }
 
+/* The coarse phase layout: 105 buckets, every value inside its bucket, at most 25% wide. */
+static void test_phase_layout(void **state)
+{
+	unsigned long long v, lower, upper;
+	unsigned int index, prev = 0;
+
+	(void)state;
+	assert_int_equal(PHASE_BUCKETS, 105);
+	assert_int_equal(phase_bucket_index(HIST_OVERFLOW_US), PHASE_OVERFLOW_BUCKET);
+	assert_int_equal(phase_bucket_index(HIST_OVERFLOW_US - 1), PHASE_OVERFLOW_BUCKET - 1);
+	for (v = 0; v < HIST_OVERFLOW_US; v = v < 64 ? v + 1 : v + v / 7) {
+		index = phase_bucket_index(v);
+		lower = phase_bucket_lower_us(index);
+		upper = phase_bucket_lower_us(index + 1);
+		assert_true(index >= prev);
+		assert_true(lower <= v && v < upper);
+		assert_true(v < PHASE_SUB_COUNT || (upper - lower) * 4 <= lower);
+		prev = index;
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +277,7 @@ int main(void)
 		cmocka_unit_test(test_relative_width),
 		cmocka_unit_test(test_dense_sweep),
 		cmocka_unit_test(test_geometric_sweep),
+		cmocka_unit_test(test_phase_layout),
 	};
 
 	return cmocka_run_group_tests_name("hist", tests, NULL, NULL);
