@@ -111,6 +111,7 @@ demo: deps
 
 bench: all
 	$(Q)bench/overhead.sh $(OUTPUT)
+	$(Q)bench/accuracy.sh $(OUTPUT)
 
 # The planner's predictions against measurement (docs/PLANNER.md); a few minutes.
 bench-planner: all

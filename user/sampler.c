@@ -117,12 +117,15 @@ static void timespec_from_seconds(double seconds, struct timespec *ts)
 /*
  * The first window's end, on a multiple of the interval in wall-clock time: hosts whose clocks
  * agree then cut the same windows, and their captures merge slot by slot. It runs between half
- * an interval and one and a half, so it is never a sliver.
+ * an interval and one and a half, so it is never a sliver. A run no longer than one interval
+ * is one window, as asked: there is nothing to align.
  */
-static double sampler_first_deadline(double start, double interval_s)
+static double sampler_first_deadline(double start, double interval_s, double duration_s)
 {
 	double to_boundary = interval_s - fmod(clock_seconds(CLOCK_REALTIME), interval_s);
 
+	if (duration_s > 0 && duration_s <= interval_s)
+		return start + interval_s;
 	if (to_boundary < interval_s / 2)
 		to_boundary += interval_s;
 	return start + to_boundary;
@@ -134,7 +137,7 @@ int sampler_run(struct sampler *sampler, double interval_s, double duration_s, s
 {
 	double start = clock_seconds(CLOCK_MONOTONIC), window_start = start, deadline;
 	double end = duration_s > 0 ? start + duration_s : 0;
-	double first = sampler_first_deadline(start, interval_s);
+	double first = sampler_first_deadline(start, interval_s, duration_s);
 	struct timespec wake;
 	unsigned long windows = 0;
 	bool last = false;
