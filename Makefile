@@ -35,7 +35,8 @@ LIB_SRCS := user/histogram.c user/window.c user/snapshot.c user/options.c user/t
 	user/report_model.c user/report_write.c user/plan_model.c user/plan_compute.c \
 	user/plan_write.c user/plan_k8s.c user/plan_html.c user/report_input.c \
 	user/report_html.c user/svg_chart.c user/container.c user/cgroup_usage.c \
-	user/text_file.c user/metrics.c user/metrics_text.c user/listen_address.c
+	user/text_file.c user/metrics.c user/metrics_text.c user/listen_address.c \
+	user/report_options.c user/plan_options.c
 BIN_SRCS := user/main.c user/sampler.c user/top.c user/record.c user/report_cmd.c user/probe.c \
 	user/privilege.c user/serve.c user/metrics_http.c user/plan_cmd.c
 LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(LIB_SRCS))
