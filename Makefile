@@ -15,7 +15,7 @@ endif
 
 SHELL := /bin/bash
 .DELETE_ON_ERROR:
-.PHONY: all deps test unit e2e check-deploy demo bench bench-planner clean lint format
+.PHONY: all deps test unit fuzz e2e check-deploy demo bench bench-planner clean lint format
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
@@ -86,6 +86,35 @@ $(OUTPUT)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS) $(PLANNER_OBJS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $^ -lcmocka -lcjson -lz -lm -o $@
+
+# libFuzzer targets over the parsers of untrusted input, built with clang whatever CC is: the
+# parsers instrumented for coverage and sanitizers, cJSON and zlib as the system ships them.
+FUZZ_SECONDS ?= 20
+FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser \
+	-Iplanner -Itests/fuzz
+FUZZ_LIB_SRCS := user/capture_reader.c user/json_input.c user/slo_file.c user/projection_file.c \
+	user/top_options.c user/options.c user/listen_address.c user/report_options.c \
+	user/plan_options.c
+FUZZ_LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/fuzz/obj/%.o,$(FUZZ_LIB_SRCS))
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))
+
+$(OUTPUT)/fuzz/obj/%.o: user/%.c $(wildcard user/*.h) $(wildcard include/*.h)
+	$(call msg,CC-FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+# Named here, not only in the pattern rule, so make keeps them between runs.
+$(FUZZ_BINS): $(FUZZ_LIB_OBJS)
+
+$(OUTPUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_input.h $(FUZZ_LIB_OBJS)
+	$(call msg,LD-FUZZ,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_LIB_OBJS) -lcjson -lz -lm -o $@
+
+# FUZZ_SECONDS per target, one after another; `make test` gives each a short run.
+fuzz: $(FUZZ_BINS)
+	$(Q)tests/fuzz/run.sh $(FUZZ_SECONDS) $(OUTPUT)/fuzz $(FUZZ_BINS)
 
 deps:
 	$(Q)scripts/install-deps.sh
