@@ -153,12 +153,12 @@ TIDY_CHECKS := -*,clang-analyzer-*,bugprone-*,-bugprone-easily-swappable-paramet
 # The skeleton is generated, so warnings are only taken from our own headers.
 lint: $(OUTPUT)/sloprobe.skel.h
 	$(Q)clang-format --dry-run --Werror user/*.c user/*.h include/*.h bpf/*.c bpf/*.h \
-		planner/*.c planner/*.h tests/unit/*.c tests/tools/*.c
+		planner/*.c planner/*.h tests/unit/*.c tests/tools/*.c tests/fuzz/*.c tests/fuzz/*.h
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--suppress=missingIncludeSystem -Iinclude -Iuser -Iplanner \
-		"-DLIBBPF_OPTS(TYPE,NAME,...)=struct TYPE NAME = {0}" user planner tests/tools
+		"-DLIBBPF_OPTS(TYPE,NAME,...)=struct TYPE NAME = {0}" user planner tests/tools tests/fuzz
 	$(Q)clang-tidy --quiet -checks='$(TIDY_CHECKS)' --warnings-as-errors='*' \
-		$(filter-out user/probe.c,$(wildcard user/*.c)) planner/*.c tests/tools/*.c -- \
+		$(filter-out user/probe.c,$(wildcard user/*.c)) planner/*.c tests/tools/*.c tests/fuzz/*.c -- \
 		$(CFLAGS) 2>&1 | \
 		grep -v 'warnings generated' ; test $${PIPESTATUS[0]} -eq 0
 	@# bpftool 7.1's generated skeleton leaks on an allocation-failure path: not ours to fix.
@@ -168,7 +168,7 @@ lint: $(OUTPUT)/sloprobe.skel.h
 
 format:
 	$(Q)clang-format -i user/*.c user/*.h include/*.h bpf/*.c bpf/*.h planner/*.c planner/*.h \
-		tests/unit/*.c tests/tools/*.c
+		tests/unit/*.c tests/tools/*.c tests/fuzz/*.c tests/fuzz/*.h
 
 clean:
 	$(call msg,CLEAN,$(OUTPUT))
