@@ -132,7 +132,9 @@ check-deploy: $(OUTPUT)/sloprobe
 	$(Q)tests/deploy/check.sh . $(OUTPUT)/sloprobe
 	$(Q)tests/deploy/mutations.sh $(OUTPUT)/sloprobe
 
-test: all unit check-deploy
+# The fuzzers get a short run here (about 30 s in all); `make fuzz` alone runs them longer.
+test: FUZZ_SECONDS = 5
+test: all unit fuzz check-deploy
 	$(Q)tests/e2e/run.sh $(OUTPUT)
 
 demo: deps
