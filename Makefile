@@ -15,7 +15,7 @@ endif
 
 SHELL := /bin/bash
 .DELETE_ON_ERROR:
-.PHONY: all deps test unit e2e check-deploy demo bench bench-planner clean lint format
+.PHONY: all deps test unit fuzz e2e check-deploy demo bench bench-planner clean lint format
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
@@ -35,7 +35,8 @@ LIB_SRCS := user/histogram.c user/window.c user/snapshot.c user/options.c user/t
 	user/report_model.c user/report_write.c user/plan_model.c user/plan_compute.c \
 	user/plan_write.c user/plan_k8s.c user/plan_html.c user/report_input.c \
 	user/report_html.c user/svg_chart.c user/container.c user/cgroup_usage.c \
-	user/text_file.c user/metrics.c user/metrics_text.c user/listen_address.c
+	user/text_file.c user/metrics.c user/metrics_text.c user/listen_address.c \
+	user/report_options.c user/plan_options.c
 BIN_SRCS := user/main.c user/sampler.c user/top.c user/record.c user/report_cmd.c user/probe.c \
 	user/privilege.c user/serve.c user/metrics_http.c user/plan_cmd.c
 LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(LIB_SRCS))
@@ -86,6 +87,35 @@ $(OUTPUT)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS) $(PLANNER_OBJS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $^ -lcmocka -lcjson -lz -lm -o $@
 
+# libFuzzer targets over the parsers of untrusted input, built with clang whatever CC is: the
+# parsers instrumented for coverage and sanitizers, cJSON and zlib as the system ships them.
+FUZZ_SECONDS ?= 20
+FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser \
+	-Iplanner -Itests/fuzz
+FUZZ_LIB_SRCS := user/capture_reader.c user/json_input.c user/slo_file.c user/projection_file.c \
+	user/top_options.c user/options.c user/listen_address.c user/report_options.c \
+	user/plan_options.c
+FUZZ_LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/fuzz/obj/%.o,$(FUZZ_LIB_SRCS))
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))
+
+$(OUTPUT)/fuzz/obj/%.o: user/%.c $(wildcard user/*.h) $(wildcard include/*.h)
+	$(call msg,CC-FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+# Named here, not only in the pattern rule, so make keeps them between runs.
+$(FUZZ_BINS): $(FUZZ_LIB_OBJS)
+
+$(OUTPUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_input.h $(FUZZ_LIB_OBJS)
+	$(call msg,LD-FUZZ,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_LIB_OBJS) -lcjson -lz -lm -o $@
+
+# FUZZ_SECONDS per target, one after another; `make test` gives each a short run.
+fuzz: $(FUZZ_BINS)
+	$(Q)tests/fuzz/run.sh $(FUZZ_SECONDS) $(OUTPUT)/fuzz $(FUZZ_BINS)
+
 deps:
 	$(Q)scripts/install-deps.sh
 
@@ -102,7 +132,9 @@ check-deploy: $(OUTPUT)/sloprobe
 	$(Q)tests/deploy/check.sh . $(OUTPUT)/sloprobe
 	$(Q)tests/deploy/mutations.sh $(OUTPUT)/sloprobe
 
-test: all unit check-deploy
+# The fuzzers get a short run here (about 30 s in all); `make fuzz` alone runs them longer.
+test: FUZZ_SECONDS = 5
+test: all unit fuzz check-deploy
 	$(Q)tests/e2e/run.sh $(OUTPUT)
 
 demo: deps
@@ -124,12 +156,12 @@ TIDY_CHECKS := -*,clang-analyzer-*,bugprone-*,-bugprone-easily-swappable-paramet
 # The skeleton is generated, so warnings are only taken from our own headers.
 lint: $(OUTPUT)/sloprobe.skel.h
 	$(Q)clang-format --dry-run --Werror user/*.c user/*.h include/*.h bpf/*.c bpf/*.h \
-		planner/*.c planner/*.h tests/unit/*.c tests/tools/*.c
+		planner/*.c planner/*.h tests/unit/*.c tests/tools/*.c tests/fuzz/*.c tests/fuzz/*.h
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--suppress=missingIncludeSystem -Iinclude -Iuser -Iplanner \
-		"-DLIBBPF_OPTS(TYPE,NAME,...)=struct TYPE NAME = {0}" user planner tests/tools
+		"-DLIBBPF_OPTS(TYPE,NAME,...)=struct TYPE NAME = {0}" user planner tests/tools tests/fuzz
 	$(Q)clang-tidy --quiet -checks='$(TIDY_CHECKS)' --warnings-as-errors='*' \
-		$(filter-out user/probe.c,$(wildcard user/*.c)) planner/*.c tests/tools/*.c -- \
+		$(filter-out user/probe.c,$(wildcard user/*.c)) planner/*.c tests/tools/*.c tests/fuzz/*.c -- \
 		$(CFLAGS) 2>&1 | \
 		grep -v 'warnings generated' ; test $${PIPESTATUS[0]} -eq 0
 	@# bpftool 7.1's generated skeleton leaks on an allocation-failure path: not ours to fix.
@@ -139,7 +171,7 @@ lint: $(OUTPUT)/sloprobe.skel.h
 
 format:
 	$(Q)clang-format -i user/*.c user/*.h include/*.h bpf/*.c bpf/*.h planner/*.c planner/*.h \
-		tests/unit/*.c tests/tools/*.c
+		tests/unit/*.c tests/tools/*.c tests/fuzz/*.c tests/fuzz/*.h
 
 clean:
 	$(call msg,CLEAN,$(OUTPUT))

@@ -2,7 +2,7 @@
 # Installs the Debian packages sloprobe builds and tests with; quiet when all are present.
 set -eu
 
-PACKAGES="clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libcjson-dev libmicrohttpd-dev
+PACKAGES="clang libclang-rt-dev llvm bpftool libbpf-dev libelf-dev zlib1g-dev libcjson-dev libmicrohttpd-dev
 libcmocka-dev make gcc pkg-config jq python3 python3-yaml iproute2 procps util-linux nginx libnginx-mod-http-echo wrk bpftrace prometheus chromium fonts-dejavu-core"
 
 missing=""

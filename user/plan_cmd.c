@@ -1,134 +1,14 @@
 /* `sloprobe plan FILE.slo... | --live S  --projection P.json [--slo F] [--format F] [--output F]`.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "plan_cmd.h"
+#include "plan_options.h"
 #include "plan_write.h"
 #include "report_input.h"
 #include "top.h"
-
-enum plan_format { PLAN_TEXT, PLAN_JSON, PLAN_MARKDOWN, PLAN_HTML, PLAN_K8S };
-
-struct plan_options {
-	const char *projection_path;
-	const char *slo_path;
-	const char *output_path;
-	enum plan_format format;
-	double live_s; /* 0: plan from the files */
-	char **files;
-	int nfiles;
-};
-
-static void plan_usage(FILE *out)
-{
-	fputs("Usage: sloprobe plan FILE.slo... --projection P.json [--slo FILE.json]\n"
-	      "                     [--format text|json|markdown|html|k8s] [--output FILE]\n"
-	      "       sloprobe plan --live SECONDS --projection P.json [...]\n"
-	      "\n"
-	      "Maps traffic projections to pods, CPU and memory per service, under the latency\n"
-	      "SLO. From the captures (or SECONDS of this host, recorded first): the service-time\n"
-	      "distribution, parallelism (the most threads serving in a window, unless the\n"
-	      "projection file says), CPU per request and memory per connection. One pod's\n"
-	      "capacity is the highest rate at which an M/G/c queue predicts p95 and p99 under\n"
-	      "their targets and CPU under the target utilization, whichever binds first.\n"
-	      "\n"
-	      "  --projection P   {\"projections\": [{\"name\": \"peak\", \"rps\": 3000}, ...],\n"
-	      "                   \"pod\": {\"cpu_cores\": 2, \"memory_mb\": 2048}} (see README)\n"
-	      "  --slo FILE       targets as for report (default p95 < 500 ms, p99 < 1 s)\n"
-	      "  --live S         record S seconds of this host first (needs root)\n"
-	      "  --format F       text (default), json, markdown, html or k8s (YAML: resources\n"
-	      "                   and an autoscaling/v2 HorizontalPodAutoscaler per service)\n"
-	      "  --output FILE    write there (complete or not at all) instead of stdout\n",
-	      out);
-}
-
-static int plan_parse_format(const char *text, enum plan_format *out)
-{
-	static const char *const names[] = { "text", "json", "markdown", "html", "k8s" };
-	int i;
-
-	for (i = 0; i < 5; i++) {
-		if (!strcmp(text, names[i])) {
-			*out = (enum plan_format)i;
-			return 0;
-		}
-	}
-	fprintf(stderr, "sloprobe: plan: --format: '%s' is not text, json, markdown, html or k8s\n",
-		text);
-	return -1;
-}
-
-static int plan_parse_flag(int opt, struct plan_options *out)
-{
-	switch (opt) {
-	case 'p':
-		out->projection_path = optarg;
-		return 0;
-	case 's':
-		out->slo_path = optarg;
-		return 0;
-	case 'o':
-		out->output_path = optarg;
-		return 0;
-	case 'f':
-		return plan_parse_format(optarg, &out->format);
-	case 'l':
-		return option_parse_seconds("--live", optarg, &out->live_s);
-	default:
-		return -1;
-	}
-}
-
-/* Returns 0, 1 for --help, or -1 after one error line. */
-static int plan_parse(int argc, char **argv, struct plan_options *out)
-{
-	static const struct option longopts[] = {
-		{ "projection", required_argument, NULL, 'p' },
-		{ "slo", required_argument, NULL, 's' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "live", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	int opt;
-
-	memset(out, 0, sizeof(*out));
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (opt == 'h') {
-			plan_usage(stdout);
-			return 1;
-		}
-		if (opt == '?' || opt == ':') {
-			fprintf(stderr,
-				"sloprobe: plan: unknown flag or missing value: '%s' (see sloprobe "
-				"plan --help)\n",
-				argv[optind - 1]);
-			return -1;
-		}
-		if (plan_parse_flag(opt, out))
-			return -1;
-	}
-	out->files = argv + optind;
-	out->nfiles = argc - optind;
-	if (!out->projection_path) {
-		fprintf(stderr, "sloprobe: plan: --projection P.json is required\n");
-		return -1;
-	}
-	if ((out->nfiles == 0) == (out->live_s == 0)) {
-		fprintf(stderr,
-			"sloprobe: plan: give capture files (FILE.slo...) or --live "
-			"SECONDS, not %s\n",
-			out->nfiles ? "both" : "neither");
-		return -1;
-	}
-	return 0;
-}
 
 struct plan_output {
 	enum plan_format format;
@@ -215,7 +95,7 @@ int plan_main(int argc, char **argv)
 	struct slo_file *slo = NULL;
 	struct plan_options opts;
 	char why[512];
-	int status = plan_parse(argc, argv, &opts);
+	int status = plan_options_parse(argc, argv, &opts);
 
 	if (status)
 		return status > 0 ? 0 : 2;

@@ -1,0 +1,26 @@
+/* libFuzzer target: SLO files (--slo) through slo_file_parse and the lookups report makes. */
+#include <stdint.h>
+#include <stdlib.h>
+#include "fuzz_input.h"
+#include "slo_file.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const services[] = { "api:8080", "nginx:80", "", NULL };
+	static const unsigned int ports[] = { 8080, 80, 0, 65535 };
+	char *text = fuzz_input_text(data, size), why[512];
+	struct slo_file *file = NULL;
+	struct slo_targets targets;
+	size_t i;
+
+	if (!text)
+		return 0;
+	file = slo_file_parse(text, "fuzz.json", why, sizeof(why));
+	for (i = 0; file && i < sizeof(ports) / sizeof(ports[0]); i++)
+		slo_file_targets(file, services[i], ports[i], &targets);
+	slo_file_free(file);
+	free(text);
+	return 0;
+}

@@ -1,0 +1,20 @@
+/* `sloprobe plan`'s flags, parsed apart from planning so they can be fuzzed alone. */
+#ifndef SLOPROBE_PLAN_OPTIONS_H
+#define SLOPROBE_PLAN_OPTIONS_H
+
+enum plan_format { PLAN_TEXT, PLAN_JSON, PLAN_MARKDOWN, PLAN_HTML, PLAN_K8S };
+
+struct plan_options {
+	const char *projection_path;
+	const char *slo_path;
+	const char *output_path;
+	enum plan_format format;
+	double live_s; /* 0: plan from the files */
+	char **files;
+	int nfiles;
+};
+
+/* argv[0] is "plan". Returns 0, 1 after --help printed usage, or -1 after one error line. */
+int plan_options_parse(int argc, char **argv, struct plan_options *out);
+
+#endif /* SLOPROBE_PLAN_OPTIONS_H */

@@ -1,0 +1,21 @@
+/* `sloprobe report`'s flags, parsed apart from running the report so they can be fuzzed alone. */
+#ifndef SLOPROBE_REPORT_OPTIONS_H
+#define SLOPROBE_REPORT_OPTIONS_H
+
+#include <stdbool.h>
+
+enum report_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_MARKDOWN, FORMAT_HTML };
+
+struct report_options {
+	const char *slo_path;
+	const char *output_path;
+	enum report_format format;
+	bool windows;
+	char **files;
+	int nfiles;
+};
+
+/* argv[0] is "report". Returns 0, 1 after --help printed usage, or -1 after one error line. */
+int report_options_parse(int argc, char **argv, struct report_options *out);
+
+#endif /* SLOPROBE_REPORT_OPTIONS_H */
