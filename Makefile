@@ -15,7 +15,7 @@ endif
 
 SHELL := /bin/bash
 .DELETE_ON_ERROR:
-.PHONY: all deps test unit fuzz e2e check-deploy demo bench bench-planner clean lint format
+.PHONY: all deps test unit fuzz e2e soak check-deploy demo bench bench-planner clean lint format
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
@@ -124,6 +124,11 @@ unit: $(UNIT_BINS)
 
 e2e: all
 	$(Q)tests/e2e/run.sh $(OUTPUT)
+
+# About 3 minutes of connection churn with sloprobe attached (RSS flat, table drained, counts
+# exact): not part of `make test`, which stays quick.
+soak: all
+	$(Q)tests/soak/soak.sh $(OUTPUT)
 
 # deploy/ without a cluster: promtool, the dashboard's queries, the DaemonSet's security; then
 # the same checks on deliberately broken copies, each of which must fail. The binary is needed

@@ -199,6 +199,7 @@ int BPF_PROG(request_write, struct sock *sk, int ret)
 struct sweep_ctx {
 	__u64 now_ns;
 	__u64 idle_ns; /* a response whose last send is this old is complete */
+	__u32 kept;    /* entries left in the table: what userspace shows as conns_tracked */
 };
 
 static long sweep_one(struct bpf_map *map, __u64 *key, struct conn_state *conn,
@@ -208,10 +209,11 @@ static long sweep_one(struct bpf_map *map, __u64 *key, struct conn_state *conn,
 
 	/* A reset connection's last send has long returned by now. */
 	if (phase >= CONN_CLOSED_READING) {
-		if (conn->closed_ns + ctx->idle_ns <= ctx->now_ns)
-			bpf_map_delete_elem(map, key);
+		if (conn->closed_ns + ctx->idle_ns > ctx->now_ns || bpf_map_delete_elem(map, key))
+			ctx->kept++;
 		return 0;
 	}
+	ctx->kept++;
 	if (phase != CONN_WRITING)
 		return 0;
 	if (READ_ONCE(conn->last_send_ns) + ctx->idle_ns > ctx->now_ns)
@@ -224,7 +226,8 @@ static long sweep_one(struct bpf_map *map, __u64 *key, struct conn_state *conn,
 /*
  * Run by userspace (BPF_PROG_TEST_RUN) once per interval, never attached; its one argument is
  * the idle threshold: the interval's quarter (at most 200 ms), or 0 at exit, when every
- * response handed to the kernel is as complete as it will be while we watch.
+ * response handed to the kernel is as complete as it will be while we watch. It returns how
+ * many connections the table still holds: a leak of entries shows there, in every window.
  */
 SEC("raw_tp")
 int BPF_PROG(sweep_idle_requests, __u64 idle_ns)
@@ -232,5 +235,5 @@ int BPF_PROG(sweep_idle_requests, __u64 idle_ns)
 	struct sweep_ctx sweep = { .now_ns = bpf_ktime_get_ns(), .idle_ns = idle_ns };
 
 	bpf_for_each_map_elem(&conns, sweep_one, &sweep, 0);
-	return 0;
+	return sweep.kept;
 }

@@ -1,5 +1,6 @@
 /* Capture writer: every window is flushed through gzip as it is written (Z_SYNC_FLUSH), so
- * `zcat` of a file cut by a crash or SIGKILL still yields every whole window. */
+ * `zcat` of a file cut by a crash or SIGKILL still yields every whole window; a failed write (a
+ * full disk) is cut back to the last whole window. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,11 +12,92 @@
 #include "capture.h"
 #include "hist.h"
 
+/* Stops the capture after a failed write: the file is cut back to its last whole line. */
+static void capture_fail(struct capture_writer *writer, int err)
+{
+	writer->failed = true;
+	if (ftruncate(writer->fd, writer->whole_bytes))
+		fprintf(stderr, "sloprobe: %s: cannot cut back to its last whole line: %s\n",
+			writer->path, strerror(errno));
+	if (writer->lines == 0)
+		fprintf(stderr, "sloprobe: writing %s: %s\n", writer->path, strerror(err));
+	else
+		fprintf(stderr,
+			"sloprobe: writing %s: %s (recording stopped; the %lu windows before "
+			"are kept)\n",
+			writer->path, strerror(err), writer->lines - 1);
+}
+
+/* Appends to writer->out, from @*used on, what deflate makes of @length bytes with @flush. */
+static int capture_deflate(struct capture_writer *writer, const char *data, size_t length,
+			   int flush, size_t *used)
+{
+	z_stream *stream = &writer->stream;
+	unsigned char *grown;
+	int zerr;
+
+	stream->next_in = (Bytef *)data;
+	stream->avail_in = (uInt)length;
+	do {
+		if (*used == writer->out_capacity) {
+			grown = realloc(writer->out, writer->out_capacity * 2 + 16384);
+			if (!grown)
+				return -ENOMEM;
+			writer->out = grown;
+			writer->out_capacity = writer->out_capacity * 2 + 16384;
+		}
+		stream->next_out = writer->out + *used;
+		stream->avail_out = (uInt)(writer->out_capacity - *used);
+		zerr = deflate(stream, flush);
+		*used = writer->out_capacity - stream->avail_out;
+		if (zerr == Z_STREAM_ERROR)
+			return -EINVAL;
+	} while (stream->avail_out == 0 || (flush == Z_FINISH && zerr != Z_STREAM_END));
+	return 0;
+}
+
+static int capture_write_all(int fd, const unsigned char *bytes, size_t length)
+{
+	ssize_t n;
+
+	while (length) {
+		n = write(fd, bytes, length);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		bytes += n;
+		length -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Compresses @length bytes of @data with @flush and writes them: all of them, or none. */
+static int capture_put(struct capture_writer *writer, const char *data, size_t length, int flush)
+{
+	size_t used = 0;
+	int err;
+
+	if (writer->failed)
+		return -1;
+	err = capture_deflate(writer, data, length, Z_NO_FLUSH, &used);
+	if (!err)
+		err = capture_deflate(writer, "\n", flush == Z_FINISH ? 0 : 1, flush, &used);
+	if (!err)
+		err = capture_write_all(writer->fd, writer->out, used);
+	if (err) {
+		capture_fail(writer, -err);
+		return -1;
+	}
+	writer->whole_bytes += (off_t)used;
+	return 0;
+}
+
 int capture_open(struct capture_writer *writer, const char *path, const char *header_line)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 
-	writer->path = path;
+	*writer = (struct capture_writer){ .fd = -1, .path = path };
 	if (fd < 0) {
 		fprintf(stderr, "sloprobe: --output %s: %s%s\n", path, strerror(errno),
 			errno == EEXIST ? " (a capture is never overwritten: remove it or pick "
@@ -23,41 +105,50 @@ int capture_open(struct capture_writer *writer, const char *path, const char *he
 					: "");
 		return -1;
 	}
-	writer->file = gzdopen(fd, "wb");
-	if (!writer->file) {
+	writer->fd = fd;
+	/* 15 + 16: a gzip wrapper around deflate, what zcat and gzread expect. */
+	if (deflateInit2(&writer->stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+			 Z_DEFAULT_STRATEGY) != Z_OK) {
 		fprintf(stderr, "sloprobe: --output %s: cannot start gzip stream\n", path);
 		close(fd);
+		unlink(path);
 		return -1;
 	}
-	return capture_write_line(writer, header_line);
+	writer->open = true;
+	if (capture_write_line(writer, header_line)) {
+		capture_close(writer);
+		unlink(path);
+		return -1;
+	}
+	return 0;
 }
 
 int capture_write_line(struct capture_writer *writer, const char *line)
 {
-	int zerr;
-
-	if (gzputs(writer->file, line) < 0 || gzputc(writer->file, '\n') < 0 ||
-	    gzflush(writer->file, Z_SYNC_FLUSH) != Z_OK) {
-		fprintf(stderr, "sloprobe: writing %s: %s (the windows before this one are kept)\n",
-			writer->path, gzerror(writer->file, &zerr));
+	if (capture_put(writer, line, strlen(line), Z_SYNC_FLUSH))
 		return -1;
-	}
+	writer->lines++;
 	return 0;
 }
 
 int capture_close(struct capture_writer *writer)
 {
-	int err;
+	int err = 0;
 
-	if (!writer->file)
+	if (!writer->open)
 		return 0;
-	err = gzclose(writer->file);
-	writer->file = NULL;
-	if (err != Z_OK) {
-		fprintf(stderr, "sloprobe: closing %s failed (zlib error %d)\n", writer->path, err);
-		return -1;
+	writer->open = false;
+	if (capture_put(writer, "", 0, Z_FINISH))
+		err = -1;
+	deflateEnd(&writer->stream);
+	free(writer->out);
+	writer->out = NULL;
+	if (close(writer->fd) && !err) {
+		fprintf(stderr, "sloprobe: closing %s: %s\n", writer->path, strerror(errno));
+		err = -1;
 	}
-	return 0;
+	writer->fd = -1;
+	return err;
 }
 
 static cJSON *capture_histogram_layout(void)

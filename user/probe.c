@@ -218,7 +218,8 @@ const char *probe_description(const struct probe *probe)
 	return probe->description;
 }
 
-static int probe_sweep(struct probe *probe, __u64 idle_ns)
+/* Completes idle responses; the program's return value is the connection table's size. */
+static int probe_sweep(struct probe *probe, __u64 idle_ns, __u64 *conns_tracked)
 {
 	__u64 args[1] = { idle_ns };
 	LIBBPF_OPTS(bpf_test_run_opts, run, .ctx_in = args, .ctx_size_in = sizeof(args));
@@ -228,6 +229,7 @@ static int probe_sweep(struct probe *probe, __u64 idle_ns)
 		fprintf(stderr, "sloprobe: idle-request sweep failed: %s\n", strerror(errno));
 		return -errno;
 	}
+	*conns_tracked = run.retval;
 	return 0;
 }
 
@@ -315,7 +317,7 @@ int probe_read_window(struct probe *probe, struct stats_snapshot *snap, __u32 *c
 
 	/* Sweep first: the requests it completes belong to, and tag their maximum in, the
 	 * window that is closing. */
-	err = probe_sweep(probe, last ? 0 : probe->sweep_idle_ns);
+	err = probe_sweep(probe, last ? 0 : probe->sweep_idle_ns, &snap->conns_tracked);
 	if (err)
 		return err;
 	*closed_epoch = probe->epoch++;

@@ -133,7 +133,7 @@ int recorder_close(struct recorder *recorder)
 {
 	int err;
 
-	if (!recorder->capture.file)
+	if (!recorder->capture.open)
 		return 0;
 	if (isatty(STDERR_FILENO))
 		fputc('\n', stderr);

@@ -20,6 +20,7 @@ struct stats_snapshot {
 	size_t capacity;
 	int ncpu;
 	__u64 drops[DROP_REASONS];
+	__u64 conns_tracked; /* entries in the kernel's connection table after the sweep */
 };
 
 /* A thread the kernel saw starting requests of a service, and the windows it did. */

@@ -81,6 +81,7 @@ static int top_build_report(struct top_context *ctx, const struct stats_snapshot
 	report->ts = clock_seconds(CLOCK_REALTIME);
 	report->drops_window = 0;
 	report->drops_total = 0;
+	report->conns_tracked = cur->conns_tracked;
 	for (reason = 0; reason < DROP_REASONS; reason++) {
 		report->drops[reason] = cur->drops[reason] - ctx->sampler.prev.drops[reason];
 		report->drops_window += report->drops[reason];

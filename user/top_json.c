@@ -151,6 +151,7 @@ char *top_report_json_line(const struct top_report *report, bool capture)
 	for (i = 0; i < DROP_REASONS; i++)
 		cJSON_AddNumberToObject(drops, drop_reason_name(i), (double)report->drops[i]);
 	cJSON_AddNumberToObject(root, "dropped_total", (double)report->drops_total);
+	cJSON_AddNumberToObject(root, "conns_tracked", (double)report->conns_tracked);
 	text = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
 	return text;

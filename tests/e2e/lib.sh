@@ -121,9 +121,41 @@ free_tcp_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# How many BPF programs of sloprobe's are loaded on the host (any instance).
+# Other sloprobe instances may run on the host at the same time, so every check is about one
+# process's own objects, never a global count. The PID comes from /proc/PID/fdinfo (a BPF fd's
+# prog_id and link_id): the bpftool here (7.1, no skeleton feature) has no `pids` annotations.
+
+# sloprobe_bpf_objects PID: the BPF programs and links PID holds, one "prog ID" or "link ID" a
+# line (a link's program too).
+sloprobe_bpf_objects() {
+	local f
+	for f in /proc/"$1"/fdinfo/*; do
+		awk '/^link_id:/ { print "link", $2 } /^prog_id:/ { print "prog", $2 }' "$f" 2>/dev/null
+	done | sort -u
+}
+
+# sloprobe_programs_loaded PID: how many BPF programs PID holds.
 sloprobe_programs_loaded() {
-	bpftool prog show 2>/dev/null | grep -c 'name request_read' || true
+	sloprobe_bpf_objects "$1" | grep -c '^prog ' || true
+}
+
+# bpf_objects_remaining FILE: how many of the objects listed in FILE (sloprobe_bpf_objects
+# output) the kernel still has, by id. Ids are not reused soon, so none means all were freed.
+bpf_objects_remaining() {
+	local kind id n=0
+	while read -r kind id; do
+		bpftool "$kind" show id "$id" >/dev/null 2>&1 && n=$((n + 1))
+	done <"$1"
+	echo "$n"
+}
+
+# assert_bpf_released WHAT FILE: every object in FILE is gone within 5 s (the process ended).
+assert_bpf_released() {
+	local what=$1 file=$2
+	[ -s "$file" ] || fail "$what: no BPF objects were recorded before it ended"
+	wait_for "[ \"\$(bpf_objects_remaining '$file')\" = 0 ]" 5 ||
+		fail "$what: $(bpf_objects_remaining "$file") of its $(wc -l <"$file") BPF programs and links still loaded"
+	log "$what: its $(grep -c '^prog ' "$file") programs and $(grep -c '^link ' "$file") links are gone: ok"
 }
 
 # Stops sloprobe with SIGINT (or the signal given): it reports the partial last window and

@@ -4,16 +4,14 @@
 require_bpf
 
 slo_server_start srv --workers 4 --route /=fixed:0.1
-programs_before=$(sloprobe_programs_loaded)
 sloprobe_start --interval 1 --port "$PORT_srv"
+sloprobe_bpf_objects "$SLOPROBE_PID" >"$WORK/bpf_objects"
 "$SLO_LOAD" --url "http://127.0.0.1:$PORT_srv/" --rate 1000 --duration 3 --connections 32 \
 	--no-keepalive >"$WORK/load.json" || fail "slo-load failed"
 sleep 1.5
 # SIGTERM (what systemd and kubelet send) must detach as cleanly as Ctrl-C.
 sloprobe_stop TERM
-wait_for "[ \"\$(sloprobe_programs_loaded)\" = $programs_before ]" 5 ||
-	fail "BPF programs still loaded after SIGTERM: $(sloprobe_programs_loaded), before $programs_before"
-log "programs detached after SIGTERM: ok"
+assert_bpf_released "sloprobe top after SIGTERM" "$WORK/bpf_objects"
 
 client_requests=$(jq .requests "$WORK/load.json")
 [ "$client_requests" -ge 2900 ] || fail "client completed only $client_requests requests"

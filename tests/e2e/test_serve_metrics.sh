@@ -5,9 +5,9 @@
 require_bpf
 command -v promtool >/dev/null || skip "promtool not installed (make deps installs prometheus)"
 
-programs_before=$(sloprobe_programs_loaded)
 slo_server_start srv --workers 4 --route /=exp:1
 serve_start serve --interval 0.5 --port "$PORT_srv"
+sloprobe_bpf_objects "$SERVE_PID" >"$WORK/bpf_objects"
 port_label="port=\"$PORT_srv\""
 
 # scrape_until FILE CONDITION: scrapes into FILE until CONDITION (shell, may use $FILE) holds.
@@ -72,6 +72,5 @@ grep -q "Address already in use" "$WORK/taken.err" || fail "unclear: $(cat "$WOR
 
 kill -TERM "$SERVE_PID"
 wait "$SERVE_PID" || fail "serve exited $? on SIGTERM: $(cat "$WORK/serve.err")"
-wait_for "[ \"\$(sloprobe_programs_loaded)\" = $programs_before ]" 5 ||
-	fail "BPF programs still loaded after SIGTERM: $(sloprobe_programs_loaded), before $programs_before"
-log "SIGTERM: exit 0, programs detached: ok"
+assert_bpf_released "serve after SIGTERM" "$WORK/bpf_objects"
+log "SIGTERM: exit 0: ok"

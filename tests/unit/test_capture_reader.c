@@ -1,4 +1,5 @@
 /* Tests user/capture_reader.c: round trip with the real writer, cuts, corruption, hostile input. */
+#include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <math.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -1016,6 +1018,67 @@ static void test_wide_windows(void **state)
 	free(line);
 }
 
+/*
+ * A write that fails part way (past RLIMIT_FSIZE here, as on a full disk) is cut back to the
+ * last whole line: the file reads as a cut capture of every window before, never half a line.
+ */
+static void test_write_failure_keeps_whole_windows(void **state)
+{
+	struct report_storage *st = malloc(sizeof(*st));
+	struct capture_writer writer = { 0 };
+	struct rlimit saved_limit, limit;
+	struct seen seen = { 0 };
+	char path[256], msg[512], *line;
+	FILE *errors = tmpfile();
+	int saved_stderr, written = 0;
+
+	(void)state;
+	assert_non_null(st);
+	assert_non_null(errors);
+	temp_path(path, sizeof(path), "limited.slo");
+	line = capture_header_line(RT_START_TS, 1.0, "raw-tp");
+	assert_int_equal(capture_open(&writer, path, line), 0);
+	free(line);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved_limit), 0);
+	limit = saved_limit;
+	limit.rlim_cur = (rlim_t)file_size(path) + 3000;
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &limit), 0);
+	fflush(stderr);
+	saved_stderr = dup(STDERR_FILENO);
+	assert_true(dup2(fileno(errors), STDERR_FILENO) >= 0);
+	for (; written < 1000; written++) {
+		fill_report(written % RT_WINDOWS, st);
+		line = top_report_json_line(&st->report, true);
+		assert_non_null(line);
+		if (capture_write_line(&writer, line)) {
+			free(line);
+			break;
+		}
+		free(line);
+	}
+	assert_int_equal(capture_write_line(&writer, "{}"), -1); /* stays stopped */
+	assert_int_equal(capture_close(&writer), -1);
+	fflush(stderr);
+	dup2(saved_stderr, STDERR_FILENO);
+	close(saved_stderr);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved_limit), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	rewind(errors);
+	msg[fread(msg, 1, sizeof(msg) - 1, errors)] = '\0';
+	fclose(errors);
+	free(st);
+
+	assert_true(written > 1 && written < 1000);
+	assert_true(file_size(path) <= (off_t)limit.rlim_cur);
+	assert_non_null(strstr(msg, path));
+	assert_non_null(strstr(msg, strerror(EFBIG)));
+	assert_ptr_equal(strchr(msg, '\n'), msg + strlen(msg) - 1); /* one line */
+	assert_int_equal(read_quiet(path, &seen, msg, sizeof(msg)), CAPTURE_CUT);
+	assert_int_equal(seen.windows, written);
+	assert_non_null(strstr(msg, "cut after line"));
+}
+
 /* ---- a capture made by an older sloprobe must still read ---- */
 
 static void test_fixture_v1(void **state)
@@ -1099,6 +1162,7 @@ int main(void)
 		cmocka_unit_test(test_parse_strings_and_types),
 		cmocka_unit_test(test_parse_header_line),
 		cmocka_unit_test(test_wide_windows),
+		cmocka_unit_test(test_write_failure_keeps_whole_windows),
 		cmocka_unit_test(test_fixture_v1),
 		cmocka_unit_test(test_fixture_v1_buckets),
 	};

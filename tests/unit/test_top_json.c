@@ -109,6 +109,7 @@ static int fixture_setup(void **state)
 	f->report.drops[DROP_LISTEN_TABLE_FULL] = 1;
 	f->report.drops_window = 5;
 	f->report.drops_total = 9;
+	f->report.conns_tracked = 37;
 	*state = f;
 	return 0;
 }
@@ -252,6 +253,7 @@ static void test_json_schema_and_values(void **state)
 	assert_double_near(get_number(dropped, "active_table_full"), 0, 0);
 	assert_double_near(get_number(dropped, "listen_table_full"), 1, 0);
 	assert_double_near(get_number(root, "dropped_total"), 9, 0);
+	assert_double_near(get_number(root, "conns_tracked"), 37, 0);
 	cJSON_Delete(root);
 	free(text);
 }
