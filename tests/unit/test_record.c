@@ -12,15 +12,35 @@
 #include "top_options.h"
 #include "top_report.h"
 
-/* Options point into argv, as in main: the copies live as long as the test binary. */
+/* Options point into argv, as in main: the copies live until the group's teardown. */
+static char **parsed_argvs[8];
+static size_t nparsed_argvs;
+
 static enum options_result parse_record(int argc, const char **args, struct top_options *out)
 {
 	char **argv = calloc((size_t)argc + 1, sizeof(*argv));
 	int i;
 
+	assert_non_null(argv);
+	assert_true(nparsed_argvs < sizeof(parsed_argvs) / sizeof(parsed_argvs[0]));
+	parsed_argvs[nparsed_argvs++] = argv;
 	for (i = 0; i < argc; i++)
 		argv[i] = strdup(args[i]);
 	return record_options_parse(argc, argv, out);
+}
+
+static int free_parsed_argvs(void **state)
+{
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < nparsed_argvs; i++) {
+		for (j = 0; parsed_argvs[i][j]; j++)
+			free(parsed_argvs[i][j]);
+		free(parsed_argvs[i]);
+	}
+	nparsed_argvs = 0;
+	return 0;
 }
 
 static void test_record_flags(void **state)
@@ -119,5 +139,5 @@ int main(void)
 		cmocka_unit_test(test_capture_line_extras),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, NULL, free_parsed_argvs);
 }
