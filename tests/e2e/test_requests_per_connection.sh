@@ -4,15 +4,16 @@
 require_bpf
 
 slo_server_start srv --workers 4 --route /=fixed:0.1
-programs_before=$(sloprobe_programs_loaded)
 sloprobe_start --interval 1 --port "$PORT_srv"
+programs=$(bpf_program_ids_of "$SLOPROBE_PID")
+[ -n "$programs" ] || fail "no BPF program fds found in /proc/$SLOPROBE_PID/fdinfo"
 "$SLO_LOAD" --url "http://127.0.0.1:$PORT_srv/" --rate 1000 --duration 3 --connections 32 \
 	--no-keepalive >"$WORK/load.json" || fail "slo-load failed"
 sleep 1.5
 # SIGTERM (what systemd and kubelet send) must detach as cleanly as Ctrl-C.
 sloprobe_stop TERM
-wait_for "[ \"\$(sloprobe_programs_loaded)\" = $programs_before ]" 5 ||
-	fail "BPF programs still loaded after SIGTERM: $(sloprobe_programs_loaded), before $programs_before"
+wait_for "bpf_programs_gone $(echo $programs)" 5 ||
+	fail "BPF programs still loaded after SIGTERM, among IDs $(echo $programs)"
 log "programs detached after SIGTERM: ok"
 
 client_requests=$(jq .requests "$WORK/load.json")

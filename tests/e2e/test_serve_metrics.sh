@@ -5,9 +5,10 @@
 require_bpf
 command -v promtool >/dev/null || skip "promtool not installed (make deps installs prometheus)"
 
-programs_before=$(sloprobe_programs_loaded)
 slo_server_start srv --workers 4 --route /=exp:1
 serve_start serve --interval 0.5 --port "$PORT_srv"
+programs=$(bpf_program_ids_of "$SERVE_PID")
+[ -n "$programs" ] || fail "no BPF program fds found in /proc/$SERVE_PID/fdinfo"
 port_label="port=\"$PORT_srv\""
 
 # scrape_until FILE CONDITION: scrapes into FILE until CONDITION (shell, may use $FILE) holds.
@@ -72,6 +73,6 @@ grep -q "Address already in use" "$WORK/taken.err" || fail "unclear: $(cat "$WOR
 
 kill -TERM "$SERVE_PID"
 wait "$SERVE_PID" || fail "serve exited $? on SIGTERM: $(cat "$WORK/serve.err")"
-wait_for "[ \"\$(sloprobe_programs_loaded)\" = $programs_before ]" 5 ||
-	fail "BPF programs still loaded after SIGTERM: $(sloprobe_programs_loaded), before $programs_before"
+wait_for "bpf_programs_gone $(echo $programs)" 5 ||
+	fail "BPF programs still loaded after SIGTERM, among IDs $(echo $programs)"
 log "SIGTERM: exit 0, programs detached: ok"
