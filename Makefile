@@ -16,7 +16,7 @@ endif
 SHELL := /bin/bash
 .DELETE_ON_ERROR:
 .PHONY: all deps test unit e2e check-deploy demo bench bench-planner clean lint format \
-	test-asan test-valgrind
+	test-asan test-valgrind unit-bins
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
@@ -111,15 +111,13 @@ test: all unit check-deploy
 	$(Q)tests/e2e/run.sh $(OUTPUT)
 
 # The unit and end-to-end tests again, on binaries built with ASan+UBSan into their own folder;
-# any sanitizer report, leaks included, fails the test that triggered it. The unit runner's
-# stdbuf preloads libstdbuf.so ahead of ASan (it only sets stdio buffering, it does not
-# interpose malloc), hence verify_asan_link_order=0.
+# any memory error, undefined behaviour or leak fails the run.
 ASAN_OUTPUT ?= build-asan
-SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:verify_asan_link_order=0 \
-	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp:print_suppressions=0 \
-	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 test-asan:
-	$(Q)$(SANITIZER_ENV) $(MAKE) --no-print-directory OUTPUT=$(ASAN_OUTPUT) SANITIZE=1 unit e2e
+	$(Q)$(MAKE) --no-print-directory OUTPUT=$(ASAN_OUTPUT) SANITIZE=1 all unit-bins
+	$(Q)tests/sanitizers/run.sh $(ASAN_OUTPUT)
+
+unit-bins: $(UNIT_BINS)
 
 # The long-running commands under valgrind, leaks included; a few minutes.
 test-valgrind: all
