@@ -29,7 +29,13 @@ int capture_open(struct capture_writer *writer, const char *path, const char *he
 		close(fd);
 		return -1;
 	}
-	return capture_write_line(writer, header_line);
+	if (capture_write_line(writer, header_line)) {
+		/* The caller only closes what opened: the stream is released here. */
+		gzclose(writer->file);
+		writer->file = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 int capture_write_line(struct capture_writer *writer, const char *line)

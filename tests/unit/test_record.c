@@ -6,8 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <unistd.h>
+#include <sys/resource.h>
 #include <cmocka.h>
 #include <cjson/cJSON.h>
+#include "capture.h"
 #include "proc_usage.h"
 #include "top_options.h"
 #include "top_report.h"
@@ -130,6 +134,32 @@ static void test_capture_line_extras(void **state)
 	free(window);
 }
 
+/* A header that cannot be written (a full disk; here a file size limit of 0) fails the open,
+ * and the gzip stream is released there: the caller has nothing to close. */
+static void test_capture_open_header_write_fails(void **state)
+{
+	char dir[] = "/tmp/sloprobe-test-capture.XXXXXX", path[64];
+	struct capture_writer writer = { 0 };
+	struct rlimit old, none = { 0 };
+	int err;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/x.slo", dir);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	none.rlim_max = old.rlim_max;
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &none), 0);
+	err = capture_open(&writer, path, "{\"format\":\"sloprobe-capture\"}");
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	assert_int_equal(err, -1);
+	assert_null(writer.file);
+	assert_int_equal(capture_close(&writer), 0);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -137,6 +167,7 @@ int main(void)
 		cmocka_unit_test(test_top_refuses_output),
 		cmocka_unit_test(test_proc_stat_cpu_ticks),
 		cmocka_unit_test(test_capture_line_extras),
+		cmocka_unit_test(test_capture_open_header_write_fails),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, free_parsed_argvs);
