@@ -15,7 +15,8 @@ endif
 
 SHELL := /bin/bash
 .DELETE_ON_ERROR:
-.PHONY: all deps test unit fuzz e2e soak check-deploy demo bench bench-planner clean lint format
+.PHONY: all deps test unit fuzz e2e soak check-deploy demo bench bench-planner clean lint format \
+	test-asan test-valgrind unit-bins
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
@@ -24,6 +25,10 @@ BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Wextra 
 	-Wno-unused-parameter -Ivmlinux/$(ARCH) -Iinclude
 
 CFLAGS ?= -O2 -g
+# SANITIZE=1 instruments userspace only (the BPF objects never see CFLAGS); used by test-asan.
+ifeq ($(SANITIZE),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
 CFLAGS += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser -Iplanner -I$(OUTPUT)
 LDLIBS_SLOPROBE := -lbpf -lelf -lz -lcjson -lmicrohttpd -lpthread -lm
 
@@ -141,6 +146,19 @@ check-deploy: $(OUTPUT)/sloprobe
 test: FUZZ_SECONDS = 5
 test: all unit fuzz check-deploy
 	$(Q)tests/e2e/run.sh $(OUTPUT)
+
+# The unit and end-to-end tests again, on binaries built with ASan+UBSan into their own folder;
+# any memory error, undefined behaviour or leak fails the run.
+ASAN_OUTPUT ?= build-asan
+test-asan:
+	$(Q)$(MAKE) --no-print-directory OUTPUT=$(ASAN_OUTPUT) SANITIZE=1 all unit-bins
+	$(Q)tests/sanitizers/run.sh $(ASAN_OUTPUT)
+
+unit-bins: $(UNIT_BINS)
+
+# The long-running commands under valgrind, leaks included; a few minutes.
+test-valgrind: all
+	$(Q)tests/valgrind/run.sh $(OUTPUT)
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -156,12 +156,20 @@ static int point_compare(const void *a, const void *b)
 	return x->slot < y->slot ? -1 : x->slot > y->slot;
 }
 
+/* qsort's array must not be NULL even when empty (glibc declares it nonnull: UBSan aborts). */
+static void report_sort(void *items, size_t count, size_t size,
+			int (*compare)(const void *, const void *))
+{
+	if (count > 1)
+		qsort(items, count, size, compare);
+}
+
 /* Distinct slots: windows of several hosts over the same period count once. */
 static void report_merge_slots(struct report *report)
 {
 	size_t i, n = 0;
 
-	qsort(report->slots, report->nslots, sizeof(*report->slots), slot_compare);
+	report_sort(report->slots, report->nslots, sizeof(*report->slots), slot_compare);
 	for (i = 0; i < report->nslots; i++) {
 		if (n && report->slots[n - 1].slot == report->slots[i].slot) {
 			if (report->slots[i].seconds > report->slots[n - 1].seconds)
@@ -237,7 +245,7 @@ static int report_finish_service(struct report *report, struct report_service *s
 	size_t i, n = 0;
 	int err = 0;
 
-	qsort(service->points, service->npoints, sizeof(*service->points), point_compare);
+	report_sort(service->points, service->npoints, sizeof(*service->points), point_compare);
 	for (i = 0; i < service->npoints; i++) {
 		if (n && service->points[n - 1].slot == service->points[i].slot) {
 			err = err
@@ -280,7 +288,8 @@ int report_finish(struct report *report)
 	for (i = 0; i < report->count; i++)
 		if (report_finish_service(report, &report->services[i]))
 			err = -ENOMEM;
-	qsort(report->services, report->count, sizeof(*report->services), report_service_compare);
+	report_sort(report->services, report->count, sizeof(*report->services),
+		    report_service_compare);
 	return err;
 }
 

@@ -158,6 +158,21 @@ assert_bpf_released() {
 	log "$what: its $(grep -c '^prog ' "$file") programs and $(grep -c '^link ' "$file") links are gone: ok"
 }
 
+# The IDs of the BPF programs process $1 holds (its program fds), from /proc: other sloprobe
+# instances may load and unload theirs meanwhile, so a host-wide count cannot tell ours apart.
+bpf_program_ids_of() {
+	grep -h '^prog_id:' /proc/"$1"/fdinfo/* 2>/dev/null | awk '{ print $2 }' | sort -u
+}
+
+# Succeeds when none of the program IDs given is loaded any more (the kernel does not reuse IDs).
+bpf_programs_gone() {
+	local id
+	for id in "$@"; do
+		bpftool prog show id "$id" >/dev/null 2>&1 && return 1
+	done
+	return 0
+}
+
 # Stops sloprobe with SIGINT (or the signal given): it reports the partial last window and
 # detaches.
 sloprobe_stop() {

@@ -51,3 +51,10 @@ head -c $((size * 2 / 3)) "$capture" >"$WORK/cut.slo"
 grep -q "warning: .*cut after line" "$WORK/cut.err" || fail "no warning for the cut"
 [ "$(jq .windows "$WORK/cut.json")" -ge 1 ] || fail "no whole window kept from the cut capture"
 log "cut capture: $(jq .windows "$WORK/cut.json") whole windows kept, warned: ok"
+
+# Only the header (a recorder killed before its first window): an empty report, exit 0. It once
+# sorted a NULL array, undefined behaviour that only `make test-asan` sees.
+zcat "$capture" | head -1 | gzip >"$WORK/header-only.slo"
+"$SLOPROBE" report "$WORK/header-only.slo" --format json >"$WORK/header-only.json" \
+	2>"$WORK/header-only.err" || fail "report of a header-only capture: $(cat "$WORK/header-only.err")"
+assert_eq "windows in a header-only capture" "$(jq .windows "$WORK/header-only.json")" 0

@@ -33,16 +33,17 @@ jq -s --argjson p "$PORT_srv" -r '.[] | . as $w | .services[] | select(.port == 
 jq -r --argjson p "$PORT_srv" '.services[] | select(.port == $p) | .windows[] |
 	"\(.ts | round) \(.requests) \(.latency_us.p50)"' "$WORK/report.json" | sort >"$WORK/report.windows"
 compared=0
+# The recorder's first window is skipped: it runs from attach to a grid second half an interval
+# to one and a half later, so when it is long it also holds the end of top's previous window.
 while read -r ts requests p50; do
-	# The load's edges (and the tail of the recorder, which started after top): too few
-	# requests for a p50.
+	# The load's edges: too few requests for a p50.
 	[ "$requests" -ge 40 ] || continue
 	read -r _ top_requests top_p50 < <(grep "^$ts " "$WORK/top.windows") ||
 		fail "report window ending $ts has no top window"
 	assert_within "window $ts requests, report vs top" "$requests" "$top_requests" 0.02 3
 	assert_within "window $ts p50 (us), report vs top" "$p50" "$top_p50" 0.05 100
 	compared=$((compared + 1))
-done <"$WORK/report.windows"
+done < <(tail -n +2 "$WORK/report.windows")
 [ "$compared" -ge 3 ] || fail "only $compared loaded windows to compare"
 
 # The same whole-capture numbers in every format.

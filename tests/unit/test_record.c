@@ -6,21 +6,45 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <unistd.h>
+#include <sys/resource.h>
 #include <cmocka.h>
 #include <cjson/cJSON.h>
+#include "capture.h"
 #include "proc_usage.h"
 #include "top_options.h"
 #include "top_report.h"
 
-/* Options point into argv, as in main: the copies live as long as the test binary. */
+/* Options point into argv, as in main: the copies live until the group's teardown. */
+static char **parsed_argvs[8];
+static size_t nparsed_argvs;
+
 static enum options_result parse_record(int argc, const char **args, struct top_options *out)
 {
 	char **argv = calloc((size_t)argc + 1, sizeof(*argv));
 	int i;
 
+	assert_non_null(argv);
+	assert_true(nparsed_argvs < sizeof(parsed_argvs) / sizeof(parsed_argvs[0]));
+	parsed_argvs[nparsed_argvs++] = argv;
 	for (i = 0; i < argc; i++)
 		argv[i] = strdup(args[i]);
 	return record_options_parse(argc, argv, out);
+}
+
+static int free_parsed_argvs(void **state)
+{
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < nparsed_argvs; i++) {
+		for (j = 0; parsed_argvs[i][j]; j++)
+			free(parsed_argvs[i][j]);
+		free(parsed_argvs[i]);
+	}
+	nparsed_argvs = 0;
+	return 0;
 }
 
 static void test_record_flags(void **state)
@@ -110,6 +134,32 @@ static void test_capture_line_extras(void **state)
 	free(window);
 }
 
+/* A header that cannot be written (a full disk; here a file size limit of 0) fails the open,
+ * and the gzip stream is released there: the caller has nothing to close. */
+static void test_capture_open_header_write_fails(void **state)
+{
+	char dir[] = "/tmp/sloprobe-test-capture.XXXXXX", path[64];
+	struct capture_writer writer = { 0 };
+	struct rlimit old, none = { 0 };
+	int err;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/x.slo", dir);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	none.rlim_max = old.rlim_max;
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &none), 0);
+	err = capture_open(&writer, path, "{\"format\":\"sloprobe-capture\"}");
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	assert_int_equal(err, -1);
+	assert_false(writer.open);
+	assert_int_equal(capture_close(&writer), 0);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -117,7 +167,8 @@ int main(void)
 		cmocka_unit_test(test_top_refuses_output),
 		cmocka_unit_test(test_proc_stat_cpu_ticks),
 		cmocka_unit_test(test_capture_line_extras),
+		cmocka_unit_test(test_capture_open_header_write_fails),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, NULL, free_parsed_argvs);
 }
