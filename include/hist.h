@@ -50,31 +50,48 @@ static __always_inline unsigned int hist_log2(unsigned long long v)
 	return r;
 }
 
-static __always_inline unsigned int hist_bucket_index(unsigned long long value_us)
+/*
+ * A log-linear layout with 2^@bits sub-buckets per power of two, overflowing at
+ * HIST_OVERFLOW_US into bucket @overflow: the latency and the phase histograms differ only in
+ * @bits. Called with constants, so the BPF side inlines plain arithmetic.
+ */
+static __always_inline unsigned int loglin_index(unsigned long long value_us, unsigned int bits,
+						 unsigned int overflow)
 {
 	unsigned int power, sub;
 
-	if (value_us < HIST_SUB_COUNT)
+	if (value_us < (1ULL << bits))
 		return (unsigned int)value_us;
 	if (value_us >= HIST_OVERFLOW_US)
-		return HIST_OVERFLOW_BUCKET;
+		return overflow;
 	power = hist_log2(value_us);
-	sub = (unsigned int)(value_us >> (power - HIST_SUB_BITS)) - HIST_SUB_COUNT;
-	return HIST_SUB_COUNT + (power - HIST_SUB_BITS) * HIST_SUB_COUNT + sub;
+	sub = (unsigned int)(value_us >> (power - bits)) - (1U << bits);
+	return (1U << bits) + (power - bits) * (1U << bits) + sub;
+}
+
+static inline unsigned long long loglin_lower_us(unsigned int index, unsigned int bits,
+						 unsigned int overflow)
+{
+	unsigned int power, sub;
+
+	if (index < (1U << bits))
+		return index;
+	if (index >= overflow)
+		return HIST_OVERFLOW_US;
+	power = (index - (1U << bits)) / (1U << bits) + bits;
+	sub = (index - (1U << bits)) % (1U << bits);
+	return (unsigned long long)((1U << bits) + sub) << (power - bits);
+}
+
+static __always_inline unsigned int hist_bucket_index(unsigned long long value_us)
+{
+	return loglin_index(value_us, HIST_SUB_BITS, HIST_OVERFLOW_BUCKET);
 }
 
 /* Smallest value that lands in bucket @index. */
 static inline unsigned long long hist_bucket_lower_us(unsigned int index)
 {
-	unsigned int power, sub;
-
-	if (index < HIST_SUB_COUNT)
-		return index;
-	if (index >= HIST_OVERFLOW_BUCKET)
-		return HIST_OVERFLOW_US;
-	power = (index - HIST_SUB_COUNT) / HIST_SUB_COUNT + HIST_SUB_BITS;
-	sub = (index - HIST_SUB_COUNT) % HIST_SUB_COUNT;
-	return (unsigned long long)(HIST_SUB_COUNT + sub) << (power - HIST_SUB_BITS);
+	return loglin_lower_us(index, HIST_SUB_BITS, HIST_OVERFLOW_BUCKET);
 }
 
 /* One past the largest value of bucket @index; the overflow bucket has no upper edge. */
@@ -98,28 +115,12 @@ static inline unsigned long long hist_bucket_upper_us(unsigned int index)
 
 static __always_inline unsigned int phase_bucket_index(unsigned long long value_us)
 {
-	unsigned int power, sub;
-
-	if (value_us < PHASE_SUB_COUNT)
-		return (unsigned int)value_us;
-	if (value_us >= HIST_OVERFLOW_US)
-		return PHASE_OVERFLOW_BUCKET;
-	power = hist_log2(value_us);
-	sub = (unsigned int)(value_us >> (power - PHASE_SUB_BITS)) - PHASE_SUB_COUNT;
-	return PHASE_SUB_COUNT + (power - PHASE_SUB_BITS) * PHASE_SUB_COUNT + sub;
+	return loglin_index(value_us, PHASE_SUB_BITS, PHASE_OVERFLOW_BUCKET);
 }
 
 static inline unsigned long long phase_bucket_lower_us(unsigned int index)
 {
-	unsigned int power, sub;
-
-	if (index < PHASE_SUB_COUNT)
-		return index;
-	if (index >= PHASE_OVERFLOW_BUCKET)
-		return HIST_OVERFLOW_US;
-	power = (index - PHASE_SUB_COUNT) / PHASE_SUB_COUNT + PHASE_SUB_BITS;
-	sub = (index - PHASE_SUB_COUNT) % PHASE_SUB_COUNT;
-	return (unsigned long long)(PHASE_SUB_COUNT + sub) << (power - PHASE_SUB_BITS);
+	return loglin_lower_us(index, PHASE_SUB_BITS, PHASE_OVERFLOW_BUCKET);
 }
 
 #endif /* SLOPROBE_HIST_H */

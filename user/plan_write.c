@@ -2,6 +2,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <cjson/cJSON.h>
+#include "json_output.h"
 #include "plan_write.h"
 #include "top_report.h"
 
@@ -197,9 +198,7 @@ static cJSON *plan_margins_json(void)
 int plan_write_json(FILE *out, const struct plan *plan)
 {
 	cJSON *root = cJSON_CreateObject(), *services;
-	char *text;
 	size_t i;
-	int err = 0;
 
 	cJSON_AddNumberToObject(root, "redundancy", plan->redundancy);
 	cJSON_AddNumberToObject(root, "min_pods", plan->min_pods);
@@ -207,10 +206,5 @@ int plan_write_json(FILE *out, const struct plan *plan)
 	services = cJSON_AddArrayToObject(root, "services");
 	for (i = 0; i < plan->count; i++)
 		cJSON_AddItemToArray(services, plan_service_json(&plan->services[i]));
-	text = cJSON_Print(root);
-	if (!text || fprintf(out, "%s\n", text) < 0)
-		err = -1;
-	free(text);
-	cJSON_Delete(root);
-	return err;
+	return json_write_document(out, root);
 }

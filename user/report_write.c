@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include <cjson/cJSON.h>
+#include "json_output.h"
 #include "report_write.h"
 #include "top_report.h"
 
@@ -233,9 +234,7 @@ static cJSON *report_service_json(const struct report *r, const struct report_se
 int report_write_json(FILE *out, const struct report *r)
 {
 	cJSON *root = cJSON_CreateObject(), *services;
-	char *text;
 	size_t i;
-	int err = 0;
 
 	cJSON_AddNumberToObject(root, "windows", (double)r->windows);
 	cJSON_AddNumberToObject(root, "seconds", r->seconds);
@@ -245,10 +244,5 @@ int report_write_json(FILE *out, const struct report *r)
 	services = cJSON_AddArrayToObject(root, "services");
 	for (i = 0; i < r->count; i++)
 		cJSON_AddItemToArray(services, report_service_json(r, &r->services[i]));
-	text = cJSON_Print(root);
-	if (!text || fprintf(out, "%s\n", text) < 0)
-		err = -1;
-	free(text);
-	cJSON_Delete(root);
-	return err;
+	return json_write_document(out, root);
 }
