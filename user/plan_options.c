@@ -30,18 +30,14 @@ static void plan_usage(FILE *out)
 
 static int plan_parse_format(const char *text, enum plan_format *out)
 {
+	/* In enum plan_format's order. */
 	static const char *const names[] = { "text", "json", "markdown", "html", "k8s" };
-	int i;
+	int i = option_parse_format("plan", text, names, 5);
 
-	for (i = 0; i < 5; i++) {
-		if (!strcmp(text, names[i])) {
-			*out = (enum plan_format)i;
-			return 0;
-		}
-	}
-	fprintf(stderr, "sloprobe: plan: --format: '%s' is not text, json, markdown, html or k8s\n",
-		text);
-	return -1;
+	if (i < 0)
+		return -1;
+	*out = (enum plan_format)i;
+	return 0;
 }
 
 static int plan_parse_flag(int opt, struct plan_options *out)

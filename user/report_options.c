@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "report_options.h"
+#include "top_options.h"
 
 static void report_usage(FILE *out)
 {
@@ -32,20 +33,13 @@ static void report_usage(FILE *out)
 
 static int report_parse_format(const char *text, enum report_format *out)
 {
-	if (!strcmp(text, "text"))
-		*out = FORMAT_TEXT;
-	else if (!strcmp(text, "json"))
-		*out = FORMAT_JSON;
-	else if (!strcmp(text, "markdown"))
-		*out = FORMAT_MARKDOWN;
-	else if (!strcmp(text, "html"))
-		*out = FORMAT_HTML;
-	else {
-		fprintf(stderr,
-			"sloprobe: report: --format: '%s' is not text, json, markdown or html\n",
-			text);
+	/* In enum report_format's order. */
+	static const char *const names[] = { "text", "json", "markdown", "html" };
+	int i = option_parse_format("report", text, names, 4);
+
+	if (i < 0)
 		return -1;
-	}
+	*out = (enum report_format)i;
 	return 0;
 }
 

@@ -43,9 +43,13 @@ void top_options_usage(FILE *out)
 	      "Shows every TCP service on this host (listening port per network namespace): its\n"
 	      "requests/s, request latency percentiles, connections and retransmits, refreshed\n"
 	      "every interval. A request runs from the arrival of its first byte to the last\n"
-	      "byte of its response handed to the kernel.\n"
+	      "byte of its response handed to the kernel. --json adds, per service, where the\n"
+	      "time went (receive-queue wait, server, send), TCP resets sent and received, and\n"
+	      "how many threads answered requests (schema in README).\n"
 	      "\n"
-	      "  --interval S     seconds per window (default 1)\n"
+	      "  --interval S     seconds per window (default 1); windows end on multiples of S\n"
+	      "                   of wall-clock time, so hosts with synced clocks cut the same\n"
+	      "                   windows (the first one runs 0.5 to 1.5 intervals)\n"
 	      "  --duration S     stop after S seconds (default: until Ctrl-C or SIGTERM)\n"
 	      "  --port P[,P]     only these listening ports\n"
 	      "  --pid PID        only services that process serves\n"
@@ -80,16 +84,31 @@ void record_options_usage(FILE *out)
 	      "Records what `sloprobe top` sees into a capture file: gzip of JSON lines, a header\n"
 	      "(host, kernel, CPUs, memory, version, start, interval) then one line per window\n"
 	      "in the `top --json` schema plus each service's non-empty histogram buckets\n"
-	      "([index, count], layout in the header) and its processes' CPU seconds and RSS.\n"
+	      "([index, count], layout in the header) and its processes' CPU seconds and RSS\n"
+	      "(a container's, from its cgroup, for a process in one).\n"
 	      "Each window is flushed as it is written: a crash keeps every whole window.\n"
 	      "`zcat FILE.slo | jq` reads it. An existing FILE is never overwritten.\n"
 	      "\n"
 	      "  --duration S     seconds to record (required)\n"
 	      "  --output FILE    the capture to create (required)\n"
-	      "  --interval S     seconds per window (default 1)\n"
+	      "  --interval S     seconds per window (default 1), ending on multiples of S of\n"
+	      "                   wall-clock time\n"
 	      "  --port P[,P]     only these listening ports\n"
 	      "  --pid PID        only services that process serves\n" USAGE_PROBE_FLAGS,
 	      out);
+}
+
+int option_parse_format(const char *command, const char *text, const char *const *names, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(text, names[i]))
+			return i;
+	fprintf(stderr, "sloprobe: %s: --format: '%s' is not ", command, text);
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "%s%s", names[i], i + 2 < n ? ", " : i + 1 < n ? " or " : "\n");
+	return -1;
 }
 
 static int option_parse_listen(const char *flag, const char *text, struct listen_address *out)

@@ -44,5 +44,8 @@ int option_parse_seconds(const char *flag, const char *text, double *out);
 int option_parse_ports(const char *flag, const char *text, unsigned int *ports, int *count,
 		       int max);
 int option_parse_pid(const char *flag, const char *text, int *out);
+/* The index of @text among @names (--format's choices), or -1 after
+ * "sloprobe: COMMAND: --format: 'x' is not a, b or c". */
+int option_parse_format(const char *command, const char *text, const char *const *names, int n);
 
 #endif /* SLOPROBE_TOP_OPTIONS_H */
