@@ -1,0 +1,204 @@
+/*
+ * What a request's arrival, reads and sends do to its connection, whichever program set
+ * (socket tracepoints or syscalls) saw them.
+ */
+#ifndef SLOPROBE_REQUEST_EVENTS_BPF_H
+#define SLOPROBE_REQUEST_EVENTS_BPF_H
+
+#include "request.bpf.h"
+#include "compat.bpf.h"
+
+/* Request bytes have arrived in the socket's receive queue. */
+static __always_inline int request_on_arrival(const struct sock *sk)
+{
+	__u64 key = (__u64)sk;
+	struct conn_state *conn = bpf_map_lookup_elem(&conns, &key);
+
+	if (conn && conn->phase != CONN_READING && conn->arrival_ns == 0)
+		conn->arrival_ns = bpf_ktime_get_ns();
+	return 0;
+}
+
+/* A connection opened before sloprobe started, met at its first read. */
+static __always_inline struct conn_state *conn_adopt(const struct sock *sk, __u64 key)
+{
+	struct conn_state conn = {};
+	__u16 family;
+	long err;
+
+	if (!port_maybe_listening(BPF_CORE_READ(sk, __sk_common.skc_num)))
+		return NULL;
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (family != AF_INET && family != AF_INET6)
+		return NULL;
+	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP ||
+	    BPF_CORE_READ(sk, __sk_common.skc_state) != TCP_ESTABLISHED)
+		return NULL;
+	sk_service_key(sk, &conn.service);
+	if (!bpf_map_lookup_elem(&listeners, &conn.service))
+		return NULL;
+	err = bpf_map_update_elem(&conns, &key, &conn, BPF_NOEXIST);
+	if (err == 0)
+		service_active_add(&conn.service, 1);
+	else if (err != -EEXIST)
+		drop_count(DROP_CONN_TABLE_FULL);
+	return bpf_map_lookup_elem(&conns, &key);
+}
+
+/*
+ * Marks the thread answering a request (its first response bytes: in a worker pool the reader
+ * only dispatches) as serving the service in this window. The connection remembers the thread
+ * and window it last marked, so the same thread answering the same connection again in the
+ * same window (keep-alive, a thread per connection) costs nothing here.
+ */
+static __always_inline void service_thread_seen(struct conn_state *conn, __u64 pid_tgid)
+{
+	struct service_thread_key key = { .service = conn->service };
+	struct service_thread_seen *seen, fresh;
+	__u32 epoch = window_epoch;
+
+	if ((__u32)pid_tgid == conn->server_tid && conn->thread_epoch == epoch)
+		return;
+	conn->thread_epoch = epoch;
+	conn->server_tid = (__u32)pid_tgid;
+	key.tgid = pid_tgid >> 32;
+	key.tid = (__u32)pid_tgid;
+	/* Only this thread writes its own entry: no lost update between lookup and store. */
+	seen = bpf_map_lookup_elem(&service_threads, &key);
+	if (seen) {
+		if (seen->epoch != epoch) {
+			seen->prev_epoch = seen->epoch;
+			seen->epoch = epoch;
+		}
+		return;
+	}
+	fresh.epoch = epoch;
+	fresh.prev_epoch = epoch;
+	bpf_map_update_elem(&service_threads, &key, &fresh, BPF_NOEXIST);
+}
+
+static __always_inline __u32 sk_write_seq(const struct sock *sk)
+{
+	return BPF_CORE_READ((const struct tcp_sock *)sk, write_seq);
+}
+
+/*
+ * sock_send_length fires after sendmsg returns, and on loopback the peer can receive the
+ * response, answer with its next request and have another server thread read it first. The
+ * socket's write_seq moves inside sendmsg, before the data leaves: if it moved while the
+ * request was being read, its response is out and this read starts the next request.
+ */
+static __always_inline bool response_sent_unseen(struct conn_state *conn, __u32 write_seq,
+						 __u64 now_ns)
+{
+	if (write_seq == conn->start_write_seq)
+		return false;
+	if (__sync_val_compare_and_swap(&conn->phase, CONN_READING, CONN_WRITING) != CONN_READING)
+		return false;
+	/* The send ended between its start and now; now is the nearest bound we have. */
+	conn->first_send_ns = now_ns;
+	conn->last_send_ns = now_ns;
+	return true;
+}
+
+/* The application read @ret bytes of @sk. */
+static __always_inline int request_on_read(struct sock *sk, int ret, int flags)
+{
+	__u64 key = (__u64)sk;
+	struct conn_state *conn;
+	__u64 now_ns, arrival_ns, pid_tgid;
+	__u32 write_seq = 0;
+	bool watched;
+
+	if (ret <= 0 || (flags & MSG_PEEK))
+		return 0;
+	conn = bpf_map_lookup_elem(&conns, &key);
+	if (!conn)
+		conn = conn_adopt(sk, key);
+	if (!conn || conn->phase >= CONN_CLOSED_READING)
+		return 0;
+	now_ns = bpf_ktime_get_ns();
+	/* A bpf_probe_read costs as much as a map lookup: only worker pools pay for it. */
+	watched = !(conn->flags & CONN_F_READER_SENDS);
+	if (watched)
+		write_seq = sk_write_seq(sk);
+	if (conn->phase == CONN_READING &&
+	    !(watched && response_sent_unseen(conn, write_seq, now_ns))) {
+		conn->bytes_in += ret;
+		return 0;
+	}
+	/* First request bytes after a response (or after idle): a new request starts. */
+	if (conn_claim_written(conn, CONN_READING))
+		conn_flush(conn, service_stats_get(&conn->service), true);
+	conn->start_write_seq = write_seq;
+	pid_tgid = bpf_get_current_pid_tgid();
+	conn->reader_tid = (__u32)pid_tgid;
+	arrival_ns = conn->arrival_ns;
+	conn->start_ns = arrival_ns && arrival_ns <= now_ns ? arrival_ns : now_ns;
+	conn->read_ns = now_ns;
+	conn->arrival_ns = 0;
+	conn->bytes_in += ret;
+	conn->phase = CONN_READING;
+	return 0;
+}
+
+/* The send that was running when the peer's reset closed the connection: its request ends
+ * here, once. */
+static __always_inline void request_write_after_reset(struct conn_state *conn, __u64 now_ns,
+						      int ret)
+{
+	if (__sync_val_compare_and_swap(&conn->phase, CONN_CLOSED_READING, CONN_CLOSED) !=
+	    CONN_CLOSED_READING)
+		return;
+	conn->bytes_out += ret;
+	conn->last_send_ns = now_ns;
+	conn_flush(conn, service_stats_get(&conn->service), true);
+}
+
+/* The late tracepoint of a response already counted by response_sent_unseen(). */
+static __always_inline bool send_already_counted(struct conn_state *conn, const struct sock *sk,
+						 __u64 pid_tgid)
+{
+	bool watched = !(conn->flags & CONN_F_READER_SENDS);
+
+	if ((__u32)pid_tgid != conn->reader_tid)
+		conn->flags = CONN_F_OTHER_THREAD_SENDS;
+	else if (!(conn->flags & CONN_F_OTHER_THREAD_SENDS))
+		conn->flags = CONN_F_READER_SENDS;
+	return watched && sk_write_seq(sk) == conn->start_write_seq;
+}
+
+/* The application handed @ret bytes of @sk to the kernel. */
+static __always_inline int request_on_send(struct sock *sk, int ret)
+{
+	__u64 key = (__u64)sk;
+	struct conn_state *conn;
+	__u64 now_ns, pid_tgid;
+
+	if (ret <= 0)
+		return 0;
+	conn = bpf_map_lookup_elem(&conns, &key);
+	if (!conn)
+		return 0;
+	now_ns = bpf_ktime_get_ns();
+	if (conn->phase >= CONN_CLOSED_READING) {
+		request_write_after_reset(conn, now_ns, ret);
+		return 0;
+	}
+	conn->bytes_out += ret;
+	if (conn->phase == CONN_READING) {
+		pid_tgid = bpf_get_current_pid_tgid();
+		service_thread_seen(conn, pid_tgid);
+		if (send_already_counted(conn, sk, pid_tgid))
+			return 0;
+	}
+	/* last_send_ns before the phase: the sweep must never see WRITING with a stale time. */
+	WRITE_ONCE(conn->last_send_ns, now_ns);
+	if (conn->phase == CONN_READING) {
+		conn->first_send_ns = now_ns;
+		WRITE_ONCE(conn->phase, CONN_WRITING);
+	}
+	return 0;
+}
+
+#endif /* SLOPROBE_REQUEST_EVENTS_BPF_H */
