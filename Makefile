@@ -53,7 +53,7 @@ PLANNER_OBJS := $(patsubst planner/%.c,$(OUTPUT)/planner/%.o,$(PLANNER_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
 
-all: $(OUTPUT)/sloprobe $(OUTPUT)/slo-server $(OUTPUT)/slo-load
+all: $(OUTPUT)/sloprobe $(OUTPUT)/slo-server $(OUTPUT)/slo-load $(OUTPUT)/drop_share.bpf.o
 
 $(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS)
 	$(call msg,BPF,$@)

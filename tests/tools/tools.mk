@@ -9,7 +9,7 @@ _slo_tools_prev_goal := $(.DEFAULT_GOAL)
 OUTPUT ?= .output
 CFLAGS ?= -Wall -Wextra -Werror -O2 -g
 
-SLO_TOOLS := $(OUTPUT)/slo-server $(OUTPUT)/slo-load
+SLO_TOOLS := $(OUTPUT)/slo-server $(OUTPUT)/slo-load $(OUTPUT)/drop_share.bpf.o
 # HTTP/1.x head parsing both tools share; compiled into each, as there is no library to link
 SLO_TOOLS_HTTP1 := $(SLO_TOOLS_DIR)/http1.c $(SLO_TOOLS_DIR)/http1.h
 
@@ -23,6 +23,12 @@ $(OUTPUT)/slo-server: $(SLO_TOOLS_DIR)/slo-server.c $(SLO_TOOLS_HTTP1) $(SLO_TOO
 $(OUTPUT)/slo-load: $(SLO_TOOLS_DIR)/slo-load.c $(SLO_TOOLS_HTTP1) $(SLO_TOOLS_DIR)/tools.mk
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(SLO_TOOLS_DIR)/http1.c -lpthread -lm
+
+# A tc program the retransmit test attaches to a veth of its own to drop data segments.
+$(OUTPUT)/drop_share.bpf.o: $(SLO_TOOLS_DIR)/drop_share.bpf.c $(SLO_TOOLS_DIR)/tools.mk
+	@mkdir -p $(@D)
+	clang -g -O2 -target bpf -Wall -Werror -I/usr/include/$(shell uname -m)-linux-gnu \
+		-c $< -o $@
 
 ifeq ($(_slo_tools_standalone),1)
 .DEFAULT_GOAL := slo-tools
