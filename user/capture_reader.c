@@ -12,17 +12,10 @@
 #include <cjson/cJSON.h>
 #include "capture.h"
 #include "capture_reader.h"
-
-/* Exclusive upper bounds of integer fields, as doubles: JSON numbers arrive as doubles. */
-#define LIMIT_U64 18446744073709551616.0
-#define LIMIT_S64 9223372036854775808.0
-#define LIMIT_U32 4294967296.0
-#define LIMIT_PORT 65536.0
-#define LIMIT_INT 2147483648.0
+#include "capture_fields.h"
 
 #define READ_BUFFER_START (64U << 10)
 #define GZ_BUFFER_BYTES (128U << 10)
-#define WHY_SIZE 256
 
 struct capture_scratch {
 	struct capture_sample *samples;
@@ -30,154 +23,6 @@ struct capture_scratch {
 	struct hist_bucket *buckets;
 	size_t buckets_capacity;
 };
-
-/* Where a refused field sits ("services[2].conns") and the caller's buffer for the reason. */
-struct why {
-	char *buf;
-	size_t size;
-	char where[48];
-};
-
-/* Fills the reason as "WHERE.FIELD: text"; returns -1. */
-static int refuse_text(struct why *why, const char *field, const char *text)
-{
-	bool located = why->where[0] || field;
-
-	if (why->buf && why->size)
-		snprintf(why->buf, why->size, "%s%s%s%s%s", why->where,
-			 why->where[0] && field ? "." : "", field ? field : "", located ? ": " : "",
-			 text);
-	return -1;
-}
-
-/*
- * refuse(why, field, fmt, ...): the reason, formatted, and -1 so callers can `return` it. A
- * macro rather than a variadic function: clang-tidy 14 loses track of va_start when `make
- * lint` checks several files in one run.
- */
-#define refuse(why, field, ...)                                                                    \
-	({                                                                                         \
-		char refuse_text_[WHY_SIZE];                                                       \
-                                                                                                   \
-		snprintf(refuse_text_, sizeof(refuse_text_), __VA_ARGS__);                         \
-		refuse_text(why, field, refuse_text_);                                             \
-	})
-
-/* Copies a display string, cut on a UTF-8 character boundary when it does not fit. */
-static void copy_string(char *out, size_t size, const char *src)
-{
-	size_t len = strlen(src);
-
-	if (len >= size) {
-		len = size - 1;
-		while (len > 0 && ((unsigned char)src[len] & 0xC0) == 0x80)
-			len--;
-	}
-	memcpy(out, src, len);
-	out[len] = '\0';
-}
-
-/* Whether @v is a whole number in [0, @limit): safe to convert to an unsigned integer. */
-static bool whole_below(double v, double limit)
-{
-	return v >= 0 && v < limit && v == floor(v);
-}
-
-/* The item under @name: NULL when absent or null, which is how cJSON writes NaN and infinity. */
-static const cJSON *field_item(const cJSON *obj, const char *name)
-{
-	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
-
-	return cJSON_IsNull(item) ? NULL : item;
-}
-
-static int field_double(const cJSON *obj, const char *name, bool required, double *out,
-			struct why *why)
-{
-	const cJSON *item = field_item(obj, name);
-
-	*out = 0;
-	if (!item)
-		return required ? refuse(why, name, "missing") : 0;
-	if (!cJSON_IsNumber(item))
-		return refuse(why, name, "not a number");
-	if (!isfinite(item->valuedouble) || item->valuedouble < 0)
-		return refuse(why, name, "%.17g is not a finite non-negative number",
-			      item->valuedouble);
-	*out = item->valuedouble;
-	return 0;
-}
-
-static int field_uint(const cJSON *obj, const char *name, bool required, double limit, __u64 *out,
-		      struct why *why)
-{
-	const cJSON *item = field_item(obj, name);
-
-	*out = 0;
-	if (!item)
-		return required ? refuse(why, name, "missing") : 0;
-	if (!cJSON_IsNumber(item))
-		return refuse(why, name, "not a number");
-	if (!whole_below(item->valuedouble, limit))
-		return refuse(why, name, "%.17g is not an integer from 0 to %.0f",
-			      item->valuedouble, limit - 1);
-	*out = (__u64)item->valuedouble;
-	return 0;
-}
-
-/* Optional signed integer: the active connection count is a difference and may dip below 0. */
-static int field_s64(const cJSON *obj, const char *name, __s64 *out, struct why *why)
-{
-	const cJSON *item = field_item(obj, name);
-	double v;
-
-	*out = 0;
-	if (!item)
-		return 0;
-	if (!cJSON_IsNumber(item))
-		return refuse(why, name, "not a number");
-	v = item->valuedouble;
-	if (!(v >= -LIMIT_S64 && v < LIMIT_S64 && v == floor(v)))
-		return refuse(why, name, "%.17g is not a 64-bit integer", v);
-	*out = (__s64)v;
-	return 0;
-}
-
-/* Optional string, "" when absent. */
-static int field_string(const cJSON *obj, const char *name, char *out, size_t size, struct why *why)
-{
-	const cJSON *item = field_item(obj, name);
-
-	out[0] = '\0';
-	if (!item)
-		return 0;
-	if (!cJSON_IsString(item))
-		return refuse(why, name, "not a string");
-	copy_string(out, size, item->valuestring);
-	return 0;
-}
-
-static int field_bool(const cJSON *obj, const char *name, bool *out, struct why *why)
-{
-	const cJSON *item = field_item(obj, name);
-
-	*out = false;
-	if (!item)
-		return 0;
-	if (!cJSON_IsBool(item))
-		return refuse(why, name, "not true or false");
-	*out = cJSON_IsTrue(item);
-	return 0;
-}
-
-/* Optional object: *@out is NULL when absent. */
-static int field_object(const cJSON *obj, const char *name, const cJSON **out, struct why *why)
-{
-	*out = field_item(obj, name);
-	if (*out && !cJSON_IsObject(*out))
-		return refuse(why, name, "not an object");
-	return 0;
-}
 
 /*
  * Parses a whole line; bytes after the value are an error, not ignored. @prefix starts the
