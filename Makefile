@@ -41,7 +41,8 @@ LIB_SRCS := user/histogram.c user/window.c user/snapshot.c user/options.c user/t
 	user/plan_write.c user/plan_k8s.c user/plan_html.c user/report_input.c \
 	user/report_html.c user/svg_chart.c user/container.c user/cgroup_usage.c \
 	user/text_file.c user/metrics.c user/metrics_text.c user/listen_address.c \
-	user/report_options.c user/plan_options.c user/capture_fields.c
+	user/report_options.c user/plan_options.c user/capture_fields.c \
+	user/tail_request.c user/report_tail.c user/report_tail_write.c
 BIN_SRCS := user/main.c user/sampler.c user/top.c user/record.c user/report_cmd.c user/probe.c \
 	user/privilege.c user/serve.c user/metrics_http.c user/plan_cmd.c
 LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(LIB_SRCS))
@@ -98,7 +99,7 @@ FUZZ_SECONDS ?= 20
 FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser \
 	-Iplanner -Itests/fuzz
-FUZZ_LIB_SRCS := user/capture_reader.c user/capture_fields.c user/json_input.c user/slo_file.c user/projection_file.c \
+FUZZ_LIB_SRCS := user/capture_reader.c user/capture_fields.c user/tail_request.c user/json_input.c user/slo_file.c user/projection_file.c \
 	user/top_options.c user/options.c user/listen_address.c user/report_options.c \
 	user/plan_options.c
 FUZZ_LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/fuzz/obj/%.o,$(FUZZ_LIB_SRCS))

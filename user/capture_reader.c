@@ -22,6 +22,8 @@ struct capture_scratch {
 	size_t samples_capacity;
 	struct hist_bucket *buckets;
 	size_t buckets_capacity;
+	struct tail_request *tail;
+	size_t tail_capacity;
 };
 
 /*
@@ -137,6 +139,7 @@ void capture_scratch_free(struct capture_scratch *scratch)
 		return;
 	free(scratch->samples);
 	free(scratch->buckets);
+	free(scratch->tail);
 	free(scratch);
 }
 
@@ -256,26 +259,65 @@ static int parse_service(const cJSON *svc, struct capture_sample *s, struct why 
 	return parse_service_nested(svc, s, why);
 }
 
-/* Sizes the scratch for the whole line first, so samples can point into one bucket array. */
+/* Items of the array under @name in @svc, whatever their type; 0 when it is not an array. */
+static size_t array_items(const cJSON *svc, const char *name)
+{
+	const cJSON *array = cJSON_IsObject(svc) ? field_item(svc, name) : NULL, *item;
+	size_t n = 0;
+
+	if (!array || !cJSON_IsArray(array))
+		return 0;
+	for (item = array->child; item; item = item->next)
+		n++;
+	return n;
+}
+
+/* Sizes the scratch for the whole line first, so samples can point into shared arrays. */
 static int reserve_for_services(const cJSON *services, struct capture_scratch *scratch,
 				size_t *nsamples)
 {
-	const cJSON *svc, *hist, *pair;
-	size_t nbuckets = 0;
+	size_t nbuckets = 0, ntail = 0;
+	const cJSON *svc;
 
 	*nsamples = 0;
 	for (svc = services->child; svc; svc = svc->next) {
 		(*nsamples)++;
-		hist = cJSON_IsObject(svc) ? field_item(svc, "latency_hist") : NULL;
-		if (hist && cJSON_IsArray(hist))
-			for (pair = hist->child; pair; pair = pair->next)
-				nbuckets++;
+		nbuckets += array_items(svc, "latency_hist");
+		ntail += array_items(svc, "tail");
 	}
 	if (scratch_reserve((void **)&scratch->samples, &scratch->samples_capacity, *nsamples,
 			    sizeof(*scratch->samples)) ||
 	    scratch_reserve((void **)&scratch->buckets, &scratch->buckets_capacity, nbuckets,
-			    sizeof(*scratch->buckets)))
+			    sizeof(*scratch->buckets)) ||
+	    scratch_reserve((void **)&scratch->tail, &scratch->tail_capacity, ntail,
+			    sizeof(*scratch->tail)))
 		return -1;
+	return 0;
+}
+
+/* The optional tail records into @base, which reserve_for_services sized to @room. */
+static int parse_tail(const cJSON *svc, struct tail_request *base, size_t room,
+		      struct capture_sample *s, struct why *why)
+{
+	const cJSON *tail = field_item(svc, "tail"), *item;
+	char reason[WHY_SIZE], field[24];
+	size_t n = 0;
+
+	if (!tail)
+		return 0;
+	if (!cJSON_IsArray(tail))
+		return refuse(why, "tail", "not an array");
+	for (item = tail->child; item; item = item->next, n++) {
+		if (n >= TAIL_MAX_PER_SERVICE)
+			return refuse(why, "tail", "more than %d records", TAIL_MAX_PER_SERVICE);
+		if (!base || n >= room)
+			return refuse(why, "tail", "more records than were counted");
+		snprintf(field, sizeof(field), "tail[%zu]", n);
+		if (tail_request_from_json(item, &base[n], reason, sizeof(reason)))
+			return refuse(why, field, "%s", reason);
+	}
+	s->tail = n ? base : NULL;
+	s->ntail = n;
 	return 0;
 }
 
@@ -283,7 +325,7 @@ static int parse_services(const cJSON *root, struct capture_scratch *scratch,
 			  struct capture_window *out, struct why *why)
 {
 	const cJSON *services = field_item(root, "services"), *svc;
-	size_t nsamples, used = 0, i = 0;
+	size_t nsamples, used = 0, tail_used = 0, i = 0;
 
 	if (!services)
 		return refuse(why, "services", "missing");
@@ -297,9 +339,12 @@ static int parse_services(const cJSON *root, struct capture_scratch *scratch,
 		snprintf(why->where, sizeof(why->where), "services[%zu]", i);
 		if (parse_service(svc, s, why) ||
 		    parse_hist(svc, scratch->buckets ? scratch->buckets + used : NULL,
-			       scratch->buckets_capacity - used, s, why))
+			       scratch->buckets_capacity - used, s, why) ||
+		    parse_tail(svc, scratch->tail ? scratch->tail + tail_used : NULL,
+			       scratch->tail_capacity - tail_used, s, why))
 			return -1;
 		used += s->nbuckets;
+		tail_used += s->ntail;
 		i++;
 	}
 	why->where[0] = '\0';

@@ -7,6 +7,7 @@
 #include <linux/types.h>
 #include "sloprobe.h"
 #include "sparse_hist.h"
+#include "tail_request.h"
 
 /* A single line longer than this is refused: 1024 services with every bucket set is ~25 MiB. */
 #define CAPTURE_MAX_LINE (64U << 20)
@@ -35,7 +36,8 @@ struct capture_header {
  * / 0 when absent: service, comm, listening, latency_sum_ns, conns.{active,opened,closed},
  * retransmits, bytes_in, bytes_out, rss_bytes, latency_us.max (max_us), cpu_seconds, threads.
  * Present fields must have the right type; a number field may be null (cJSON writes NaN as null):
- * 0. Counters are not cross-checked: the buckets need not sum to requests.
+ * 0. Counters are not cross-checked: the buckets need not sum to requests. Optional: tail, the
+ * window's slowest requests (at most TAIL_MAX_PER_SERVICE records, see tail_request.h).
  */
 struct capture_sample {
 	struct service_key key;
@@ -49,6 +51,8 @@ struct capture_sample {
 	double cpu_seconds;
 	const struct hist_bucket *buckets;
 	size_t nbuckets;
+	const struct tail_request *tail;
+	size_t ntail;
 };
 
 /*

@@ -1,6 +1,7 @@
 /* `sloprobe report --format html`: one self-contained page, charts as inline SVG, no scripts. */
 #include <stdlib.h>
 #include "report_write.h"
+#include "report_tail_write.h"
 #include "svg_chart.h"
 #include "top_report.h"
 
@@ -231,6 +232,7 @@ int report_write_html(FILE *out, const struct report *r)
 	html_summary(out, r);
 	for (i = 0; i < r->count && !err; i++)
 		err = html_service(out, &r->services[i]);
+	report_tail_write_html(out, r);
 	fputs("</body></html>\n", out);
 	return err || ferror(out) ? -1 : 0;
 }

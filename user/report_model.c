@@ -97,6 +97,17 @@ static void report_add_totals(struct report_service *service, const struct captu
 		total->latency_hist[s->buckets[i].index] += s->buckets[i].count;
 }
 
+static void report_add_tail(struct report *report, struct report_service *service,
+			    const struct capture_sample *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->ntail; i++) {
+		tail_share_add(&service->tail, &s->tail[i]);
+		report_tail_add(&report->tail, service->service, &s->tail[i]);
+	}
+}
+
 void report_begin_capture(struct report *report, double interval_s)
 {
 	if (report->grid_s <= 0)
@@ -138,6 +149,7 @@ int report_add_window(struct report *report, const struct capture_window *window
 		    report_add_point(report, service, &window->samples[i], slot->slot, seconds))
 			return -ENOMEM;
 		report_add_totals(service, &window->samples[i]);
+		report_add_tail(report, service, &window->samples[i]);
 	}
 	return 0;
 }

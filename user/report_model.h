@@ -6,6 +6,7 @@
 #include <linux/types.h>
 #include "capture_reader.h"
 #include "histogram.h"
+#include "report_tail.h"
 #include "slo_file.h"
 
 enum report_target {
@@ -57,6 +58,7 @@ struct report_service {
 	double peak_rps;
 	__s64 peak_active;
 	__u64 peak_threads;
+	struct tail_share tail;	     /* its recorded tail requests' time, by phase */
 	struct report_point *points; /* by slot after report_finish */
 	size_t npoints;
 	size_t points_capacity;
@@ -77,6 +79,7 @@ struct report {
 	struct report_slot *slots;
 	size_t nslots;
 	size_t slots_capacity;
+	struct report_tail tail;
 };
 
 /* Before each capture's windows: its nominal interval. The first one sets the grid. */

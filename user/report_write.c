@@ -4,6 +4,7 @@
 #include <time.h>
 #include <cjson/cJSON.h>
 #include "json_output.h"
+#include "report_tail_write.h"
 #include "report_write.h"
 #include "top_report.h"
 
@@ -165,6 +166,7 @@ void report_write_text(FILE *out, const struct report *r, bool markdown, bool wi
 			report_windows_text(out, &r->services[i], markdown);
 		report_breaches_text(out, &r->services[i], markdown);
 	}
+	report_tail_write_text(out, r, markdown);
 }
 
 static cJSON *report_point_json(const struct report_point *p)
@@ -225,6 +227,8 @@ static cJSON *report_service_json(const struct report *r, const struct report_se
 	cJSON_AddNumberToObject(slo, "good_share", report_good_share(s));
 	cJSON_AddNumberToObject(slo, "budget_spent", report_budget_spent(s));
 	cJSON_AddNumberToObject(slo, "availability", report_availability(r, s));
+	if (s->tail.count)
+		cJSON_AddItemToObject(obj, "tail_share", report_tail_share_json(&s->tail));
 	windows = cJSON_AddArrayToObject(obj, "windows");
 	for (j = 0; j < s->npoints; j++)
 		cJSON_AddItemToArray(windows, report_point_json(&s->points[j]));
@@ -244,5 +248,7 @@ int report_write_json(FILE *out, const struct report *r)
 	services = cJSON_AddArrayToObject(root, "services");
 	for (i = 0; i < r->count; i++)
 		cJSON_AddItemToArray(services, report_service_json(r, &r->services[i]));
+	cJSON_AddNumberToObject(root, "tail_recorded", (double)r->tail.recorded);
+	cJSON_AddItemToObject(root, "slowest", report_slowest_json(r));
 	return json_write_document(out, root);
 }
