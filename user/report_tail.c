@@ -5,20 +5,11 @@
 
 void report_tail_add(struct report_tail *tail, const char *service, const struct tail_request *req)
 {
-	size_t at;
+	struct tail_request named = *req;
 
 	tail->recorded++;
-	if (tail->nslowest == REPORT_SLOWEST &&
-	    req->latency_us <= tail->slowest[REPORT_SLOWEST - 1].req.latency_us)
-		return;
-	at = tail->nslowest < REPORT_SLOWEST ? tail->nslowest++ : REPORT_SLOWEST - 1;
-	/* Insertion into a sorted list of twenty: earlier records win ties, as they were first. */
-	while (at > 0 && tail->slowest[at - 1].req.latency_us < req->latency_us) {
-		tail->slowest[at] = tail->slowest[at - 1];
-		at--;
-	}
-	snprintf(tail->slowest[at].service, sizeof(tail->slowest[at].service), "%s", service);
-	tail->slowest[at].req = *req;
+	snprintf(named.service, sizeof(named.service), "%s", service);
+	tail_list_insert(tail->slowest, &tail->nslowest, REPORT_SLOWEST, &named);
 }
 
 void tail_share_add(struct tail_share *share, const struct tail_request *req)

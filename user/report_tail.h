@@ -9,14 +9,9 @@
 /* The report lists this many of the slowest requests over every service and capture. */
 #define REPORT_SLOWEST 20
 
-struct report_tail_entry {
-	char service[64];
-	struct tail_request req;
-};
-
 /* Over all services: the slowest requests, slowest first. */
 struct report_tail {
-	struct report_tail_entry slowest[REPORT_SLOWEST];
+	struct tail_request slowest[REPORT_SLOWEST]; /* each names its service */
 	size_t nslowest;
 	size_t recorded; /* tail records read, over every service */
 };

@@ -21,7 +21,7 @@ static void request_text(const struct tail_request *req, char *buf, size_t size)
 static void slowest_text(FILE *out, const struct report *r, bool markdown)
 {
 	char when[32], latency[16], phase[TAIL_PHASES][16], what[96];
-	const struct report_tail_entry *e;
+	const struct tail_request *e;
 	size_t i;
 	int p;
 
@@ -36,16 +36,16 @@ static void slowest_text(FILE *out, const struct report *r, bool markdown)
 		"SERVER", "SEND", "RETR", "CLIENT", "PID", "REQUEST");
 	for (i = 0; i < r->tail.nslowest; i++) {
 		e = &r->tail.slowest[i];
-		report_format_time(e->req.ts, when, sizeof(when));
-		format_duration_us(e->req.latency_us, latency, sizeof(latency));
+		report_format_time(e->ts, when, sizeof(when));
+		format_duration_us(e->latency_us, latency, sizeof(latency));
 		for (p = 0; p < TAIL_PHASES; p++)
-			format_duration_us(e->req.phase_us[p], phase[p], sizeof(phase[p]));
-		request_text(&e->req, what, sizeof(what));
+			format_duration_us(e->phase_us[p], phase[p], sizeof(phase[p]));
+		request_text(e, what, sizeof(what));
 		fprintf(out,
 			markdown ? "| %s | %s | %s | %s | %s | %s | %s | %llu | %s | %u | %s |\n"
 				 : "%-21s %-22s %8s %8s %8s %8s %8s %4llu  %-22s %7u  %s\n",
 			when, e->service, latency, phase[0], phase[1], phase[2], phase[3],
-			(unsigned long long)e->req.retransmits, e->req.client, e->req.pid, what);
+			(unsigned long long)e->retransmits, e->client, e->pid, what);
 	}
 }
 
@@ -109,8 +109,7 @@ cJSON *report_slowest_json(const struct report *r)
 	for (i = 0; array && i < r->tail.nslowest; i++) {
 		item = cJSON_CreateObject();
 		if (!item || !cJSON_AddItemToArray(array, item) ||
-		    !cJSON_AddStringToObject(item, "service", r->tail.slowest[i].service) ||
-		    !tail_request_to_json(item, &r->tail.slowest[i].req)) {
+		    !tail_request_to_json(item, &r->tail.slowest[i])) {
 			cJSON_Delete(array);
 			return NULL;
 		}

@@ -6,6 +6,21 @@
 const char *const tail_phase_names[TAIL_PHASES] = { "accept_queue", "recv_queue", "server",
 						    "send" };
 
+void tail_list_insert(struct tail_request *list, size_t *count, size_t cap,
+		      const struct tail_request *req)
+{
+	size_t at;
+
+	if (*count == cap && (cap == 0 || req->latency_us <= list[cap - 1].latency_us))
+		return;
+	at = *count < cap ? (*count)++ : cap - 1;
+	while (at > 0 && list[at - 1].latency_us < req->latency_us) {
+		list[at] = list[at - 1];
+		at--;
+	}
+	list[at] = *req;
+}
+
 static bool add_number(cJSON *obj, const char *name, double value)
 {
 	return cJSON_AddNumberToObject(obj, name, value) != NULL;
@@ -26,6 +41,8 @@ bool tail_request_to_json(cJSON *obj, const struct tail_request *req)
 
 	for (i = 0; ok && i < TAIL_PHASES; i++)
 		ok = add_number(phases, tail_phase_names[i], req->phase_us[i]);
+	if (ok && req->service[0])
+		ok = cJSON_AddStringToObject(obj, "service", req->service) != NULL;
 	if (ok && req->runq_us > 0)
 		ok = add_number(obj, "runq_us", req->runq_us);
 	if (ok && req->request[0])
@@ -65,6 +82,7 @@ int tail_request_from_json(const cJSON *obj, struct tail_request *out, char *why
 	    field_double(obj, "runq_us", false, &out->runq_us, &why) ||
 	    field_uint(obj, "pid", false, LIMIT_U32, &pid, &why) ||
 	    field_uint(obj, "tid", false, LIMIT_U32, &tid, &why) ||
+	    field_string(obj, "service", out->service, sizeof(out->service), &why) ||
 	    field_string(obj, "comm", out->comm, sizeof(out->comm), &why) ||
 	    field_string(obj, "client", out->client, sizeof(out->client), &why) ||
 	    field_uint(obj, "bytes_in", false, LIMIT_U64, &out->bytes_in, &why) ||

@@ -24,7 +24,8 @@ enum tail_phase {
 extern const char *const tail_phase_names[TAIL_PHASES];
 
 struct tail_request {
-	double ts; /* when the response's last byte went out, seconds since the epoch */
+	char service[64]; /* in reports; captures name it once, on the enclosing service */
+	double ts;	  /* when the response's last byte went out, seconds since the epoch */
 	double latency_us;
 	double phase_us[TAIL_PHASES];
 	double runq_us; /* the serving thread's run-queue wait; 0 when not measured */
@@ -38,6 +39,13 @@ struct tail_request {
 	char request[72]; /* HTTP request line's method and path, "" when not read */
 	__u32 status;	  /* HTTP status, 0 when not read */
 };
+
+/*
+ * Inserts @req into @list (@count records, slowest first, room for @cap) when it is among the
+ * @cap slowest; the fastest falls off a full list, and earlier records win ties.
+ */
+void tail_list_insert(struct tail_request *list, size_t *count, size_t cap,
+		      const struct tail_request *req);
 
 /* Adds @req's fields to @obj (as in captures and `slow --json`); false when out of memory. */
 bool tail_request_to_json(cJSON *obj, const struct tail_request *req);

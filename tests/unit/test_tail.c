@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "capture_reader.h"
+#include "tail_keeper.h"
 #include "report_model.h"
 #include "report_tail_write.h"
 
@@ -145,7 +146,7 @@ static void test_report_slowest_and_shares(void **state)
 	assert_int_equal(report.tail.recorded, 30);
 	assert_int_equal(report.tail.nslowest, REPORT_SLOWEST);
 	for (i = 0; i < REPORT_SLOWEST; i++)
-		assert_true(report.tail.slowest[i].req.latency_us == 1000.0 * (30 - i));
+		assert_true(report.tail.slowest[i].latency_us == 1000.0 * (30 - i));
 	assert_string_equal(report.tail.slowest[0].service, "slo-server:8080");
 	assert_int_equal(report.services[0].tail.count, 30);
 	assert_true(tail_share_of(&report.services[0].tail, TAIL_SERVER) > 0.7499 &&
@@ -200,6 +201,46 @@ static void test_report_without_tail_writes_nothing(void **state)
 	free(text);
 }
 
+static void test_keeper_keeps_slowest_per_service(void **state)
+{
+	struct service_key a = { .netns = 1, .port = 80 }, b = { .netns = 2, .port = 80 };
+	struct tail_keeper keeper = { 0 };
+	const struct tail_kept *kept;
+	struct tail_request req;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 50; i++) {
+		req = slow_one(100.0 * ((i * 13) % 50 + 1), 50);
+		assert_int_equal(tail_keeper_offer(&keeper, &a, &req), 0);
+	}
+	req = slow_one(7, 1);
+	assert_int_equal(tail_keeper_offer(&keeper, &b, &req), 0);
+	kept = tail_keeper_find(&keeper, &a);
+	assert_non_null(kept);
+	assert_int_equal(kept->seen, 50);
+	assert_int_equal(kept->count, TAIL_KEPT);
+	for (i = 0; i < TAIL_KEPT; i++)
+		assert_true(kept->slowest[i].latency_us == 100.0 * (50 - i));
+	kept = tail_keeper_find(&keeper, &b);
+	assert_non_null(kept);
+	assert_int_equal(kept->count, 1);
+	tail_keeper_reset(&keeper);
+	assert_null(tail_keeper_find(&keeper, &a));
+	tail_keeper_free(&keeper);
+}
+
+static void test_threshold_next(void **state)
+{
+	const double p99s[] = { 0, 250000.0, 4000.0, -1 };
+
+	(void)state;
+	assert_int_equal(tail_threshold_next_ns(p99s, 4, 1000000), 4000000);
+	assert_int_equal(tail_threshold_next_ns(p99s, 4, 5000000), 5000000);
+	assert_int_equal(tail_threshold_next_ns(p99s, 1, 1000000), 1000000);
+	assert_int_equal(tail_threshold_next_ns(NULL, 0, 1000000), 1000000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +250,8 @@ int main(void)
 		cmocka_unit_test(test_report_slowest_and_shares),
 		cmocka_unit_test(test_report_tail_text),
 		cmocka_unit_test(test_report_without_tail_writes_nothing),
+		cmocka_unit_test(test_keeper_keeps_slowest_per_service),
+		cmocka_unit_test(test_threshold_next),
 	};
 
 	return cmocka_run_group_tests_name("tail", tests, NULL, NULL);
