@@ -21,6 +21,7 @@ struct probe {
 	int ncpu;
 	__u32 epoch;
 	__u64 sweep_idle_ns;
+	struct ring_buffer *slow_ring;
 	char description[256];
 };
 
@@ -168,11 +169,16 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 	}
 	probe->sweep_idle_ns = opts->sweep_idle_ns;
 	bpf_program__set_autoattach(probe->skel->progs.sweep_idle_requests, false);
+	if (opts->slow_ring_bytes)
+		bpf_map__set_max_entries(probe->skel->maps.slow_events, opts->slow_ring_bytes);
 	err = sloprobe_bpf__load(probe->skel);
 	if (err) {
 		fprintf(stderr, "sloprobe: cannot load BPF programs: %s\n", strerror(-err));
 		return PROBE_LOAD_FAILED;
 	}
+	/* Before attach: no request completes unseen by the switches. */
+	probe->skel->bss->slow_threshold_ns = opts->slow_threshold_ns;
+	probe->skel->bss->http_enabled = opts->http;
 	err = sloprobe_bpf__attach(probe->skel);
 	if (err) {
 		fprintf(stderr, "sloprobe: cannot attach BPF programs: %s\n", strerror(-err));
@@ -218,6 +224,29 @@ const char *probe_description(const struct probe *probe)
 	return probe->description;
 }
 
+int probe_slow_open(struct probe *probe, probe_slow_fn fn, void *ctx)
+{
+	probe->slow_ring =
+		ring_buffer__new(bpf_map__fd(probe->skel->maps.slow_events), fn, ctx, NULL);
+	if (!probe->slow_ring) {
+		fprintf(stderr, "sloprobe: cannot open the slow-request ring buffer: %s\n",
+			strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int probe_slow_poll(struct probe *probe, int timeout_ms)
+{
+	int n = ring_buffer__poll(probe->slow_ring, timeout_ms);
+
+	if (n == -EINTR)
+		return 0;
+	if (n < 0)
+		fprintf(stderr, "sloprobe: reading slow requests failed: %s\n", strerror(-n));
+	return n;
+}
+
 /* Completes idle responses; the program's return value is the connection table's size. */
 static int probe_sweep(struct probe *probe, __u64 idle_ns, __u64 *conns_tracked)
 {
@@ -231,6 +260,13 @@ static int probe_sweep(struct probe *probe, __u64 idle_ns, __u64 *conns_tracked)
 	}
 	*conns_tracked = run.retval;
 	return 0;
+}
+
+int probe_sweep_idle(struct probe *probe, __u64 idle_ns)
+{
+	__u64 tracked;
+
+	return probe_sweep(probe, idle_ns, &tracked);
 }
 
 static int probe_read_stats(struct probe *probe, struct stats_snapshot *snap)
@@ -310,6 +346,13 @@ cleanup:
 	return err;
 }
 
+__u64 probe_drop_count(struct probe *probe, enum drop_reason reason)
+{
+	struct stats_snapshot snap = { 0 };
+
+	return probe_read_drops(probe, &snap) ? 0 : snap.drops[reason];
+}
+
 int probe_read_window(struct probe *probe, struct stats_snapshot *snap, __u32 *closed_epoch,
 		      bool last)
 {
@@ -361,6 +404,7 @@ void probe_close(struct probe *probe)
 {
 	if (!probe)
 		return;
+	ring_buffer__free(probe->slow_ring);
 	sloprobe_bpf__destroy(probe->skel);
 	free(probe);
 }
