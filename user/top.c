@@ -78,6 +78,7 @@ static int top_build_report(struct top_context *ctx, const struct stats_snapshot
 		report->count++;
 	}
 	report->interval_s = interval_s;
+	report->http = ctx->opts->http;
 	report->ts = clock_seconds(CLOCK_REALTIME);
 	report->drops_window = 0;
 	report->drops_total = 0;
@@ -173,7 +174,8 @@ int top_run(const struct top_options *opts)
 		fprintf(stderr, "sloprobe: cannot install signal handlers: %s\n", strerror(-err));
 		return 1;
 	}
-	perr = sampler_open(&ctx.sampler, opts->btf_path, opts->verbose, opts->interval_s);
+	perr = sampler_open(&ctx.sampler, opts->btf_path, opts->verbose, opts->interval_s,
+			    opts->http);
 	if (perr)
 		return perr == PROBE_LOAD_FAILED ? 1 : 2;
 	/* The banner goes to stderr under --json so stdout stays one object per line. */
