@@ -11,6 +11,7 @@ const struct service_stats service_stats_zero = {};
 volatile __u32 window_epoch;
 volatile __u64 slow_threshold_ns;
 volatile __u32 http_enabled;
+volatile __u32 slow_ports_only;
 
 static __always_inline void listener_add(const struct sock *sk, __s64 delta)
 {

@@ -14,6 +14,8 @@
 extern volatile __u64 slow_threshold_ns;
 /* Set by `--http`: the request line and status are read from the user buffers. */
 extern volatile __u32 http_enabled;
+/* Set by `slow --port`: only those ports' slow requests take room in the ring buffer. */
+extern volatile __u32 slow_ports_only;
 
 #ifdef SLOPROBE_DEFINE_MAPS
 #define SLOPROBE_SLOW_MAP
@@ -26,6 +28,14 @@ SLOPROBE_SLOW_MAP struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 4096);
 } slow_events SEC(".maps");
+
+/* `slow --port`: one bit per port, as in listening_ports. */
+SLOPROBE_SLOW_MAP struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, LISTENING_PORT_WORDS);
+	__type(key, __u32);
+	__type(value, __u64);
+} slow_ports SEC(".maps");
 
 /* Allocated on use, and only --http uses it; deleted with the connection. */
 SLOPROBE_SLOW_MAP struct {
@@ -174,7 +184,14 @@ static __always_inline void slow_emit(const struct conn_state *conn, __u64 laten
 				      const struct http_conn *http)
 {
 	struct slow_event *event;
+	__u32 word = conn->service.port / 64;
+	__u64 *bits;
 
+	if (slow_ports_only) {
+		bits = bpf_map_lookup_elem(&slow_ports, &word);
+		if (!bits || !(*bits & (1ULL << (conn->service.port % 64))))
+			return;
+	}
 	event = bpf_ringbuf_reserve(&slow_events, sizeof(*event), 0);
 	if (!event) {
 		drop_count(DROP_SLOW_RING_FULL);

@@ -143,6 +143,28 @@ cleanup:
 	return err;
 }
 
+/* The kernel filters `slow --port`: other services' slow requests never fill the ring. */
+static int probe_set_slow_ports(struct probe *probe, const unsigned int *ports, int nports)
+{
+	int fd = bpf_map__fd(probe->skel->maps.slow_ports);
+	__u32 word;
+	__u64 bits;
+	int i;
+
+	for (i = 0; i < nports; i++) {
+		word = ports[i] / 64;
+		if (bpf_map_lookup_elem(fd, &word, &bits))
+			bits = 0;
+		bits |= 1ULL << (ports[i] % 64);
+		if (bpf_map_update_elem(fd, &word, &bits, BPF_ANY)) {
+			fprintf(stderr, "sloprobe: cannot set the slow ports: %s\n", strerror(errno));
+			return -errno;
+		}
+	}
+	probe->skel->bss->slow_ports_only = nports > 0;
+	return 0;
+}
+
 static void probe_describe(struct probe *probe)
 {
 	struct utsname uts;
@@ -176,6 +198,9 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 		fprintf(stderr, "sloprobe: cannot load BPF programs: %s\n", strerror(-err));
 		return PROBE_LOAD_FAILED;
 	}
+	err = probe_set_slow_ports(probe, opts->slow_ports, opts->slow_nports);
+	if (err)
+		return PROBE_LOAD_FAILED;
 	/* Before attach: no request completes unseen by the switches. */
 	probe->skel->bss->slow_threshold_ns = opts->slow_threshold_ns;
 	probe->skel->bss->http_enabled = opts->http;

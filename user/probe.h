@@ -15,6 +15,8 @@ struct probe_options {
 	bool http;		/* read request lines and response statuses (x86_64) */
 	__u64 slow_threshold_ns; /* `slow`: requests this slow go to the ring buffer; 0: none */
 	__u32 slow_ring_bytes;	 /* ring buffer size, a power of two of pages; 0: one page */
+	const unsigned int *slow_ports; /* only these ports' slow requests; none: every port */
+	int slow_nports;
 };
 
 /* Reasons start-up can fail that the user must hear about, each with its own message. */

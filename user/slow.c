@@ -83,16 +83,6 @@ static const char *slow_comm(struct slow_comm_entry *cache, __u32 pid)
 	return entry->comm;
 }
 
-static bool slow_port_wanted(const struct slow_options *opts, unsigned int port)
-{
-	int i;
-
-	for (i = 0; i < opts->nports; i++)
-		if (opts->ports[i] == port)
-			return true;
-	return opts->nports == 0;
-}
-
 static int slow_on_event(void *arg, void *data, size_t size)
 {
 	struct slow_context *ctx = arg;
@@ -102,8 +92,6 @@ static int slow_on_event(void *arg, void *data, size_t size)
 	if (size < sizeof(record.event) || ctx->write_error)
 		return 0;
 	memcpy(&record.event, data, sizeof(record.event));
-	if (!slow_port_wanted(ctx->opts, record.event.service.port))
-		return 0;
 	record.ts = (double)record.event.end_ns / 1e9 + ctx->realtime_offset_s;
 	record.http = ctx->opts->http;
 	if (record.event.tgid) {
@@ -197,6 +185,8 @@ static int slow_run(const struct slow_options *opts)
 		/* 0 would switch slow requests off in the kernel: 1 ns lets every one through. */
 		.slow_threshold_ns = opts->threshold_ms > 0 ? (__u64)(opts->threshold_ms * 1e6) : 1,
 		.slow_ring_bytes = opts->ring_kib * 1024U,
+		.slow_ports = opts->ports,
+		.slow_nports = opts->nports,
 	};
 	enum probe_error perr;
 	int err;
