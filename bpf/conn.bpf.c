@@ -12,6 +12,7 @@ volatile __u32 window_epoch;
 volatile __u64 slow_threshold_ns;
 volatile __u32 http_enabled;
 volatile __u32 slow_ports_only;
+volatile __u32 runq_enabled;
 
 static __always_inline void listener_add(const struct sock *sk, __s64 delta)
 {

@@ -142,6 +142,7 @@ static __always_inline int request_on_read(struct sock *sk, int ret, int flags)
 	conn->bytes_in += ret;
 	conn->start_retransmits = conn->retransmits;
 	conn->requests += 1;
+	conn->runq_known = 0;
 	http_on_request_start(key, ret);
 	conn->phase = CONN_READING;
 	return 0;
@@ -197,6 +198,8 @@ static __always_inline int request_on_send(struct sock *sk, int ret)
 		if (send_already_counted(conn, sk, pid_tgid))
 			return 0;
 	}
+	if (runq_enabled)
+		runq_on_send(conn, bpf_get_current_pid_tgid());
 	/* last_send_ns before the phase: the sweep must never see WRITING with a stale time. */
 	WRITE_ONCE(conn->last_send_ns, now_ns);
 	if (conn->phase == CONN_READING) {

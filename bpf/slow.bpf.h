@@ -8,6 +8,7 @@
 #include "maps.bpf.h"
 #include "compat.bpf.h"
 #include "http_status.h"
+#include "runq.bpf.h"
 #include <bpf/bpf_endian.h>
 
 /* Set by userspace: 0 (every instance but `slow`) keeps slow requests in the kernel. */
@@ -208,6 +209,8 @@ static __always_inline void slow_emit(const struct conn_state *conn, __u64 laten
 	event->tid = conn->server_tid;
 	event->retransmits = conn->retransmits - conn->start_retransmits;
 	event->request_index = conn->requests;
+	event->runq_known = conn->runq_known;
+	event->runq_ns = conn->runq_ns;
 	event->client_port = conn->client_port;
 	event->family = conn->family;
 	__builtin_memcpy(event->client_addr, conn->client_addr, sizeof(event->client_addr));

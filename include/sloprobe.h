@@ -60,7 +60,8 @@ struct conn_state {
 	__u32 retransmits;    /* on this connection since it was seen */
 	__u32 start_retransmits; /* retransmits when the current request started */
 	__u32 requests;		 /* requests started on the connection, this one included */
-	__u32 pad;
+	__u32 runq_known;	 /* --runq: runq_ns holds the sending thread's wait */
+	__u64 runq_ns;		 /* run-queue time of the sender since the request started */
 };
 
 /* Where a request's time went: arrival to first read, first read to first response byte,

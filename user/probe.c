@@ -15,6 +15,8 @@
 #include "sloprobe.skel.h"
 
 #define VMLINUX_BTF_PATH "/sys/kernel/btf/vmlinux"
+/* Threads whose run-queue waits `slow --runq` follows at once (LRU beyond). */
+#define PROBE_RUNQ_THREADS 16384
 
 struct probe {
 	struct sloprobe_bpf *skel;
@@ -179,6 +181,16 @@ static void probe_describe(struct probe *probe)
 		uts.release, probe->ncpu);
 }
 
+/* Every context switch on the host would run a program: only when asked for. */
+static void probe_choose_runq(struct sloprobe_bpf *skel, bool runq)
+{
+	bpf_program__set_autoload(skel->progs.runq_wakeup, runq);
+	bpf_program__set_autoload(skel->progs.runq_wakeup_new, runq);
+	bpf_program__set_autoload(skel->progs.runq_switch, runq);
+	if (runq)
+		bpf_map__set_max_entries(skel->maps.runq_threads, PROBE_RUNQ_THREADS);
+}
+
 static enum probe_error probe_load(struct probe *probe, const struct probe_options *opts)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = opts->btf_path);
@@ -193,6 +205,7 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 	bpf_program__set_autoattach(probe->skel->progs.sweep_idle_requests, false);
 	if (opts->slow_ring_bytes)
 		bpf_map__set_max_entries(probe->skel->maps.slow_events, opts->slow_ring_bytes);
+	probe_choose_runq(probe->skel, opts->runq);
 	err = sloprobe_bpf__load(probe->skel);
 	if (err) {
 		fprintf(stderr, "sloprobe: cannot load BPF programs: %s\n", strerror(-err));
@@ -204,6 +217,7 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 	/* Before attach: no request completes unseen by the switches. */
 	probe->skel->bss->slow_threshold_ns = opts->slow_threshold_ns;
 	probe->skel->bss->http_enabled = opts->http;
+	probe->skel->bss->runq_enabled = opts->runq;
 	err = sloprobe_bpf__attach(probe->skel);
 	if (err) {
 		fprintf(stderr, "sloprobe: cannot attach BPF programs: %s\n", strerror(-err));

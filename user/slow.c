@@ -94,6 +94,7 @@ static int slow_on_event(void *arg, void *data, size_t size)
 	memcpy(&record.event, data, sizeof(record.event));
 	record.ts = (double)record.event.end_ns / 1e9 + ctx->realtime_offset_s;
 	record.http = ctx->opts->http;
+	record.runq = ctx->opts->runq;
 	if (record.event.tgid) {
 		service_name_format(slow_comm(ctx->processes, record.event.tgid),
 				    record.event.service.port, record.service,
@@ -181,6 +182,7 @@ static int slow_run(const struct slow_options *opts)
 		.btf_path = opts->btf_path,
 		.verbose = opts->verbose,
 		.http = opts->http,
+		.runq = opts->runq,
 		.sweep_idle_ns = SLOW_SWEEP_IDLE_NS,
 		/* 0 would switch slow requests off in the kernel: 1 ns lets every one through. */
 		.slow_threshold_ns = opts->threshold_ms > 0 ? (__u64)(opts->threshold_ms * 1e6) : 1,
@@ -205,9 +207,12 @@ static int slow_run(const struct slow_options *opts)
 	err = probe_slow_open(ctx.probe, slow_on_event, &ctx);
 	if (err)
 		goto cleanup;
-	fprintf(stderr, "%s\nsloprobe: slow: requests of %g ms or more%s\n",
+	fprintf(stderr, "%s\nsloprobe: slow: requests of %g ms or more%s%s\n",
 		probe_description(ctx.probe), opts->threshold_ms,
-		opts->http ? ", with HTTP request lines and statuses" : "");
+		opts->http ? ", with HTTP request lines and statuses" : "",
+		opts->runq ? ", with run-queue delay (raw tracepoints sched_wakeup, "
+			     "sched_wakeup_new, sched_switch)" :
+			     "");
 	err = slow_loop(&ctx);
 	if (slow_finish(&ctx))
 		err = -1;

@@ -102,6 +102,10 @@ int slow_write_text(FILE *out, const struct slow_record *record)
 			       ms_text(e->server_ns), ms_text(e->send_ns)) < 0;
 	err |= fprintf(out, " in %llu B out %llu B retrans %u", (unsigned long long)e->bytes_in,
 		       (unsigned long long)e->bytes_out, e->retransmits) < 0;
+	if (record->runq && e->runq_known)
+		err |= fprintf(out, " runq %.2f ms", ms_text(e->runq_ns)) < 0;
+	else if (record->runq)
+		err |= fprintf(out, " runq -") < 0;
 	if (record->http)
 		err |= slow_write_http_text(out, record) < 0;
 	err |= fputc('\n', out) == EOF;
@@ -167,6 +171,10 @@ static cJSON *slow_json_object(const struct slow_record *record)
 	cJSON_AddNumberToObject(obj, "bytes_out", (double)e->bytes_out);
 	cJSON_AddNumberToObject(obj, "retransmits", e->retransmits);
 	cJSON_AddNumberToObject(obj, "request_on_conn", e->request_index);
+	if (record->runq && e->runq_known)
+		cJSON_AddNumberToObject(obj, "runq_ms", ms_of(e->runq_ns));
+	else if (record->runq)
+		cJSON_AddNullToObject(obj, "runq_ms");
 	slow_json_add_http(obj, record);
 	return obj;
 }

@@ -19,6 +19,7 @@ struct slow_record {
 	char service[SLOW_NAME_LEN];	/* "comm:port", as top names it */
 	char comm[SLOW_COMM_LEN];	/* the serving thread's command */
 	bool http;			/* --http: print the http fields */
+	bool runq;			/* --runq: print the run-queue delay */
 };
 
 struct http_request_line {

@@ -16,6 +16,7 @@ enum {
 	SLOW_OPT_PORT,
 	SLOW_OPT_JSON,
 	SLOW_OPT_HTTP,
+	SLOW_OPT_RUNQ,
 	SLOW_OPT_BTF,
 	SLOW_OPT_VERBOSE,
 	SLOW_OPT_RING_KIB,
@@ -25,7 +26,7 @@ enum {
 void slow_options_usage(FILE *out)
 {
 	fputs("Usage: sloprobe slow [--threshold MS] [--duration S] [--port P[,P...]] [--json]\n"
-	      "                     [--http] [--btf FILE] [--verbose]\n"
+	      "                     [--http] [--runq] [--btf FILE] [--verbose]\n"
 	      "\n"
 	      "Prints every request slower than the threshold as it completes, one line each:\n"
 	      "wall-clock time of its last response byte, service, pid/tid and command of the\n"
@@ -48,6 +49,12 @@ void slow_options_usage(FILE *out)
 	      "                   bytes) and response status of HTTP/1.x requests (x86_64 only;\n"
 	      "                   read from the read/write/send/recv syscalls' buffers, so not\n"
 	      "                   for sendfile-only responses or io_uring)\n"
+	      "  --runq           also the run-queue delay of the thread that sent the response:\n"
+	      "                   time it was runnable but not running between the request's\n"
+	      "                   start and its last send (scheduler tracepoints on every\n"
+	      "                   context switch of the host: costs CPU, hence a flag). In a\n"
+	      "                   worker pool, the sender's waits before it took the request\n"
+	      "                   (while another thread read it) count too\n"
 	      "  --ring-kib KIB   ring buffer size in KiB, a power of two >= 4 (default 1024;\n"
 	      "                   small values are for tests of the lost count)\n"
 	      "  --btf FILE       kernel BTF to use instead of /sys/kernel/btf/vmlinux\n"
@@ -109,6 +116,9 @@ static int slow_options_apply(int opt, const char *arg, struct slow_options *out
 	case SLOW_OPT_HTTP:
 		out->http = true;
 		return 0;
+	case SLOW_OPT_RUNQ:
+		out->runq = true;
+		return 0;
 	case SLOW_OPT_BTF:
 		out->btf_path = arg;
 		return 0;
@@ -129,6 +139,7 @@ enum options_result slow_options_parse(int argc, char **argv, struct slow_option
 		{ "port", required_argument, NULL, SLOW_OPT_PORT },
 		{ "json", no_argument, NULL, SLOW_OPT_JSON },
 		{ "http", no_argument, NULL, SLOW_OPT_HTTP },
+		{ "runq", no_argument, NULL, SLOW_OPT_RUNQ },
 		{ "btf", required_argument, NULL, SLOW_OPT_BTF },
 		{ "verbose", no_argument, NULL, SLOW_OPT_VERBOSE },
 		{ "ring-kib", required_argument, NULL, SLOW_OPT_RING_KIB },

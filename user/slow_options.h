@@ -16,6 +16,7 @@ struct slow_options {
 	int nports;
 	bool json;
 	bool http;
+	bool runq;
 	bool verbose;
 	const char *btf_path;
 	unsigned int ring_kib; /* ring buffer size: a power of two, at least 4 */

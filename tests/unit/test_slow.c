@@ -106,6 +106,9 @@ static void test_json_line(void **state)
 	r.event.http_status = 200;
 	memcpy(r.event.http_line, "GET /slow HTTP/1.1\r\n", 20);
 	r.event.http_line_len = 20;
+	r.runq = true;
+	r.event.runq_known = 1;
+	r.event.runq_ns = 2500000;
 	text = write_to_string(slow_write_json, &r);
 	assert_non_null(strchr(text, '\n'));
 	assert_ptr_equal(strchr(text, '\n'), text + strlen(text) - 1); /* one line */
@@ -126,6 +129,7 @@ static void test_json_line(void **state)
 	assert_string_equal(cJSON_GetObjectItem(http, "method")->valuestring, "GET");
 	assert_string_equal(cJSON_GetObjectItem(http, "path")->valuestring, "/slow");
 	assert_int_equal(cJSON_GetObjectItem(http, "status")->valueint, 200);
+	assert_true(cJSON_GetObjectItem(obj, "runq_ms")->valuedouble == 2.5);
 	cJSON_Delete(obj);
 	free(text);
 }
@@ -145,6 +149,7 @@ static void test_json_first_request_ipv6_not_http(void **state)
 	inet_pton(AF_INET6, "::1", r.event.client_addr);
 	memcpy(r.event.http_line, "\x16\x03\x01", 3);
 	r.event.http_line_len = 3;
+	r.runq = true; /* asked for, but the sender was never seen waking: null */
 	text = write_to_string(slow_write_json, &r);
 	obj = cJSON_Parse(text);
 	assert_non_null(obj);
@@ -152,6 +157,7 @@ static void test_json_first_request_ipv6_not_http(void **state)
 	assert_true(cJSON_GetObjectItem(cJSON_GetObjectItem(obj, "phases_ms"), "accept_queue")
 			    ->valuedouble == 5.0);
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(obj, "http")));
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(obj, "runq_ms")));
 	cJSON_Delete(obj);
 	free(text);
 }
@@ -203,19 +209,19 @@ static void test_options_defaults_and_flags(void **state)
 	struct slow_options o;
 	const char *none[] = { "slow", NULL };
 	const char *all[] = { "slow",	 "--threshold", "20.5", "--duration", "3",	 "--port",
-			      "80,443",	 "--json",	"--http", "--ring-kib", "8", NULL };
+			      "80,443",	 "--json",	"--http", "--ring-kib", "8", "--runq", NULL };
 
 	(void)state;
 	assert_int_equal(parse(none, &o), OPTIONS_OK);
 	assert_true(o.threshold_ms == SLOW_DEFAULT_THRESHOLD_MS);
 	assert_int_equal(o.ring_kib, SLOW_DEFAULT_RING_KIB);
-	assert_false(o.json || o.http);
+	assert_false(o.json || o.http || o.runq);
 	assert_int_equal(parse(all, &o), OPTIONS_OK);
 	assert_true(o.threshold_ms == 20.5);
 	assert_true(o.duration_s == 3.0);
 	assert_int_equal(o.nports, 2);
 	assert_int_equal(o.ports[1], 443);
-	assert_true(o.json && o.http);
+	assert_true(o.json && o.http && o.runq);
 	assert_int_equal(o.ring_kib, 8);
 }
 
