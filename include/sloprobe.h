@@ -44,7 +44,7 @@ struct conn_state {
 	__u32 thread_epoch;    /* window in which server_tid was last counted as serving */
 	__u64 established_ns;
 	__u64 accepted_ns; /* accept() returned it; 0 when not seen */
-	__u64 arrival_ns; /* first byte of the next request seen by sk_data_ready, 0 if none */
+	__u64 arrival_ns;  /* first byte of the next request seen by sk_data_ready, 0 if none */
 	__u64 start_ns;
 	__u64 read_ns; /* first read of the current request */
 	__u64 first_send_ns;
@@ -53,11 +53,11 @@ struct conn_state {
 	__u64 bytes_in; /* not yet added to the service */
 	__u64 bytes_out;
 	/* For `sloprobe slow`: who is connected, who serves, and what the request cost. */
-	__u8 client_addr[16]; /* IPv4 in the first 4 bytes; network order */
-	__u16 client_port;    /* host order */
-	__u16 family;	      /* AF_INET or AF_INET6 */
-	__u32 server_tgid;    /* process of server_tid */
-	__u32 retransmits;    /* on this connection since it was seen */
+	__u8 client_addr[16];	 /* IPv4 in the first 4 bytes; network order */
+	__u16 client_port;	 /* host order */
+	__u16 family;		 /* AF_INET or AF_INET6 */
+	__u32 server_tgid;	 /* process of server_tid */
+	__u32 retransmits;	 /* on this connection since it was seen */
 	__u32 start_retransmits; /* retransmits when the current request started */
 	__u32 requests;		 /* requests started on the connection, this one included */
 	__u32 runq_known;	 /* --runq: runq_ns holds the sending thread's wait */

@@ -159,7 +159,8 @@ static int probe_set_slow_ports(struct probe *probe, const unsigned int *ports, 
 			bits = 0;
 		bits |= 1ULL << (ports[i] % 64);
 		if (bpf_map_update_elem(fd, &word, &bits, BPF_ANY)) {
-			fprintf(stderr, "sloprobe: cannot set the slow ports: %s\n", strerror(errno));
+			fprintf(stderr, "sloprobe: cannot set the slow ports: %s\n",
+				strerror(errno));
 			return -errno;
 		}
 	}

@@ -12,8 +12,8 @@ struct probe_options {
 	const char *btf_path; /* NULL: the running kernel's /sys/kernel/btf/vmlinux */
 	__u64 sweep_idle_ns;
 	bool verbose;
-	bool http;		/* read request lines and response statuses (x86_64) */
-	bool runq;		/* load the scheduler programs: run-queue time per request */
+	bool http;		 /* read request lines and response statuses (x86_64) */
+	bool runq;		 /* load the scheduler programs: run-queue time per request */
 	__u64 slow_threshold_ns; /* `slow`: requests this slow go to the ring buffer; 0: none */
 	__u32 slow_ring_bytes;	 /* ring buffer size, a power of two of pages; 0: one page */
 	const unsigned int *slow_ports; /* only these ports' slow requests; none: every port */

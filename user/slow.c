@@ -61,7 +61,7 @@ static void slow_read_comm(__u32 pid, char *comm)
 	char path[48];
 	FILE *f;
 
-	strcpy(comm, "?");
+	snprintf(comm, SLOW_COMM_LEN, "?");
 	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
 	f = fopen(path, "r");
 	if (!f)
@@ -104,7 +104,7 @@ static int slow_on_event(void *arg, void *data, size_t size)
 	} else {
 		service_name_format(NULL, record.event.service.port, record.service,
 				    sizeof(record.service));
-		strcpy(record.comm, "?");
+		snprintf(record.comm, sizeof(record.comm), "?");
 	}
 	err = ctx->opts->json ? slow_write_json(stdout, &record) : slow_write_text(stdout, &record);
 	if (err) {
@@ -167,7 +167,8 @@ static int slow_finish(struct slow_context *ctx)
 	while (!err && !ctx->write_error && probe_slow_poll(ctx->probe, 0) > 0)
 		;
 	lost = probe_drop_count(ctx->probe, DROP_SLOW_RING_FULL);
-	fprintf(stderr, "sloprobe: slow: %llu slow requests printed, %llu lost (ring buffer full)\n",
+	fprintf(stderr,
+		"sloprobe: slow: %llu slow requests printed, %llu lost (ring buffer full)\n",
 		ctx->events, lost);
 	if (ctx->opts->json && !ctx->write_error &&
 	    slow_write_json_summary(stdout, ctx->events, lost))
@@ -211,8 +212,8 @@ static int slow_run(const struct slow_options *opts)
 		probe_description(ctx.probe), opts->threshold_ms,
 		opts->http ? ", with HTTP request lines and statuses" : "",
 		opts->runq ? ", with run-queue delay (raw tracepoints sched_wakeup, "
-			     "sched_wakeup_new, sched_switch)" :
-			     "");
+			     "sched_wakeup_new, sched_switch)"
+			   : "");
 	err = slow_loop(&ctx);
 	if (slow_finish(&ctx))
 		err = -1;

@@ -91,15 +91,17 @@ int slow_write_text(FILE *out, const struct slow_record *record)
 
 	slow_time_text(record->ts, when, sizeof(when));
 	slow_client_address(e, client, sizeof(client));
-	err = fprintf(out, "%s %s pid %u/%u %s client %s:%u %.2f ms", when, record->service, e->tgid,
-		      e->tid, record->comm, client, e->client_port, ms_text(e->latency_ns)) < 0;
+	err = fprintf(out, "%s %s pid %u/%u %s client %s:%u %.2f ms", when, record->service,
+		      e->tgid, e->tid, record->comm, client, e->client_port,
+		      ms_text(e->latency_ns)) < 0;
 	if (e->phases_known && e->request_index == 1 && e->accept_wait_ns)
 		err |= fprintf(out, " = accept %.2f +", ms_text(e->accept_wait_ns)) < 0;
 	else if (e->phases_known)
 		err |= fprintf(out, " =") < 0;
 	if (e->phases_known)
-		err |= fprintf(out, " recvq %.2f + server %.2f + send %.2f", ms_text(e->recv_queue_ns),
-			       ms_text(e->server_ns), ms_text(e->send_ns)) < 0;
+		err |= fprintf(out, " recvq %.2f + server %.2f + send %.2f",
+			       ms_text(e->recv_queue_ns), ms_text(e->server_ns),
+			       ms_text(e->send_ns)) < 0;
 	err |= fprintf(out, " in %llu B out %llu B retrans %u", (unsigned long long)e->bytes_in,
 		       (unsigned long long)e->bytes_out, e->retransmits) < 0;
 	if (record->runq && e->runq_known)

@@ -15,11 +15,11 @@
 /* An event with what userspace adds: wall-clock time and names from /proc. */
 struct slow_record {
 	struct slow_event event;
-	double ts;			/* wall-clock seconds of the last response byte */
-	char service[SLOW_NAME_LEN];	/* "comm:port", as top names it */
-	char comm[SLOW_COMM_LEN];	/* the serving thread's command */
-	bool http;			/* --http: print the http fields */
-	bool runq;			/* --runq: print the run-queue delay */
+	double ts;		     /* wall-clock seconds of the last response byte */
+	char service[SLOW_NAME_LEN]; /* "comm:port", as top names it */
+	char comm[SLOW_COMM_LEN];    /* the serving thread's command */
+	bool http;		     /* --http: print the http fields */
+	bool runq;		     /* --runq: print the run-queue delay */
 };
 
 struct http_request_line {

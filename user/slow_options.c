@@ -92,9 +92,8 @@ static int slow_parse_ring_kib(const char *text, unsigned int *out)
 	/* The kernel wants a power of two number of pages. */
 	if (errno || end == text || *end != '\0' || text[0] == '-' || value < 4 ||
 	    value > SLOW_MAX_RING_KIB || (value & (value - 1))) {
-		fprintf(stderr,
-			"sloprobe: --ring-kib: '%s' is not a power of two from 4 to %u\n", text,
-			SLOW_MAX_RING_KIB);
+		fprintf(stderr, "sloprobe: --ring-kib: '%s' is not a power of two from 4 to %u\n",
+			text, SLOW_MAX_RING_KIB);
 		return -1;
 	}
 	*out = (unsigned int)value;

@@ -58,7 +58,8 @@ void top_options_usage(FILE *out)
 	      "  --http           count HTTP/1.x responses per service, and those with status\n"
 	      "                   4xx and 5xx: the \"http\" key of --json (x86_64 only; read\n"
 	      "                   from write/send syscall buffers, so not sendfile-only or\n"
-	      "                   io_uring responses)\n" USAGE_PROBE_FLAGS "  -h, --help       this text\n"
+	      "                   io_uring responses)\n" USAGE_PROBE_FLAGS
+	      "  -h, --help       this text\n"
 	      "\n" USAGE_REQUIREMENTS,
 	      out);
 }

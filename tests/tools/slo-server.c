@@ -497,10 +497,9 @@ static void *worker_main(void *arg)
 
 		spend_service_time(w, c->route);
 		w->served++;
-		next = send_resp(c,
-				 c->route->kind == SVC_STATUS ? &c->route->status :
-								&ctx->resps[c->resp],
-				 c->resp == RESP_OK_CLOSE);
+		next = send_resp(
+			c, c->route->kind == SVC_STATUS ? &c->route->status : &ctx->resps[c->resp],
+			c->resp == RESP_OK_CLOSE);
 		after_response(ctx, c, next);
 	}
 	return NULL;
@@ -858,8 +857,8 @@ static int parse_route(struct server_ctx *ctx, const char *arg)
 	    r->mean_ns > MAX_SERVICE_MS)
 		goto bad;
 	r->kind = (enum svc_kind)kind;
-	if (r->kind == SVC_STATUS && (r->mean_ns < 100 || r->mean_ns > 599 ||
-				      r->mean_ns != floor(r->mean_ns)))
+	if (r->kind == SVC_STATUS &&
+	    (r->mean_ns < 100 || r->mean_ns > 599 || r->mean_ns != floor(r->mean_ns)))
 		goto bad;
 	if (r->kind != SVC_STATUS)
 		r->mean_ns *= NSEC_PER_MSEC;

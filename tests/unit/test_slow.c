@@ -33,7 +33,8 @@ static void test_status_parse(void **state)
 static void test_request_line(void **state)
 {
 	const char get[] = "GET /slow?x=1 HTTP/1.1\r\nHost: a\r\n";
-	const char long_path[] = "POST /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+	const char long_path[] =
+		"POST /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 	struct http_request_line line;
 
 	(void)state;
@@ -208,8 +209,9 @@ static void test_options_defaults_and_flags(void **state)
 {
 	struct slow_options o;
 	const char *none[] = { "slow", NULL };
-	const char *all[] = { "slow",	 "--threshold", "20.5", "--duration", "3",	 "--port",
-			      "80,443",	 "--json",	"--http", "--ring-kib", "8", "--runq", NULL };
+	const char *all[] = { "slow",	"--threshold", "20.5",	 "--duration", "3",
+			      "--port", "80,443",      "--json", "--http",     "--ring-kib",
+			      "8",	"--runq",      NULL };
 
 	(void)state;
 	assert_int_equal(parse(none, &o), OPTIONS_OK);
@@ -228,13 +230,13 @@ static void test_options_defaults_and_flags(void **state)
 static void test_options_bad(void **state)
 {
 	static const char *const bad[][4] = {
-		{ "slow", "--threshold", "-1", NULL },	 { "slow", "--threshold", "abc", NULL },
-		{ "slow", "--threshold", "", NULL },	 { "slow", "--threshold", "5ms", NULL },
-		{ "slow", "--threshold", "nan", NULL },	 { "slow", "--threshold", "1e9", NULL },
-		{ "slow", "--threshold", NULL, NULL },	 { "slow", "--duration", "0", NULL },
-		{ "slow", "--port", "0", NULL },	 { "slow", "--ring-kib", "6", NULL },
-		{ "slow", "--ring-kib", "2", NULL },	 { "slow", "--ring-kib", "-4", NULL },
-		{ "slow", "--interval", "1", NULL },	 { "slow", "--bogus", NULL, NULL },
+		{ "slow", "--threshold", "-1", NULL },	{ "slow", "--threshold", "abc", NULL },
+		{ "slow", "--threshold", "", NULL },	{ "slow", "--threshold", "5ms", NULL },
+		{ "slow", "--threshold", "nan", NULL }, { "slow", "--threshold", "1e9", NULL },
+		{ "slow", "--threshold", NULL, NULL },	{ "slow", "--duration", "0", NULL },
+		{ "slow", "--port", "0", NULL },	{ "slow", "--ring-kib", "6", NULL },
+		{ "slow", "--ring-kib", "2", NULL },	{ "slow", "--ring-kib", "-4", NULL },
+		{ "slow", "--interval", "1", NULL },	{ "slow", "--bogus", NULL, NULL },
 		{ "slow", "extra", NULL, NULL },
 	};
 	struct slow_options o;
