@@ -107,6 +107,7 @@ static __always_inline void http_on_request_start(__u64 key, int ret)
 {
 	struct http_conn fresh = {}, *http;
 	const void *buf;
+	__u32 len;
 
 	if (!http_enabled)
 		return;
@@ -120,9 +121,14 @@ static __always_inline void http_on_request_start(__u64 key, int ret)
 	http->status = 0;
 	http->line_len = 0;
 	buf = syscall_user_buffer();
-	/* Bytes past @ret are stale buffer contents: line_len says where the request's end. */
-	if (buf && bpf_probe_read_user(http->line, sizeof(http->line), buf) == 0)
-		http->line_len = ret < SLOW_HTTP_LINE_BYTES ? ret : SLOW_HTTP_LINE_BYTES;
+	/* Only the @ret bytes read: the buffer may end right after them. */
+	len = ret < SLOW_HTTP_LINE_BYTES ? (__u32)ret : SLOW_HTTP_LINE_BYTES;
+	/* The verifier needs the bound checked on the register it sees. */
+	barrier_var(len);
+	if (!buf || len > SLOW_HTTP_LINE_BYTES)
+		return;
+	if (bpf_probe_read_user(http->line, len, buf) == 0)
+		http->line_len = len;
 }
 
 /* The first send of a response: its status line, if HTTP/1.x. */
