@@ -42,9 +42,10 @@ LIB_SRCS := user/histogram.c user/window.c user/snapshot.c user/options.c user/t
 	user/report_html.c user/svg_chart.c user/container.c user/cgroup_usage.c \
 	user/text_file.c user/metrics.c user/metrics_text.c user/listen_address.c \
 	user/report_options.c user/plan_options.c user/capture_fields.c \
-	user/tail_request.c user/report_tail.c user/report_tail_write.c user/tail_keeper.c
+	user/tail_request.c user/report_tail.c user/report_tail_write.c user/tail_keeper.c \
+	user/slow_options.c user/slow_format.c
 BIN_SRCS := user/main.c user/sampler.c user/top.c user/record.c user/report_cmd.c user/probe.c \
-	user/privilege.c user/serve.c user/metrics_http.c user/plan_cmd.c
+	user/privilege.c user/serve.c user/metrics_http.c user/plan_cmd.c user/slow.c
 LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(LIB_SRCS))
 BIN_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(BIN_SRCS))
 # The capacity planner's models: pure math, linked into the binary and the unit tests.

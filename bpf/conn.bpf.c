@@ -9,6 +9,10 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 const struct service_stats service_stats_zero = {};
 volatile __u32 window_epoch;
+volatile __u64 slow_threshold_ns;
+volatile __u32 http_enabled;
+volatile __u32 slow_ports_only;
+volatile __u32 runq_enabled;
 
 static __always_inline void listener_add(const struct sock *sk, __s64 delta)
 {
@@ -37,6 +41,7 @@ static __always_inline void conn_open(const struct sock *sk)
 
 	sk_service_key(sk, &conn.service);
 	conn.established_ns = bpf_ktime_get_ns();
+	conn_fill_client(sk, &conn);
 	/* BPF_ANY: a recycled struct sock must start clean, never inherit a dead request. */
 	if (bpf_map_update_elem(&conns, &key, &conn, BPF_ANY)) {
 		drop_count(DROP_CONN_TABLE_FULL);
@@ -62,7 +67,7 @@ static __always_inline void conn_close(const struct sock *sk, int new_state)
 	service = conn->service;
 	stats = service_stats_get(&service);
 	if (stats) {
-		conn_flush(conn, stats, conn_claim_written(conn, CONN_IDLE));
+		conn_flush(key, conn, stats, conn_claim_written(conn, CONN_IDLE));
 		stats->conns_closed += 1;
 	}
 	service_active_add(&service, -1);
@@ -74,6 +79,7 @@ static __always_inline void conn_close(const struct sock *sk, int new_state)
 		conn->closed_ns = bpf_ktime_get_ns();
 		return;
 	}
+	http_on_close(key);
 	bpf_map_delete_elem(&conns, &key);
 }
 
@@ -152,6 +158,7 @@ int BPF_PROG(conn_retransmit, const struct sock *sk)
 
 	if (!conn)
 		return 0;
+	__sync_fetch_and_add(&conn->retransmits, 1);
 	stats = service_stats_get(&conn->service);
 	if (stats)
 		stats->retransmits += 1;

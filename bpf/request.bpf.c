@@ -35,6 +35,8 @@ static long sweep_one(struct bpf_map *map, __u64 *key, struct conn_state *conn,
 	if (phase >= CONN_CLOSED_READING) {
 		if (conn->closed_ns + ctx->idle_ns > ctx->now_ns || bpf_map_delete_elem(map, key))
 			ctx->kept++;
+		else
+			http_on_close(*key);
 		return 0;
 	}
 	ctx->kept++;
@@ -43,7 +45,7 @@ static long sweep_one(struct bpf_map *map, __u64 *key, struct conn_state *conn,
 	if (READ_ONCE(conn->last_send_ns) + ctx->idle_ns > ctx->now_ns)
 		return 0;
 	if (conn_claim_written(conn, CONN_IDLE))
-		conn_flush(conn, service_stats_get(&conn->service), true);
+		conn_flush(*key, conn, service_stats_get(&conn->service), true);
 	return 0;
 }
 

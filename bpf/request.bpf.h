@@ -3,6 +3,7 @@
 #define SLOPROBE_REQUEST_BPF_H
 
 #include "maps.bpf.h"
+#include "slow.bpf.h"
 
 static __always_inline void stats_record_latency(struct service_stats *stats, __u64 latency_ns)
 {
@@ -53,16 +54,25 @@ static __always_inline void stats_record_phases(struct service_stats *stats,
 /*
  * Move a connection's pending bytes into its service and, when @complete, record the request
  * that ended with the last send. The caller has already won the WRITING -> * transition, so no
- * other CPU records the same request.
+ * other CPU records the same request. @key is the connection's key in conns.
  */
-static __always_inline void conn_flush(struct conn_state *conn, struct service_stats *stats,
-				       bool complete)
+static __always_inline void conn_flush(__u64 key, struct conn_state *conn,
+				       struct service_stats *stats, bool complete)
 {
+	const struct http_conn *http;
+	__u64 latency_ns, threshold_ns;
+
 	if (!stats)
 		return;
 	if (complete && conn->last_send_ns > conn->start_ns) {
-		stats_record_latency(stats, conn->last_send_ns - conn->start_ns);
+		latency_ns = conn->last_send_ns - conn->start_ns;
+		stats_record_latency(stats, latency_ns);
 		stats_record_phases(stats, conn);
+		http = http_on_complete(key, stats);
+		/* Zero in every instance but `slow`: one compare for everyone else. */
+		threshold_ns = slow_threshold_ns;
+		if (threshold_ns && latency_ns >= threshold_ns)
+			slow_emit(conn, latency_ns, http);
 	}
 	stats->bytes_in += conn->bytes_in;
 	stats->bytes_out += conn->bytes_out;

@@ -37,6 +37,7 @@ static __always_inline struct conn_state *conn_adopt(const struct sock *sk, __u6
 	sk_service_key(sk, &conn.service);
 	if (!bpf_map_lookup_elem(&listeners, &conn.service))
 		return NULL;
+	conn_fill_client(sk, &conn);
 	err = bpf_map_update_elem(&conns, &key, &conn, BPF_NOEXIST);
 	if (err == 0)
 		service_active_add(&conn.service, 1);
@@ -61,6 +62,7 @@ static __always_inline void service_thread_seen(struct conn_state *conn, __u64 p
 		return;
 	conn->thread_epoch = epoch;
 	conn->server_tid = (__u32)pid_tgid;
+	conn->server_tgid = pid_tgid >> 32;
 	key.tgid = pid_tgid >> 32;
 	key.tid = (__u32)pid_tgid;
 	/* Only this thread writes its own entry: no lost update between lookup and store. */
@@ -129,7 +131,7 @@ static __always_inline int request_on_read(struct sock *sk, int ret, int flags)
 	}
 	/* First request bytes after a response (or after idle): a new request starts. */
 	if (conn_claim_written(conn, CONN_READING))
-		conn_flush(conn, service_stats_get(&conn->service), true);
+		conn_flush(key, conn, service_stats_get(&conn->service), true);
 	conn->start_write_seq = write_seq;
 	pid_tgid = bpf_get_current_pid_tgid();
 	conn->reader_tid = (__u32)pid_tgid;
@@ -138,21 +140,25 @@ static __always_inline int request_on_read(struct sock *sk, int ret, int flags)
 	conn->read_ns = now_ns;
 	conn->arrival_ns = 0;
 	conn->bytes_in += ret;
+	conn->start_retransmits = conn->retransmits;
+	conn->requests += 1;
+	conn->runq_known = 0;
+	http_on_request_start(key, ret);
 	conn->phase = CONN_READING;
 	return 0;
 }
 
 /* The send that was running when the peer's reset closed the connection: its request ends
  * here, once. */
-static __always_inline void request_write_after_reset(struct conn_state *conn, __u64 now_ns,
-						      int ret)
+static __always_inline void request_write_after_reset(__u64 key, struct conn_state *conn,
+						      __u64 now_ns, int ret)
 {
 	if (__sync_val_compare_and_swap(&conn->phase, CONN_CLOSED_READING, CONN_CLOSED) !=
 	    CONN_CLOSED_READING)
 		return;
 	conn->bytes_out += ret;
 	conn->last_send_ns = now_ns;
-	conn_flush(conn, service_stats_get(&conn->service), true);
+	conn_flush(key, conn, service_stats_get(&conn->service), true);
 }
 
 /* The late tracepoint of a response already counted by response_sent_unseen(). */
@@ -182,7 +188,7 @@ static __always_inline int request_on_send(struct sock *sk, int ret)
 		return 0;
 	now_ns = bpf_ktime_get_ns();
 	if (conn->phase >= CONN_CLOSED_READING) {
-		request_write_after_reset(conn, now_ns, ret);
+		request_write_after_reset(key, conn, now_ns, ret);
 		return 0;
 	}
 	conn->bytes_out += ret;
@@ -192,10 +198,13 @@ static __always_inline int request_on_send(struct sock *sk, int ret)
 		if (send_already_counted(conn, sk, pid_tgid))
 			return 0;
 	}
+	if (runq_enabled)
+		runq_on_send(conn, bpf_get_current_pid_tgid());
 	/* last_send_ns before the phase: the sweep must never see WRITING with a stale time. */
 	WRITE_ONCE(conn->last_send_ns, now_ns);
 	if (conn->phase == CONN_READING) {
 		conn->first_send_ns = now_ns;
+		http_on_response_start(key, ret);
 		WRITE_ONCE(conn->phase, CONN_WRITING);
 	}
 	return 0;

@@ -43,7 +43,8 @@ struct conn_state {
 	__u32 flags;	       /* CONN_F_* */
 	__u32 thread_epoch;    /* window in which server_tid was last counted as serving */
 	__u64 established_ns;
-	__u64 arrival_ns; /* first byte of the next request seen by sk_data_ready, 0 if none */
+	__u64 accepted_ns; /* accept() returned it; 0 when not seen */
+	__u64 arrival_ns;  /* first byte of the next request seen by sk_data_ready, 0 if none */
 	__u64 start_ns;
 	__u64 read_ns; /* first read of the current request */
 	__u64 first_send_ns;
@@ -51,6 +52,16 @@ struct conn_state {
 	__u64 closed_ns;
 	__u64 bytes_in; /* not yet added to the service */
 	__u64 bytes_out;
+	/* For `sloprobe slow`: who is connected, who serves, and what the request cost. */
+	__u8 client_addr[16];	 /* IPv4 in the first 4 bytes; network order */
+	__u16 client_port;	 /* host order */
+	__u16 family;		 /* AF_INET or AF_INET6 */
+	__u32 server_tgid;	 /* process of server_tid */
+	__u32 retransmits;	 /* on this connection since it was seen */
+	__u32 start_retransmits; /* retransmits when the current request started */
+	__u32 requests;		 /* requests started on the connection, this one included */
+	__u32 runq_known;	 /* --runq: runq_ns holds the sending thread's wait */
+	__u64 runq_ns;		 /* run-queue time of the sender since the request started */
 };
 
 /* Where a request's time went: arrival to first read, first read to first response byte,
@@ -82,6 +93,10 @@ struct service_stats {
 	__u32 latency_hist[HIST_BUCKETS];
 	__u64 phase_sum_ns[REQUEST_PHASES];
 	__u32 phase_hist[REQUEST_PHASES][PHASE_BUCKETS];
+	/* With --http: responses whose first bytes were an HTTP/1.x status line. */
+	__u64 http_responses;
+	__u64 http_4xx;
+	__u64 http_5xx;
 };
 
 /* A thread that answered requests of a service: names the service, and counts its threads. */
@@ -103,6 +118,7 @@ enum drop_reason {
 	DROP_SERVICE_TABLE_FULL,
 	DROP_ACTIVE_TABLE_FULL,
 	DROP_LISTEN_TABLE_FULL,
+	DROP_SLOW_RING_FULL, /* a slow request not sent to userspace: `slow` fell behind */
 	DROP_REASONS,
 };
 
@@ -112,5 +128,42 @@ enum drop_reason {
 #define SLOPROBE_MAX_CONNS 65536
 #define SLOPROBE_MAX_SERVICES 1024
 #define SLOPROBE_MAX_SERVICE_THREADS 16384
+
+#define SLOW_HTTP_LINE_BYTES 64
+
+/* One request slower than `sloprobe slow --threshold`, sent through the ring buffer. */
+struct slow_event {
+	__u64 end_ns; /* last response byte handed to the kernel; CLOCK_MONOTONIC */
+	__u64 latency_ns;
+	__u64 accept_wait_ns; /* established to accept(); first request only, 0 when unknown */
+	__u64 recv_queue_ns;  /* arrival to first read */
+	__u64 server_ns;      /* first read to first response byte */
+	__u64 send_ns;	      /* first to last response byte */
+	__u64 runq_ns;	      /* serving thread runnable but not running; with --runq */
+	__u64 bytes_in;
+	__u64 bytes_out;
+	struct service_key service;
+	__u32 tgid;
+	__u32 tid;
+	__u32 retransmits;
+	__u32 request_index; /* 1 for the connection's first request */
+	__u16 client_port;
+	__u16 family;
+	__u8 client_addr[16];
+	__u16 http_status;   /* 0: not HTTP/1.x, or --http off */
+	__u16 http_line_len; /* bytes of http_line read from the request's first read */
+	__u8 phases_known;   /* the breakdown fields are valid */
+	__u8 runq_known;
+	__u8 pad[2];
+	char http_line[SLOW_HTTP_LINE_BYTES];
+};
+
+/* Per connection, only with --http: the request's first bytes and the response's status. */
+struct http_conn {
+	char line[SLOW_HTTP_LINE_BYTES];
+	__u16 line_len;
+	__u16 status;
+	__u32 pad;
+};
 
 #endif /* SLOPROBE_H */

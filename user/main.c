@@ -4,6 +4,7 @@
 #include "plan_cmd.h"
 #include "report_cmd.h"
 #include "serve.h"
+#include "slow.h"
 #include "top.h"
 
 static void usage(FILE *out)
@@ -16,6 +17,7 @@ static void usage(FILE *out)
 	      "  report     latency and SLO compliance per service from captures\n"
 	      "  plan       pods, CPU and memory for traffic projections, under the SLO\n"
 	      "  serve      Prometheus metrics over HTTP (/metrics), counted since start\n"
+	      "  slow       each request slower than a threshold, with where its time went\n"
 	      "  help       this text\n"
 	      "\n"
 	      "`sloprobe COMMAND --help` lists each command's flags.\n",
@@ -39,6 +41,8 @@ int main(int argc, char **argv)
 		return report_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "plan") == 0)
 		return plan_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "slow") == 0)
+		return slow_main(argc - 1, argv + 1);
 	if (argc > 1 && argv[1][0] != '-') {
 		if (strcmp(argv[1], "record") == 0) {
 			parse = record_options_parse;

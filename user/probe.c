@@ -15,12 +15,15 @@
 #include "sloprobe.skel.h"
 
 #define VMLINUX_BTF_PATH "/sys/kernel/btf/vmlinux"
+/* Threads whose run-queue waits `slow --runq` follows at once (LRU beyond). */
+#define PROBE_RUNQ_THREADS 16384
 
 struct probe {
 	struct sloprobe_bpf *skel;
 	int ncpu;
 	__u32 epoch;
 	__u64 sweep_idle_ns;
+	struct ring_buffer *slow_ring;
 	char description[256];
 };
 
@@ -142,6 +145,29 @@ cleanup:
 	return err;
 }
 
+/* The kernel filters `slow --port`: other services' slow requests never fill the ring. */
+static int probe_set_slow_ports(struct probe *probe, const unsigned int *ports, int nports)
+{
+	int fd = bpf_map__fd(probe->skel->maps.slow_ports);
+	__u32 word;
+	__u64 bits;
+	int i;
+
+	for (i = 0; i < nports; i++) {
+		word = ports[i] / 64;
+		if (bpf_map_lookup_elem(fd, &word, &bits))
+			bits = 0;
+		bits |= 1ULL << (ports[i] % 64);
+		if (bpf_map_update_elem(fd, &word, &bits, BPF_ANY)) {
+			fprintf(stderr, "sloprobe: cannot set the slow ports: %s\n",
+				strerror(errno));
+			return -errno;
+		}
+	}
+	probe->skel->bss->slow_ports_only = nports > 0;
+	return 0;
+}
+
 static void probe_describe(struct probe *probe)
 {
 	struct utsname uts;
@@ -156,6 +182,16 @@ static void probe_describe(struct probe *probe)
 		uts.release, probe->ncpu);
 }
 
+/* Every context switch on the host would run a program: only when asked for. */
+static void probe_choose_runq(struct sloprobe_bpf *skel, bool runq)
+{
+	bpf_program__set_autoload(skel->progs.runq_wakeup, runq);
+	bpf_program__set_autoload(skel->progs.runq_wakeup_new, runq);
+	bpf_program__set_autoload(skel->progs.runq_switch, runq);
+	if (runq)
+		bpf_map__set_max_entries(skel->maps.runq_threads, PROBE_RUNQ_THREADS);
+}
+
 static enum probe_error probe_load(struct probe *probe, const struct probe_options *opts)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = opts->btf_path);
@@ -168,11 +204,21 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 	}
 	probe->sweep_idle_ns = opts->sweep_idle_ns;
 	bpf_program__set_autoattach(probe->skel->progs.sweep_idle_requests, false);
+	if (opts->slow_ring_bytes)
+		bpf_map__set_max_entries(probe->skel->maps.slow_events, opts->slow_ring_bytes);
+	probe_choose_runq(probe->skel, opts->runq);
 	err = sloprobe_bpf__load(probe->skel);
 	if (err) {
 		fprintf(stderr, "sloprobe: cannot load BPF programs: %s\n", strerror(-err));
 		return PROBE_LOAD_FAILED;
 	}
+	err = probe_set_slow_ports(probe, opts->slow_ports, opts->slow_nports);
+	if (err)
+		return PROBE_LOAD_FAILED;
+	/* Before attach: no request completes unseen by the switches. */
+	probe->skel->bss->slow_threshold_ns = opts->slow_threshold_ns;
+	probe->skel->bss->http_enabled = opts->http;
+	probe->skel->bss->runq_enabled = opts->runq;
 	err = sloprobe_bpf__attach(probe->skel);
 	if (err) {
 		fprintf(stderr, "sloprobe: cannot attach BPF programs: %s\n", strerror(-err));
@@ -218,6 +264,29 @@ const char *probe_description(const struct probe *probe)
 	return probe->description;
 }
 
+int probe_slow_open(struct probe *probe, probe_slow_fn fn, void *ctx)
+{
+	probe->slow_ring =
+		ring_buffer__new(bpf_map__fd(probe->skel->maps.slow_events), fn, ctx, NULL);
+	if (!probe->slow_ring) {
+		fprintf(stderr, "sloprobe: cannot open the slow-request ring buffer: %s\n",
+			strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int probe_slow_poll(struct probe *probe, int timeout_ms)
+{
+	int n = ring_buffer__poll(probe->slow_ring, timeout_ms);
+
+	if (n == -EINTR)
+		return 0;
+	if (n < 0)
+		fprintf(stderr, "sloprobe: reading slow requests failed: %s\n", strerror(-n));
+	return n;
+}
+
 /* Completes idle responses; the program's return value is the connection table's size. */
 static int probe_sweep(struct probe *probe, __u64 idle_ns, __u64 *conns_tracked)
 {
@@ -231,6 +300,13 @@ static int probe_sweep(struct probe *probe, __u64 idle_ns, __u64 *conns_tracked)
 	}
 	*conns_tracked = run.retval;
 	return 0;
+}
+
+int probe_sweep_idle(struct probe *probe, __u64 idle_ns)
+{
+	__u64 tracked;
+
+	return probe_sweep(probe, idle_ns, &tracked);
 }
 
 static int probe_read_stats(struct probe *probe, struct stats_snapshot *snap)
@@ -310,6 +386,13 @@ cleanup:
 	return err;
 }
 
+__u64 probe_drop_count(struct probe *probe, enum drop_reason reason)
+{
+	struct stats_snapshot snap = { 0 };
+
+	return probe_read_drops(probe, &snap) ? 0 : snap.drops[reason];
+}
+
 int probe_read_window(struct probe *probe, struct stats_snapshot *snap, __u32 *closed_epoch,
 		      bool last)
 {
@@ -361,6 +444,7 @@ void probe_close(struct probe *probe)
 {
 	if (!probe)
 		return;
+	ring_buffer__free(probe->slow_ring);
 	sloprobe_bpf__destroy(probe->skel);
 	free(probe);
 }

@@ -12,6 +12,12 @@ struct probe_options {
 	const char *btf_path; /* NULL: the running kernel's /sys/kernel/btf/vmlinux */
 	__u64 sweep_idle_ns;
 	bool verbose;
+	bool http;		 /* read request lines and response statuses (x86_64) */
+	bool runq;		 /* load the scheduler programs: run-queue time per request */
+	__u64 slow_threshold_ns; /* `slow`: requests this slow go to the ring buffer; 0: none */
+	__u32 slow_ring_bytes;	 /* ring buffer size, a power of two of pages; 0: one page */
+	const unsigned int *slow_ports; /* only these ports' slow requests; none: every port */
+	int slow_nports;
 };
 
 /* Reasons start-up can fail that the user must hear about, each with its own message. */
@@ -41,6 +47,17 @@ int probe_read_window(struct probe *probe, struct stats_snapshot *snap, __u32 *c
 int probe_for_each_service_thread(struct probe *probe,
 				  void (*fn)(const struct service_thread *thread, void *ctx),
 				  void *ctx);
+
+/* `slow`: calls @fn for each slow request the kernel sent; -errno on failure. */
+typedef int (*probe_slow_fn)(void *ctx, void *data, size_t size);
+int probe_slow_open(struct probe *probe, probe_slow_fn fn, void *ctx);
+/* Waits up to @timeout_ms for slow requests and hands them to the callback; a signal only
+ * ends the wait. Returns the number handled or -errno. */
+int probe_slow_poll(struct probe *probe, int timeout_ms);
+/* Completes responses idle for @idle_ns (0: every response sent so far). */
+int probe_sweep_idle(struct probe *probe, __u64 idle_ns);
+/* Events of @reason dropped since attach, summed over CPUs. */
+__u64 probe_drop_count(struct probe *probe, enum drop_reason reason);
 
 void probe_close(struct probe *probe);
 

@@ -33,11 +33,12 @@ int sampler_install_signals(void)
 }
 
 enum probe_error sampler_open(struct sampler *sampler, const char *btf_path, bool verbose,
-			      double interval_s)
+			      double interval_s, bool http)
 {
 	struct probe_options probe_opts = {
 		.btf_path = btf_path,
 		.verbose = verbose,
+		.http = http,
 	};
 
 	memset(sampler, 0, sizeof(*sampler));

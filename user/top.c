@@ -78,6 +78,7 @@ static int top_build_report(struct top_context *ctx, const struct stats_snapshot
 		report->count++;
 	}
 	report->interval_s = interval_s;
+	report->http = ctx->opts->http;
 	report->ts = clock_seconds(CLOCK_REALTIME);
 	report->drops_window = 0;
 	report->drops_total = 0;
@@ -113,13 +114,35 @@ static int top_emit_window(struct sampler *sampler, const struct stats_snapshot 
 	return err;
 }
 
+int top_check_ports(const unsigned int *ports, int nports)
+{
+	struct listener_list listeners = { 0 };
+	size_t i;
+	int p, err = 0;
+
+	if (!nports)
+		return 0;
+	if (listeners_scan(&listeners))
+		goto cleanup; /* cannot tell: let the live view show what it finds */
+	for (p = 0; p < nports; p++) {
+		for (i = 0; i < listeners.count && listeners.items[i].key.port != ports[p]; i++)
+			;
+		if (i == listeners.count) {
+			fprintf(stderr, "sloprobe: --port %u: no TCP service listens on port %u\n",
+				ports[p], ports[p]);
+			err = -1;
+			break;
+		}
+	}
+cleanup:
+	listener_list_free(&listeners);
+	return err;
+}
+
 /* A filter that can match nothing is a typo, said now rather than as an empty table. */
 static int top_check_filters(const struct top_options *opts)
 {
-	struct listener_list listeners = { 0 };
 	char path[32];
-	size_t i;
-	int p, err = 0;
 
 	/* Said before BPF loads; capture_open's O_EXCL still guards against a race. */
 	if (opts->record && access(opts->output_path, F_OK) == 0) {
@@ -134,24 +157,7 @@ static int top_check_filters(const struct top_options *opts)
 		fprintf(stderr, "sloprobe: --pid %d: no such process\n", opts->pid);
 		return -1;
 	}
-	if (!opts->nports)
-		return 0;
-	if (listeners_scan(&listeners))
-		goto cleanup; /* cannot tell: let the live view show what it finds */
-	for (p = 0; p < opts->nports; p++) {
-		for (i = 0; i < listeners.count && listeners.items[i].key.port != opts->ports[p];
-		     i++)
-			;
-		if (i == listeners.count) {
-			fprintf(stderr, "sloprobe: --port %u: no TCP service listens on port %u\n",
-				opts->ports[p], opts->ports[p]);
-			err = -1;
-			break;
-		}
-	}
-cleanup:
-	listener_list_free(&listeners);
-	return err;
+	return top_check_ports(opts->ports, opts->nports);
 }
 
 int top_run(const struct top_options *opts)
@@ -168,7 +174,8 @@ int top_run(const struct top_options *opts)
 		fprintf(stderr, "sloprobe: cannot install signal handlers: %s\n", strerror(-err));
 		return 1;
 	}
-	perr = sampler_open(&ctx.sampler, opts->btf_path, opts->verbose, opts->interval_s);
+	perr = sampler_open(&ctx.sampler, opts->btf_path, opts->verbose, opts->interval_s,
+			    opts->http);
 	if (perr)
 		return perr == PROBE_LOAD_FAILED ? 1 : 2;
 	/* The banner goes to stderr under --json so stdout stays one object per line. */

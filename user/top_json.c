@@ -98,6 +98,16 @@ static void service_json_add_capture(cJSON *obj, const struct top_row *row)
 		cJSON_AddStringToObject(obj, "container", row->container);
 }
 
+/* With --http: how many responses were HTTP/1.x, and how many of those errors. */
+static void http_json_add(cJSON *obj, const struct service_window *w)
+{
+	cJSON *http = cJSON_AddObjectToObject(obj, "http");
+
+	cJSON_AddNumberToObject(http, "responses", (double)w->http_responses);
+	cJSON_AddNumberToObject(http, "4xx", (double)w->http_4xx);
+	cJSON_AddNumberToObject(http, "5xx", (double)w->http_5xx);
+}
+
 static cJSON *service_json(const struct top_row *row)
 {
 	const struct service_window *w = row->window;
@@ -143,6 +153,8 @@ char *top_report_json_line(const struct top_report *report, bool capture)
 	services = cJSON_AddArrayToObject(root, "services");
 	for (i = 0; i < report->count; i++) {
 		service = service_json(&report->rows[i]);
+		if (report->http)
+			http_json_add(service, report->rows[i].window);
 		if (capture)
 			service_json_add_capture(service, &report->rows[i]);
 		cJSON_AddItemToArray(services, service);

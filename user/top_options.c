@@ -14,6 +14,7 @@ enum {
 	OPT_VERBOSE,
 	OPT_OUTPUT,
 	OPT_LISTEN,
+	OPT_HTTP,
 	OPT_HELP,
 };
 
@@ -38,7 +39,7 @@ struct options_command {
 void top_options_usage(FILE *out)
 {
 	fputs("Usage: sloprobe [top] [--interval S] [--duration S] [--port P[,P...]] [--pid PID]\n"
-	      "                [--json] [--btf FILE] [--verbose]\n"
+	      "                [--json] [--http] [--btf FILE] [--verbose]\n"
 	      "\n"
 	      "Shows every TCP service on this host (listening port per network namespace): its\n"
 	      "requests/s, request latency percentiles, connections and retransmits, refreshed\n"
@@ -53,8 +54,12 @@ void top_options_usage(FILE *out)
 	      "  --duration S     stop after S seconds (default: until Ctrl-C or SIGTERM)\n"
 	      "  --port P[,P]     only these listening ports\n"
 	      "  --pid PID        only services that process serves\n"
-	      "  --json           one JSON object per window, one per line, on "
-	      "stdout\n" USAGE_PROBE_FLAGS "  -h, --help       this text\n"
+	      "  --json           one JSON object per window, one per line, on stdout\n"
+	      "  --http           count HTTP/1.x responses per service, and those with status\n"
+	      "                   4xx and 5xx: the \"http\" key of --json (x86_64 only; read\n"
+	      "                   from write/send syscall buffers, so not sendfile-only or\n"
+	      "                   io_uring responses)\n" USAGE_PROBE_FLAGS
+	      "  -h, --help       this text\n"
 	      "\n" USAGE_REQUIREMENTS,
 	      out);
 }
@@ -134,6 +139,9 @@ static int top_options_apply(int opt, const char *arg, struct top_options *out)
 	case OPT_JSON:
 		out->json = true;
 		return 0;
+	case OPT_HTTP:
+		out->http = true;
+		return 0;
 	case OPT_BTF:
 		out->btf_path = arg;
 		return 0;
@@ -186,7 +194,7 @@ void serve_options_usage(FILE *out)
 
 static const struct options_command command_top = {
 	"top",
-	FLAGS_COMMON | FLAG(OPT_DURATION) | FLAG(OPT_PID) | FLAG(OPT_JSON),
+	FLAGS_COMMON | FLAG(OPT_DURATION) | FLAG(OPT_PID) | FLAG(OPT_JSON) | FLAG(OPT_HTTP),
 	1.0,
 	top_options_usage,
 };
@@ -226,6 +234,7 @@ options_parse(int argc, char **argv, const struct options_command *command, stru
 		{ "btf", required_argument, NULL, OPT_BTF },
 		{ "verbose", no_argument, NULL, OPT_VERBOSE },
 		{ "listen", required_argument, NULL, OPT_LISTEN },
+		{ "http", no_argument, NULL, OPT_HTTP },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ 0 },
 	};

@@ -15,6 +15,7 @@ struct top_options {
 	int nports;
 	int pid; /* 0: every process */
 	bool json;
+	bool http; /* top: count HTTP/1.x responses and their 4xx and 5xx */
 	bool verbose;
 	const char *btf_path;
 	bool record;		      /* `record`: windows go to a capture file */

@@ -33,6 +33,7 @@ struct top_report {
 	__u64 drops_window;	   /* their sum */
 	__u64 drops_total;	   /* since start */
 	__u64 conns_tracked;	   /* the kernel's connection table at the window's end */
+	bool http;		   /* --http: each service's response statuses */
 };
 
 /* Sorts rows by requests/s, busiest first, then by port. */

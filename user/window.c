@@ -33,6 +33,9 @@ static void window_add_cpu(struct service_window *out, const struct service_stat
 	out->retransmits += cur->retransmits - prev->retransmits;
 	out->resets_sent += cur->resets_sent - prev->resets_sent;
 	out->resets_received += cur->resets_received - prev->resets_received;
+	out->http_responses += cur->http_responses - prev->http_responses;
+	out->http_4xx += cur->http_4xx - prev->http_4xx;
+	out->http_5xx += cur->http_5xx - prev->http_5xx;
 	for (i = 0; i < HIST_BUCKETS; i++)
 		out->latency_hist[i] += (__u32)(cur->latency_hist[i] - prev->latency_hist[i]);
 	window_add_phases(out, cur, prev);
@@ -79,6 +82,9 @@ void window_merge(struct service_window *into, const struct service_window *from
 	into->retransmits += from->retransmits;
 	into->resets_sent += from->resets_sent;
 	into->resets_received += from->resets_received;
+	into->http_responses += from->http_responses;
+	into->http_4xx += from->http_4xx;
+	into->http_5xx += from->http_5xx;
 	into->conns_active += from->conns_active;
 	if (from->max_latency_ns > into->max_latency_ns)
 		into->max_latency_ns = from->max_latency_ns;

@@ -16,6 +16,9 @@ struct service_window {
 	__u64 retransmits;
 	__u64 resets_sent;
 	__u64 resets_received;
+	__u64 http_responses; /* with --http: HTTP/1.x responses, and those 4xx and 5xx */
+	__u64 http_4xx;
+	__u64 http_5xx;
 	__u64 max_latency_ns;
 	__s64 conns_active;
 	__u64 latency_hist[HIST_BUCKETS];

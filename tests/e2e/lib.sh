@@ -213,3 +213,24 @@ assert_eq() {
 	[ "$2" = "$3" ] || fail "$1: sloprobe $2, expected $3"
 	log "$1: $2 = $3: ok"
 }
+
+# slow_start NAME ARGS...: runs `sloprobe slow ARGS` in the background, stdout to $WORK/NAME.out
+# and stderr to $WORK/NAME.err, and waits until it is attached; sets SLOW_PID.
+slow_start() {
+	local name=$1
+	shift
+	rm -f "$WORK/$name.out" "$WORK/$name.err"
+	"$SLOPROBE" slow "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+	SLOW_PID=$!
+	PIDS_TO_KILL+=("$SLOW_PID")
+	wait_for "grep -q '^sloprobe: slow: requests of' '$WORK/$name.err' 2>/dev/null" 20 ||
+		fail "slow did not attach: $(cat "$WORK/$name.err")"
+}
+
+# slow_stop NAME: SIGINT; slow prints what is pending and its totals, and exits 0.
+slow_stop() {
+	kill -INT "$SLOW_PID"
+	wait "$SLOW_PID"
+	local rc=$?
+	[ "$rc" = 0 ] || fail "slow exited $rc: $(cat "$WORK/$1.err")"
+}

@@ -29,6 +29,13 @@ expect_usage_error "out of range" "$SLOPROBE" serve --listen 127.0.0.1:70000
 expect_usage_error "no ':PORT'" "$SLOPROBE" serve --listen localhost
 expect_usage_error "needs brackets" "$SLOPROBE" serve --listen ::1:9464
 expect_usage_error "not a flag of" "$SLOPROBE" serve --json
+expect_usage_error "--threshold" "$SLOPROBE" slow --threshold -5
+expect_usage_error "--threshold" "$SLOPROBE" slow --threshold 10ms
+expect_usage_error "--ring-kib" "$SLOPROBE" slow --ring-kib 5
+expect_usage_error "unknown flag" "$SLOPROBE" slow --interval 1
+expect_usage_error "unknown flag" "$SLOPROBE" slow --threshold
+expect_usage_error "unexpected argument" "$SLOPROBE" slow extra
+expect_usage_error "not a flag of" "$SLOPROBE" record --http --duration 1 --output x.slo
 
 "$SLOPROBE" --help >"$WORK/help" || fail "--help failed"
 grep -q -- "--interval" "$WORK/help" || fail "--help does not list --interval"
@@ -37,6 +44,7 @@ grep -q -- "--interval" "$WORK/help" || fail "--help does not list --interval"
 free_port=$(free_tcp_port)
 expect_usage_error "no TCP service listens" "$SLOPROBE" --port "$free_port" --duration 1
 expect_usage_error "no such process" "$SLOPROBE" --pid 999999999 --duration 1
+expect_usage_error "no TCP service listens" "$SLOPROBE" slow --port "$free_port" --duration 1
 
 # Not root: refused before touching BPF. No BTF: refused with the path it looked at.
 if [ "$(id -u)" = 0 ]; then

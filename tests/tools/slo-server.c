@@ -39,18 +39,9 @@
 
 static volatile sig_atomic_t g_stop;
 
-enum svc_kind { SVC_FIXED, SVC_EXP, SVC_CPU, SVC_CPUEXP, SVC_KINDS };
+enum svc_kind { SVC_FIXED, SVC_EXP, SVC_CPU, SVC_CPUEXP, SVC_STATUS, SVC_KINDS };
 
-static const char *const svc_names[SVC_KINDS] = { "fixed", "exp", "cpu", "cpuexp" };
-
-struct route {
-	const char *path; /* points into argv; only path_len bytes belong to it */
-	size_t path_len;
-	enum svc_kind kind;
-	double mean_ns;
-};
-
-static const struct route default_route = { "", 0, SVC_FIXED, 0.0 };
+static const char *const svc_names[SVC_KINDS] = { "fixed", "exp", "cpu", "cpuexp", "status" };
 
 /* Responses are built once at startup and sent straight from these buffers. */
 enum resp_kind { RESP_OK, RESP_OK_KEEPALIVE, RESP_OK_CLOSE, RESP_BAD, RESP_KINDS };
@@ -59,6 +50,16 @@ struct resp_buf {
 	char *data;
 	size_t len;
 };
+
+struct route {
+	const char *path; /* points into argv; only path_len bytes belong to it */
+	size_t path_len;
+	enum svc_kind kind;
+	double mean_ns;		/* SVC_STATUS: the status code */
+	struct resp_buf status; /* SVC_STATUS: its response, built at startup */
+};
+
+static const struct route default_route = { "", 0, SVC_FIXED, 0.0, { NULL, 0 } };
 
 struct request {
 	const char *path;
@@ -185,7 +186,7 @@ static void spend_service_time(struct worker *w, const struct route *r)
 
 	if (r->kind == SVC_EXP || r->kind == SVC_CPUEXP)
 		ns = exp_sample(&w->rng, ns);
-	if (ns < 1.0)
+	if (ns < 1.0 || r->kind == SVC_STATUS)
 		return;
 	if (r->kind == SVC_CPU || r->kind == SVC_CPUEXP)
 		spin_cpu_ns((uint64_t)ns);
@@ -496,7 +497,9 @@ static void *worker_main(void *arg)
 
 		spend_service_time(w, c->route);
 		w->served++;
-		next = send_resp(c, &ctx->resps[c->resp], c->resp == RESP_OK_CLOSE);
+		next = send_resp(
+			c, c->route->kind == SVC_STATUS ? &c->route->status : &ctx->resps[c->resp],
+			c->resp == RESP_OK_CLOSE);
 		after_response(ctx, c, next);
 	}
 	return NULL;
@@ -665,6 +668,14 @@ static int build_responses(struct server_ctx *ctx)
 	      build_resp(&ctx->resps[RESP_OK_CLOSE], "200 OK", "Connection: close\r\n", body, n) ||
 	      build_resp(&ctx->resps[RESP_BAD], "400 Bad Request", "Connection: close\r\n",
 			 bad_body, sizeof(bad_body) - 1);
+	for (int i = 0; !err && i < ctx->routes_n; i++) {
+		char status[32];
+
+		if (ctx->routes[i].kind != SVC_STATUS)
+			continue;
+		snprintf(status, sizeof(status), "%d Status", (int)ctx->routes[i].mean_ns);
+		err = build_resp(&ctx->routes[i].status, status, "", body, n);
+	}
 	free(body);
 	if (err)
 		fprintf(stderr, "slo-server: out of memory for responses\n");
@@ -757,6 +768,8 @@ static void free_ctx(struct server_ctx *ctx)
 	}
 	for (int i = 0; i < RESP_KINDS; i++)
 		free(ctx->resps[i].data);
+	for (int i = 0; i < ctx->routes_n; i++)
+		free(ctx->routes[i].status.data);
 	free(ctx->workers);
 	if (ctx->epoll_fd >= 0)
 		close(ctx->epoll_fd);
@@ -790,6 +803,8 @@ static void usage(FILE *f)
 		"                      exp:MS     sleep an exponential time with mean MS\n"
 		"                      cpu:MS     spin on the CPU for MS of thread CPU time\n"
 		"                      cpuexp:MS  spin for an exponential CPU time with mean MS\n"
+		"                      status:N   answer at once with status N (100-599), the\n"
+		"                                 connection kept or closed as for a 200\n"
 		"  --body-bytes B    response body size in bytes (default 3: \"ok\\n\")\n"
 		"  --ready-file F    once listening, write the port number to F\n"
 		"  --help            show this help\n"
@@ -841,8 +856,12 @@ static int parse_route(struct server_ctx *ctx, const char *arg)
 	if (errno || end == colon + 1 || *end || !isfinite(r->mean_ns) || r->mean_ns < 0 ||
 	    r->mean_ns > MAX_SERVICE_MS)
 		goto bad;
-	r->mean_ns *= NSEC_PER_MSEC;
 	r->kind = (enum svc_kind)kind;
+	if (r->kind == SVC_STATUS &&
+	    (r->mean_ns < 100 || r->mean_ns > 599 || r->mean_ns != floor(r->mean_ns)))
+		goto bad;
+	if (r->kind != SVC_STATUS)
+		r->mean_ns *= NSEC_PER_MSEC;
 	r->path = arg;
 	r->path_len = (size_t)(eq - arg);
 	if (find_route(ctx, r->path, r->path_len) != &default_route) {
@@ -855,7 +874,7 @@ static int parse_route(struct server_ctx *ctx, const char *arg)
 bad:
 	fprintf(stderr,
 		"slo-server: bad --route '%s': want /PATH=KIND:MS, KIND one of "
-		"fixed|exp|cpu|cpuexp, 0 <= MS <= %.0f\n",
+		"fixed|exp|cpu|cpuexp, 0 <= MS <= %.0f, or status:100-599\n",
 		arg, MAX_SERVICE_MS);
 	return -1;
 }
