@@ -276,6 +276,12 @@ int probe_slow_open(struct probe *probe, probe_slow_fn fn, void *ctx)
 	return 0;
 }
 
+void probe_set_slow_threshold(struct probe *probe, __u64 threshold_ns)
+{
+	/* .bss is mapped: the programs see the store at their next request. */
+	probe->skel->bss->slow_threshold_ns = threshold_ns;
+}
+
 int probe_slow_poll(struct probe *probe, int timeout_ms)
 {
 	int n = ring_buffer__poll(probe->slow_ring, timeout_ms);

@@ -54,6 +54,8 @@ int probe_slow_open(struct probe *probe, probe_slow_fn fn, void *ctx);
 /* Waits up to @timeout_ms for slow requests and hands them to the callback; a signal only
  * ends the wait. Returns the number handled or -errno. */
 int probe_slow_poll(struct probe *probe, int timeout_ms);
+/* Requests at least this slow go to the ring buffer from now on; 0 stops them. */
+void probe_set_slow_threshold(struct probe *probe, __u64 threshold_ns);
 /* Completes responses idle for @idle_ns (0: every response sent so far). */
 int probe_sweep_idle(struct probe *probe, __u64 idle_ns);
 /* Events of @reason dropped since attach, summed over CPUs. */

@@ -10,6 +10,7 @@
 #include "grow.h"
 #include "proc_usage.h"
 #include "record.h"
+#include "slow_format.h"
 
 int recorder_open(struct recorder *recorder, const struct top_options *opts)
 {
@@ -107,11 +108,63 @@ void recorder_fill_usage(struct recorder *recorder, struct top_row *row)
 	}
 }
 
-int recorder_write(struct recorder *recorder, const struct top_report *report)
+static int recorder_on_slow(void *arg, void *data, size_t size)
 {
+	struct recorder *recorder = arg;
+	struct slow_event event;
+	struct tail_request req;
+
+	if (size < sizeof(event))
+		return 0;
+	memcpy(&event, data, sizeof(event));
+	tail_request_from_event(&event, (double)event.end_ns / 1e9 + recorder->realtime_offset_s,
+				&req);
+	/* Out of memory loses this one record, not the capture. */
+	(void)tail_keeper_offer(&recorder->tail, &event.service, &req);
+	return 0;
+}
+
+int recorder_watch_tail(struct recorder *recorder, struct sampler *sampler)
+{
+	int err = sampler_watch_slow(sampler, recorder_on_slow, recorder);
+
+	if (err)
+		return err;
+	recorder->probe = sampler->probe;
+	recorder->realtime_offset_s =
+		clock_seconds(CLOCK_REALTIME) - clock_seconds(CLOCK_MONOTONIC);
+	probe_set_slow_threshold(recorder->probe, RECORD_TAIL_FLOOR_NS);
+	return 0;
+}
+
+/* Gives each row its kept tail; returns the threshold for the next window. */
+static __u64 recorder_attach_tail(struct recorder *recorder, struct top_report *report)
+{
+	double p99_us[64];
+	const struct tail_kept *kept;
+	struct top_row *row;
+	size_t i, n = 0;
+
+	for (i = 0; i < report->count; i++) {
+		row = &report->rows[i];
+		kept = tail_keeper_find(&recorder->tail, &row->window->key);
+		row->tail = kept ? kept->slowest : NULL;
+		row->ntail = kept ? kept->count : 0;
+		if (row->latency.count && n < sizeof(p99_us) / sizeof(p99_us[0]))
+			p99_us[n++] = row->latency.p99_us;
+	}
+	return tail_threshold_next_ns(p99_us, n, RECORD_TAIL_FLOOR_NS);
+}
+
+int recorder_write(struct recorder *recorder, struct top_report *report)
+{
+	__u64 next_threshold_ns = recorder_attach_tail(recorder, report);
 	char *line = top_report_json_line(report, true);
 	int err;
 
+	tail_keeper_reset(&recorder->tail);
+	if (recorder->probe)
+		probe_set_slow_threshold(recorder->probe, next_threshold_ns);
 	if (!line) {
 		fprintf(stderr, "sloprobe: out of memory writing a window\n");
 		return -ENOMEM;
@@ -133,6 +186,7 @@ int recorder_close(struct recorder *recorder)
 {
 	int err;
 
+	tail_keeper_free(&recorder->tail);
 	if (!recorder->capture.open)
 		return 0;
 	if (isatty(STDERR_FILENO))

@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 #include "capture.h"
+#include "sampler.h"
+#include "tail_keeper.h"
 #include "top_options.h"
 #include "top_report.h"
 
@@ -22,7 +24,18 @@ struct recorder {
 	size_t marks_capacity;
 	double started;
 	unsigned long windows_written;
+	struct probe *probe; /* set by recorder_watch_tail */
+	struct tail_keeper tail;
+	double realtime_offset_s; /* CLOCK_REALTIME - CLOCK_MONOTONIC, for the kernel's times */
 };
+
+/*
+ * The slowest requests of each window go into the capture too: the kernel sends requests
+ * slower than half the lowest p99 of the last window (never under RECORD_TAIL_FLOOR_NS) and the
+ * recorder keeps each service's TAIL_KEPT slowest. -errno when the ring cannot be read.
+ */
+#define RECORD_TAIL_FLOOR_NS 1000000ULL
+int recorder_watch_tail(struct recorder *recorder, struct sampler *sampler);
 
 /* Creates the capture and writes its header; -1 with the reason printed. */
 int recorder_open(struct recorder *recorder, const struct top_options *opts);
@@ -31,7 +44,7 @@ int recorder_open(struct recorder *recorder, const struct top_options *opts);
  * container's cgroup (counted once however many of its processes serve) for a process in one.
  */
 void recorder_fill_usage(struct recorder *recorder, struct top_row *row);
-int recorder_write(struct recorder *recorder, const struct top_report *report);
+int recorder_write(struct recorder *recorder, struct top_report *report);
 /* Safe on a recorder never opened; -1 when the file could not be finished. */
 int recorder_close(struct recorder *recorder);
 

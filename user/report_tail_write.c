@@ -30,7 +30,7 @@ static void slowest_text(FILE *out, const struct report *r, bool markdown)
 			   "latency | accept queue | receive queue | server | send | retransmits "
 			   "| client | pid | request |\n|---|---|---:|---:|---:|---:|---:|---:|---|"
 			   "---:|---|\n"
-			 : "\nSlowest requests (%zu of %zu recorded)\n%-21s %-22s %8s %8s %8s %8s "
+			 : "\nSlowest requests (%zu of %zu recorded)\n%-22s %-22s %8s %8s %8s %8s "
 			   "%8s %4s  %-22s %7s  %s\n",
 		r->tail.nslowest, r->tail.recorded, "END", "SERVICE", "LATENCY", "ACCEPTQ", "RECVQ",
 		"SERVER", "SEND", "RETR", "CLIENT", "PID", "REQUEST");
@@ -43,7 +43,7 @@ static void slowest_text(FILE *out, const struct report *r, bool markdown)
 		request_text(e, what, sizeof(what));
 		fprintf(out,
 			markdown ? "| %s | %s | %s | %s | %s | %s | %s | %llu | %s | %u | %s |\n"
-				 : "%-21s %-22s %8s %8s %8s %8s %8s %4llu  %-22s %7u  %s\n",
+				 : "%-22s %-22s %8s %8s %8s %8s %8s %4llu  %-22s %7u  %s\n",
 			when, e->service, latency, phase[0], phase[1], phase[2], phase[3],
 			(unsigned long long)e->retransmits, e->client, e->pid, what);
 	}

@@ -10,6 +10,8 @@
 
 /* Completes a response idle this long; below the shortest interval so it lands in time. */
 #define SAMPLER_SWEEP_IDLE_MAX_NS 200000000ULL
+/* record's tail: ~1,000 slow-request events between two reads of the ring. */
+#define SAMPLER_SLOW_RING_BYTES (256U << 10)
 /* Walking every fd on the host is costly: look for new listeners' owners this rarely. */
 #define SAMPLER_OWNER_RESCAN_S 10.0
 
@@ -33,12 +35,13 @@ int sampler_install_signals(void)
 }
 
 enum probe_error sampler_open(struct sampler *sampler, const char *btf_path, bool verbose,
-			      double interval_s, bool http)
+			      double interval_s, bool http, bool slow)
 {
 	struct probe_options probe_opts = {
 		.btf_path = btf_path,
 		.verbose = verbose,
 		.http = http,
+		.slow_ring_bytes = slow ? SAMPLER_SLOW_RING_BYTES : 0,
 	};
 
 	memset(sampler, 0, sizeof(*sampler));
@@ -46,6 +49,14 @@ enum probe_error sampler_open(struct sampler *sampler, const char *btf_path, boo
 	if (probe_opts.sweep_idle_ns > SAMPLER_SWEEP_IDLE_MAX_NS)
 		probe_opts.sweep_idle_ns = SAMPLER_SWEEP_IDLE_MAX_NS;
 	return probe_open(&sampler->probe, &probe_opts);
+}
+
+int sampler_watch_slow(struct sampler *sampler, probe_slow_fn fn, void *ctx)
+{
+	int err = probe_slow_open(sampler->probe, fn, ctx);
+
+	sampler->slow_ring = err == 0;
+	return err;
 }
 
 /* Names listening services from their sockets' owners; failure only costs names. */
@@ -98,6 +109,9 @@ static int sampler_emit_window(struct sampler *sampler, double interval_s, bool 
 	int err;
 
 	err = sampler_read(sampler, &cur, &epoch, last);
+	/* The sweep in the read may just have completed slow requests: they belong here. */
+	while (!err && sampler->slow_ring && probe_slow_poll(sampler->probe, 0) > 0)
+		;
 	if (!err)
 		err = fn(sampler, &cur, epoch, interval_s, last, ctx);
 	if (err) {
@@ -132,6 +146,25 @@ static double sampler_first_deadline(double start, double interval_s, double dur
 	return start + to_boundary;
 }
 
+/*
+ * Sleeps until @deadline (monotonic seconds) or a signal, reading slow requests meanwhile. A
+ * ring that cannot be read (said on stderr) is given up: the windows go on without it.
+ */
+static void sampler_wait_until(struct sampler *sampler, double deadline)
+{
+	struct timespec wake;
+	double left;
+
+	while (sampler->slow_ring && !sampler_stop_requested &&
+	       (left = deadline - clock_seconds(CLOCK_MONOTONIC)) > 0)
+		if (probe_slow_poll(sampler->probe, (int)ceil(left * 1000.0)) < 0)
+			sampler->slow_ring = false;
+	timespec_from_seconds(deadline, &wake);
+	while (!sampler_stop_requested &&
+	       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &wake, NULL) == EINTR)
+		;
+}
+
 /* Windows end on a fixed grid, so they do not drift with the work done. */
 int sampler_run(struct sampler *sampler, double interval_s, double duration_s, sampler_window_fn fn,
 		void *ctx)
@@ -139,7 +172,6 @@ int sampler_run(struct sampler *sampler, double interval_s, double duration_s, s
 	double start = clock_seconds(CLOCK_MONOTONIC), window_start = start, deadline;
 	double end = duration_s > 0 ? start + duration_s : 0;
 	double first = sampler_first_deadline(start, interval_s, duration_s);
-	struct timespec wake;
 	unsigned long windows = 0;
 	bool last = false;
 	int err = 0;
@@ -151,10 +183,7 @@ int sampler_run(struct sampler *sampler, double interval_s, double duration_s, s
 		deadline = first + (double)(windows++) * interval_s;
 		if (end && deadline > end)
 			deadline = end;
-		timespec_from_seconds(deadline, &wake);
-		while (!sampler_stop_requested &&
-		       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &wake, NULL) == EINTR)
-			;
+		sampler_wait_until(sampler, deadline);
 		/* A signal ends the window early: its requests are still reported. */
 		deadline = clock_seconds(CLOCK_MONOTONIC);
 		last = sampler_stop_requested || (end && deadline >= end - 1e-6);

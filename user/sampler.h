@@ -14,6 +14,7 @@ struct sampler {
 	struct stats_snapshot prev; /* counters at the end of the previous window */
 	struct label_table labels;
 	double owners_scanned_at;
+	bool slow_ring; /* slow requests are read between windows (record's tail) */
 };
 
 /*
@@ -25,10 +26,12 @@ typedef int (*sampler_window_fn)(struct sampler *sampler, const struct stats_sna
 
 /* SIGINT and SIGTERM end the run after its current window; -errno if they cannot be caught. */
 int sampler_install_signals(void);
-/* Attaches the probe with a sweep sized for @interval_s, reading HTTP statuses when @http;
- * errors are explained on stderr. */
+/* Attaches the probe with a sweep sized for @interval_s, reading HTTP statuses when @http and
+ * with room for slow requests when @slow; errors are explained on stderr. */
 enum probe_error sampler_open(struct sampler *sampler, const char *btf_path, bool verbose,
-			      double interval_s, bool http);
+			      double interval_s, bool http, bool slow);
+/* Hands slow requests to @fn while waiting between windows, and before each window is read. */
+int sampler_watch_slow(struct sampler *sampler, probe_slow_fn fn, void *ctx);
 /* Windows end on a fixed grid from now until @duration_s (0: a signal) or @fn fails. */
 int sampler_run(struct sampler *sampler, double interval_s, double duration_s, sampler_window_fn fn,
 		void *ctx);

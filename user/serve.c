@@ -103,7 +103,7 @@ static int serve_loop(struct serve_context *ctx, const char *bound)
 	int err;
 
 	perr = sampler_open(&ctx->sampler, ctx->opts->btf_path, ctx->opts->verbose,
-			    ctx->opts->interval_s, false);
+			    ctx->opts->interval_s, false, false);
 	if (perr)
 		return perr == PROBE_LOAD_FAILED ? 1 : 2;
 	/* Said once attached, so whoever waits for this line knows requests now count. */

@@ -204,3 +204,33 @@ int slow_write_json_summary(FILE *out, unsigned long long events, unsigned long 
 	cJSON_AddNumberToObject(summary, "lost", (double)lost);
 	return slow_json_print(out, obj);
 }
+
+void tail_request_from_event(const struct slow_event *e, double ts, struct tail_request *out)
+{
+	struct http_request_line line;
+	char client[INET6_ADDRSTRLEN];
+
+	memset(out, 0, sizeof(*out));
+	out->ts = ts;
+	out->latency_us = (double)e->latency_ns / 1e3;
+	if (e->phases_known) {
+		if (e->request_index == 1)
+			out->phase_us[TAIL_ACCEPT_QUEUE] = (double)e->accept_wait_ns / 1e3;
+		out->phase_us[TAIL_RECV_QUEUE] = (double)e->recv_queue_ns / 1e3;
+		out->phase_us[TAIL_SERVER] = (double)e->server_ns / 1e3;
+		out->phase_us[TAIL_SEND] = (double)e->send_ns / 1e3;
+	}
+	if (e->runq_known)
+		out->runq_us = (double)e->runq_ns / 1e3;
+	out->pid = e->tgid;
+	out->tid = e->tid;
+	slow_client_address(e, client, sizeof(client));
+	snprintf(out->client, sizeof(out->client), e->family == SLOW_AF_INET6 ? "[%s]:%u" : "%s:%u",
+		 client, e->client_port);
+	out->bytes_in = e->bytes_in;
+	out->bytes_out = e->bytes_out;
+	out->retransmits = e->retransmits;
+	if (http_request_line_parse(e->http_line, e->http_line_len, &line))
+		snprintf(out->request, sizeof(out->request), "%s %s", line.method, line.path);
+	out->status = e->http_status;
+}

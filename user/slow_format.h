@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <linux/types.h>
 #include "sloprobe.h"
+#include "tail_request.h"
 
 #define SLOW_NAME_LEN 64
 #define SLOW_COMM_LEN 16
@@ -35,6 +36,11 @@ void slow_client_address(const struct slow_event *event, char *buf, size_t size)
 /* One line (text) or one JSON object on one line; 0, or -1 when @out fails. */
 int slow_write_text(FILE *out, const struct slow_record *record);
 int slow_write_json(FILE *out, const struct slow_record *record);
+/*
+ * The event as a capture's tail record, ended at wall-clock @ts; the service and command are
+ * left for the caller, who knows the names.
+ */
+void tail_request_from_event(const struct slow_event *event, double ts, struct tail_request *out);
 /* The --json run's last line: {"summary":{"events":N,"lost":N}}. */
 int slow_write_json_summary(FILE *out, unsigned long long events, unsigned long long lost);
 

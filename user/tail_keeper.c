@@ -66,7 +66,7 @@ __u64 tail_threshold_next_ns(const double *p99_us, size_t n, __u64 floor_ns)
 	for (i = 0; i < n; i++)
 		if (p99_us[i] > 0 && (lowest_us == 0 || p99_us[i] < lowest_us))
 			lowest_us = p99_us[i];
-	if (lowest_us * 1000.0 <= (double)floor_ns)
+	if (lowest_us * 500.0 <= (double)floor_ns)
 		return floor_ns;
-	return (__u64)(lowest_us * 1000.0);
+	return (__u64)(lowest_us * 500.0);
 }

@@ -37,9 +37,10 @@ void tail_keeper_reset(struct tail_keeper *keeper);
 void tail_keeper_free(struct tail_keeper *keeper);
 
 /*
- * The kernel's threshold for the next window: the lowest p99 among services with traffic
- * (@p99_us, @n of them; <= 0 for none), so every service's tail reaches userspace, but never
- * below @floor_ns, which bounds the event rate of fast services. @floor_ns with no traffic.
+ * The kernel's threshold for the next window: half the lowest p99 among services with traffic
+ * (@p99_us, @n of them; <= 0 for none), so every service's tail reaches userspace even when
+ * its slow requests are more than 1% of them, but never below @floor_ns, which bounds the event
+ * rate of fast services. @floor_ns with no traffic.
  */
 __u64 tail_threshold_next_ns(const double *p99_us, size_t n, __u64 floor_ns);
 

@@ -36,7 +36,7 @@ struct tail_request {
 	__u64 bytes_in;
 	__u64 bytes_out;
 	__u64 retransmits;
-	char request[72]; /* HTTP request line's method and path, "" when not read */
+	char request[96]; /* HTTP request line's method and path, "" when not read */
 	__u32 status;	  /* HTTP status, 0 when not read */
 };
 

@@ -175,7 +175,7 @@ int top_run(const struct top_options *opts)
 		return 1;
 	}
 	perr = sampler_open(&ctx.sampler, opts->btf_path, opts->verbose, opts->interval_s,
-			    opts->http);
+			    opts->http, opts->record);
 	if (perr)
 		return perr == PROBE_LOAD_FAILED ? 1 : 2;
 	/* The banner goes to stderr under --json so stdout stays one object per line. */
@@ -183,6 +183,8 @@ int top_run(const struct top_options *opts)
 		probe_description(ctx.sampler.probe));
 	fflush(NULL);
 	err = opts->record ? recorder_open(&ctx.recorder, opts) : 0;
+	if (!err && opts->record && recorder_watch_tail(&ctx.recorder, &ctx.sampler))
+		fprintf(stderr, "sloprobe: record: the capture will hold no slow requests\n");
 	if (err) {
 		sampler_close(&ctx.sampler);
 		return 2;

@@ -75,6 +75,27 @@ static void phases_json_add_capture(cJSON *obj, const struct service_window *w)
 	}
 }
 
+/* The window's slowest requests; the enclosing service names them. */
+static void tail_json_add(cJSON *obj, const struct top_row *row)
+{
+	cJSON *tail, *item;
+	size_t i;
+
+	if (!row->ntail)
+		return;
+	tail = cJSON_AddArrayToObject(obj, "tail");
+	for (i = 0; tail && i < row->ntail; i++) {
+		struct tail_request req = row->tail[i];
+
+		/* The kernel does not name threads: the service's command stands in. */
+		if (!req.comm[0] && row->label)
+			snprintf(req.comm, sizeof(req.comm), "%s", row->label->comm);
+		item = cJSON_CreateObject();
+		if (item && cJSON_AddItemToArray(tail, item))
+			tail_request_to_json(item, &req);
+	}
+}
+
 static void service_json_add_capture(cJSON *obj, const struct top_row *row)
 {
 	const struct service_window *w = row->window;
@@ -96,6 +117,7 @@ static void service_json_add_capture(cJSON *obj, const struct top_row *row)
 	cJSON_AddStringToObject(obj, "usage_from", row->usage_from_cgroup ? "cgroup" : "proc");
 	if (row->container[0])
 		cJSON_AddStringToObject(obj, "container", row->container);
+	tail_json_add(obj, row);
 }
 
 /* With --http: how many responses were HTTP/1.x, and how many of those errors. */

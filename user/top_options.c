@@ -84,13 +84,17 @@ void record_options_usage(FILE *out)
 {
 	fputs("Usage: sloprobe record --duration S --output FILE.slo [--interval S] [--port "
 	      "P[,P...]]\n"
-	      "                       [--pid PID] [--btf FILE] [--verbose]\n"
+	      "                       [--pid PID] [--http] [--btf FILE] [--verbose]\n"
 	      "\n"
 	      "Records what `sloprobe top` sees into a capture file: gzip of JSON lines, a header\n"
 	      "(host, kernel, CPUs, memory, version, start, interval) then one line per window\n"
 	      "in the `top --json` schema plus each service's non-empty histogram buckets\n"
 	      "([index, count], layout in the header) and its processes' CPU seconds and RSS\n"
 	      "(a container's, from its cgroup, for a process in one).\n"
+	      "Each window also keeps each service's slowest requests (\"tail\": up to 10, with\n"
+	      "where their time went): the kernel hands over requests slower than half the\n"
+	      "lowest p99 of the previous window, and never faster than 1 ms, so only a few\n"
+	      "percent of requests pay for it; `sloprobe report` lists the capture's slowest.\n"
 	      "Each window is flushed as it is written: a crash keeps every whole window.\n"
 	      "`zcat FILE.slo | jq` reads it. An existing FILE is never overwritten.\n"
 	      "\n"
@@ -99,7 +103,10 @@ void record_options_usage(FILE *out)
 	      "  --interval S     seconds per window (default 1), ending on multiples of S of\n"
 	      "                   wall-clock time\n"
 	      "  --port P[,P]     only these listening ports\n"
-	      "  --pid PID        only services that process serves\n" USAGE_PROBE_FLAGS,
+	      "  --pid PID        only services that process serves\n"
+	      "  --http           also HTTP/1.x responses with 4xx and 5xx per service, and the\n"
+	      "                   slowest requests' request lines and statuses (x86_64 "
+	      "only)\n" USAGE_PROBE_FLAGS,
 	      out);
 }
 
@@ -200,7 +207,7 @@ static const struct options_command command_top = {
 };
 static const struct options_command command_record = {
 	"record",
-	FLAGS_COMMON | FLAG(OPT_DURATION) | FLAG(OPT_PID) | FLAG(OPT_OUTPUT),
+	FLAGS_COMMON | FLAG(OPT_DURATION) | FLAG(OPT_PID) | FLAG(OPT_OUTPUT) | FLAG(OPT_HTTP),
 	1.0,
 	record_options_usage,
 };

@@ -7,6 +7,7 @@
 #include "container.h"
 #include "histogram.h"
 #include "labels.h"
+#include "tail_request.h"
 #include "window.h"
 
 struct top_row {
@@ -22,6 +23,8 @@ struct top_row {
 	unsigned long long rss_bytes;
 	bool usage_from_cgroup; /* a container's cgroup, not its processes' /proc entries */
 	char container[CONTAINER_ID_LEN]; /* "" when not in a container */
+	const struct tail_request *tail;  /* recording: the window's slowest requests */
+	size_t ntail;
 };
 
 struct top_report {

@@ -35,7 +35,7 @@ expect_usage_error "--ring-kib" "$SLOPROBE" slow --ring-kib 5
 expect_usage_error "unknown flag" "$SLOPROBE" slow --interval 1
 expect_usage_error "unknown flag" "$SLOPROBE" slow --threshold
 expect_usage_error "unexpected argument" "$SLOPROBE" slow extra
-expect_usage_error "not a flag of" "$SLOPROBE" record --http --duration 1 --output x.slo
+expect_usage_error "not a flag of" "$SLOPROBE" record --listen 127.0.0.1:1 --duration 1 --output x.slo
 
 "$SLOPROBE" --help >"$WORK/help" || fail "--help failed"
 grep -q -- "--interval" "$WORK/help" || fail "--help does not list --interval"

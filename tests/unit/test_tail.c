@@ -235,7 +235,7 @@ static void test_threshold_next(void **state)
 	const double p99s[] = { 0, 250000.0, 4000.0, -1 };
 
 	(void)state;
-	assert_int_equal(tail_threshold_next_ns(p99s, 4, 1000000), 4000000);
+	assert_int_equal(tail_threshold_next_ns(p99s, 4, 1000000), 2000000);
 	assert_int_equal(tail_threshold_next_ns(p99s, 4, 5000000), 5000000);
 	assert_int_equal(tail_threshold_next_ns(p99s, 1, 1000000), 1000000);
 	assert_int_equal(tail_threshold_next_ns(NULL, 0, 1000000), 1000000);
