@@ -12,6 +12,7 @@ struct probe_options {
 	const char *btf_path; /* NULL: the running kernel's /sys/kernel/btf/vmlinux */
 	__u64 sweep_idle_ns;
 	bool verbose;
+	bool sockets_only; /* `conns`: load the socket iterator alone, attach no tracepoint */
 };
 
 /* Reasons start-up can fail that the user must hear about, each with its own message. */
@@ -41,6 +42,14 @@ int probe_read_window(struct probe *probe, struct stats_snapshot *snap, __u32 *c
 int probe_for_each_service_thread(struct probe *probe,
 				  void (*fn)(const struct service_thread *thread, void *ctx),
 				  void *ctx);
+
+/*
+ * One walk of the TCP sockets of the calling thread's network namespace (listeners only, or
+ * every full socket: @all, which needs sockets_only): @fn gets each record, and a non-zero
+ * return from it stops the walk with that value. Returns 0 or -errno.
+ */
+int probe_walk_tcp(struct probe *probe, bool all,
+		   int (*fn)(const struct tcp_iter_record *rec, void *ctx), void *ctx);
 
 void probe_close(struct probe *probe);
 

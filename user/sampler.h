@@ -14,6 +14,7 @@ struct sampler {
 	struct stats_snapshot prev; /* counters at the end of the previous window */
 	struct label_table labels;
 	double owners_scanned_at;
+	bool netstat_failed; /* said once; the host counters are then left out */
 };
 
 /*

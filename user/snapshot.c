@@ -36,6 +36,7 @@ void snapshot_free(struct stats_snapshot *snap)
 	for (i = 0; i < snap->count; i++)
 		free(snap->services[i].percpu);
 	free(snap->services);
+	listen_queue_list_free(&snap->listen_queues);
 	memset(snap, 0, sizeof(*snap));
 }
 

@@ -5,7 +5,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
+#include "netstat.h"
 #include "sloprobe.h"
+#include "tcp_sockets.h"
 
 struct snapshot_service {
 	struct service_key key;
@@ -21,6 +23,9 @@ struct stats_snapshot {
 	int ncpu;
 	__u64 drops[DROP_REASONS];
 	__u64 conns_tracked; /* entries in the kernel's connection table after the sweep */
+	struct listen_queue_list listen_queues; /* accept queues at the window's end */
+	bool netstat_known;			/* /proc/net/netstat was read: netstat holds */
+	struct netstat_listen netstat;		/* since boot, this network namespace */
 };
 
 /* A thread the kernel saw starting requests of a service, and the windows it did. */

@@ -35,17 +35,45 @@ static bool top_row_wanted(const struct top_options *opts, const struct service_
 }
 
 static void top_fill_row(struct top_row *row, const struct service_window *window,
-			 const struct snapshot_service *cur, const struct service_label *label,
-			 double interval_s)
+			 const struct stats_snapshot *snap, const struct snapshot_service *cur,
+			 const struct service_label *label, double interval_s)
 {
+	const struct listen_queue *listen;
+
 	memset(row, 0, sizeof(*row));
 	row->window = window;
 	row->label = label;
 	row->listening = cur->listening;
+	listen = listen_queues_find(&snap->listen_queues, &cur->key);
+	if (listen) {
+		row->has_listen_queue = true;
+		row->listen_queue = *listen;
+	}
 	row->rps = (double)window->requests / interval_s;
 	row->conns_opened_per_s = (double)window->conns_opened / interval_s;
 	latency_summary_of_window(window, &row->latency);
 	service_label_name(label, window->key.port, row->name, sizeof(row->name));
+}
+
+/* A host counter's growth in the window; one that went back (a namespace torn down and remade)
+ * grew by none. */
+static __u64 top_counter_delta(__u64 now, __u64 then)
+{
+	return now >= then ? now - then : 0;
+}
+
+static void top_report_host_counters(struct top_report *report, const struct stats_snapshot *cur,
+				     const struct stats_snapshot *prev)
+{
+	report->host_known = cur->netstat_known && prev->netstat_known;
+	report->listen_overflows = 0;
+	report->listen_drops = 0;
+	if (!report->host_known)
+		return;
+	report->listen_overflows =
+		top_counter_delta(cur->netstat.listen_overflows, prev->netstat.listen_overflows);
+	report->listen_drops =
+		top_counter_delta(cur->netstat.listen_drops, prev->netstat.listen_drops);
 }
 
 /* Turns the difference between the previous and @cur snapshots into report rows. */
@@ -72,7 +100,7 @@ static int top_build_report(struct top_context *ctx, const struct stats_snapshot
 			continue;
 		window = &ctx->windows[report->count];
 		sampler_window_of(&ctx->sampler, cur, svc, epoch, window);
-		top_fill_row(&report->rows[report->count], window, svc, label, interval_s);
+		top_fill_row(&report->rows[report->count], window, cur, svc, label, interval_s);
 		if (ctx->opts->record)
 			recorder_fill_usage(&ctx->recorder, &report->rows[report->count]);
 		report->count++;
@@ -87,6 +115,7 @@ static int top_build_report(struct top_context *ctx, const struct stats_snapshot
 		report->drops_window += report->drops[reason];
 		report->drops_total += cur->drops[reason];
 	}
+	top_report_host_counters(report, cur, &ctx->sampler.prev);
 	top_report_sort(report);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include "container.h"
 #include "histogram.h"
 #include "labels.h"
+#include "tcp_sockets.h"
 #include "window.h"
 
 struct top_row {
@@ -17,6 +18,8 @@ struct top_row {
 	double rps;
 	double conns_opened_per_s;
 	bool listening;
+	bool has_listen_queue;		  /* a listener of it was seen at the window's end */
+	struct listen_queue listen_queue; /* summed over its listening sockets */
 	/* Only filled when recording: CPU used and memory held by the serving processes. */
 	double cpu_seconds;
 	unsigned long long rss_bytes;
@@ -33,6 +36,9 @@ struct top_report {
 	__u64 drops_window;	   /* their sum */
 	__u64 drops_total;	   /* since start */
 	__u64 conns_tracked;	   /* the kernel's connection table at the window's end */
+	bool host_known;	   /* /proc/net/netstat read at both ends of the window */
+	__u64 listen_overflows;	   /* host-wide, this window: accept queues found full */
+	__u64 listen_drops;	   /* host-wide, this window: SYNs and ACKs to listeners dropped */
 };
 
 /* Sorts rows by requests/s, busiest first, then by port. */
