@@ -41,9 +41,11 @@ LIB_SRCS := user/histogram.c user/window.c user/snapshot.c user/options.c user/t
 	user/plan_write.c user/plan_k8s.c user/plan_html.c user/report_input.c \
 	user/report_html.c user/svg_chart.c user/container.c user/cgroup_usage.c \
 	user/text_file.c user/metrics.c user/metrics_text.c user/listen_address.c \
-	user/report_options.c user/plan_options.c user/tcp_sockets.c user/netstat.c
+	user/report_options.c user/plan_options.c user/tcp_sockets.c user/netstat.c \
+	user/conns_options.c user/conns_output.c
 BIN_SRCS := user/main.c user/sampler.c user/top.c user/record.c user/report_cmd.c user/probe.c \
-	user/privilege.c user/serve.c user/metrics_http.c user/plan_cmd.c user/netns.c
+	user/privilege.c user/serve.c user/metrics_http.c user/plan_cmd.c user/netns.c \
+	user/conns.c
 LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(LIB_SRCS))
 BIN_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(BIN_SRCS))
 # The capacity planner's models: pure math, linked into the binary and the unit tests.

@@ -61,7 +61,7 @@ void top_options_usage(FILE *out)
 
 /* getopt leaves optopt set for a bad short flag; argv[optind - 1] may be the word before a
  * "-xy" group it stopped inside. */
-static void top_options_report_bad_flag(const char *command, const char *last_word)
+void option_report_bad_flag(const char *command, const char *last_word)
 {
 	if (optopt > 0 && optopt < 256 && optopt != OPT_HELP)
 		fprintf(stderr,
@@ -241,7 +241,7 @@ options_parse(int argc, char **argv, const struct options_command *command, stru
 			return OPTIONS_HELP;
 		}
 		if (opt == '?' || opt == ':') {
-			top_options_report_bad_flag(command->name, argv[optind - 1]);
+			option_report_bad_flag(command->name, argv[optind - 1]);
 			return OPTIONS_ERROR;
 		}
 		if (!(command->flags & FLAG(opt))) {
