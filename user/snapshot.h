@@ -44,6 +44,11 @@ struct snapshot_service *snapshot_find(const struct stats_snapshot *snap,
 struct snapshot_service *snapshot_get(struct stats_snapshot *snap, const struct service_key *key);
 void snapshot_free(struct stats_snapshot *snap);
 
+/* The host's listen overflows and drops between @prev and @cur: false when either did not read
+ * /proc/net/netstat. A counter that went back (a namespace torn down and remade) grew by none. */
+bool snapshot_netstat_delta(const struct stats_snapshot *cur, const struct stats_snapshot *prev,
+			    struct netstat_listen *out);
+
 /* The name every output gives drop counter @reason: "conn_table_full", ... */
 const char *drop_reason_name(unsigned int reason);
 

@@ -55,32 +55,12 @@ static void top_fill_row(struct top_row *row, const struct service_window *windo
 	service_label_name(label, window->key.port, row->name, sizeof(row->name));
 }
 
-/* A host counter's growth in the window; one that went back (a namespace torn down and remade)
- * grew by none. */
-static __u64 top_counter_delta(__u64 now, __u64 then)
-{
-	return now >= then ? now - then : 0;
-}
-
-static void top_report_host_counters(struct top_report *report, const struct stats_snapshot *cur,
-				     const struct stats_snapshot *prev)
-{
-	report->host_known = cur->netstat_known && prev->netstat_known;
-	report->listen_overflows = 0;
-	report->listen_drops = 0;
-	if (!report->host_known)
-		return;
-	report->listen_overflows =
-		top_counter_delta(cur->netstat.listen_overflows, prev->netstat.listen_overflows);
-	report->listen_drops =
-		top_counter_delta(cur->netstat.listen_drops, prev->netstat.listen_drops);
-}
-
 /* Turns the difference between the previous and @cur snapshots into report rows. */
 static int top_build_report(struct top_context *ctx, const struct stats_snapshot *cur, __u32 epoch,
 			    double interval_s)
 {
 	struct top_report *report = &ctx->report;
+	struct netstat_listen host;
 	const struct snapshot_service *svc;
 	const struct service_label *label;
 	struct service_window *window;
@@ -115,7 +95,9 @@ static int top_build_report(struct top_context *ctx, const struct stats_snapshot
 		report->drops_window += report->drops[reason];
 		report->drops_total += cur->drops[reason];
 	}
-	top_report_host_counters(report, cur, &ctx->sampler.prev);
+	report->host_known = snapshot_netstat_delta(cur, &ctx->sampler.prev, &host);
+	report->listen_overflows = host.listen_overflows;
+	report->listen_drops = host.listen_drops;
 	top_report_sort(report);
 	return 0;
 }

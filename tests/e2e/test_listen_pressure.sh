@@ -2,7 +2,7 @@
 # Listen queue pressure: a server with backlog 8 that does not accept, and 20 clients. top --json
 # shows the accept queue the kernel holds (ss -ltn's Recv-Q, the same field) against backlog 8,
 # and the host's listen overflows agree with /proc/net/netstat's own delta; once the server
-# accepts, the queue is back to 0.
+# accepts, the queue is back to 0. serve's Prometheus metrics say the same.
 . "$(dirname "$0")/lib.sh"
 require_bpf
 
@@ -18,6 +18,7 @@ PIDS_TO_KILL+=("$SERVER_PID")
 read -r -t 10 port <&"${SERVER[0]}" || fail "backlog_server.py did not start: $(cat "$WORK/server.err")"
 
 outer_before=$(netstat_counter ListenOverflows)
+serve_start serve --interval 1 --port "$port"
 sloprobe_start --interval 1 --duration 9 --port "$port"
 wait_for "[ -s '$WORK/top.json' ]" 5 || fail "no first window: $(cat "$WORK/top.err")"
 inner_before=$(netstat_counter ListenOverflows)
@@ -31,6 +32,11 @@ read -r ss_queue ss_backlog < <(ss -Hltn "sport = :$port" | awk '{ print $2, $3 
 log "ss -ltn: Recv-Q $ss_queue, Send-Q $ss_backlog"
 assert_eq "ss backlog" "$ss_backlog" "$BACKLOG"
 [ "$ss_queue" -gt "$BACKLOG" ] || fail "the accept queue did not fill: ss Recv-Q $ss_queue"
+curl -sf "$SERVE_URL" -o "$WORK/full.prom" || fail "cannot scrape $SERVE_URL"
+assert_eq "serve: sloprobe_listen_queue while full" \
+	"$(metric_value "$WORK/full.prom" sloprobe_listen_queue "port=\"$port\"")" "$ss_queue"
+assert_eq "serve: sloprobe_listen_backlog" \
+	"$(metric_value "$WORK/full.prom" sloprobe_listen_backlog "port=\"$port\"")" "$BACKLOG"
 sleep 1.5
 
 echo accept >&"${SERVER[1]}"
@@ -59,3 +65,13 @@ log "host: listen overflows $overflows, drops $drops; /proc/net/netstat deltas: 
 	fail "listen overflows $overflows outside /proc/net/netstat's [$((inner_after - inner_before)), $((outer_after - outer_before))]"
 [ "$drops" -ge "$overflows" ] || fail "listen drops $drops below overflows $overflows (drops include them)"
 log "listen overflows agree with /proc/net/netstat: ok"
+
+# serve counts from its own start, which came after outer_before, to its last window.
+curl -sf "$SERVE_URL" -o "$WORK/end.prom" || fail "cannot scrape $SERVE_URL"
+serve_overflows=$(awk '$1 == "sloprobe_host_listen_overflows_total" { print $2 }' "$WORK/end.prom")
+serve_outer=$(($(netstat_counter ListenOverflows) - outer_before))
+[ "$serve_overflows" -ge $((inner_after - inner_before)) ] && [ "$serve_overflows" -le "$serve_outer" ] ||
+	fail "serve: host listen overflows $serve_overflows outside [$((inner_after - inner_before)), $serve_outer]"
+log "serve: sloprobe_host_listen_overflows_total $serve_overflows: ok"
+assert_eq "serve: sloprobe_listen_queue after accepting" \
+	"$(metric_value "$WORK/end.prom" sloprobe_listen_queue "port=\"$port\"")" 0
