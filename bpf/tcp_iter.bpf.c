@@ -28,16 +28,26 @@ static __always_inline struct sock *tcp_iter_fill(struct sock_common *skc,
 	return (struct sock *)tp;
 }
 
-/* Listening sockets and their accept queues: sk_ack_backlog is what ss shows as Recv-Q. */
+/*
+ * Listening sockets and their accept queues: sk_ack_backlog is what ss shows as Recv-Q. The
+ * walk visits the listening hash before the established one, so the first other socket is
+ * written too, as a mark: userspace reads one record at a time and stops there, rather than
+ * paying for the whole established hash (every bucket, empty or not) each window.
+ */
 SEC("iter/tcp")
 int tcp_iter_listeners(struct bpf_iter__tcp *ctx)
 {
 	struct sock_common *skc = ctx->sk_common;
-	struct tcp_iter_record rec;
+	struct tcp_iter_record rec = {};
 	struct sock *sk;
 
-	if (!skc || skc->skc_state != TCP_ITER_STATE_LISTEN)
+	if (!skc)
 		return 0;
+	if (skc->skc_state != TCP_ITER_STATE_LISTEN) {
+		rec.state = skc->skc_state;
+		bpf_seq_write(ctx->meta->seq, &rec, sizeof(rec));
+		return 0;
+	}
 	sk = tcp_iter_fill(skc, &rec);
 	if (!sk)
 		return 0;

@@ -398,17 +398,21 @@ int probe_for_each_service_thread(struct probe *probe,
 	return 0;
 }
 
-/* Hands whole records to @fn; a read may end inside one, whose start waits in buf. */
-static int probe_walk_read(int fd, int (*fn)(const struct tcp_iter_record *rec, void *ctx),
-			   void *ctx)
+/*
+ * Hands whole records to @fn; a read may end inside one, whose start waits in buf. The
+ * listeners' walk is read one record per read(): the kernel then stops walking as soon as it
+ * has one, and the walk is dropped at the first non-listener (see bpf/tcp_iter.bpf.c).
+ */
+static int probe_walk_read(int fd, bool listeners_only,
+			   int (*fn)(const struct tcp_iter_record *rec, void *ctx), void *ctx)
 {
 	struct tcp_iter_record buf[64];
-	size_t have = 0, used;
+	size_t have = 0, used, want = listeners_only ? sizeof(*buf) : sizeof(buf);
 	ssize_t got;
 	int err = 0;
 
 	while (!err) {
-		got = read(fd, (char *)buf + have, sizeof(buf) - have);
+		got = read(fd, (char *)buf + have, want - have);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
@@ -419,8 +423,12 @@ static int probe_walk_read(int fd, int (*fn)(const struct tcp_iter_record *rec, 
 		if (got == 0)
 			break;
 		have += (size_t)got;
-		for (used = 0; !err && used + sizeof(*buf) <= have; used += sizeof(*buf))
+		for (used = 0; !err && used + sizeof(*buf) <= have; used += sizeof(*buf)) {
+			if (listeners_only &&
+			    buf[used / sizeof(*buf)].state != TCP_ITER_STATE_LISTEN)
+				return 0;
 			err = fn(&buf[used / sizeof(*buf)], ctx);
+		}
 		have -= used;
 		memmove(buf, (char *)buf + used, have);
 	}
@@ -442,7 +450,7 @@ int probe_walk_tcp(struct probe *probe, bool all,
 		fprintf(stderr, "sloprobe: cannot start a TCP socket walk: %s\n", strerror(errno));
 		return err;
 	}
-	err = probe_walk_read(fd, fn, ctx);
+	err = probe_walk_read(fd, !all, fn, ctx);
 	close(fd);
 	return err;
 }

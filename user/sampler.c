@@ -120,15 +120,31 @@ static int sampler_netns_pids(const struct label_table *labels, __u32 netns, int
 	return count;
 }
 
-static bool sampler_netns_walked(const struct stats_snapshot *snap, size_t before)
+static bool sampler_port_wanted(const struct sampler *sampler, unsigned int port)
 {
-	size_t i;
+	int i;
 
-	for (i = 0; i < before; i++)
-		if (snap->services[i].listening &&
-		    snap->services[i].key.netns == snap->services[before].key.netns)
+	for (i = 0; i < sampler->nports; i++)
+		if (sampler->ports[i] == port)
 			return true;
-	return false;
+	return sampler->nports == 0;
+}
+
+/* Whether service @i's accept queue is wanted, and its namespace not walked already. */
+static bool sampler_netns_to_walk(const struct sampler *sampler, const struct stats_snapshot *snap,
+				  size_t i)
+{
+	size_t j;
+
+	if (!snap->services[i].listening ||
+	    !sampler_port_wanted(sampler, snap->services[i].key.port))
+		return false;
+	for (j = 0; j < i; j++)
+		if (snap->services[j].listening &&
+		    sampler_port_wanted(sampler, snap->services[j].key.port) &&
+		    snap->services[j].key.netns == snap->services[i].key.netns)
+			return false;
+	return true;
 }
 
 /*
@@ -143,7 +159,7 @@ static int sampler_read_listen_queues(struct sampler *sampler, struct stats_snap
 	size_t i;
 
 	for (i = 0; i < snap->count; i++) {
-		if (!snap->services[i].listening || sampler_netns_walked(snap, i))
+		if (!sampler_netns_to_walk(sampler, snap, i))
 			continue;
 		npids = sampler_netns_pids(&sampler->labels, snap->services[i].key.netns, pids);
 		err = netns_run(snap->services[i].key.netns, pids, npids, sampler_walk_netns,

@@ -115,6 +115,8 @@ static int serve_loop(struct serve_context *ctx, const char *bound)
 			    ctx->opts->interval_s);
 	if (perr)
 		return perr == PROBE_LOAD_FAILED ? 1 : 2;
+	ctx->sampler.ports = ctx->opts->ports;
+	ctx->sampler.nports = ctx->opts->nports;
 	/* Said once attached, so whoever waits for this line knows requests now count. */
 	fprintf(stderr, "%s\nsloprobe: serving http://%s/metrics\n",
 		probe_description(ctx->sampler.probe), bound);

@@ -182,6 +182,8 @@ int top_run(const struct top_options *opts)
 	perr = sampler_open(&ctx.sampler, opts->btf_path, opts->verbose, opts->interval_s);
 	if (perr)
 		return perr == PROBE_LOAD_FAILED ? 1 : 2;
+	ctx.sampler.ports = opts->ports;
+	ctx.sampler.nports = opts->nports;
 	/* The banner goes to stderr under --json so stdout stays one object per line. */
 	fprintf(opts->json || opts->record || ctx.redraw ? stderr : stdout, "%s\n",
 		probe_description(ctx.sampler.probe));
