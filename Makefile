@@ -102,7 +102,7 @@ FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-Iplanner -Itests/fuzz
 FUZZ_LIB_SRCS := user/capture_reader.c user/json_input.c user/slo_file.c user/projection_file.c \
 	user/top_options.c user/options.c user/listen_address.c user/report_options.c \
-	user/plan_options.c
+	user/plan_options.c user/conns_options.c user/netstat.c
 FUZZ_LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/fuzz/obj/%.o,$(FUZZ_LIB_SRCS))
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))
