@@ -41,8 +41,10 @@ int tcp_iter_listeners(struct bpf_iter__tcp *ctx)
 	struct tcp_iter_record rec = {};
 	struct sock *sk;
 
-	if (!skc)
+	if (!skc || skc->skc_state == TCP_ITER_STATE_CLOSE)
 		return 0;
+	/* CLOSE is skipped, not a mark: a listener closed between the kernel's batching and
+	 * this call reads CLOSE, and more listeners may follow it. */
 	if (skc->skc_state != TCP_ITER_STATE_LISTEN) {
 		rec.state = skc->skc_state;
 		bpf_seq_write(ctx->meta->seq, &rec, sizeof(rec));

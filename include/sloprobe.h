@@ -124,6 +124,7 @@ struct tcp_iter_record {
 };
 
 #define TCP_ITER_STATE_ESTABLISHED 1
+#define TCP_ITER_STATE_CLOSE 7
 #define TCP_ITER_STATE_LISTEN 10
 
 /* Bitmap of ports listening in any namespace, 64 ports per word. */

@@ -12,7 +12,6 @@
 /* Kernel TCP states (include/net/tcp_states.h) that are not an open server-side connection. */
 #define TCP_STATE_SYN_SENT 2
 #define TCP_STATE_TIME_WAIT 6
-#define TCP_STATE_CLOSE 7
 
 static void record_key(const struct tcp_iter_record *rec, struct service_key *key)
 {
@@ -78,7 +77,7 @@ static bool record_is_server_connection(const struct listen_queue_list *listener
 	struct service_key key;
 
 	if (rec->state == TCP_ITER_STATE_LISTEN || rec->state == TCP_STATE_SYN_SENT ||
-	    rec->state == TCP_STATE_TIME_WAIT || rec->state == TCP_STATE_CLOSE)
+	    rec->state == TCP_STATE_TIME_WAIT || rec->state == TCP_ITER_STATE_CLOSE)
 		return false;
 	record_key(rec, &key);
 	return listen_queues_find(listeners, &key) != NULL;
