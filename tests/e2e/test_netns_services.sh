@@ -54,3 +54,13 @@ for netns in "$host_netns" "$ns_netns"; do
 	assert_eq "netns $netns: listen backlog every window" \
 		"$(per_netns "$netns" 'map(.listen.backlog) | unique | if length == 1 then .[0] else tostring end')" "$want"
 done
+
+# `conns` walks the other namespace too: 7 connections held in there, none on the host's.
+ip netns exec "$ns" python3 -u "$E2E_DIR/hold_conns.py" "$port" 7 127.0.0.1 >"$WORK/hold.out" 2>&1 &
+PIDS_TO_KILL+=($!)
+wait_for "grep -q connected '$WORK/hold.out'" 10 || fail "hold_conns in $ns: $(cat "$WORK/hold.out")"
+"$SLOPROBE" conns --port "$port" --json >"$WORK/conns.json" 2>"$WORK/conns.err" ||
+	fail "conns exited $?: $(cat "$WORK/conns.err")"
+assert_eq "conns: services with connections on port $port" \
+	"$(jq -c '[.services[] | [.netns, .conns, .clients[0].address]]' "$WORK/conns.json")" \
+	"[[$ns_netns,7,\"127.0.0.1\"]]"
