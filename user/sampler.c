@@ -148,9 +148,9 @@ static bool sampler_netns_to_walk(const struct sampler *sampler, const struct st
 }
 
 /*
- * Accept queues of every listener, one walk per network namespace with listeners (the
- * iterator sees only the namespace it is created in). A namespace no process of ours can be
- * found in just has no queue figures this window.
+ * Accept queues of the shown listeners, one walk per network namespace (the iterator sees
+ * only the namespace it is created in). A namespace that no known process lives in any more,
+ * or that cannot be entered (no CAP_SYS_ADMIN), just has no queue figures this window.
  */
 static int sampler_read_listen_queues(struct sampler *sampler, struct stats_snapshot *snap)
 {
