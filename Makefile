@@ -43,9 +43,11 @@ LIB_SRCS := user/histogram.c user/window.c user/snapshot.c user/options.c user/t
 	user/text_file.c user/metrics.c user/metrics_text.c user/listen_address.c \
 	user/report_options.c user/plan_options.c user/capture_fields.c \
 	user/tail_request.c user/report_tail.c user/report_tail_write.c user/tail_keeper.c \
-	user/slow_options.c user/slow_format.c
+	user/slow_options.c user/slow_format.c user/tcp_sockets.c user/netstat.c \
+	user/conns_options.c user/conns_output.c
 BIN_SRCS := user/main.c user/sampler.c user/top.c user/record.c user/report_cmd.c user/probe.c \
-	user/privilege.c user/serve.c user/metrics_http.c user/plan_cmd.c user/slow.c
+	user/privilege.c user/serve.c user/metrics_http.c user/plan_cmd.c user/slow.c \
+	user/netns.c user/conns.c
 LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(LIB_SRCS))
 BIN_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(BIN_SRCS))
 # The capacity planner's models: pure math, linked into the binary and the unit tests.
@@ -100,9 +102,10 @@ FUZZ_SECONDS ?= 20
 FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser \
 	-Iplanner -Itests/fuzz
-FUZZ_LIB_SRCS := user/capture_reader.c user/capture_fields.c user/tail_request.c user/json_input.c user/slo_file.c user/projection_file.c \
+FUZZ_LIB_SRCS := user/capture_reader.c user/capture_fields.c user/tail_request.c \
+	user/json_input.c user/slo_file.c user/projection_file.c \
 	user/top_options.c user/options.c user/listen_address.c user/report_options.c \
-	user/plan_options.c
+	user/plan_options.c user/conns_options.c user/netstat.c
 FUZZ_LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/fuzz/obj/%.o,$(FUZZ_LIB_SRCS))
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))

@@ -122,6 +122,27 @@ enum drop_reason {
 	DROP_REASONS,
 };
 
+/*
+ * One TCP socket as the iterators in bpf/tcp_iter.bpf.c write it: a listener with its accept
+ * queue, or a server-side connection with its client's address. Addresses are in network order;
+ * an IPv4 address sits in the first 4 bytes of addr (family AF_INET).
+ */
+struct tcp_iter_record {
+	__u32 netns;
+	__u16 local_port;  /* host order */
+	__u16 remote_port; /* host order */
+	__u8 state;	   /* TCP_ESTABLISHED = 1, ..., TCP_LISTEN = 10 */
+	__u8 family;	   /* AF_INET or AF_INET6 */
+	__u16 pad;
+	__u32 queue;   /* listener: connections waiting in the accept queue */
+	__u32 backlog; /* listener: the accept queue's limit, listen()'s backlog */
+	__u8 remote_addr[16];
+};
+
+#define TCP_ITER_STATE_ESTABLISHED 1
+#define TCP_ITER_STATE_CLOSE 7
+#define TCP_ITER_STATE_LISTEN 10
+
 /* Bitmap of ports listening in any namespace, 64 ports per word. */
 #define LISTENING_PORT_WORDS (65536 / 64)
 

@@ -5,12 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include "grow.h"
 #include "listeners.h"
 #include "proc_net_tcp.h"
 
-static int listener_list_add(struct listener_list *list, __u32 netns,
+static int listener_list_add(struct listener_list *list, __u32 netns, int pid,
 			     const struct proc_tcp_socket *sock)
 {
 	unsigned int port = sock->local_port;
@@ -28,11 +29,12 @@ static int listener_list_add(struct listener_list *list, __u32 netns,
 	list->items[list->count].key = (struct service_key){ .netns = netns, .port = port };
 	list->items[list->count].sockets = 1;
 	list->items[list->count].inode = sock->inode;
+	list->items[list->count].pid = pid;
 	list->count++;
 	return 0;
 }
 
-static int listeners_read_file(struct listener_list *list, __u32 netns, const char *path)
+static int listeners_read_file(struct listener_list *list, __u32 netns, int pid, const char *path)
 {
 	struct proc_tcp_socket sock;
 	char line[512];
@@ -45,7 +47,7 @@ static int listeners_read_file(struct listener_list *list, __u32 netns, const ch
 	while (fgets(line, sizeof(line), file)) {
 		if (proc_tcp_parse_line(line, &sock) != 1 || sock.state != PROC_TCP_STATE_LISTEN)
 			continue;
-		err = listener_list_add(list, netns, &sock);
+		err = listener_list_add(list, netns, pid, &sock);
 		if (err)
 			break;
 	}
@@ -69,7 +71,7 @@ static int listeners_scan_pid(struct listener_list *list, const char *pid, __u32
 	char path[64];
 	struct stat ns;
 	__u32 *grown;
-	int err;
+	int err, pid_number;
 
 	snprintf(path, sizeof(path), "/proc/%s/ns/net", pid);
 	if (stat(path, &ns) || netns_seen(*seen, *seen_count, (__u32)ns.st_ino))
@@ -79,12 +81,13 @@ static int listeners_scan_pid(struct listener_list *list, const char *pid, __u32
 		return -ENOMEM;
 	*seen = grown;
 	(*seen)[(*seen_count)++] = (__u32)ns.st_ino;
+	pid_number = strcmp(pid, "self") ? atoi(pid) : getpid();
 	snprintf(path, sizeof(path), "/proc/%s/net/tcp", pid);
-	err = listeners_read_file(list, (__u32)ns.st_ino, path);
+	err = listeners_read_file(list, (__u32)ns.st_ino, pid_number, path);
 	if (err)
 		return err;
 	snprintf(path, sizeof(path), "/proc/%s/net/tcp6", pid);
-	return listeners_read_file(list, (__u32)ns.st_ino, path);
+	return listeners_read_file(list, (__u32)ns.st_ino, pid_number, path);
 }
 
 int listeners_scan(struct listener_list *out)

@@ -10,6 +10,7 @@ struct listener {
 	struct service_key key;
 	__s64 sockets; /* listening sockets on this port: several with SO_REUSEPORT or v4+v6 */
 	unsigned long inode; /* of the first one, to find the process that owns it */
+	int pid;	     /* a process in its network namespace, to enter it by */
 };
 
 struct listener_list {

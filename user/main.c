@@ -1,6 +1,7 @@
 /* sloprobe: per-service TCP request latency and connections from eBPF; subcommand dispatch. */
 #include <stdio.h>
 #include <string.h>
+#include "conns.h"
 #include "plan_cmd.h"
 #include "report_cmd.h"
 #include "serve.h"
@@ -18,6 +19,7 @@ static void usage(FILE *out)
 	      "  plan       pods, CPU and memory for traffic projections, under the SLO\n"
 	      "  serve      Prometheus metrics over HTTP (/metrics), counted since start\n"
 	      "  slow       each request slower than a threshold, with where its time went\n"
+	      "  conns      open connections of each service by client address, most first\n"
 	      "  help       this text\n"
 	      "\n"
 	      "`sloprobe COMMAND --help` lists each command's flags.\n",
@@ -43,6 +45,8 @@ int main(int argc, char **argv)
 		return plan_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "slow") == 0)
 		return slow_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "conns") == 0)
+		return conns_main(argc - 1, argv + 1);
 	if (argc > 1 && argv[1][0] != '-') {
 		if (strcmp(argv[1], "record") == 0) {
 			parse = record_options_parse;

@@ -50,6 +50,28 @@ int metrics_state_add(struct metrics_state *state, const struct service_window *
 	return 0;
 }
 
+void metrics_state_set_listen_queue(struct metrics_state *state, const struct service_key *key,
+				    const struct listen_queue *queue)
+{
+	size_t i;
+
+	for (i = 0; i < state->count; i++) {
+		if (!service_key_equal(&state->services[i].total.key, key))
+			continue;
+		state->services[i].has_listen_queue = queue != NULL;
+		if (queue)
+			state->services[i].listen_queue = *queue;
+		return;
+	}
+}
+
+void metrics_state_add_host(struct metrics_state *state, const struct netstat_listen *delta)
+{
+	state->host_known = true;
+	state->listen_overflows += delta->listen_overflows;
+	state->listen_drops += delta->listen_drops;
+}
+
 void metrics_state_free(struct metrics_state *state)
 {
 	free(state->services);

@@ -8,7 +8,9 @@
 #include <linux/types.h>
 #include "container.h"
 #include "labels.h"
+#include "netstat.h"
 #include "sloprobe.h"
+#include "tcp_sockets.h"
 #include "window.h"
 
 /* Who serves a service, as far as is known; an empty field is unknown. */
@@ -23,6 +25,8 @@ struct metrics_service {
 	 * never go down); conns_active is the last window's. */
 	struct service_window total;
 	bool listening;
+	bool has_listen_queue;		  /* its listeners were seen in the last window */
+	struct listen_queue listen_queue; /* the last window's, summed over its sockets */
 	struct metrics_identity identity; /* the last known value of each field */
 };
 
@@ -31,6 +35,9 @@ struct metrics_state {
 	size_t count;
 	size_t capacity;
 	__u64 drops[DROP_REASONS]; /* since the probe attached */
+	bool host_known;	   /* /proc/net/netstat has been read across a window */
+	__u64 listen_overflows;	   /* host-wide, since start */
+	__u64 listen_drops;
 };
 
 /*
@@ -39,6 +46,12 @@ struct metrics_state {
  */
 int metrics_state_add(struct metrics_state *state, const struct service_window *window,
 		      bool listening, const struct metrics_identity *identity);
+/* The accept queue of @key's service in the last window; NULL: none was seen. The service
+ * must have been added. */
+void metrics_state_set_listen_queue(struct metrics_state *state, const struct service_key *key,
+				    const struct listen_queue *queue);
+/* Adds one window's host listen overflows and drops. */
+void metrics_state_add_host(struct metrics_state *state, const struct netstat_listen *delta);
 void metrics_state_free(struct metrics_state *state);
 
 /*

@@ -211,6 +211,43 @@ static void write_service_families(FILE *out, const struct metrics_state *state)
 	}
 }
 
+/* Only services whose listeners were seen: a missing series is unknown, not an empty queue. */
+static void write_listen_families(FILE *out, const struct metrics_state *state)
+{
+	size_t i;
+
+	write_family(out, "sloprobe_listen_queue", "gauge",
+		     "Connections waiting in the service's accept queue at the end of the last "
+		     "window, summed over its listening sockets.");
+	for (i = 0; i < state->count; i++) {
+		if (!state->services[i].has_listen_queue)
+			continue;
+		write_sample_start(out, "sloprobe_listen_queue", &state->services[i]);
+		fprintf(out, "%u\n", state->services[i].listen_queue.queue);
+	}
+	write_family(out, "sloprobe_listen_backlog", "gauge",
+		     "What the service's accept queues can hold (listen backlog), summed over its "
+		     "listening sockets.");
+	for (i = 0; i < state->count; i++) {
+		if (!state->services[i].has_listen_queue)
+			continue;
+		write_sample_start(out, "sloprobe_listen_backlog", &state->services[i]);
+		fprintf(out, "%u\n", state->services[i].listen_queue.backlog);
+	}
+	if (!state->host_known)
+		return;
+	write_family(out, "sloprobe_host_listen_overflows_total", "counter",
+		     "Connections refused by a full accept queue, host-wide (TcpExt "
+		     "ListenOverflows), since start.");
+	fprintf(out, "sloprobe_host_listen_overflows_total %llu\n",
+		(unsigned long long)state->listen_overflows);
+	write_family(out, "sloprobe_host_listen_drops_total", "counter",
+		     "SYNs and handshakes to listeners dropped, host-wide (TcpExt ListenDrops), "
+		     "since start.");
+	fprintf(out, "sloprobe_host_listen_drops_total %llu\n",
+		(unsigned long long)state->listen_drops);
+}
+
 int metrics_write_text(FILE *out, const struct metrics_state *state)
 {
 	unsigned int reason;
@@ -224,6 +261,7 @@ int metrics_write_text(FILE *out, const struct metrics_state *state)
 	for (i = 0; i < state->count; i++)
 		write_histogram(out, &state->services[i]);
 	write_service_families(out, state);
+	write_listen_families(out, state);
 	write_family(out, "sloprobe_dropped_events_total", "counter",
 		     "Events the kernel side could not record because a table was full.");
 	for (reason = 0; reason < DROP_REASONS; reason++)

@@ -78,6 +78,16 @@ cleanup:
 	return err;
 }
 
+int option_parse_count(const char *flag, const char *text, long min, long max, long *out)
+{
+	if (option_parse_long(text, min, max, out)) {
+		fprintf(stderr, "sloprobe: %s: '%s' is not a whole number from %ld to %ld\n", flag,
+			text, min, max);
+		return -1;
+	}
+	return 0;
+}
+
 int option_parse_pid(const char *flag, const char *text, int *out)
 {
 	long pid;

@@ -20,6 +20,7 @@
 
 struct probe {
 	struct sloprobe_bpf *skel;
+	struct bpf_link *tcp_iter; /* listeners, or every socket when sockets_only */
 	int ncpu;
 	__u32 epoch;
 	__u64 sweep_idle_ns;
@@ -192,6 +193,39 @@ static void probe_choose_runq(struct sloprobe_bpf *skel, bool runq)
 		bpf_map__set_max_entries(skel->maps.runq_threads, PROBE_RUNQ_THREADS);
 }
 
+/* The iterators are attached here, not by the skeleton: a link per walk kind, and the
+ * skeleton would attach both. */
+static int probe_attach_tcp_iter(struct probe *probe, struct bpf_program *prog)
+{
+	probe->tcp_iter = bpf_program__attach_iter(prog, NULL);
+	if (!probe->tcp_iter) {
+		fprintf(stderr, "sloprobe: cannot attach the TCP socket iterator: %s\n",
+			strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/* `conns` needs one iterator and no tracepoint: nothing else is loaded. */
+static enum probe_error probe_load_sockets_only(struct probe *probe)
+{
+	struct bpf_program *prog;
+	int err;
+
+	for (prog = bpf_object__next_program(probe->skel->obj, NULL); prog;
+	     prog = bpf_object__next_program(probe->skel->obj, prog))
+		bpf_program__set_autoload(prog, prog == probe->skel->progs.tcp_iter_sockets);
+	err = sloprobe_bpf__load(probe->skel);
+	if (err) {
+		fprintf(stderr, "sloprobe: cannot load the TCP socket iterator: %s\n",
+			strerror(-err));
+		return PROBE_LOAD_FAILED;
+	}
+	if (probe_attach_tcp_iter(probe, probe->skel->progs.tcp_iter_sockets))
+		return PROBE_LOAD_FAILED;
+	return PROBE_OK;
+}
+
 static enum probe_error probe_load(struct probe *probe, const struct probe_options *opts)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = opts->btf_path);
@@ -203,6 +237,11 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 		return PROBE_LOAD_FAILED;
 	}
 	probe->sweep_idle_ns = opts->sweep_idle_ns;
+	bpf_program__set_autoattach(probe->skel->progs.tcp_iter_listeners, false);
+	bpf_program__set_autoattach(probe->skel->progs.tcp_iter_sockets, false);
+	if (opts->sockets_only)
+		return probe_load_sockets_only(probe);
+	bpf_program__set_autoload(probe->skel->progs.tcp_iter_sockets, false);
 	bpf_program__set_autoattach(probe->skel->progs.sweep_idle_requests, false);
 	if (opts->slow_ring_bytes)
 		bpf_map__set_max_entries(probe->skel->maps.slow_events, opts->slow_ring_bytes);
@@ -224,6 +263,8 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 		fprintf(stderr, "sloprobe: cannot attach BPF programs: %s\n", strerror(-err));
 		return PROBE_LOAD_FAILED;
 	}
+	if (probe_attach_tcp_iter(probe, probe->skel->progs.tcp_iter_listeners))
+		return PROBE_LOAD_FAILED;
 	if (probe_seed_listeners(probe))
 		return PROBE_LOAD_FAILED;
 	return PROBE_OK;
@@ -446,11 +487,69 @@ int probe_for_each_service_thread(struct probe *probe,
 	return 0;
 }
 
+/*
+ * Hands whole records to @fn; a read may end inside one, whose start waits in buf. The
+ * listeners' walk is read one record per read(): the kernel then stops walking as soon as it
+ * has one, and the walk is dropped at the first non-listener (see bpf/tcp_iter.bpf.c).
+ */
+static int probe_walk_read(int fd, bool listeners_only,
+			   int (*fn)(const struct tcp_iter_record *rec, void *ctx), void *ctx)
+{
+	struct tcp_iter_record buf[64];
+	size_t have = 0, used, want = listeners_only ? sizeof(*buf) : sizeof(buf);
+	ssize_t got;
+	int err = 0;
+
+	while (!err) {
+		got = read(fd, (char *)buf + have, want - have);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			fprintf(stderr, "sloprobe: reading the TCP socket iterator: %s\n",
+				strerror(errno));
+			return -errno;
+		}
+		if (got == 0)
+			break;
+		have += (size_t)got;
+		for (used = 0; !err && used + sizeof(*buf) <= have; used += sizeof(*buf)) {
+			if (listeners_only &&
+			    buf[used / sizeof(*buf)].state != TCP_ITER_STATE_LISTEN)
+				return 0;
+			err = fn(&buf[used / sizeof(*buf)], ctx);
+		}
+		have -= used;
+		memmove(buf, (char *)buf + used, have);
+	}
+	return err;
+}
+
+int probe_walk_tcp(struct probe *probe, bool all,
+		   int (*fn)(const struct tcp_iter_record *rec, void *ctx), void *ctx)
+{
+	bool have_all = bpf_program__autoload(probe->skel->progs.tcp_iter_sockets);
+	int fd, err;
+
+	if (all != have_all)
+		return -EINVAL;
+	/* A new iterator per walk: it takes the netns of the thread that creates it. */
+	fd = bpf_iter_create(bpf_link__fd(probe->tcp_iter));
+	if (fd < 0) {
+		err = -errno;
+		fprintf(stderr, "sloprobe: cannot start a TCP socket walk: %s\n", strerror(errno));
+		return err;
+	}
+	err = probe_walk_read(fd, !all, fn, ctx);
+	close(fd);
+	return err;
+}
+
 void probe_close(struct probe *probe)
 {
 	if (!probe)
 		return;
 	ring_buffer__free(probe->slow_ring);
+	bpf_link__destroy(probe->tcp_iter);
 	sloprobe_bpf__destroy(probe->skel);
 	free(probe);
 }

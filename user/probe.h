@@ -18,6 +18,7 @@ struct probe_options {
 	__u32 slow_ring_bytes;	 /* ring buffer size, a power of two of pages; 0: one page */
 	const unsigned int *slow_ports; /* only these ports' slow requests; none: every port */
 	int slow_nports;
+	bool sockets_only; /* `conns`: load the socket iterator alone, attach no tracepoint */
 };
 
 /* Reasons start-up can fail that the user must hear about, each with its own message. */
@@ -60,6 +61,13 @@ void probe_set_slow_threshold(struct probe *probe, __u64 threshold_ns);
 int probe_sweep_idle(struct probe *probe, __u64 idle_ns);
 /* Events of @reason dropped since attach, summed over CPUs. */
 __u64 probe_drop_count(struct probe *probe, enum drop_reason reason);
+/*
+ * One walk of the TCP sockets of the calling thread's network namespace (listeners only, or
+ * every full socket: @all, which needs sockets_only): @fn gets each record, and a non-zero
+ * return from it stops the walk with that value. Returns 0 or -errno.
+ */
+int probe_walk_tcp(struct probe *probe, bool all,
+		   int (*fn)(const struct tcp_iter_record *rec, void *ctx), void *ctx);
 
 void probe_close(struct probe *probe);
 

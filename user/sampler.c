@@ -6,6 +6,8 @@
 #include <time.h>
 #include "clock.h"
 #include "listeners.h"
+#include "netns.h"
+#include "netstat.h"
 #include "sampler.h"
 
 /* Completes a response idle this long; below the shortest interval so it lands in time. */
@@ -14,6 +16,9 @@
 #define SAMPLER_SLOW_RING_BYTES (256U << 10)
 /* Walking every fd on the host is costly: look for new listeners' owners this rarely. */
 #define SAMPLER_OWNER_RESCAN_S 10.0
+#define SAMPLER_NETSTAT_PATH "/proc/net/netstat"
+/* Processes tried to enter a service's network namespace. */
+#define SAMPLER_NETNS_PIDS 32
 
 static volatile sig_atomic_t sampler_stop_requested;
 
@@ -84,6 +89,99 @@ static bool sampler_has_unnamed_listener(const struct sampler *sampler,
 	return false;
 }
 
+/* The host's listen overflows and drops; a failure is said once and stops the reads. */
+static void sampler_read_netstat(struct sampler *sampler, struct stats_snapshot *snap)
+{
+	if (sampler->netstat_failed)
+		return;
+	snap->netstat_known = netstat_read(SAMPLER_NETSTAT_PATH, &snap->netstat) == 0;
+	sampler->netstat_failed = !snap->netstat_known;
+}
+
+struct sampler_walk {
+	struct probe *probe;
+	struct listen_queue_list *queues;
+};
+
+static int sampler_walk_record(const struct tcp_iter_record *rec, void *queues)
+{
+	return listen_queues_add(queues, rec);
+}
+
+static int sampler_walk_netns(void *arg)
+{
+	struct sampler_walk *walk = arg;
+
+	return probe_walk_tcp(walk->probe, false, sampler_walk_record, walk->queues);
+}
+
+/* Processes that serve services of @netns, through which it can be entered. */
+static int sampler_netns_pids(const struct label_table *labels, __u32 netns, int *pids)
+{
+	const int *label_pids;
+	int count = 0, i, n;
+	size_t l;
+
+	for (l = 0; l < labels->count; l++) {
+		if (labels->items[l].key.netns != netns)
+			continue;
+		label_pids = service_label_pids(&labels->items[l], &n);
+		for (i = 0; i < n && count < SAMPLER_NETNS_PIDS; i++)
+			pids[count++] = label_pids[i];
+	}
+	return count;
+}
+
+static bool sampler_port_wanted(const struct sampler *sampler, unsigned int port)
+{
+	int i;
+
+	for (i = 0; i < sampler->nports; i++)
+		if (sampler->ports[i] == port)
+			return true;
+	return sampler->nports == 0;
+}
+
+/* Whether service @i's accept queue is wanted, and its namespace not walked already. */
+static bool sampler_netns_to_walk(const struct sampler *sampler, const struct stats_snapshot *snap,
+				  size_t i)
+{
+	size_t j;
+
+	if (!snap->services[i].listening ||
+	    !sampler_port_wanted(sampler, snap->services[i].key.port))
+		return false;
+	for (j = 0; j < i; j++)
+		if (snap->services[j].listening &&
+		    sampler_port_wanted(sampler, snap->services[j].key.port) &&
+		    snap->services[j].key.netns == snap->services[i].key.netns)
+			return false;
+	return true;
+}
+
+/*
+ * Accept queues of the shown listeners, one walk per network namespace (the iterator sees
+ * only the namespace it is created in). A namespace that no known process lives in any more,
+ * or that cannot be entered (no CAP_SYS_ADMIN), just has no queue figures this window.
+ */
+static int sampler_read_listen_queues(struct sampler *sampler, struct stats_snapshot *snap)
+{
+	struct sampler_walk walk = { sampler->probe, &snap->listen_queues };
+	int pids[SAMPLER_NETNS_PIDS], npids, err;
+	size_t i;
+
+	for (i = 0; i < snap->count; i++) {
+		if (!sampler_netns_to_walk(sampler, snap, i))
+			continue;
+		npids = sampler_netns_pids(&sampler->labels, snap->services[i].key.netns, pids);
+		err = netns_run(snap->services[i].key.netns, pids, npids, sampler_walk_netns,
+				&walk);
+		if (err == -ENOMEM)
+			return err;
+	}
+	return 0;
+}
+
 /* Reads the counters, and who served each service, for the window that ends now. */
 static int sampler_read(struct sampler *sampler, struct stats_snapshot *snap, __u32 *epoch,
 			bool last)
@@ -92,12 +190,15 @@ static int sampler_read(struct sampler *sampler, struct stats_snapshot *snap, __
 
 	if (err)
 		return err;
+	sampler_read_netstat(sampler, snap);
 	label_table_begin(&sampler->labels, *epoch);
 	err = probe_for_each_service_thread(sampler->probe, label_table_add_thread,
 					    &sampler->labels);
 	if (!err && sampler_has_unnamed_listener(sampler, snap) &&
 	    clock_seconds(CLOCK_MONOTONIC) - sampler->owners_scanned_at >= SAMPLER_OWNER_RESCAN_S)
 		sampler_scan_owners(sampler);
+	if (!err)
+		err = sampler_read_listen_queues(sampler, snap);
 	return err;
 }
 
@@ -177,8 +278,10 @@ int sampler_run(struct sampler *sampler, double interval_s, double duration_s, s
 	int err = 0;
 
 	/* No baseline read: the maps were empty at attach, so the first window holds every
-	 * request since then, including those made while the banner was being printed. */
+	 * request since then, including those made while the banner was being printed. The
+	 * host counters of /proc/net/netstat count since boot: they get a baseline. */
 	sampler_scan_owners(sampler);
+	sampler_read_netstat(sampler, &sampler->prev);
 	while (!err && !last) {
 		deadline = first + (double)(windows++) * interval_s;
 		if (end && deadline > end)

@@ -15,6 +15,11 @@ struct sampler {
 	struct label_table labels;
 	double owners_scanned_at;
 	bool slow_ring; /* slow requests are read between windows (record's tail) */
+	bool netstat_failed; /* said once; the host counters are then left out */
+	/* The ports whose accept queues are read (nports 0: every one): walking a namespace's
+	 * sockets costs up to a few ms, so namespaces with no port shown are not walked. */
+	const unsigned int *ports;
+	int nports;
 };
 
 /*

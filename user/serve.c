@@ -46,20 +46,28 @@ struct serve_update {
 	struct service_window window;
 	struct metrics_identity identity;
 	bool listening;
+	const struct listen_queue *listen_queue; /* in the window's snapshot; NULL if none */
 };
 
 /* The lock is held only to add up what was computed before taking it. */
 static int serve_publish(struct serve_context *ctx, const struct serve_update *updates,
-			 size_t count, const __u64 *drops)
+			 size_t count, const struct stats_snapshot *cur)
 {
+	struct netstat_listen host;
 	size_t i;
 	int err = 0;
 
 	pthread_mutex_lock(&ctx->shared.lock);
-	for (i = 0; i < count && !err; i++)
+	for (i = 0; i < count && !err; i++) {
 		err = metrics_state_add(&ctx->shared.state, &updates[i].window,
 					updates[i].listening, &updates[i].identity);
-	memcpy(ctx->shared.state.drops, drops, sizeof(ctx->shared.state.drops));
+		if (!err)
+			metrics_state_set_listen_queue(&ctx->shared.state, &updates[i].window.key,
+						       updates[i].listen_queue);
+	}
+	memcpy(ctx->shared.state.drops, cur->drops, sizeof(ctx->shared.state.drops));
+	if (snapshot_netstat_delta(cur, &ctx->sampler.prev, &host))
+		metrics_state_add_host(&ctx->shared.state, &host);
 	pthread_mutex_unlock(&ctx->shared.lock);
 	if (err)
 		fprintf(stderr, "sloprobe: out of memory adding up windows\n");
@@ -90,9 +98,10 @@ static int serve_take_window(struct sampler *sampler, const struct stats_snapsho
 		serve_identity(label_table_find(&sampler->labels, &svc->key),
 			       &updates[count].identity);
 		updates[count].listening = svc->listening;
+		updates[count].listen_queue = listen_queues_find(&cur->listen_queues, &svc->key);
 		count++;
 	}
-	err = serve_publish(ctx, updates, count, cur->drops);
+	err = serve_publish(ctx, updates, count, cur);
 	free(updates);
 	return err;
 }
@@ -106,6 +115,8 @@ static int serve_loop(struct serve_context *ctx, const char *bound)
 			    ctx->opts->interval_s, false, false);
 	if (perr)
 		return perr == PROBE_LOAD_FAILED ? 1 : 2;
+	ctx->sampler.ports = ctx->opts->ports;
+	ctx->sampler.nports = ctx->opts->nports;
 	/* Said once attached, so whoever waits for this line knows requests now count. */
 	fprintf(stderr, "%s\nsloprobe: serving http://%s/metrics\n",
 		probe_description(ctx->sampler.probe), bound);

@@ -36,7 +36,25 @@ void snapshot_free(struct stats_snapshot *snap)
 	for (i = 0; i < snap->count; i++)
 		free(snap->services[i].percpu);
 	free(snap->services);
+	listen_queue_list_free(&snap->listen_queues);
 	memset(snap, 0, sizeof(*snap));
+}
+
+static __u64 counter_delta(__u64 now, __u64 then)
+{
+	return now >= then ? now - then : 0;
+}
+
+bool snapshot_netstat_delta(const struct stats_snapshot *cur, const struct stats_snapshot *prev,
+			    struct netstat_listen *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!cur->netstat_known || !prev->netstat_known)
+		return false;
+	out->listen_overflows =
+		counter_delta(cur->netstat.listen_overflows, prev->netstat.listen_overflows);
+	out->listen_drops = counter_delta(cur->netstat.listen_drops, prev->netstat.listen_drops);
+	return true;
 }
 
 const char *drop_reason_name(unsigned int reason)

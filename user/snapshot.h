@@ -5,7 +5,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
+#include "netstat.h"
 #include "sloprobe.h"
+#include "tcp_sockets.h"
 
 struct snapshot_service {
 	struct service_key key;
@@ -21,6 +23,9 @@ struct stats_snapshot {
 	int ncpu;
 	__u64 drops[DROP_REASONS];
 	__u64 conns_tracked; /* entries in the kernel's connection table after the sweep */
+	struct listen_queue_list listen_queues; /* accept queues at the window's end */
+	bool netstat_known;			/* /proc/net/netstat was read: netstat holds */
+	struct netstat_listen netstat;		/* since boot, this network namespace */
 };
 
 /* A thread the kernel saw starting requests of a service, and the windows it did. */
@@ -38,6 +43,11 @@ struct snapshot_service *snapshot_find(const struct stats_snapshot *snap,
 /* The entry for @key, added zeroed if absent; NULL when out of memory. */
 struct snapshot_service *snapshot_get(struct stats_snapshot *snap, const struct service_key *key);
 void snapshot_free(struct stats_snapshot *snap);
+
+/* The host's listen overflows and drops between @prev and @cur: false when either did not read
+ * /proc/net/netstat. A counter that went back (a namespace torn down and remade) grew by none. */
+bool snapshot_netstat_delta(const struct stats_snapshot *cur, const struct stats_snapshot *prev,
+			    struct netstat_listen *out);
 
 /* The name every output gives drop counter @reason: "conn_table_full", ... */
 const char *drop_reason_name(unsigned int reason);

@@ -35,13 +35,20 @@ static bool top_row_wanted(const struct top_options *opts, const struct service_
 }
 
 static void top_fill_row(struct top_row *row, const struct service_window *window,
-			 const struct snapshot_service *cur, const struct service_label *label,
-			 double interval_s)
+			 const struct stats_snapshot *snap, const struct snapshot_service *cur,
+			 const struct service_label *label, double interval_s)
 {
+	const struct listen_queue *listen;
+
 	memset(row, 0, sizeof(*row));
 	row->window = window;
 	row->label = label;
 	row->listening = cur->listening;
+	listen = listen_queues_find(&snap->listen_queues, &cur->key);
+	if (listen) {
+		row->has_listen_queue = true;
+		row->listen_queue = *listen;
+	}
 	row->rps = (double)window->requests / interval_s;
 	row->conns_opened_per_s = (double)window->conns_opened / interval_s;
 	latency_summary_of_window(window, &row->latency);
@@ -53,6 +60,7 @@ static int top_build_report(struct top_context *ctx, const struct stats_snapshot
 			    double interval_s)
 {
 	struct top_report *report = &ctx->report;
+	struct netstat_listen host;
 	const struct snapshot_service *svc;
 	const struct service_label *label;
 	struct service_window *window;
@@ -72,7 +80,7 @@ static int top_build_report(struct top_context *ctx, const struct stats_snapshot
 			continue;
 		window = &ctx->windows[report->count];
 		sampler_window_of(&ctx->sampler, cur, svc, epoch, window);
-		top_fill_row(&report->rows[report->count], window, svc, label, interval_s);
+		top_fill_row(&report->rows[report->count], window, cur, svc, label, interval_s);
 		if (ctx->opts->record)
 			recorder_fill_usage(&ctx->recorder, &report->rows[report->count]);
 		report->count++;
@@ -88,6 +96,9 @@ static int top_build_report(struct top_context *ctx, const struct stats_snapshot
 		report->drops_window += report->drops[reason];
 		report->drops_total += cur->drops[reason];
 	}
+	report->host_known = snapshot_netstat_delta(cur, &ctx->sampler.prev, &host);
+	report->listen_overflows = host.listen_overflows;
+	report->listen_drops = host.listen_drops;
 	top_report_sort(report);
 	return 0;
 }
@@ -178,6 +189,8 @@ int top_run(const struct top_options *opts)
 			    opts->http, opts->record);
 	if (perr)
 		return perr == PROBE_LOAD_FAILED ? 1 : 2;
+	ctx.sampler.ports = opts->ports;
+	ctx.sampler.nports = opts->nports;
 	/* The banner goes to stderr under --json so stdout stays one object per line. */
 	fprintf(opts->json || opts->record || ctx.redraw ? stderr : stdout, "%s\n",
 		probe_description(ctx.sampler.probe));

@@ -130,6 +130,17 @@ static void http_json_add(cJSON *obj, const struct service_window *w)
 	cJSON_AddNumberToObject(http, "5xx", (double)w->http_5xx);
 }
 
+/* The accept queue against its limit, summed over the service's listening sockets. */
+static cJSON *listen_json(const struct listen_queue *listen)
+{
+	cJSON *obj = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(obj, "queue", listen->queue);
+	cJSON_AddNumberToObject(obj, "backlog", listen->backlog);
+	cJSON_AddNumberToObject(obj, "sockets", listen->sockets);
+	return obj;
+}
+
 static cJSON *service_json(const struct top_row *row)
 {
 	const struct service_window *w = row->window;
@@ -146,6 +157,8 @@ static cJSON *service_json(const struct top_row *row)
 	for (i = 0; i < npids; i++)
 		cJSON_AddItemToArray(pids, cJSON_CreateNumber(pid_list[i]));
 	cJSON_AddBoolToObject(obj, "listening", row->listening);
+	if (row->has_listen_queue)
+		cJSON_AddItemToObject(obj, "listen", listen_json(&row->listen_queue));
 	cJSON_AddNumberToObject(obj, "requests", (double)w->requests);
 	cJSON_AddNumberToObject(obj, "rps", round1(row->rps));
 	cJSON_AddItemToObject(obj, "latency_us", latency_json(&row->latency));
@@ -166,7 +179,7 @@ static cJSON *service_json(const struct top_row *row)
 
 char *top_report_json_line(const struct top_report *report, bool capture)
 {
-	cJSON *root = cJSON_CreateObject(), *services, *drops, *service;
+	cJSON *root = cJSON_CreateObject(), *services, *drops, *service, *host;
 	char *text;
 	size_t i;
 
@@ -186,6 +199,11 @@ char *top_report_json_line(const struct top_report *report, bool capture)
 		cJSON_AddNumberToObject(drops, drop_reason_name(i), (double)report->drops[i]);
 	cJSON_AddNumberToObject(root, "dropped_total", (double)report->drops_total);
 	cJSON_AddNumberToObject(root, "conns_tracked", (double)report->conns_tracked);
+	if (report->host_known) {
+		host = cJSON_AddObjectToObject(root, "host");
+		cJSON_AddNumberToObject(host, "listen_overflows", (double)report->listen_overflows);
+		cJSON_AddNumberToObject(host, "listen_drops", (double)report->listen_drops);
+	}
 	text = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
 	return text;

@@ -45,8 +45,10 @@ void top_options_usage(FILE *out)
 	      "requests/s, request latency percentiles, connections and retransmits, refreshed\n"
 	      "every interval. A request runs from the arrival of its first byte to the last\n"
 	      "byte of its response handed to the kernel. --json adds, per service, where the\n"
-	      "time went (receive-queue wait, server, send), TCP resets sent and received, and\n"
-	      "how many threads answered requests (schema in README).\n"
+	      "time went (receive-queue wait, server, send), TCP resets sent and received, how\n"
+	      "many threads answered requests, and the accept queue against its backlog; and\n"
+	      "the host's listen overflows and drops per window (schema in README). The table\n"
+	      "shows those last two under its rows when they are not zero.\n"
 	      "\n"
 	      "  --interval S     seconds per window (default 1); windows end on multiples of S\n"
 	      "                   of wall-clock time, so hosts with synced clocks cut the same\n"
@@ -66,7 +68,7 @@ void top_options_usage(FILE *out)
 
 /* getopt leaves optopt set for a bad short flag; argv[optind - 1] may be the word before a
  * "-xy" group it stopped inside. */
-static void top_options_report_bad_flag(const char *command, const char *last_word)
+void option_report_bad_flag(const char *command, const char *last_word)
 {
 	if (optopt > 0 && optopt < 256 && optopt != OPT_HELP)
 		fprintf(stderr,
@@ -257,7 +259,7 @@ options_parse(int argc, char **argv, const struct options_command *command, stru
 			return OPTIONS_HELP;
 		}
 		if (opt == '?' || opt == ':') {
-			top_options_report_bad_flag(command->name, argv[optind - 1]);
+			option_report_bad_flag(command->name, argv[optind - 1]);
 			return OPTIONS_ERROR;
 		}
 		if (!(command->flags & FLAG(opt))) {

@@ -45,6 +45,10 @@ int option_parse_seconds(const char *flag, const char *text, double *out);
 int option_parse_ports(const char *flag, const char *text, unsigned int *ports, int *count,
 		       int max);
 int option_parse_pid(const char *flag, const char *text, int *out);
+/* "sloprobe: COMMAND: unknown flag or missing value: 'X' (see ...)", after getopt returned '?':
+ * names a bad short flag by optopt, since getopt may have stopped inside a "-xy" group. */
+void option_report_bad_flag(const char *command, const char *last_word);
+int option_parse_count(const char *flag, const char *text, long min, long max, long *out);
 /* The index of @text among @names (--format's choices), or -1 after
  * "sloprobe: COMMAND: --format: 'x' is not a, b or c". */
 int option_parse_format(const char *command, const char *text, const char *const *names, int n);

@@ -8,6 +8,7 @@
 #include "histogram.h"
 #include "labels.h"
 #include "tail_request.h"
+#include "tcp_sockets.h"
 #include "window.h"
 
 struct top_row {
@@ -18,6 +19,8 @@ struct top_row {
 	double rps;
 	double conns_opened_per_s;
 	bool listening;
+	bool has_listen_queue;		  /* a listener of it was seen at the window's end */
+	struct listen_queue listen_queue; /* summed over its listening sockets */
 	/* Only filled when recording: CPU used and memory held by the serving processes. */
 	double cpu_seconds;
 	unsigned long long rss_bytes;
@@ -37,6 +40,9 @@ struct top_report {
 	__u64 drops_total;	   /* since start */
 	__u64 conns_tracked;	   /* the kernel's connection table at the window's end */
 	bool http;		   /* --http: each service's response statuses */
+	bool host_known;	   /* /proc/net/netstat read at both ends of the window */
+	__u64 listen_overflows;	   /* host-wide, this window: accept queues found full */
+	__u64 listen_drops;	   /* host-wide, this window: SYNs and ACKs to listeners dropped */
 };
 
 /* Sorts rows by requests/s, busiest first, then by port. */

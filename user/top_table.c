@@ -1,4 +1,5 @@
 /* `top` as a table: one row per service, durations in human units. */
+#include <stdbool.h>
 #include <stdio.h>
 #include "top_report.h"
 
@@ -36,6 +37,32 @@ static void top_row_write(FILE *out, const struct top_row *row)
 		row->conns_opened_per_s, (unsigned long long)row->window->retransmits);
 }
 
+/* Services whose accept queue holds connections, then the host's overflows: said only when
+ * non-zero, since on a healthy host both are. */
+static void top_table_write_listen(FILE *out, const struct top_report *report)
+{
+	const struct top_row *row;
+	bool first = true;
+	size_t i;
+
+	for (i = 0; i < report->count; i++) {
+		row = &report->rows[i];
+		if (!row->has_listen_queue || !row->listen_queue.queue)
+			continue;
+		fprintf(out, "%s %s %u/%u", first ? "accept queue (waiting/backlog):" : ",",
+			row->name, row->listen_queue.queue, row->listen_queue.backlog);
+		if (row->listen_queue.sockets > 1)
+			fprintf(out, " (%u sockets)", row->listen_queue.sockets);
+		first = false;
+	}
+	if (!first)
+		fputc('\n', out);
+	if (report->listen_overflows || report->listen_drops)
+		fprintf(out, "listen overflows %llu, drops %llu this window (host-wide)\n",
+			(unsigned long long)report->listen_overflows,
+			(unsigned long long)report->listen_drops);
+}
+
 void top_table_write(FILE *out, const struct top_report *report, const char *banner, bool redraw)
 {
 	size_t i;
@@ -48,6 +75,7 @@ void top_table_write(FILE *out, const struct top_report *report, const char *ban
 		"P50", "P95", "P99", "P99.9", "MAX", "ACTIVE", "NEW/S", "RETX");
 	for (i = 0; i < report->count; i++)
 		top_row_write(out, &report->rows[i]);
+	top_table_write_listen(out, report);
 	if (report->drops_total)
 		fprintf(out,
 			"dropped events: %llu this window, %llu since start (BPF tables full; "

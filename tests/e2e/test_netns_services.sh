@@ -9,6 +9,8 @@ ns=sloprobe-e2e-$$
 ip netns add "$ns" || fail "cannot create network namespace $ns"
 trap 'cleanup; ip netns del "$ns" 2>/dev/null' EXIT
 ip -n "$ns" link set lo up
+# A smaller accept-queue cap in there, so its listener's backlog tells the namespaces apart.
+ip netns exec "$ns" sysctl -q -w net.core.somaxconn=100 || fail "cannot set somaxconn in $ns"
 
 port=$((20000 + RANDOM % 20000))
 "$SLO_SERVER" --port "$port" --workers 2 2>"$WORK/host.err" &
@@ -40,3 +42,25 @@ assert_eq "host namespace requests" "$(per_netns "$host_netns" 'map(.requests) |
 assert_eq "other namespace requests" "$(per_netns "$ns_netns" 'map(.requests) | add')" \
 	"$(jq .requests "$WORK/ns.json")"
 assert_eq "other namespace listener seeded" "$(per_netns "$ns_netns" 'first | .listening')" true
+# The accept-queue walk enters the other namespace: each listener's backlog is its own
+# (slo-server asks 4096, capped by its namespace's somaxconn: 100 in there), every window.
+for netns in "$host_netns" "$ns_netns"; do
+	if [ "$netns" = "$host_netns" ]; then
+		want=$(sysctl -n net.core.somaxconn)
+	else
+		want=$(ip netns exec "$ns" sysctl -n net.core.somaxconn)
+	fi
+	[ "$want" -gt 4096 ] && want=4096
+	assert_eq "netns $netns: listen backlog every window" \
+		"$(per_netns "$netns" 'map(.listen.backlog) | unique | if length == 1 then .[0] else tostring end')" "$want"
+done
+
+# `conns` walks the other namespace too: 7 connections held in there, none on the host's.
+ip netns exec "$ns" python3 -u "$E2E_DIR/hold_conns.py" "$port" 7 127.0.0.1 >"$WORK/hold.out" 2>&1 &
+PIDS_TO_KILL+=($!)
+wait_for "grep -q connected '$WORK/hold.out'" 10 || fail "hold_conns in $ns: $(cat "$WORK/hold.out")"
+"$SLOPROBE" conns --port "$port" --json >"$WORK/conns.json" 2>"$WORK/conns.err" ||
+	fail "conns exited $?: $(cat "$WORK/conns.err")"
+assert_eq "conns: services with connections on port $port" \
+	"$(jq -c '[.services[] | [.netns, .conns, .clients[0].address]]' "$WORK/conns.json")" \
+	"[[$ns_netns,7,\"127.0.0.1\"]]"

@@ -1,11 +1,12 @@
 /*
- * libFuzzer target: command lines through the flag parsers of top, record, serve, report and
- * plan. The first byte picks the command; the rest, split on NUL bytes, is its argv after the
- * command name.
+ * libFuzzer target: command lines through the flag parsers of top, record, serve, report,
+ * plan and conns. The first byte picks the command; the rest, split on NUL bytes, is its argv after
+ * the command name.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "conns_options.h"
 #include "fuzz_input.h"
 #include "plan_options.h"
 #include "report_options.h"
@@ -13,7 +14,7 @@
 
 #define FUZZ_MAX_ARGS 64
 
-static const char *const fuzz_commands[] = { "top", "record", "serve", "report", "plan" };
+static const char *const fuzz_commands[] = { "top", "record", "serve", "report", "plan", "conns" };
 #define FUZZ_NCOMMANDS (sizeof(fuzz_commands) / sizeof(fuzz_commands[0]))
 
 /* Points argv[1...] at the NUL-separated words of @text (@size bytes); returns argc. */
@@ -33,6 +34,7 @@ static int fuzz_split(char *text, size_t size, char **argv)
 static void fuzz_parse(size_t command, int argc, char **argv)
 {
 	struct report_options report;
+	struct conns_options conns;
 	struct plan_options plan;
 	struct top_options top;
 
@@ -48,6 +50,9 @@ static void fuzz_parse(size_t command, int argc, char **argv)
 		break;
 	case 3:
 		report_options_parse(argc, argv, &report);
+		break;
+	case 5:
+		conns_options_parse(argc, argv, &conns);
 		break;
 	default:
 		plan_options_parse(argc, argv, &plan);

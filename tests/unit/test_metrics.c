@@ -281,6 +281,41 @@ static void test_families_and_drops(void **state)
 	free(text);
 }
 
+/* Queue gauges only for services whose listeners were seen; host counters add up windows and
+ * appear once netstat was read. */
+static void test_listen_queue_and_host(void **state)
+{
+	struct metrics_state metrics = { 0 };
+	struct service_window web = window_of(8080), other = window_of(9090);
+	struct metrics_identity id = { .comm = "web" };
+	struct listen_queue queue = { .key = web.key, .queue = 9, .backlog = 8, .sockets = 1 };
+	struct netstat_listen delta = { .listen_overflows = 40, .listen_drops = 41 };
+	char *text;
+
+	(void)state;
+	assert_int_equal(metrics_state_add(&metrics, &web, true, &id), 0);
+	assert_int_equal(metrics_state_add(&metrics, &other, true, NULL), 0);
+	metrics_state_set_listen_queue(&metrics, &web.key, &queue);
+	metrics_state_set_listen_queue(&metrics, &other.key, NULL);
+	text = render(&metrics);
+	assert_has_line(text, "sloprobe_listen_queue{" LABELS "} 9");
+	assert_has_line(text, "sloprobe_listen_backlog{" LABELS "} 8");
+	assert_null(strstr(text, "sloprobe_listen_queue{service=\"unknown:9090\""));
+	assert_null(strstr(text, "sloprobe_host_listen"));
+	free(text);
+
+	metrics_state_add_host(&metrics, &delta);
+	metrics_state_add_host(&metrics, &delta);
+	queue.queue = 0;
+	metrics_state_set_listen_queue(&metrics, &web.key, &queue);
+	text = render(&metrics);
+	assert_has_line(text, "sloprobe_listen_queue{" LABELS "} 0");
+	assert_has_line(text, "sloprobe_host_listen_overflows_total 80");
+	assert_has_line(text, "sloprobe_host_listen_drops_total 82");
+	free(text);
+	metrics_state_free(&metrics);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_totals_accumulate),
 		cmocka_unit_test(test_unknown_and_hostile_names),
 		cmocka_unit_test(test_families_and_drops),
+		cmocka_unit_test(test_listen_queue_and_host),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -258,6 +258,69 @@ static void test_json_schema_and_values(void **state)
 	free(text);
 }
 
+/* The table as top prints it without a terminal (malloc'd). */
+static char *table_text(const struct top_report *report)
+{
+	char *table = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&table, &len);
+
+	assert_non_null(out);
+	top_table_write(out, report, NULL, false);
+	fclose(out);
+	return table;
+}
+
+/* "listen" only for a service whose listener was seen, "host" only when netstat was read; the
+ * table says either only when it is not zero. */
+static void test_json_listen_and_host(void **state)
+{
+	struct fixture *f = *state;
+	const cJSON *listen, *host;
+	char *text, *table;
+	size_t len;
+	cJSON *root;
+
+	f->rows[0].has_listen_queue = true;
+	f->rows[0].listen_queue = (struct listen_queue){ .queue = 9, .backlog = 16, .sockets = 2 };
+	f->report.host_known = true;
+	f->report.listen_overflows = 45;
+	f->report.listen_drops = 47;
+	text = write_json(&f->report, &len);
+	root = cJSON_Parse(text);
+	assert_non_null(root);
+	listen = get(cJSON_GetArrayItem(get(root, "services"), 0), "listen");
+	assert_double_near(get_number(listen, "queue"), 9, 0);
+	assert_double_near(get_number(listen, "backlog"), 16, 0);
+	assert_double_near(get_number(listen, "sockets"), 2, 0);
+	assert_null(cJSON_GetObjectItem(cJSON_GetArrayItem(get(root, "services"), 1), "listen"));
+	host = get(root, "host");
+	assert_double_near(get_number(host, "listen_overflows"), 45, 0);
+	assert_double_near(get_number(host, "listen_drops"), 47, 0);
+	cJSON_Delete(root);
+	free(text);
+
+	table = table_text(&f->report);
+	assert_non_null(
+		strstr(table, "accept queue (waiting/backlog): nginx:8080 9/16 (2 sockets)\n"));
+	assert_non_null(strstr(table, "listen overflows 45, drops 47 this window (host-wide)\n"));
+	free(table);
+
+	f->report.host_known = false;
+	f->report.listen_overflows = 0;
+	f->report.listen_drops = 0;
+	f->rows[0].listen_queue.queue = 0;
+	text = write_json(&f->report, &len);
+	root = cJSON_Parse(text);
+	assert_null(cJSON_GetObjectItem(root, "host"));
+	cJSON_Delete(root);
+	free(text);
+	table = table_text(&f->report);
+	assert_null(strstr(table, "accept queue"));
+	assert_null(strstr(table, "listen overflows"));
+	free(table);
+}
+
 static void test_json_fixture_latency_is_sane(void **state)
 {
 	struct fixture *f = *state;
@@ -453,6 +516,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_json_one_line, fixture_setup,
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_json_schema_and_values, fixture_setup,
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_json_listen_and_host, fixture_setup,
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_json_fixture_latency_is_sane, fixture_setup,
 						fixture_teardown),
