@@ -14,7 +14,7 @@ struct sampler {
 	struct stats_snapshot prev; /* counters at the end of the previous window */
 	struct label_table labels;
 	double owners_scanned_at;
-	bool slow_ring; /* slow requests are read between windows (record's tail) */
+	bool slow_ring;	     /* slow requests are read between windows (record's tail) */
 	bool netstat_failed; /* said once; the host counters are then left out */
 	/* The ports whose accept queues are read (nports 0: every one): walking a namespace's
 	 * sockets costs up to a few ms, so namespaces with no port shown are not walked. */

@@ -8,9 +8,9 @@ require_bpf
 
 slo_server_start srv --workers 4 --route /slow=fixed:30
 capture=$WORK/tail.slo
-record_start record --duration 6 --interval 1 --http --output "$capture" --port "$PORT_srv"
+record_start record --duration 9 --interval 1 --http --output "$capture" --port "$PORT_srv"
 recorder=$RECORDER_PID
-"$SLO_LOAD" --url "http://127.0.0.1:$PORT_srv/slow" --rate 4 --requests 20 --connections 2 \
+"$SLO_LOAD" --url "http://127.0.0.1:$PORT_srv/slow" --rate 5 --requests 20 --connections 2 \
 	>"$WORK/slow.json" &
 slow_load=$!
 "$SLO_LOAD" --url "http://127.0.0.1:$PORT_srv/" --rate 200 --requests 800 >"$WORK/fast.json" ||
