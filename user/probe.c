@@ -12,6 +12,7 @@
 #include "listeners.h"
 #include "privilege.h"
 #include "probe.h"
+#include "proc_usage.h"
 #include "sloprobe.skel.h"
 
 #define VMLINUX_BTF_PATH "/sys/kernel/btf/vmlinux"
@@ -353,6 +354,22 @@ int probe_for_each_service_thread(struct probe *probe,
 		thread.epoch = seen.epoch;
 		thread.prev_epoch = seen.prev_epoch;
 		fn(&thread, ctx);
+	}
+	return 0;
+}
+
+int probe_map_bytes(const struct probe *probe, unsigned long long *bytes)
+{
+	unsigned long long map_bytes;
+	struct bpf_map *map;
+
+	/* Our own fds: several sloprobes each count their own maps, not the host's. */
+	*bytes = 0;
+	bpf_object__for_each_map(map, probe->skel->obj)
+	{
+		if (proc_fdinfo_memlock(bpf_map__fd(map), &map_bytes))
+			return -1;
+		*bytes += map_bytes;
 	}
 	return 0;
 }

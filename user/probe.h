@@ -42,6 +42,9 @@ int probe_for_each_service_thread(struct probe *probe,
 				  void (*fn)(const struct service_thread *thread, void *ctx),
 				  void *ctx);
 
+/* The kernel's memory charge (fdinfo memlock) summed over this probe's BPF maps; 0 or -1. */
+int probe_map_bytes(const struct probe *probe, unsigned long long *bytes);
+
 void probe_close(struct probe *probe);
 
 #endif /* SLOPROBE_PROBE_H */

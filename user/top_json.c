@@ -134,7 +134,7 @@ static cJSON *service_json(const struct top_row *row)
 
 char *top_report_json_line(const struct top_report *report, bool capture)
 {
-	cJSON *root = cJSON_CreateObject(), *services, *drops, *service;
+	cJSON *root = cJSON_CreateObject(), *services, *drops, *service, *probe;
 	char *text;
 	size_t i;
 
@@ -152,6 +152,13 @@ char *top_report_json_line(const struct top_report *report, bool capture)
 		cJSON_AddNumberToObject(drops, drop_reason_name(i), (double)report->drops[i]);
 	cJSON_AddNumberToObject(root, "dropped_total", (double)report->drops_total);
 	cJSON_AddNumberToObject(root, "conns_tracked", (double)report->conns_tracked);
+	if (report->probe.known) {
+		probe = cJSON_AddObjectToObject(root, "probe");
+		cJSON_AddNumberToObject(probe, "rss_bytes", (double)report->probe.rss_bytes);
+		cJSON_AddNumberToObject(probe, "map_bytes", (double)report->probe.map_bytes);
+		cJSON_AddNumberToObject(probe, "cpu_seconds",
+					round(report->probe.cpu_seconds * 1000.0) / 1000.0);
+	}
 	text = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
 	return text;
