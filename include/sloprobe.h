@@ -103,6 +103,9 @@ enum drop_reason {
 	DROP_SERVICE_TABLE_FULL,
 	DROP_ACTIVE_TABLE_FULL,
 	DROP_LISTEN_TABLE_FULL,
+	/* The kernel had no per-CPU memory at hand for a new service's counters (its cache refills
+	 * asynchronously); userspace creates listening services' entries to avoid it. */
+	DROP_SERVICE_ALLOC_FAILED,
 	DROP_REASONS,
 };
 

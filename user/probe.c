@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/utsname.h>
 #include <bpf/bpf.h>
@@ -22,6 +23,7 @@ struct probe {
 	int ncpu;
 	__u32 epoch;
 	__u64 sweep_idle_ns;
+	struct service_stats *zero_stats; /* ncpu zeroed values, to create services' counters */
 	char description[256];
 };
 
@@ -107,6 +109,29 @@ static int probe_mark_ports(struct probe *probe, const __u64 *port_bits)
 	return 0;
 }
 
+/*
+ * A new service's per-CPU counters come from an allocator whose cache the kernel refills
+ * asynchronously: a burst of new services (500 listeners at once) finds it empty and the
+ * BPF side must drop their first events. From a syscall the allocation can wait, so every
+ * listening service gets its counters here before, or soon after, its first request.
+ */
+static void probe_create_service_stats(struct probe *probe, const struct service_key *key)
+{
+	int fd = bpf_map__fd(probe->skel->maps.service_stats);
+
+	struct timespec pause = { .tv_nsec = 200000 };
+	int tries;
+
+	/* EEXIST: the BPF side was first. E2BIG: full, which the BPF side counts. ENOMEM: the
+	 * same cache is empty for us too; a pause lets the kernel's workers refill it. */
+	for (tries = 0; tries < 10; tries++) {
+		if (bpf_map_update_elem(fd, key, probe->zero_stats, BPF_NOEXIST) == 0 ||
+		    errno != ENOMEM)
+			return;
+		nanosleep(&pause, NULL);
+	}
+}
+
 /* Attach first, then seed with absolute counts: a listener that opens or closes in between
  * is then counted once either way. */
 static int probe_seed_listeners(struct probe *probe)
@@ -128,6 +153,7 @@ static int probe_seed_listeners(struct probe *probe)
 		goto cleanup;
 	}
 	for (i = 0; i < list.count; i++) {
+		probe_create_service_stats(probe, &list.items[i].key);
 		port_bits[list.items[i].key.port / 64] |= 1ULL << (list.items[i].key.port % 64);
 		if (bpf_map_update_elem(fd, &list.items[i].key, &list.items[i].sockets, BPF_ANY)) {
 			err = -errno;
@@ -204,7 +230,12 @@ enum probe_error probe_open(struct probe **out, const struct probe_options *opts
 		return PROBE_LOAD_FAILED;
 	}
 	probe->ncpu = libbpf_num_possible_cpus();
-	err = probe->ncpu > 0 ? probe_load(probe, opts) : PROBE_LOAD_FAILED;
+	if (probe->ncpu > 0)
+		probe->zero_stats = calloc(probe->ncpu, sizeof(*probe->zero_stats));
+	if (!probe->zero_stats)
+		fprintf(stderr, "sloprobe: cannot size per-CPU counters for %d CPUs\n",
+			probe->ncpu);
+	err = probe->zero_stats ? probe_load(probe, opts) : PROBE_LOAD_FAILED;
 	if (err) {
 		probe_close(probe);
 		return err;
@@ -284,6 +315,9 @@ static int probe_read_active_and_listening(struct probe *probe, struct stats_sna
 		if (!entry)
 			return -ENOMEM;
 		entry->listening = true;
+		/* No counters yet: a listener new since the last window. */
+		if (!entry->percpu)
+			probe_create_service_stats(probe, &key);
 	}
 	return 0;
 }
@@ -379,5 +413,6 @@ void probe_close(struct probe *probe)
 	if (!probe)
 		return;
 	sloprobe_bpf__destroy(probe->skel);
+	free(probe->zero_stats);
 	free(probe);
 }

@@ -46,6 +46,7 @@ const char *drop_reason_name(unsigned int reason)
 		[DROP_SERVICE_TABLE_FULL] = "service_table_full",
 		[DROP_ACTIVE_TABLE_FULL] = "active_table_full",
 		[DROP_LISTEN_TABLE_FULL] = "listen_table_full",
+		[DROP_SERVICE_ALLOC_FAILED] = "service_alloc_failed",
 	};
 
 	return reason < DROP_REASONS ? names[reason] : "unknown";
