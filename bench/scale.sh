@@ -132,7 +132,7 @@ result() {
 	RESULTS+=("$(jq -n -r --argjson c "$client" --argjson p "$probe" --arg name "$name" \
 		--arg cpu "$CPU_S" --arg secs "$LOAD_S" --arg ok "$ok" '
 		def mib: . / 1048576 * 10 | round / 10;
-		"| \($name) | \($c.requests) / \($p.requests) | \($c.errors) | \($c.conns) / \($p.opened) / \($p.closed) | \($p.active_max) | \($p.dropped) | \($p.tracked_max) | \($p.rss_max | mib) | \($p.map_bytes | mib) | \($cpu) s / \($secs) s (\(($cpu | tonumber) / ($secs | tonumber) * 1000 | round / 10)%) | \($ok) |"')")
+		"| \($name) | \($c.rate) | \($c.requests) / \($p.requests) | \($c.errors) | \($c.conns) / \($p.opened) / \($p.closed) | \($p.active_max) | \($p.dropped) | \($p.tracked_max) | \($p.rss_max | mib) | \($p.map_bytes | mib) | \($cpu) s / \($secs) s (\(($cpu | tonumber) / ($secs | tonumber) * 1000 | round / 10)%) | \($ok) |"')")
 }
 
 # 10,000 connections opened one per request until all are open, then used in turn, and held.
@@ -152,7 +152,7 @@ scenario_conns() {
 	server_stop
 	sloprobe_stop
 	result "$CONNS concurrent connections, 3 requests each" \
-		"$(jq -c '{requests, errors, conns: .connections_opened}' "$work/load.json")"
+		"$(jq -c '{requests, errors, conns: .connections_opened, rate: (.rps | round)}' "$work/load.json")"
 }
 
 # 500 ports in one process; port i gets 10 + i % 7 requests over 1 or 2 connections. The
@@ -173,11 +173,17 @@ services_run() {
 		echo "$port $((10 + i % 7)) $((1 + i % 2))" >>"$work/expected"
 		i=$((i + 1))
 	done <"$work/ports"
-	# Four clients at a time; each prints "port requests errors conns".
-	load_measured xargs -P 4 -L 1 bash -c 'ip netns exec "$0" "$1/slo-load" \
-		--url "http://127.0.0.1:$2/" --rate 2000 --requests "$3" --connections "$4" |
-		jq -r --arg port "$2" "\"\(\$port) \(.requests) \(.errors) \(.connections_opened)\""' \
-		"$ns" "$build" <"$work/expected" >"$work/clients"
+	# Four clients at a time, all inside the namespace, each writing its report to c/PORT (the
+	# single quotes are for the inner sh).
+	mkdir "$work/c"
+	# shellcheck disable=SC2016
+	load_measured in_ns xargs -P 4 -L 1 sh -c '"$0/slo-load" --url "http://127.0.0.1:$2/" \
+		--rate 2000 --requests "$3" --connections "$4" >"$1/c/$2"' "$build" "$work" \
+		<"$work/expected"
+	for port in "$work"/c/*; do
+		jq -r --arg port "${port##*/}" '"\($port) \(.requests) \(.errors) \(.connections_opened)"' "$port"
+	done >"$work/clients"
+	[ "$(wc -l <"$work/clients")" = "$SERVICES" ] || die "not every client reported"
 	server_stop
 	sloprobe_stop
 	jq -s -r --argjson ns "$netns_inode" '[.[].services[] | select(.netns == $ns)] |
@@ -189,7 +195,7 @@ services_run() {
 	[ "$bad" = 0 ] || join -a 1 -a 2 -e missing -o 0,1.2,2.2 "$work/sent" "$work/seen" |
 		awk '$2 != $3' | head -5 >&2
 	result "$SERVICES services started $when sloprobe, 10-16 requests each ($bad ports off)" \
-		"$(awk '{r += $2; e += $3; c += $4} END {printf "{\"requests\":%d,\"errors\":%d,\"conns\":%d}", r, e, c}' \
+		"$(awk '{r += $2; e += $3; c += $4} END {printf "{\"requests\":%d,\"errors\":%d,\"conns\":%d,\"rate\":\"-\"}", r, e, c}' \
 			"$work/clients")"
 }
 
@@ -207,7 +213,7 @@ scenario_churn() {
 	server_stop
 	sloprobe_stop
 	result "$NEW_RATE new connections/s for ${NEW_SECONDS}s" \
-		"$(jq -c '{requests, errors, conns: .connections_opened}' "$work/load.json")"
+		"$(jq -c '{requests, errors, conns: .connections_opened, rate: (.rps | round)}' "$work/load.json")"
 }
 
 cpu_model=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
@@ -220,9 +226,11 @@ for s in $SCENARIOS; do
 	declare -F "scenario_$s" >/dev/null || die "unknown scenario $s (conns, services, services_new, churn)"
 	"scenario_$s"
 done
-echo "| scenario | requests client / sloprobe | client errors | connections client / opened / closed | max active | dropped | max conns_tracked | sloprobe RSS MiB | BPF maps MiB | sloprobe CPU over the load | counts right |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| scenario | client requests/s | requests client / sloprobe | client errors | connections client / opened / closed | max active | dropped | max conns_tracked | sloprobe RSS MiB | BPF maps MiB | sloprobe CPU over the load | counts right |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${RESULTS[@]}"
 echo
+echo "client requests/s: what slo-load achieved (its requests over first due time to last answer);"
+echo "with short connections that is also connections/s."
 echo "max active: the namespace's open connections at a window's end, as sloprobe counts them."
 echo "conns_tracked: the kernel's connection table, all services on the host (other tests too)."
