@@ -175,7 +175,7 @@ services_run() {
 	done <"$work/ports"
 	# Four clients at a time, all inside the namespace, each writing its report to c/PORT (the
 	# single quotes are for the inner sh).
-	mkdir "$work/c"
+	rm -rf "$work/c" && mkdir "$work/c"
 	# shellcheck disable=SC2016
 	load_measured in_ns xargs -P 4 -L 1 sh -c '"$0/slo-load" --url "http://127.0.0.1:$2/" \
 		--rate 2000 --requests "$3" --connections "$4" >"$1/c/$2"' "$build" "$work" \
@@ -225,6 +225,7 @@ echo
 for s in $SCENARIOS; do
 	declare -F "scenario_$s" >/dev/null || die "unknown scenario $s (conns, services, services_new, churn)"
 	"scenario_$s"
+	echo "  ($SECONDS s since the start)" >&2
 done
 echo "| scenario | client requests/s | requests client / sloprobe | client errors | connections client / opened / closed | max active | dropped | max conns_tracked | sloprobe RSS MiB | BPF maps MiB | sloprobe CPU over the load | counts right |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
