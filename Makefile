@@ -15,7 +15,7 @@ endif
 
 SHELL := /bin/bash
 .DELETE_ON_ERROR:
-.PHONY: all deps test unit fuzz e2e soak check-deploy demo bench bench-planner clean lint format \
+.PHONY: all deps test unit fuzz e2e soak check-deploy demo bench bench-scale bench-planner clean lint format \
 	test-asan test-valgrind unit-bins
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
@@ -172,6 +172,11 @@ demo: deps
 bench: all
 	$(Q)bench/overhead.sh $(OUTPUT)
 	$(Q)bench/accuracy.sh $(OUTPUT)
+	$(Q)bench/scale.sh $(OUTPUT)
+
+# 10,000 connections, 500 services, 5,000 new connections/s: about two minutes.
+bench-scale: all
+	$(Q)bench/scale.sh $(OUTPUT)
 
 # The planner's predictions against measurement (docs/PLANNER.md); a few minutes.
 bench-planner: all

@@ -1,10 +1,13 @@
 #!/bin/bash
-# Overhead of sloprobe on a busy server: nginx under wrk (loopback, keep-alive) with nothing
-# attached, with `sloprobe top` attached and with the bpftrace equivalent (conn_latency.bt)
-# attached. The three configurations alternate in rounds; the table shows each one's medians.
+# Overhead of sloprobe on a busy server, for two workloads: nginx under wrk (closed loop, at
+# saturation) and slo-server under slo-load (open loop at SLO_RATE requests/s); both loopback
+# and keep-alive. Each runs with nothing attached, with `sloprobe top` attached and with the
+# bpftrace equivalent (conn_latency.bt) attached. The three configurations alternate in
+# rounds; the tables show each one's medians, and sloprobe's own CPU per request.
 #
 # Usage: bench/overhead.sh BUILD_DIR        (run as root; `make bench` runs it on build/)
-# Environment: ROUNDS (default 5), SECONDS_PER_RUN (default 5), PORT (default: random).
+# Environment: ROUNDS (default 5), SECONDS_PER_RUN (default 5), PORT (nginx's; default:
+# random), SLO_RATE (default 15000), WORKLOADS (default "nginx slo").
 set -u
 
 usage="usage: bench/overhead.sh BUILD_DIR"
@@ -14,6 +17,8 @@ repo=$(dirname "$here")
 ROUNDS=${ROUNDS:-5}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
 port=${PORT:-}
+SLO_RATE=${SLO_RATE:-15000}
+read -r -a workloads <<<"${WORKLOADS:-nginx slo}"
 sloprobe=$build/sloprobe
 bt_script=$here/conn_latency.bt
 configs=(baseline sloprobe bpftrace)
@@ -30,6 +35,13 @@ for tool in nginx wrk bpftrace bpftool; do
 done
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "ROUNDS must be a positive integer"
 [[ $SECONDS_PER_RUN =~ ^[1-9][0-9]*$ ]] || die "SECONDS_PER_RUN must be a positive integer"
+[[ $SLO_RATE =~ ^[1-9][0-9]*$ ]] || die "SLO_RATE must be a positive integer"
+for w in "${workloads[@]}"; do
+	[[ $w == nginx || $w == slo ]] || die "WORKLOADS: unknown workload $w (nginx, slo)"
+done
+for tool in slo-server slo-load; do
+	[ -x "$build/$tool" ] || die "$build/$tool not built (make)"
+done
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 if [ -z "$port" ]; then
@@ -41,14 +53,14 @@ fi
 port_in_use "$port" && die "port $port is already in use"
 
 WORK=$(mktemp -d /tmp/sloprobe-bench.XXXXXX)
-NGINX_PID="" SLOPROBE_PID="" BT_PID="" MOUNTED_TRACEFS=0
+NGINX_PID="" SLO_SERVER_PID="" SLOPROBE_PID="" BT_PID="" MOUNTED_TRACEFS=0
 
 cleanup() {
 	local pid
-	for pid in "$SLOPROBE_PID" "$BT_PID" "$NGINX_PID"; do
+	for pid in "$SLOPROBE_PID" "$BT_PID" "$NGINX_PID" "$SLO_SERVER_PID"; do
 		[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null
 	done
-	for pid in "$SLOPROBE_PID" "$BT_PID" "$NGINX_PID"; do
+	for pid in "$SLOPROBE_PID" "$BT_PID" "$NGINX_PID" "$SLO_SERVER_PID"; do
 		[ -n "$pid" ] && wait "$pid" 2>/dev/null
 	done
 	[ "$MOUNTED_TRACEFS" = 1 ] && umount /sys/kernel/tracing 2>/dev/null
@@ -74,14 +86,29 @@ if [ ! -d /sys/kernel/tracing/events/sock ]; then
 	[ -d /sys/kernel/tracing/events/sock ] || die "no sock tracepoints in tracefs"
 fi
 
+# --- slo-server: the second workload, on a free port it reports.
+"$build/slo-server" --port 0 --workers 4 --ready-file "$WORK/slo.port" 2>"$WORK/slo-server.err" &
+SLO_SERVER_PID=$!
+wait_for "[ -s '$WORK/slo.port' ]" 10 || die "slo-server did not start: $(cat "$WORK/slo-server.err")"
+slo_port=$(cat "$WORK/slo.port")
+
 # --- header: the machine and the exact commands
 url="http://127.0.0.1:$port/index.html"
 wrk_cmd=(wrk -t 2 -c 32 -d "${SECONDS_PER_RUN}s" --latency "$url")
-sloprobe_cmd=("$sloprobe" top --json --interval 1 --port "$port")
-bt_cmd=(bpftrace "$bt_script" "$port")
+slo_cmd=("$build/slo-load" --url "http://127.0.0.1:$slo_port/" --rate "$SLO_RATE"
+	--duration "$SECONDS_PER_RUN" --connections 32 --threads 2)
+# use_workload nginx|slo: the load, and sloprobe and bpftrace on that server's port.
+use_workload() {
+	WL=$1
+	local p=$port
+	[ "$WL" = slo ] && p=$slo_port
+	sloprobe_cmd=("$sloprobe" top --json --interval 1 --port "$p")
+	bt_cmd=(bpftrace "$bt_script" "$p")
+}
+use_workload nginx
 cpu_model=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 echo "# sloprobe overhead benchmark"
-echo "command:   ROUNDS=$ROUNDS SECONDS_PER_RUN=$SECONDS_PER_RUN bench/overhead.sh ${1}"
+echo "command:   ROUNDS=$ROUNDS SECONDS_PER_RUN=$SECONDS_PER_RUN SLO_RATE=$SLO_RATE WORKLOADS=\"${workloads[*]}\" bench/overhead.sh ${1}"
 if rev=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null); then
 	git -C "$repo" diff --quiet HEAD -- bpf include user Makefile 2>/dev/null ||
 		rev="$rev + uncommitted changes in bpf/ include/ user/ or Makefile"
@@ -90,10 +117,12 @@ fi
 echo "machine:   nproc=$(nproc), kernel $(uname -r), CPU: ${cpu_model:-unknown}"
 echo "versions:  nginx $(nginx -v 2>&1 | sed 's#.*/##'), wrk $(wrk -v 2>&1 | awk 'NR == 1 {print $2}')," \
 	"$(bpftrace --version)"
-echo "load:      ${wrk_cmd[*]}"
-echo "sloprobe:  ${sloprobe_cmd[*]} >/dev/null"
-echo "bpftrace:  ${bt_cmd[*]}"
-echo "server:    nginx on 127.0.0.1:$port, 2 workers, access_log off, keep-alive, 2.7 KiB static file"
+echo "nginx:     nginx on 127.0.0.1:$port, 2 workers, access_log off, keep-alive, 2.7 KiB static file"
+echo "  load:    ${wrk_cmd[*]}"
+echo "slo:       slo-server --port 0 --workers 4 (on $slo_port; 3-byte body, no service time)"
+echo "  load:    ${slo_cmd[*]}"
+echo "sloprobe:  ${sloprobe_cmd[*]} >/dev/null   (the server's port)"
+echo "bpftrace:  ${bt_cmd[*]}   (the server's port)"
 echo
 
 # --- nginx: the e2e config, without the access log (logging would dominate the cost).
@@ -135,7 +164,7 @@ probe_count() {
 	bpftool prog show 2>/dev/null | grep -cE 'name (request_read|sock_recv_lengt)( |$)'
 }
 
-# run_wrk OUT: one wrk run; sets RPS, P99_MS and OTHERS.
+# run_wrk OUT: one wrk run; sets RPS, P99_MS, REQS and OTHERS.
 run_wrk() {
 	local out=$1 before after
 	nginx_alive
@@ -146,6 +175,7 @@ run_wrk() {
 	nginx_alive
 	grep -q 'Non-2xx' "$out" && die "nginx answered errors: $(cat "$out")"
 	RPS=$(awk '/^Requests\/sec:/ {print $2}' "$out")
+	REQS=$(awk '/ requests in / {print $1}' "$out")
 	# The "99%" line of --latency: a value with its unit (us, ms or s).
 	P99_MS=$(awk '$1 == "99%" {
 		v = $2; u = v; sub(/^[0-9.]+/, "", u); v += 0
@@ -159,20 +189,43 @@ run_wrk() {
 	fi
 }
 
-# The collector's own CPU during the wrk run (user + system time of its process), % of one core.
+# run_slo OUT: one slo-load run against slo-server; sets RPS, P99_MS, REQS and OTHERS.
+run_slo() {
+	local out=$1 before after errors
+	kill -0 "$SLO_SERVER_PID" 2>/dev/null || die "slo-server died: $(tail -5 "$WORK/slo-server.err")"
+	before=$(probe_count)
+	"${slo_cmd[@]}" >"$out" 2>"$out.err" || die "slo-load failed (exit $?): $(cat "$out.err")"
+	after=$(probe_count)
+	OTHERS=$((before > after ? before - OURS : after - OURS))
+	RPS=$(jq .rps "$out") REQS=$(jq .requests "$out") errors=$(jq .errors "$out")
+	P99_MS=$(jq '.latency_us.p99 / 1000' "$out")
+	[ "$REQS" -gt 0 ] 2>/dev/null || die "slo-load measured no requests: $(cat "$out" "$out.err")"
+	[ "$errors" = 0 ] || echo "  warning: slo-load counted $errors errors" >&2
+}
+
+run_load() {
+	if [ "$WL" = nginx ]; then run_wrk "$@"; else run_slo "$@"; fi
+}
+
+# The collector's own CPU during the load (user + system time of its process), % of one core,
+# and per request the client completed.
 CLK_TCK=$(getconf CLK_TCK)
 measure_collector() {
 	local pid=$1 out=$2 t0 t1 c0 c1
 	c0=$(cpu_ticks "$pid") t0=$EPOCHREALTIME
-	run_wrk "$out"
+	run_load "$out"
 	c1=$(cpu_ticks "$pid") t1=$EPOCHREALTIME
 	CPU_PCT=$(awk -v c="$((c1 - c0))" -v hz="$CLK_TCK" -v t0="$t0" -v t1="$t1" \
 		'BEGIN { printf "%.2f", 100 * c / hz / (t1 - t0) }')
+	# Microseconds of the collector's CPU per request served during the run.
+	CPU_US=$(awk -v c="$((c1 - c0))" -v hz="$CLK_TCK" -v n="$REQS" \
+		'BEGIN { printf "%.3f", 1e6 * c / hz / n }')
+	CPU_TICKS=$((c1 - c0))
 }
 
 run_baseline() {
-	CPU_PCT=- OURS=0
-	run_wrk "$WORK/wrk.out"
+	CPU_PCT=- CPU_US=- CPU_TICKS=- OURS=0
+	run_load "$WORK/wrk.out"
 }
 
 run_sloprobe() {
@@ -220,29 +273,13 @@ run_bpftrace() {
 	grep -q '^\[' "$WORK/bt.out" || die "bpftrace recorded no latency: $(cat "$WORK/bt.out")"
 }
 
-# Warm-up: nginx's workers, the page cache and the sockets' memory settle; not measured.
-run_wrk "$WORK/warmup.out"
-
-# One line per run: round config rps p99_ms cpu_pct other_probes
-runs=$WORK/runs.txt
-: >"$runs"
-printf '%-6s %-9s %12s %10s %14s %13s\n' round config requests/s "p99 ms" "collector CPU%" \
-	"other probes"
-for ((r = 1; r <= ROUNDS; r++)); do
-	for c in "${configs[@]}"; do
-		"run_$c"
-		echo "$r $c $RPS $P99_MS $CPU_PCT $OTHERS" >>"$runs"
-		printf '%-6s %-9s %12.0f %10.3f %14s %13s\n' "$r" "$c" "$RPS" "$P99_MS" "$CPU_PCT" "$OTHERS"
-	done
-done
-
 # summary TITLE ONLY_UNDISTURBED: the medians of each configuration and their ratios to the
 # baseline's, then the spread of the per-round ratios (the rounds pair the configurations in
 # time, so these show what the medians hide on a noisy machine).
 summary() {
 	echo
 	echo "$1"
-	awk -v clean="$2" '
+	awk -v clean="$2" -v hz="$CLK_TCK" '
 	function median(list, n,   a, i, j, t) {
 		n = split(list, a, " ")
 		for (i = 2; i <= n; i++)
@@ -254,19 +291,28 @@ summary() {
 	{
 		n[$2]++; rps[$2] = rps[$2] " " $3; p99[$2] = p99[$2] " " $4
 		if ($5 != "-") cpu[$2] = cpu[$2] " " $5
+		if ($7 != "-") { us[$2] = us[$2] " " $7; ticks[$2] += $8; reqs[$2] += $9 }
 		r[$1, $2] = $3
 	}
 	END {
-		printf "%-9s %5s %12s %10s %15s %15s %14s\n", "config", "runs", "requests/s", "p99 ms",
-			"rps/baseline", "p99/baseline", "collector CPU%"
+		printf "%-9s %5s %12s %10s %13s %13s %15s %12s\n", "config", "runs", "requests/s",
+			"p99 ms", "rps/baseline", "p99/baseline", "collector CPU%", "CPU us/req"
 		split("baseline sloprobe bpftrace", cs, " ")
 		br = median(rps["baseline"]); bp = median(p99["baseline"])
 		for (k = 1; k <= 3; k++) {
 			c = cs[k]
 			if (!n[c] || br == "") { printf "%-9s %5d   (no runs)\n", c, 0; continue }
 			m = median(cpu[c]); m = m == "" ? "-" : sprintf("%.2f", m)
-			printf "%-9s %5d %12.0f %10.3f %15.3f %15.3f %14s\n", c, n[c], median(rps[c]),
-				median(p99[c]), median(rps[c]) / br, median(p99[c]) / bp, m
+			u = median(us[c]); u = u == "" ? "-" : sprintf("%.3f", u)
+			printf "%-9s %5d %12.0f %10.3f %13.3f %13.3f %15s %12s\n", c, n[c], median(rps[c]),
+				median(p99[c]), median(rps[c]) / br, median(p99[c]) / bp, m, u
+		}
+		# Summed over the runs: one run holds a few clock ticks (10 ms each) of CPU.
+		if (reqs["sloprobe"] > 0) {
+			u = 1e6 * ticks["sloprobe"] / hz / reqs["sloprobe"]
+			printf "sloprobe: %.2f s of CPU over %d requests = %.3f us per request; at 100k " \
+				"requests/s that is %.2f%% of one core (extrapolated; target: below 1%%)\n",
+				ticks["sloprobe"] / hz, reqs["sloprobe"], u, u * 1e5 / 1e6 * 100
 		}
 		for (k = 2; k <= 3; k++) {
 			c = cs[k]; list = ""; lo = ""; hi = ""
@@ -284,13 +330,42 @@ summary() {
 	}' "$runs"
 }
 
-summary "medians over $ROUNDS rounds of ${SECONDS_PER_RUN}s each:" 0
-disturbed=$(awk '$6 > 0' "$runs" | wc -l)
-if [ "$disturbed" -gt 0 ]; then
-	echo "$disturbed of $((ROUNDS * ${#configs[@]})) runs overlapped request-latency probes loaded by" \
-		"other programs (column \"other probes\"), which slow every configuration alike."
-	summary "the same, over the runs no other probe overlapped:" 1
-fi
+# One line per run: round config rps p99_ms cpu_pct other_probes cpu_us_per_request
+# collector_cpu_ticks requests
+printf '%-8s %-6s %-9s %12s %10s %14s %13s %11s\n' workload round config requests/s "p99 ms" \
+	"collector CPU%" "other probes" "CPU us/req"
+for w in "${workloads[@]}"; do
+	use_workload "$w"
+	# Warm-up: the server's workers, the page cache and the sockets' memory settle.
+	run_load "$WORK/warmup.out"
+	runs=$WORK/runs-$w.txt
+	: >"$runs"
+	for ((r = 1; r <= ROUNDS; r++)); do
+		for c in "${configs[@]}"; do
+			"run_$c"
+			echo "$r $c $RPS $P99_MS $CPU_PCT $OTHERS $CPU_US $CPU_TICKS $REQS" >>"$runs"
+			printf '%-8s %-6s %-9s %12.0f %10.3f %14s %13s %11s\n' "$w" "$r" "$c" "$RPS" \
+				"$P99_MS" "$CPU_PCT" "$OTHERS" "$CPU_US"
+		done
+	done
+done
+
+for w in "${workloads[@]}"; do
+	runs=$WORK/runs-$w.txt
+	[ "$w" = nginx ] && what="nginx under wrk (saturation)" || what="slo-server under slo-load at $SLO_RATE requests/s"
+	summary "$what: medians over $ROUNDS rounds of ${SECONDS_PER_RUN}s each:" 0
+	disturbed=$(awk '$6 > 0' "$runs" | wc -l)
+	if [ "$disturbed" -gt 0 ]; then
+		echo "$disturbed of $((ROUNDS * ${#configs[@]})) runs overlapped request-latency probes loaded by" \
+			"other programs (column \"other probes\"), which slow every configuration alike."
+		summary "the same, over the runs no other probe overlapped:" 1
+	fi
+done
 echo
-echo "collector CPU% = the collector process's utime+stime during the wrk run, % of one core;"
-echo "BPF programs run in nginx's and wrk's context and show up in their throughput instead."
+echo "p99 ms: the client's (wrk --latency; slo-load from each request's write to its last byte)."
+echo "collector CPU% = the collector process's utime+stime during the load, % of one core;"
+echo "CPU us/req = that CPU time over the requests the client completed in the run (the"
+echo "extrapolation sums all runs: a run holds only a few 10 ms clock ticks). Its fixed"
+echo "part (one map read per window) does not grow with the rate, so the extrapolation to 100k"
+echo "requests/s overstates it. BPF programs run in the server's and client's context and show"
+echo "up in their throughput and latency instead."

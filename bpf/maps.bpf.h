@@ -6,6 +6,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 #include "sloprobe.h"
+#include "compat.bpf.h"
 
 /* conn.bpf.c owns the definitions; the other objects see extern declarations, and the BPF
  * static linker (bpftool gen object) joins them into one set of maps. */
@@ -118,12 +119,14 @@ static __always_inline void port_mark_listening(__u16 port)
 static __always_inline struct service_stats *service_stats_get(const struct service_key *key)
 {
 	struct service_stats *stats = bpf_map_lookup_elem(&service_stats, key);
+	long err;
 
 	if (stats)
 		return stats;
-	if (bpf_map_update_elem(&service_stats, key, &service_stats_zero, BPF_NOEXIST) &&
-	    bpf_map_lookup_elem(&service_stats, key) == NULL) {
-		drop_count(DROP_SERVICE_TABLE_FULL);
+	err = bpf_map_update_elem(&service_stats, key, &service_stats_zero, BPF_NOEXIST);
+	if (err && bpf_map_lookup_elem(&service_stats, key) == NULL) {
+		/* -ENOMEM: a burst of new services emptied the per-CPU allocator's cache. */
+		drop_count(err == -E2BIG ? DROP_SERVICE_TABLE_FULL : DROP_SERVICE_ALLOC_FAILED);
 		return NULL;
 	}
 	return bpf_map_lookup_elem(&service_stats, key);

@@ -119,6 +119,9 @@ enum drop_reason {
 	DROP_ACTIVE_TABLE_FULL,
 	DROP_LISTEN_TABLE_FULL,
 	DROP_SLOW_RING_FULL, /* a slow request not sent to userspace: `slow` fell behind */
+	/* The kernel had no per-CPU memory at hand for a new service's counters (its cache refills
+	 * asynchronously); userspace creates listening services' entries to avoid it. */
+	DROP_SERVICE_ALLOC_FAILED,
 	DROP_REASONS,
 };
 

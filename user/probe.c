@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/utsname.h>
 #include <bpf/bpf.h>
@@ -12,6 +13,7 @@
 #include "listeners.h"
 #include "privilege.h"
 #include "probe.h"
+#include "proc_usage.h"
 #include "sloprobe.skel.h"
 
 #define VMLINUX_BTF_PATH "/sys/kernel/btf/vmlinux"
@@ -25,6 +27,7 @@ struct probe {
 	__u32 epoch;
 	__u64 sweep_idle_ns;
 	struct ring_buffer *slow_ring;
+	struct service_stats *zero_stats; /* ncpu zeroed values, to create services' counters */
 	char description[256];
 };
 
@@ -110,6 +113,29 @@ static int probe_mark_ports(struct probe *probe, const __u64 *port_bits)
 	return 0;
 }
 
+/*
+ * A new service's per-CPU counters come from an allocator whose cache the kernel refills
+ * asynchronously: a burst of new services (500 listeners at once) finds it empty and the
+ * BPF side must drop their first events. From a syscall the allocation can wait, so every
+ * listening service gets its counters here before, or soon after, its first request.
+ */
+static void probe_create_service_stats(struct probe *probe, const struct service_key *key)
+{
+	int fd = bpf_map__fd(probe->skel->maps.service_stats);
+
+	struct timespec pause = { .tv_nsec = 200000 };
+	int tries;
+
+	/* EEXIST: the BPF side was first. E2BIG: full, which the BPF side counts. ENOMEM: the
+	 * same cache is empty for us too; a pause lets the kernel's workers refill it. */
+	for (tries = 0; tries < 10; tries++) {
+		if (bpf_map_update_elem(fd, key, probe->zero_stats, BPF_NOEXIST) == 0 ||
+		    errno != ENOMEM)
+			return;
+		nanosleep(&pause, NULL);
+	}
+}
+
 /* Attach first, then seed with absolute counts: a listener that opens or closes in between
  * is then counted once either way. */
 static int probe_seed_listeners(struct probe *probe)
@@ -131,6 +157,7 @@ static int probe_seed_listeners(struct probe *probe)
 		goto cleanup;
 	}
 	for (i = 0; i < list.count; i++) {
+		probe_create_service_stats(probe, &list.items[i].key);
 		port_bits[list.items[i].key.port / 64] |= 1ULL << (list.items[i].key.port % 64);
 		if (bpf_map_update_elem(fd, &list.items[i].key, &list.items[i].sockets, BPF_ANY)) {
 			err = -errno;
@@ -290,7 +317,12 @@ enum probe_error probe_open(struct probe **out, const struct probe_options *opts
 		return PROBE_LOAD_FAILED;
 	}
 	probe->ncpu = libbpf_num_possible_cpus();
-	err = probe->ncpu > 0 ? probe_load(probe, opts) : PROBE_LOAD_FAILED;
+	if (probe->ncpu > 0)
+		probe->zero_stats = calloc(probe->ncpu, sizeof(*probe->zero_stats));
+	if (!probe->zero_stats)
+		fprintf(stderr, "sloprobe: cannot size per-CPU counters for %d CPUs\n",
+			probe->ncpu);
+	err = probe->zero_stats ? probe_load(probe, opts) : PROBE_LOAD_FAILED;
 	if (err) {
 		probe_close(probe);
 		return err;
@@ -406,6 +438,9 @@ static int probe_read_active_and_listening(struct probe *probe, struct stats_sna
 		if (!entry)
 			return -ENOMEM;
 		entry->listening = true;
+		/* No counters yet: a listener new since the last window. */
+		if (!entry->percpu)
+			probe_create_service_stats(probe, &key);
 	}
 	return 0;
 }
@@ -544,6 +579,22 @@ int probe_walk_tcp(struct probe *probe, bool all,
 	return err;
 }
 
+int probe_map_bytes(const struct probe *probe, unsigned long long *bytes)
+{
+	unsigned long long map_bytes;
+	struct bpf_map *map;
+
+	/* Our own fds: several sloprobes each count their own maps, not the host's. */
+	*bytes = 0;
+	bpf_object__for_each_map(map, probe->skel->obj)
+	{
+		if (proc_fdinfo_memlock(bpf_map__fd(map), &map_bytes))
+			return -1;
+		*bytes += map_bytes;
+	}
+	return 0;
+}
+
 void probe_close(struct probe *probe)
 {
 	if (!probe)
@@ -551,5 +602,6 @@ void probe_close(struct probe *probe)
 	ring_buffer__free(probe->slow_ring);
 	bpf_link__destroy(probe->tcp_iter);
 	sloprobe_bpf__destroy(probe->skel);
+	free(probe->zero_stats);
 	free(probe);
 }

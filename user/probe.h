@@ -68,6 +68,8 @@ __u64 probe_drop_count(struct probe *probe, enum drop_reason reason);
  */
 int probe_walk_tcp(struct probe *probe, bool all,
 		   int (*fn)(const struct tcp_iter_record *rec, void *ctx), void *ctx);
+/* The kernel's memory charge (fdinfo memlock) summed over this probe's BPF maps; 0 or -1. */
+int probe_map_bytes(const struct probe *probe, unsigned long long *bytes);
 
 void probe_close(struct probe *probe);
 

@@ -1,5 +1,7 @@
 /* Per-process CPU and memory for captures: the cost side of a service's requests. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "proc_usage.h"
 #include "text_file.h"
@@ -42,4 +44,39 @@ int proc_usage_read(int pid, struct proc_usage *out)
 	if (rss && sscanf(rss, "\nVmRSS: %llu kB", &rss_kib) == 1)
 		out->rss_bytes = rss_kib * 1024;
 	return 0;
+}
+
+int proc_fdinfo_parse_memlock(const char *fdinfo, unsigned long long *bytes)
+{
+	const char *line = fdinfo;
+	char *end;
+
+	/* A key only counts at a line start: "memlock:" could end another key's value. */
+	while (line && strncmp(line, "memlock:", 8) != 0) {
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	if (!line)
+		return -1;
+	line += 8;
+	line += strspn(line, " \t");
+	/* strtoull would take a sign, and wrap a negative value around. */
+	if (*line < '0' || *line > '9')
+		return -1;
+	errno = 0;
+	*bytes = strtoull(line, &end, 10);
+	if (errno || (*end != '\n' && *end != '\0'))
+		return -1;
+	return 0;
+}
+
+int proc_fdinfo_memlock(int fd, unsigned long long *bytes)
+{
+	char path[64], text[1024];
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	if (text_file_read(path, text, sizeof(text)))
+		return -1;
+	return proc_fdinfo_parse_memlock(text, bytes);
 }

@@ -65,6 +65,7 @@ const char *drop_reason_name(unsigned int reason)
 		[DROP_ACTIVE_TABLE_FULL] = "active_table_full",
 		[DROP_LISTEN_TABLE_FULL] = "listen_table_full",
 		[DROP_SLOW_RING_FULL] = "slow_ring_full",
+		[DROP_SERVICE_ALLOC_FAILED] = "service_alloc_failed",
 	};
 
 	return reason < DROP_REASONS ? names[reason] : "unknown";

@@ -6,6 +6,7 @@
 #include "clock.h"
 #include "listeners.h"
 #include "probe.h"
+#include "proc_usage.h"
 #include "record.h"
 #include "sampler.h"
 #include "top.h"
@@ -55,6 +56,19 @@ static void top_fill_row(struct top_row *row, const struct service_window *windo
 	service_label_name(label, window->key.port, row->name, sizeof(row->name));
 }
 
+/* Reading a few /proc files per window is cheap next to walking the maps. */
+static void top_fill_footprint(struct top_context *ctx)
+{
+	struct probe_footprint *footprint = &ctx->report.probe;
+	struct proc_usage usage = { 0 };
+	long ticks_per_s = sysconf(_SC_CLK_TCK);
+
+	footprint->known = proc_usage_read(getpid(), &usage) == 0 && ticks_per_s > 0 &&
+			   probe_map_bytes(ctx->sampler.probe, &footprint->map_bytes) == 0;
+	footprint->rss_bytes = usage.rss_bytes;
+	footprint->cpu_seconds = (double)usage.cpu_ticks / (double)ticks_per_s;
+}
+
 /* Turns the difference between the previous and @cur snapshots into report rows. */
 static int top_build_report(struct top_context *ctx, const struct stats_snapshot *cur, __u32 epoch,
 			    double interval_s)
@@ -99,6 +113,7 @@ static int top_build_report(struct top_context *ctx, const struct stats_snapshot
 	report->host_known = snapshot_netstat_delta(cur, &ctx->sampler.prev, &host);
 	report->listen_overflows = host.listen_overflows;
 	report->listen_drops = host.listen_drops;
+	top_fill_footprint(ctx);
 	top_report_sort(report);
 	return 0;
 }
@@ -203,6 +218,8 @@ int top_run(const struct top_options *opts)
 		return 2;
 	}
 	err = sampler_run(&ctx.sampler, opts->interval_s, opts->duration_s, top_emit_window, &ctx);
+	if (!err && !opts->json && !opts->record)
+		probe_footprint_write(stdout, &ctx.report.probe);
 	if (recorder_close(&ctx.recorder))
 		err = -EIO;
 	free(ctx.windows);

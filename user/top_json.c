@@ -179,7 +179,7 @@ static cJSON *service_json(const struct top_row *row)
 
 char *top_report_json_line(const struct top_report *report, bool capture)
 {
-	cJSON *root = cJSON_CreateObject(), *services, *drops, *service, *host;
+	cJSON *root = cJSON_CreateObject(), *services, *drops, *service, *host, *probe;
 	char *text;
 	size_t i;
 
@@ -203,6 +203,13 @@ char *top_report_json_line(const struct top_report *report, bool capture)
 		host = cJSON_AddObjectToObject(root, "host");
 		cJSON_AddNumberToObject(host, "listen_overflows", (double)report->listen_overflows);
 		cJSON_AddNumberToObject(host, "listen_drops", (double)report->listen_drops);
+	}
+	if (report->probe.known) {
+		probe = cJSON_AddObjectToObject(root, "probe");
+		cJSON_AddNumberToObject(probe, "rss_bytes", (double)report->probe.rss_bytes);
+		cJSON_AddNumberToObject(probe, "map_bytes", (double)report->probe.map_bytes);
+		cJSON_AddNumberToObject(probe, "cpu_seconds",
+					round(report->probe.cpu_seconds * 1000.0) / 1000.0);
 	}
 	text = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);

@@ -30,6 +30,14 @@ struct top_row {
 	size_t ntail;
 };
 
+/* What sloprobe itself holds and has used since it started; known is false if unreadable. */
+struct probe_footprint {
+	bool known;
+	unsigned long long rss_bytes;
+	unsigned long long map_bytes; /* the BPF maps' memory charge (fdinfo memlock) */
+	double cpu_seconds;
+};
+
 struct top_report {
 	double ts;	   /* wall clock at the end of the window, seconds */
 	double interval_s; /* the window's real length */
@@ -43,6 +51,7 @@ struct top_report {
 	bool host_known;	   /* /proc/net/netstat read at both ends of the window */
 	__u64 listen_overflows;	   /* host-wide, this window: accept queues found full */
 	__u64 listen_drops;	   /* host-wide, this window: SYNs and ACKs to listeners dropped */
+	struct probe_footprint probe;
 };
 
 /* Sorts rows by requests/s, busiest first, then by port. */
@@ -57,6 +66,9 @@ int top_json_write(FILE *out, const struct top_report *report);
 char *top_report_json_line(const struct top_report *report, bool capture);
 /* @redraw: clear the terminal first, for an interactive view. */
 void top_table_write(FILE *out, const struct top_report *report, const char *banner, bool redraw);
+
+/* One line: "sloprobe itself: RSS 12.3 MiB, BPF maps 45.6 MiB, CPU 0.42 s". */
+void probe_footprint_write(FILE *out, const struct probe_footprint *footprint);
 
 /* "88us", "2.05ms", "1.20s"; "-" for no value. */
 void format_duration_us(double us, char *buf, size_t size);

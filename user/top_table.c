@@ -86,3 +86,15 @@ void top_table_write(FILE *out, const struct top_report *report, const char *ban
 		fputc('\n', out);
 	fflush(out);
 }
+
+void probe_footprint_write(FILE *out, const struct probe_footprint *footprint)
+{
+	const double mib = 1024.0 * 1024.0;
+
+	if (!footprint->known)
+		return;
+	fprintf(out, "sloprobe itself: RSS %.1f MiB, BPF maps %.1f MiB, CPU %.2f s\n",
+		(double)footprint->rss_bytes / mib, (double)footprint->map_bytes / mib,
+		footprint->cpu_seconds);
+	fflush(out);
+}

@@ -89,7 +89,8 @@ struct load_thread {
 	uint64_t armed_ns; /* what timer_fd is set to; 0 if disarmed */
 	struct load_conn *conns;
 	int conns_n;
-	int *idle; /* stack of idle connection slots: reuse the warmest */
+	int *idle; /* ring of idle connection slots: reuse the warmest, or the coldest (--spread) */
+	int idle_head;
 	int idle_n;
 	int *free_slots;
 	int free_n;
@@ -113,6 +114,7 @@ struct load_ctx {
 	int connections;
 	int threads_n;
 	bool keepalive;
+	bool spread;
 	uint64_t timeout_ns;
 	uint64_t hold_ns;
 	uint64_t start_ns;
@@ -262,13 +264,38 @@ static int watch(struct load_thread *t, struct load_conn *c, uint32_t events)
 	return 0;
 }
 
+static int *idle_at(struct load_thread *t, int i)
+{
+	return &t->idle[(t->idle_head + i) % t->conns_n];
+}
+
+static void push_idle(struct load_thread *t, struct load_conn *c)
+{
+	*idle_at(t, t->idle_n++) = (int)(c - t->conns);
+}
+
+/* The warmest idle connection (fewest cache misses), or with --spread the coldest, so that
+ * every connection takes requests in turn. */
+static struct load_conn *pop_idle(struct load_thread *t)
+{
+	int idx;
+
+	if (!t->ctx->spread)
+		return &t->conns[*idle_at(t, --t->idle_n)];
+	idx = *idle_at(t, 0);
+	t->idle_head = (t->idle_head + 1) % t->conns_n;
+	t->idle_n--;
+	return &t->conns[idx];
+}
+
+/* Rare (the server closed an idle connection): moving the newest into the gap is fine. */
 static void remove_idle(struct load_thread *t, struct load_conn *c)
 {
 	int idx = (int)(c - t->conns);
 
 	for (int i = 0; i < t->idle_n; i++) {
-		if (t->idle[i] == idx) {
-			t->idle[i] = t->idle[--t->idle_n];
+		if (*idle_at(t, i) == idx) {
+			*idle_at(t, i) = *idle_at(t, --t->idle_n);
 			return;
 		}
 	}
@@ -319,7 +346,7 @@ static void finish_request(struct load_thread *t, struct load_conn *c, uint64_t 
 		return;
 	}
 	c->state = CS_IDLE;
-	t->idle[t->idle_n++] = (int)(c - t->conns);
+	push_idle(t, c);
 }
 
 static void send_request(struct load_thread *t, struct load_conn *c)
@@ -424,14 +451,13 @@ static void finish_connect(struct load_thread *t, struct load_conn *c)
 	connected(t, c);
 }
 
-/* Hands queued requests to idle connections, opening new ones while under the limit. */
+/* Hands queued requests to idle connections, opening new ones while under the limit; with
+ * --spread a new connection is opened before an idle one is reused, until C are open. */
 static void feed_queue(struct load_thread *t)
 {
 	while (t->queue.n && !t->failed) {
-		if (t->idle_n) {
-			struct load_conn *c = &t->conns[t->idle[--t->idle_n]];
-
-			start_request(t, c, fifo_pop(&t->queue));
+		if (t->idle_n && !(t->ctx->spread && t->open_n < t->conns_n)) {
+			start_request(t, pop_idle(t), fifo_pop(&t->queue));
 		} else if (t->open_n < t->conns_n) {
 			open_conn(t, fifo_pop(&t->queue));
 		} else {
@@ -911,7 +937,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: slo-load --url http://HOST[:PORT][/PATH] --rate R\n"
 		"                (--duration S | --requests N) [--connections C] [--no-keepalive]\n"
-		"                [--timeout S] [--threads T] [--hold S] [--poisson]\n"
+		"                [--timeout S] [--threads T] [--hold S] [--poisson] [--spread]\n"
 		"\n"
 		"Open-loop HTTP/1.1 GET load: request i is due at start + i/R seconds, whether\n"
 		"or not earlier ones have finished. HOST must be in 127.0.0.0/8 or be localhost.\n"
@@ -930,6 +956,9 @@ static void usage(FILE *f)
 		"  --threads T       split rate and connections over T threads (default 1)\n"
 		"  --poisson         Poisson arrivals at rate R (exponential gaps, fixed seed)\n"
 		"                    instead of evenly spaced ones\n"
+		"  --spread          open all C connections (one per due request until C are\n"
+		"                    open) and reuse the least recently used idle one, so every\n"
+		"                    connection is held open and sends requests in turn\n"
 		"  --hold S          after the last response keep idle keep-alive connections\n"
 		"                    open for S more seconds before closing them (default 0)\n"
 		"  --help            show this help\n"
@@ -1133,6 +1162,9 @@ static int parse_opt(struct load_ctx *ctx, struct raw_args *raw, int opt, const 
 	case 'P':
 		raw->poisson = true;
 		break;
+	case 'S':
+		ctx->spread = true;
+		break;
 	default:
 		return -1;
 	}
@@ -1149,6 +1181,11 @@ static int check_args(struct load_ctx *ctx, const struct raw_args *raw)
 	}
 	if ((raw->duration_s > 0) == (raw->requests > 0)) {
 		fprintf(stderr, "slo-load: give exactly one of --duration and --requests\n");
+		return -1;
+	}
+	if (ctx->spread && !ctx->keepalive) {
+		fprintf(stderr,
+			"slo-load: --spread holds connections open: not with --no-keepalive\n");
 		return -1;
 	}
 	if (raw->threads > raw->connections) {
@@ -1190,6 +1227,7 @@ static enum args_result parse_args(struct load_ctx *ctx, int argc, char **argv)
 		{ "threads", required_argument, NULL, 'T' },
 		{ "hold", required_argument, NULL, 'H' },
 		{ "poisson", no_argument, NULL, 'P' },
+		{ "spread", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};

@@ -28,6 +28,7 @@
 #define NSEC_PER_SEC 1000000000ULL
 #define NSEC_PER_MSEC 1000000.0
 #define MAX_ROUTES 64
+#define MAX_PORTS 1000
 #define MAX_WORKERS 1024
 #define MAX_BODY_BYTES (16 << 20)
 #define MAX_SERVICE_MS 600000.0
@@ -110,13 +111,15 @@ struct server_ctx {
 	const char *bind_str;
 	struct in_addr bind_addr;
 	int port;
+	int ports_n; /* listening sockets: port, port + 1, ... (or each a free port if port is 0) */
 	int workers_n;
 	size_t body_bytes;
 	const char *ready_file;
 	struct route routes[MAX_ROUTES];
 	int routes_n;
 
-	int listen_fd;
+	int listen_fds[MAX_PORTS];
+	int ports[MAX_PORTS];
 	int epoll_fd;
 	struct resp_buf resps[RESP_KINDS];
 	struct work_queue work;
@@ -541,10 +544,10 @@ static void add_conn(struct server_ctx *ctx, int fd)
 	}
 }
 
-static void accept_batch(struct server_ctx *ctx)
+static void accept_batch(struct server_ctx *ctx, int listen_fd)
 {
 	for (int i = 0; i < ACCEPT_BATCH; i++) {
-		int fd = accept4(ctx->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (fd >= 0) {
 			add_conn(ctx, fd);
@@ -579,8 +582,10 @@ static int io_loop(struct server_ctx *ctx, const sigset_t *wait_mask)
 			return -1;
 		}
 		for (int i = 0; i < n; i++) {
-			if (evs[i].data.ptr == &ctx->listen_fd)
-				accept_batch(ctx);
+			const int *fd = evs[i].data.ptr;
+
+			if (fd >= ctx->listen_fds && fd < ctx->listen_fds + ctx->ports_n)
+				accept_batch(ctx, *fd);
 			else
 				handle_io(ctx, evs[i].data.ptr);
 		}
@@ -588,45 +593,60 @@ static int io_loop(struct server_ctx *ctx, const sigset_t *wait_mask)
 	return 0;
 }
 
-static int setup_listener(struct server_ctx *ctx)
+/* Listening socket @i on @port (0: a free one); its real port goes to ctx->ports[i]. */
+static int listen_on(struct server_ctx *ctx, int i, int port)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	socklen_t sa_len = sizeof(sa);
-	int one = 1;
+	int one = 1, fd;
 
-	ctx->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (ctx->listen_fd < 0) {
+	fd = ctx->listen_fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
 		fprintf(stderr, "slo-server: socket: %s\n", strerror(errno));
 		return -1;
 	}
-	setsockopt(ctx->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	sa.sin_addr = ctx->bind_addr;
-	sa.sin_port = htons((uint16_t)ctx->port);
-	if (bind(ctx->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		fprintf(stderr, "slo-server: cannot bind %s:%d: %s\n", ctx->bind_str, ctx->port,
+	sa.sin_port = htons((uint16_t)port);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		fprintf(stderr, "slo-server: cannot bind %s:%d: %s\n", ctx->bind_str, port,
 			strerror(errno));
 		return -1;
 	}
-	if (listen(ctx->listen_fd, LISTEN_BACKLOG) < 0 ||
-	    getsockname(ctx->listen_fd, (struct sockaddr *)&sa, &sa_len) < 0) {
-		fprintf(stderr, "slo-server: listen on %s:%d: %s\n", ctx->bind_str, ctx->port,
+	if (listen(fd, LISTEN_BACKLOG) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &sa_len) < 0) {
+		fprintf(stderr, "slo-server: listen on %s:%d: %s\n", ctx->bind_str, port,
 			strerror(errno));
 		return -1;
 	}
-	ctx->port = ntohs(sa.sin_port);
+	ctx->ports[i] = ntohs(sa.sin_port);
+	return 0;
+}
+
+static int setup_listener(struct server_ctx *ctx)
+{
+	for (int i = 0; i < ctx->ports_n; i++)
+		if (listen_on(ctx, i, ctx->port ? ctx->port + i : 0))
+			return -1;
+	ctx->port = ctx->ports[0];
 	return 0;
 }
 
 static int setup_epoll(struct server_ctx *ctx)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &ctx->listen_fd };
-
 	ctx->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-	if (ctx->epoll_fd < 0 || epoll_ctl(ctx->epoll_fd, EPOLL_CTL_ADD, ctx->listen_fd, &ev)) {
-		fprintf(stderr, "slo-server: epoll setup: %s\n", strerror(errno));
-		return -1;
+	if (ctx->epoll_fd < 0)
+		goto fail;
+	for (int i = 0; i < ctx->ports_n; i++) {
+		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &ctx->listen_fds[i] };
+
+		if (epoll_ctl(ctx->epoll_fd, EPOLL_CTL_ADD, ctx->listen_fds[i], &ev))
+			goto fail;
 	}
 	return 0;
+fail:
+	fprintf(stderr, "slo-server: epoll setup: %s\n", strerror(errno));
+	return -1;
 }
 
 static int build_resp(struct resp_buf *rb, const char *status, const char *extra_hdr,
@@ -698,7 +718,8 @@ static int write_ready_file(const struct server_ctx *ctx)
 	f = fopen(tmp, "w");
 	if (!f)
 		goto fail;
-	fprintf(f, "%d\n", ctx->port);
+	for (int i = 0; i < ctx->ports_n; i++)
+		fprintf(f, "%d\n", ctx->ports[i]);
 	if (fclose(f) || rename(tmp, ctx->ready_file))
 		goto fail;
 	return 0;
@@ -773,8 +794,9 @@ static void free_ctx(struct server_ctx *ctx)
 	free(ctx->workers);
 	if (ctx->epoll_fd >= 0)
 		close(ctx->epoll_fd);
-	if (ctx->listen_fd >= 0)
-		close(ctx->listen_fd);
+	for (int i = 0; i < ctx->ports_n; i++)
+		if (ctx->listen_fds[i] >= 0)
+			close(ctx->listen_fds[i]);
 	pthread_mutex_destroy(&ctx->conns_lock);
 	pthread_mutex_destroy(&ctx->work.lock);
 	pthread_cond_destroy(&ctx->work.nonempty);
@@ -784,7 +806,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: slo-server --port P [--bind ADDR] [--workers N] [--route PATH=SPEC]...\n"
-		"                  [--body-bytes B] [--ready-file F]\n"
+		"                  [--body-bytes B] [--ready-file F] [--ports N]\n"
 		"\n"
 		"HTTP/1.1 keep-alive test server. One thread reads requests from all connections\n"
 		"into a first-come-first-served queue; N workers take requests from it and spend\n"
@@ -806,14 +828,17 @@ static void usage(FILE *f)
 		"                      status:N   answer at once with status N (100-599), the\n"
 		"                                 connection kept or closed as for a 200\n"
 		"  --body-bytes B    response body size in bytes (default 3: \"ok\\n\")\n"
-		"  --ready-file F    once listening, write the port number to F\n"
+		"  --ready-file F    once listening, write the port number to F (with --ports,\n"
+		"                    every port, one per line)\n"
+		"  --ports N         listen on N ports, 1..%d (default 1): P, P+1, ... P+N-1,\n"
+		"                    or N free ports when P is 0; all served alike\n"
 		"  --help            show this help\n"
 		"\n"
 		"Request bodies are read by Content-Length and discarded; chunked requests and\n"
 		"heads over %d bytes get 400 Bad Request and the connection is closed.\n"
 		"SIGINT/SIGTERM stop the server (exit 0) after a summary line on stderr.\n"
 		"Exit status: 0 ok, 1 runtime failure (e.g. cannot bind), 2 bad usage.\n",
-		MAX_WORKERS, REQ_HEAD_MAX);
+		MAX_WORKERS, MAX_PORTS, REQ_HEAD_MAX);
 }
 
 static int parse_long(const char *s, long min, long max, long *out)
@@ -909,6 +934,11 @@ static int parse_opt(struct server_ctx *ctx, int opt, const char *arg)
 	case 'f':
 		ctx->ready_file = arg;
 		return 0;
+	case 'n':
+		if (parse_long(arg, 1, MAX_PORTS, &v))
+			goto bad;
+		ctx->ports_n = (int)v;
+		return 0;
 	}
 	return -1;
 bad:
@@ -916,6 +946,7 @@ bad:
 		opt == 'p'   ? "port"
 		: opt == 'b' ? "bind (want an IPv4 address)"
 		: opt == 'w' ? "workers"
+		: opt == 'n' ? "ports"
 			     : "body-bytes");
 	return -1;
 }
@@ -929,6 +960,7 @@ static enum args_result parse_args(struct server_ctx *ctx, int argc, char **argv
 		{ "route", required_argument, NULL, 'r' },
 		{ "body-bytes", required_argument, NULL, 'B' },
 		{ "ready-file", required_argument, NULL, 'f' },
+		{ "ports", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -950,6 +982,11 @@ static enum args_result parse_args(struct server_ctx *ctx, int argc, char **argv
 		fprintf(stderr, "slo-server: --port is required\n");
 		goto bad;
 	}
+	if (ctx->port && ctx->port + ctx->ports_n - 1 > 65535) {
+		fprintf(stderr, "slo-server: --port %d with --ports %d runs past port 65535\n",
+			ctx->port, ctx->ports_n);
+		goto bad;
+	}
 	return ARGS_OK;
 bad:
 	fprintf(stderr, "try 'slo-server --help'\n");
@@ -964,7 +1001,9 @@ static void init_ctx(struct server_ctx *ctx)
 	ctx->port = -1;
 	ctx->workers_n = 4;
 	ctx->body_bytes = 3;
-	ctx->listen_fd = -1;
+	ctx->ports_n = 1;
+	for (int i = 0; i < MAX_PORTS; i++)
+		ctx->listen_fds[i] = -1;
 	ctx->epoll_fd = -1;
 	pthread_mutex_init(&ctx->conns_lock, NULL);
 	pthread_mutex_init(&ctx->work.lock, NULL);
@@ -1009,8 +1048,8 @@ int main(int argc, char **argv)
 	if (setup_signals(&wait_mask) || setup_listener(&ctx) || build_responses(&ctx) ||
 	    setup_epoll(&ctx) || start_workers(&ctx) || write_ready_file(&ctx))
 		goto cleanup;
-	fprintf(stderr, "slo-server: listening on %s:%d with %d workers\n", ctx.bind_str, ctx.port,
-		ctx.workers_n);
+	fprintf(stderr, "slo-server: listening on %s:%d%s with %d workers\n", ctx.bind_str,
+		ctx.port, ctx.ports_n > 1 ? " and more (--ports)" : "", ctx.workers_n);
 	rc = io_loop(&ctx, &wait_mask) ? 1 : 0;
 cleanup:
 	stop_workers(&ctx);

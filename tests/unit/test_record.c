@@ -98,6 +98,32 @@ static void test_proc_stat_cpu_ticks(void **state)
 			 -1);
 }
 
+/* A BPF map's fdinfo as kernel 6.18 prints it; memlock is the map's memory charge. */
+static void test_fdinfo_memlock(void **state)
+{
+	const char *map = "pos:\t0\nflags:\t02000002\nmnt_id:\t16\nino:\t1057\n"
+			  "map_type:\t1\nkey_size:\t8\nvalue_size:\t104\n"
+			  "max_entries:\t65536\nmap_flags:\t0x0\nmap_extra:\t0x0\n"
+			  "memlock:\t8912896\nmap_id:\t77\nfrozen:\t0\n";
+	unsigned long long bytes = 0;
+
+	(void)state;
+	assert_int_equal(proc_fdinfo_parse_memlock(map, &bytes), 0);
+	assert_int_equal(bytes, 8912896ULL);
+	assert_int_equal(proc_fdinfo_parse_memlock("memlock:\t4096", &bytes), 0);
+	assert_int_equal(bytes, 4096ULL);
+	/* Not a map (no memlock line), and damaged values. */
+	assert_int_equal(proc_fdinfo_parse_memlock("pos:\t0\nflags:\t0100000\n", &bytes), -1);
+	assert_int_equal(proc_fdinfo_parse_memlock("", &bytes), -1);
+	assert_int_equal(proc_fdinfo_parse_memlock("memlock:\n", &bytes), -1);
+	assert_int_equal(proc_fdinfo_parse_memlock("memlock:\t-5\n", &bytes), -1);
+	assert_int_equal(proc_fdinfo_parse_memlock("memlock:\t12kB\n", &bytes), -1);
+	assert_int_equal(proc_fdinfo_parse_memlock("memlock:\t99999999999999999999999\n", &bytes),
+			 -1);
+	/* The key must start a line. */
+	assert_int_equal(proc_fdinfo_parse_memlock("xmemlock:\t5\n", &bytes), -1);
+}
+
 static void test_capture_line_extras(void **state)
 {
 	struct service_window *window = calloc(1, sizeof(*window));
@@ -166,6 +192,7 @@ int main(void)
 		cmocka_unit_test(test_record_flags),
 		cmocka_unit_test(test_top_refuses_output),
 		cmocka_unit_test(test_proc_stat_cpu_ticks),
+		cmocka_unit_test(test_fdinfo_memlock),
 		cmocka_unit_test(test_capture_line_extras),
 		cmocka_unit_test(test_capture_open_header_write_fails),
 	};

@@ -510,6 +510,49 @@ static void test_sort_order(void **state)
 	free(w);
 }
 
+/* sloprobe's own footprint: present with its three numbers when read, absent when not. */
+static void test_json_probe_footprint(void **state)
+{
+	struct fixture *f = *state;
+	const cJSON *probe;
+	cJSON *root;
+	size_t len;
+	char *text;
+	FILE *out;
+
+	text = write_json(&f->report, &len);
+	root = cJSON_Parse(text);
+	assert_non_null(root);
+	assert_null(cJSON_GetObjectItemCaseSensitive(root, "probe"));
+	cJSON_Delete(root);
+	free(text);
+
+	f->report.probe = (struct probe_footprint){
+		.known = true, .rss_bytes = 6004736, .map_bytes = 13190848, .cpu_seconds = 1.23456
+	};
+	text = write_json(&f->report, &len);
+	root = cJSON_Parse(text);
+	assert_non_null(root);
+	probe = get(root, "probe");
+	assert_int_equal(cJSON_GetArraySize(probe), 3);
+	assert_double_near(get_number(probe, "rss_bytes"), 6004736, 0);
+	assert_double_near(get_number(probe, "map_bytes"), 13190848, 0);
+	assert_double_near(get_number(probe, "cpu_seconds"), 1.235, 1e-9);
+	/* The keys that were there before stay. */
+	assert_double_near(get_number(root, "conns_tracked"), 37, 0);
+	assert_double_near(get_number(root, "dropped_total"), 9, 0);
+	cJSON_Delete(root);
+	free(text);
+
+	text = NULL;
+	out = open_memstream(&text, &len);
+	assert_non_null(out);
+	probe_footprint_write(out, &f->report.probe);
+	assert_int_equal(fclose(out), 0);
+	assert_string_equal(text, "sloprobe itself: RSS 5.7 MiB, BPF maps 12.6 MiB, CPU 1.23 s\n");
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -526,6 +569,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_json_escapes_names, fixture_setup,
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_json_write_error, fixture_setup,
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_json_probe_footprint, fixture_setup,
 						fixture_teardown),
 		cmocka_unit_test(test_format_duration),
 		cmocka_unit_test(test_format_duration_small_buffer),
