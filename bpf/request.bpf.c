@@ -20,6 +20,21 @@ int BPF_PROG(request_write, struct sock *sk, int ret)
 	return request_on_send(sk, ret);
 }
 
+/*
+ * A response the peer has not acknowledged whole may still be retransmitted, and its request
+ * carries the retransmits: it waits for the ack, up to a few retransmission timeouts (200 ms,
+ * doubling) after its last send. The table only holds live sockets outside the CLOSED phases,
+ * so the key still points at the socket; a probe read is safe in any case.
+ */
+#define SWEEP_UNACKED_WAIT_NS 3000000000ULL
+
+static __always_inline bool response_unacked(__u64 key)
+{
+	const struct tcp_sock *tp = (const struct tcp_sock *)key;
+
+	return BPF_CORE_READ(tp, snd_una) != BPF_CORE_READ(tp, write_seq);
+}
+
 struct sweep_ctx {
 	__u64 now_ns;
 	__u64 idle_ns; /* a response whose last send is this old is complete */
@@ -30,6 +45,7 @@ static long sweep_one(struct bpf_map *map, __u64 *key, struct conn_state *conn,
 		      struct sweep_ctx *ctx)
 {
 	__u32 phase = READ_ONCE(conn->phase);
+	__u64 last_send_ns;
 
 	/* A reset connection's last send has long returned by now. */
 	if (phase >= CONN_CLOSED_READING) {
@@ -42,7 +58,11 @@ static long sweep_one(struct bpf_map *map, __u64 *key, struct conn_state *conn,
 	ctx->kept++;
 	if (phase != CONN_WRITING)
 		return 0;
-	if (READ_ONCE(conn->last_send_ns) + ctx->idle_ns > ctx->now_ns)
+	last_send_ns = READ_ONCE(conn->last_send_ns);
+	if (last_send_ns + ctx->idle_ns > ctx->now_ns)
+		return 0;
+	if (ctx->idle_ns && last_send_ns + SWEEP_UNACKED_WAIT_NS > ctx->now_ns &&
+	    response_unacked(*key))
 		return 0;
 	if (conn_claim_written(conn, CONN_IDLE))
 		conn_flush(*key, conn, service_stats_get(&conn->service), true);

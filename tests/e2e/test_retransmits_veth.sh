@@ -3,7 +3,9 @@
 # data segments a server sends across a veth pair between two namespaces of the test's own, and
 # sloprobe's count matches the server namespace's own TCP retransmit counter. The drop is at the
 # client's ingress: a segment dropped on the sender's own egress is sent again as new data, not
-# retransmitted (tcp_write_xmit keeps what the qdisc refused).
+# retransmitted (tcp_write_xmit keeps what the qdisc refused). `slow --threshold 0` sees every
+# request: each carries the retransmits its connection made from its start to the next
+# request's, so they add up to the service's count, on the requests that suffered them.
 . "$(dirname "$0")/lib.sh"
 require_bpf
 command -v ip >/dev/null || fail "ip (iproute2) is not installed (make deps)"
@@ -39,12 +41,14 @@ retrans_segs() {
 }
 
 sloprobe_start --interval 1 --port "$port"
+slow_start slow --threshold 0 --json --port "$port"
 before=$(retrans_segs)
 ip netns exec "$cli" "$SLO_LOAD" --url "http://10.199.0.1:$port/" --rate 200 --requests 600 \
 	--connections 8 --timeout 10 >"$WORK/load.json" || fail "load failed"
 sleep 1.5
 after=$(retrans_segs)
 sloprobe_stop
+slow_stop slow
 
 requests=$(jq -s --argjson port "$port" '[.[].services[] | select(.port == $port) | .requests] | add' "$WORK/top.json")
 retransmits=$(jq -s --argjson port "$port" '[.[].services[] | select(.port == $port) | .retransmits] | add' "$WORK/top.json")
@@ -52,3 +56,11 @@ log "server namespace RetransSegs: $before -> $after; sloprobe: $retransmits"
 assert_eq "requests" "$requests" "$(jq .requests "$WORK/load.json")"
 [ "$((after - before))" -gt 0 ] || fail "the drop program caused no retransmits"
 assert_eq "retransmits" "$retransmits" "$((after - before))"
+
+events=$(jq -s '[.[] | select(has("latency_ms"))] | length' "$WORK/slow.out")
+assert_eq "requests seen by slow" "$events" "$(jq .requests "$WORK/load.json")"
+assert_eq "retransmits over the requests" \
+	"$(jq -s '[.[] | select(has("latency_ms")) | .retransmits] | add' "$WORK/slow.out")" "$retransmits"
+hit=$(jq -s '[.[] | select(has("latency_ms") and .retransmits > 0)] | length' "$WORK/slow.out")
+log "requests whose connection retransmitted during them: $hit of $events"
+[ "$hit" -gt 0 ] || fail "no request carries a retransmit"
