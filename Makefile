@@ -18,7 +18,9 @@ SHELL := /bin/bash
 .PHONY: all deps test unit fuzz e2e soak check-deploy demo bench bench-planner clean lint format \
 	test-asan test-valgrind unit-bins
 
-BPF_SRCS := $(wildcard bpf/*.bpf.c)
+# conn.bpf.c defines the shared maps: bpftool 7.1's linker wants the definition before any
+# object that only declares them extern.
+BPF_SRCS := bpf/conn.bpf.c $(filter-out bpf/conn.bpf.c,$(wildcard bpf/*.bpf.c))
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
 BPF_HDRS := $(wildcard bpf/*.h) $(wildcard include/*.h)
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror \
@@ -43,7 +45,7 @@ LIB_SRCS := user/histogram.c user/window.c user/snapshot.c user/options.c user/t
 	user/text_file.c user/metrics.c user/metrics_text.c user/listen_address.c \
 	user/report_options.c user/plan_options.c
 BIN_SRCS := user/main.c user/sampler.c user/top.c user/record.c user/report_cmd.c user/probe.c \
-	user/privilege.c user/serve.c user/metrics_http.c user/plan_cmd.c
+	user/privilege.c user/serve.c user/metrics_http.c user/plan_cmd.c user/tracefs.c
 LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(LIB_SRCS))
 BIN_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(BIN_SRCS))
 # The capacity planner's models: pure math, linked into the binary and the unit tests.

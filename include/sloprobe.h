@@ -43,7 +43,8 @@ struct conn_state {
 	__u32 flags;	       /* CONN_F_* */
 	__u32 thread_epoch;    /* window in which server_tid was last counted as serving */
 	__u64 established_ns;
-	__u64 arrival_ns; /* first byte of the next request seen by sk_data_ready, 0 if none */
+	__u64 accepted_ns; /* accept() returned it; 0 when not seen */
+	__u64 arrival_ns;  /* first byte of the next request seen by sk_data_ready, 0 if none */
 	__u64 start_ns;
 	__u64 read_ns; /* first read of the current request */
 	__u64 first_send_ns;
@@ -53,12 +54,16 @@ struct conn_state {
 	__u64 bytes_out;
 };
 
-/* Where a request's time went: arrival to first read, first read to first response byte,
- * first to last response byte. */
+/*
+ * Where a request's time went: arrival (or accept, for a connection's first request) to first
+ * read, first read to first response byte, first to last response byte. The accept-queue wait
+ * (established to accept() returning it) is per connection, recorded when accept() returns.
+ */
 enum request_phase {
 	PHASE_RECV_QUEUE,
 	PHASE_SERVER,
 	PHASE_SEND,
+	PHASE_ACCEPT_QUEUE,
 	REQUEST_PHASES,
 };
 

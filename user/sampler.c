@@ -32,16 +32,16 @@ int sampler_install_signals(void)
 	return 0;
 }
 
-enum probe_error sampler_open(struct sampler *sampler, const char *btf_path, bool verbose,
-			      double interval_s)
+enum probe_error sampler_open(struct sampler *sampler, const struct top_options *opts)
 {
 	struct probe_options probe_opts = {
-		.btf_path = btf_path,
-		.verbose = verbose,
+		.btf_path = opts->btf_path,
+		.verbose = opts->verbose,
+		.backend = opts->backend,
 	};
 
 	memset(sampler, 0, sizeof(*sampler));
-	probe_opts.sweep_idle_ns = (__u64)(interval_s * 1e9 / 4);
+	probe_opts.sweep_idle_ns = (__u64)(opts->interval_s * 1e9 / 4);
 	if (probe_opts.sweep_idle_ns > SAMPLER_SWEEP_IDLE_MAX_NS)
 		probe_opts.sweep_idle_ns = SAMPLER_SWEEP_IDLE_MAX_NS;
 	return probe_open(&sampler->probe, &probe_opts);

@@ -7,6 +7,7 @@
 #include "labels.h"
 #include "probe.h"
 #include "snapshot.h"
+#include "top_options.h"
 #include "window.h"
 
 struct sampler {
@@ -25,9 +26,9 @@ typedef int (*sampler_window_fn)(struct sampler *sampler, const struct stats_sna
 
 /* SIGINT and SIGTERM end the run after its current window; -errno if they cannot be caught. */
 int sampler_install_signals(void);
-/* Attaches the probe with a sweep sized for @interval_s; errors are explained on stderr. */
-enum probe_error sampler_open(struct sampler *sampler, const char *btf_path, bool verbose,
-			      double interval_s);
+/* Attaches the probe with @opts' program set and BTF, and a sweep sized for its interval;
+ * errors are explained on stderr. */
+enum probe_error sampler_open(struct sampler *sampler, const struct top_options *opts);
 /* Windows end on a fixed grid from now until @duration_s (0: a signal) or @fn fails. */
 int sampler_run(struct sampler *sampler, double interval_s, double duration_s, sampler_window_fn fn,
 		void *ctx);

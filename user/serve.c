@@ -102,8 +102,7 @@ static int serve_loop(struct serve_context *ctx, const char *bound)
 	enum probe_error perr;
 	int err;
 
-	perr = sampler_open(&ctx->sampler, ctx->opts->btf_path, ctx->opts->verbose,
-			    ctx->opts->interval_s);
+	perr = sampler_open(&ctx->sampler, ctx->opts);
 	if (perr)
 		return perr == PROBE_LOAD_FAILED ? 1 : 2;
 	/* Said once attached, so whoever waits for this line knows requests now count. */

@@ -168,14 +168,16 @@ int top_run(const struct top_options *opts)
 		fprintf(stderr, "sloprobe: cannot install signal handlers: %s\n", strerror(-err));
 		return 1;
 	}
-	perr = sampler_open(&ctx.sampler, opts->btf_path, opts->verbose, opts->interval_s);
+	perr = sampler_open(&ctx.sampler, opts);
 	if (perr)
 		return perr == PROBE_LOAD_FAILED ? 1 : 2;
 	/* The banner goes to stderr under --json so stdout stays one object per line. */
 	fprintf(opts->json || opts->record || ctx.redraw ? stderr : stdout, "%s\n",
 		probe_description(ctx.sampler.probe));
 	fflush(NULL);
-	err = opts->record ? recorder_open(&ctx.recorder, opts) : 0;
+	err = opts->record
+		      ? recorder_open(&ctx.recorder, opts, probe_program_set(ctx.sampler.probe))
+		      : 0;
 	if (err) {
 		sampler_close(&ctx.sampler);
 		return 2;

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "listen_address.h"
+#include "probe.h"
 
 #define TOP_MAX_PORTS 64
 
@@ -16,6 +17,7 @@ struct top_options {
 	int pid; /* 0: every process */
 	bool json;
 	bool verbose;
+	enum probe_backend backend;
 	const char *btf_path;
 	bool record;		      /* `record`: windows go to a capture file */
 	const char *output_path;      /* record's --output */
