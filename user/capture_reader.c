@@ -372,7 +372,7 @@ static int parse_accept_queue(const cJSON *svc, struct capture_sample *s, struct
 {
 	static const char name[] = "phase_hist.accept_queue";
 	const cJSON *phases = field_item(svc, "phase_hist"), *hist, *pair;
-	struct hist_bucket bucket;
+	struct hist_bucket bucket = { 0 };
 	size_t n = 0;
 	long prev = -1;
 
