@@ -15,7 +15,7 @@ endif
 
 SHELL := /bin/bash
 .DELETE_ON_ERROR:
-.PHONY: all deps test unit fuzz e2e soak check-deploy demo bench bench-planner clean lint format \
+.PHONY: all deps test unit fuzz e2e e2e-syscalls soak check-deploy demo bench bench-planner clean lint format \
 	test-asan test-valgrind unit-bins
 
 # conn.bpf.c defines the shared maps: bpftool 7.1's linker wants the definition before any
@@ -129,8 +129,24 @@ deps:
 unit: $(UNIT_BINS)
 	$(Q)tests/unit/run.sh $(UNIT_BINS)
 
+# The syscall program set (--backend syscalls) runs again every test of the request and
+# connection path, with the same assertions. Left out, as they do not depend on the program
+# set: flag parsing (cli_errors), reading captures (report, report_formats, plan), the
+# recorder's file and cgroup handling (record_disk_full, record_container), the exposition
+# format (serve_prometheus), and test_tracefs, which runs both sets itself. `make e2e-syscalls`
+# runs the whole suite under it.
+E2E_SYSCALLS_TESTS := test_accept_queue test_idle_last_request test_ipv6_nginx \
+	test_kill9_detaches test_latency_accuracy test_netns_services test_nginx_wrk test_phases \
+	test_preexisting_connection test_record_capture test_requests_keepalive \
+	test_requests_per_connection test_resets test_serve_metrics test_service_restart \
+	test_serving_threads test_stale_state test_two_instances
+
 e2e: all
 	$(Q)tests/e2e/run.sh $(OUTPUT)
+	$(Q)SLOPROBE_BACKEND=syscalls tests/e2e/run.sh $(OUTPUT) $(E2E_SYSCALLS_TESTS)
+
+e2e-syscalls: all
+	$(Q)SLOPROBE_BACKEND=syscalls tests/e2e/run.sh $(OUTPUT)
 
 # About 3 minutes of connection churn with sloprobe attached (RSS flat, table drained, counts
 # exact): not part of `make test`, which stays quick.
@@ -148,6 +164,7 @@ check-deploy: $(OUTPUT)/sloprobe
 test: FUZZ_SECONDS = 5
 test: all unit fuzz check-deploy
 	$(Q)tests/e2e/run.sh $(OUTPUT)
+	$(Q)SLOPROBE_BACKEND=syscalls tests/e2e/run.sh $(OUTPUT) $(E2E_SYSCALLS_TESTS)
 
 # The unit and end-to-end tests again, on binaries built with ASan+UBSan into their own folder;
 # any memory error, undefined behaviour or leak fails the run.

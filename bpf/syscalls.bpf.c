@@ -21,13 +21,12 @@ struct {
 	__type(value, struct syscall_socket);
 } syscall_sockets SEC(".maps");
 
-/* The fd is every one of these syscalls' first argument; recv flags are at @flags_index (a
- * constant once inlined), or absent when it is 0. */
-static __always_inline int syscall_enter(const struct trace_event_raw_sys_enter *ctx,
-					 int flags_index)
+/* @fd is the syscall's first argument; @flags its recv flags, 0 when it has none. The
+ * programs read both from their context: the verifier refuses a context offset computed here. */
+static __always_inline int syscall_enter(long fd, __u64 flags)
 {
-	struct syscall_socket call = { .flags = flags_index ? ctx->args[flags_index] : 0 };
-	struct sock *sk = fd_to_sock((long)ctx->args[0]);
+	struct syscall_socket call = { .flags = flags };
+	struct sock *sk = fd_to_sock(fd);
 	__u64 tid;
 
 	/* Server sides only: the client end of a connection has an ephemeral port. */
@@ -59,11 +58,11 @@ static __always_inline int syscall_exit(long ret, bool is_read)
 	return request_on_send(sk, (int)ret);
 }
 
-#define SYSCALL_ON_SOCKET(call, flags_index, is_read)                                              \
+#define SYSCALL_ON_SOCKET(call, flags, is_read)                                                    \
 	SEC("tracepoint/syscalls/sys_enter_" #call)                                                \
 	int sys_##call##_enter(struct trace_event_raw_sys_enter *ctx)                              \
 	{                                                                                          \
-		return syscall_enter(ctx, flags_index);                                            \
+		return syscall_enter((long)ctx->args[0], flags);                                   \
 	}                                                                                          \
 	SEC("tracepoint/syscalls/sys_exit_" #call)                                                 \
 	int sys_##call##_exit(struct trace_event_raw_sys_exit *ctx)                                \
@@ -72,11 +71,12 @@ static __always_inline int syscall_exit(long ret, bool is_read)
 	}
 
 #define NO_FLAGS 0
+#define ARG(n) ctx->args[n]
 
 SYSCALL_ON_SOCKET(read, NO_FLAGS, true)
 SYSCALL_ON_SOCKET(readv, NO_FLAGS, true)
-SYSCALL_ON_SOCKET(recvfrom, 3, true)
-SYSCALL_ON_SOCKET(recvmsg, 2, true)
+SYSCALL_ON_SOCKET(recvfrom, ARG(3), true)
+SYSCALL_ON_SOCKET(recvmsg, ARG(2), true)
 SYSCALL_ON_SOCKET(write, NO_FLAGS, false)
 SYSCALL_ON_SOCKET(writev, NO_FLAGS, false)
 SYSCALL_ON_SOCKET(sendto, NO_FLAGS, false)

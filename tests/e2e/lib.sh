@@ -30,7 +30,11 @@ trap cleanup EXIT
 # serve, and top without its name) gets --backend, through a wrapper that execs the binary, so
 # tests still see sloprobe's own process and exit status.
 if [ -n "${SLOPROBE_BACKEND:-}" ]; then
-	cat >"$WORK/sloprobe" <<WRAPPER
+	# Its own world-readable folder: tests also run it as an unprivileged user.
+	BACKEND_DIR=$(mktemp -d /tmp/sloprobe-backend.XXXXXX)
+	chmod 755 "$BACKEND_DIR"
+	CLEANUP_COMMANDS+=("rm -rf '$BACKEND_DIR'")
+	cat >"$BACKEND_DIR/sloprobe" <<WRAPPER
 #!/bin/bash
 case "\${1:-}" in
 top | record | serve) cmd=\$1; shift; exec "$BUILD/sloprobe" "\$cmd" --backend "$SLOPROBE_BACKEND" "\$@" ;;
@@ -39,8 +43,8 @@ top | record | serve) cmd=\$1; shift; exec "$BUILD/sloprobe" "\$cmd" --backend "
 esac
 exec "$BUILD/sloprobe" "\$@"
 WRAPPER
-	chmod +x "$WORK/sloprobe"
-	SLOPROBE=$WORK/sloprobe
+	chmod 755 "$BACKEND_DIR/sloprobe"
+	SLOPROBE=$BACKEND_DIR/sloprobe
 fi
 
 log() { echo "    $*"; }

@@ -7,7 +7,7 @@ require_bpf
 
 DELAY_MS=40
 slo_server_start prompt --route /=fixed:1
-coproc LATE { python3 -u "$E2E_DIR/stall_server.py" "$DELAY_MS" accept 2>"$WORK/late.err"; }
+coproc LATE { exec python3 -u "$E2E_DIR/stall_server.py" "$DELAY_MS" accept 2>"$WORK/late.err"; }
 PIDS_TO_KILL+=("$LATE_PID")
 read -r -t 10 late_port <&"${LATE[0]}" || fail "stall_server.py did not start: $(cat "$WORK/late.err")"
 sloprobe_start --interval 1 --port "$PORT_prompt,$late_port"

@@ -5,7 +5,7 @@
 require_bpf
 
 slo_server_start work --workers 2 --route /=fixed:20
-coproc STALL { python3 -u "$E2E_DIR/stall_server.py" 40 2>"$WORK/stall.err"; }
+coproc STALL { exec python3 -u "$E2E_DIR/stall_server.py" 40 2>"$WORK/stall.err"; }
 PIDS_TO_KILL+=("$STALL_PID")
 read -r -t 10 stall_port <&"${STALL[0]}" || fail "stall_server.py did not start: $(cat "$WORK/stall.err")"
 sloprobe_start --interval 1 --port "$PORT_work,$stall_port"

@@ -2,6 +2,7 @@
 # tracefs: sloprobe mounts it where the host has none, in a mount namespace of its own, so the
 # host is left as found; where it cannot be mounted, requests are still counted without
 # accept-queue wait (one line says so), and --backend syscalls refuses with one line, exit 2.
+# That part runs the binary itself, whatever SLOPROBE_BACKEND says: it is about the choice.
 . "$(dirname "$0")/lib.sh"
 require_bpf
 
@@ -20,7 +21,7 @@ cp /sys/kernel/btf/vmlinux "$WORK/vmlinux.btf"
 hide_sys_kernel='mount -t tmpfs -o ro none /sys/kernel && exec "$@"'
 rm -f "$WORK/top.json" "$WORK/top.err"
 # Not through a shell function: SLOPROBE_PID must be sloprobe's own pid (unshare and bash exec).
-unshare -m bash -c "$hide_sys_kernel" _ "$SLOPROBE" top --json --interval 1 --port "$PORT_web" \
+unshare -m bash -c "$hide_sys_kernel" _ "$BUILD/sloprobe" top --json --interval 1 --port "$PORT_web" \
 	--btf "$WORK/vmlinux.btf" >"$WORK/top.json" 2>"$WORK/top.err" &
 SLOPROBE_PID=$!
 PIDS_TO_KILL+=("$SLOPROBE_PID")
@@ -37,7 +38,7 @@ assert_eq "accept-queue waits without tracefs" \
 	"$(top_jq "$PORT_web" 'map(.phases_us.accept_queue.count) | add')" 0
 assert_eq "stderr lines" "$(wc -l <"$WORK/top.err")" 1
 
-unshare -m bash -c "$hide_sys_kernel" _ "$SLOPROBE" top --json --duration 1 --backend syscalls \
+unshare -m bash -c "$hide_sys_kernel" _ "$BUILD/sloprobe" top --json --duration 1 --backend syscalls \
 	--btf "$WORK/vmlinux.btf" >"$WORK/sys.out" 2>"$WORK/sys.err"
 assert_eq "--backend syscalls without tracefs: exit status" "$?" 2
 assert_eq "--backend syscalls without tracefs: stderr lines" "$(wc -l <"$WORK/sys.err")" 1
