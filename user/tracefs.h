@@ -16,8 +16,9 @@ struct tracefs {
  * Makes tracefs reachable where libbpf looks (/sys/kernel/debug/tracing, else
  * /sys/kernel/tracing). When neither is mounted it mounts tracefs at /sys/kernel/tracing inside
  * a mount namespace of our own (a slave of the host's, so later host mounts still reach us):
- * the host never sees the mount, even if we die before tracefs_release(). Must run while the
- * process has one thread. Never fails: @out says whether tracefs can be used, and why not.
+ * the host never sees the mount, even if we die before tracefs_release(). Only the calling
+ * thread changes namespace (unshare copies its fs_struct): call it from the thread that
+ * attaches. Never fails: @out says whether tracefs can be used, and why not.
  */
 void tracefs_acquire(struct tracefs *out);
 
