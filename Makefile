@@ -15,10 +15,12 @@ endif
 
 SHELL := /bin/bash
 .DELETE_ON_ERROR:
-.PHONY: all deps test unit fuzz e2e soak check-deploy demo bench bench-scale bench-planner clean lint format \
+.PHONY: all deps test unit fuzz e2e e2e-syscalls soak check-deploy demo bench bench-scale bench-planner clean lint format \
 	test-asan test-valgrind unit-bins
 
-BPF_SRCS := $(wildcard bpf/*.bpf.c)
+# conn.bpf.c defines the shared maps: bpftool 7.1's linker wants the definition before any
+# object that only declares them extern.
+BPF_SRCS := bpf/conn.bpf.c $(filter-out bpf/conn.bpf.c,$(wildcard bpf/*.bpf.c))
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
 BPF_HDRS := $(wildcard bpf/*.h) $(wildcard include/*.h)
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror \
@@ -47,7 +49,7 @@ LIB_SRCS := user/histogram.c user/window.c user/snapshot.c user/options.c user/t
 	user/conns_options.c user/conns_output.c
 BIN_SRCS := user/main.c user/sampler.c user/top.c user/record.c user/report_cmd.c user/probe.c \
 	user/privilege.c user/serve.c user/metrics_http.c user/plan_cmd.c user/slow.c \
-	user/netns.c user/conns.c
+	user/netns.c user/conns.c user/tracefs.c
 LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(LIB_SRCS))
 BIN_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(BIN_SRCS))
 # The capacity planner's models: pure math, linked into the binary and the unit tests.
@@ -132,8 +134,24 @@ deps:
 unit: $(UNIT_BINS)
 	$(Q)tests/unit/run.sh $(UNIT_BINS)
 
+# The syscall program set (--backend syscalls) runs again every test of the request and
+# connection path, with the same assertions. Left out, as they do not depend on the program
+# set: flag parsing (cli_errors), reading captures (report, report_formats, plan), the
+# recorder's file and cgroup handling (record_disk_full, record_container), the exposition
+# format (serve_prometheus), and test_tracefs, which runs both sets itself. `make e2e-syscalls`
+# runs the whole suite under it.
+E2E_SYSCALLS_TESTS := test_accept_queue test_idle_last_request test_ipv6_nginx \
+	test_kill9_detaches test_latency_accuracy test_netns_services test_nginx_wrk test_phases \
+	test_preexisting_connection test_record_capture test_requests_keepalive \
+	test_requests_per_connection test_resets test_serve_metrics test_service_restart \
+	test_serving_threads test_stale_state test_two_instances
+
 e2e: all
 	$(Q)tests/e2e/run.sh $(OUTPUT)
+	$(Q)SLOPROBE_BACKEND=syscalls tests/e2e/run.sh $(OUTPUT) $(E2E_SYSCALLS_TESTS)
+
+e2e-syscalls: all
+	$(Q)SLOPROBE_BACKEND=syscalls tests/e2e/run.sh $(OUTPUT)
 
 # About 3 minutes of connection churn with sloprobe attached (RSS flat, table drained, counts
 # exact): not part of `make test`, which stays quick.
@@ -151,6 +169,7 @@ check-deploy: $(OUTPUT)/sloprobe
 test: FUZZ_SECONDS = 5
 test: all unit fuzz check-deploy
 	$(Q)tests/e2e/run.sh $(OUTPUT)
+	$(Q)SLOPROBE_BACKEND=syscalls tests/e2e/run.sh $(OUTPUT) $(E2E_SYSCALLS_TESTS)
 
 # The unit and end-to-end tests again, on binaries built with ASan+UBSan into their own folder;
 # any memory error, undefined behaviour or leak fails the run.

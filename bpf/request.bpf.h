@@ -42,11 +42,15 @@ static __always_inline void stats_record_phases(struct service_stats *stats,
 						const struct conn_state *conn)
 {
 	__u64 read_ns = conn->read_ns, first_ns = conn->first_send_ns;
+	__u64 queued_ns = conn->start_ns, accepted_ns = conn->accepted_ns;
 
 	/* Times out of order belong to a request whose start was not seen: no split. */
-	if (read_ns < conn->start_ns || first_ns < read_ns || conn->last_send_ns < first_ns)
+	if (read_ns < queued_ns || first_ns < read_ns || conn->last_send_ns < first_ns)
 		return;
-	stats_record_phase(stats, PHASE_RECV_QUEUE, read_ns - conn->start_ns);
+	/* Bytes that arrived before accept() waited in the accept queue, counted there. */
+	if (accepted_ns > queued_ns && accepted_ns <= read_ns)
+		queued_ns = accepted_ns;
+	stats_record_phase(stats, PHASE_RECV_QUEUE, read_ns - queued_ns);
 	stats_record_phase(stats, PHASE_SERVER, first_ns - read_ns);
 	stats_record_phase(stats, PHASE_SEND, conn->last_send_ns - first_ns);
 }

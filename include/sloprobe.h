@@ -64,12 +64,16 @@ struct conn_state {
 	__u64 runq_ns;		 /* run-queue time of the sender since the request started */
 };
 
-/* Where a request's time went: arrival to first read, first read to first response byte,
- * first to last response byte. */
+/*
+ * Where a request's time went: arrival (or accept, for a connection's first request) to first
+ * read, first read to first response byte, first to last response byte. The accept-queue wait
+ * (established to accept() returning it) is per connection, recorded when accept() returns.
+ */
 enum request_phase {
 	PHASE_RECV_QUEUE,
 	PHASE_SERVER,
 	PHASE_SEND,
+	PHASE_ACCEPT_QUEUE,
 	REQUEST_PHASES,
 };
 

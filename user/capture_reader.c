@@ -161,19 +161,21 @@ static int scratch_reserve(void **items, size_t *capacity, size_t want, size_t i
 	return 0;
 }
 
-/* One [index, count] pair; @n is its position, for the message. */
-static int parse_bucket(const cJSON *pair, size_t n, struct hist_bucket *out, struct why *why)
+/* One [index, count] pair of histogram @name, of @nbuckets buckets; @n is its position, for
+ * the message. */
+static int parse_bucket(const cJSON *pair, const char *name, unsigned int nbuckets, size_t n,
+			struct hist_bucket *out, struct why *why)
 {
 	const cJSON *index = cJSON_IsArray(pair) ? pair->child : NULL;
 	const cJSON *count = index ? index->next : NULL;
-	char field[40];
+	char field[48];
 
-	snprintf(field, sizeof(field), "latency_hist[%zu]", n);
+	snprintf(field, sizeof(field), "%s[%zu]", name, n);
 	if (!count || count->next || !cJSON_IsNumber(index) || !cJSON_IsNumber(count))
 		return refuse(why, field, "not an [index, count] pair of numbers");
-	if (!whole_below(index->valuedouble, HIST_BUCKETS))
+	if (!whole_below(index->valuedouble, nbuckets))
 		return refuse(why, field, "bucket index %.17g is not an integer from 0 to %u",
-			      index->valuedouble, HIST_BUCKETS - 1);
+			      index->valuedouble, nbuckets - 1);
 	if (!whole_below(count->valuedouble, LIMIT_U64))
 		return refuse(why, field, "count %.17g is not a non-negative integer",
 			      count->valuedouble);
@@ -199,7 +201,7 @@ static int parse_hist(const cJSON *svc, struct hist_bucket *base, size_t room,
 	for (pair = hist->child; pair; pair = pair->next) {
 		if (!base || n >= room)
 			return refuse(why, "latency_hist", "more buckets than were counted");
-		if (parse_bucket(pair, n, &base[n], why))
+		if (parse_bucket(pair, "latency_hist", HIST_BUCKETS, n, &base[n], why))
 			return -1;
 		if (n && base[n].index <= base[n - 1].index)
 			return refuse(why, "latency_hist",
@@ -209,6 +211,38 @@ static int parse_hist(const cJSON *svc, struct hist_bucket *base, size_t room,
 	}
 	s->buckets = n ? base : NULL;
 	s->nbuckets = n;
+	return 0;
+}
+
+/* phase_hist.accept_queue, absent from captures made before accept-queue wait was measured
+ * (and when tracefs could not be mounted): then all zero. */
+static int parse_accept_queue(const cJSON *svc, struct capture_sample *s, struct why *why)
+{
+	static const char name[] = "phase_hist.accept_queue";
+	const cJSON *phases = field_item(svc, "phase_hist"), *hist, *pair;
+	struct hist_bucket bucket = { 0 };
+	size_t n = 0;
+	long prev = -1;
+
+	if (!phases)
+		return 0;
+	if (!cJSON_IsObject(phases))
+		return refuse(why, "phase_hist", "not an object");
+	hist = field_item(phases, "accept_queue");
+	if (!hist)
+		return 0;
+	if (!cJSON_IsArray(hist))
+		return refuse(why, name, "not an array");
+	for (pair = hist->child; pair; pair = pair->next) {
+		if (parse_bucket(pair, name, PHASE_BUCKETS, n++, &bucket, why))
+			return -1;
+		if ((long)bucket.index <= prev)
+			return refuse(why, name, "bucket index %u follows %ld (must increase)",
+				      bucket.index, prev);
+		prev = bucket.index;
+		s->accept_queue_hist[bucket.index] = bucket.count;
+		s->accept_queue_count += bucket.count;
+	}
 	return 0;
 }
 
@@ -256,6 +290,8 @@ static int parse_service(const cJSON *svc, struct capture_sample *s, struct why 
 		return -1;
 	s->key.port = (__u16)port;
 	s->key.netns = (__u32)netns;
+	if (parse_accept_queue(svc, s, why))
+		return -1;
 	return parse_service_nested(svc, s, why);
 }
 

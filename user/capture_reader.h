@@ -34,7 +34,9 @@ struct capture_header {
  * One service in one window; its pointers are valid during the window callback only.
  * Required: port, netns, requests, latency_hist (an array, may be empty). Optional, "" / false
  * / 0 when absent: service, comm, listening, latency_sum_ns, conns.{active,opened,closed},
- * retransmits, bytes_in, bytes_out, rss_bytes, latency_us.max (max_us), cpu_seconds, threads.
+ * retransmits, bytes_in, bytes_out, rss_bytes, latency_us.max (max_us), cpu_seconds, threads,
+ * phase_hist.accept_queue (accept-queue wait buckets in include/hist.h's phase layout, indexes
+ * increasing; older captures lack it).
  * Present fields must have the right type; a number field may be null (cJSON writes NaN as null):
  * 0. Counters are not cross-checked: the buckets need not sum to requests. Optional: tail, the
  * window's slowest requests (at most TAIL_MAX_PER_SERVICE records, see tail_request.h).
@@ -53,6 +55,8 @@ struct capture_sample {
 	size_t nbuckets;
 	const struct tail_request *tail;
 	size_t ntail;
+	__u64 accept_queue_count; /* connections accepted: the sum of accept_queue_hist */
+	__u64 accept_queue_hist[PHASE_BUCKETS];
 };
 
 /*

@@ -15,6 +15,7 @@
 #include "probe.h"
 #include "proc_usage.h"
 #include "sloprobe.skel.h"
+#include "tracefs.h"
 
 #define VMLINUX_BTF_PATH "/sys/kernel/btf/vmlinux"
 /* Threads whose run-queue waits `slow --runq` follows at once (LRU beyond). */
@@ -28,7 +29,9 @@ struct probe {
 	__u64 sweep_idle_ns;
 	struct ring_buffer *slow_ring;
 	struct service_stats *zero_stats; /* ncpu zeroed values, to create services' counters */
-	char description[256];
+	bool syscalls; /* the syscall program set runs, not the socket tracepoints */
+	struct tracefs tracefs;
+	char description[512];
 };
 
 static bool libbpf_verbose;
@@ -48,18 +51,26 @@ static const char *btf_error_text(int err)
 	return err >= 4000 ? "not a BTF or ELF file with BTF" : strerror(err);
 }
 
-/* The fast path needs the sock_*_length tracepoints (Linux 6.3+); BTF tells if they exist. */
-static enum probe_error probe_check_kernel(const char *custom_path)
+/* What the running kernel offers, read from its BTF. */
+struct probe_kernel {
+	bool sock_length; /* sock_recv_length and sock_send_length: Linux 6.3+ */
+	bool data_ready;  /* sk_data_ready: request arrival; without it a request starts at its
+			   * first read */
+};
+
+static bool btf_has_tracepoint(const struct btf *btf, const char *name)
+{
+	char type_name[64];
+
+	snprintf(type_name, sizeof(type_name), "btf_trace_%s", name);
+	return btf__find_by_name_kind(btf, type_name, BTF_KIND_TYPEDEF) >= 0;
+}
+
+static enum probe_error probe_check_kernel(const char *custom_path, struct probe_kernel *out)
 {
 	const char *btf_path = custom_path ? custom_path : VMLINUX_BTF_PATH;
-	static const char *const needed[] = {
-		"btf_trace_sock_recv_length",
-		"btf_trace_sock_send_length",
-		"btf_trace_sk_data_ready",
-		"btf_trace_inet_sock_set_state",
-	};
 	struct btf *btf;
-	size_t i;
+	enum probe_error err = PROBE_OK;
 
 	libbpf_quiet = true;
 	btf = btf__parse(btf_path, NULL);
@@ -75,18 +86,59 @@ static enum probe_error probe_check_kernel(const char *custom_path)
 			btf_path, btf_error_text(errno));
 		return PROBE_NO_BTF;
 	}
-	for (i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
-		if (btf__find_by_name_kind(btf, needed[i], BTF_KIND_TYPEDEF) < 0) {
-			fprintf(stderr,
-				"sloprobe: this kernel has no %s tracepoint (needs Linux 6.3 "
-				"or later); no usable event source\n",
-				needed[i] + strlen("btf_trace_"));
-			btf__free(btf);
-			return PROBE_NO_EVENT_SOURCE;
-		}
+	/* Both program sets see connections open and close through it. */
+	if (!btf_has_tracepoint(btf, "inet_sock_set_state")) {
+		fprintf(stderr,
+			"sloprobe: this kernel has no inet_sock_set_state tracepoint (needs "
+			"Linux 4.16 or later); no usable event source\n");
+		err = PROBE_NO_EVENT_SOURCE;
 	}
+	out->sock_length = btf_has_tracepoint(btf, "sock_recv_length") &&
+			   btf_has_tracepoint(btf, "sock_send_length");
+	out->data_ready = btf_has_tracepoint(btf, "sk_data_ready");
 	btf__free(btf);
+	return err;
+}
+
+/* The socket tracepoints when the kernel has them, else the syscall tracepoints. */
+static enum probe_error probe_choose_set(struct probe *probe, enum probe_backend asked,
+					 const struct probe_kernel *kernel)
+{
+	if (asked == PROBE_BACKEND_SOCKETS && !kernel->sock_length) {
+		fprintf(stderr, "sloprobe: --backend sockets: this kernel has no sock_recv_length "
+				"and sock_send_length tracepoints (needs Linux 6.3 or later)\n");
+		return PROBE_NO_EVENT_SOURCE;
+	}
+	probe->syscalls = asked == PROBE_BACKEND_SYSCALLS ||
+			  (asked == PROBE_BACKEND_AUTO && !kernel->sock_length);
+	if (probe->syscalls && !probe->tracefs.available) {
+		fprintf(stderr, "sloprobe: %s needs tracefs for syscall tracepoints (%s)\n",
+			asked == PROBE_BACKEND_SYSCALLS ? "--backend syscalls"
+							: "this kernel has no sock_recv_length "
+							  "tracepoint (before Linux 6.3): it",
+			probe->tracefs.why);
+		return PROBE_NO_EVENT_SOURCE;
+	}
 	return PROBE_OK;
+}
+
+/* Only the chosen set loads: the other's programs would fail to attach, or count twice. */
+static void probe_select_programs(struct probe *probe, const struct probe_kernel *kernel)
+{
+	struct sloprobe_bpf *skel = probe->skel;
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, skel->obj)
+	{
+		/* The syscall set's programs are named sys_<syscall>_enter/exit. */
+		if (!strncmp(bpf_program__name(prog), "sys_", 4))
+			bpf_program__set_autoload(prog, probe->syscalls);
+	}
+	bpf_program__set_autoload(skel->progs.request_read, !probe->syscalls);
+	bpf_program__set_autoload(skel->progs.request_write, !probe->syscalls);
+	bpf_program__set_autoload(skel->progs.request_arrival, kernel->data_ready);
+	bpf_program__set_autoload(skel->progs.accept4_exit, probe->tracefs.available);
+	bpf_program__set_autoload(skel->progs.accept_exit, probe->tracefs.available);
 }
 
 /* ORs the seeded ports into the kernel's bitmap, which LISTEN events may already have set.
@@ -196,18 +248,34 @@ static int probe_set_slow_ports(struct probe *probe, const unsigned int *ports, 
 	return 0;
 }
 
-static void probe_describe(struct probe *probe)
+const char *probe_program_set(const struct probe *probe)
 {
+	return probe->syscalls ? "syscalls" : "raw-tp";
+}
+
+static void probe_describe(struct probe *probe, const struct probe_kernel *kernel)
+{
+	static const char sockets[] = "raw tracepoints sock_recv_length, sock_send_length, ";
+	static const char syscalls[] =
+		"syscall tracepoints read, readv, recvfrom, recvmsg, write, writev, sendto, "
+		"sendmsg, sendfile64; raw tracepoints ";
+	char accept[200];
 	struct utsname uts;
 
 	if (uname(&uts))
 		strcpy(uts.release, "unknown");
-	snprintf(
-		probe->description, sizeof(probe->description),
-		"sloprobe: program set raw-tp (raw tracepoints sock_recv_length, sock_send_length, "
-		"sk_data_ready, inet_sock_set_state, tcp_retransmit_skb, tcp_send_reset, "
-		"tcp_receive_reset) on Linux %s, %d CPUs",
-		uts.release, probe->ncpu);
+	if (probe->tracefs.available)
+		snprintf(accept, sizeof(accept),
+			 "accept-queue wait from syscall tracepoints accept, accept4");
+	else
+		snprintf(accept, sizeof(accept), "no accept-queue wait: %s", probe->tracefs.why);
+	snprintf(probe->description, sizeof(probe->description),
+		 "sloprobe: program set %s (%s%sinet_sock_set_state, tcp_retransmit_skb, "
+		 "tcp_send_reset, tcp_receive_reset)%s; %s; on Linux %s, %d CPUs",
+		 probe_program_set(probe), probe->syscalls ? syscalls : sockets,
+		 kernel->data_ready ? "sk_data_ready, " : "",
+		 kernel->data_ready ? "" : "; no sk_data_ready: requests start at their first read",
+		 accept, uts.release, probe->ncpu);
 }
 
 /* Every context switch on the host would run a program: only when asked for. */
@@ -253,7 +321,8 @@ static enum probe_error probe_load_sockets_only(struct probe *probe)
 	return PROBE_OK;
 }
 
-static enum probe_error probe_load(struct probe *probe, const struct probe_options *opts)
+static enum probe_error probe_load(struct probe *probe, const struct probe_options *opts,
+				   const struct probe_kernel *kernel)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = opts->btf_path);
 	int err;
@@ -269,6 +338,7 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 	if (opts->sockets_only)
 		return probe_load_sockets_only(probe);
 	bpf_program__set_autoload(probe->skel->progs.tcp_iter_sockets, false);
+	probe_select_programs(probe, kernel);
 	bpf_program__set_autoattach(probe->skel->progs.sweep_idle_requests, false);
 	if (opts->slow_ring_bytes)
 		bpf_map__set_max_entries(probe->skel->maps.slow_events, opts->slow_ring_bytes);
@@ -290,6 +360,8 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 		fprintf(stderr, "sloprobe: cannot attach BPF programs: %s\n", strerror(-err));
 		return PROBE_LOAD_FAILED;
 	}
+	/* Attached tracepoints hold their events: tracefs is no longer needed. */
+	tracefs_release(&probe->tracefs);
 	if (probe_attach_tcp_iter(probe, probe->skel->progs.tcp_iter_listeners))
 		return PROBE_LOAD_FAILED;
 	if (probe_seed_listeners(probe))
@@ -299,6 +371,7 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 
 enum probe_error probe_open(struct probe **out, const struct probe_options *opts)
 {
+	struct probe_kernel kernel;
 	struct probe *probe;
 	enum probe_error err;
 
@@ -308,7 +381,7 @@ enum probe_error probe_open(struct probe **out, const struct probe_options *opts
 		fprintf(stderr, "sloprobe: needs root, or CAP_BPF and CAP_PERFMON (try sudo)\n");
 		return PROBE_NOT_PRIVILEGED;
 	}
-	err = probe_check_kernel(opts->btf_path);
+	err = probe_check_kernel(opts->btf_path, &kernel);
 	if (err)
 		return err;
 	probe = calloc(1, sizeof(*probe));
@@ -316,18 +389,21 @@ enum probe_error probe_open(struct probe **out, const struct probe_options *opts
 		fprintf(stderr, "sloprobe: out of memory\n");
 		return PROBE_LOAD_FAILED;
 	}
+	tracefs_acquire(&probe->tracefs);
+	err = probe_choose_set(probe, opts->backend, &kernel);
 	probe->ncpu = libbpf_num_possible_cpus();
 	if (probe->ncpu > 0)
 		probe->zero_stats = calloc(probe->ncpu, sizeof(*probe->zero_stats));
 	if (!probe->zero_stats)
 		fprintf(stderr, "sloprobe: cannot size per-CPU counters for %d CPUs\n",
 			probe->ncpu);
-	err = probe->zero_stats ? probe_load(probe, opts) : PROBE_LOAD_FAILED;
+	if (!err)
+		err = probe->zero_stats ? probe_load(probe, opts, &kernel) : PROBE_LOAD_FAILED;
 	if (err) {
 		probe_close(probe);
 		return err;
 	}
-	probe_describe(probe);
+	probe_describe(probe, &kernel);
 	*out = probe;
 	return PROBE_OK;
 }
@@ -603,5 +679,6 @@ void probe_close(struct probe *probe)
 	bpf_link__destroy(probe->tcp_iter);
 	sloprobe_bpf__destroy(probe->skel);
 	free(probe->zero_stats);
+	tracefs_release(&probe->tracefs);
 	free(probe);
 }

@@ -8,9 +8,17 @@
 
 struct probe;
 
+/* Which program set counts requests: --backend auto|sockets|syscalls. */
+enum probe_backend {
+	PROBE_BACKEND_AUTO = 0, /* sockets when the kernel has them (6.3+), else syscalls */
+	PROBE_BACKEND_SOCKETS,	/* raw tracepoints sock_recv_length/sock_send_length */
+	PROBE_BACKEND_SYSCALLS, /* syscall tracepoints, fd resolved to its socket */
+};
+
 struct probe_options {
 	const char *btf_path; /* NULL: the running kernel's /sys/kernel/btf/vmlinux */
 	__u64 sweep_idle_ns;
+	enum probe_backend backend;
 	bool verbose;
 	bool http;		 /* read request lines and response statuses (x86_64) */
 	bool runq;		 /* load the scheduler programs: run-queue time per request */
@@ -33,8 +41,11 @@ enum probe_error {
 /* Returns PROBE_OK with *@out set, or an error already explained on stderr. */
 enum probe_error probe_open(struct probe **out, const struct probe_options *opts);
 
-/* One line naming the program set and the kernel it runs on. */
+/* One line naming the program set, whether accept-queue wait is measured, and the kernel. */
 const char *probe_description(const struct probe *probe);
+
+/* The program set's short name, for capture headers: "raw-tp" or "syscalls". */
+const char *probe_program_set(const struct probe *probe);
 
 /*
  * Ends the current window: moves the epoch that tags maxima, completes responses idle longer

@@ -12,14 +12,15 @@
 #include "record.h"
 #include "slow_format.h"
 
-int recorder_open(struct recorder *recorder, const struct top_options *opts)
+int recorder_open(struct recorder *recorder, const struct top_options *opts,
+		  const char *program_set)
 {
 	char *header;
 	int err;
 
 	recorder->opts = opts;
 	recorder->started = clock_seconds(CLOCK_MONOTONIC);
-	header = capture_header_line(clock_seconds(CLOCK_REALTIME), opts->interval_s, "raw-tp");
+	header = capture_header_line(clock_seconds(CLOCK_REALTIME), opts->interval_s, program_set);
 	if (!header) {
 		fprintf(stderr, "sloprobe: out of memory\n");
 		return -ENOMEM;

@@ -37,8 +37,10 @@ struct recorder {
 #define RECORD_TAIL_FLOOR_NS 1000000ULL
 int recorder_watch_tail(struct recorder *recorder, struct sampler *sampler);
 
-/* Creates the capture and writes its header; -1 with the reason printed. */
-int recorder_open(struct recorder *recorder, const struct top_options *opts);
+/* Creates the capture and writes its header, naming @program_set; -1 with the reason
+ * printed. */
+int recorder_open(struct recorder *recorder, const struct top_options *opts,
+		  const char *program_set);
 /*
  * CPU seconds since the last window and memory of the row's processes: from /proc, or from the
  * container's cgroup (counted once however many of its processes serve) for a process in one.

@@ -39,18 +39,18 @@ int sampler_install_signals(void)
 	return 0;
 }
 
-enum probe_error sampler_open(struct sampler *sampler, const char *btf_path, bool verbose,
-			      double interval_s, bool http, bool slow)
+enum probe_error sampler_open(struct sampler *sampler, const struct top_options *opts)
 {
 	struct probe_options probe_opts = {
-		.btf_path = btf_path,
-		.verbose = verbose,
-		.http = http,
-		.slow_ring_bytes = slow ? SAMPLER_SLOW_RING_BYTES : 0,
+		.btf_path = opts->btf_path,
+		.verbose = opts->verbose,
+		.backend = opts->backend,
+		.http = opts->http,
+		.slow_ring_bytes = opts->record ? SAMPLER_SLOW_RING_BYTES : 0,
 	};
 
 	memset(sampler, 0, sizeof(*sampler));
-	probe_opts.sweep_idle_ns = (__u64)(interval_s * 1e9 / 4);
+	probe_opts.sweep_idle_ns = (__u64)(opts->interval_s * 1e9 / 4);
 	if (probe_opts.sweep_idle_ns > SAMPLER_SWEEP_IDLE_MAX_NS)
 		probe_opts.sweep_idle_ns = SAMPLER_SWEEP_IDLE_MAX_NS;
 	return probe_open(&sampler->probe, &probe_opts);

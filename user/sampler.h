@@ -7,6 +7,7 @@
 #include "labels.h"
 #include "probe.h"
 #include "snapshot.h"
+#include "top_options.h"
 #include "window.h"
 
 struct sampler {
@@ -31,10 +32,10 @@ typedef int (*sampler_window_fn)(struct sampler *sampler, const struct stats_sna
 
 /* SIGINT and SIGTERM end the run after its current window; -errno if they cannot be caught. */
 int sampler_install_signals(void);
-/* Attaches the probe with a sweep sized for @interval_s, reading HTTP statuses when @http and
- * with room for slow requests when @slow; errors are explained on stderr. */
-enum probe_error sampler_open(struct sampler *sampler, const char *btf_path, bool verbose,
-			      double interval_s, bool http, bool slow);
+/* Attaches the probe with @opts' program set and BTF, a sweep sized for its interval,
+ * reading HTTP statuses with --http and with room for slow requests when recording; errors
+ * are explained on stderr. */
+enum probe_error sampler_open(struct sampler *sampler, const struct top_options *opts);
 /* Hands slow requests to @fn while waiting between windows, and before each window is read. */
 int sampler_watch_slow(struct sampler *sampler, probe_slow_fn fn, void *ctx);
 /* Windows end on a fixed grid from now until @duration_s (0: a signal) or @fn fails. */

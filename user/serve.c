@@ -111,8 +111,7 @@ static int serve_loop(struct serve_context *ctx, const char *bound)
 	enum probe_error perr;
 	int err;
 
-	perr = sampler_open(&ctx->sampler, ctx->opts->btf_path, ctx->opts->verbose,
-			    ctx->opts->interval_s, false, false);
+	perr = sampler_open(&ctx->sampler, ctx->opts);
 	if (perr)
 		return perr == PROBE_LOAD_FAILED ? 1 : 2;
 	ctx->sampler.ports = ctx->opts->ports;

@@ -200,8 +200,7 @@ int top_run(const struct top_options *opts)
 		fprintf(stderr, "sloprobe: cannot install signal handlers: %s\n", strerror(-err));
 		return 1;
 	}
-	perr = sampler_open(&ctx.sampler, opts->btf_path, opts->verbose, opts->interval_s,
-			    opts->http, opts->record);
+	perr = sampler_open(&ctx.sampler, opts);
 	if (perr)
 		return perr == PROBE_LOAD_FAILED ? 1 : 2;
 	ctx.sampler.ports = opts->ports;
@@ -210,7 +209,9 @@ int top_run(const struct top_options *opts)
 	fprintf(opts->json || opts->record || ctx.redraw ? stderr : stdout, "%s\n",
 		probe_description(ctx.sampler.probe));
 	fflush(NULL);
-	err = opts->record ? recorder_open(&ctx.recorder, opts) : 0;
+	err = opts->record
+		      ? recorder_open(&ctx.recorder, opts, probe_program_set(ctx.sampler.probe))
+		      : 0;
 	if (!err && opts->record && recorder_watch_tail(&ctx.recorder, &ctx.sampler))
 		fprintf(stderr, "sloprobe: record: the capture will hold no slow requests\n");
 	if (err) {

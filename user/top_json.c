@@ -29,9 +29,11 @@ static const char *const phase_names[REQUEST_PHASES] = {
 	[PHASE_RECV_QUEUE] = "recv_queue",
 	[PHASE_SERVER] = "server",
 	[PHASE_SEND] = "send",
+	[PHASE_ACCEPT_QUEUE] = "accept_queue",
 };
 
-/* Where the window's request time went: mean and percentiles of each phase. */
+/* Where the window's request time went: mean and percentiles of each phase, and how many
+ * requests (accepted connections, for accept_queue) were split. */
 static cJSON *phases_json(const struct service_window *w)
 {
 	cJSON *obj = cJSON_CreateObject(), *phase;
@@ -44,6 +46,7 @@ static cJSON *phases_json(const struct service_window *w)
 		for (i = 0; i < PHASE_BUCKETS; i++)
 			count += w->phase_hist[p][i];
 		phase = cJSON_AddObjectToObject(obj, phase_names[p]);
+		cJSON_AddNumberToObject(phase, "count", (double)count);
 		cJSON_AddNumberToObject(
 			phase, "mean",
 			count ? round1((double)w->phase_sum_ns[p] / 1000.0 / (double)count) : 0);

@@ -15,18 +15,26 @@ enum {
 	OPT_OUTPUT,
 	OPT_LISTEN,
 	OPT_HTTP,
+	OPT_BACKEND,
 	OPT_HELP,
 };
 
 /* Help lines every command that attaches the probe shares. */
 #define USAGE_PROBE_FLAGS                                                                          \
+	"  --backend B      program set: auto (default: sockets when the kernel has its\n"         \
+	"                   tracepoints, Linux 6.3+), sockets, or syscalls (syscall\n"             \
+	"                   tracepoints; costlier, works before 6.3)\n"                            \
 	"  --btf FILE       kernel BTF to use instead of /sys/kernel/btf/vmlinux\n"                \
 	"  --verbose        libbpf's debug output on stderr\n"
 #define USAGE_REQUIREMENTS                                                                         \
-	"Needs root, or CAP_BPF and CAP_PERFMON, and a kernel with BTF (Linux 6.3+).\n"
+	"Needs root, or CAP_BPF and CAP_PERFMON, and a kernel with BTF (Linux 6.3+; 5.13+ with\n"  \
+	"--backend syscalls). Accept-queue wait and the syscall program set need tracefs:\n"       \
+	"when it is not mounted, sloprobe mounts it in a mount namespace of its own.\n"
 
 #define FLAG(opt) (1U << ((opt)-OPT_INTERVAL))
-#define FLAGS_COMMON (FLAG(OPT_INTERVAL) | FLAG(OPT_PORT) | FLAG(OPT_BTF) | FLAG(OPT_VERBOSE))
+#define FLAGS_COMMON                                                                               \
+	(FLAG(OPT_INTERVAL) | FLAG(OPT_PORT) | FLAG(OPT_BTF) | FLAG(OPT_VERBOSE) |                 \
+	 FLAG(OPT_BACKEND))
 
 /* What sets the commands apart: which flags they take, and their default interval. */
 struct options_command {
@@ -39,7 +47,7 @@ struct options_command {
 void top_options_usage(FILE *out)
 {
 	fputs("Usage: sloprobe [top] [--interval S] [--duration S] [--port P[,P...]] [--pid PID]\n"
-	      "                [--json] [--http] [--btf FILE] [--verbose]\n"
+	      "                [--json] [--http] [--backend B] [--btf FILE] [--verbose]\n"
 	      "\n"
 	      "Shows every TCP service on this host (listening port per network namespace): its\n"
 	      "requests/s, request latency percentiles, connections and retransmits, refreshed\n"
@@ -87,7 +95,7 @@ void record_options_usage(FILE *out)
 {
 	fputs("Usage: sloprobe record --duration S --output FILE.slo [--interval S] [--port "
 	      "P[,P...]]\n"
-	      "                       [--pid PID] [--http] [--btf FILE] [--verbose]\n"
+	      "                       [--pid PID] [--http] [--backend B] [--btf FILE] [--verbose]\n"
 	      "\n"
 	      "Records what `sloprobe top` sees into a capture file: gzip of JSON lines, a header\n"
 	      "(host, kernel, CPUs, memory, version, start, interval) then one line per window\n"
@@ -135,6 +143,21 @@ static int option_parse_listen(const char *flag, const char *text, struct listen
 	return why ? -1 : 0;
 }
 
+static int option_parse_backend(const char *text, enum probe_backend *out)
+{
+	static const char *const names[] = { "auto", "sockets", "syscalls" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(text, names[i])) {
+			*out = (enum probe_backend)i;
+			return 0;
+		}
+	}
+	fprintf(stderr, "sloprobe: --backend: '%s' is not auto, sockets or syscalls\n", text);
+	return -1;
+}
+
 static int top_options_apply(int opt, const char *arg, struct top_options *out)
 {
 	switch (opt) {
@@ -163,6 +186,8 @@ static int top_options_apply(int opt, const char *arg, struct top_options *out)
 		return 0;
 	case OPT_LISTEN:
 		return option_parse_listen("--listen", arg, &out->listen);
+	case OPT_BACKEND:
+		return option_parse_backend(arg, &out->backend);
 	}
 	return -1;
 }
@@ -184,7 +209,7 @@ static enum options_result options_check_record(const struct top_options *out)
 void serve_options_usage(FILE *out)
 {
 	fputs("Usage: sloprobe serve [--listen ADDR:PORT] [--interval S] [--port P[,P...]]\n"
-	      "                      [--btf FILE] [--verbose]\n"
+	      "                      [--backend B] [--btf FILE] [--verbose]\n"
 	      "\n"
 	      "Serves what `sloprobe top` sees as Prometheus metrics at http://ADDR:PORT/metrics:\n"
 	      "per service, a request latency histogram, connections and retransmits, all\n"
@@ -245,6 +270,7 @@ options_parse(int argc, char **argv, const struct options_command *command, stru
 		{ "verbose", no_argument, NULL, OPT_VERBOSE },
 		{ "listen", required_argument, NULL, OPT_LISTEN },
 		{ "http", no_argument, NULL, OPT_HTTP },
+		{ "backend", required_argument, NULL, OPT_BACKEND },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ 0 },
 	};

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "listen_address.h"
+#include "probe.h"
 
 #define TOP_MAX_PORTS 64
 
@@ -17,6 +18,7 @@ struct top_options {
 	bool json;
 	bool http; /* top: count HTTP/1.x responses and their 4xx and 5xx */
 	bool verbose;
+	enum probe_backend backend;
 	const char *btf_path;
 	bool record;		      /* `record`: windows go to a capture file */
 	const char *output_path;      /* record's --output */

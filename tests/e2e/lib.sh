@@ -26,6 +26,27 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# SLOPROBE_BACKEND=auto|sockets|syscalls: every command that loads the probe (top, record,
+# serve, and top without its name) gets --backend, through a wrapper that execs the binary, so
+# tests still see sloprobe's own process and exit status.
+if [ -n "${SLOPROBE_BACKEND:-}" ]; then
+	# Its own world-readable folder: tests also run it as an unprivileged user.
+	BACKEND_DIR=$(mktemp -d /tmp/sloprobe-backend.XXXXXX)
+	chmod 755 "$BACKEND_DIR"
+	CLEANUP_COMMANDS+=("rm -rf '$BACKEND_DIR'")
+	cat >"$BACKEND_DIR/sloprobe" <<WRAPPER
+#!/bin/bash
+case "\${1:-}" in
+top | record | serve) cmd=\$1; shift; exec "$BUILD/sloprobe" "\$cmd" --backend "$SLOPROBE_BACKEND" "\$@" ;;
+-h | --help | --version) ;;
+-*) exec "$BUILD/sloprobe" --backend "$SLOPROBE_BACKEND" "\$@" ;;
+esac
+exec "$BUILD/sloprobe" "\$@"
+WRAPPER
+	chmod 755 "$BACKEND_DIR/sloprobe"
+	SLOPROBE=$BACKEND_DIR/sloprobe
+fi
+
 log() { echo "    $*"; }
 fail() {
 	echo "    FAIL: $*"
@@ -65,6 +86,14 @@ slo_server_start() {
 	printf -v "PORT_$name" '%s' "$(cat "$WORK/$name.port")"
 }
 
+# With SLOPROBE_BACKEND=sockets|syscalls, fails unless the banner in FILE names that set.
+backend_check() {
+	local want=${SLOPROBE_BACKEND:-auto}
+	[ "$want" = sockets ] && want=raw-tp
+	[ "$want" = auto ] || grep -q "program set $want " "$1" ||
+		fail "sloprobe runs another program set than $SLOPROBE_BACKEND: $(head -1 "$1")"
+}
+
 # sloprobe_start ARGS...: runs `sloprobe top --json ARGS` in the background, waits until attached.
 sloprobe_start() {
 	# A previous run's banner must not pass for this one's: the load would start unseen.
@@ -74,6 +103,7 @@ sloprobe_start() {
 	PIDS_TO_KILL+=("$SLOPROBE_PID")
 	wait_for "grep -q 'program set' '$WORK/top.err' 2>/dev/null" 20 ||
 		fail "sloprobe did not attach: $(cat "$WORK/top.err")"
+	backend_check "$WORK/top.err"
 }
 
 # record_start NAME ARGS...: runs `sloprobe record ARGS` in the background, waits until it is
@@ -87,6 +117,7 @@ record_start() {
 	PIDS_TO_KILL+=("$RECORDER_PID")
 	wait_for "grep -q 'program set' '$WORK/$name.err' 2>/dev/null" 20 ||
 		fail "record did not attach: $(cat "$WORK/$name.err")"
+	backend_check "$WORK/$name.err"
 }
 
 # serve_start NAME ARGS...: runs `sloprobe serve --listen 127.0.0.1:0 ARGS` in the background
@@ -100,6 +131,7 @@ serve_start() {
 	PIDS_TO_KILL+=("$SERVE_PID")
 	wait_for "grep -q '^sloprobe: serving http://' '$WORK/$name.err' 2>/dev/null" 20 ||
 		fail "serve did not start: $(cat "$WORK/$name.err")"
+	backend_check "$WORK/$name.err"
 	SERVE_URL=$(grep -o 'http://[^ ]*/metrics' "$WORK/$name.err")
 }
 

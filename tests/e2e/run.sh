@@ -1,6 +1,7 @@
 #!/bin/bash
 # Runs every end-to-end test (real BPF, real servers, real clients) and prints one summary line.
 # Usage: tests/e2e/run.sh BUILD_DIR [TEST_NAME...]
+# SLOPROBE_BACKEND=auto|sockets|syscalls runs them with that program set (lib.sh).
 set -u
 build=$(cd "${1:?usage: run.sh BUILD_DIR [TEST...]}" && pwd)
 shift
@@ -25,5 +26,5 @@ for name in "${tests[@]}"; do
 	esac
 done
 [ ${#failures[@]} -gt 0 ] && echo "failed: ${failures[*]}"
-echo "e2e: $passed passed, $failed failed, $skipped skipped"
+echo "e2e${SLOPROBE_BACKEND:+ (--backend $SLOPROBE_BACKEND)}: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

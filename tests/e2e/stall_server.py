@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""An HTTP/1.1 server whose event loop stalls before reading each request: the request sits
-in the socket's receive queue for STALL_MS, then is answered at once. Prints its port.
+"""An HTTP/1.1 server whose event loop stalls STALL_MS before reading each request (the request
+sits in the socket's receive queue), or with `accept`, before accepting each connection (it
+sits in the accept queue; then it is answered at once and closed). Prints its port.
 
-Usage: stall_server.py STALL_MS
+Usage: stall_server.py STALL_MS [accept]
 """
 import select
 import socket
@@ -29,14 +30,19 @@ def serve(conn, stall_s):
 
 def main():
     stall_s = float(sys.argv[1]) / 1000
+    stall_accept = sys.argv[2:] == ["accept"]
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     srv.bind(("127.0.0.1", 0))
     srv.listen(16)
     print(srv.getsockname()[1], flush=True)
     while True:
+        if stall_accept:
+            # Readable: a connection finished its handshake and waits in the accept queue.
+            select.select([srv], [], [])
+            time.sleep(stall_s)
         conn, _ = srv.accept()
-        serve(conn, stall_s)
+        serve(conn, 0 if stall_accept else stall_s)
         conn.close()
 
 

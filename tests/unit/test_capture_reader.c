@@ -767,6 +767,17 @@ static void test_bad_window_fields(void **state)
 	expect_bad_service(service, "services[0].conns.opened: -2 is not an integer");
 	snprintf(service, sizeof(service), "{%s,\"latency_us\":{\"max\":\"x\"}}", ok);
 	expect_bad_service(service, "services[0].latency_us.max: not a number");
+	snprintf(service, sizeof(service), "{%s,\"phase_hist\":[]}", ok);
+	expect_bad_service(service, "services[0].phase_hist: not an object");
+	snprintf(service, sizeof(service), "{%s,\"phase_hist\":{\"accept_queue\":{}}}", ok);
+	expect_bad_service(service, "services[0].phase_hist.accept_queue: not an array");
+	snprintf(service, sizeof(service), "{%s,\"phase_hist\":{\"accept_queue\":[[105,1]]}}", ok);
+	expect_bad_service(service, "services[0].phase_hist.accept_queue[0]: bucket index 105 is "
+				    "not an integer from 0 to 104");
+	snprintf(service, sizeof(service), "{%s,\"phase_hist\":{\"accept_queue\":[[7,1],[7,2]]}}",
+		 ok);
+	expect_bad_service(service,
+			   "services[0].phase_hist.accept_queue: bucket index 7 follows 7");
 	expect_bad_service("7", "services[0]: not an object");
 	expect_bad(NULL, "{\"ts\":1,\"interval_s\":1,\"services\":{}}\n", 2,
 		   "services: not an array");
@@ -876,6 +887,8 @@ static void test_parse_defaults(void **state)
 	assert_double_near(w.samples[0].cpu_seconds, 0, 0);
 	assert_double_near(w.samples[0].max_us, 0, 0);
 	assert_int_equal(w.samples[0].nbuckets, 0);
+	/* A capture from before accept-queue wait was measured. */
+	assert_int_equal(w.samples[0].accept_queue_count, 0);
 	assert_int_equal(capture_parse_window_line("{\"ts\":1,\"interval_s\":1,\"services\":[]}",
 						   scratch, &w, why, sizeof(why)),
 			 0);

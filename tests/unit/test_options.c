@@ -161,6 +161,7 @@ static void assert_defaults(const struct top_options *o)
 	assert_int_equal(o->pid, 0);
 	assert_false(o->json);
 	assert_false(o->verbose);
+	assert_int_equal(o->backend, PROBE_BACKEND_AUTO);
 	assert_null(o->btf_path);
 }
 
@@ -649,6 +650,35 @@ static void test_flags_of_other_commands(void **state)
 	assert_non_null(strstr(c.err, "--json is not a flag of `sloprobe record`"));
 }
 
+/* --backend names a program set; top, record and serve all take it. */
+static void test_backend(void **state)
+{
+	struct top_options o;
+	struct captured c;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, &c, "--backend", "syscalls"), OPTIONS_OK);
+	assert_int_equal(o.backend, PROBE_BACKEND_SYSCALLS);
+	assert_int_equal(PARSE(&o, &c, "--backend=sockets"), OPTIONS_OK);
+	assert_int_equal(o.backend, PROBE_BACKEND_SOCKETS);
+	assert_int_equal(PARSE(&o, &c, "--backend", "syscalls", "--backend", "auto"), OPTIONS_OK);
+	assert_int_equal(o.backend, PROBE_BACKEND_AUTO);
+	assert_int_equal(SERVE_PARSE(&o, &c, "--backend", "syscalls"), OPTIONS_OK);
+	assert_int_equal(o.backend, PROBE_BACKEND_SYSCALLS);
+	assert_int_equal(
+		parse_list((const char *const[]){ "record", "--backend", "sockets", "--duration",
+						  "1", "--output", "x", NULL },
+			   &o, &c),
+		OPTIONS_OK);
+	assert_int_equal(o.backend, PROBE_BACKEND_SOCKETS);
+	assert_parse_error("--backend", "kprobes");
+	assert_parse_error("--backend", "");
+	assert_parse_error("--backend", "Syscalls");
+	assert_int_equal(PARSE(&o, &c, "--backend", "raw"), OPTIONS_ERROR);
+	assert_string_equal(c.err, "sloprobe: --backend: 'raw' is not auto, sockets or syscalls\n");
+	assert_parse_error("--backend");
+}
+
 static void test_serve_bad_listen(void **state)
 {
 	static const char *const bad[] = {
@@ -728,6 +758,7 @@ int main(void)
 		cmocka_unit_test(test_port_count_limit),
 		cmocka_unit_test(test_many_port_flags),
 		cmocka_unit_test(test_bad_pid),
+		cmocka_unit_test(test_backend),
 		cmocka_unit_test(test_unknown_and_malformed_flags),
 		cmocka_unit_test(test_error_names_bad_flag),
 		cmocka_unit_test(test_missing_value),

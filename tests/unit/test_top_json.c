@@ -9,6 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 #include <cjson/cJSON.h>
+#include "capture_reader.h"
+#include "histogram.h"
 #include "top_report.h"
 
 #define assert_double_near(a, b, eps)                                                              \
@@ -207,6 +209,45 @@ static void check_service(const cJSON *svc, const struct top_row *row)
 	assert_double_near(get_number(svc, "retransmits"), (double)w->retransmits, 0);
 	assert_double_near(get_number(svc, "bytes_in"), (double)w->bytes_in, 0);
 	assert_double_near(get_number(svc, "bytes_out"), (double)w->bytes_out, 0);
+}
+
+/* Accept-queue wait: its own entry in phases_us, and in a capture line the reader gets back. */
+static void test_json_accept_queue(void **state)
+{
+	struct fixture *f = *state;
+	struct service_window *w = &f->windows[0];
+	unsigned int index = phase_bucket_index(40000);
+	struct capture_scratch *scratch = capture_scratch_new();
+	struct capture_window read_back;
+	const cJSON *accept;
+	char why[256] = "", *text;
+	size_t len;
+	cJSON *root;
+
+	w->phase_hist[PHASE_ACCEPT_QUEUE][index] = 6;
+	w->phase_sum_ns[PHASE_ACCEPT_QUEUE] = 6ULL * 40000 * 1000;
+	text = write_json(&f->report, &len);
+	root = cJSON_Parse(text);
+	assert_non_null(root);
+	accept =
+		get(get(cJSON_GetArrayItem(get(root, "services"), 0), "phases_us"), "accept_queue");
+	assert_double_near(get_number(accept, "count"), 6, 0);
+	assert_double_near(get_number(accept, "mean"), 40000, 0);
+	assert_double_near(get_number(accept, "p50"),
+			   round1(phase_quantile_us(w->phase_hist[PHASE_ACCEPT_QUEUE], 0.5)), 1e-9);
+	cJSON_Delete(root);
+	free(text);
+
+	text = top_report_json_line(&f->report, true);
+	assert_non_null(scratch);
+	assert_non_null(text);
+	assert_int_equal(capture_parse_window_line(text, scratch, &read_back, why, sizeof(why)), 0);
+	assert_int_equal(read_back.samples[0].accept_queue_count, 6);
+	assert_int_equal(read_back.samples[0].accept_queue_hist[index], 6);
+	/* The other service measured none. */
+	assert_int_equal(read_back.samples[1].accept_queue_count, 0);
+	free(text);
+	capture_scratch_free(scratch);
 }
 
 static void test_json_one_line(void **state)
@@ -556,6 +597,8 @@ static void test_json_probe_footprint(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_json_accept_queue, fixture_setup,
+						fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_json_one_line, fixture_setup,
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_json_schema_and_values, fixture_setup,

@@ -1,0 +1,39 @@
+/* Accept-queue wait: a connection's passive open to accept() returning its fd. Syscall
+ * tracepoints, so they run only when tracefs could be mounted to attach them. */
+#include "fd_socket.bpf.h"
+#include "request.bpf.h"
+
+static __always_inline int accept_returned(long fd)
+{
+	struct sock *sk = fd_to_sock(fd);
+	__u64 key = (__u64)sk, now_ns;
+	struct conn_state *conn;
+	struct service_stats *stats;
+
+	if (!sk)
+		return 0;
+	conn = bpf_map_lookup_elem(&conns, &key);
+	/* A connection adopted at its first read was accepted before we started. */
+	if (!conn || conn->accepted_ns || !conn->established_ns)
+		return 0;
+	now_ns = bpf_ktime_get_ns();
+	conn->accepted_ns = now_ns;
+	if (now_ns < conn->established_ns)
+		return 0;
+	stats = service_stats_get(&conn->service);
+	if (stats)
+		stats_record_phase(stats, PHASE_ACCEPT_QUEUE, now_ns - conn->established_ns);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept4")
+int accept4_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return accept_returned(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept")
+int accept_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return accept_returned(ctx->ret);
+}
