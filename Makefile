@@ -188,10 +188,14 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/demo.sh $(OUTPUT)
 
+# Overhead (nginx and slo-server, with BPF run time per request), accuracy, scale, `slow` at an
+# unreachable threshold, and the program sets: about fifteen minutes, best on a quiet machine.
 bench: all
 	$(Q)bench/overhead.sh $(OUTPUT)
 	$(Q)bench/accuracy.sh $(OUTPUT)
 	$(Q)bench/scale.sh $(OUTPUT)
+	$(Q)bench/slow_overhead.sh $(OUTPUT)
+	$(Q)bench/backends.sh $(OUTPUT)
 
 # 10,000 connections, 500 services, 5,000 new connections/s: about two minutes.
 bench-scale: all

@@ -273,6 +273,58 @@ run_bpftrace() {
 	grep -q '^\[' "$WORK/bt.out" || die "bpftrace recorded no latency: $(cat "$WORK/bt.out")"
 }
 
+# The IDs of the BPF programs a process holds (its program and link fds say them).
+prog_ids_of() {
+	grep -h '^prog_id:' /proc/"$1"/fdinfo/* 2>/dev/null | awk '{print $2}' | sort -u
+}
+
+# The summed run time (ns) of those programs, kept by the kernel while bpf_stats is enabled.
+prog_run_ns() {
+	local id total=0 ns
+	for id in "$@"; do
+		ns=$(bpftool prog show id "$id" -j 2>/dev/null | jq '.run_time_ns // 0')
+		total=$((total + ${ns:-0}))
+	done
+	echo "$total"
+}
+
+# The machine's busy CPU time in clock ticks: user, nice, system, irq, softirq and steal.
+busy_ticks() {
+	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
+}
+
+# bpf_cost: one more run with sloprobe attached and kernel.bpf_stats_enabled, which makes the
+# kernel time every program run: what sloprobe's programs cost per request, against what the
+# whole machine spent per request in the same run. At saturation the throughput left is about
+# 1 - that share (every cycle a probe takes is one the server and client do not get). The
+# timing itself costs two clock reads per run, so the share is a slight overstatement.
+bpf_cost() {
+	local was ids ns0 ns1 b0 b1
+	was=$(sysctl -n kernel.bpf_stats_enabled)
+	sysctl -qw kernel.bpf_stats_enabled=1 || die "cannot enable kernel.bpf_stats_enabled"
+	: >"$WORK/sloprobe.err"
+	"${sloprobe_cmd[@]}" >/dev/null 2>"$WORK/sloprobe.err" &
+	SLOPROBE_PID=$!
+	wait_for "grep -q 'program set' '$WORK/sloprobe.err' || ! kill -0 $SLOPROBE_PID 2>/dev/null" 20
+	grep -q 'program set' "$WORK/sloprobe.err" || die "sloprobe did not attach: $(cat "$WORK/sloprobe.err")"
+	mapfile -t ids < <(prog_ids_of "$SLOPROBE_PID")
+	ns0=$(prog_run_ns "${ids[@]}") b0=$(busy_ticks)
+	run_load "$WORK/cost.out"
+	ns1=$(prog_run_ns "${ids[@]}") b1=$(busy_ticks)
+	kill -INT "$SLOPROBE_PID"
+	wait "$SLOPROBE_PID"
+	SLOPROBE_PID=""
+	sysctl -qw kernel.bpf_stats_enabled="$was"
+	awk -v ns="$((ns1 - ns0))" -v busy="$((b1 - b0))" -v hz="$CLK_TCK" -v n="$REQS" \
+		-v progs="${#ids[@]}" -v wl="$WL" 'BEGIN {
+		bpf = ns / n; cpu = 1e9 * busy / hz / n
+		printf "BPF cost (kernel.bpf_stats_enabled, one %s run, %d programs): %.0f ns of " \
+			"sloprobe'"'"'s programs per request; the machine spent %.1f us of CPU per " \
+			"request (server, client, kernel); share %.2f%%: about %.3f of the throughput " \
+			"is left at CPU saturation\n", wl, progs, bpf, cpu / 1000, 100 * bpf / cpu,
+			1 - bpf / cpu }' 
+}
+
 # summary TITLE ONLY_UNDISTURBED: the medians of each configuration and their ratios to the
 # baseline's, then the spread of the per-round ratios (the rounds pair the configurations in
 # time, so these show what the medians hide on a noisy machine).
@@ -351,7 +403,13 @@ for w in "${workloads[@]}"; do
 done
 
 for w in "${workloads[@]}"; do
+	use_workload "$w"
+	bpf_cost >"$WORK/cost-$w.txt"
+done
+
+for w in "${workloads[@]}"; do
 	runs=$WORK/runs-$w.txt
+	cat "$WORK/cost-$w.txt"
 	[ "$w" = nginx ] && what="nginx under wrk (saturation)" || what="slo-server under slo-load at $SLO_RATE requests/s"
 	summary "$what: medians over $ROUNDS rounds of ${SECONDS_PER_RUN}s each:" 0
 	disturbed=$(awk '$6 > 0' "$runs" | wc -l)

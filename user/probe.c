@@ -29,9 +29,10 @@ struct probe {
 	__u64 sweep_idle_ns;
 	struct ring_buffer *slow_ring;
 	struct service_stats *zero_stats; /* ncpu zeroed values, to create services' counters */
-	bool syscalls; /* the syscall program set runs, not the socket tracepoints */
+	bool syscalls;	    /* the syscall program set runs, not the socket tracepoints */
+	bool listen_queues; /* the listeners' iterator is loaded: accept queues per window */
 	struct tracefs tracefs;
-	char description[512];
+	char description[768];
 };
 
 static bool libbpf_verbose;
@@ -271,11 +272,15 @@ static void probe_describe(struct probe *probe, const struct probe_kernel *kerne
 		snprintf(accept, sizeof(accept), "no accept-queue wait: %s", probe->tracefs.why);
 	snprintf(probe->description, sizeof(probe->description),
 		 "sloprobe: program set %s (%s%sinet_sock_set_state, tcp_retransmit_skb, "
-		 "tcp_send_reset, tcp_receive_reset)%s; %s; on Linux %s, %d CPUs",
+		 "tcp_send_reset, tcp_receive_reset)%s; %s%s; on Linux %s, %d CPUs",
 		 probe_program_set(probe), probe->syscalls ? syscalls : sockets,
 		 kernel->data_ready ? "sk_data_ready, " : "",
 		 kernel->data_ready ? "" : "; no sk_data_ready: requests start at their first read",
-		 accept, uts.release, probe->ncpu);
+		 accept,
+		 probe->listen_queues ? ""
+				      : "; no accept queues: their iterator needs the "
+					"kernel's own BTF",
+		 uts.release, probe->ncpu);
 }
 
 /* Every context switch on the host would run a program: only when asked for. */
@@ -302,11 +307,16 @@ static int probe_attach_tcp_iter(struct probe *probe, struct bpf_program *prog)
 }
 
 /* `conns` needs one iterator and no tracepoint: nothing else is loaded. */
-static enum probe_error probe_load_sockets_only(struct probe *probe)
+static enum probe_error probe_load_sockets_only(struct probe *probe, const char *btf_path)
 {
 	struct bpf_program *prog;
 	int err;
 
+	if (btf_path) {
+		fprintf(stderr, "sloprobe: conns needs the running kernel's own BTF "
+				"(/sys/kernel/btf/vmlinux): --btf cannot stand in for it\n");
+		return PROBE_NO_BTF;
+	}
 	for (prog = bpf_object__next_program(probe->skel->obj, NULL); prog;
 	     prog = bpf_object__next_program(probe->skel->obj, prog))
 		bpf_program__set_autoload(prog, prog == probe->skel->progs.tcp_iter_sockets);
@@ -336,8 +346,11 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 	bpf_program__set_autoattach(probe->skel->progs.tcp_iter_listeners, false);
 	bpf_program__set_autoattach(probe->skel->progs.tcp_iter_sockets, false);
 	if (opts->sockets_only)
-		return probe_load_sockets_only(probe);
+		return probe_load_sockets_only(probe, opts->btf_path);
 	bpf_program__set_autoload(probe->skel->progs.tcp_iter_sockets, false);
+	/* libbpf resolves an iterator's target in the running kernel's own BTF, never --btf's. */
+	probe->listen_queues = !opts->btf_path;
+	bpf_program__set_autoload(probe->skel->progs.tcp_iter_listeners, probe->listen_queues);
 	probe_select_programs(probe, kernel);
 	bpf_program__set_autoattach(probe->skel->progs.sweep_idle_requests, false);
 	if (opts->slow_ring_bytes)
@@ -362,7 +375,8 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 	}
 	/* Attached tracepoints hold their events: tracefs is no longer needed. */
 	tracefs_release(&probe->tracefs);
-	if (probe_attach_tcp_iter(probe, probe->skel->progs.tcp_iter_listeners))
+	if (probe->listen_queues &&
+	    probe_attach_tcp_iter(probe, probe->skel->progs.tcp_iter_listeners))
 		return PROBE_LOAD_FAILED;
 	if (probe_seed_listeners(probe))
 		return PROBE_LOAD_FAILED;
@@ -641,6 +655,8 @@ int probe_walk_tcp(struct probe *probe, bool all,
 	bool have_all = bpf_program__autoload(probe->skel->progs.tcp_iter_sockets);
 	int fd, err;
 
+	if (!probe->tcp_iter)
+		return -EOPNOTSUPP;
 	if (all != have_all)
 		return -EINVAL;
 	/* A new iterator per walk: it takes the netns of the thread that creates it. */
