@@ -144,7 +144,8 @@ E2E_SYSCALLS_TESTS := test_accept_queue test_idle_last_request test_ipv6_nginx \
 	test_kill9_detaches test_latency_accuracy test_netns_services test_nginx_wrk test_phases \
 	test_preexisting_connection test_record_capture test_requests_keepalive \
 	test_requests_per_connection test_resets test_serve_metrics test_service_restart \
-	test_serving_threads test_stale_state test_two_instances
+	test_serving_threads test_stale_state test_two_instances test_retransmits_veth \
+	test_report_tail
 
 e2e: all
 	$(Q)tests/e2e/run.sh $(OUTPUT)
