@@ -278,14 +278,13 @@ prog_ids_of() {
 	grep -h '^prog_id:' /proc/"$1"/fdinfo/* 2>/dev/null | awk '{print $2}' | sort -u
 }
 
-# The summed run time (ns) of those programs, kept by the kernel while bpf_stats is enabled.
-prog_run_ns() {
-	local id total=0 ns
+# "name run_time_ns run_cnt" per program, as the kernel counts them while bpf_stats is on.
+prog_stats() {
+	local id
 	for id in "$@"; do
-		ns=$(bpftool prog show id "$id" -j 2>/dev/null | jq '.run_time_ns // 0')
-		total=$((total + ${ns:-0}))
+		bpftool prog show id "$id" -j 2>/dev/null |
+			jq -r '"\(.name) \(.run_time_ns // 0) \(.run_cnt // 0)"'
 	done
-	echo "$total"
 }
 
 # The machine's busy CPU time in clock ticks: user, nice, system, irq, softirq and steal.
@@ -299,7 +298,7 @@ busy_ticks() {
 # 1 - that share (every cycle a probe takes is one the server and client do not get). The
 # timing itself costs two clock reads per run, so the share is a slight overstatement.
 bpf_cost() {
-	local was ids ns0 ns1 b0 b1
+	local was ids b0 b1
 	was=$(sysctl -n kernel.bpf_stats_enabled)
 	sysctl -qw kernel.bpf_stats_enabled=1 || die "cannot enable kernel.bpf_stats_enabled"
 	: >"$WORK/sloprobe.err"
@@ -308,21 +307,32 @@ bpf_cost() {
 	wait_for "grep -q 'program set' '$WORK/sloprobe.err' || ! kill -0 $SLOPROBE_PID 2>/dev/null" 20
 	grep -q 'program set' "$WORK/sloprobe.err" || die "sloprobe did not attach: $(cat "$WORK/sloprobe.err")"
 	mapfile -t ids < <(prog_ids_of "$SLOPROBE_PID")
-	ns0=$(prog_run_ns "${ids[@]}") b0=$(busy_ticks)
+	prog_stats "${ids[@]}" >"$WORK/stats0"
+	b0=$(busy_ticks)
 	run_load "$WORK/cost.out"
-	ns1=$(prog_run_ns "${ids[@]}") b1=$(busy_ticks)
+	b1=$(busy_ticks)
+	prog_stats "${ids[@]}" >"$WORK/stats1"
 	kill -INT "$SLOPROBE_PID"
 	wait "$SLOPROBE_PID"
 	SLOPROBE_PID=""
 	sysctl -qw kernel.bpf_stats_enabled="$was"
-	awk -v ns="$((ns1 - ns0))" -v busy="$((b1 - b0))" -v hz="$CLK_TCK" -v n="$REQS" \
-		-v progs="${#ids[@]}" -v wl="$WL" 'BEGIN {
-		bpf = ns / n; cpu = 1e9 * busy / hz / n
+	# Per program: runs per request, ns per run and per request; then the total.
+	awk -v busy="$((b1 - b0))" -v hz="$CLK_TCK" -v n="$REQS" -v progs="${#ids[@]}" \
+		-v wl="$WL" 'NR == FNR { ns0[$1] += $2; cnt0[$1] += $3; next }
+	{ ns[$1] += $2 - ns0[$1]; cnt[$1] += $3 - cnt0[$1] }
+	END {
+		for (p in ns) {
+			total += ns[p]
+			if (cnt[p] > 0)
+				printf "  %-22s %6.2f runs/request %6.0f ns/run %6.0f ns/request\n", p,
+					cnt[p] / n, ns[p] / cnt[p], ns[p] / n
+		}
+		bpf = total / n; cpu = 1e9 * busy / hz / n
 		printf "BPF cost (kernel.bpf_stats_enabled, one %s run, %d programs): %.0f ns of " \
 			"sloprobe'"'"'s programs per request; the machine spent %.1f us of CPU per " \
 			"request (server, client, kernel); share %.2f%%: about %.3f of the throughput " \
 			"is left at CPU saturation\n", wl, progs, bpf, cpu / 1000, 100 * bpf / cpu,
-			1 - bpf / cpu }' 
+			1 - bpf / cpu }' "$WORK/stats0" "$WORK/stats1"
 }
 
 # summary TITLE ONLY_UNDISTURBED: the medians of each configuration and their ratios to the
