@@ -147,9 +147,16 @@ E2E_SYSCALLS_TESTS := test_accept_queue test_idle_last_request test_ipv6_nginx \
 	test_serving_threads test_stale_state test_two_instances test_retransmits_veth \
 	test_report_tail
 
+# --backend tracepoints attaches the socket set's own programs through tracefs: the tests of
+# each event it carries (reads, sends, arrivals, state changes, resets, retransmits).
+E2E_TRACEPOINTS_TESTS := test_requests_keepalive test_requests_per_connection test_nginx_wrk \
+	test_phases test_idle_last_request test_preexisting_connection test_netns_services \
+	test_resets test_retransmits_veth test_stale_state test_record_capture test_accept_queue
+
 e2e: all
 	$(Q)tests/e2e/run.sh $(OUTPUT)
 	$(Q)SLOPROBE_BACKEND=syscalls tests/e2e/run.sh $(OUTPUT) $(E2E_SYSCALLS_TESTS)
+	$(Q)SLOPROBE_BACKEND=tracepoints tests/e2e/run.sh $(OUTPUT) $(E2E_TRACEPOINTS_TESTS)
 
 e2e-syscalls: all
 	$(Q)SLOPROBE_BACKEND=syscalls tests/e2e/run.sh $(OUTPUT)
@@ -171,6 +178,7 @@ test: FUZZ_SECONDS = 5
 test: all unit fuzz check-deploy
 	$(Q)tests/e2e/run.sh $(OUTPUT)
 	$(Q)SLOPROBE_BACKEND=syscalls tests/e2e/run.sh $(OUTPUT) $(E2E_SYSCALLS_TESTS)
+	$(Q)SLOPROBE_BACKEND=tracepoints tests/e2e/run.sh $(OUTPUT) $(E2E_TRACEPOINTS_TESTS)
 
 # The unit and end-to-end tests again, on binaries built with ASan+UBSan into their own folder;
 # any memory error, undefined behaviour or leak fails the run.

@@ -1,8 +1,6 @@
 /* Connection lifecycle: listening ports, passive opens, closes and retransmits per service. */
 #define SLOPROBE_DEFINE_MAPS
-#include "request.bpf.h"
-#include "compat.bpf.h"
-#include <bpf/bpf_endian.h>
+#include "conn_events.bpf.h"
 #include <bpf/bpf_tracing.h>
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -14,125 +12,10 @@ volatile __u32 http_enabled;
 volatile __u32 slow_ports_only;
 volatile __u32 runq_enabled;
 
-static __always_inline void listener_add(const struct sock *sk, __s64 delta)
-{
-	struct service_key key;
-	__s64 *count;
-
-	sk_service_key(sk, &key);
-	if (delta > 0)
-		port_mark_listening(key.port);
-	count = bpf_map_lookup_elem(&listeners, &key);
-	if (count) {
-		/* The last close of a SO_REUSEPORT group ends the listening port. */
-		if (__sync_fetch_and_add(count, delta) + delta <= 0)
-			bpf_map_delete_elem(&listeners, &key);
-		return;
-	}
-	if (delta > 0 && bpf_map_update_elem(&listeners, &key, &delta, BPF_NOEXIST) == -E2BIG)
-		drop_count(DROP_LISTEN_TABLE_FULL);
-}
-
-static __always_inline void conn_open(const struct sock *sk)
-{
-	struct conn_state conn = {};
-	__u64 key = (__u64)sk;
-	struct service_stats *stats;
-
-	sk_service_key(sk, &conn.service);
-	conn.established_ns = bpf_ktime_get_ns();
-	conn_fill_client(sk, &conn);
-	/* BPF_ANY: a recycled struct sock must start clean, never inherit a dead request. */
-	if (bpf_map_update_elem(&conns, &key, &conn, BPF_ANY)) {
-		drop_count(DROP_CONN_TABLE_FULL);
-		return;
-	}
-	stats = service_stats_get(&conn.service);
-	if (stats)
-		stats->conns_opened += 1;
-	service_active_add(&conn.service, 1);
-}
-
-/* The application closed its side or the connection died. */
-static __always_inline void conn_close(const struct sock *sk, int new_state)
-{
-	__u64 key = (__u64)sk;
-	struct conn_state *conn = bpf_map_lookup_elem(&conns, &key);
-	struct service_stats *stats;
-	struct service_key service;
-	bool reset_while_reading;
-
-	if (!conn || conn->phase >= CONN_CLOSED_READING)
-		return;
-	service = conn->service;
-	stats = service_stats_get(&service);
-	if (stats) {
-		conn_flush(key, conn, stats, conn_claim_written(conn, CONN_IDLE));
-		stats->conns_closed += 1;
-	}
-	service_active_add(&service, -1);
-	/* FIN_WAIT1 and LAST_ACK come from the application's own close: no send can follow. */
-	reset_while_reading = new_state == TCP_CLOSE &&
-			      __sync_val_compare_and_swap(&conn->phase, CONN_READING,
-							  CONN_CLOSED_READING) == CONN_READING;
-	if (reset_while_reading) {
-		conn->closed_ns = bpf_ktime_get_ns();
-		return;
-	}
-	http_on_close(key);
-	bpf_map_delete_elem(&conns, &key);
-}
-
 SEC("raw_tp/inet_sock_set_state")
 int BPF_PROG(conn_state_change, const struct sock *sk, int old_state, int new_state)
 {
-	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
-		return 0;
-	if (new_state == TCP_LISTEN)
-		listener_add(sk, 1);
-	else if (old_state == TCP_LISTEN)
-		/* A listener's clone becoming a SYN_RECV child is not the listener closing. */
-		new_state == TCP_CLOSE ? listener_add(sk, -1) : (void)0;
-	else if (old_state == TCP_SYN_RECV && new_state == TCP_ESTABLISHED)
-		conn_open(sk);
-	else if (new_state == TCP_FIN_WAIT1 || new_state == TCP_LAST_ACK || new_state == TCP_CLOSE)
-		conn_close(sk, new_state);
-	return 0;
-}
-
-/*
- * A reset on one of the service's sockets. A socket closed with unread data is already
- * CLOSE, out of the connection table and unhashed from its port (skc_num is 0) when its reset
- * goes out: its source port (inet_sport, kept) names the service then, when that port listens
- * in its namespace.
- */
-static __always_inline void reset_count(const struct sock *sk, bool sent)
-{
-	__u64 key = (__u64)sk;
-	struct conn_state *conn;
-	struct service_key service;
-	struct service_stats *stats;
-
-	if (!sk)
-		return;
-	conn = bpf_map_lookup_elem(&conns, &key);
-	if (conn) {
-		service = conn->service;
-	} else {
-		sk_service_key(sk, &service);
-		if (!service.port)
-			service.port =
-				bpf_ntohs(BPF_CORE_READ((const struct inet_sock *)sk, inet_sport));
-		if (!bpf_map_lookup_elem(&listeners, &service))
-			return;
-	}
-	stats = service_stats_get(&service);
-	if (!stats)
-		return;
-	if (sent)
-		stats->resets_sent += 1;
-	else
-		stats->resets_received += 1;
+	return conn_on_state_change(sk, old_state, new_state);
 }
 
 SEC("raw_tp/tcp_send_reset")
@@ -152,15 +35,5 @@ int BPF_PROG(conn_receive_reset, const struct sock *sk)
 SEC("raw_tp/tcp_retransmit_skb")
 int BPF_PROG(conn_retransmit, const struct sock *sk)
 {
-	__u64 key = (__u64)sk;
-	struct conn_state *conn = bpf_map_lookup_elem(&conns, &key);
-	struct service_stats *stats;
-
-	if (!conn)
-		return 0;
-	__sync_fetch_and_add(&conn->retransmits, 1);
-	stats = service_stats_get(&conn->service);
-	if (stats)
-		stats->retransmits += 1;
-	return 0;
+	return conn_on_retransmit(sk);
 }

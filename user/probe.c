@@ -30,6 +30,7 @@ struct probe {
 	struct ring_buffer *slow_ring;
 	struct service_stats *zero_stats; /* ncpu zeroed values, to create services' counters */
 	bool syscalls;	    /* the syscall program set runs, not the socket tracepoints */
+	bool tracepoints;   /* the socket set, attached as tracepoints instead of raw ones */
 	bool listen_queues; /* the listeners' iterator is loaded: accept queues per window */
 	struct tracefs tracefs;
 	char description[768];
@@ -110,6 +111,18 @@ static enum probe_error probe_choose_set(struct probe *probe, enum probe_backend
 				"and sock_send_length tracepoints (needs Linux 6.3 or later)\n");
 		return PROBE_NO_EVENT_SOURCE;
 	}
+	if (asked == PROBE_BACKEND_TRACEPOINTS && !kernel->sock_length) {
+		fprintf(stderr,
+			"sloprobe: --backend tracepoints: this kernel has no sock_recv_length "
+			"and sock_send_length tracepoints (needs Linux 6.3 or later)\n");
+		return PROBE_NO_EVENT_SOURCE;
+	}
+	if (asked == PROBE_BACKEND_TRACEPOINTS && !probe->tracefs.available) {
+		fprintf(stderr, "sloprobe: --backend tracepoints needs tracefs (%s)\n",
+			probe->tracefs.why);
+		return PROBE_NO_EVENT_SOURCE;
+	}
+	probe->tracepoints = asked == PROBE_BACKEND_TRACEPOINTS;
 	probe->syscalls = asked == PROBE_BACKEND_SYSCALLS ||
 			  (asked == PROBE_BACKEND_AUTO && !kernel->sock_length);
 	if (probe->syscalls && !probe->tracefs.available) {
@@ -127,6 +140,7 @@ static enum probe_error probe_choose_set(struct probe *probe, enum probe_backend
 static void probe_select_programs(struct probe *probe, const struct probe_kernel *kernel)
 {
 	struct sloprobe_bpf *skel = probe->skel;
+	bool raw = !probe->tracepoints;
 	struct bpf_program *prog;
 
 	bpf_object__for_each_program(prog, skel->obj)
@@ -135,9 +149,22 @@ static void probe_select_programs(struct probe *probe, const struct probe_kernel
 		if (!strncmp(bpf_program__name(prog), "sys_", 4))
 			bpf_program__set_autoload(prog, probe->syscalls);
 	}
-	bpf_program__set_autoload(skel->progs.request_read, !probe->syscalls);
-	bpf_program__set_autoload(skel->progs.request_write, !probe->syscalls);
-	bpf_program__set_autoload(skel->progs.request_arrival, kernel->data_ready);
+
+	bpf_program__set_autoload(skel->progs.request_read, raw && !probe->syscalls);
+	bpf_program__set_autoload(skel->progs.request_write, raw && !probe->syscalls);
+	bpf_program__set_autoload(skel->progs.request_arrival, raw && kernel->data_ready);
+	bpf_program__set_autoload(skel->progs.conn_state_change, raw);
+	bpf_program__set_autoload(skel->progs.conn_send_reset, raw);
+	bpf_program__set_autoload(skel->progs.conn_receive_reset, raw);
+	bpf_program__set_autoload(skel->progs.conn_retransmit, raw);
+	/* --backend tracepoints: the same handlers, attached through tracefs. */
+	bpf_program__set_autoload(skel->progs.tp_request_read, !raw);
+	bpf_program__set_autoload(skel->progs.tp_request_write, !raw);
+	bpf_program__set_autoload(skel->progs.tp_request_arrival, !raw && kernel->data_ready);
+	bpf_program__set_autoload(skel->progs.tp_conn_state_change, !raw);
+	bpf_program__set_autoload(skel->progs.tp_conn_send_reset, !raw);
+	bpf_program__set_autoload(skel->progs.tp_conn_receive_reset, !raw);
+	bpf_program__set_autoload(skel->progs.tp_conn_retransmit, !raw);
 	bpf_program__set_autoload(skel->progs.accept4_exit, probe->tracefs.available);
 	bpf_program__set_autoload(skel->progs.accept_exit, probe->tracefs.available);
 }
@@ -251,12 +278,13 @@ static int probe_set_slow_ports(struct probe *probe, const unsigned int *ports, 
 
 const char *probe_program_set(const struct probe *probe)
 {
-	return probe->syscalls ? "syscalls" : "raw-tp";
+	return probe->syscalls ? "syscalls" : probe->tracepoints ? "tracepoints" : "raw-tp";
 }
 
 static void probe_describe(struct probe *probe, const struct probe_kernel *kernel)
 {
 	static const char sockets[] = "raw tracepoints sock_recv_length, sock_send_length, ";
+	static const char tracepoints[] = "tracepoints sock_recv_length, sock_send_length, ";
 	static const char syscalls[] =
 		"syscall tracepoints read, readv, recvfrom, recvmsg, write, writev, sendto, "
 		"sendmsg, sendfile64; raw tracepoints ";
@@ -273,7 +301,10 @@ static void probe_describe(struct probe *probe, const struct probe_kernel *kerne
 	snprintf(probe->description, sizeof(probe->description),
 		 "sloprobe: program set %s (%s%sinet_sock_set_state, tcp_retransmit_skb, "
 		 "tcp_send_reset, tcp_receive_reset)%s; %s%s; on Linux %s, %d CPUs",
-		 probe_program_set(probe), probe->syscalls ? syscalls : sockets,
+		 probe_program_set(probe),
+		 probe->syscalls      ? syscalls
+		 : probe->tracepoints ? tracepoints
+				      : sockets,
 		 kernel->data_ready ? "sk_data_ready, " : "",
 		 kernel->data_ready ? "" : "; no sk_data_ready: requests start at their first read",
 		 accept,

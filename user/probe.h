@@ -10,9 +10,10 @@ struct probe;
 
 /* Which program set counts requests: --backend auto|sockets|syscalls. */
 enum probe_backend {
-	PROBE_BACKEND_AUTO = 0, /* sockets when the kernel has them (6.3+), else syscalls */
-	PROBE_BACKEND_SOCKETS,	/* raw tracepoints sock_recv_length/sock_send_length */
-	PROBE_BACKEND_SYSCALLS, /* syscall tracepoints, fd resolved to its socket */
+	PROBE_BACKEND_AUTO = 0,	   /* sockets when the kernel has them (6.3+), else syscalls */
+	PROBE_BACKEND_SOCKETS,	   /* raw tracepoints sock_recv_length/sock_send_length */
+	PROBE_BACKEND_SYSCALLS,	   /* syscall tracepoints, fd resolved to its socket */
+	PROBE_BACKEND_TRACEPOINTS, /* the socket set attached as tracepoints, through tracefs */
 };
 
 struct probe_options {

@@ -22,13 +22,14 @@ enum {
 /* Help lines every command that attaches the probe shares. */
 #define USAGE_PROBE_FLAGS                                                                          \
 	"  --backend B      program set: auto (default: sockets when the kernel has its\n"         \
-	"                   tracepoints, Linux 6.3+), sockets, or syscalls (syscall\n"             \
-	"                   tracepoints; costlier, works before 6.3)\n"                            \
+	"                   tracepoints, Linux 6.3+), sockets, syscalls (syscall\n"                \
+	"                   tracepoints; costlier, works before 6.3), or tracepoints (the\n"       \
+	"                   sockets set attached as tracepoints through tracefs, not raw)\n"       \
 	"  --btf FILE       kernel BTF to use instead of /sys/kernel/btf/vmlinux\n"                \
 	"  --verbose        libbpf's debug output on stderr\n"
 #define USAGE_REQUIREMENTS                                                                         \
-	"Needs root, or CAP_BPF and CAP_PERFMON, and a kernel with BTF (Linux 6.3+; 5.13+ with\n"  \
-	"--backend syscalls). Accept-queue wait and the syscall program set need tracefs:\n"       \
+	"Needs root, or CAP_BPF and CAP_PERFMON, and a kernel with BTF (Linux 6.3+; 5.15+ with\n"  \
+	"--backend syscalls). Accept-queue wait, syscalls and tracepoints need tracefs:\n"         \
 	"when it is not mounted, sloprobe mounts it in a mount namespace of its own.\n"
 
 #define FLAG(opt) (1U << ((opt)-OPT_INTERVAL))
@@ -145,7 +146,7 @@ static int option_parse_listen(const char *flag, const char *text, struct listen
 
 static int option_parse_backend(const char *text, enum probe_backend *out)
 {
-	static const char *const names[] = { "auto", "sockets", "syscalls" };
+	static const char *const names[] = { "auto", "sockets", "syscalls", "tracepoints" };
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -154,7 +155,8 @@ static int option_parse_backend(const char *text, enum probe_backend *out)
 			return 0;
 		}
 	}
-	fprintf(stderr, "sloprobe: --backend: '%s' is not auto, sockets or syscalls\n", text);
+	fprintf(stderr, "sloprobe: --backend: '%s' is not auto, sockets, syscalls or tracepoints\n",
+		text);
 	return -1;
 }
 

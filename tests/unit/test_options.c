@@ -675,7 +675,10 @@ static void test_backend(void **state)
 	assert_parse_error("--backend", "");
 	assert_parse_error("--backend", "Syscalls");
 	assert_int_equal(PARSE(&o, &c, "--backend", "raw"), OPTIONS_ERROR);
-	assert_string_equal(c.err, "sloprobe: --backend: 'raw' is not auto, sockets or syscalls\n");
+	assert_string_equal(c.err, "sloprobe: --backend: 'raw' is not auto, sockets, syscalls or "
+				   "tracepoints\n");
+	assert_int_equal(PARSE(&o, &c, "--backend", "tracepoints"), OPTIONS_OK);
+	assert_int_equal(o.backend, PROBE_BACKEND_TRACEPOINTS);
 	assert_parse_error("--backend");
 }
 
