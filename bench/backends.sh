@@ -2,7 +2,8 @@
 # Cost of the syscall tracepoints: nginx under wrk (loopback, keep-alive) with nothing attached,
 # with the socket program set without accept-queue wait (no tracefs: /sys/kernel hidden in a
 # private mount namespace), with it (accept/accept4 exit tracepoints), and with the syscall
-# program set. Configurations alternate in rounds; medians of requests/s and of per-round
+# program set, and with the socket set attached as tracepoints (--backend tracepoints).
+# Configurations alternate in rounds; medians of requests/s and of per-round
 # ratios to the baseline of the same round.
 #
 # Usage: bench/backends.sh BUILD_DIR   (root). Environment: ROUNDS (5), SECONDS_PER_RUN (5).
@@ -11,7 +12,7 @@ build=$(cd "${1:?usage: bench/backends.sh BUILD_DIR}" && pwd) || exit 2
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ROUNDS=${ROUNDS:-5}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
-configs=(baseline sockets_no_accept sockets syscalls)
+configs=(baseline sockets_no_accept sockets tracepoints syscalls)
 WORK=$(mktemp -d /tmp/sloprobe-backends.XXXXXX)
 NGINX_PID="" SLOPROBE_PID=""
 
@@ -28,21 +29,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 [ "$(id -u)" = 0 ] || die "must run as root"
+# shellcheck source=bench/nginx.sh
+. "$repo/bench/nginx.sh"
 [[ $ROUNDS =~ ^[1-9][0-9]*$ && $SECONDS_PER_RUN =~ ^[1-9][0-9]*$ ]] ||
 	die "ROUNDS and SECONDS_PER_RUN must be positive integers"
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-chmod 755 "$WORK"
-mkdir -p "$WORK/www"
-head -c 2048 /dev/urandom | base64 >"$WORK/www/index.html"
-sed -e "s#@WORK@#$WORK#g" -e "s#@PORT@#$port#g" \
-	-e 's#^\([[:space:]]*\)access_log .*#\1access_log off;#' \
-	"$repo/tests/e2e/nginx.conf.in" >"$WORK/nginx.conf"
-nginx -c "$WORK/nginx.conf" -e "$WORK/nginx-error.log" &
-NGINX_PID=$!
+port=$(bench_free_port)
+bench_nginx_start "$repo" "$WORK" "$port" || die "nginx did not start: $(cat "$WORK/nginx-error.log")"
 cp /sys/kernel/btf/vmlinux "$WORK/vmlinux.btf"
 wrk_cmd=(wrk -t 2 -c 32 -d "${SECONDS_PER_RUN}s" "http://127.0.0.1:$port/index.html")
-for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/index.html" && break; sleep 0.1; done
 
 start_sloprobe() {
 	local config=$1

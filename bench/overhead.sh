@@ -22,6 +22,8 @@ read -r -a workloads <<<"${WORKLOADS:-nginx slo}"
 sloprobe=$build/sloprobe
 bt_script=$here/conn_latency.bt
 configs=(baseline sloprobe bpftrace)
+# shellcheck source=bench/nginx.sh
+. "$here/nginx.sh"
 
 die() {
 	echo "overhead: $*" >&2
@@ -126,25 +128,7 @@ echo "bpftrace:  ${bt_cmd[*]}   (the server's port)"
 echo
 
 # --- nginx: the e2e config, without the access log (logging would dominate the cost).
-chmod 755 "$WORK" # nginx's workers run as nobody
-mkdir -p "$WORK/www"
-head -c 2048 /dev/urandom | base64 >"$WORK/www/index.html"
-sed -e "s#@WORK@#$WORK#g" -e "s#@PORT@#$port#g" \
-	-e 's#^\([[:space:]]*\)access_log .*#\1access_log off;#' \
-	"$repo/tests/e2e/nginx.conf.in" >"$WORK/nginx.conf"
-grep -q 'access_log off;' "$WORK/nginx.conf" || die "could not turn off nginx's access log"
-nginx -c "$WORK/nginx.conf" -e "$WORK/nginx-error.log" &
-NGINX_PID=$!
-# Ready when it answers the page with 200 (a bare connect could reach someone else's socket).
-http_ok() (
-	local status
-	exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
-	printf 'GET /index.html HTTP/1.0\r\nHost: localhost\r\n\r\n' >&3
-	read -r -t 2 status <&3
-	exec 3<&-
-	[[ $status == "HTTP/1.1 200"* ]]
-)
-wait_for "http_ok 2>/dev/null" 10 || die "nginx did not start: $(cat "$WORK/nginx-error.log")"
+bench_nginx_start "$repo" "$WORK" "$port" || die "nginx did not start: $(cat "$WORK/nginx-error.log")"
 
 nginx_alive() {
 	kill -0 "$NGINX_PID" 2>/dev/null || die "nginx died: $(tail -5 "$WORK/nginx-error.log")"

@@ -25,20 +25,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 [ "$(id -u)" = 0 ] || die "must run as root"
+# shellcheck source=bench/nginx.sh
+. "$repo/bench/nginx.sh"
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-chmod 755 "$WORK"
-mkdir -p "$WORK/www"
-head -c 2048 /dev/urandom | base64 >"$WORK/www/index.html"
-sed -e "s#@WORK@#$WORK#g" -e "s#@PORT@#$port#g" \
-	-e 's#^\([[:space:]]*\)access_log .*#\1access_log off;#' \
-	"$repo/tests/e2e/nginx.conf.in" >"$WORK/nginx.conf"
-nginx -c "$WORK/nginx.conf" -e "$WORK/nginx-error.log" &
-NGINX_PID=$!
-for _ in $(seq 100); do
-	(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-	sleep 0.05
-done
+port=$(bench_free_port)
+bench_nginx_start "$repo" "$WORK" "$port" || die "nginx did not start: $(cat "$WORK/nginx-error.log")"
 
 wrk_cmd=(wrk -t 2 -c 32 -d "${SECONDS_PER_RUN}s" "http://127.0.0.1:$port/index.html")
 declare -A probe_cmd=(
