@@ -141,20 +141,22 @@ int recorder_watch_tail(struct recorder *recorder, struct sampler *sampler)
 /* Gives each row its kept tail; returns the threshold for the next window. */
 static __u64 recorder_attach_tail(struct recorder *recorder, struct top_report *report)
 {
-	double p99_us[64];
 	const struct tail_kept *kept;
+	double lowest_p99_us = 0;
 	struct top_row *row;
-	size_t i, n = 0;
+	size_t i;
 
 	for (i = 0; i < report->count; i++) {
 		row = &report->rows[i];
 		kept = tail_keeper_find(&recorder->tail, &row->window->key);
 		row->tail = kept ? kept->slowest : NULL;
 		row->ntail = kept ? kept->count : 0;
-		if (row->latency.count && n < sizeof(p99_us) / sizeof(p99_us[0]))
-			p99_us[n++] = row->latency.p99_us;
+		/* Every service counts: a quiet one with the lowest p99 must still get its tail. */
+		if (row->latency.count &&
+		    (lowest_p99_us == 0 || row->latency.p99_us < lowest_p99_us))
+			lowest_p99_us = row->latency.p99_us;
 	}
-	return tail_threshold_next_ns(p99_us, n, RECORD_TAIL_FLOOR_NS);
+	return tail_threshold_next_ns(&lowest_p99_us, 1, RECORD_TAIL_FLOOR_NS);
 }
 
 int recorder_write(struct recorder *recorder, struct top_report *report)
