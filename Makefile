@@ -15,15 +15,14 @@ endif
 
 SHELL := /bin/bash
 .DELETE_ON_ERROR:
-.PHONY: all deps test unit fuzz e2e e2e-syscalls soak check-deploy demo bench bench-scale bench-planner clean lint format \
+.PHONY: all check-layers deps test unit fuzz e2e e2e-syscalls soak check-deploy demo bench bench-scale bench-planner clean lint format \
 	test-asan test-valgrind unit-bins
 
 # conn.bpf.c defines the shared maps: bpftool 7.1's linker wants the definition before any
 # object that only declares them extern.
 BPF_SRCS := bpf/conn.bpf.c $(filter-out bpf/conn.bpf.c,$(wildcard bpf/*.bpf.c))
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
-BPF_HDRS := $(wildcard bpf/*.h) $(wildcard include/*.h)
-BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror \
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -MMD -MP -Wall -Wextra -Werror \
 	-Wno-unused-parameter -Ivmlinux/$(ARCH) -Iinclude
 
 CFLAGS ?= -O2 -g
@@ -31,37 +30,35 @@ CFLAGS ?= -O2 -g
 ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 endif
-CFLAGS += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser -Iplanner -I$(OUTPUT)
+CFLAGS += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -MMD -MP -Iinclude -Iuser -Iplanner \
+	-I$(OUTPUT)
 LDLIBS_SLOPROBE := -lbpf -lelf -lz -lcjson -lmicrohttpd -lpthread -lm
 
-# Modules free of libbpf, linked into the unit tests too; only probe.c talks to the skeleton.
-LIB_SRCS := user/histogram.c user/window.c user/snapshot.c user/options.c user/top_options.c \
-	user/format.c user/top_json.c user/top_table.c user/labels.c user/socket_owners.c \
-	user/listeners.c user/proc_net_tcp.c user/capture.c user/proc_usage.c user/capture_reader.c \
-	user/json_input.c user/slo_file.c user/projection_file.c user/sparse_hist.c \
-	user/report_model.c user/report_write.c user/plan_model.c user/plan_compute.c \
-	user/plan_write.c user/plan_k8s.c user/plan_html.c user/report_input.c \
-	user/report_html.c user/svg_chart.c user/container.c user/cgroup_usage.c \
-	user/text_file.c user/metrics.c user/metrics_text.c user/listen_address.c \
-	user/report_options.c user/plan_options.c user/capture_fields.c \
-	user/tail_request.c user/report_tail.c user/report_tail_write.c user/tail_keeper.c \
-	user/slow_options.c user/slow_format.c user/tcp_sockets.c user/netstat.c \
-	user/conns_options.c user/conns_output.c
-BIN_SRCS := user/main.c user/sampler.c user/top.c user/record.c user/report_cmd.c user/probe.c \
-	user/privilege.c user/serve.c user/metrics_http.c user/plan_cmd.c user/slow.c \
-	user/netns.c user/conns.c user/tracefs.c
-LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(LIB_SRCS))
-BIN_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(BIN_SRCS))
+# The layout is the rule: user/kernel/ is the only folder that talks to libbpf and the
+# skeleton. Every other folder of user/ is free of it and goes into one archive that the unit
+# tests link too (an archive member is only linked where a test needs one of its symbols).
+KERNEL_SRCS := $(wildcard user/kernel/*.c)
+CORE_SRCS := $(filter-out $(KERNEL_SRCS) user/cmd/main.c,$(wildcard user/*/*.c))
+KERNEL_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(KERNEL_SRCS))
+CORE_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(CORE_SRCS))
+CORE_LIB := $(OUTPUT)/libsloprobe-core.a
 # The capacity planner's models: pure math, linked into the binary and the unit tests.
 PLANNER_SRCS := $(wildcard planner/*.c)
 PLANNER_OBJS := $(patsubst planner/%.c,$(OUTPUT)/planner/%.o,$(PLANNER_SRCS))
+PLANNER_LIB := $(OUTPUT)/libsloprobe-planner.a
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
 
-all: $(OUTPUT)/sloprobe $(OUTPUT)/slo-server $(OUTPUT)/slo-load $(OUTPUT)/drop_share.bpf.o
+all: check-layers $(OUTPUT)/sloprobe $(OUTPUT)/slo-server $(OUTPUT)/slo-load \
+	$(OUTPUT)/drop_share.bpf.o
 
-$(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS)
+# Fails the build when code outside user/kernel/ reaches for libbpf or the skeleton.
+check-layers:
+	$(Q)! grep -rlE '#include [<"](bpf/|sloprobe\.skel\.h)' user planner \
+		--exclude-dir=kernel || { echo 'only user/kernel/ may include libbpf' >&2; exit 1; }
+
+$(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
@@ -75,28 +72,35 @@ $(OUTPUT)/sloprobe.skel.h: $(OUTPUT)/sloprobe.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name sloprobe_bpf > $@
 
-$(OUTPUT)/user/%.o: user/%.c $(wildcard user/*.h) $(wildcard include/*.h)
+$(OUTPUT)/user/%.o: user/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(OUTPUT)/planner/%.o: planner/%.c $(wildcard planner/*.h)
+$(OUTPUT)/planner/%.o: planner/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(OUTPUT)/user/probe.o: $(OUTPUT)/sloprobe.skel.h
+$(KERNEL_OBJS): | $(OUTPUT)/sloprobe.skel.h
 
-$(OUTPUT)/sloprobe: $(LIB_OBJS) $(PLANNER_OBJS) $(BIN_OBJS)
+$(OUTPUT)/%.a:
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(CORE_LIB): $(CORE_OBJS)
+$(PLANNER_LIB): $(PLANNER_OBJS)
+
+$(OUTPUT)/sloprobe: $(OUTPUT)/user/cmd/main.o $(KERNEL_OBJS) $(CORE_LIB) $(PLANNER_LIB)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS_SLOPROBE) -o $@
+	$(Q)$(CC) $(CFLAGS) $(filter %.o %.a,$^) $(LDLIBS_SLOPROBE) -o $@
 
 include tests/tools/tools.mk
 
-$(OUTPUT)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS) $(PLANNER_OBJS)
+$(OUTPUT)/tests/test_%: tests/unit/test_%.c $(CORE_LIB) $(PLANNER_LIB)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $^ -lcmocka -lcjson -lz -lm -o $@
+	$(Q)$(CC) $(CFLAGS) -MF $@.d $(filter %.c %.a,$^) -lcmocka -lcjson -lz -lm -o $@
 
 # libFuzzer targets over the parsers of untrusted input, built with clang whatever CC is: the
 # parsers instrumented for coverage and sanitizers, cJSON and zlib as the system ships them.
@@ -104,25 +108,25 @@ FUZZ_SECONDS ?= 20
 FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser \
 	-Iplanner -Itests/fuzz
-FUZZ_LIB_SRCS := user/capture_reader.c user/capture_fields.c user/tail_request.c \
-	user/json_input.c user/slo_file.c user/projection_file.c \
-	user/top_options.c user/options.c user/listen_address.c user/report_options.c \
-	user/plan_options.c user/conns_options.c user/netstat.c
-FUZZ_LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/fuzz/obj/%.o,$(FUZZ_LIB_SRCS))
+# Every libbpf-free module, instrumented, in an archive: each fuzzer links the parsers it drives.
+FUZZ_CORE_OBJS := $(patsubst user/%.c,$(OUTPUT)/fuzz/obj/%.o,$(CORE_SRCS))
+FUZZ_CORE_LIB := $(OUTPUT)/fuzz/libsloprobe-core.a
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))
 
-$(OUTPUT)/fuzz/obj/%.o: user/%.c $(wildcard user/*.h) $(wildcard include/*.h)
+$(OUTPUT)/fuzz/obj/%.o: user/%.c
 	$(call msg,CC-FUZZ,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -MMD -MP -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_CORE_LIB): $(FUZZ_CORE_OBJS)
 
 # Named here, not only in the pattern rule, so make keeps them between runs.
-$(FUZZ_BINS): $(FUZZ_LIB_OBJS)
+$(FUZZ_BINS): $(FUZZ_CORE_LIB)
 
-$(OUTPUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_input.h $(FUZZ_LIB_OBJS)
+$(OUTPUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_CORE_LIB)
 	$(call msg,LD-FUZZ,$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_LIB_OBJS) -lcjson -lz -lm -o $@
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -MMD -MP -MF $@.d -fsanitize=fuzzer $(filter %.c %.a,$^) -lcjson -lz -lm -o $@
 
 # FUZZ_SECONDS per target, one after another; `make test` gives each a short run.
 fuzz: $(FUZZ_BINS)
@@ -220,26 +224,29 @@ TIDY_CHECKS := -*,clang-analyzer-*,bugprone-*,-bugprone-easily-swappable-paramet
 
 # The skeleton is generated, so warnings are only taken from our own headers.
 lint: $(OUTPUT)/sloprobe.skel.h
-	$(Q)clang-format --dry-run --Werror user/*.c user/*.h include/*.h bpf/*.c bpf/*.h \
+	$(Q)clang-format --dry-run --Werror user/*/*.c user/*/*.h include/*.h bpf/*.c bpf/*.h \
 		planner/*.c planner/*.h tests/unit/*.c tests/tools/*.c tests/fuzz/*.c tests/fuzz/*.h
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--suppress=missingIncludeSystem -Iinclude -Iuser -Iplanner \
 		"-DLIBBPF_OPTS(TYPE,NAME,...)=struct TYPE NAME = {0}" -i tests/tools/drop_share.bpf.c \
 		user planner tests/tools tests/fuzz
 	$(Q)clang-tidy --quiet -checks='$(TIDY_CHECKS)' --warnings-as-errors='*' \
-		$(filter-out user/probe.c,$(wildcard user/*.c)) planner/*.c \
+		$(filter-out user/kernel/probe.c,$(wildcard user/*/*.c)) planner/*.c \
 		$(filter-out %.bpf.c,$(wildcard tests/tools/*.c)) tests/fuzz/*.c -- \
 		$(CFLAGS) 2>&1 | \
 		grep -v 'warnings generated' ; test $${PIPESTATUS[0]} -eq 0
 	@# bpftool 7.1's generated skeleton leaks on an allocation-failure path: not ours to fix.
 	$(Q)clang-tidy --quiet -checks='$(TIDY_CHECKS),-clang-analyzer-unix.Malloc' \
-		--warnings-as-errors='*' user/probe.c -- $(CFLAGS) 2>&1 | \
+		--warnings-as-errors='*' user/kernel/probe.c -- $(CFLAGS) 2>&1 | \
 		grep -v 'warnings generated' ; test $${PIPESTATUS[0]} -eq 0
 
 format:
-	$(Q)clang-format -i user/*.c user/*.h include/*.h bpf/*.c bpf/*.h planner/*.c planner/*.h \
+	$(Q)clang-format -i user/*/*.c user/*/*.h include/*.h bpf/*.c bpf/*.h planner/*.c planner/*.h \
 		tests/unit/*.c tests/tools/*.c tests/fuzz/*.c tests/fuzz/*.h
 
 clean:
 	$(call msg,CLEAN,$(OUTPUT))
 	$(Q)rm -rf $(OUTPUT)
+
+# Header dependencies, written by the compiler (-MMD -MP) beside each object.
+-include $(shell find $(OUTPUT) -name '*.d' 2>/dev/null)

@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <zlib.h>
-#include "capture_reader.h"
+#include "capture/capture_reader.h"
 
 #define FUZZ_GZIP 1
 #define FUZZ_CUT 2

@@ -1,7 +1,7 @@
 /* libFuzzer target: one capture line through the header parser and the window parser. */
 #include <stdint.h>
 #include <stdlib.h>
-#include "capture_reader.h"
+#include "capture/capture_reader.h"
 #include "fuzz_input.h"
 
 /* Reads what a window callback reads, so a bad pointer in a parsed window faults here. */

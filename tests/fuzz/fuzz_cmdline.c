@@ -6,11 +6,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "conns_options.h"
+#include "cmd/conns_options.h"
 #include "fuzz_input.h"
-#include "plan_options.h"
-#include "report_options.h"
-#include "top_options.h"
+#include "cmd/plan_options.h"
+#include "cmd/report_options.h"
+#include "cmd/top_options.h"
 
 #define FUZZ_MAX_ARGS 64
 

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "netstat.h"
+#include "host/netstat.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -2,7 +2,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include "fuzz_input.h"
-#include "projection_file.h"
+#include "input/projection_file.h"
 
 /* What the planner asks of a parsed file, so every stored field is read back. */
 static void fuzz_projection_use(const struct projection_file *file)

@@ -2,7 +2,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include "fuzz_input.h"
-#include "slo_file.h"
+#include "input/slo_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

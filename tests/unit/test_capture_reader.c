@@ -18,9 +18,9 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 #include <zlib.h>
-#include "capture.h"
-#include "capture_reader.h"
-#include "top_report.h"
+#include "capture/capture.h"
+#include "capture/capture_reader.h"
+#include "model/top_report.h"
 
 #define RT_WINDOWS 3
 #define RT_START_TS 1700000000.0

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <cmocka.h>
-#include "cgroup_usage.h"
+#include "host/cgroup_usage.h"
 
 static char root[64];
 

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 #include <cjson/cJSON.h>
-#include "conns_options.h"
-#include "conns_output.h"
+#include "cmd/conns_options.h"
+#include "output/conns_output.h"
 
 #define ARGC(argv) ((int)(sizeof(argv) / sizeof((argv)[0])) - 1)
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "histogram.h"
+#include "model/histogram.h"
 
 #define assert_double_near(a, b, eps)                                                              \
 	do {                                                                                       \

@@ -9,7 +9,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <cmocka.h>
-#include "listen_address.h"
+#include "input/listen_address.h"
 
 /* Parses @text, which must be accepted and print back as @canonical. */
 static void assert_round_trip(const char *text, const char *canonical)

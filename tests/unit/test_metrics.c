@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "metrics.h"
+#include "model/metrics.h"
 #include "version.h"
 
 /* What a writer produced, as one NUL-terminated string the test frees. */

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "netstat.h"
+#include "host/netstat.h"
 
 /* The shape of a real file (names shortened), with the counters at their real positions. */
 static const char real_text[] =

@@ -12,7 +12,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <cmocka.h>
-#include "top_options.h"
+#include "cmd/top_options.h"
 
 #define MAX_ARGS 160
 

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
-#include "proc_net_tcp.h"
+#include "host/proc_net_tcp.h"
 
 static const char tcp_header[] =
 	"  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  "

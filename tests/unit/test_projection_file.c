@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "projection_file.h"
+#include "input/projection_file.h"
 
 static const char example[] =
 	"{\"projections\": [{\"name\": \"peak\", \"rps\": 3000}, {\"name\": \"10x\", \"factor\": "

@@ -11,10 +11,10 @@
 #include <sys/resource.h>
 #include <cmocka.h>
 #include <cjson/cJSON.h>
-#include "capture.h"
-#include "proc_usage.h"
-#include "top_options.h"
-#include "top_report.h"
+#include "capture/capture.h"
+#include "host/proc_usage.h"
+#include "cmd/top_options.h"
+#include "model/top_report.h"
 
 /* Options point into argv, as in main: the copies live until the group's teardown. */
 static char **parsed_argvs[8];

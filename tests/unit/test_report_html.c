@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "report_write.h"
-#include "svg_chart.h"
+#include "output/report_write.h"
+#include "output/svg_chart.h"
 
 static size_t count_of(const char *haystack, const char *needle)
 {

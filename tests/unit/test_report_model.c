@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "report_model.h"
+#include "analysis/report_model.h"
 
 /* One sample of @count requests all taking @us microseconds. */
 static struct capture_sample sample_of(unsigned int port, __u64 count, __u64 us,

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "json_input.h"
-#include "slo_file.h"
+#include "input/json_input.h"
+#include "input/slo_file.h"
 
 #define SRC "slo.json"
 #define EXAMPLE                                                                                    \

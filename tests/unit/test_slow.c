@@ -10,8 +10,8 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 #include "http_status.h"
-#include "slow_format.h"
-#include "slow_options.h"
+#include "output/slow_format.h"
+#include "cmd/slow_options.h"
 
 static void test_status_parse(void **state)
 {

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "histogram.h"
-#include "sparse_hist.h"
+#include "model/histogram.h"
+#include "model/sparse_hist.h"
 
 static void test_merge_interleaved(void **state)
 {

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "capture_reader.h"
-#include "tail_keeper.h"
-#include "report_model.h"
-#include "report_tail_write.h"
+#include "capture/capture_reader.h"
+#include "model/tail_keeper.h"
+#include "analysis/report_model.h"
+#include "output/report_tail_write.h"
 
 static struct tail_request slow_one(double latency_us, double server_us)
 {

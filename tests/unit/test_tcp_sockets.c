@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "tcp_sockets.h"
+#include "host/tcp_sockets.h"
 
 #define NS_A 4026531840U
 #define NS_B 4026532000U

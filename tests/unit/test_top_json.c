@@ -9,9 +9,10 @@
 #include <string.h>
 #include <cmocka.h>
 #include <cjson/cJSON.h>
-#include "capture_reader.h"
-#include "histogram.h"
-#include "top_report.h"
+#include "capture/capture_reader.h"
+#include "output/format.h"
+#include "model/histogram.h"
+#include "model/top_report.h"
 
 #define assert_double_near(a, b, eps)                                                              \
 	do {                                                                                       \

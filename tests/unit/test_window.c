@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "window.h"
+#include "model/window.h"
 
 #define NCPU 4
 

@@ -1,0 +1,44 @@
+/* `sloprobe plan`'s computation: baselines, per-pod capacity, and each projection's deployment. */
+#ifndef SLOPROBE_PLAN_COMPUTE_H
+#define SLOPROBE_PLAN_COMPUTE_H
+
+#include "analysis/plan_model.h"
+#include "input/projection_file.h"
+#include "sizing.h"
+#include "input/slo_file.h"
+
+struct plan_projection_result {
+	const struct projection *projection;
+	double rps;
+	struct sizing sizing;
+	struct queue_prediction predicted; /* per pod, every pod serving */
+	bool extrapolated;		   /* beyond the utilization the capture measured */
+};
+
+struct plan_service {
+	struct plan_baseline base;
+	struct slo_targets targets;
+	struct projection_service shape;
+	struct pod_limits limits;
+	struct pod_capacity capacity;
+	double headroom; /* one pod's capacity over the measured peak: today's margin */
+	struct plan_projection_result *results;
+	size_t nresults;
+};
+
+struct plan {
+	struct plan_service *services;
+	size_t count;
+	unsigned int redundancy;
+	unsigned int min_pods;
+};
+
+/*
+ * Plans every service of @report that served requests against every projection of @file.
+ * Returns 0, or -ENOMEM / -EINVAL with the reason in @why.
+ */
+int plan_build(const struct report *report, const struct projection_file *file, struct plan *out,
+	       char *why, size_t why_size);
+void plan_free(struct plan *plan);
+
+#endif /* SLOPROBE_PLAN_COMPUTE_H */

@@ -1,0 +1,190 @@
+/* From a service's capture windows to the planner's inputs; pure, over the report's data. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "model/histogram.h"
+#include "analysis/plan_model.h"
+
+static int plan_service_time_of(const struct report_service *s, struct plan_baseline *out)
+{
+	size_t n = 0, i;
+
+	for (i = 0; i < HIST_BUCKETS; i++)
+		n += s->total.latency_hist[i] != 0;
+	if (n == 0)
+		return -ENODATA;
+	out->lower_s = calloc(n, sizeof(double));
+	out->upper_s = calloc(n, sizeof(double));
+	out->count = calloc(n, sizeof(double));
+	if (!out->lower_s || !out->upper_s || !out->count)
+		return -ENOMEM;
+	for (i = 0, n = 0; i < HIST_BUCKETS; i++) {
+		if (!s->total.latency_hist[i])
+			continue;
+		out->lower_s[n] = (double)hist_bucket_lower_us(i) / 1e6;
+		/* The overflow bucket has no upper edge: take it as twice its lower one. */
+		out->upper_s[n] = i >= HIST_OVERFLOW_BUCKET ? 2 * out->lower_s[n]
+							    : (double)hist_bucket_upper_us(i) / 1e6;
+		out->count[n++] = (double)s->total.latency_hist[i];
+	}
+	out->latency = (struct plan_service_time){ out->lower_s, out->upper_s, out->count, n };
+	return 0;
+}
+
+/* The rate a typical request saw: windows weighted by their requests. */
+static double plan_measured_rps(const struct report_service *s)
+{
+	double weighted = 0, requests = 0;
+	size_t i;
+
+	for (i = 0; i < s->npoints; i++) {
+		weighted += (double)s->points[i].requests * s->points[i].rps;
+		requests += (double)s->points[i].requests;
+	}
+	return requests > 0 ? weighted / requests : 0;
+}
+
+/* Takes the wait the queue itself adds at the measured rate out of the latency. */
+static int plan_service_time_deconvolve(const struct report_service *s, struct plan_baseline *out)
+{
+	double scv;
+
+	out->service_lower_s = calloc(out->latency.n, sizeof(double));
+	out->service_upper_s = calloc(out->latency.n, sizeof(double));
+	if (!out->service_lower_s || !out->service_upper_s)
+		return -ENOMEM;
+	service_time_moments(&out->latency, &out->mean_latency_s, &scv);
+	out->measured_rps = plan_measured_rps(s);
+	if (service_time_from_response(&out->latency, out->parallelism, out->measured_rps,
+				       out->service_lower_s, out->service_upper_s,
+				       &out->service_time))
+		return -EINVAL;
+	service_time_moments(&out->service_time, &out->mean_service_s, &out->scv);
+	return 0;
+}
+
+/* The most threads seen answering in one window: a worker pool shows its size under load. */
+static void plan_parallelism_of(const struct report_service *s, unsigned int override,
+				struct plan_baseline *out)
+{
+	if (override) {
+		out->parallelism = override;
+		snprintf(out->parallelism_source, sizeof(out->parallelism_source),
+			 "%u, from the projection file", override);
+		return;
+	}
+	out->parallelism = s->peak_threads ? (unsigned int)s->peak_threads : 1;
+	snprintf(out->parallelism_source, sizeof(out->parallelism_source),
+		 s->peak_threads ? "%u: the most threads that answered requests in one window"
+				 : "%u: the capture counted no serving threads",
+		 out->parallelism);
+}
+
+/* CPU per request, memory against connections, connections per rps, utilization range. */
+static int plan_costs_of(const struct report_service *s, struct plan_baseline *out)
+{
+	double cpu = 0, requests = 0, conns_per_rps = 0, rps, *x, *y;
+	size_t i, n = 0, loaded = 0;
+
+	x = calloc(s->npoints ? s->npoints : 1, sizeof(double));
+	y = calloc(s->npoints ? s->npoints : 1, sizeof(double));
+	if (!x || !y) {
+		free(x);
+		free(y);
+		return -ENOMEM;
+	}
+	for (i = 0; i < s->npoints; i++) {
+		const struct report_point *p = &s->points[i];
+
+		if (p->rss_bytes) {
+			x[n] = (double)p->conns_active;
+			y[n++] = (double)p->rss_bytes;
+		}
+		if (!p->requests || p->rps <= 0)
+			continue;
+		rps = p->rps;
+		cpu += p->cpu_seconds;
+		requests += (double)p->requests;
+		conns_per_rps += (double)p->conns_active / rps;
+		loaded++;
+		out->max_utilization =
+			fmax(out->max_utilization, rps * out->mean_service_s / out->parallelism);
+	}
+	out->cpu_seconds_per_request = requests > 0 ? cpu / requests : 0;
+	out->conns_per_rps = loaded ? conns_per_rps / (double)loaded : 0;
+	out->memory_fitted = linear_fit(x, y, n, &out->memory) == 0 && out->memory.slope >= 0;
+	if (!out->memory_fitted && n) {
+		/* No spread in connections, or memory falling as they grow: a flat estimate. */
+		memset(&out->memory, 0, sizeof(out->memory));
+		for (i = 0; i < n; i++)
+			out->memory.intercept = fmax(out->memory.intercept, y[i]);
+		out->memory.n = n;
+	}
+	free(x);
+	free(y);
+	return 0;
+}
+
+/* Throughput against concurrency (Little's law per window), where load levels vary. */
+static int plan_usl_of(const struct report_service *s, struct plan_baseline *out)
+{
+	double *n_conc = calloc(s->npoints ? s->npoints : 1, sizeof(double));
+	double *x_rps = calloc(s->npoints ? s->npoints : 1, sizeof(double));
+	size_t i, n = 0;
+
+	if (!n_conc || !x_rps) {
+		free(n_conc);
+		free(x_rps);
+		return -ENOMEM;
+	}
+	for (i = 0; i < s->npoints; i++) {
+		const struct report_point *p = &s->points[i];
+
+		if (!p->requests || p->rps <= 0)
+			continue;
+		x_rps[n] = p->rps;
+		n_conc[n++] = p->rps * ((double)p->latency_sum_ns / 1e9 / (double)p->requests);
+	}
+	out->usl_fitted = usl_fit(n_conc, x_rps, n, &out->usl) == 0;
+	free(n_conc);
+	free(x_rps);
+	return 0;
+}
+
+int plan_baseline_of(const struct report *report, const struct report_service *service,
+		     unsigned int parallelism_override, struct plan_baseline *out)
+{
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	out->service = service;
+	out->peak_rps = service->peak_rps;
+	out->mean_rps = report->seconds > 0 ? (double)service->total.requests / report->seconds : 0;
+	plan_parallelism_of(service, parallelism_override, out);
+	err = plan_service_time_of(service, out);
+	if (!err)
+		err = plan_service_time_deconvolve(service, out);
+	if (err)
+		goto fail;
+	err = plan_costs_of(service, out);
+	if (!err)
+		err = plan_usl_of(service, out);
+	if (!err)
+		return 0;
+fail:
+	plan_baseline_free(out);
+	return err;
+}
+
+void plan_baseline_free(struct plan_baseline *baseline)
+{
+	free(baseline->lower_s);
+	free(baseline->upper_s);
+	free(baseline->count);
+	free(baseline->service_lower_s);
+	free(baseline->service_upper_s);
+	baseline->lower_s = baseline->upper_s = baseline->count = NULL;
+	baseline->service_lower_s = baseline->service_upper_s = NULL;
+}

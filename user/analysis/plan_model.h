@@ -1,0 +1,42 @@
+/* plan's inputs per service, measured from captures: the baseline the models start from. */
+#ifndef SLOPROBE_PLAN_MODEL_H
+#define SLOPROBE_PLAN_MODEL_H
+
+#include <stdbool.h>
+#include "planner.h"
+#include "analysis/report_model.h"
+
+struct plan_baseline {
+	const struct report_service *service;
+	double peak_rps; /* busiest window */
+	double mean_rps;
+	/* Latency: the whole capture's histogram; service time: the same with the queue's modelled
+	 * wait at the measured rate taken out. */
+	double *lower_s, *upper_s, *count;
+	struct plan_service_time latency;
+	double mean_latency_s;
+	double measured_rps; /* request-weighted rate of the windows the latency came from */
+	double *service_lower_s, *service_upper_s;
+	struct plan_service_time service_time;
+	double mean_service_s, scv;
+	unsigned int parallelism;
+	char parallelism_source[96];
+	double cpu_seconds_per_request; /* 0 when the capture has no CPU figures */
+	struct linear_fit memory;	/* bytes against open connections, across windows */
+	bool memory_fitted;
+	double conns_per_rps;	/* Little's law from the windows: mean open connections per rps */
+	double max_utilization; /* highest measured lambda E[S] / c over windows with traffic */
+	struct usl_fit usl;
+	bool usl_fitted;
+};
+
+/*
+ * Builds @out from @service's windows; @parallelism_override 0 infers it from the capture
+ * (the most serving threads in a window). Returns 0, -ENODATA for a service without
+ * requests, or -ENOMEM.
+ */
+int plan_baseline_of(const struct report *report, const struct report_service *service,
+		     unsigned int parallelism_override, struct plan_baseline *out);
+void plan_baseline_free(struct plan_baseline *baseline);
+
+#endif /* SLOPROBE_PLAN_MODEL_H */

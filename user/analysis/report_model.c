@@ -1,0 +1,347 @@
+/* Report arithmetic over capture windows; pure: no I/O, no BPF. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "model/grow.h"
+#include "analysis/report_model.h"
+#include "model/snapshot.h"
+
+static const double report_quantiles[REPORT_TARGETS] = { 0.50, 0.95, 0.99, 0.999 };
+
+double report_target_ms(const struct slo_targets *targets, enum report_target which)
+{
+	const double values[REPORT_TARGETS] = { targets->p50_ms, targets->p95_ms, targets->p99_ms,
+						targets->p999_ms };
+
+	return values[which];
+}
+
+static struct report_service *report_service_get(struct report *report,
+						 const struct capture_sample *sample)
+{
+	struct report_service *service;
+	size_t i;
+
+	for (i = 0; i < report->count; i++)
+		if (service_key_equal(&report->services[i].key, &sample->key))
+			return &report->services[i];
+	service = grow_append_zeroed((void **)&report->services, &report->capacity, &report->count,
+				     sizeof(*report->services));
+	if (!service)
+		return NULL;
+	service->key = sample->key;
+	service->total.key = sample->key;
+	memcpy(service->service, sample->service, sizeof(service->service));
+	slo_file_targets(report->slo, sample->service, sample->key.port, &service->targets);
+	return service;
+}
+
+static void report_point_quantiles(struct report_point *point, const struct hist_bucket *buckets,
+				   size_t count)
+{
+	__u64 total = sparse_hist_total(buckets, count);
+	int i;
+
+	for (i = 0; i < REPORT_TARGETS; i++)
+		point->quantile_us[i] =
+			total ? sparse_hist_quantile_us(buckets, count, total, report_quantiles[i],
+							point->max_us)
+			      : 0;
+}
+
+static int report_add_point(struct report *report, struct report_service *service,
+			    const struct capture_sample *s, __s64 slot, double seconds)
+{
+	struct report_point *point;
+
+	if (grow_for_one_more((void **)&service->points, &service->points_capacity,
+			      service->npoints, sizeof(*service->points)))
+		return -ENOMEM;
+	point = &service->points[service->npoints];
+	memset(point, 0, sizeof(*point));
+	point->slot = slot;
+	point->requests = s->requests;
+	point->rps = seconds > 0 ? (double)s->requests / seconds : 0;
+	point->conns_active = s->conns_active;
+	point->threads = s->threads;
+	point->latency_sum_ns = s->latency_sum_ns;
+	point->cpu_seconds = s->cpu_seconds;
+	point->rss_bytes = s->rss_bytes;
+	point->listening = s->listening;
+	point->max_us = s->max_us;
+	if (!report->merge_captures)
+		report_point_quantiles(point, s->buckets, s->nbuckets);
+	else if (s->nbuckets &&
+		 sparse_hist_merge(&point->buckets, &point->nbuckets, s->buckets, s->nbuckets))
+		return -ENOMEM;
+	service->npoints++;
+	return 0;
+}
+
+static void report_add_totals(struct report_service *service, const struct capture_sample *s)
+{
+	struct service_window *total = &service->total;
+	size_t i;
+
+	total->requests += s->requests;
+	total->latency_sum_ns += s->latency_sum_ns;
+	total->bytes_in += s->bytes_in;
+	total->bytes_out += s->bytes_out;
+	total->conns_opened += s->conns_opened;
+	total->conns_closed += s->conns_closed;
+	total->retransmits += s->retransmits;
+	if (s->max_us * 1000.0 > (double)total->max_latency_ns)
+		total->max_latency_ns = (__u64)(s->max_us * 1000.0);
+	for (i = 0; i < s->nbuckets; i++)
+		total->latency_hist[s->buckets[i].index] += s->buckets[i].count;
+}
+
+static void report_add_tail(struct report *report, struct report_service *service,
+			    const struct capture_sample *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->ntail; i++) {
+		tail_share_add(&service->tail, &s->tail[i]);
+		report_tail_add(&report->tail, service->service, &s->tail[i]);
+	}
+}
+
+void report_begin_capture(struct report *report, double interval_s)
+{
+	if (report->grid_s <= 0)
+		report->grid_s = interval_s > 0 ? interval_s : 1.0;
+	report->capture_interval_s = interval_s;
+}
+
+/* The grid slot a window ending at @ts and lasting @seconds falls in, by its middle. */
+static __s64 report_slot_of(const struct report *report, double ts, double seconds)
+{
+	return (__s64)floor((ts - seconds / 2.0) / report->grid_s) + 1;
+}
+
+int report_add_window(struct report *report, const struct capture_window *window)
+{
+	struct report_service *service;
+	struct report_slot *slot;
+	double seconds;
+	size_t i;
+
+	if (report->grid_s <= 0)
+		report_begin_capture(report, window->interval_s);
+	/* A capture on another interval has its windows counted at the grid's rate. */
+	seconds =
+		report->capture_interval_s == report->grid_s ? window->interval_s : report->grid_s;
+	if (report->nslots == 0 || window->ts - window->interval_s < report->first_ts)
+		report->first_ts = window->ts - window->interval_s;
+	if (window->ts > report->last_ts)
+		report->last_ts = window->ts;
+	if (grow_for_one_more((void **)&report->slots, &report->slots_capacity, report->nslots,
+			      sizeof(*report->slots)))
+		return -ENOMEM;
+	slot = &report->slots[report->nslots++];
+	slot->slot = report_slot_of(report, window->ts, window->interval_s);
+	slot->seconds = window->interval_s;
+	for (i = 0; i < window->count; i++) {
+		service = report_service_get(report, &window->samples[i]);
+		if (!service ||
+		    report_add_point(report, service, &window->samples[i], slot->slot, seconds))
+			return -ENOMEM;
+		report_add_totals(service, &window->samples[i]);
+		report_add_tail(report, service, &window->samples[i]);
+	}
+	return 0;
+}
+
+static int slot_compare(const void *a, const void *b)
+{
+	const struct report_slot *x = a, *y = b;
+
+	return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
+static int point_compare(const void *a, const void *b)
+{
+	const struct report_point *x = a, *y = b;
+
+	return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
+/* qsort's array must not be NULL even when empty (glibc declares it nonnull: UBSan aborts). */
+static void report_sort(void *items, size_t count, size_t size,
+			int (*compare)(const void *, const void *))
+{
+	if (count > 1)
+		qsort(items, count, size, compare);
+}
+
+/* Distinct slots: windows of several hosts over the same period count once. */
+static void report_merge_slots(struct report *report)
+{
+	size_t i, n = 0;
+
+	report_sort(report->slots, report->nslots, sizeof(*report->slots), slot_compare);
+	for (i = 0; i < report->nslots; i++) {
+		if (n && report->slots[n - 1].slot == report->slots[i].slot) {
+			if (report->slots[i].seconds > report->slots[n - 1].seconds)
+				report->slots[n - 1].seconds = report->slots[i].seconds;
+			continue;
+		}
+		report->slots[n++] = report->slots[i];
+	}
+	report->nslots = n;
+	report->windows = n;
+	report->seconds = 0;
+	for (i = 0; i < n; i++)
+		report->seconds += report->slots[i].seconds;
+}
+
+/* Folds @from into @into, the same slot seen in another capture. */
+static int report_point_merge(struct report_point *into, struct report_point *from)
+{
+	int i, err = 0;
+
+	into->requests += from->requests;
+	into->rps += from->rps;
+	into->conns_active += from->conns_active;
+	into->threads += from->threads;
+	into->latency_sum_ns += from->latency_sum_ns;
+	into->cpu_seconds += from->cpu_seconds;
+	into->rss_bytes += from->rss_bytes;
+	into->listening = into->listening || from->listening;
+	if (from->max_us > into->max_us)
+		into->max_us = from->max_us;
+	/* Without buckets (one capture, a slot seen twice) the worse value is the honest one. */
+	for (i = 0; i < REPORT_TARGETS; i++)
+		if (from->quantile_us[i] > into->quantile_us[i])
+			into->quantile_us[i] = from->quantile_us[i];
+	if (from->nbuckets)
+		err = sparse_hist_merge(&into->buckets, &into->nbuckets, from->buckets,
+					from->nbuckets);
+	free(from->buckets);
+	from->buckets = NULL;
+	return err;
+}
+
+static void report_judge_point(struct report_service *service, struct report_point *point)
+{
+	double target;
+	int i;
+
+	if (point->listening)
+		service->windows_listening++;
+	if (point->rps > service->peak_rps)
+		service->peak_rps = point->rps;
+	if (point->conns_active > service->peak_active)
+		service->peak_active = point->conns_active;
+	if (point->threads > service->peak_threads)
+		service->peak_threads = point->threads;
+	if (point->requests == 0)
+		return;
+	service->windows_with_traffic++;
+	for (i = 0; i < REPORT_TARGETS; i++) {
+		target = report_target_ms(&service->targets, i);
+		if (target <= 0 || point->quantile_us[i] <= target * 1000.0)
+			continue;
+		point->breached |= 1U << i;
+		service->breaches[i]++;
+	}
+	if (!point->breached)
+		service->windows_good++;
+}
+
+static int report_finish_service(struct report *report, struct report_service *service)
+{
+	struct report_point *point;
+	size_t i, n = 0;
+	int err = 0;
+
+	report_sort(service->points, service->npoints, sizeof(*service->points), point_compare);
+	for (i = 0; i < service->npoints; i++) {
+		if (n && service->points[n - 1].slot == service->points[i].slot) {
+			err = err
+				      ?: report_point_merge(&service->points[n - 1],
+							    &service->points[i]);
+			continue;
+		}
+		service->points[n++] = service->points[i];
+	}
+	service->npoints = n;
+	for (i = 0; i < n; i++) {
+		point = &service->points[i];
+		point->ts = (double)point->slot * report->grid_s;
+		if (point->buckets)
+			report_point_quantiles(point, point->buckets, point->nbuckets);
+		free(point->buckets);
+		point->buckets = NULL;
+		point->nbuckets = 0;
+		report_judge_point(service, point);
+	}
+	latency_summary_of_window(&service->total, &service->latency);
+	return err;
+}
+
+static int report_service_compare(const void *a, const void *b)
+{
+	const struct report_service *x = a, *y = b;
+
+	if (x->key.port != y->key.port)
+		return x->key.port < y->key.port ? -1 : 1;
+	return x->key.netns < y->key.netns ? -1 : x->key.netns > y->key.netns;
+}
+
+int report_finish(struct report *report)
+{
+	size_t i;
+	int err = 0;
+
+	report_merge_slots(report);
+	for (i = 0; i < report->count; i++)
+		if (report_finish_service(report, &report->services[i]))
+			err = -ENOMEM;
+	report_sort(report->services, report->count, sizeof(*report->services),
+		    report_service_compare);
+	return err;
+}
+
+void report_free(struct report *report)
+{
+	size_t i, j;
+
+	for (i = 0; i < report->count; i++) {
+		for (j = 0; j < report->services[i].npoints; j++)
+			free(report->services[i].points[j].buckets);
+		free(report->services[i].points);
+	}
+	free(report->services);
+	free(report->slots);
+	report->services = NULL;
+	report->slots = NULL;
+	report->count = report->capacity = 0;
+	report->nslots = report->slots_capacity = 0;
+}
+
+double report_good_share(const struct report_service *service)
+{
+	if (service->windows_with_traffic == 0)
+		return 1.0;
+	return (double)service->windows_good / (double)service->windows_with_traffic;
+}
+
+double report_budget_spent(const struct report_service *service)
+{
+	double allowed_bad = 1.0 - service->targets.objective;
+
+	if (allowed_bad <= 0)
+		return 0;
+	return (1.0 - report_good_share(service)) / allowed_bad;
+}
+
+/* A window in which the service did not listen (or was absent) counts as down. */
+double report_availability(const struct report *report, const struct report_service *service)
+{
+	if (report->windows == 0)
+		return 0;
+	return (double)service->windows_listening / (double)report->windows;
+}

@@ -1,0 +1,100 @@
+/* `sloprobe report`'s computation: captures in, per-service latency and SLO compliance out. */
+#ifndef SLOPROBE_REPORT_MODEL_H
+#define SLOPROBE_REPORT_MODEL_H
+
+#include <stddef.h>
+#include <linux/types.h>
+#include "capture/capture_reader.h"
+#include "model/histogram.h"
+#include "analysis/report_tail.h"
+#include "input/slo_file.h"
+
+enum report_target {
+	REPORT_P50,
+	REPORT_P95,
+	REPORT_P99,
+	REPORT_P999,
+	REPORT_TARGETS,
+};
+
+/* A slot of the interval grid some capture has a window in. */
+struct report_slot {
+	__s64 slot;
+	double seconds; /* the longest window in it */
+};
+
+/*
+ * One window of one service. Windows are placed on the interval grid by their middle, so the
+ * windows of several hosts recorded over the same period land on the same slot and merge.
+ */
+struct report_point {
+	__s64 slot;
+	double ts; /* the slot's end, seconds since the epoch */
+	double rps;
+	__u64 requests;
+	__s64 conns_active;
+	__u64 threads; /* distinct threads that answered its requests */
+	__u64 latency_sum_ns;
+	double cpu_seconds; /* of its processes or container, in the window */
+	__u64 rss_bytes;
+	bool listening;
+	double max_us;
+	double quantile_us[REPORT_TARGETS];
+	unsigned int breached; /* 1 << enum report_target, for each target this window missed */
+	struct hist_bucket *buckets; /* while windows of several captures may still merge */
+	size_t nbuckets;
+};
+
+struct report_service {
+	struct service_key key;
+	char service[64];
+	struct slo_targets targets;
+	struct service_window total; /* every window merged, bucket by bucket */
+	struct latency_summary latency;
+	size_t windows_listening;
+	size_t windows_with_traffic;
+	size_t windows_good; /* with traffic and every latency target met */
+	size_t breaches[REPORT_TARGETS];
+	double peak_rps;
+	__s64 peak_active;
+	__u64 peak_threads;
+	struct tail_share tail;	     /* its recorded tail requests' time, by phase */
+	struct report_point *points; /* by slot after report_finish */
+	size_t npoints;
+	size_t points_capacity;
+};
+
+struct report {
+	struct report_service *services;
+	size_t count;
+	size_t capacity;
+	size_t windows; /* distinct slots, over all captures */
+	double first_ts;
+	double last_ts;
+	double seconds; /* summed slot lengths */
+	const struct slo_file *slo;
+	double grid_s;		   /* slot width: the first capture's interval */
+	double capture_interval_s; /* of the capture being read */
+	bool merge_captures;	   /* several captures: keep each window's buckets until the end */
+	struct report_slot *slots;
+	size_t nslots;
+	size_t slots_capacity;
+	struct report_tail tail;
+};
+
+/* Before each capture's windows: its nominal interval. The first one sets the grid. */
+void report_begin_capture(struct report *report, double interval_s);
+/* Adds one capture window; -ENOMEM or 0. */
+int report_add_window(struct report *report, const struct capture_window *window);
+/* After the last window: merged slots, judgements, summaries, services sorted by port. */
+int report_finish(struct report *report);
+void report_free(struct report *report);
+
+/* The target for @which in milliseconds; 0 when not set. */
+double report_target_ms(const struct slo_targets *targets, enum report_target which);
+/* Share of windows with traffic that met every target, and the error budget that spends. */
+double report_good_share(const struct report_service *service);
+double report_budget_spent(const struct report_service *service);
+double report_availability(const struct report *report, const struct report_service *service);
+
+#endif /* SLOPROBE_REPORT_MODEL_H */

@@ -1,0 +1,117 @@
+/* `sloprobe plan FILE.slo... | --live S  --projection P.json [--slo F] [--format F] [--output F]`.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cmd/plan_cmd.h"
+#include "cmd/plan_options.h"
+#include "output/plan_write.h"
+#include "cmd/report_input.h"
+#include "cmd/top.h"
+
+struct plan_output {
+	enum plan_format format;
+	const struct plan *plan;
+};
+
+static int plan_write_cb(FILE *out, const void *ctx)
+{
+	const struct plan_output *o = ctx;
+
+	switch (o->format) {
+	case PLAN_JSON:
+		return plan_write_json(out, o->plan);
+	case PLAN_HTML:
+		return plan_write_html(out, o->plan);
+	case PLAN_K8S:
+		plan_write_k8s(out, o->plan);
+		break;
+	default:
+		plan_write_text(out, o->plan, o->format == PLAN_MARKDOWN);
+	}
+	return ferror(out) ? -1 : 0;
+}
+
+/* --live: records the host into a capture of its own, which is planned from then removed. */
+static int plan_record_live(const struct plan_options *opts, char *dir, char *path, size_t size)
+{
+	struct top_options rec = { .interval_s = 1, .duration_s = opts->live_s, .record = true };
+
+	if (!mkdtemp(dir)) {
+		perror("sloprobe: plan: --live: cannot create a temporary directory");
+		return 2;
+	}
+	snprintf(path, size, "%s/live.slo", dir);
+	rec.output_path = path;
+	return top_run(&rec);
+}
+
+static int plan_from_report(const struct plan_options *opts, const struct projection_file *pf,
+			    struct report *report)
+{
+	struct plan plan = { 0 };
+	char why[512];
+	int status;
+
+	if (plan_build(report, pf, &plan, why, sizeof(why))) {
+		fprintf(stderr, "sloprobe: plan: %s\n", why);
+		plan_free(&plan);
+		return 2;
+	}
+	status = output_write(opts->output_path, "plan", plan_write_cb,
+			      &(struct plan_output){ opts->format, &plan });
+	plan_free(&plan);
+	return status;
+}
+
+static int plan_run(const struct plan_options *opts, const struct projection_file *pf,
+		    const struct slo_file *slo)
+{
+	char dir[] = "/tmp/sloprobe-plan.XXXXXX", live[64];
+	struct report report = { .slo = slo };
+	char *files[1] = { live };
+	int status = 0;
+
+	if (opts->live_s > 0)
+		status = plan_record_live(opts, dir, live, sizeof(live));
+	if (!status)
+		status = opts->live_s > 0
+				 ? report_read_captures(files, 1, &report, "plan")
+				 : report_read_captures(opts->files, opts->nfiles, &report, "plan");
+	if (!status)
+		status = plan_from_report(opts, pf, &report);
+	report_free(&report);
+	if (opts->live_s > 0) {
+		unlink(live);
+		rmdir(dir);
+	}
+	return status;
+}
+
+int plan_main(int argc, char **argv)
+{
+	struct projection_file *pf = NULL;
+	struct slo_file *slo = NULL;
+	struct plan_options opts;
+	char why[512];
+	int status = plan_options_parse(argc, argv, &opts);
+
+	if (status)
+		return status > 0 ? 0 : 2;
+	pf = projection_file_load(opts.projection_path, why, sizeof(why));
+	if (!pf) {
+		fprintf(stderr, "sloprobe: plan: %s\n", why);
+		return 2;
+	}
+	slo = opts.slo_path ? slo_file_load(opts.slo_path, why, sizeof(why)) : slo_file_default();
+	if (!slo) {
+		fprintf(stderr, "sloprobe: plan: %s\n", opts.slo_path ? why : "out of memory");
+		projection_file_free(pf);
+		return 2;
+	}
+	status = plan_run(&opts, pf, slo);
+	slo_file_free(slo);
+	projection_file_free(pf);
+	return status;
+}

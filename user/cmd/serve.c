@@ -1,0 +1,153 @@
+/* `sloprobe serve`: each window is added to per-service totals that the HTTP thread renders. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "host/container.h"
+#include "output/metrics_http.h"
+#include "cmd/sampler.h"
+#include "cmd/serve.h"
+
+struct serve_context {
+	const struct top_options *opts;
+	struct sampler sampler;
+	struct metrics_shared shared; /* written by this thread only, always under its lock */
+};
+
+static bool serve_port_wanted(const struct top_options *opts, unsigned int port)
+{
+	int i;
+
+	for (i = 0; i < opts->nports; i++)
+		if (opts->ports[i] == port)
+			return true;
+	return opts->nports == 0;
+}
+
+/* The command, and the container of the first process serving it; /proc reads, no locks. */
+static void serve_identity(const struct service_label *label, struct metrics_identity *out)
+{
+	struct container_info container;
+	const int *pids;
+	int count;
+
+	memset(out, 0, sizeof(*out));
+	if (!label)
+		return;
+	memcpy(out->comm, label->comm, sizeof(out->comm));
+	pids = service_label_pids(label, &count);
+	if (!count || container_of_pid(pids[0], &container))
+		return;
+	memcpy(out->container_id, container.id, sizeof(out->container_id));
+	memcpy(out->pod_uid, container.pod_uid, sizeof(out->pod_uid));
+}
+
+struct serve_update {
+	struct service_window window;
+	struct metrics_identity identity;
+	bool listening;
+	const struct listen_queue *listen_queue; /* in the window's snapshot; NULL if none */
+};
+
+/* The lock is held only to add up what was computed before taking it. */
+static int serve_publish(struct serve_context *ctx, const struct serve_update *updates,
+			 size_t count, const struct stats_snapshot *cur)
+{
+	struct netstat_listen host;
+	size_t i;
+	int err = 0;
+
+	pthread_mutex_lock(&ctx->shared.lock);
+	for (i = 0; i < count && !err; i++) {
+		err = metrics_state_add(&ctx->shared.state, &updates[i].window,
+					updates[i].listening, &updates[i].identity);
+		if (!err)
+			metrics_state_set_listen_queue(&ctx->shared.state, &updates[i].window.key,
+						       updates[i].listen_queue);
+	}
+	memcpy(ctx->shared.state.drops, cur->drops, sizeof(ctx->shared.state.drops));
+	if (snapshot_netstat_delta(cur, &ctx->sampler.prev, &host))
+		metrics_state_add_host(&ctx->shared.state, &host);
+	pthread_mutex_unlock(&ctx->shared.lock);
+	if (err)
+		fprintf(stderr, "sloprobe: out of memory adding up windows\n");
+	return err;
+}
+
+static int serve_take_window(struct sampler *sampler, const struct stats_snapshot *cur, __u32 epoch,
+			     double interval_s, bool last, void *arg)
+{
+	struct serve_context *ctx = arg;
+	const struct snapshot_service *svc;
+	struct serve_update *updates;
+	size_t i, count = 0;
+	int err;
+
+	(void)interval_s;
+	(void)last;
+	updates = calloc(cur->count ? cur->count : 1, sizeof(*updates));
+	if (!updates) {
+		fprintf(stderr, "sloprobe: out of memory reading a window\n");
+		return -ENOMEM;
+	}
+	for (i = 0; i < cur->count; i++) {
+		svc = &cur->services[i];
+		if (!serve_port_wanted(ctx->opts, svc->key.port))
+			continue;
+		sampler_window_of(sampler, cur, svc, epoch, &updates[count].window);
+		serve_identity(label_table_find(&sampler->labels, &svc->key),
+			       &updates[count].identity);
+		updates[count].listening = svc->listening;
+		updates[count].listen_queue = listen_queues_find(&cur->listen_queues, &svc->key);
+		count++;
+	}
+	err = serve_publish(ctx, updates, count, cur);
+	free(updates);
+	return err;
+}
+
+static int serve_loop(struct serve_context *ctx, const char *bound)
+{
+	enum probe_error perr;
+	int err;
+
+	perr = sampler_open(&ctx->sampler, ctx->opts);
+	if (perr)
+		return perr == PROBE_LOAD_FAILED ? 1 : 2;
+	ctx->sampler.ports = ctx->opts->ports;
+	ctx->sampler.nports = ctx->opts->nports;
+	/* Said once attached, so whoever waits for this line knows requests now count. */
+	fprintf(stderr, "%s\nsloprobe: serving http://%s/metrics\n",
+		probe_description(ctx->sampler.probe), bound);
+	err = sampler_run(&ctx->sampler, ctx->opts->interval_s, 0, serve_take_window, ctx);
+	sampler_close(&ctx->sampler);
+	return err ? 1 : 0;
+}
+
+int serve_run(const struct top_options *opts)
+{
+	struct serve_context ctx = { .opts = opts };
+	char bound[LISTEN_ADDRESS_TEXT_LEN];
+	struct metrics_http *http = NULL;
+	enum metrics_http_error herr;
+	int err;
+
+	err = sampler_install_signals();
+	if (err) {
+		fprintf(stderr, "sloprobe: cannot install signal handlers: %s\n", strerror(-err));
+		return 1;
+	}
+	pthread_mutex_init(&ctx.shared.lock, NULL);
+	/* Bound before BPF loads: a taken port is said at once, with nothing attached. */
+	herr = metrics_http_start(&http, &opts->listen, &ctx.shared, bound, sizeof(bound));
+	if (herr) {
+		err = herr == METRICS_HTTP_BAD_ADDRESS ? 2 : 1;
+		goto cleanup;
+	}
+	err = serve_loop(&ctx, bound);
+cleanup:
+	metrics_http_stop(http);
+	metrics_state_free(&ctx.shared.state);
+	pthread_mutex_destroy(&ctx.shared.lock);
+	return err;
+}

@@ -1,0 +1,731 @@
+/* BPF lifecycle: feature checks, open, configure, load, attach, seed, read, detach. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/utsname.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "host/listeners.h"
+#include "kernel/privilege.h"
+#include "kernel/probe.h"
+#include "host/proc_usage.h"
+#include "sloprobe.skel.h"
+#include "kernel/tracefs.h"
+
+#define VMLINUX_BTF_PATH "/sys/kernel/btf/vmlinux"
+/* Threads whose run-queue waits `slow --runq` follows at once (LRU beyond). */
+#define PROBE_RUNQ_THREADS 16384
+
+struct probe {
+	struct sloprobe_bpf *skel;
+	struct bpf_link *tcp_iter; /* listeners, or every socket when sockets_only */
+	int ncpu;
+	__u32 epoch;
+	__u64 sweep_idle_ns;
+	struct ring_buffer *slow_ring;
+	struct service_stats *zero_stats; /* ncpu zeroed values, to create services' counters */
+	bool syscalls;	    /* the syscall program set runs, not the socket tracepoints */
+	bool tracepoints;   /* the socket set, attached as tracepoints instead of raw ones */
+	bool listen_queues; /* the listeners' iterator is loaded: accept queues per window */
+	struct tracefs tracefs;
+	char description[768];
+};
+
+static bool libbpf_verbose;
+/* Set while probing: a failed probe is explained once, by us, not also by libbpf. */
+static bool libbpf_quiet;
+
+static int libbpf_print(enum libbpf_print_level level, const char *format, va_list args)
+{
+	if (libbpf_quiet || (level == LIBBPF_DEBUG && !libbpf_verbose))
+		return 0;
+	return vfprintf(stderr, format, args);
+}
+
+static const char *btf_error_text(int err)
+{
+	/* libbpf's own codes (4000 and up) mean the file is not BTF or ELF with BTF. */
+	return err >= 4000 ? "not a BTF or ELF file with BTF" : strerror(err);
+}
+
+/* What the running kernel offers, read from its BTF. */
+struct probe_kernel {
+	bool sock_length; /* sock_recv_length and sock_send_length: Linux 6.3+ */
+	bool data_ready;  /* sk_data_ready: request arrival; without it a request starts at its
+			   * first read */
+};
+
+static bool btf_has_tracepoint(const struct btf *btf, const char *name)
+{
+	char type_name[64];
+
+	snprintf(type_name, sizeof(type_name), "btf_trace_%s", name);
+	return btf__find_by_name_kind(btf, type_name, BTF_KIND_TYPEDEF) >= 0;
+}
+
+static enum probe_error probe_check_kernel(const char *custom_path, struct probe_kernel *out)
+{
+	const char *btf_path = custom_path ? custom_path : VMLINUX_BTF_PATH;
+	struct btf *btf;
+	enum probe_error err = PROBE_OK;
+
+	libbpf_quiet = true;
+	btf = btf__parse(btf_path, NULL);
+	libbpf_quiet = false;
+	if (!btf && custom_path) {
+		fprintf(stderr, "sloprobe: --btf %s: %s\n", btf_path, btf_error_text(errno));
+		return PROBE_NO_BTF;
+	}
+	if (!btf) {
+		fprintf(stderr,
+			"sloprobe: cannot read kernel BTF at %s: %s (needs a kernel built "
+			"with CONFIG_DEBUG_INFO_BTF=y, or --btf FILE)\n",
+			btf_path, btf_error_text(errno));
+		return PROBE_NO_BTF;
+	}
+	/* Both program sets see connections open and close through it. */
+	if (!btf_has_tracepoint(btf, "inet_sock_set_state")) {
+		fprintf(stderr,
+			"sloprobe: this kernel has no inet_sock_set_state tracepoint (needs "
+			"Linux 4.16 or later); no usable event source\n");
+		err = PROBE_NO_EVENT_SOURCE;
+	}
+	out->sock_length = btf_has_tracepoint(btf, "sock_recv_length") &&
+			   btf_has_tracepoint(btf, "sock_send_length");
+	out->data_ready = btf_has_tracepoint(btf, "sk_data_ready");
+	btf__free(btf);
+	return err;
+}
+
+/* The socket tracepoints when the kernel has them, else the syscall tracepoints. */
+static enum probe_error probe_choose_set(struct probe *probe, enum probe_backend asked,
+					 const struct probe_kernel *kernel)
+{
+	if (asked == PROBE_BACKEND_SOCKETS && !kernel->sock_length) {
+		fprintf(stderr, "sloprobe: --backend sockets: this kernel has no sock_recv_length "
+				"and sock_send_length tracepoints (needs Linux 6.3 or later)\n");
+		return PROBE_NO_EVENT_SOURCE;
+	}
+	if (asked == PROBE_BACKEND_TRACEPOINTS && !kernel->sock_length) {
+		fprintf(stderr,
+			"sloprobe: --backend tracepoints: this kernel has no sock_recv_length "
+			"and sock_send_length tracepoints (needs Linux 6.3 or later)\n");
+		return PROBE_NO_EVENT_SOURCE;
+	}
+	if (asked == PROBE_BACKEND_TRACEPOINTS && !probe->tracefs.available) {
+		fprintf(stderr, "sloprobe: --backend tracepoints needs tracefs (%s)\n",
+			probe->tracefs.why);
+		return PROBE_NO_EVENT_SOURCE;
+	}
+	probe->tracepoints = asked == PROBE_BACKEND_TRACEPOINTS;
+	probe->syscalls = asked == PROBE_BACKEND_SYSCALLS ||
+			  (asked == PROBE_BACKEND_AUTO && !kernel->sock_length);
+	if (probe->syscalls && !probe->tracefs.available) {
+		fprintf(stderr, "sloprobe: %s needs tracefs for syscall tracepoints (%s)\n",
+			asked == PROBE_BACKEND_SYSCALLS ? "--backend syscalls"
+							: "this kernel has no sock_recv_length "
+							  "tracepoint (before Linux 6.3): it",
+			probe->tracefs.why);
+		return PROBE_NO_EVENT_SOURCE;
+	}
+	return PROBE_OK;
+}
+
+/* Only the chosen set loads: the other's programs would fail to attach, or count twice. */
+static void probe_select_programs(struct probe *probe, const struct probe_kernel *kernel)
+{
+	struct sloprobe_bpf *skel = probe->skel;
+	bool raw = !probe->tracepoints;
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, skel->obj)
+	{
+		/* The syscall set's programs are named sys_<syscall>_enter/exit. */
+		if (!strncmp(bpf_program__name(prog), "sys_", 4))
+			bpf_program__set_autoload(prog, probe->syscalls);
+	}
+
+	bpf_program__set_autoload(skel->progs.request_read, raw && !probe->syscalls);
+	bpf_program__set_autoload(skel->progs.request_write, raw && !probe->syscalls);
+	bpf_program__set_autoload(skel->progs.request_arrival, raw && kernel->data_ready);
+	bpf_program__set_autoload(skel->progs.conn_state_change, raw);
+	bpf_program__set_autoload(skel->progs.conn_send_reset, raw);
+	bpf_program__set_autoload(skel->progs.conn_receive_reset, raw);
+	bpf_program__set_autoload(skel->progs.conn_retransmit, raw);
+	/* --backend tracepoints: the same handlers, attached through tracefs. */
+	bpf_program__set_autoload(skel->progs.tp_request_read, !raw);
+	bpf_program__set_autoload(skel->progs.tp_request_write, !raw);
+	bpf_program__set_autoload(skel->progs.tp_request_arrival, !raw && kernel->data_ready);
+	bpf_program__set_autoload(skel->progs.tp_conn_state_change, !raw);
+	bpf_program__set_autoload(skel->progs.tp_conn_send_reset, !raw);
+	bpf_program__set_autoload(skel->progs.tp_conn_receive_reset, !raw);
+	bpf_program__set_autoload(skel->progs.tp_conn_retransmit, !raw);
+	bpf_program__set_autoload(skel->progs.accept4_exit, probe->tracefs.available);
+	bpf_program__set_autoload(skel->progs.accept_exit, probe->tracefs.available);
+}
+
+/* ORs the seeded ports into the kernel's bitmap, which LISTEN events may already have set.
+ * A LISTEN racing this read-modify-write can lose its bit: that only costs adopting its
+ * pre-existing connections, since new ones are tracked from their passive open. */
+static int probe_mark_ports(struct probe *probe, const __u64 *port_bits)
+{
+	int fd = bpf_map__fd(probe->skel->maps.listening_ports);
+	__u32 word;
+	__u64 bits;
+
+	for (word = 0; word < LISTENING_PORT_WORDS; word++) {
+		if (!port_bits[word])
+			continue;
+		if (bpf_map_lookup_elem(fd, &word, &bits))
+			bits = 0;
+		bits |= port_bits[word];
+		if (bpf_map_update_elem(fd, &word, &bits, BPF_ANY)) {
+			fprintf(stderr, "sloprobe: cannot mark listening ports: %s\n",
+				strerror(errno));
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A new service's per-CPU counters come from an allocator whose cache the kernel refills
+ * asynchronously: a burst of new services (500 listeners at once) finds it empty and the
+ * BPF side must drop their first events. From a syscall the allocation can wait, so every
+ * listening service gets its counters here before, or soon after, its first request.
+ */
+static void probe_create_service_stats(struct probe *probe, const struct service_key *key)
+{
+	int fd = bpf_map__fd(probe->skel->maps.service_stats);
+
+	struct timespec pause = { .tv_nsec = 200000 };
+	int tries;
+
+	/* EEXIST: the BPF side was first. E2BIG: full, which the BPF side counts. ENOMEM: the
+	 * same cache is empty for us too; a pause lets the kernel's workers refill it. */
+	for (tries = 0; tries < 10; tries++) {
+		if (bpf_map_update_elem(fd, key, probe->zero_stats, BPF_NOEXIST) == 0 ||
+		    errno != ENOMEM)
+			return;
+		nanosleep(&pause, NULL);
+	}
+}
+
+/* Attach first, then seed with absolute counts: a listener that opens or closes in between
+ * is then counted once either way. */
+static int probe_seed_listeners(struct probe *probe)
+{
+	struct listener_list list = { 0 };
+	int fd = bpf_map__fd(probe->skel->maps.listeners);
+	__u64 *port_bits = calloc(LISTENING_PORT_WORDS, sizeof(*port_bits));
+	size_t i;
+	int err;
+
+	if (!port_bits) {
+		fprintf(stderr, "sloprobe: out of memory\n");
+		return -ENOMEM;
+	}
+	err = listeners_scan(&list);
+	if (err) {
+		fprintf(stderr, "sloprobe: cannot list listening sockets in /proc: %s\n",
+			strerror(-err));
+		goto cleanup;
+	}
+	for (i = 0; i < list.count; i++) {
+		probe_create_service_stats(probe, &list.items[i].key);
+		port_bits[list.items[i].key.port / 64] |= 1ULL << (list.items[i].key.port % 64);
+		if (bpf_map_update_elem(fd, &list.items[i].key, &list.items[i].sockets, BPF_ANY)) {
+			err = -errno;
+			fprintf(stderr, "sloprobe: listener table full at %zu ports: %s\n", i,
+				strerror(errno));
+			goto cleanup;
+		}
+	}
+	err = probe_mark_ports(probe, port_bits);
+cleanup:
+	listener_list_free(&list);
+	free(port_bits);
+	return err;
+}
+
+/* The kernel filters `slow --port`: other services' slow requests never fill the ring. */
+static int probe_set_slow_ports(struct probe *probe, const unsigned int *ports, int nports)
+{
+	int fd = bpf_map__fd(probe->skel->maps.slow_ports);
+	__u32 word;
+	__u64 bits;
+	int i;
+
+	for (i = 0; i < nports; i++) {
+		word = ports[i] / 64;
+		if (bpf_map_lookup_elem(fd, &word, &bits))
+			bits = 0;
+		bits |= 1ULL << (ports[i] % 64);
+		if (bpf_map_update_elem(fd, &word, &bits, BPF_ANY)) {
+			fprintf(stderr, "sloprobe: cannot set the slow ports: %s\n",
+				strerror(errno));
+			return -errno;
+		}
+	}
+	probe->skel->bss->slow_ports_only = nports > 0;
+	return 0;
+}
+
+const char *probe_program_set(const struct probe *probe)
+{
+	return probe->syscalls ? "syscalls" : probe->tracepoints ? "tracepoints" : "raw-tp";
+}
+
+static void probe_describe(struct probe *probe, const struct probe_kernel *kernel)
+{
+	static const char sockets[] = "raw tracepoints sock_recv_length, sock_send_length, ";
+	static const char tracepoints[] = "tracepoints sock_recv_length, sock_send_length, ";
+	static const char syscalls[] =
+		"syscall tracepoints read, readv, recvfrom, recvmsg, write, writev, sendto, "
+		"sendmsg, sendfile64; raw tracepoints ";
+	char accept[200];
+	struct utsname uts;
+
+	if (uname(&uts))
+		strcpy(uts.release, "unknown");
+	if (probe->tracefs.available)
+		snprintf(accept, sizeof(accept),
+			 "accept-queue wait from syscall tracepoints accept, accept4");
+	else
+		snprintf(accept, sizeof(accept), "no accept-queue wait: %s", probe->tracefs.why);
+	snprintf(probe->description, sizeof(probe->description),
+		 "sloprobe: program set %s (%s%sinet_sock_set_state, tcp_retransmit_skb, "
+		 "tcp_send_reset, tcp_receive_reset)%s; %s%s; on Linux %s, %d CPUs",
+		 probe_program_set(probe),
+		 probe->syscalls      ? syscalls
+		 : probe->tracepoints ? tracepoints
+				      : sockets,
+		 kernel->data_ready ? "sk_data_ready, " : "",
+		 kernel->data_ready ? "" : "; no sk_data_ready: requests start at their first read",
+		 accept,
+		 probe->listen_queues ? ""
+				      : "; no accept queues: their iterator needs the "
+					"kernel's own BTF",
+		 uts.release, probe->ncpu);
+}
+
+/* Every context switch on the host would run a program: only when asked for. */
+static void probe_choose_runq(struct sloprobe_bpf *skel, bool runq)
+{
+	bpf_program__set_autoload(skel->progs.runq_wakeup, runq);
+	bpf_program__set_autoload(skel->progs.runq_wakeup_new, runq);
+	bpf_program__set_autoload(skel->progs.runq_switch, runq);
+	if (runq)
+		bpf_map__set_max_entries(skel->maps.runq_threads, PROBE_RUNQ_THREADS);
+}
+
+/* The iterators are attached here, not by the skeleton: a link per walk kind, and the
+ * skeleton would attach both. */
+static int probe_attach_tcp_iter(struct probe *probe, struct bpf_program *prog)
+{
+	probe->tcp_iter = bpf_program__attach_iter(prog, NULL);
+	if (!probe->tcp_iter) {
+		fprintf(stderr, "sloprobe: cannot attach the TCP socket iterator: %s\n",
+			strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/* `conns` needs one iterator and no tracepoint: nothing else is loaded. */
+static enum probe_error probe_load_sockets_only(struct probe *probe, const char *btf_path)
+{
+	struct bpf_program *prog;
+	int err;
+
+	if (btf_path) {
+		fprintf(stderr, "sloprobe: conns needs the running kernel's own BTF "
+				"(/sys/kernel/btf/vmlinux): --btf cannot stand in for it\n");
+		return PROBE_NO_BTF;
+	}
+	for (prog = bpf_object__next_program(probe->skel->obj, NULL); prog;
+	     prog = bpf_object__next_program(probe->skel->obj, prog))
+		bpf_program__set_autoload(prog, prog == probe->skel->progs.tcp_iter_sockets);
+	err = sloprobe_bpf__load(probe->skel);
+	if (err) {
+		fprintf(stderr, "sloprobe: cannot load the TCP socket iterator: %s\n",
+			strerror(-err));
+		return PROBE_LOAD_FAILED;
+	}
+	if (probe_attach_tcp_iter(probe, probe->skel->progs.tcp_iter_sockets))
+		return PROBE_LOAD_FAILED;
+	return PROBE_OK;
+}
+
+static enum probe_error probe_load(struct probe *probe, const struct probe_options *opts,
+				   const struct probe_kernel *kernel)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = opts->btf_path);
+	int err;
+
+	probe->skel = sloprobe_bpf__open_opts(&open_opts);
+	if (!probe->skel) {
+		fprintf(stderr, "sloprobe: cannot open BPF object: %s\n", strerror(errno));
+		return PROBE_LOAD_FAILED;
+	}
+	probe->sweep_idle_ns = opts->sweep_idle_ns;
+	bpf_program__set_autoattach(probe->skel->progs.tcp_iter_listeners, false);
+	bpf_program__set_autoattach(probe->skel->progs.tcp_iter_sockets, false);
+	if (opts->sockets_only)
+		return probe_load_sockets_only(probe, opts->btf_path);
+	bpf_program__set_autoload(probe->skel->progs.tcp_iter_sockets, false);
+	/* libbpf resolves an iterator's target in the running kernel's own BTF, never --btf's. */
+	probe->listen_queues = !opts->btf_path;
+	bpf_program__set_autoload(probe->skel->progs.tcp_iter_listeners, probe->listen_queues);
+	probe_select_programs(probe, kernel);
+	bpf_program__set_autoattach(probe->skel->progs.sweep_idle_requests, false);
+	if (opts->slow_ring_bytes)
+		bpf_map__set_max_entries(probe->skel->maps.slow_events, opts->slow_ring_bytes);
+	probe_choose_runq(probe->skel, opts->runq);
+	err = sloprobe_bpf__load(probe->skel);
+	if (err) {
+		fprintf(stderr, "sloprobe: cannot load BPF programs: %s\n", strerror(-err));
+		return PROBE_LOAD_FAILED;
+	}
+	err = probe_set_slow_ports(probe, opts->slow_ports, opts->slow_nports);
+	if (err)
+		return PROBE_LOAD_FAILED;
+	/* Before attach: no request completes unseen by the switches. */
+	probe->skel->bss->slow_threshold_ns = opts->slow_threshold_ns;
+	probe->skel->bss->http_enabled = opts->http;
+	probe->skel->bss->runq_enabled = opts->runq;
+	err = sloprobe_bpf__attach(probe->skel);
+	if (err) {
+		fprintf(stderr, "sloprobe: cannot attach BPF programs: %s\n", strerror(-err));
+		return PROBE_LOAD_FAILED;
+	}
+	/* Attached tracepoints hold their events: tracefs is no longer needed. */
+	tracefs_release(&probe->tracefs);
+	if (probe->listen_queues &&
+	    probe_attach_tcp_iter(probe, probe->skel->progs.tcp_iter_listeners))
+		return PROBE_LOAD_FAILED;
+	if (probe_seed_listeners(probe))
+		return PROBE_LOAD_FAILED;
+	return PROBE_OK;
+}
+
+enum probe_error probe_open(struct probe **out, const struct probe_options *opts)
+{
+	struct probe_kernel kernel;
+	struct probe *probe;
+	enum probe_error err;
+
+	libbpf_verbose = opts->verbose;
+	libbpf_set_print(libbpf_print);
+	if (!privilege_can_trace()) {
+		fprintf(stderr, "sloprobe: needs root, or CAP_BPF and CAP_PERFMON (try sudo)\n");
+		return PROBE_NOT_PRIVILEGED;
+	}
+	err = probe_check_kernel(opts->btf_path, &kernel);
+	if (err)
+		return err;
+	probe = calloc(1, sizeof(*probe));
+	if (!probe) {
+		fprintf(stderr, "sloprobe: out of memory\n");
+		return PROBE_LOAD_FAILED;
+	}
+	tracefs_acquire(&probe->tracefs);
+	err = probe_choose_set(probe, opts->backend, &kernel);
+	probe->ncpu = libbpf_num_possible_cpus();
+	if (probe->ncpu > 0)
+		probe->zero_stats = calloc(probe->ncpu, sizeof(*probe->zero_stats));
+	if (!probe->zero_stats)
+		fprintf(stderr, "sloprobe: cannot size per-CPU counters for %d CPUs\n",
+			probe->ncpu);
+	if (!err)
+		err = probe->zero_stats ? probe_load(probe, opts, &kernel) : PROBE_LOAD_FAILED;
+	if (err) {
+		probe_close(probe);
+		return err;
+	}
+	probe_describe(probe, &kernel);
+	*out = probe;
+	return PROBE_OK;
+}
+
+const char *probe_description(const struct probe *probe)
+{
+	return probe->description;
+}
+
+int probe_slow_open(struct probe *probe, probe_slow_fn fn, void *ctx)
+{
+	probe->slow_ring =
+		ring_buffer__new(bpf_map__fd(probe->skel->maps.slow_events), fn, ctx, NULL);
+	if (!probe->slow_ring) {
+		fprintf(stderr, "sloprobe: cannot open the slow-request ring buffer: %s\n",
+			strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+void probe_set_slow_threshold(struct probe *probe, __u64 threshold_ns)
+{
+	/* .bss is mapped: the programs see the store at their next request. */
+	probe->skel->bss->slow_threshold_ns = threshold_ns;
+}
+
+int probe_slow_poll(struct probe *probe, int timeout_ms)
+{
+	int n = ring_buffer__poll(probe->slow_ring, timeout_ms);
+
+	if (n == -EINTR)
+		return 0;
+	if (n < 0)
+		fprintf(stderr, "sloprobe: reading slow requests failed: %s\n", strerror(-n));
+	return n;
+}
+
+/* Completes idle responses; the program's return value is the connection table's size. */
+static int probe_sweep(struct probe *probe, __u64 idle_ns, __u64 *conns_tracked)
+{
+	__u64 args[1] = { idle_ns };
+	LIBBPF_OPTS(bpf_test_run_opts, run, .ctx_in = args, .ctx_size_in = sizeof(args));
+	int fd = bpf_program__fd(probe->skel->progs.sweep_idle_requests);
+
+	if (bpf_prog_test_run_opts(fd, &run)) {
+		fprintf(stderr, "sloprobe: idle-request sweep failed: %s\n", strerror(errno));
+		return -errno;
+	}
+	*conns_tracked = run.retval;
+	return 0;
+}
+
+int probe_sweep_idle(struct probe *probe, __u64 idle_ns)
+{
+	__u64 tracked;
+
+	return probe_sweep(probe, idle_ns, &tracked);
+}
+
+static int probe_read_stats(struct probe *probe, struct stats_snapshot *snap)
+{
+	int fd = bpf_map__fd(probe->skel->maps.service_stats);
+	size_t value_bytes = sizeof(struct service_stats) * probe->ncpu;
+	struct service_key key, *prev = NULL;
+	struct snapshot_service *entry;
+
+	while (bpf_map_get_next_key(fd, prev, &key) == 0) {
+		prev = &key;
+		entry = snapshot_get(snap, &key);
+		if (!entry)
+			return -ENOMEM;
+		/* calloc: valgrind cannot see the kernel fill it, and a miss must read as zero. */
+		entry->percpu = calloc(1, value_bytes);
+		if (!entry->percpu)
+			return -ENOMEM;
+		/* Entries are never deleted while we run, so a miss here cannot happen; if it
+		 * does the service simply has no counters in this window. */
+		if (bpf_map_lookup_elem(fd, &key, entry->percpu)) {
+			free(entry->percpu);
+			entry->percpu = NULL;
+		}
+	}
+	return 0;
+}
+
+static int probe_read_active_and_listening(struct probe *probe, struct stats_snapshot *snap)
+{
+	int active_fd = bpf_map__fd(probe->skel->maps.service_active);
+	int listen_fd = bpf_map__fd(probe->skel->maps.listeners);
+	struct service_key key, *prev = NULL;
+	struct snapshot_service *entry;
+	__s64 value;
+
+	while (bpf_map_get_next_key(active_fd, prev, &key) == 0) {
+		prev = &key;
+		if (bpf_map_lookup_elem(active_fd, &key, &value))
+			continue;
+		entry = snapshot_get(snap, &key);
+		if (!entry)
+			return -ENOMEM;
+		entry->conns_active = value;
+	}
+	prev = NULL;
+	while (bpf_map_get_next_key(listen_fd, prev, &key) == 0) {
+		prev = &key;
+		entry = snapshot_get(snap, &key);
+		if (!entry)
+			return -ENOMEM;
+		entry->listening = true;
+		/* No counters yet: a listener new since the last window. */
+		if (!entry->percpu)
+			probe_create_service_stats(probe, &key);
+	}
+	return 0;
+}
+
+static int probe_read_drops(struct probe *probe, struct stats_snapshot *snap)
+{
+	int fd = bpf_map__fd(probe->skel->maps.drops);
+	__u64 *percpu = calloc(probe->ncpu, sizeof(__u64));
+	__u32 reason;
+	int cpu, err = 0;
+
+	if (!percpu)
+		return -ENOMEM;
+	for (reason = 0; reason < DROP_REASONS; reason++) {
+		if (bpf_map_lookup_elem(fd, &reason, percpu)) {
+			err = -errno;
+			goto cleanup;
+		}
+		snap->drops[reason] = 0;
+		for (cpu = 0; cpu < probe->ncpu; cpu++)
+			snap->drops[reason] += percpu[cpu];
+	}
+cleanup:
+	free(percpu);
+	return err;
+}
+
+__u64 probe_drop_count(struct probe *probe, enum drop_reason reason)
+{
+	struct stats_snapshot snap = { 0 };
+
+	return probe_read_drops(probe, &snap) ? 0 : snap.drops[reason];
+}
+
+int probe_read_window(struct probe *probe, struct stats_snapshot *snap, __u32 *closed_epoch,
+		      bool last)
+{
+	int err;
+
+	/* Sweep first: the requests it completes belong to, and tag their maximum in, the
+	 * window that is closing. */
+	err = probe_sweep(probe, last ? 0 : probe->sweep_idle_ns, &snap->conns_tracked);
+	if (err)
+		return err;
+	*closed_epoch = probe->epoch++;
+	probe->skel->bss->window_epoch = probe->epoch;
+	snap->ncpu = probe->ncpu;
+	err = probe_read_stats(probe, snap);
+	if (!err)
+		err = probe_read_active_and_listening(probe, snap);
+	if (!err)
+		err = probe_read_drops(probe, snap);
+	if (err == -ENOMEM)
+		fprintf(stderr, "sloprobe: out of memory reading counters\n");
+	return err;
+}
+
+int probe_for_each_service_thread(struct probe *probe,
+				  void (*fn)(const struct service_thread *thread, void *ctx),
+				  void *ctx)
+{
+	int fd = bpf_map__fd(probe->skel->maps.service_threads);
+	struct service_thread_key key, *prev = NULL;
+	struct service_thread_seen seen;
+	struct service_thread thread;
+
+	while (bpf_map_get_next_key(fd, prev, &key) == 0) {
+		prev = &key;
+		/* An LRU entry can be evicted between the two calls: skip it. */
+		if (bpf_map_lookup_elem(fd, &key, &seen))
+			continue;
+		thread.key = key.service;
+		thread.tgid = key.tgid;
+		thread.tid = key.tid;
+		thread.epoch = seen.epoch;
+		thread.prev_epoch = seen.prev_epoch;
+		fn(&thread, ctx);
+	}
+	return 0;
+}
+
+/*
+ * Hands whole records to @fn; a read may end inside one, whose start waits in buf. The
+ * listeners' walk is read one record per read(): the kernel then stops walking as soon as it
+ * has one, and the walk is dropped at the first non-listener (see bpf/tcp_iter.bpf.c).
+ */
+static int probe_walk_read(int fd, bool listeners_only,
+			   int (*fn)(const struct tcp_iter_record *rec, void *ctx), void *ctx)
+{
+	struct tcp_iter_record buf[64];
+	size_t have = 0, used, want = listeners_only ? sizeof(*buf) : sizeof(buf);
+	ssize_t got;
+	int err = 0;
+
+	while (!err) {
+		got = read(fd, (char *)buf + have, want - have);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			fprintf(stderr, "sloprobe: reading the TCP socket iterator: %s\n",
+				strerror(errno));
+			return -errno;
+		}
+		if (got == 0)
+			break;
+		have += (size_t)got;
+		for (used = 0; !err && used + sizeof(*buf) <= have; used += sizeof(*buf)) {
+			if (listeners_only &&
+			    buf[used / sizeof(*buf)].state != TCP_ITER_STATE_LISTEN)
+				return 0;
+			err = fn(&buf[used / sizeof(*buf)], ctx);
+		}
+		have -= used;
+		memmove(buf, (char *)buf + used, have);
+	}
+	return err;
+}
+
+int probe_walk_tcp(struct probe *probe, bool all,
+		   int (*fn)(const struct tcp_iter_record *rec, void *ctx), void *ctx)
+{
+	bool have_all = bpf_program__autoload(probe->skel->progs.tcp_iter_sockets);
+	int fd, err;
+
+	if (!probe->tcp_iter)
+		return -EOPNOTSUPP;
+	if (all != have_all)
+		return -EINVAL;
+	/* A new iterator per walk: it takes the netns of the thread that creates it. */
+	fd = bpf_iter_create(bpf_link__fd(probe->tcp_iter));
+	if (fd < 0) {
+		err = -errno;
+		fprintf(stderr, "sloprobe: cannot start a TCP socket walk: %s\n", strerror(errno));
+		return err;
+	}
+	err = probe_walk_read(fd, !all, fn, ctx);
+	close(fd);
+	return err;
+}
+
+int probe_map_bytes(const struct probe *probe, unsigned long long *bytes)
+{
+	unsigned long long map_bytes;
+	struct bpf_map *map;
+
+	/* Our own fds: several sloprobes each count their own maps, not the host's. */
+	*bytes = 0;
+	bpf_object__for_each_map(map, probe->skel->obj)
+	{
+		if (proc_fdinfo_memlock(bpf_map__fd(map), &map_bytes))
+			return -1;
+		*bytes += map_bytes;
+	}
+	return 0;
+}
+
+void probe_close(struct probe *probe)
+{
+	if (!probe)
+		return;
+	ring_buffer__free(probe->slow_ring);
+	bpf_link__destroy(probe->tcp_iter);
+	sloprobe_bpf__destroy(probe->skel);
+	free(probe->zero_stats);
+	tracefs_release(&probe->tracefs);
+	free(probe);
+}

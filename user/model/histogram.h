@@ -1,0 +1,41 @@
+/* Percentiles and summaries from log-linear latency histograms. */
+#ifndef SLOPROBE_HISTOGRAM_H
+#define SLOPROBE_HISTOGRAM_H
+
+#include <linux/types.h>
+#include "model/window.h"
+
+struct latency_summary {
+	__u64 count;
+	double mean_us;
+	double p50_us;
+	double p90_us;
+	double p95_us;
+	double p99_us;
+	double p999_us;
+	double max_us;
+};
+
+/* The value reported for bucket @index: its middle (its lower edge for the overflow bucket). */
+double hist_bucket_middle_us(unsigned int index);
+
+/* Total count of @hist. */
+__u64 hist_total(const __u64 *hist);
+
+/*
+ * Value at quantile @q (0 < q <= 1) by nearest rank, reported as the middle of its bucket: within
+ * half a bucket of the true value, which is 0.8% from 64 us up and 0.5 us below (1 us buckets).
+ * Returns 0 for an empty histogram.
+ */
+double hist_quantile_us(const __u64 *hist, double q);
+
+/*
+ * Value at quantile @q of a phase histogram (include/hist.h's coarse layout), by nearest rank,
+ * as the middle of its bucket (within 12.5% of the true value). 0 when empty.
+ */
+double phase_quantile_us(const __u64 *hist, double q);
+
+/* Mean, percentiles and maximum of a window; all zero when it has no requests. */
+void latency_summary_of_window(const struct service_window *window, struct latency_summary *out);
+
+#endif /* SLOPROBE_HISTOGRAM_H */

@@ -1,0 +1,79 @@
+/* Cumulative per-service totals built from windows; pure, no BPF, no I/O. */
+#include <stdlib.h>
+#include <string.h>
+#include "model/grow.h"
+#include "model/metrics.h"
+#include "model/snapshot.h"
+
+static struct metrics_service *metrics_state_get(struct metrics_state *state,
+						 const struct service_key *key)
+{
+	struct metrics_service *service;
+	size_t i;
+
+	for (i = 0; i < state->count; i++)
+		if (service_key_equal(&state->services[i].total.key, key))
+			return &state->services[i];
+	service = grow_append_zeroed((void **)&state->services, &state->capacity, &state->count,
+				     sizeof(*state->services));
+	if (!service)
+		return NULL;
+	service->total.key = *key;
+	return service;
+}
+
+/* A field once known stays: a process that exits must not rename its service's series. */
+static void metrics_identity_update(struct metrics_identity *into,
+				    const struct metrics_identity *from)
+{
+	if (from->comm[0])
+		memcpy(into->comm, from->comm, sizeof(into->comm));
+	if (from->container_id[0])
+		memcpy(into->container_id, from->container_id, sizeof(into->container_id));
+	if (from->pod_uid[0])
+		memcpy(into->pod_uid, from->pod_uid, sizeof(into->pod_uid));
+}
+
+int metrics_state_add(struct metrics_state *state, const struct service_window *window,
+		      bool listening, const struct metrics_identity *identity)
+{
+	struct metrics_service *service = metrics_state_get(state, &window->key);
+
+	if (!service)
+		return -ENOMEM;
+	window_merge(&service->total, window);
+	/* A gauge, not a sum: window_merge adds it up as it would across hosts. */
+	service->total.conns_active = window->conns_active;
+	service->listening = listening;
+	if (identity)
+		metrics_identity_update(&service->identity, identity);
+	return 0;
+}
+
+void metrics_state_set_listen_queue(struct metrics_state *state, const struct service_key *key,
+				    const struct listen_queue *queue)
+{
+	size_t i;
+
+	for (i = 0; i < state->count; i++) {
+		if (!service_key_equal(&state->services[i].total.key, key))
+			continue;
+		state->services[i].has_listen_queue = queue != NULL;
+		if (queue)
+			state->services[i].listen_queue = *queue;
+		return;
+	}
+}
+
+void metrics_state_add_host(struct metrics_state *state, const struct netstat_listen *delta)
+{
+	state->host_known = true;
+	state->listen_overflows += delta->listen_overflows;
+	state->listen_drops += delta->listen_drops;
+}
+
+void metrics_state_free(struct metrics_state *state)
+{
+	free(state->services);
+	memset(state, 0, sizeof(*state));
+}

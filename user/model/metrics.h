@@ -1,0 +1,71 @@
+/* `sloprobe serve`'s state: per-service totals since start, and their Prometheus text form. */
+#ifndef SLOPROBE_METRICS_H
+#define SLOPROBE_METRICS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/types.h>
+#include "host/container.h"
+#include "host/labels.h"
+#include "host/netstat.h"
+#include "sloprobe.h"
+#include "host/tcp_sockets.h"
+#include "model/window.h"
+
+/* Who serves a service, as far as is known; an empty field is unknown. */
+struct metrics_identity {
+	char comm[LABEL_COMM_LEN];
+	char container_id[CONTAINER_ID_LEN];
+	char pod_uid[CONTAINER_POD_UID_LEN];
+};
+
+struct metrics_service {
+	/* Counters and histogram summed over every window since start (Prometheus counters
+	 * never go down); conns_active is the last window's. */
+	struct service_window total;
+	bool listening;
+	bool has_listen_queue;		  /* its listeners were seen in the last window */
+	struct listen_queue listen_queue; /* the last window's, summed over its sockets */
+	struct metrics_identity identity; /* the last known value of each field */
+};
+
+struct metrics_state {
+	struct metrics_service *services; /* in the order first seen */
+	size_t count;
+	size_t capacity;
+	__u64 drops[DROP_REASONS]; /* since the probe attached */
+	bool host_known;	   /* /proc/net/netstat has been read across a window */
+	__u64 listen_overflows;	   /* host-wide, since start */
+	__u64 listen_drops;
+};
+
+/*
+ * Adds one window of a service to its totals and takes its current connections, listening
+ * state and every known field of @identity. Returns 0 or -ENOMEM.
+ */
+int metrics_state_add(struct metrics_state *state, const struct service_window *window,
+		      bool listening, const struct metrics_identity *identity);
+/* The accept queue of @key's service in the last window; NULL: none was seen. The service
+ * must have been added. */
+void metrics_state_set_listen_queue(struct metrics_state *state, const struct service_key *key,
+				    const struct listen_queue *queue);
+/* Adds one window's host listen overflows and drops. */
+void metrics_state_add_host(struct metrics_state *state, const struct netstat_listen *delta);
+void metrics_state_free(struct metrics_state *state);
+
+/*
+ * The exported histogram's upper bounds in microseconds, ascending: 1-2-5 from 100 us to
+ * 10 s, then 30 s and 60 s, each moved to the nearest edge of the kernel histogram
+ * (include/hist.h) so that every cumulative count is a sum of whole kernel buckets. +Inf
+ * follows them.
+ */
+#define METRICS_LE_COUNT 18
+extern const unsigned long long metrics_le_us[METRICS_LE_COUNT];
+
+/* The state in the Prometheus text exposition format 0.0.4; 0, or -1 when @out fails. */
+int metrics_write_text(FILE *out, const struct metrics_state *state);
+/* @value as a label value: \ " and newline escaped, invalid UTF-8 replaced by U+FFFD. */
+void metrics_write_label_value(FILE *out, const char *value);
+
+#endif /* SLOPROBE_METRICS_H */

@@ -1,0 +1,56 @@
+/* One read of every service's cumulative per-CPU counters, as plain data. */
+#ifndef SLOPROBE_SNAPSHOT_H
+#define SLOPROBE_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include "host/netstat.h"
+#include "host/service_key.h"
+#include "sloprobe.h"
+#include "host/tcp_sockets.h"
+
+struct snapshot_service {
+	struct service_key key;
+	bool listening;
+	__s64 conns_active;
+	struct service_stats *percpu; /* ncpu values, NULL until the service has counters */
+};
+
+struct stats_snapshot {
+	struct snapshot_service *services;
+	size_t count;
+	size_t capacity;
+	int ncpu;
+	__u64 drops[DROP_REASONS];
+	__u64 conns_tracked; /* entries in the kernel's connection table after the sweep */
+	struct listen_queue_list listen_queues; /* accept queues at the window's end */
+	bool netstat_known;			/* /proc/net/netstat was read: netstat holds */
+	struct netstat_listen netstat;		/* since boot, this network namespace */
+};
+
+/* A thread the kernel saw starting requests of a service, and the windows it did. */
+struct service_thread {
+	struct service_key key;
+	__u32 tgid;
+	__u32 tid;
+	__u32 epoch;
+	__u32 prev_epoch;
+};
+
+/* The entry for @key, or NULL. */
+struct snapshot_service *snapshot_find(const struct stats_snapshot *snap,
+				       const struct service_key *key);
+/* The entry for @key, added zeroed if absent; NULL when out of memory. */
+struct snapshot_service *snapshot_get(struct stats_snapshot *snap, const struct service_key *key);
+void snapshot_free(struct stats_snapshot *snap);
+
+/* The host's listen overflows and drops between @prev and @cur: false when either did not read
+ * /proc/net/netstat. A counter that went back (a namespace torn down and remade) grew by none. */
+bool snapshot_netstat_delta(const struct stats_snapshot *cur, const struct stats_snapshot *prev,
+			    struct netstat_listen *out);
+
+/* The name every output gives drop counter @reason: "conn_table_full", ... */
+const char *drop_reason_name(unsigned int reason);
+
+#endif /* SLOPROBE_SNAPSHOT_H */

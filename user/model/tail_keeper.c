@@ -1,0 +1,72 @@
+/* Per service, the slowest requests of a window, kept by insertion into a short sorted list. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "model/grow.h"
+#include "model/tail_keeper.h"
+
+static bool same_service(const struct service_key *a, const struct service_key *b)
+{
+	return a->netns == b->netns && a->port == b->port;
+}
+
+const struct tail_kept *tail_keeper_find(const struct tail_keeper *keeper,
+					 const struct service_key *key)
+{
+	size_t i;
+
+	for (i = 0; i < keeper->count; i++)
+		if (same_service(&keeper->services[i].key, key))
+			return &keeper->services[i];
+	return NULL;
+}
+
+static struct tail_kept *tail_keeper_get(struct tail_keeper *keeper, const struct service_key *key)
+{
+	struct tail_kept *kept = (struct tail_kept *)tail_keeper_find(keeper, key);
+
+	if (kept)
+		return kept;
+	kept = grow_append_zeroed((void **)&keeper->services, &keeper->capacity, &keeper->count,
+				  sizeof(*keeper->services));
+	if (kept)
+		kept->key = *key;
+	return kept;
+}
+
+int tail_keeper_offer(struct tail_keeper *keeper, const struct service_key *key,
+		      const struct tail_request *req)
+{
+	struct tail_kept *kept = tail_keeper_get(keeper, key);
+
+	if (!kept)
+		return -ENOMEM;
+	kept->seen++;
+	tail_list_insert(kept->slowest, &kept->count, TAIL_KEPT, req);
+	return 0;
+}
+
+void tail_keeper_reset(struct tail_keeper *keeper)
+{
+	/* Services that went quiet drop out; a long capture does not scan the dead ones. */
+	keeper->count = 0;
+}
+
+void tail_keeper_free(struct tail_keeper *keeper)
+{
+	free(keeper->services);
+	memset(keeper, 0, sizeof(*keeper));
+}
+
+__u64 tail_threshold_next_ns(const double *p99_us, size_t n, __u64 floor_ns)
+{
+	double lowest_us = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p99_us[i] > 0 && (lowest_us == 0 || p99_us[i] < lowest_us))
+			lowest_us = p99_us[i];
+	if (lowest_us * 500.0 <= (double)floor_ns)
+		return floor_ns;
+	return (__u64)(lowest_us * 500.0);
+}

@@ -1,0 +1,98 @@
+/* Window arithmetic over per-CPU service counters; pure, no BPF or I/O. */
+#include <string.h>
+#include "model/window.h"
+
+/* The phase histograms and sums; 32-bit bucket counters wrap like the latency ones. */
+static void window_add_phases(struct service_window *out, const struct service_stats *cur,
+			      const struct service_stats *prev)
+{
+	unsigned int p, i;
+
+	for (p = 0; p < REQUEST_PHASES; p++) {
+		out->phase_sum_ns[p] += cur->phase_sum_ns[p] - prev->phase_sum_ns[p];
+		for (i = 0; i < PHASE_BUCKETS; i++)
+			out->phase_hist[p][i] +=
+				(__u32)(cur->phase_hist[p][i] - prev->phase_hist[p][i]);
+	}
+}
+
+static void window_add_cpu(struct service_window *out, const struct service_stats *cur,
+			   const struct service_stats *prev, __u32 epoch)
+{
+	static const struct service_stats zero;
+	unsigned int i;
+
+	if (!prev)
+		prev = &zero;
+	out->requests += cur->requests - prev->requests;
+	out->latency_sum_ns += cur->latency_sum_ns - prev->latency_sum_ns;
+	out->bytes_in += cur->bytes_in - prev->bytes_in;
+	out->bytes_out += cur->bytes_out - prev->bytes_out;
+	out->conns_opened += cur->conns_opened - prev->conns_opened;
+	out->conns_closed += cur->conns_closed - prev->conns_closed;
+	out->retransmits += cur->retransmits - prev->retransmits;
+	out->resets_sent += cur->resets_sent - prev->resets_sent;
+	out->resets_received += cur->resets_received - prev->resets_received;
+	out->http_responses += cur->http_responses - prev->http_responses;
+	out->http_4xx += cur->http_4xx - prev->http_4xx;
+	out->http_5xx += cur->http_5xx - prev->http_5xx;
+	for (i = 0; i < HIST_BUCKETS; i++)
+		out->latency_hist[i] += (__u32)(cur->latency_hist[i] - prev->latency_hist[i]);
+	window_add_phases(out, cur, prev);
+	if (cur->max_epoch == epoch && cur->max_latency_ns > out->max_latency_ns)
+		out->max_latency_ns = cur->max_latency_ns;
+}
+
+/* A request recorded after the epoch moved counts here but tags the next window's maximum:
+ * the maximum is at least the lower edge of the highest non-empty bucket. */
+static void window_clamp_max(struct service_window *out)
+{
+	unsigned int i = HIST_BUCKETS;
+	__u64 floor_ns;
+
+	while (i > 0 && out->latency_hist[i - 1] == 0)
+		i--;
+	if (i == 0)
+		return;
+	floor_ns = hist_bucket_lower_us(i - 1) * 1000;
+	if (out->max_latency_ns < floor_ns)
+		out->max_latency_ns = floor_ns;
+}
+
+void window_add_percpu_delta(struct service_window *out, const struct service_stats *cur,
+			     const struct service_stats *prev, int ncpu, __u32 epoch)
+{
+	int cpu;
+
+	for (cpu = 0; cpu < ncpu; cpu++)
+		window_add_cpu(out, &cur[cpu], prev ? &prev[cpu] : NULL, epoch);
+	window_clamp_max(out);
+}
+
+void window_merge(struct service_window *into, const struct service_window *from)
+{
+	unsigned int i, p;
+
+	into->requests += from->requests;
+	into->latency_sum_ns += from->latency_sum_ns;
+	into->bytes_in += from->bytes_in;
+	into->bytes_out += from->bytes_out;
+	into->conns_opened += from->conns_opened;
+	into->conns_closed += from->conns_closed;
+	into->retransmits += from->retransmits;
+	into->resets_sent += from->resets_sent;
+	into->resets_received += from->resets_received;
+	into->http_responses += from->http_responses;
+	into->http_4xx += from->http_4xx;
+	into->http_5xx += from->http_5xx;
+	into->conns_active += from->conns_active;
+	if (from->max_latency_ns > into->max_latency_ns)
+		into->max_latency_ns = from->max_latency_ns;
+	for (i = 0; i < HIST_BUCKETS; i++)
+		into->latency_hist[i] += from->latency_hist[i];
+	for (p = 0; p < REQUEST_PHASES; p++) {
+		into->phase_sum_ns[p] += from->phase_sum_ns[p];
+		for (i = 0; i < PHASE_BUCKETS; i++)
+			into->phase_hist[p][i] += from->phase_hist[p][i];
+	}
+}

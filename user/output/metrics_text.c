@@ -1,0 +1,271 @@
+/* The Prometheus text exposition format (0.0.4) of serve's totals; pure, writes to a FILE. */
+#include <stddef.h>
+#include <string.h>
+#include "model/histogram.h"
+#include "model/metrics.h"
+#include "model/snapshot.h"
+#include "version.h"
+
+#define METRICS_DURATION "sloprobe_request_duration_seconds"
+
+/*
+ * 1-2-5 per decade is what dashboards expect; the kernel's log-linear buckets are 1/64 of a
+ * power of two wide, so 5 ms is not an edge and becomes 4.992 ms (the nearest edge, never more
+ * than 0.4% away). A request of exactly E us lands in the bucket that starts at E, so "le" here
+ * counts requests shorter than E, which differs from "at most E" only for requests of exactly
+ * E microseconds to the nanosecond.
+ */
+const unsigned long long metrics_le_us[METRICS_LE_COUNT] = {
+	100,	200,	500,	1000,	2000,	 4992,	  9984,	   19968,    50176,
+	100352, 200704, 499712, 999424, 1998848, 4980736, 9961472, 29884416, 59768832,
+};
+
+struct metrics_counter {
+	const char *name;
+	const char *help;
+	size_t offset; /* of the __u64 in struct service_window */
+};
+
+static const struct metrics_counter metrics_counters[] = {
+	{ "sloprobe_connections_opened_total", "Connections the service accepted.",
+	  offsetof(struct service_window, conns_opened) },
+	{ "sloprobe_connections_closed_total", "Connections of the service that closed.",
+	  offsetof(struct service_window, conns_closed) },
+	{ "sloprobe_retransmits_total", "TCP retransmits on the service's connections.",
+	  offsetof(struct service_window, retransmits) },
+	{ "sloprobe_resets_sent_total",
+	  "TCP resets the service's sockets sent (connections refused or aborted).",
+	  offsetof(struct service_window, resets_sent) },
+	{ "sloprobe_resets_received_total",
+	  "TCP resets the service's connections received (clients that gave up).",
+	  offsetof(struct service_window, resets_received) },
+	{ "sloprobe_received_bytes_total", "Request bytes the service read.",
+	  offsetof(struct service_window, bytes_in) },
+	{ "sloprobe_sent_bytes_total", "Response bytes the service handed to the kernel.",
+	  offsetof(struct service_window, bytes_out) },
+};
+
+/* Length of the valid UTF-8 sequence at @s (1 to 4), or 0 when it is not one. */
+static size_t utf8_sequence_length(const unsigned char *s)
+{
+	size_t len, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	for (i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	/* Overlong forms, UTF-16 surrogates and code points above U+10FFFF. */
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return len;
+}
+
+/* A command name is any 15 bytes: cut mid-character, or not UTF-8 at all, which Prometheus
+ * refuses in a label value. */
+void metrics_write_label_value(FILE *out, const char *value)
+{
+	const unsigned char *s = (const unsigned char *)value;
+	size_t len;
+
+	while (*s) {
+		len = utf8_sequence_length(s);
+		if (*s == '\\')
+			fputs("\\\\", out);
+		else if (*s == '"')
+			fputs("\\\"", out);
+		else if (*s == '\n')
+			fputs("\\n", out);
+		else if (len)
+			fwrite(s, 1, len, out);
+		else
+			fputs("\xef\xbf\xbd", out);
+		s += len ? len : 1;
+	}
+}
+
+/* @value / 10^@digits in plain decimal without trailing zeros: exact, unlike a double. */
+static void write_fixed_point(FILE *out, unsigned long long value, unsigned int digits)
+{
+	unsigned long long scale = 1, fraction;
+	unsigned int i;
+
+	for (i = 0; i < digits; i++)
+		scale *= 10;
+	fraction = value % scale;
+	fprintf(out, "%llu", value / scale);
+	if (!fraction)
+		return;
+	while (fraction % 10 == 0) {
+		fraction /= 10;
+		digits--;
+	}
+	fprintf(out, ".%0*llu", (int)digits, fraction);
+}
+
+static void write_family(FILE *out, const char *name, const char *type, const char *help)
+{
+	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void write_label(FILE *out, const char *name, const char *value)
+{
+	fprintf(out, ",%s=\"", name);
+	metrics_write_label_value(out, value);
+	fputc('"', out);
+}
+
+/* The labels that name a service, without braces; optional ones only when known. */
+static void write_service_labels(FILE *out, const struct metrics_service *service)
+{
+	const struct metrics_identity *id = &service->identity;
+	char name[64];
+
+	service_name_format(id->comm, service->total.key.port, name, sizeof(name));
+	fputs("service=\"", out);
+	metrics_write_label_value(out, name);
+	fprintf(out, "\",port=\"%u\",netns=\"%u\"", service->total.key.port,
+		service->total.key.netns);
+	if (id->comm[0])
+		write_label(out, "comm", id->comm);
+	if (id->container_id[0])
+		write_label(out, "container", id->container_id);
+	if (id->pod_uid[0])
+		write_label(out, "pod_uid", id->pod_uid);
+}
+
+static void write_histogram(FILE *out, const struct metrics_service *service)
+{
+	const __u64 *hist = service->total.latency_hist;
+	unsigned int bucket = 0, le, end;
+	__u64 below = 0;
+
+	for (le = 0; le < METRICS_LE_COUNT; le++) {
+		/* An edge: the buckets before it hold exactly the requests shorter than it. */
+		for (end = hist_bucket_index(metrics_le_us[le]); bucket < end; bucket++)
+			below += hist[bucket];
+		fputs(METRICS_DURATION "_bucket{", out);
+		write_service_labels(out, service);
+		fputs(",le=\"", out);
+		write_fixed_point(out, metrics_le_us[le], 6);
+		fprintf(out, "\"} %llu\n", (unsigned long long)below);
+	}
+	for (; bucket < HIST_BUCKETS; bucket++)
+		below += hist[bucket];
+	/* _count is the histogram's own total, so it always equals the +Inf bucket. */
+	fputs(METRICS_DURATION "_bucket{", out);
+	write_service_labels(out, service);
+	fprintf(out, ",le=\"+Inf\"} %llu\n" METRICS_DURATION "_sum{", (unsigned long long)below);
+	write_service_labels(out, service);
+	fputs("} ", out);
+	write_fixed_point(out, service->total.latency_sum_ns, 9);
+	fputs("\n" METRICS_DURATION "_count{", out);
+	write_service_labels(out, service);
+	fprintf(out, "} %llu\n", (unsigned long long)below);
+}
+
+static void write_sample_start(FILE *out, const char *name, const struct metrics_service *service)
+{
+	fprintf(out, "%s{", name);
+	write_service_labels(out, service);
+	fputs("} ", out);
+}
+
+static void write_service_families(FILE *out, const struct metrics_state *state)
+{
+	const struct metrics_counter *counter;
+	const struct metrics_service *service;
+	size_t i, c;
+
+	write_family(out, "sloprobe_connections_active", "gauge",
+		     "Connections of the service open at the end of the last window.");
+	for (i = 0; i < state->count; i++) {
+		write_sample_start(out, "sloprobe_connections_active", &state->services[i]);
+		fprintf(out, "%lld\n", (long long)state->services[i].total.conns_active);
+	}
+	write_family(out, "sloprobe_service_listening", "gauge",
+		     "1 while the service's port is listening, else 0.");
+	for (i = 0; i < state->count; i++) {
+		write_sample_start(out, "sloprobe_service_listening", &state->services[i]);
+		fprintf(out, "%d\n", state->services[i].listening ? 1 : 0);
+	}
+	for (c = 0; c < sizeof(metrics_counters) / sizeof(metrics_counters[0]); c++) {
+		counter = &metrics_counters[c];
+		write_family(out, counter->name, "counter", counter->help);
+		for (i = 0; i < state->count; i++) {
+			service = &state->services[i];
+			write_sample_start(out, counter->name, service);
+			fprintf(out, "%llu\n",
+				(unsigned long long)*(const __u64 *)((const char *)&service->total +
+								     counter->offset));
+		}
+	}
+}
+
+/* Only services whose listeners were seen: a missing series is unknown, not an empty queue. */
+static void write_listen_families(FILE *out, const struct metrics_state *state)
+{
+	size_t i;
+
+	write_family(out, "sloprobe_listen_queue", "gauge",
+		     "Connections waiting in the service's accept queue at the end of the last "
+		     "window, summed over its listening sockets.");
+	for (i = 0; i < state->count; i++) {
+		if (!state->services[i].has_listen_queue)
+			continue;
+		write_sample_start(out, "sloprobe_listen_queue", &state->services[i]);
+		fprintf(out, "%u\n", state->services[i].listen_queue.queue);
+	}
+	write_family(out, "sloprobe_listen_backlog", "gauge",
+		     "What the service's accept queues can hold (listen backlog), summed over its "
+		     "listening sockets.");
+	for (i = 0; i < state->count; i++) {
+		if (!state->services[i].has_listen_queue)
+			continue;
+		write_sample_start(out, "sloprobe_listen_backlog", &state->services[i]);
+		fprintf(out, "%u\n", state->services[i].listen_queue.backlog);
+	}
+	if (!state->host_known)
+		return;
+	write_family(out, "sloprobe_host_listen_overflows_total", "counter",
+		     "Connections refused by a full accept queue, host-wide (TcpExt "
+		     "ListenOverflows), since start.");
+	fprintf(out, "sloprobe_host_listen_overflows_total %llu\n",
+		(unsigned long long)state->listen_overflows);
+	write_family(out, "sloprobe_host_listen_drops_total", "counter",
+		     "SYNs and handshakes to listeners dropped, host-wide (TcpExt ListenDrops), "
+		     "since start.");
+	fprintf(out, "sloprobe_host_listen_drops_total %llu\n",
+		(unsigned long long)state->listen_drops);
+}
+
+int metrics_write_text(FILE *out, const struct metrics_state *state)
+{
+	unsigned int reason;
+	size_t i;
+
+	write_family(out, "sloprobe_build_info", "gauge", "sloprobe's version; always 1.");
+	fputs("sloprobe_build_info{version=\"" SLOPROBE_VERSION "\"} 1\n", out);
+	write_family(out, METRICS_DURATION, "histogram",
+		     "Request latency: first byte of the request arrived to last byte of the "
+		     "response handed to the kernel.");
+	for (i = 0; i < state->count; i++)
+		write_histogram(out, &state->services[i]);
+	write_service_families(out, state);
+	write_listen_families(out, state);
+	write_family(out, "sloprobe_dropped_events_total", "counter",
+		     "Events the kernel side could not record because a table was full.");
+	for (reason = 0; reason < DROP_REASONS; reason++)
+		fprintf(out, "sloprobe_dropped_events_total{reason=\"%s\"} %llu\n",
+			drop_reason_name(reason), (unsigned long long)state->drops[reason]);
+	return ferror(out) ? -1 : 0;
+}

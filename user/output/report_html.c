@@ -1,0 +1,239 @@
+/* `sloprobe report --format html`: one self-contained page, charts as inline SVG, no scripts. */
+#include <stdlib.h>
+#include "output/report_write.h"
+#include "output/format.h"
+#include "output/report_tail_write.h"
+#include "output/svg_chart.h"
+#include "model/top_report.h"
+
+/* Breached windows listed per service; the JSON report has every one. */
+#define HTML_BREACHES_LISTED 100
+
+static const char *const quantile_colors[REPORT_TARGETS] = { "#1f77b4", "#2ca02c", "#d62728",
+							     "#9467bd" };
+static const char *const quantile_labels[REPORT_TARGETS] = { "p50", "p95", "p99", "p99.9" };
+
+static void html_head(FILE *out, const struct report *r)
+{
+	char from[32], to[32];
+
+	format_timestamp(r->first_ts, from, sizeof(from));
+	format_timestamp(r->last_ts, to, sizeof(to));
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+	      "<title>sloprobe report</title>\n<style>\n"
+	      "body{font-family:sans-serif;margin:24px;color:#222}\n"
+	      "table{border-collapse:collapse;margin:8px 0 16px}\n"
+	      "th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}\n"
+	      "th:first-child,td:first-child{text-align:left;white-space:nowrap}\n"
+	      "td.bad{background:#fbe3e3}\nsvg{display:block;margin:6px 0}\n"
+	      "</style></head><body>\n<h1>sloprobe report</h1>\n",
+	      out);
+	fprintf(out, "<p>%zu windows of %g s, %.1f s recorded, from %s to %s.</p>\n", r->windows,
+		r->grid_s, r->seconds, from, to);
+}
+
+static void html_cell_duration(FILE *out, double us, double target_ms)
+{
+	char text[16];
+
+	format_duration_us(us, text, sizeof(text));
+	fprintf(out, "<td%s>%s</td>",
+		target_ms > 0 && us > target_ms * 1000 ? " class=\"bad\"" : "", text);
+}
+
+static void html_summary(FILE *out, const struct report *r)
+{
+	const struct report_service *s;
+	size_t i;
+	int t;
+
+	fputs("<h2>Summary</h2>\n<table><tr><th>service</th><th>requests</th><th>avg rps</th>"
+	      "<th>peak rps</th><th>p50</th><th>p95</th><th>p99</th><th>p99.9</th>"
+	      "<th>good windows</th><th>budget spent</th><th>availability</th></tr>\n",
+	      out);
+	for (i = 0; i < r->count; i++) {
+		s = &r->services[i];
+		const double q[REPORT_TARGETS] = { s->latency.p50_us, s->latency.p95_us,
+						   s->latency.p99_us, s->latency.p999_us };
+
+		fputs("<tr><td>", out);
+		html_write_escaped(out, s->service);
+		fprintf(out, "</td><td>%llu</td><td>%.1f</td><td>%.1f</td>",
+			(unsigned long long)s->total.requests,
+			r->seconds > 0 ? (double)s->total.requests / r->seconds : 0.0, s->peak_rps);
+		for (t = 0; t < REPORT_TARGETS; t++)
+			html_cell_duration(out, q[t], report_target_ms(&s->targets, t));
+		fprintf(out, "<td>%.2f%%</td><td%s>%.1f%%</td><td>%.2f%%</td></tr>\n",
+			100.0 * report_good_share(s),
+			report_budget_spent(s) > 1 ? " class=\"bad\"" : "",
+			100.0 * report_budget_spent(s), 100.0 * report_availability(r, s));
+	}
+	fputs("</table>\n", out);
+}
+
+/* Axis labels on a decade scale: 100us, 1ms, 10ms, 1s. */
+static void format_axis_us(double us, char *buf, size_t size)
+{
+	if (us < 1000)
+		snprintf(buf, size, "%gus", us);
+	else if (us < 1e6)
+		snprintf(buf, size, "%gms", us / 1000);
+	else
+		snprintf(buf, size, "%gs", us / 1e6);
+}
+
+static void format_count(double value, char *buf, size_t size)
+{
+	snprintf(buf, size, "%g", value);
+}
+
+/* The service's windows as columns the charts can draw; -1 when out of memory. */
+struct html_columns {
+	double *x, *q[REPORT_TARGETS], *rps, *active;
+};
+
+static void html_columns_free(struct html_columns *c)
+{
+	int t;
+
+	free(c->x);
+	for (t = 0; t < REPORT_TARGETS; t++)
+		free(c->q[t]);
+	free(c->rps);
+	free(c->active);
+}
+
+static int html_columns_of(const struct report_service *s, struct html_columns *c)
+{
+	size_t n = s->npoints ? s->npoints : 1, i;
+	int t;
+
+	c->x = calloc(n, sizeof(double));
+	c->rps = calloc(n, sizeof(double));
+	c->active = calloc(n, sizeof(double));
+	for (t = 0; t < REPORT_TARGETS; t++)
+		c->q[t] = calloc(n, sizeof(double));
+	if (!c->x || !c->rps || !c->active || !c->q[0] || !c->q[1] || !c->q[2] || !c->q[3])
+		return -1;
+	for (i = 0; i < s->npoints; i++) {
+		c->x[i] = s->points[i].ts;
+		c->rps[i] = s->points[i].rps;
+		c->active[i] = (double)s->points[i].conns_active;
+		for (t = 0; t < REPORT_TARGETS; t++)
+			c->q[t][i] = s->points[i].quantile_us[t];
+	}
+	return 0;
+}
+
+static void html_charts(FILE *out, const struct report_service *s, const struct html_columns *c)
+{
+	struct chart_series latency[REPORT_TARGETS];
+	struct chart_series rps = { .name = "requests/s", .color = "#1f77b4", .y = c->rps };
+	struct chart_series active = { .name = "active", .color = "#ff7f0e", .y = c->active };
+	struct chart_rule rules[REPORT_TARGETS];
+	char names[REPORT_TARGETS][32];
+	struct chart chart = { .x = c->x, .n = s->npoints };
+	size_t nrules = 0;
+	int t;
+
+	for (t = 0; t < REPORT_TARGETS; t++) {
+		latency[t] = (struct chart_series){ .name = quantile_labels[t],
+						    .color = quantile_colors[t],
+						    .y = c->q[t] };
+		if (report_target_ms(&s->targets, t) <= 0)
+			continue;
+		snprintf(names[t], sizeof(names[t]), "SLO %s %gms", quantile_labels[t],
+			 report_target_ms(&s->targets, t));
+		rules[nrules++] = (struct chart_rule){ names[t], quantile_colors[t],
+						       report_target_ms(&s->targets, t) * 1000 };
+	}
+	chart.title = "Latency per window (log scale), SLO targets dashed";
+	chart.series = latency;
+	chart.nseries = REPORT_TARGETS;
+	chart.rules = rules;
+	chart.nrules = nrules;
+	chart.log_y = true;
+	chart.format_y = format_axis_us;
+	svg_chart_write(out, &chart);
+	chart = (struct chart){ .title = "Requests per second",
+				.x = c->x,
+				.n = s->npoints,
+				.series = &rps,
+				.nseries = 1,
+				.format_y = format_count };
+	svg_chart_write(out, &chart);
+	chart.title = "Active connections at each window's end";
+	chart.series = &active;
+	svg_chart_write(out, &chart);
+}
+
+static void html_breaches(FILE *out, const struct report_service *s)
+{
+	size_t i, listed = 0, breached = 0;
+	char when[32];
+	int t;
+
+	for (i = 0; i < s->npoints; i++)
+		breached += s->points[i].breached != 0;
+	fprintf(out, "<h3>%zu of %zu windows with traffic breached a target</h3>\n", breached,
+		s->windows_with_traffic);
+	if (!breached)
+		return;
+	fputs("<table><tr><th>window end</th><th>requests</th><th>p50</th><th>p95</th>"
+	      "<th>p99</th><th>p99.9</th></tr>\n",
+	      out);
+	for (i = 0; i < s->npoints && listed < HTML_BREACHES_LISTED; i++) {
+		if (!s->points[i].breached)
+			continue;
+		format_timestamp(s->points[i].ts, when, sizeof(when));
+		fprintf(out, "<tr><td>%s</td><td>%llu</td>", when,
+			(unsigned long long)s->points[i].requests);
+		for (t = 0; t < REPORT_TARGETS; t++)
+			html_cell_duration(out, s->points[i].quantile_us[t],
+					   report_target_ms(&s->targets, t));
+		fputs("</tr>\n", out);
+		listed++;
+	}
+	fputs("</table>\n", out);
+	if (breached > listed)
+		fprintf(out, "<p>%zu more breached windows: see the JSON report.</p>\n",
+			breached - listed);
+}
+
+static int html_service(FILE *out, const struct report_service *s)
+{
+	struct html_columns columns = { 0 };
+	char slo[160] = "";
+	size_t used = 0;
+	int t, err;
+
+	for (t = 0; t < REPORT_TARGETS; t++)
+		if (report_target_ms(&s->targets, t) > 0 && used < sizeof(slo))
+			used += (size_t)snprintf(slo + used, sizeof(slo) - used, "%s%s &lt; %g ms",
+						 used ? ", " : "", quantile_labels[t],
+						 report_target_ms(&s->targets, t));
+	fputs("<h2>", out);
+	html_write_escaped(out, s->service);
+	fprintf(out, "</h2>\n<p>SLO: %s, objective %g%% of windows.</p>\n", slo,
+		100 * s->targets.objective);
+	err = html_columns_of(s, &columns);
+	if (!err)
+		html_charts(out, s, &columns);
+	html_columns_free(&columns);
+	html_breaches(out, s);
+	return err;
+}
+
+int report_write_html(FILE *out, const struct report *r)
+{
+	size_t i;
+	int err = 0;
+
+	html_head(out, r);
+	html_summary(out, r);
+	for (i = 0; i < r->count && !err; i++)
+		err = html_service(out, &r->services[i]);
+	report_tail_write_html(out, r);
+	fputs("</body></html>\n", out);
+	return err || ferror(out) ? -1 : 0;
+}

@@ -1,0 +1,235 @@
+/* `sloprobe report` output: text, Markdown and JSON writers over one computed report. */
+#include <math.h>
+#include <stdlib.h>
+#include <cjson/cJSON.h>
+#include "output/json_output.h"
+#include "output/format.h"
+#include "output/report_tail_write.h"
+#include "output/report_write.h"
+#include "model/top_report.h"
+
+/* Text and Markdown list this many breached windows per service; JSON lists them all. */
+#define REPORT_BREACHES_LISTED 20
+
+const char *const report_target_names[REPORT_TARGETS] = { "p50", "p95", "p99", "p999" };
+
+static void slo_text(const struct report_service *s, char *buf, size_t size)
+{
+	size_t used = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < REPORT_TARGETS && used < size; i++)
+		if (report_target_ms(&s->targets, i) > 0)
+			used += (size_t)snprintf(buf + used, size - used, "%s%s<%gms",
+						 used ? " " : "", report_target_names[i],
+						 report_target_ms(&s->targets, i));
+}
+
+static void report_row_text(FILE *out, const struct report *r, const struct report_service *s,
+			    const char *format)
+{
+	char p50[16], p95[16], p99[16], p999[16], slo[96];
+
+	format_duration_us(s->latency.p50_us, p50, sizeof(p50));
+	format_duration_us(s->latency.p95_us, p95, sizeof(p95));
+	format_duration_us(s->latency.p99_us, p99, sizeof(p99));
+	format_duration_us(s->latency.p999_us, p999, sizeof(p999));
+	slo_text(s, slo, sizeof(slo));
+	fprintf(out, format, s->service, (unsigned long long)s->total.requests,
+		r->seconds > 0 ? (double)s->total.requests / r->seconds : 0.0, s->peak_rps, p50,
+		p95, p99, p999, 100.0 * report_good_share(s), 100.0 * report_budget_spent(s),
+		100.0 * report_availability(r, s), slo);
+}
+
+/* "p99 1.20s > 1000ms, p999 ..." for the targets @p missed. */
+static void breach_text(const struct report_service *s, const struct report_point *p, char *buf,
+			size_t size)
+{
+	size_t used = 0;
+	char value[16];
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < REPORT_TARGETS && used < size; i++) {
+		if (!(p->breached & (1U << i)))
+			continue;
+		format_duration_us(p->quantile_us[i], value, sizeof(value));
+		used += (size_t)snprintf(buf + used, size - used, "%s%s %s > %gms",
+					 used ? ", " : "", report_target_names[i], value,
+					 report_target_ms(&s->targets, i));
+	}
+}
+
+static void report_breaches_text(FILE *out, const struct report_service *s, bool markdown)
+{
+	size_t i, listed = 0, breached = 0;
+	char when[32], what[160];
+
+	for (i = 0; i < s->npoints; i++)
+		breached += s->points[i].breached != 0;
+	if (!breached)
+		return;
+	fprintf(out,
+		markdown ? "\n### %s: %zu breached windows\n\n| window end | missed |\n|---|---|\n"
+			 : "\n%s: %zu breached windows\n",
+		s->service, breached);
+	for (i = 0; i < s->npoints && listed < REPORT_BREACHES_LISTED; i++) {
+		if (!s->points[i].breached)
+			continue;
+		format_timestamp(s->points[i].ts, when, sizeof(when));
+		breach_text(s, &s->points[i], what, sizeof(what));
+		fprintf(out, markdown ? "| %s | %s |\n" : "  %s  %s\n", when, what);
+		listed++;
+	}
+	if (breached > listed)
+		fprintf(out,
+			markdown ? "\n%zu more: see --format json.\n"
+				 : "  ... %zu more (see --format json)\n",
+			breached - listed);
+}
+
+static void report_windows_text(FILE *out, const struct report_service *s, bool markdown)
+{
+	char when[32], q[REPORT_TARGETS][16];
+	const struct report_point *p;
+	size_t i;
+	int t;
+
+	fprintf(out,
+		markdown ? "\n### %s: windows\n\n| window end | requests | rps | active "
+			   "| p50 | p95 | p99 | p99.9 | missed |\n"
+			   "|---|---:|---:|---:|---:|---:|---:|---:|---|\n"
+			 : "\n%s: windows\n%-21s %10s %9s %7s %8s %8s %8s %8s  %s\n",
+		s->service, "WINDOW END", "REQUESTS", "RPS", "ACTIVE", "P50", "P95", "P99", "P99.9",
+		"MISSED");
+	for (i = 0; i < s->npoints; i++) {
+		p = &s->points[i];
+		format_timestamp(p->ts, when, sizeof(when));
+		for (t = 0; t < REPORT_TARGETS; t++)
+			format_duration_us(p->quantile_us[t], q[t], sizeof(q[t]));
+		fprintf(out,
+			markdown ? "| %s | %llu | %.1f | %lld | %s | %s | %s | %s | %s%s%s%s |\n"
+				 : "%-21s %10llu %9.1f %7lld %8s %8s %8s %8s  %s%s%s%s\n",
+			when, (unsigned long long)p->requests, p->rps, (long long)p->conns_active,
+			q[0], q[1], q[2], q[3], p->breached & 1 ? "p50 " : "",
+			p->breached & 2 ? "p95 " : "", p->breached & 4 ? "p99 " : "",
+			p->breached & 8 ? "p999" : "");
+	}
+}
+
+void report_write_text(FILE *out, const struct report *r, bool markdown, bool windows)
+{
+	size_t i;
+
+	if (markdown) {
+		fprintf(out, "# sloprobe report\n\n%zu windows, %.1f s recorded.\n\n", r->windows,
+			r->seconds);
+		fputs("| service | requests | avg rps | peak rps | p50 | p95 | p99 | p99.9 | good "
+		      "windows | budget spent | availability | SLO |\n"
+		      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n",
+		      out);
+	} else {
+		fprintf(out, "%zu windows, %.1f s recorded\n", r->windows, r->seconds);
+		fprintf(out, "%-22s %10s %9s %9s %8s %8s %8s %8s %7s %7s %7s  %s\n", "SERVICE",
+			"REQUESTS", "AVG RPS", "PEAK RPS", "P50", "P95", "P99", "P99.9", "GOOD%",
+			"BUDGET%", "AVAIL%", "SLO");
+	}
+	for (i = 0; i < r->count; i++)
+		report_row_text(
+			out, r, &r->services[i],
+			markdown ? "| %s | %llu | %.1f | %.1f | %s | %s | %s | %s | %.2f%% | "
+				   "%.1f%% | %.2f%% | %s |\n"
+				 : "%-22s %10llu %9.1f %9.1f %8s %8s %8s %8s %7.2f %7.1f "
+				   "%7.2f  %s\n");
+	for (i = 0; i < r->count; i++) {
+		if (windows)
+			report_windows_text(out, &r->services[i], markdown);
+		report_breaches_text(out, &r->services[i], markdown);
+	}
+	report_tail_write_text(out, r, markdown);
+}
+
+static cJSON *report_point_json(const struct report_point *p)
+{
+	cJSON *obj = cJSON_CreateObject(), *latency, *breached;
+	int i;
+
+	cJSON_AddNumberToObject(obj, "ts", p->ts);
+	cJSON_AddNumberToObject(obj, "requests", (double)p->requests);
+	cJSON_AddNumberToObject(obj, "rps", round(p->rps * 100) / 100);
+	cJSON_AddNumberToObject(obj, "conns_active", (double)p->conns_active);
+	cJSON_AddNumberToObject(obj, "threads", (double)p->threads);
+	cJSON_AddBoolToObject(obj, "listening", p->listening);
+	latency = cJSON_AddObjectToObject(obj, "latency_us");
+	for (i = 0; i < REPORT_TARGETS; i++)
+		cJSON_AddNumberToObject(latency, report_target_names[i], p->quantile_us[i]);
+	cJSON_AddNumberToObject(latency, "max", p->max_us);
+	breached = cJSON_AddArrayToObject(obj, "breached");
+	for (i = 0; i < REPORT_TARGETS; i++)
+		if (p->breached & (1U << i))
+			cJSON_AddItemToArray(breached, cJSON_CreateString(report_target_names[i]));
+	return obj;
+}
+
+static cJSON *report_service_json(const struct report *r, const struct report_service *s)
+{
+	cJSON *obj = cJSON_CreateObject(), *latency, *slo, *breaches, *windows;
+	size_t j;
+	int i;
+
+	cJSON_AddStringToObject(obj, "service", s->service);
+	cJSON_AddNumberToObject(obj, "port", s->key.port);
+	cJSON_AddNumberToObject(obj, "netns", s->key.netns);
+	cJSON_AddNumberToObject(obj, "requests", (double)s->total.requests);
+	cJSON_AddNumberToObject(obj, "rps",
+				r->seconds > 0 ? (double)s->total.requests / r->seconds : 0.0);
+	cJSON_AddNumberToObject(obj, "peak_rps", s->peak_rps);
+	cJSON_AddNumberToObject(obj, "peak_active", (double)s->peak_active);
+	cJSON_AddNumberToObject(obj, "peak_threads", (double)s->peak_threads);
+	latency = cJSON_AddObjectToObject(obj, "latency_us");
+	cJSON_AddNumberToObject(latency, "mean", round(s->latency.mean_us * 10) / 10);
+	cJSON_AddNumberToObject(latency, "p50", s->latency.p50_us);
+	cJSON_AddNumberToObject(latency, "p95", s->latency.p95_us);
+	cJSON_AddNumberToObject(latency, "p99", s->latency.p99_us);
+	cJSON_AddNumberToObject(latency, "p999", s->latency.p999_us);
+	cJSON_AddNumberToObject(latency, "max", s->latency.max_us);
+	slo = cJSON_AddObjectToObject(obj, "slo");
+	breaches = cJSON_AddObjectToObject(slo, "breached_windows");
+	for (i = 0; i < REPORT_TARGETS; i++) {
+		if (report_target_ms(&s->targets, i) <= 0)
+			continue;
+		cJSON_AddNumberToObject(slo, report_target_names[i],
+					report_target_ms(&s->targets, i));
+		cJSON_AddNumberToObject(breaches, report_target_names[i], (double)s->breaches[i]);
+	}
+	cJSON_AddNumberToObject(slo, "objective", s->targets.objective);
+	cJSON_AddNumberToObject(slo, "windows_with_traffic", (double)s->windows_with_traffic);
+	cJSON_AddNumberToObject(slo, "good_share", report_good_share(s));
+	cJSON_AddNumberToObject(slo, "budget_spent", report_budget_spent(s));
+	cJSON_AddNumberToObject(slo, "availability", report_availability(r, s));
+	if (s->tail.count)
+		cJSON_AddItemToObject(obj, "tail_share", report_tail_share_json(&s->tail));
+	windows = cJSON_AddArrayToObject(obj, "windows");
+	for (j = 0; j < s->npoints; j++)
+		cJSON_AddItemToArray(windows, report_point_json(&s->points[j]));
+	return obj;
+}
+
+int report_write_json(FILE *out, const struct report *r)
+{
+	cJSON *root = cJSON_CreateObject(), *services;
+	size_t i;
+
+	cJSON_AddNumberToObject(root, "windows", (double)r->windows);
+	cJSON_AddNumberToObject(root, "seconds", r->seconds);
+	cJSON_AddNumberToObject(root, "first_ts", r->first_ts);
+	cJSON_AddNumberToObject(root, "last_ts", r->last_ts);
+	cJSON_AddNumberToObject(root, "interval_s", r->grid_s);
+	services = cJSON_AddArrayToObject(root, "services");
+	for (i = 0; i < r->count; i++)
+		cJSON_AddItemToArray(services, report_service_json(r, &r->services[i]));
+	cJSON_AddNumberToObject(root, "tail_recorded", (double)r->tail.recorded);
+	cJSON_AddItemToObject(root, "slowest", report_slowest_json(r));
+	return json_write_document(out, root);
+}

@@ -1,0 +1,17 @@
+/* Writers of `sloprobe report`: each takes the finished report and only formats it. */
+#ifndef SLOPROBE_REPORT_WRITE_H
+#define SLOPROBE_REPORT_WRITE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "analysis/report_model.h"
+
+extern const char *const report_target_names[REPORT_TARGETS];
+
+/* The summary table, then each service's breached windows; every window with @windows. */
+void report_write_text(FILE *out, const struct report *report, bool markdown, bool windows);
+int report_write_json(FILE *out, const struct report *report);
+/* One self-contained page: summary table, per service inline SVG charts and breaches. */
+int report_write_html(FILE *out, const struct report *report);
+
+#endif /* SLOPROBE_REPORT_WRITE_H */

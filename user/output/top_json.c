@@ -1,0 +1,231 @@
+/* `top --json`: the DESIGN schema, one object per window on one line. */
+#include <math.h>
+#include <stdlib.h>
+#include <cjson/cJSON.h>
+#include "model/snapshot.h"
+#include "model/top_report.h"
+
+/* One decimal is below the histogram's resolution and keeps lines short. */
+static double round1(double value)
+{
+	return round(value * 10.0) / 10.0;
+}
+
+static cJSON *latency_json(const struct latency_summary *latency)
+{
+	cJSON *obj = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(obj, "mean", round1(latency->mean_us));
+	cJSON_AddNumberToObject(obj, "p50", round1(latency->p50_us));
+	cJSON_AddNumberToObject(obj, "p90", round1(latency->p90_us));
+	cJSON_AddNumberToObject(obj, "p95", round1(latency->p95_us));
+	cJSON_AddNumberToObject(obj, "p99", round1(latency->p99_us));
+	cJSON_AddNumberToObject(obj, "p999", round1(latency->p999_us));
+	cJSON_AddNumberToObject(obj, "max", round1(latency->max_us));
+	return obj;
+}
+
+static const char *const phase_names[REQUEST_PHASES] = {
+	[PHASE_RECV_QUEUE] = "recv_queue",
+	[PHASE_SERVER] = "server",
+	[PHASE_SEND] = "send",
+	[PHASE_ACCEPT_QUEUE] = "accept_queue",
+};
+
+/* Where the window's request time went: mean and percentiles of each phase, and how many
+ * requests (accepted connections, for accept_queue) were split. */
+static cJSON *phases_json(const struct service_window *w)
+{
+	cJSON *obj = cJSON_CreateObject(), *phase;
+	int p;
+
+	for (p = 0; p < REQUEST_PHASES; p++) {
+		__u64 count = 0;
+		unsigned int i;
+
+		for (i = 0; i < PHASE_BUCKETS; i++)
+			count += w->phase_hist[p][i];
+		phase = cJSON_AddObjectToObject(obj, phase_names[p]);
+		cJSON_AddNumberToObject(phase, "count", (double)count);
+		cJSON_AddNumberToObject(
+			phase, "mean",
+			count ? round1((double)w->phase_sum_ns[p] / 1000.0 / (double)count) : 0);
+		cJSON_AddNumberToObject(phase, "p50",
+					round1(phase_quantile_us(w->phase_hist[p], 0.5)));
+		cJSON_AddNumberToObject(phase, "p99",
+					round1(phase_quantile_us(w->phase_hist[p], 0.99)));
+	}
+	return obj;
+}
+
+/* The non-empty buckets of each phase histogram, as [index, count] pairs. */
+static void phases_json_add_capture(cJSON *obj, const struct service_window *w)
+{
+	cJSON *hists = cJSON_AddObjectToObject(obj, "phase_hist"), *buckets, *pair;
+	unsigned int i;
+	int p;
+
+	for (p = 0; p < REQUEST_PHASES; p++) {
+		buckets = cJSON_AddArrayToObject(hists, phase_names[p]);
+		for (i = 0; i < PHASE_BUCKETS; i++) {
+			if (!w->phase_hist[p][i])
+				continue;
+			pair = cJSON_CreateArray();
+			cJSON_AddItemToArray(pair, cJSON_CreateNumber(i));
+			cJSON_AddItemToArray(pair, cJSON_CreateNumber((double)w->phase_hist[p][i]));
+			cJSON_AddItemToArray(buckets, pair);
+		}
+	}
+}
+
+/* The window's slowest requests; the enclosing service names them. */
+static void tail_json_add(cJSON *obj, const struct top_row *row)
+{
+	cJSON *tail, *item;
+	size_t i;
+
+	if (!row->ntail)
+		return;
+	tail = cJSON_AddArrayToObject(obj, "tail");
+	for (i = 0; tail && i < row->ntail; i++) {
+		struct tail_request req = row->tail[i];
+
+		/* The kernel does not name threads: the service's command stands in. */
+		if (!req.comm[0] && row->label)
+			snprintf(req.comm, sizeof(req.comm), "%s", row->label->comm);
+		item = cJSON_CreateObject();
+		if (item && cJSON_AddItemToArray(tail, item))
+			tail_request_to_json(item, &req);
+	}
+}
+
+static void service_json_add_capture(cJSON *obj, const struct top_row *row)
+{
+	const struct service_window *w = row->window;
+	cJSON *buckets = cJSON_AddArrayToObject(obj, "latency_hist"), *pair;
+	unsigned int i;
+
+	for (i = 0; i < HIST_BUCKETS; i++) {
+		if (!w->latency_hist[i])
+			continue;
+		pair = cJSON_CreateArray();
+		cJSON_AddItemToArray(pair, cJSON_CreateNumber(i));
+		cJSON_AddItemToArray(pair, cJSON_CreateNumber((double)w->latency_hist[i]));
+		cJSON_AddItemToArray(buckets, pair);
+	}
+	cJSON_AddNumberToObject(obj, "latency_sum_ns", (double)w->latency_sum_ns);
+	phases_json_add_capture(obj, w);
+	cJSON_AddNumberToObject(obj, "cpu_seconds", round(row->cpu_seconds * 1000.0) / 1000.0);
+	cJSON_AddNumberToObject(obj, "rss_bytes", (double)row->rss_bytes);
+	cJSON_AddStringToObject(obj, "usage_from", row->usage_from_cgroup ? "cgroup" : "proc");
+	if (row->container[0])
+		cJSON_AddStringToObject(obj, "container", row->container);
+	tail_json_add(obj, row);
+}
+
+/* With --http: how many responses were HTTP/1.x, and how many of those errors. */
+static void http_json_add(cJSON *obj, const struct service_window *w)
+{
+	cJSON *http = cJSON_AddObjectToObject(obj, "http");
+
+	cJSON_AddNumberToObject(http, "responses", (double)w->http_responses);
+	cJSON_AddNumberToObject(http, "4xx", (double)w->http_4xx);
+	cJSON_AddNumberToObject(http, "5xx", (double)w->http_5xx);
+}
+
+/* The accept queue against its limit, summed over the service's listening sockets. */
+static cJSON *listen_json(const struct listen_queue *listen)
+{
+	cJSON *obj = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(obj, "queue", listen->queue);
+	cJSON_AddNumberToObject(obj, "backlog", listen->backlog);
+	cJSON_AddNumberToObject(obj, "sockets", listen->sockets);
+	return obj;
+}
+
+static cJSON *service_json(const struct top_row *row)
+{
+	const struct service_window *w = row->window;
+	cJSON *obj = cJSON_CreateObject(), *pids, *conns, *resets;
+	const int *pid_list;
+	int i, npids;
+
+	cJSON_AddStringToObject(obj, "service", row->name);
+	cJSON_AddNumberToObject(obj, "port", w->key.port);
+	cJSON_AddNumberToObject(obj, "netns", w->key.netns);
+	cJSON_AddStringToObject(obj, "comm", row->label ? row->label->comm : "");
+	pids = cJSON_AddArrayToObject(obj, "pids");
+	pid_list = service_label_pids(row->label, &npids);
+	for (i = 0; i < npids; i++)
+		cJSON_AddItemToArray(pids, cJSON_CreateNumber(pid_list[i]));
+	cJSON_AddBoolToObject(obj, "listening", row->listening);
+	if (row->has_listen_queue)
+		cJSON_AddItemToObject(obj, "listen", listen_json(&row->listen_queue));
+	cJSON_AddNumberToObject(obj, "requests", (double)w->requests);
+	cJSON_AddNumberToObject(obj, "rps", round1(row->rps));
+	cJSON_AddItemToObject(obj, "latency_us", latency_json(&row->latency));
+	cJSON_AddItemToObject(obj, "phases_us", phases_json(w));
+	conns = cJSON_AddObjectToObject(obj, "conns");
+	cJSON_AddNumberToObject(conns, "active", (double)w->conns_active);
+	cJSON_AddNumberToObject(conns, "opened", (double)w->conns_opened);
+	cJSON_AddNumberToObject(conns, "closed", (double)w->conns_closed);
+	cJSON_AddNumberToObject(obj, "retransmits", (double)w->retransmits);
+	resets = cJSON_AddObjectToObject(obj, "resets");
+	cJSON_AddNumberToObject(resets, "sent", (double)w->resets_sent);
+	cJSON_AddNumberToObject(resets, "received", (double)w->resets_received);
+	cJSON_AddNumberToObject(obj, "bytes_in", (double)w->bytes_in);
+	cJSON_AddNumberToObject(obj, "bytes_out", (double)w->bytes_out);
+	cJSON_AddNumberToObject(obj, "threads", row->label ? row->label->threads : 0);
+	return obj;
+}
+
+char *top_report_json_line(const struct top_report *report, bool capture)
+{
+	cJSON *root = cJSON_CreateObject(), *services, *drops, *service, *host, *probe;
+	char *text;
+	size_t i;
+
+	cJSON_AddNumberToObject(root, "ts", round(report->ts * 1000.0) / 1000.0);
+	cJSON_AddNumberToObject(root, "interval_s", round(report->interval_s * 1000.0) / 1000.0);
+	services = cJSON_AddArrayToObject(root, "services");
+	for (i = 0; i < report->count; i++) {
+		service = service_json(&report->rows[i]);
+		if (report->http)
+			http_json_add(service, report->rows[i].window);
+		if (capture)
+			service_json_add_capture(service, &report->rows[i]);
+		cJSON_AddItemToArray(services, service);
+	}
+	drops = cJSON_AddObjectToObject(root, "dropped");
+	for (i = 0; i < DROP_REASONS; i++)
+		cJSON_AddNumberToObject(drops, drop_reason_name(i), (double)report->drops[i]);
+	cJSON_AddNumberToObject(root, "dropped_total", (double)report->drops_total);
+	cJSON_AddNumberToObject(root, "conns_tracked", (double)report->conns_tracked);
+	if (report->host_known) {
+		host = cJSON_AddObjectToObject(root, "host");
+		cJSON_AddNumberToObject(host, "listen_overflows", (double)report->listen_overflows);
+		cJSON_AddNumberToObject(host, "listen_drops", (double)report->listen_drops);
+	}
+	if (report->probe.known) {
+		probe = cJSON_AddObjectToObject(root, "probe");
+		cJSON_AddNumberToObject(probe, "rss_bytes", (double)report->probe.rss_bytes);
+		cJSON_AddNumberToObject(probe, "map_bytes", (double)report->probe.map_bytes);
+		cJSON_AddNumberToObject(probe, "cpu_seconds",
+					round(report->probe.cpu_seconds * 1000.0) / 1000.0);
+	}
+	text = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	return text;
+}
+
+int top_json_write(FILE *out, const struct top_report *report)
+{
+	char *text = top_report_json_line(report, false);
+	int err = 0;
+
+	if (!text || fprintf(out, "%s\n", text) < 0 || fflush(out))
+		err = -1;
+	free(text);
+	return err;
+}
