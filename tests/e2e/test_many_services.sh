@@ -24,7 +24,7 @@ slo_server_start many --workers 2 --ports "$ports"
 [ "$(wc -l <"$WORK/many.port")" = "$ports" ] || fail "ready file lists $(wc -l <"$WORK/many.port") ports, want $ports"
 # sloprobe creates a new listener's counters at its next window; a burst of first requests
 # before then can find the kernel's per-CPU allocation cache empty, which is counted (as
-# service_alloc_failed) but loses those requests: README, "Known limits".
+# service_alloc_failed) but loses those requests: docs/LIMITS.md.
 sleep 1.5
 i=0
 while read -r port; do
