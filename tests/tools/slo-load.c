@@ -1236,18 +1236,18 @@ static int check_load_args(void *opaque)
 static enum args_result parse_args(struct load_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "url", required_argument, NULL, 'u' },
-		{ "rate", required_argument, NULL, 'r' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "requests", required_argument, NULL, 'n' },
-		{ "connections", required_argument, NULL, 'c' },
-		{ "no-keepalive", no_argument, NULL, 'k' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "threads", required_argument, NULL, 'T' },
-		{ "hold", required_argument, NULL, 'H' },
-		{ "poisson", no_argument, NULL, 'P' },
-		{ "spread", no_argument, NULL, 'S' },
-		{ "help", no_argument, NULL, 'h' },
+		TOOL_OPTION("url", required_argument, 'u'),
+		TOOL_OPTION("rate", required_argument, 'r'),
+		TOOL_OPTION("duration", required_argument, 'd'),
+		TOOL_OPTION("requests", required_argument, 'n'),
+		TOOL_OPTION("connections", required_argument, 'c'),
+		TOOL_OPTION("no-keepalive", no_argument, 'k'),
+		TOOL_OPTION("timeout", required_argument, 't'),
+		TOOL_OPTION("threads", required_argument, 'T'),
+		TOOL_OPTION("hold", required_argument, 'H'),
+		TOOL_OPTION("poisson", no_argument, 'P'),
+		TOOL_OPTION("spread", no_argument, 'S'),
+		TOOL_OPTION("help", no_argument, 'h'),
 		{ NULL, 0, NULL, 0 },
 	};
 	struct raw_args raw = { .timeout_s = 5.0, .connections = 16, .threads = 1 };

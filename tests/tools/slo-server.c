@@ -974,14 +974,14 @@ static int check_args(void *opaque)
 static enum args_result parse_args(struct server_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "port", required_argument, NULL, 'p' },
-		{ "bind", required_argument, NULL, 'b' },
-		{ "workers", required_argument, NULL, 'w' },
-		{ "route", required_argument, NULL, 'r' },
-		{ "body-bytes", required_argument, NULL, 'B' },
-		{ "ready-file", required_argument, NULL, 'f' },
-		{ "ports", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
+		TOOL_OPTION("port", required_argument, 'p'),
+		TOOL_OPTION("bind", required_argument, 'b'),
+		TOOL_OPTION("workers", required_argument, 'w'),
+		TOOL_OPTION("route", required_argument, 'r'),
+		TOOL_OPTION("body-bytes", required_argument, 'B'),
+		TOOL_OPTION("ready-file", required_argument, 'f'),
+		TOOL_OPTION("ports", required_argument, 'n'),
+		TOOL_OPTION("help", no_argument, 'h'),
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct tool_args args = { "slo-server", opts, usage, parse_opt, check_args, ctx };

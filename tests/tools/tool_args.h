@@ -5,6 +5,12 @@
 #include <getopt.h>
 #include <stdio.h>
 
+/* An entry of a tool's getopt_long table: getopt_long returns @val, it sets no flag. */
+#define TOOL_OPTION(name, has_arg, val)                                                            \
+	{                                                                                          \
+		name, has_arg, NULL, val                                                           \
+	}
+
 enum args_result { ARGS_OK, ARGS_HELP, ARGS_BAD };
 
 /* One tool's options and what it does with them; the callbacks return 0, or -1 having said why. */
