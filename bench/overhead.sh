@@ -71,15 +71,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Waits up to $2 seconds for a command to succeed.
-wait_for() {
-	local cmd=$1 timeout=$2 i
-	for ((i = 0; i < timeout * 20; i++)); do
-		eval "$cmd" && return 0
-		sleep 0.05
-	done
-	return 1
-}
+# shellcheck source=tests/e2e/wait_for.sh
+. "$repo/tests/e2e/wait_for.sh"
 
 # bpftrace's tracepoints need tracefs, which this machine may not mount.
 if [ ! -d /sys/kernel/tracing/events/sock ]; then
@@ -212,19 +205,32 @@ run_baseline() {
 	run_load "$WORK/wrk.out"
 }
 
-run_sloprobe() {
+# Starts sloprobe and waits until it is attached; sets SLOPROBE_PID.
+start_sloprobe() {
 	: >"$WORK/sloprobe.err" # before the background start: wait_for may look before it opens it
 	"${sloprobe_cmd[@]}" >/dev/null 2>"$WORK/sloprobe.err" &
 	SLOPROBE_PID=$!
 	wait_for "grep -q 'program set' '$WORK/sloprobe.err' || ! kill -0 $SLOPROBE_PID 2>/dev/null" 20
 	grep -q 'program set' "$WORK/sloprobe.err" || die "sloprobe did not attach: $(cat "$WORK/sloprobe.err")"
+}
+
+# stop_collector NAME PID_VAR ERR_FILE: SIGINT to the collector whose pid is in PID_VAR, which
+# is emptied once it is reaped (cleanup must not signal a pid that may be reused); dies unless
+# it exited 0.
+stop_collector() {
+	local name=$1 pid_var=$2 err_file=$3 rc
+	kill -INT "${!pid_var}"
+	wait "${!pid_var}"
+	rc=$?
+	printf -v "$pid_var" '%s' ""
+	[ "$rc" = 0 ] || die "$name exited $rc: $(cat "$err_file")"
+}
+
+run_sloprobe() {
+	start_sloprobe
 	OURS=1
 	measure_collector "$SLOPROBE_PID" "$WORK/wrk.out"
-	kill -INT "$SLOPROBE_PID"
-	wait "$SLOPROBE_PID"
-	local rc=$?
-	SLOPROBE_PID=""
-	[ "$rc" = 0 ] || die "sloprobe exited $rc: $(cat "$WORK/sloprobe.err")"
+	stop_collector sloprobe SLOPROBE_PID "$WORK/sloprobe.err"
 }
 
 # Starts bpftrace and waits until it is attached: "Attaching N probes..." comes before the
@@ -249,11 +255,7 @@ run_bpftrace() {
 	start_bpftrace || start_bpftrace || start_bpftrace || die "bpftrace did not attach"
 	OURS=1
 	measure_collector "$BT_PID" "$WORK/wrk.out"
-	kill -INT "$BT_PID"
-	wait "$BT_PID"
-	local rc=$?
-	BT_PID=""
-	[ "$rc" = 0 ] || die "bpftrace exited $rc: $(cat "$WORK/bt.err")"
+	stop_collector bpftrace BT_PID "$WORK/bt.err"
 	grep -q '^\[' "$WORK/bt.out" || die "bpftrace recorded no latency: $(cat "$WORK/bt.out")"
 }
 
@@ -285,11 +287,7 @@ bpf_cost() {
 	local was ids b0 b1
 	was=$(sysctl -n kernel.bpf_stats_enabled)
 	sysctl -qw kernel.bpf_stats_enabled=1 || die "cannot enable kernel.bpf_stats_enabled"
-	: >"$WORK/sloprobe.err"
-	"${sloprobe_cmd[@]}" >/dev/null 2>"$WORK/sloprobe.err" &
-	SLOPROBE_PID=$!
-	wait_for "grep -q 'program set' '$WORK/sloprobe.err' || ! kill -0 $SLOPROBE_PID 2>/dev/null" 20
-	grep -q 'program set' "$WORK/sloprobe.err" || die "sloprobe did not attach: $(cat "$WORK/sloprobe.err")"
+	start_sloprobe
 	mapfile -t ids < <(prog_ids_of "$SLOPROBE_PID")
 	prog_stats "${ids[@]}" >"$WORK/stats0"
 	b0=$(busy_ticks)

@@ -12,6 +12,7 @@ set -u
 
 usage="usage: bench/scale.sh BUILD_DIR"
 build=$(cd "${1:?$usage}" && pwd) || exit 2
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CONNS=${CONNS:-10000}
 SERVICES=${SERVICES:-500}
 NEW_RATE=${NEW_RATE:-5000}
@@ -52,15 +53,8 @@ netns_inode=$(in_ns stat -L -c %i /proc/self/ns/net)
 CLK_TCK=$(getconf CLK_TCK)
 cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 
-# Waits up to $2 seconds for a command to succeed.
-wait_for() {
-	local cmd=$1 timeout=$2 i
-	for ((i = 0; i < timeout * 20; i++)); do
-		eval "$cmd" && return 0
-		sleep 0.05
-	done
-	return 1
-}
+# shellcheck source=tests/e2e/wait_for.sh
+. "$repo/tests/e2e/wait_for.sh"
 
 # server_start ARGS...: slo-server in the namespace; sets SERVER_PID, ports in $work/ports.
 server_start() {

@@ -66,15 +66,8 @@ require_bpf() {
 	[ -r /sys/kernel/btf/vmlinux ] || skip "no kernel BTF at /sys/kernel/btf/vmlinux"
 }
 
-# Waits up to $2 seconds (default 10) for a command to succeed.
-wait_for() {
-	local cmd=$1 timeout=${2:-10} i
-	for ((i = 0; i < timeout * 20; i++)); do
-		eval "$cmd" && return 0
-		sleep 0.05
-	done
-	return 1
-}
+# shellcheck source=tests/e2e/wait_for.sh
+. "$E2E_DIR/wait_for.sh"
 
 # slo_server_start NAME ARGS...: starts slo-server on an ephemeral port; sets PORT_<NAME>.
 slo_server_start() {
@@ -218,6 +211,50 @@ sloprobe_stop() {
 # jq over every window's entry for one port: top_jq PORT FILTER (input: array of entries).
 top_jq() {
 	jq -s --argjson port "$1" "[.[].services[] | select(.port == \$port)] | $2" "$WORK/top.json"
+}
+
+# slo_load NAME PORT ARGS...: slo-load against http://127.0.0.1:PORT/ with ARGS, its summary
+# to $WORK/NAME.json; the test fails if slo-load does.
+slo_load() {
+	local name=$1 port=$2
+	shift 2
+	"$SLO_LOAD" --url "http://127.0.0.1:$port/" "$@" >"$WORK/$name.json" ||
+		fail "slo-load ($name) failed"
+}
+
+# record_while_loading CAPTURE SECONDS SLO_LOAD_ARGS...: records CAPTURE of service srv for
+# SECONDS in one-second windows while slo-load (summary in $WORK/load.json) sends it requests.
+record_while_loading() {
+	local capture=$1 seconds=$2 recorder
+	shift 2
+	record_start record --duration "$seconds" --interval 1 --output "$capture" --port "$PORT_srv"
+	recorder=$RECORDER_PID
+	slo_load load "$PORT_srv" "$@"
+	wait "$recorder" || fail "record exited non-zero: $(cat "$WORK/record.err")"
+}
+
+# assert_conns_counted PORT OPENED: sloprobe counted the OPENED connections to PORT the client
+# opened, each opened once and closed once.
+assert_conns_counted() {
+	assert_eq "connections opened" "$(top_jq "$1" 'map(.conns.opened) | add')" "$2"
+	assert_eq "connections closed" "$(top_jq "$1" 'map(.conns.closed) | add')" "$2"
+}
+
+# conn_table_size max|last: the kernel's connection table in the windows of $WORK/top.json.
+conn_table_size() {
+	jq -s "map(.conns_tracked) | $1" "$WORK/top.json"
+}
+
+# assert_conn_table_drained FLOOR: the table ends at most a few entries above FLOOR, its size
+# before the load (other services on the host may open connections meanwhile).
+assert_conn_table_drained() {
+	local floor=$1 peak last
+	peak=$(conn_table_size max)
+	last=$(conn_table_size last)
+	log "connection table: floor $floor, peak $peak, at the end $last"
+	[ "$last" -le $((floor + 16)) ] ||
+		fail "connection table did not drain: $last entries at the end, $floor before the load"
+	log "connection table back to its floor: ok"
 }
 
 # Asserts |measured - expected| <= max(rel * expected, abs_floor): within NAME MEASURED EXPECTED REL ABS

@@ -14,10 +14,8 @@ sloprobe_start --interval 1 --port "$PORT_prompt,$late_port"
 grep -q 'accept-queue wait from syscall tracepoints' "$WORK/top.err" ||
 	fail "accept-queue wait not attached: $(cat "$WORK/top.err")"
 # One connection per request, 100 ms apart: each waits its 40 ms alone in the queue.
-"$SLO_LOAD" --url "http://127.0.0.1:$late_port/" --rate 10 --requests 20 --connections 1 \
-	--no-keepalive >"$WORK/late.json" || fail "slo-load (late) failed"
-"$SLO_LOAD" --url "http://127.0.0.1:$PORT_prompt/" --rate 20 --requests 40 --connections 2 \
-	--no-keepalive >"$WORK/prompt.json" || fail "slo-load (prompt) failed"
+slo_load late "$late_port" --rate 10 --requests 20 --connections 1 --no-keepalive
+slo_load prompt "$PORT_prompt" --rate 20 --requests 40 --connections 2 --no-keepalive
 sleep 1.2
 sloprobe_stop
 

@@ -6,11 +6,7 @@ require_bpf
 
 slo_server_start srv --workers 4 --route /=exp:1
 capture=$WORK/run.slo
-record_start record --duration 4 --interval 1 --output "$capture" --port "$PORT_srv"
-recorder=$RECORDER_PID
-"$SLO_LOAD" --url "http://127.0.0.1:$PORT_srv/" --rate 400 --requests 800 >"$WORK/load.json" ||
-	fail "slo-load failed"
-wait "$recorder" || fail "record exited non-zero: $(cat "$WORK/record.err")"
+record_while_loading "$capture" 4 --rate 400 --requests 800
 
 zcat "$capture" | jq -c . >"$WORK/lines" || fail "zcat | jq cannot read the capture"
 assert_eq "header format" "$(head -1 "$WORK/lines" | jq -r '.format + " v" + (.version|tostring)')" \

@@ -6,11 +6,7 @@ require_bpf
 
 slo_server_start srv --workers 8 --route /=exp:2
 capture=$WORK/run.slo
-record_start record --duration 5 --interval 1 --output "$capture" --port "$PORT_srv"
-recorder=$RECORDER_PID
-"$SLO_LOAD" --url "http://127.0.0.1:$PORT_srv/" --rate 300 --requests 1000 >"$WORK/load.json" ||
-	fail "slo-load failed"
-wait "$recorder" || fail "record failed: $(cat "$WORK/record.err")"
+record_while_loading "$capture" 5 --rate 300 --requests 1000
 
 "$SLOPROBE" report "$capture" --format json --output "$WORK/report.json" ||
 	fail "report failed"

@@ -6,8 +6,7 @@ require_bpf
 slo_server_start srv --workers 4 --route /=fixed:0.1
 sloprobe_start --interval 1 --port "$PORT_srv"
 sloprobe_bpf_objects "$SLOPROBE_PID" >"$WORK/bpf_objects"
-"$SLO_LOAD" --url "http://127.0.0.1:$PORT_srv/" --rate 1000 --duration 3 --connections 32 \
-	--no-keepalive >"$WORK/load.json" || fail "slo-load failed"
+slo_load load "$PORT_srv" --rate 1000 --duration 3 --connections 32 --no-keepalive
 sleep 1.5
 # SIGTERM (what systemd and kubelet send) must detach as cleanly as Ctrl-C.
 sloprobe_stop TERM
@@ -17,8 +16,5 @@ client_requests=$(jq .requests "$WORK/load.json")
 [ "$client_requests" -ge 2900 ] || fail "client completed only $client_requests requests"
 assert_eq "errors" "$(jq .errors "$WORK/load.json")" 0
 assert_eq "requests" "$(top_jq "$PORT_srv" 'map(.requests) | add')" "$client_requests"
-assert_eq "connections opened" "$(top_jq "$PORT_srv" 'map(.conns.opened) | add')" \
-	"$(jq .connections_opened "$WORK/load.json")"
-assert_eq "connections closed" "$(top_jq "$PORT_srv" 'map(.conns.closed) | add')" \
-	"$(jq .connections_opened "$WORK/load.json")"
+assert_conns_counted "$PORT_srv" "$(jq .connections_opened "$WORK/load.json")"
 assert_eq "active at the end" "$(top_jq "$PORT_srv" 'last | .conns.active')" 0

@@ -29,8 +29,7 @@ wait_for "grep -q 'program set' '$WORK/top.err' 2>/dev/null" 20 ||
 	fail "sloprobe did not attach without tracefs: $(cat "$WORK/top.err")"
 grep -q '; no accept-queue wait: cannot mount tracefs at /sys/kernel/tracing: ' "$WORK/top.err" ||
 	fail "banner does not say accept-queue wait is off: $(cat "$WORK/top.err")"
-"$SLO_LOAD" --url "http://127.0.0.1:$PORT_web/" --rate 50 --requests 25 --connections 1 \
-	--no-keepalive >"$WORK/load.json" || fail "slo-load failed"
+slo_load load "$PORT_web" --rate 50 --requests 25 --connections 1 --no-keepalive
 sleep 1.2
 sloprobe_stop
 assert_eq "requests counted without tracefs" "$(top_jq "$PORT_web" 'map(.requests) | add')" 25

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "http1.h"
+#include "tool_args.h"
 
 #define NSEC_PER_SEC 1000000000ULL
 #define NSEC_PER_MSEC 1000000ULL
@@ -121,8 +122,6 @@ struct load_ctx {
 	uint64_t *poisson_due_ns; /* --poisson: each request's due offset from start */
 	struct load_thread *threads;
 };
-
-enum args_result { ARGS_OK, ARGS_HELP, ARGS_BAD };
 
 static void on_signal(int sig)
 {
@@ -1214,45 +1213,50 @@ static int check_args(struct load_ctx *ctx, const struct raw_args *raw)
 	return parse_url(ctx, raw->url);
 }
 
+/* What the option callbacks of tool_args fill: the context, and the values checked together. */
+struct load_args {
+	struct load_ctx *ctx;
+	struct raw_args *raw;
+};
+
+static int parse_load_option(void *opaque, int opt, const char *arg)
+{
+	struct load_args *load = opaque;
+
+	return parse_opt(load->ctx, load->raw, opt, arg);
+}
+
+static int check_load_args(void *opaque)
+{
+	struct load_args *load = opaque;
+
+	return check_args(load->ctx, load->raw);
+}
+
 static enum args_result parse_args(struct load_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "url", required_argument, NULL, 'u' },
-		{ "rate", required_argument, NULL, 'r' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "requests", required_argument, NULL, 'n' },
-		{ "connections", required_argument, NULL, 'c' },
-		{ "no-keepalive", no_argument, NULL, 'k' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "threads", required_argument, NULL, 'T' },
-		{ "hold", required_argument, NULL, 'H' },
-		{ "poisson", no_argument, NULL, 'P' },
-		{ "spread", no_argument, NULL, 'S' },
-		{ "help", no_argument, NULL, 'h' },
+		TOOL_OPTION("url", required_argument, 'u'),
+		TOOL_OPTION("rate", required_argument, 'r'),
+		TOOL_OPTION("duration", required_argument, 'd'),
+		TOOL_OPTION("requests", required_argument, 'n'),
+		TOOL_OPTION("connections", required_argument, 'c'),
+		TOOL_OPTION("no-keepalive", no_argument, 'k'),
+		TOOL_OPTION("timeout", required_argument, 't'),
+		TOOL_OPTION("threads", required_argument, 'T'),
+		TOOL_OPTION("hold", required_argument, 'H'),
+		TOOL_OPTION("poisson", no_argument, 'P'),
+		TOOL_OPTION("spread", no_argument, 'S'),
+		TOOL_OPTION("help", no_argument, 'h'),
 		{ NULL, 0, NULL, 0 },
 	};
 	struct raw_args raw = { .timeout_s = 5.0, .connections = 16, .threads = 1 };
-	int opt;
+	struct load_args load = { ctx, &raw };
+	const struct tool_args args = { "slo-load",	 opts, usage, parse_load_option,
+					check_load_args, &load };
 
 	ctx->keepalive = true;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (opt == 'h') {
-			usage(stdout);
-			return ARGS_HELP;
-		}
-		if (opt == '?' || parse_opt(ctx, &raw, opt, optarg))
-			goto bad;
-	}
-	if (optind < argc) {
-		fprintf(stderr, "slo-load: unexpected argument '%s'\n", argv[optind]);
-		goto bad;
-	}
-	if (check_args(ctx, &raw))
-		goto bad;
-	return ARGS_OK;
-bad:
-	fprintf(stderr, "try 'slo-load --help'\n");
-	return ARGS_BAD;
+	return tool_args_parse(&args, argc, argv);
 }
 
 static int setup_signals(void)

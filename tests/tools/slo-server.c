@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "http1.h"
+#include "tool_args.h"
 
 #define NSEC_PER_SEC 1000000000ULL
 #define NSEC_PER_MSEC 1000000.0
@@ -129,8 +130,6 @@ struct server_ctx {
 	struct conn *conns;
 	uint64_t bad; /* updated atomically: any thread may send a 400 */
 };
-
-enum args_result { ARGS_OK, ARGS_HELP, ARGS_BAD };
 
 static void on_signal(int sig)
 {
@@ -904,44 +903,9 @@ bad:
 	return -1;
 }
 
-static int parse_opt(struct server_ctx *ctx, int opt, const char *arg)
+/* Says which option's value was bad; returns -1 for the caller to pass on. */
+static int bad_value(int opt, const char *arg)
 {
-	long v;
-
-	switch (opt) {
-	case 'p':
-		if (parse_long(arg, 0, 65535, &v))
-			goto bad;
-		ctx->port = (int)v;
-		return 0;
-	case 'b':
-		ctx->bind_str = arg;
-		if (inet_pton(AF_INET, arg, &ctx->bind_addr) != 1)
-			goto bad;
-		return 0;
-	case 'w':
-		if (parse_long(arg, 1, MAX_WORKERS, &v))
-			goto bad;
-		ctx->workers_n = (int)v;
-		return 0;
-	case 'r':
-		return parse_route(ctx, arg);
-	case 'B':
-		if (parse_long(arg, 0, MAX_BODY_BYTES, &v))
-			goto bad;
-		ctx->body_bytes = (size_t)v;
-		return 0;
-	case 'f':
-		ctx->ready_file = arg;
-		return 0;
-	case 'n':
-		if (parse_long(arg, 1, MAX_PORTS, &v))
-			goto bad;
-		ctx->ports_n = (int)v;
-		return 0;
-	}
-	return -1;
-bad:
 	fprintf(stderr, "slo-server: bad value '%s' for --%s\n", arg,
 		opt == 'p'   ? "port"
 		: opt == 'b' ? "bind (want an IPv4 address)"
@@ -951,46 +915,78 @@ bad:
 	return -1;
 }
 
-static enum args_result parse_args(struct server_ctx *ctx, int argc, char **argv)
+/* Stores @arg, a whole number in [@min, @max], into *@out; 0, or -1 having said why. */
+static int parse_int_option(int opt, const char *arg, long min, long max, int *out)
 {
-	static const struct option opts[] = {
-		{ "port", required_argument, NULL, 'p' },
-		{ "bind", required_argument, NULL, 'b' },
-		{ "workers", required_argument, NULL, 'w' },
-		{ "route", required_argument, NULL, 'r' },
-		{ "body-bytes", required_argument, NULL, 'B' },
-		{ "ready-file", required_argument, NULL, 'f' },
-		{ "ports", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt;
+	long v;
 
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (opt == 'h') {
-			usage(stdout);
-			return ARGS_HELP;
-		}
-		if (opt == '?' || parse_opt(ctx, opt, optarg))
-			goto bad;
+	if (parse_long(arg, min, max, &v))
+		return bad_value(opt, arg);
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_opt(void *opaque, int opt, const char *arg)
+{
+	struct server_ctx *ctx = opaque;
+	long v;
+
+	switch (opt) {
+	case 'p':
+		return parse_int_option(opt, arg, 0, 65535, &ctx->port);
+	case 'b':
+		ctx->bind_str = arg;
+		return inet_pton(AF_INET, arg, &ctx->bind_addr) == 1 ? 0 : bad_value(opt, arg);
+	case 'w':
+		return parse_int_option(opt, arg, 1, MAX_WORKERS, &ctx->workers_n);
+	case 'r':
+		return parse_route(ctx, arg);
+	case 'B':
+		if (parse_long(arg, 0, MAX_BODY_BYTES, &v))
+			return bad_value(opt, arg);
+		ctx->body_bytes = (size_t)v;
+		return 0;
+	case 'f':
+		ctx->ready_file = arg;
+		return 0;
+	case 'n':
+		return parse_int_option(opt, arg, 1, MAX_PORTS, &ctx->ports_n);
 	}
-	if (optind < argc) {
-		fprintf(stderr, "slo-server: unexpected argument '%s'\n", argv[optind]);
-		goto bad;
-	}
+	return -1;
+}
+
+static int check_args(void *opaque)
+{
+	const struct server_ctx *ctx = opaque;
+
 	if (ctx->port < 0) {
 		fprintf(stderr, "slo-server: --port is required\n");
-		goto bad;
+		return -1;
 	}
 	if (ctx->port && ctx->port + ctx->ports_n - 1 > 65535) {
 		fprintf(stderr, "slo-server: --port %d with --ports %d runs past port 65535\n",
 			ctx->port, ctx->ports_n);
-		goto bad;
+		return -1;
 	}
-	return ARGS_OK;
-bad:
-	fprintf(stderr, "try 'slo-server --help'\n");
-	return ARGS_BAD;
+	return 0;
+}
+
+static enum args_result parse_args(struct server_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		TOOL_OPTION("port", required_argument, 'p'),
+		TOOL_OPTION("bind", required_argument, 'b'),
+		TOOL_OPTION("workers", required_argument, 'w'),
+		TOOL_OPTION("route", required_argument, 'r'),
+		TOOL_OPTION("body-bytes", required_argument, 'B'),
+		TOOL_OPTION("ready-file", required_argument, 'f'),
+		TOOL_OPTION("ports", required_argument, 'n'),
+		TOOL_OPTION("help", no_argument, 'h'),
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct tool_args args = { "slo-server", opts, usage, parse_opt, check_args, ctx };
+
+	return tool_args_parse(&args, argc, argv);
 }
 
 static void init_ctx(struct server_ctx *ctx)

@@ -10,19 +10,21 @@ OUTPUT ?= .output
 CFLAGS ?= -Wall -Wextra -Werror -O2 -g
 
 SLO_TOOLS := $(OUTPUT)/slo-server $(OUTPUT)/slo-load $(OUTPUT)/drop_share.bpf.o
-# HTTP/1.x head parsing both tools share; compiled into each, as there is no library to link
-SLO_TOOLS_HTTP1 := $(SLO_TOOLS_DIR)/http1.c $(SLO_TOOLS_DIR)/http1.h
+# What both tools share (HTTP/1.x head parsing, the command-line loop); compiled into each, as
+# there is no library to link
+SLO_TOOLS_SHARED_SRCS := $(SLO_TOOLS_DIR)/http1.c $(SLO_TOOLS_DIR)/tool_args.c
+SLO_TOOLS_SHARED := $(SLO_TOOLS_SHARED_SRCS) $(SLO_TOOLS_DIR)/http1.h $(SLO_TOOLS_DIR)/tool_args.h
 
 .PHONY: slo-tools
 slo-tools: $(SLO_TOOLS)
 
-$(OUTPUT)/slo-server: $(SLO_TOOLS_DIR)/slo-server.c $(SLO_TOOLS_HTTP1) $(SLO_TOOLS_DIR)/tools.mk
+$(OUTPUT)/slo-server: $(SLO_TOOLS_DIR)/slo-server.c $(SLO_TOOLS_SHARED) $(SLO_TOOLS_DIR)/tools.mk
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $< $(SLO_TOOLS_DIR)/http1.c -lpthread -lm
+	$(CC) $(CFLAGS) -o $@ $< $(SLO_TOOLS_SHARED_SRCS) -lpthread -lm
 
-$(OUTPUT)/slo-load: $(SLO_TOOLS_DIR)/slo-load.c $(SLO_TOOLS_HTTP1) $(SLO_TOOLS_DIR)/tools.mk
+$(OUTPUT)/slo-load: $(SLO_TOOLS_DIR)/slo-load.c $(SLO_TOOLS_SHARED) $(SLO_TOOLS_DIR)/tools.mk
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $< $(SLO_TOOLS_DIR)/http1.c -lpthread -lm
+	$(CC) $(CFLAGS) -o $@ $< $(SLO_TOOLS_SHARED_SRCS) -lpthread -lm
 
 # A tc program the retransmit test attaches to a veth of its own to drop data segments.
 $(OUTPUT)/drop_share.bpf.o: $(SLO_TOOLS_DIR)/drop_share.bpf.c $(SLO_TOOLS_DIR)/tools.mk

@@ -17,6 +17,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <cmocka.h>
+#include "unit_helpers.h"
 #include <zlib.h>
 #include "capture/capture.h"
 #include "capture/capture_reader.h"
@@ -26,13 +27,6 @@
 #define RT_START_TS 1700000000.0
 #define FIXTURE_PATH "tests/unit/data/capture-v1.slo"
 #define MAX_SEEN 64
-
-#define assert_double_near(a, b, eps)                                                              \
-	do {                                                                                       \
-		double a_ = (a), b_ = (b), e_ = (eps);                                             \
-		if (!(fabs(a_ - b_) <= e_))                                                        \
-			fail_msg("%s = %.9g, want %.9g +- %.3g", #a, a_, b_, e_);                  \
-	} while (0)
 
 /* The small capture every test shares: its bytes, its text, and where each line's flush ended. */
 struct sample_capture {

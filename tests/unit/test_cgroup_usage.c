@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <cmocka.h>
+#include "unit_helpers.h"
 #include "host/cgroup_usage.h"
 
 static char root[64];
@@ -115,14 +116,5 @@ static void test_missing_or_bad(void **state)
 	assert_true(s == 7e-6);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_v2),
-		cmocka_unit_test(test_hybrid),
-		cmocka_unit_test(test_v1),
-		cmocka_unit_test(test_missing_or_bad),
-	};
-
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+UNIT_TEST_MAIN("tests", setup, teardown, cmocka_unit_test(test_v2), cmocka_unit_test(test_hybrid),
+	       cmocka_unit_test(test_v1), cmocka_unit_test(test_missing_or_bad))

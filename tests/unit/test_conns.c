@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "unit_helpers.h"
 #include <cjson/cJSON.h>
 #include "cmd/conns_options.h"
 #include "output/conns_output.h"
@@ -145,15 +146,6 @@ static void test_json(void **state)
 	free(text);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_options_defaults_and_values),
-		cmocka_unit_test(test_options_bad_input),
-		cmocka_unit_test(test_options_help),
-		cmocka_unit_test(test_text),
-		cmocka_unit_test(test_json),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_options_defaults_and_values),
+	       cmocka_unit_test(test_options_bad_input), cmocka_unit_test(test_options_help),
+	       cmocka_unit_test(test_text), cmocka_unit_test(test_json))

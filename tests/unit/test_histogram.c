@@ -8,14 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "unit_helpers.h"
 #include "model/histogram.h"
-
-#define assert_double_near(a, b, eps)                                                              \
-	do {                                                                                       \
-		double a_ = (a), b_ = (b), e_ = (eps);                                             \
-		if (!(fabs(a_ - b_) <= e_))                                                        \
-			fail_msg("%s = %.9g, want %.9g +- %.3g", #a, a_, b_, e_);                  \
-	} while (0)
 
 static __u64 *hist_new(void)
 {

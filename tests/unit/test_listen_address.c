@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <cmocka.h>
+#include "unit_helpers.h"
 #include "input/listen_address.h"
 
 /* Parses @text, which must be accepted and print back as @canonical. */
@@ -87,12 +88,4 @@ static void test_hostile(void **state)
 	assert_refused(longer, "too long to be an address");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_valid),
-		cmocka_unit_test(test_hostile),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_valid), cmocka_unit_test(test_hostile))

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "unit_helpers.h"
 #include "host/netstat.h"
 
 /* The shape of a real file (names shortened), with the counters at their real positions. */
@@ -130,13 +131,7 @@ static void test_read_file(void **state)
 	assert_int_equal(netstat_read("/proc/net/netstat", &out), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_real_file),     cmocka_unit_test(test_found_by_name_anywhere),
-		cmocka_unit_test(test_missing_parts), cmocka_unit_test(test_cut_short),
-		cmocka_unit_test(test_hostile),	      cmocka_unit_test(test_read_file),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_real_file),
+	       cmocka_unit_test(test_found_by_name_anywhere), cmocka_unit_test(test_missing_parts),
+	       cmocka_unit_test(test_cut_short), cmocka_unit_test(test_hostile),
+	       cmocka_unit_test(test_read_file))

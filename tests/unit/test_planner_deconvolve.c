@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <math.h>
 #include <cmocka.h>
+#include "unit_helpers.h"
 #include "planner_internal.h"
 
 #define QUANTILE_BINS 400
@@ -88,13 +89,6 @@ static void test_bad_input_and_saturation(void **state)
 	assert_true(fabs(mean - 0.0105) < 1e-9);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_one_worker_deterministic),
-		cmocka_unit_test(test_wide_pool_unchanged),
-		cmocka_unit_test(test_bad_input_and_saturation),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_one_worker_deterministic),
+	       cmocka_unit_test(test_wide_pool_unchanged),
+	       cmocka_unit_test(test_bad_input_and_saturation))

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <math.h>
 #include <cmocka.h>
+#include "unit_helpers.h"
 #include "planner.h"
 
 struct erlang_case {
@@ -58,13 +59,5 @@ static void test_erlang_edges(void **state)
 	assert_float_equal(erlang_c(3, INFINITY), -1, 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_erlang_table),
-		cmocka_unit_test(test_erlang_many_servers),
-		cmocka_unit_test(test_erlang_edges),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_erlang_table),
+	       cmocka_unit_test(test_erlang_many_servers), cmocka_unit_test(test_erlang_edges))

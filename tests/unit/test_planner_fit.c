@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <math.h>
 #include <cmocka.h>
+#include "unit_helpers.h"
 #include "planner.h"
 
 #define LEVELS 10
@@ -158,14 +159,8 @@ static void test_usl_bad_input(void **state)
 	assert_float_equal(usl_peak_concurrency(&flat), 1, 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_linear_exact),	 cmocka_unit_test(test_linear_noisy),
-		cmocka_unit_test(test_linear_bad_input), cmocka_unit_test(test_usl_exact),
-		cmocka_unit_test(test_usl_noisy),	 cmocka_unit_test(test_usl_clamped),
-		cmocka_unit_test(test_usl_amdahl),	 cmocka_unit_test(test_usl_bad_input),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_linear_exact),
+	       cmocka_unit_test(test_linear_noisy), cmocka_unit_test(test_linear_bad_input),
+	       cmocka_unit_test(test_usl_exact), cmocka_unit_test(test_usl_noisy),
+	       cmocka_unit_test(test_usl_clamped), cmocka_unit_test(test_usl_amdahl),
+	       cmocka_unit_test(test_usl_bad_input))

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <math.h>
 #include <cmocka.h>
+#include "unit_helpers.h"
 #include "planner.h"
 #include "planner_fixtures.h"
 
@@ -138,14 +139,7 @@ static void test_mgc_bad_input(void **state)
 	assert_int_equal(mgc_predict(&no_bins, 1, 10, &got), -1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mgc_moments),   cmocka_unit_test(test_mgc_mm1),
-		cmocka_unit_test(test_mgc_mmc),	      cmocka_unit_test(test_mgc_md1),
-		cmocka_unit_test(test_mgc_no_load),   cmocka_unit_test(test_mgc_unstable),
-		cmocka_unit_test(test_mgc_bad_input),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_mgc_moments),
+	       cmocka_unit_test(test_mgc_mm1), cmocka_unit_test(test_mgc_mmc),
+	       cmocka_unit_test(test_mgc_md1), cmocka_unit_test(test_mgc_no_load),
+	       cmocka_unit_test(test_mgc_unstable), cmocka_unit_test(test_mgc_bad_input))

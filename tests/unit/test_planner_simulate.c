@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <math.h>
 #include <cmocka.h>
+#include "unit_helpers.h"
 #include "planner.h"
 #include "planner_fixtures.h"
 
@@ -97,15 +98,7 @@ static void test_simulate_bad_input(void **state)
 	assert_false(got.stable);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_simulate_mm1),
-		cmocka_unit_test(test_simulate_mm4),
-		cmocka_unit_test(test_simulate_deterministic_seed),
-		cmocka_unit_test(test_simulate_md1),
-		cmocka_unit_test(test_simulate_bad_input),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_simulate_mm1),
+	       cmocka_unit_test(test_simulate_mm4),
+	       cmocka_unit_test(test_simulate_deterministic_seed),
+	       cmocka_unit_test(test_simulate_md1), cmocka_unit_test(test_simulate_bad_input))

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <math.h>
 #include <cmocka.h>
+#include "unit_helpers.h"
 #include "sizing.h"
 
 static struct sizing_input base_input(void)
@@ -104,14 +105,7 @@ static void test_infeasible_and_bad_input(void **state)
 	assert_int_equal(sizing_compute(&in, &s), -1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_exact_multiple_and_redundancy),
-		cmocka_unit_test(test_never_fewer_pods),
-		cmocka_unit_test(test_minimum_and_limits_within_pod),
-		cmocka_unit_test(test_infeasible_and_bad_input),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_exact_multiple_and_redundancy),
+	       cmocka_unit_test(test_never_fewer_pods),
+	       cmocka_unit_test(test_minimum_and_limits_within_pod),
+	       cmocka_unit_test(test_infeasible_and_bad_input))

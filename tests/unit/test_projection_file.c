@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "unit_helpers.h"
 #include "input/projection_file.h"
 
 static const char example[] =
@@ -174,14 +175,7 @@ static void test_truncated_and_hostile(void **state)
 	free(deep);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_example),
-		cmocka_unit_test(test_defaults_and_port_override),
-		cmocka_unit_test(test_errors_name_the_field),
-		cmocka_unit_test(test_truncated_and_hostile),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_example),
+	       cmocka_unit_test(test_defaults_and_port_override),
+	       cmocka_unit_test(test_errors_name_the_field),
+	       cmocka_unit_test(test_truncated_and_hostile))

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "unit_helpers.h"
 #include "output/report_write.h"
 #include "output/svg_chart.h"
 
@@ -116,13 +117,6 @@ static void test_chart_degenerate(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_html_self_contained),
-		cmocka_unit_test(test_html_escapes_and_lists_breaches),
-		cmocka_unit_test(test_chart_degenerate),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_html_self_contained),
+	       cmocka_unit_test(test_html_escapes_and_lists_breaches),
+	       cmocka_unit_test(test_chart_degenerate))

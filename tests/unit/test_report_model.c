@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "unit_helpers.h"
 #include "analysis/report_model.h"
 
 /* One sample of @count requests all taking @us microseconds. */
@@ -164,14 +165,6 @@ static void test_short_last_window(void **state)
 	slo_file_free(slo);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_merge_and_judge),
-		cmocka_unit_test(test_empty_report),
-		cmocka_unit_test(test_hosts_align),
-		cmocka_unit_test(test_short_last_window),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_merge_and_judge),
+	       cmocka_unit_test(test_empty_report), cmocka_unit_test(test_hosts_align),
+	       cmocka_unit_test(test_short_last_window))

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "unit_helpers.h"
 #include "model/histogram.h"
 #include "model/sparse_hist.h"
 
@@ -60,13 +61,5 @@ static void test_quantile(void **state)
 	assert_true(sparse_hist_quantile_us(h, 0, 0, 0.5, 0) == 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_merge_interleaved),
-		cmocka_unit_test(test_merge_into_empty),
-		cmocka_unit_test(test_quantile),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_merge_interleaved),
+	       cmocka_unit_test(test_merge_into_empty), cmocka_unit_test(test_quantile))

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include "unit_helpers.h"
 #include "host/tcp_sockets.h"
 
 #define NS_A 4026531840U
@@ -168,14 +169,6 @@ static void test_conns_ties_and_empty(void **state)
 	listen_queue_list_free(&listeners);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_listen_queues_sum_reuseport),
-		cmocka_unit_test(test_addresses),
-		cmocka_unit_test(test_conns_ranked),
-		cmocka_unit_test(test_conns_ties_and_empty),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_listen_queues_sum_reuseport),
+	       cmocka_unit_test(test_addresses), cmocka_unit_test(test_conns_ranked),
+	       cmocka_unit_test(test_conns_ties_and_empty))

@@ -8,18 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "unit_helpers.h"
 #include <cjson/cJSON.h>
 #include "capture/capture_reader.h"
 #include "output/format.h"
 #include "model/histogram.h"
 #include "model/top_report.h"
-
-#define assert_double_near(a, b, eps)                                                              \
-	do {                                                                                       \
-		double a_ = (a), b_ = (b), e_ = (eps);                                             \
-		if (!(fabs(a_ - b_) <= e_))                                                        \
-			fail_msg("%s = %.9g, want %.9g +- %.3g", #a, a_, b_, e_);                  \
-	} while (0)
 
 /* The writer rounds latencies and rates to one decimal. */
 static double round1(double value)

@@ -82,19 +82,28 @@ static void plan_parallelism_of(const struct report_service *s, unsigned int ove
 		 out->parallelism);
 }
 
+/* The (x, y) arrays of a fit over @s's windows, zeroed; -ENOMEM with neither allocated. */
+static int plan_fit_arrays(const struct report_service *s, double **x, double **y)
+{
+	size_t n = s->npoints ? s->npoints : 1;
+
+	*x = calloc(n, sizeof(double));
+	*y = calloc(n, sizeof(double));
+	if (*x && *y)
+		return 0;
+	free(*x);
+	free(*y);
+	return -ENOMEM;
+}
+
 /* CPU per request, memory against connections, connections per rps, utilization range. */
 static int plan_costs_of(const struct report_service *s, struct plan_baseline *out)
 {
 	double cpu = 0, requests = 0, conns_per_rps = 0, rps, *x, *y;
 	size_t i, n = 0, loaded = 0;
 
-	x = calloc(s->npoints ? s->npoints : 1, sizeof(double));
-	y = calloc(s->npoints ? s->npoints : 1, sizeof(double));
-	if (!x || !y) {
-		free(x);
-		free(y);
+	if (plan_fit_arrays(s, &x, &y))
 		return -ENOMEM;
-	}
 	for (i = 0; i < s->npoints; i++) {
 		const struct report_point *p = &s->points[i];
 
@@ -130,15 +139,11 @@ static int plan_costs_of(const struct report_service *s, struct plan_baseline *o
 /* Throughput against concurrency (Little's law per window), where load levels vary. */
 static int plan_usl_of(const struct report_service *s, struct plan_baseline *out)
 {
-	double *n_conc = calloc(s->npoints ? s->npoints : 1, sizeof(double));
-	double *x_rps = calloc(s->npoints ? s->npoints : 1, sizeof(double));
+	double *n_conc, *x_rps;
 	size_t i, n = 0;
 
-	if (!n_conc || !x_rps) {
-		free(n_conc);
-		free(x_rps);
+	if (plan_fit_arrays(s, &n_conc, &x_rps))
 		return -ENOMEM;
-	}
 	for (i = 0; i < s->npoints; i++) {
 		const struct report_point *p = &s->points[i];
 

@@ -132,7 +132,7 @@ static int sampler_netns_pids(const struct label_table *labels, __u32 netns, int
 	return count;
 }
 
-static bool sampler_port_wanted(const struct sampler *sampler, unsigned int port)
+bool sampler_port_wanted(const struct sampler *sampler, unsigned int port)
 {
 	int i;
 

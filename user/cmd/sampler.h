@@ -30,6 +30,8 @@ struct sampler {
 typedef int (*sampler_window_fn)(struct sampler *sampler, const struct stats_snapshot *cur,
 				 __u32 epoch, double interval_s, bool last, void *ctx);
 
+/* Whether @port is one of the sampler's ports (any port when it has none). */
+bool sampler_port_wanted(const struct sampler *sampler, unsigned int port);
 /* SIGINT and SIGTERM end the run after its current window; -errno if they cannot be caught. */
 int sampler_install_signals(void);
 /* Attaches the probe with @opts' program set and BTF, a sweep sized for its interval,

@@ -14,16 +14,6 @@ struct serve_context {
 	struct metrics_shared shared; /* written by this thread only, always under its lock */
 };
 
-static bool serve_port_wanted(const struct top_options *opts, unsigned int port)
-{
-	int i;
-
-	for (i = 0; i < opts->nports; i++)
-		if (opts->ports[i] == port)
-			return true;
-	return opts->nports == 0;
-}
-
 /* The command, and the container of the first process serving it; /proc reads, no locks. */
 static void serve_identity(const struct service_label *label, struct metrics_identity *out)
 {
@@ -92,7 +82,7 @@ static int serve_take_window(struct sampler *sampler, const struct stats_snapsho
 	}
 	for (i = 0; i < cur->count; i++) {
 		svc = &cur->services[i];
-		if (!serve_port_wanted(ctx->opts, svc->key.port))
+		if (!sampler_port_wanted(sampler, svc->key.port))
 			continue;
 		sampler_window_of(sampler, cur, svc, epoch, &updates[count].window);
 		serve_identity(label_table_find(&sampler->labels, &svc->key),

@@ -7,24 +7,16 @@
 #include "host/cgroup_usage.h"
 #include "host/text_file.h"
 
-/* The first line of @root/@dir/@file into @buf; 0 or -1. */
+/* @root/@hierarchy/@dir/@file into @buf (as much as fits); 0, or -1 if missing or empty. */
 static int cgroup_read_file(const char *root, const char *hierarchy, const char *dir,
 			    const char *file, char *buf, size_t size)
 {
 	char path[CONTAINER_PATH_LEN + 128];
-	size_t len;
-	FILE *f;
 
 	if (!dir[0] || (size_t)snprintf(path, sizeof(path), "%s%s%s/%s", root, hierarchy, dir,
 					file) >= sizeof(path))
 		return -1;
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	len = fread(buf, 1, size - 1, f);
-	fclose(f);
-	buf[len] = '\0';
-	return len ? 0 : -1;
+	return text_file_read(path, buf, size);
 }
 
 static int parse_ull(const char *text, unsigned long long *out)

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "model/grow.h"
+#include "host/service_table.h"
 #include "host/labels.h"
 #include "model/snapshot.h"
 #include "host/socket_owners.h"
@@ -11,16 +11,8 @@
 static struct service_label *label_table_get(struct label_table *table,
 					     const struct service_key *key)
 {
-	struct service_label *label = (struct service_label *)label_table_find(table, key);
-
-	if (label)
-		return label;
-	label = grow_append_zeroed((void **)&table->items, &table->capacity, &table->count,
-				   sizeof(*table->items));
-	if (!label)
-		return NULL;
-	label->key = *key;
-	return label;
+	return service_table_get((void **)&table->items, &table->capacity, &table->count,
+				 sizeof(*table->items), offsetof(struct service_label, key), key);
 }
 
 static int comm_of_pid(__u32 tgid, char *comm)
@@ -167,12 +159,8 @@ const int *service_label_pids(const struct service_label *label, int *count)
 const struct service_label *label_table_find(const struct label_table *table,
 					     const struct service_key *key)
 {
-	size_t i;
-
-	for (i = 0; i < table->count; i++)
-		if (service_key_equal(&table->items[i].key, key))
-			return &table->items[i];
-	return NULL;
+	return service_table_find(table->items, table->count, sizeof(*table->items),
+				  offsetof(struct service_label, key), key);
 }
 
 void label_table_free(struct label_table *table)

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "model/grow.h"
-#include "host/service_key.h"
+#include "host/service_table.h"
 #include "host/tcp_sockets.h"
 
 /* Kernel TCP states (include/net/tcp_states.h) that are not an open server-side connection. */
@@ -21,12 +21,8 @@ static void record_key(const struct tcp_iter_record *rec, struct service_key *ke
 const struct listen_queue *listen_queues_find(const struct listen_queue_list *list,
 					      const struct service_key *key)
 {
-	size_t i;
-
-	for (i = 0; i < list->count; i++)
-		if (service_key_equal(&list->items[i].key, key))
-			return &list->items[i];
-	return NULL;
+	return service_table_find(list->items, list->count, sizeof(*list->items),
+				  offsetof(struct listen_queue, key), key);
 }
 
 int listen_queues_add(struct listen_queue_list *list, const struct tcp_iter_record *rec)
@@ -37,14 +33,10 @@ int listen_queues_add(struct listen_queue_list *list, const struct tcp_iter_reco
 	if (rec->state != TCP_ITER_STATE_LISTEN)
 		return 0;
 	record_key(rec, &key);
-	entry = (struct listen_queue *)listen_queues_find(list, &key);
-	if (!entry) {
-		entry = grow_append_zeroed((void **)&list->items, &list->capacity, &list->count,
-					   sizeof(*list->items));
-		if (!entry)
-			return -ENOMEM;
-		entry->key = key;
-	}
+	entry = service_table_get((void **)&list->items, &list->capacity, &list->count,
+				  sizeof(*list->items), offsetof(struct listen_queue, key), &key);
+	if (!entry)
+		return -ENOMEM;
 	entry->queue += rec->queue;
 	entry->backlog += rec->backlog;
 	entry->sockets++;

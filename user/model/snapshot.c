@@ -1,32 +1,21 @@
 /* Snapshot container: a small array of services, looked up linearly (hundreds at most). */
 #include <stdlib.h>
 #include <string.h>
-#include "model/grow.h"
+#include "host/service_table.h"
 #include "model/snapshot.h"
 
 struct snapshot_service *snapshot_find(const struct stats_snapshot *snap,
 				       const struct service_key *key)
 {
-	size_t i;
-
-	for (i = 0; i < snap->count; i++)
-		if (service_key_equal(&snap->services[i].key, key))
-			return &snap->services[i];
-	return NULL;
+	return service_table_find(snap->services, snap->count, sizeof(*snap->services),
+				  offsetof(struct snapshot_service, key), key);
 }
 
 struct snapshot_service *snapshot_get(struct stats_snapshot *snap, const struct service_key *key)
 {
-	struct snapshot_service *entry = snapshot_find(snap, key);
-
-	if (entry)
-		return entry;
-	entry = grow_append_zeroed((void **)&snap->services, &snap->capacity, &snap->count,
-				   sizeof(*snap->services));
-	if (!entry)
-		return NULL;
-	entry->key = *key;
-	return entry;
+	return service_table_get((void **)&snap->services, &snap->capacity, &snap->count,
+				 sizeof(*snap->services), offsetof(struct snapshot_service, key),
+				 key);
 }
 
 void snapshot_free(struct stats_snapshot *snap)

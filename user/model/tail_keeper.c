@@ -2,36 +2,20 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "model/grow.h"
+#include "host/service_table.h"
 #include "model/tail_keeper.h"
-
-static bool same_service(const struct service_key *a, const struct service_key *b)
-{
-	return a->netns == b->netns && a->port == b->port;
-}
 
 const struct tail_kept *tail_keeper_find(const struct tail_keeper *keeper,
 					 const struct service_key *key)
 {
-	size_t i;
-
-	for (i = 0; i < keeper->count; i++)
-		if (same_service(&keeper->services[i].key, key))
-			return &keeper->services[i];
-	return NULL;
+	return service_table_find(keeper->services, keeper->count, sizeof(*keeper->services),
+				  offsetof(struct tail_kept, key), key);
 }
 
 static struct tail_kept *tail_keeper_get(struct tail_keeper *keeper, const struct service_key *key)
 {
-	struct tail_kept *kept = (struct tail_kept *)tail_keeper_find(keeper, key);
-
-	if (kept)
-		return kept;
-	kept = grow_append_zeroed((void **)&keeper->services, &keeper->capacity, &keeper->count,
-				  sizeof(*keeper->services));
-	if (kept)
-		kept->key = *key;
-	return kept;
+	return service_table_get((void **)&keeper->services, &keeper->capacity, &keeper->count,
+				 sizeof(*keeper->services), offsetof(struct tail_kept, key), key);
 }
 
 int tail_keeper_offer(struct tail_keeper *keeper, const struct service_key *key,

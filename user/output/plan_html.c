@@ -17,6 +17,20 @@ static void format_plain(double value, char *buf, size_t size)
 	snprintf(buf, size, "%g", value);
 }
 
+/* A chart of @nseries series over the CURVE_POINTS loads of @x, both axes plain numbers. */
+static struct chart plan_curve_chart(const char *title, const char *x_label, const double *x,
+				     const struct chart_series *series, size_t nseries)
+{
+	return (struct chart){ .title = title,
+			       .x = x,
+			       .n = CURVE_POINTS,
+			       .series = series,
+			       .nseries = nseries,
+			       .format_y = format_plain,
+			       .format_x = format_plain,
+			       .x_label = x_label };
+}
+
 /* The queue's prediction from low load to just under saturation, and the measured windows. */
 static int plan_latency_chart(FILE *out, const struct plan_service *ps)
 {
@@ -32,17 +46,8 @@ static int plan_latency_chart(FILE *out, const struct plan_service *ps)
 	};
 	struct chart_rule rules[2] = { { "SLO p95", "#2ca02c", ps->targets.p95_ms },
 				       { "SLO p99", "#d62728", ps->targets.p99_ms } };
-	struct chart chart = { .title = "Predicted latency per pod against load (log scale)",
-			       .x = x,
-			       .n = CURVE_POINTS,
-			       .series = series,
-			       .nseries = 4,
-			       .rules = rules,
-			       .nrules = 2,
-			       .log_y = true,
-			       .format_y = format_axis_ms,
-			       .format_x = format_plain,
-			       .x_label = "requests/s per pod" };
+	struct chart chart = plan_curve_chart("Predicted latency per pod against load (log scale)",
+					      "requests/s per pod", x, series, 4);
 	struct queue_prediction p;
 	size_t i, n = 0;
 
@@ -68,6 +73,10 @@ static int plan_latency_chart(FILE *out, const struct plan_service *ps)
 	series[3].x = wx;
 	series[3].y = wy;
 	series[3].n = n;
+	chart.rules = rules;
+	chart.nrules = 2;
+	chart.log_y = true;
+	chart.format_y = format_axis_ms;
 	svg_chart_write(out, &chart);
 	free(wx);
 	free(wy);
@@ -86,14 +95,8 @@ static void plan_pods_chart(FILE *out, const struct plan *plan, const struct pla
 		  .x = px,
 		  .y = py },
 	};
-	struct chart chart = { .title = "Pods against traffic (with redundancy)",
-			       .x = x,
-			       .n = CURVE_POINTS,
-			       .series = series,
-			       .nseries = 2,
-			       .format_y = format_plain,
-			       .format_x = format_plain,
-			       .x_label = "requests/s" };
+	struct chart chart = plan_curve_chart("Pods against traffic (with redundancy)",
+					      "requests/s", x, series, 2);
 	struct sizing_input in = {
 		.capacity_rps = ps->capacity.rps,
 		.redundancy = plan->redundancy,

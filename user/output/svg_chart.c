@@ -1,6 +1,7 @@
 /* Inline SVG line charts: axes with ticks, series as polylines, reference rules, a legend. */
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
 #include "output/svg_chart.h"
 
@@ -21,26 +22,17 @@ struct chart_scale {
 
 void html_write_escaped(FILE *out, const char *text)
 {
+	/* Each character of html_special is written as the entity at its index. */
+	static const char html_special[] = "&<>\"'";
+	static const char *const html_entities[] = { "&amp;", "&lt;", "&gt;", "&quot;", "&#39;" };
+	const char *special;
+
 	for (; *text; text++) {
-		switch (*text) {
-		case '&':
-			fputs("&amp;", out);
-			break;
-		case '<':
-			fputs("&lt;", out);
-			break;
-		case '>':
-			fputs("&gt;", out);
-			break;
-		case '"':
-			fputs("&quot;", out);
-			break;
-		case '\'':
-			fputs("&#39;", out);
-			break;
-		default:
+		special = strchr(html_special, *text);
+		if (special)
+			fputs(html_entities[special - html_special], out);
+		else
 			fputc(*text, out);
-		}
 	}
 }
 
