@@ -90,8 +90,6 @@ struct usl_fit {
 /* Returns 0, or -1 when the points do not span at least 3 distinct concurrency levels. */
 int usl_fit(const double *concurrency, const double *throughput, size_t n, struct usl_fit *out);
 double usl_throughput(const struct usl_fit *fit, double concurrency);
-/* Concurrency at which throughput peaks: sqrt((1 - sigma) / kappa); INFINITY if kappa = 0. */
-double usl_peak_concurrency(const struct usl_fit *fit);
 
 enum plan_binding {
 	PLAN_BINDING_LATENCY,

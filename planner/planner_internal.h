@@ -24,9 +24,6 @@ struct plan_wait {
 	double wait_mean_s;
 };
 
-/* P(S + W > t), S and W independent. */
-double response_time_tail(const struct plan_service_time *st, const struct plan_wait *wait,
-			  double t_s);
 /* The q-quantile of S + W (0 < q < 1): the smallest t with P(S + W > t) <= 1 - q. */
 double response_time_quantile(const struct plan_service_time *st, const struct plan_wait *wait,
 			      double q);

@@ -29,9 +29,10 @@ static double response_time_bin_overlap(double lower, double upper, double wait_
 /*
  * P(S + W > t) = P(S > t) + C E[1{S <= t} P(W' > t - S)], W' the exponential wait of those
  * who wait: splitting on S <= t keeps every term a probability, never a difference of two.
+ * S and W are independent.
  */
-double response_time_tail(const struct plan_service_time *st, const struct plan_wait *wait,
-			  double t_s)
+static double response_time_tail(const struct plan_service_time *st, const struct plan_wait *wait,
+				 double t_s)
 {
 	double total = service_time_total(st);
 	double overlap = 0;

@@ -212,13 +212,3 @@ int usl_fit(const double *concurrency, const double *throughput, size_t n, struc
 	}
 	return usl_fit_model(concurrency, throughput, n, USL_LINEAR, out);
 }
-
-double usl_peak_concurrency(const struct usl_fit *fit)
-{
-	if (!fit || !(fit->kappa > 0))
-		return INFINITY;
-	/* With sigma >= 1 every added request costs more than it brings: one at a time is best. */
-	if (fit->sigma >= 1)
-		return 1;
-	return sqrt((1 - fit->sigma) / fit->kappa);
-}

@@ -67,7 +67,8 @@ void label_table_begin(struct label_table *table, __u32 epoch)
 	}
 }
 
-void label_table_add_pid(const struct service_key *key, __u32 tgid, void *ctx)
+/* Records that @tgid served @key, if it is still alive. */
+static void label_table_add_pid(const struct service_key *key, __u32 tgid, void *ctx)
 {
 	struct label_table *table = ctx;
 	struct service_label *label;

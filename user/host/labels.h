@@ -32,8 +32,6 @@ struct label_table {
 
 /* Forgets every pid and thread count; call before adding those of window @epoch. */
 void label_table_begin(struct label_table *table, __u32 epoch);
-/* Records that @tgid served @key, if it is still alive. */
-void label_table_add_pid(const struct service_key *key, __u32 tgid, void *table);
 /* Adds the thread's process to its service's pids, and counts the thread if it served in the
  * table's window. */
 void label_table_add_thread(const struct service_thread *thread, void *table);

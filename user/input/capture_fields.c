@@ -16,7 +16,7 @@ int refuse_text(struct why *why, const char *field, const char *text)
 }
 
 /* Copies a display string, cut on a UTF-8 character boundary when it does not fit. */
-void copy_string(char *out, size_t size, const char *src)
+static void copy_string(char *out, size_t size, const char *src)
 {
 	size_t len = strlen(src);
 

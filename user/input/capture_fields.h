@@ -40,8 +40,6 @@ int refuse_text(struct why *why, const char *field, const char *text);
 		refuse_text(why, field, refuse_text_);                                             \
 	})
 
-/* Copies a display string, cut on a UTF-8 character boundary when it does not fit. */
-void copy_string(char *out, size_t size, const char *src);
 
 /* Whether @v is a whole number in [0, @limit): safe to convert to an unsigned integer. */
 bool whole_below(double v, double limit);

@@ -11,7 +11,7 @@
 /* Text and Markdown list this many breached windows per service; JSON lists them all. */
 #define REPORT_BREACHES_LISTED 20
 
-const char *const report_target_names[REPORT_TARGETS] = { "p50", "p95", "p99", "p999" };
+static const char *const report_target_names[REPORT_TARGETS] = { "p50", "p95", "p99", "p999" };
 
 static void slo_text(const struct report_service *s, char *buf, size_t size)
 {

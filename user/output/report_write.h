@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include "analysis/report_model.h"
 
-extern const char *const report_target_names[REPORT_TARGETS];
 
 /* The summary table, then each service's breached windows; every window with @windows. */
 void report_write_text(FILE *out, const struct report *report, bool markdown, bool windows);
