@@ -777,20 +777,9 @@ struct test_options {
 };
 
 static const struct option_spec test_specs[] = {
-	{ .long_name = "flag",
-	  .kind = OPTION_SWITCH,
-	  .offset = offsetof(struct test_options, flag),
-	  .help = "a switch" },
-	{ .long_name = "text",
-	  .kind = OPTION_TEXT,
-	  .offset = offsetof(struct test_options, text),
-	  .value_name = "T",
-	  .help = "first line\nsecond line" },
-	{ .long_name = "seconds",
-	  .kind = OPTION_SECONDS,
-	  .offset = offsetof(struct test_options, seconds),
-	  .value_name = "S",
-	  .help = "seconds" },
+	OPTION_SPEC_SWITCH("flag", struct test_options, flag, "a switch"),
+	OPTION_SPEC_TEXT("text", struct test_options, text, "T", "first line\nsecond line"),
+	OPTION_SPEC_SECONDS("seconds", struct test_options, seconds, "seconds"),
 	OPTION_SPEC_PORTS(struct test_options, "ports"),
 	OPTION_SPEC_HELP,
 	OPTION_SPEC_END,

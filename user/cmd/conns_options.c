@@ -14,16 +14,11 @@ static int conns_parse_top(const char *flag, const char *value, void *out)
 
 static const struct option_spec conns_specs[] = {
 	OPTION_SPEC_PORTS(struct conns_options, "only these listening ports"),
-	{ .long_name = "json",
-	  .kind = OPTION_SWITCH,
-	  .offset = offsetof(struct conns_options, json),
-	  .help = "one JSON object: {\"services\":[{\"service\",\"port\",\"netns\",\n"
-		  "\"conns\",\"clients\":[{\"address\",\"conns\"}],\"more_clients\"}]}" },
-	{ .long_name = "top",
-	  .kind = OPTION_CUSTOM,
-	  .parse = conns_parse_top,
-	  .value_name = "N",
-	  .help = "clients shown per service (default 10; the rest are summed)" },
+	OPTION_SPEC_SWITCH("json", struct conns_options, json,
+			   "one JSON object: {\"services\":[{\"service\",\"port\",\"netns\",\n"
+			   "\"conns\",\"clients\":[{\"address\",\"conns\"}],\"more_clients\"}]}"),
+	OPTION_SPEC_CUSTOM("top", conns_parse_top, "N",
+			   "clients shown per service (default 10; the rest are summed)"),
 	OPTION_SPEC_BTF(struct conns_options),
 	OPTION_SPEC_VERBOSE(struct conns_options),
 	OPTION_SPEC_HELP,

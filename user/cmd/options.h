@@ -58,7 +58,28 @@ struct options_command {
 	const char *usage_end; /* after the flag lines and a blank line, or NULL */
 };
 
-/* Spec entries several commands share; @type is the command's options struct. */
+/* Table rows, one per kind; @type is the command's options struct, @text its --help text. */
+#define OPTION_SPEC_SWITCH(name, type, field, text)                                                \
+	{                                                                                          \
+		.long_name = (name), .kind = OPTION_SWITCH, .offset = offsetof(type, field),       \
+		.help = (text)                                                                     \
+	}
+#define OPTION_SPEC_TEXT(name, type, field, value, text)                                           \
+	{                                                                                          \
+		.long_name = (name), .kind = OPTION_TEXT, .offset = offsetof(type, field),         \
+		.value_name = (value), .help = (text)                                              \
+	}
+#define OPTION_SPEC_SECONDS(name, type, field, text)                                               \
+	{                                                                                          \
+		.long_name = (name), .kind = OPTION_SECONDS, .offset = offsetof(type, field),      \
+		.value_name = "S", .help = (text)                                                  \
+	}
+#define OPTION_SPEC_CUSTOM(name, function, value, text)                                            \
+	{                                                                                          \
+		.long_name = (name), .kind = OPTION_CUSTOM, .parse = (function),                   \
+		.value_name = (value), .help = (text)                                              \
+	}
+/* Rows several commands share. */
 #define OPTION_SPEC_PORTS(type, text)                                                              \
 	{                                                                                          \
 		.long_name = "port", .kind = OPTION_PORTS, .offset = offsetof(type, ports),        \

@@ -16,33 +16,18 @@ static int plan_parse_format(const char *flag, const char *value, void *out)
 }
 
 static const struct option_spec plan_specs[] = {
-	{ .long_name = "projection",
-	  .kind = OPTION_TEXT,
-	  .offset = offsetof(struct plan_options, projection_path),
-	  .value_name = "P",
-	  .help = "{\"projections\": [{\"name\": \"peak\", \"rps\": 3000}, ...],\n"
-		  "\"pod\": {\"cpu_cores\": 2, \"memory_mb\": 2048}} (see README)" },
-	{ .long_name = "slo",
-	  .kind = OPTION_TEXT,
-	  .offset = offsetof(struct plan_options, slo_path),
-	  .value_name = "FILE",
-	  .help = "targets as for report (default p95 < 500 ms, p99 < 1 s)" },
-	{ .long_name = "live",
-	  .kind = OPTION_SECONDS,
-	  .offset = offsetof(struct plan_options, live_s),
-	  .value_name = "S",
-	  .help = "record S seconds of this host first (needs root)" },
-	{ .long_name = "format",
-	  .kind = OPTION_CUSTOM,
-	  .parse = plan_parse_format,
-	  .value_name = "F",
-	  .help = "text (default), json, markdown, html or k8s (YAML: resources\n"
-		  "and an autoscaling/v2 HorizontalPodAutoscaler per service)" },
-	{ .long_name = "output",
-	  .kind = OPTION_TEXT,
-	  .offset = offsetof(struct plan_options, output_path),
-	  .value_name = "FILE",
-	  .help = "write there (complete or not at all) instead of stdout" },
+	OPTION_SPEC_TEXT("projection", struct plan_options, projection_path, "P",
+			 "{\"projections\": [{\"name\": \"peak\", \"rps\": 3000}, ...],\n"
+			 "\"pod\": {\"cpu_cores\": 2, \"memory_mb\": 2048}} (see README)"),
+	OPTION_SPEC_TEXT("slo", struct plan_options, slo_path, "FILE",
+			 "targets as for report (default p95 < 500 ms, p99 < 1 s)"),
+	OPTION_SPEC_SECONDS("live", struct plan_options, live_s,
+			    "record S seconds of this host first (needs root)"),
+	OPTION_SPEC_CUSTOM("format", plan_parse_format, "F",
+			   "text (default), json, markdown, html or k8s (YAML: resources\n"
+			   "and an autoscaling/v2 HorizontalPodAutoscaler per service)"),
+	OPTION_SPEC_TEXT("output", struct plan_options, output_path, "FILE",
+			 "write there (complete or not at all) instead of stdout"),
 	OPTION_SPEC_HELP,
 	OPTION_SPEC_END,
 };

@@ -15,26 +15,15 @@ static int report_parse_format(const char *flag, const char *value, void *out)
 }
 
 static const struct option_spec report_specs[] = {
-	{ .long_name = "slo",
-	  .kind = OPTION_TEXT,
-	  .offset = offsetof(struct report_options, slo_path),
-	  .value_name = "FILE",
-	  .help = "{\"services\": {\"*\": {\"p99_ms\": 1000}, \"api:8080\": {...}}}" },
-	{ .long_name = "format",
-	  .kind = OPTION_CUSTOM,
-	  .parse = report_parse_format,
-	  .value_name = "F",
-	  .help = "text (default), json (every window), markdown, or html (one\n"
-		  "self-contained page with latency, rps and connection charts)" },
-	{ .long_name = "windows",
-	  .kind = OPTION_SWITCH,
-	  .offset = offsetof(struct report_options, windows),
-	  .help = "text and markdown: also a row per window and service" },
-	{ .long_name = "output",
-	  .kind = OPTION_TEXT,
-	  .offset = offsetof(struct report_options, output_path),
-	  .value_name = "FILE",
-	  .help = "write there (complete or not at all) instead of stdout" },
+	OPTION_SPEC_TEXT("slo", struct report_options, slo_path, "FILE",
+			 "{\"services\": {\"*\": {\"p99_ms\": 1000}, \"api:8080\": {...}}}"),
+	OPTION_SPEC_CUSTOM("format", report_parse_format, "F",
+			   "text (default), json (every window), markdown, or html (one\n"
+			   "self-contained page with latency, rps and connection charts)"),
+	OPTION_SPEC_SWITCH("windows", struct report_options, windows,
+			   "text and markdown: also a row per window and service"),
+	OPTION_SPEC_TEXT("output", struct report_options, output_path, "FILE",
+			 "write there (complete or not at all) instead of stdout"),
 	OPTION_SPEC_HELP,
 	OPTION_SPEC_END,
 };

@@ -50,45 +50,30 @@ static int slow_parse_threshold(const char *flag, const char *value, void *out)
 }
 
 static const struct option_spec slow_specs[] = {
-	{ .long_name = "threshold",
-	  .kind = OPTION_CUSTOM,
-	  .parse = slow_parse_threshold,
-	  .value_name = "MS",
-	  .help = "print requests taking at least MS milliseconds (default 100;\n"
-		  "0 prints every request)" },
-	{ .long_name = "duration",
-	  .kind = OPTION_SECONDS,
-	  .offset = offsetof(struct slow_options, duration_s),
-	  .value_name = "S",
-	  .help = "stop after S seconds (default: until Ctrl-C or SIGTERM)" },
+	OPTION_SPEC_CUSTOM("threshold", slow_parse_threshold, "MS",
+			   "print requests taking at least MS milliseconds (default 100;\n"
+			   "0 prints every request)"),
+	OPTION_SPEC_SECONDS("duration", struct slow_options, duration_s,
+			    "stop after S seconds (default: until Ctrl-C or SIGTERM)"),
 	OPTION_SPEC_PORTS(struct slow_options, "only these listening ports"),
-	{ .long_name = "json",
-	  .kind = OPTION_SWITCH,
-	  .offset = offsetof(struct slow_options, json),
-	  .help = "one JSON object per request, one per line, on stdout, and at\n"
-		  "exit {\"summary\":{\"events\":N,\"lost\":N}}" },
-	{ .long_name = "http",
-	  .kind = OPTION_SWITCH,
-	  .offset = offsetof(struct slow_options, http),
-	  .help = "also the request line (method and path, from the first 64\n"
-		  "bytes) and response status of HTTP/1.x requests (x86_64 only;\n"
-		  "read from the read/write/send/recv syscalls' buffers, so not\n"
-		  "for sendfile-only responses or io_uring)" },
-	{ .long_name = "runq",
-	  .kind = OPTION_SWITCH,
-	  .offset = offsetof(struct slow_options, runq),
-	  .help = "also the run-queue delay of the thread that sent the response:\n"
-		  "time it was runnable but not running between the request's\n"
-		  "start and its last send (scheduler tracepoints on every\n"
-		  "context switch of the host: costs CPU, hence a flag). In a\n"
-		  "worker pool, the sender's waits before it took the request\n"
-		  "(while another thread read it) count too" },
-	{ .long_name = "ring-kib",
-	  .kind = OPTION_CUSTOM,
-	  .parse = slow_parse_ring_kib,
-	  .value_name = "KIB",
-	  .help = "ring buffer size in KiB, a power of two >= 4 (default 1024;\n"
-		  "small values are for tests of the lost count)" },
+	OPTION_SPEC_SWITCH("json", struct slow_options, json,
+			   "one JSON object per request, one per line, on stdout, and at\n"
+			   "exit {\"summary\":{\"events\":N,\"lost\":N}}"),
+	OPTION_SPEC_SWITCH("http", struct slow_options, http,
+			   "also the request line (method and path, from the first 64\n"
+			   "bytes) and response status of HTTP/1.x requests (x86_64 only;\n"
+			   "read from the read/write/send/recv syscalls' buffers, so not\n"
+			   "for sendfile-only responses or io_uring)"),
+	OPTION_SPEC_SWITCH("runq", struct slow_options, runq,
+			   "also the run-queue delay of the thread that sent the response:\n"
+			   "time it was runnable but not running between the request's\n"
+			   "start and its last send (scheduler tracepoints on every\n"
+			   "context switch of the host: costs CPU, hence a flag). In a\n"
+			   "worker pool, the sender's waits before it took the request\n"
+			   "(while another thread read it) count too"),
+	OPTION_SPEC_CUSTOM("ring-kib", slow_parse_ring_kib, "KIB",
+			   "ring buffer size in KiB, a power of two >= 4 (default 1024;\n"
+			   "small values are for tests of the lost count)"),
 	OPTION_SPEC_BTF(struct slow_options),
 	OPTION_SPEC_VERBOSE(struct slow_options),
 	OPTION_SPEC_HELP,

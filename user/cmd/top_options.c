@@ -4,41 +4,23 @@
 #include <string.h>
 #include "cmd/top_options.h"
 
-/* Lines every command that attaches the probe shares. */
+/* Rows the three tables share, some with their own help text. */
 #define TOP_SPEC_BACKEND                                                                           \
-	{                                                                                          \
-		.long_name = "backend", .kind = OPTION_CUSTOM, .parse = top_parse_backend,         \
-		.value_name = "B",                                                                 \
-		.help = "program set: auto (default: sockets when the kernel has its\n"            \
-			"tracepoints, Linux 6.3+), sockets, syscalls (syscall\n"                   \
-			"tracepoints; costlier, works before 6.3), or tracepoints (the\n"          \
-			"sockets set attached as tracepoints through tracefs, not raw)"            \
-	}
+	OPTION_SPEC_CUSTOM("backend", top_parse_backend, "B",                                      \
+			   "program set: auto (default: sockets when the kernel has its\n"         \
+			   "tracepoints, Linux 6.3+), sockets, syscalls (syscall\n"                \
+			   "tracepoints; costlier, works before 6.3), or tracepoints (the\n"       \
+			   "sockets set attached as tracepoints through tracefs, not raw)")
 #define TOP_SPECS_PROBE                                                                            \
 	TOP_SPEC_BACKEND, OPTION_SPEC_BTF(struct top_options),                                     \
 		OPTION_SPEC_VERBOSE(struct top_options)
 #define TOP_SPEC_PID                                                                               \
-	{                                                                                          \
-		.long_name = "pid", .kind = OPTION_CUSTOM, .parse = top_parse_pid,                 \
-		.value_name = "PID", .help = "only services that process serves"                   \
-	}
+	OPTION_SPEC_CUSTOM("pid", top_parse_pid, "PID", "only services that process serves")
 #define TOP_SPEC_DURATION(text)                                                                    \
-	{                                                                                          \
-		.long_name = "duration", .kind = OPTION_SECONDS,                                   \
-		.offset = offsetof(struct top_options, duration_s), .value_name = "S",             \
-		.help = (text)                                                                     \
-	}
+	OPTION_SPEC_SECONDS("duration", struct top_options, duration_s, text)
 #define TOP_SPEC_INTERVAL(text)                                                                    \
-	{                                                                                          \
-		.long_name = "interval", .kind = OPTION_SECONDS,                                   \
-		.offset = offsetof(struct top_options, interval_s), .value_name = "S",             \
-		.help = (text)                                                                     \
-	}
-#define TOP_SPEC_HTTP(text)                                                                        \
-	{                                                                                          \
-		.long_name = "http", .kind = OPTION_SWITCH,                                        \
-		.offset = offsetof(struct top_options, http), .help = (text)                       \
-	}
+	OPTION_SPEC_SECONDS("interval", struct top_options, interval_s, text)
+#define TOP_SPEC_HTTP(text) OPTION_SPEC_SWITCH("http", struct top_options, http, text)
 #define TOP_USAGE_REQUIREMENTS                                                                     \
 	"Needs root, or CAP_BPF and CAP_PERFMON, and a kernel with BTF (Linux 6.3+; 5.15+ with\n"  \
 	"--backend syscalls). Accept-queue wait, syscalls and tracepoints need tracefs:\n"         \
@@ -77,10 +59,8 @@ static const struct option_spec top_specs[] = {
 	TOP_SPEC_DURATION("stop after S seconds (default: until Ctrl-C or SIGTERM)"),
 	OPTION_SPEC_PORTS(struct top_options, "only these listening ports"),
 	TOP_SPEC_PID,
-	{ .long_name = "json",
-	  .kind = OPTION_SWITCH,
-	  .offset = offsetof(struct top_options, json),
-	  .help = "one JSON object per window, one per line, on stdout" },
+	OPTION_SPEC_SWITCH("json", struct top_options, json,
+			   "one JSON object per window, one per line, on stdout"),
 	TOP_SPEC_HTTP("count HTTP/1.x responses per service, and those with status\n"
 		      "4xx and 5xx: the \"http\" key of --json (x86_64 only; read\n"
 		      "from write/send syscall buffers, so not sendfile-only or\n"
@@ -92,11 +72,8 @@ static const struct option_spec top_specs[] = {
 
 static const struct option_spec record_specs[] = {
 	TOP_SPEC_DURATION("seconds to record (required)"),
-	{ .long_name = "output",
-	  .kind = OPTION_TEXT,
-	  .offset = offsetof(struct top_options, output_path),
-	  .value_name = "FILE",
-	  .help = "the capture to create (required)" },
+	OPTION_SPEC_TEXT("output", struct top_options, output_path, "FILE",
+			 "the capture to create (required)"),
 	TOP_SPEC_INTERVAL("seconds per window (default 1), ending on multiples of S of\n"
 			  "wall-clock time"),
 	OPTION_SPEC_PORTS(struct top_options, "only these listening ports"),
@@ -109,13 +86,10 @@ static const struct option_spec record_specs[] = {
 };
 
 static const struct option_spec serve_specs[] = {
-	{ .long_name = "listen",
-	  .kind = OPTION_CUSTOM,
-	  .parse = top_parse_listen,
-	  .value_name = "A:P",
-	  .help = "address to serve on (default " LISTEN_ADDRESS_DEFAULT "): an IPv4\n"
-		  "address, [IPv6], localhost, or empty for every IPv4 address;\n"
-		  "port 0 picks a free port, printed on stderr at start" },
+	OPTION_SPEC_CUSTOM("listen", top_parse_listen, "A:P",
+			   "address to serve on (default " LISTEN_ADDRESS_DEFAULT "): an IPv4\n"
+			   "address, [IPv6], localhost, or empty for every IPv4 address;\n"
+			   "port 0 picks a free port, printed on stderr at start"),
 	TOP_SPEC_INTERVAL("seconds between reads of the kernel counters (default 5)"),
 	OPTION_SPEC_PORTS(struct top_options,
 			  "only these listening ports (they need not listen yet)"),
