@@ -210,7 +210,8 @@ static void options_report_bad_flag(const char *command, const char *last_word)
 
 static int options_apply(const struct option_spec *spec, const char *value, void *out)
 {
-	char flag[64], *field = (char *)out + spec->offset;
+	void *field = (char *)out + spec->offset;
+	char flag[64];
 
 	snprintf(flag, sizeof(flag), "--%s", spec->long_name);
 	switch (spec->kind) {
