@@ -56,3 +56,13 @@ if [ "$(id -u)" = 0 ]; then
 else
 	log "not root: privilege and BTF errors checked only as root"
 fi
+
+# The version, three ways; the binary itself, since the --backend wrapper would hand -V to top.
+version=$(sed -n 's/^#define SLOPROBE_VERSION "\(.*\)"$/\1/p' "$(dirname "$0")/../../user/version.h")
+[ -n "$version" ] || fail "no SLOPROBE_VERSION in user/version.h"
+for flag in --version -V version; do
+	out=$("$BUILD/sloprobe" "$flag" 2>"$WORK/err") || fail "sloprobe $flag: exit $?"
+	[ "$out" = "sloprobe $version" ] || fail "sloprobe $flag printed '$out', not 'sloprobe $version'"
+	[ ! -s "$WORK/err" ] || fail "sloprobe $flag wrote to stderr: $(cat "$WORK/err")"
+done
+"$SLOPROBE" --help | grep -q "^  version " || fail "--help does not list the version command"

@@ -1,7 +1,7 @@
 /*
  * libFuzzer target: command lines through the flag parsers of top, record, serve, report,
- * plan and conns. The first byte picks the command; the rest, split on NUL bytes, is its argv after
- * the command name.
+ * plan, conns and slow: one parser over each command's spec table. The first byte picks the
+ * command; the rest, split on NUL bytes, is its argv after the command name.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -10,11 +10,13 @@
 #include "fuzz_input.h"
 #include "cmd/plan_options.h"
 #include "cmd/report_options.h"
+#include "cmd/slow_options.h"
 #include "cmd/top_options.h"
 
 #define FUZZ_MAX_ARGS 64
 
-static const char *const fuzz_commands[] = { "top", "record", "serve", "report", "plan", "conns" };
+static const char *const fuzz_commands[] = { "top",  "record", "serve", "report",
+					     "plan", "conns",  "slow" };
 #define FUZZ_NCOMMANDS (sizeof(fuzz_commands) / sizeof(fuzz_commands[0]))
 
 /* Points argv[1...] at the NUL-separated words of @text (@size bytes); returns argc. */
@@ -36,6 +38,7 @@ static void fuzz_parse(size_t command, int argc, char **argv)
 	struct report_options report;
 	struct conns_options conns;
 	struct plan_options plan;
+	struct slow_options slow;
 	struct top_options top;
 
 	switch (command) {
@@ -53,6 +56,9 @@ static void fuzz_parse(size_t command, int argc, char **argv)
 		break;
 	case 5:
 		conns_options_parse(argc, argv, &conns);
+		break;
+	case 6:
+		slow_options_parse(argc, argv, &slow);
 		break;
 	default:
 		plan_options_parse(argc, argv, &plan);

@@ -1,4 +1,4 @@
-/* Unit tests for user/top_options.c and user/options.c: `sloprobe top` flag parsing. */
+/* Unit tests for user/cmd/options.c, the one flag parser, and the top, record and serve tables. */
 #include <getopt.h>
 #include <math.h>
 #include <setjmp.h>
@@ -12,6 +12,9 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <cmocka.h>
+#include "cmd/plan_options.h"
+#include "cmd/report_options.h"
+#include "cmd/slow_options.h"
 #include "cmd/top_options.h"
 
 #define MAX_ARGS 160
@@ -73,22 +76,46 @@ static void getopt_reset(void)
 		;
 }
 
+/* stdout and stderr redirected to files while a parser runs, then read back. */
+struct capture {
+	FILE *out, *err;
+	int saved_out, saved_err;
+};
+
+static void capture_begin(struct capture *c)
+{
+	c->out = tmpfile();
+	c->err = tmpfile();
+	assert_non_null(c->out);
+	assert_non_null(c->err);
+	fflush(stdout);
+	fflush(stderr);
+	c->saved_out = dup(STDOUT_FILENO);
+	c->saved_err = dup(STDERR_FILENO);
+	assert_true(c->saved_out >= 0 && c->saved_err >= 0);
+	assert_true(dup2(fileno(c->out), STDOUT_FILENO) >= 0);
+	assert_true(dup2(fileno(c->err), STDERR_FILENO) >= 0);
+}
+
+static void capture_end(struct capture *c, struct captured *cap)
+{
+	fflush(stdout);
+	fflush(stderr);
+	dup2(c->saved_out, STDOUT_FILENO);
+	dup2(c->saved_err, STDERR_FILENO);
+	close(c->saved_out);
+	close(c->saved_err);
+	read_back(c->out, cap->out, sizeof(cap->out));
+	read_back(c->err, cap->err, sizeof(cap->err));
+}
+
 static enum options_result parse_args_raw(struct args *a, struct top_options *opts,
 					  struct captured *cap)
 {
-	FILE *out = tmpfile(), *err = tmpfile();
-	int saved_out, saved_err;
+	struct capture c;
 	enum options_result r;
 
-	assert_non_null(out);
-	assert_non_null(err);
-	fflush(stdout);
-	fflush(stderr);
-	saved_out = dup(STDOUT_FILENO);
-	saved_err = dup(STDERR_FILENO);
-	assert_true(saved_out >= 0 && saved_err >= 0);
-	assert_true(dup2(fileno(out), STDOUT_FILENO) >= 0);
-	assert_true(dup2(fileno(err), STDERR_FILENO) >= 0);
+	capture_begin(&c);
 	/* argv[0] picks the command, as main() does. */
 	if (!strcmp(a->argv[0], "serve"))
 		r = serve_options_parse(a->argc, a->argv, opts);
@@ -96,14 +123,7 @@ static enum options_result parse_args_raw(struct args *a, struct top_options *op
 		r = record_options_parse(a->argc, a->argv, opts);
 	else
 		r = top_options_parse(a->argc, a->argv, opts);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(saved_out, STDOUT_FILENO);
-	dup2(saved_err, STDERR_FILENO);
-	close(saved_out);
-	close(saved_err);
-	read_back(out, cap->out, sizeof(cap->out));
-	read_back(err, cap->err, sizeof(cap->err));
+	capture_end(&c, cap);
 	return r;
 }
 
@@ -745,6 +765,170 @@ static void test_serve_help(void **state)
 	assert_string_equal(c.err, "");
 }
 
+/* The parser over a table of this test's own: each kind of value, operands, a family. */
+struct test_options {
+	bool flag;
+	const char *text;
+	double seconds;
+	unsigned int ports[OPTIONS_MAX_PORTS];
+	int nports;
+	char **operands;
+	int noperands;
+};
+
+static const struct option_spec test_specs[] = {
+	OPTION_SPEC_SWITCH("flag", struct test_options, flag, "a switch"),
+	OPTION_SPEC_TEXT("text", struct test_options, text, "T", "first line\nsecond line"),
+	OPTION_SPEC_SECONDS("seconds", struct test_options, seconds, "seconds"),
+	OPTION_SPEC_PORTS(struct test_options, "ports"),
+	OPTION_SPEC_HELP,
+	OPTION_SPEC_END,
+};
+
+static const struct option_spec test_sibling_specs[] = {
+	{ .long_name = "other", .kind = OPTION_SWITCH, .help = "a sibling's flag" },
+	OPTION_SPEC_END,
+};
+
+static const struct option_spec *const test_family[] = { test_specs, test_sibling_specs, NULL };
+
+static int test_finish(void *out, char **operands, int count)
+{
+	struct test_options *opts = out;
+
+	opts->operands = operands;
+	opts->noperands = count;
+	return 0;
+}
+
+static const struct options_command test_command = {
+	.name = "test",
+	.specs = test_specs,
+	.family = test_family,
+	.size = sizeof(struct test_options),
+	.operands = true,
+	.finish = test_finish,
+	.usage = "Usage: test\n\n",
+	.usage_end = "The end.\n",
+};
+
+static enum options_result parse_test(const char *const *list, struct test_options *opts,
+				      struct captured *cap)
+{
+	struct args a;
+	struct capture c;
+	enum options_result r;
+
+	args_init(&a, list);
+	getopt_reset();
+	capture_begin(&c);
+	r = options_parse(&test_command, a.argc, a.argv, opts);
+	capture_end(&c, cap);
+	/* Compare operands before their strings are freed. */
+	if (r == OPTIONS_OK && opts->noperands == 2 &&
+	    (strcmp(opts->operands[0], "a") || strcmp(opts->operands[1], "b")))
+		fail_msg("operands are not 'a' 'b'");
+	args_free(&a);
+	return r;
+}
+
+static void test_table_parser(void **state)
+{
+	const char *const good[] = { "test", "a",      "--flag", "--seconds", "2",
+				     "b",    "--port", "1,2",	 NULL };
+	const char *const sibling[] = { "test", "--other", NULL };
+	const char *const cluster[] = { "test", "-xy", NULL };
+	struct test_options o;
+	struct captured c;
+
+	(void)state;
+	memset(&o, 0xa5, sizeof(o));
+	/* Operands may come between flags; what was not given is zero. */
+	assert_int_equal(parse_test(good, &o, &c), OPTIONS_OK);
+	assert_true(o.flag);
+	assert_null(o.text);
+	assert_true(o.seconds == 2.0);
+	assert_int_equal(o.nports, 2);
+	assert_int_equal(o.ports[1], 2);
+	assert_int_equal(o.noperands, 2);
+	assert_int_equal(parse_test(sibling, &o, &c), OPTIONS_ERROR);
+	assert_string_equal(c.err, "sloprobe: test: --other is not a flag of `sloprobe test` (see "
+				   "sloprobe test --help)\n");
+	assert_int_equal(parse_test(cluster, &o, &c), OPTIONS_ERROR);
+	assert_string_equal(c.err, "sloprobe: test: unknown flag or missing value: '-x' (see "
+				   "sloprobe test --help)\n");
+}
+
+/* --help is made from the table: one line or more per flag, text from column 20. */
+static void test_table_usage(void **state)
+{
+	const char *const help[] = { "test", "--help", NULL };
+	struct test_options o;
+	struct captured c;
+
+	(void)state;
+	assert_int_equal(parse_test(help, &o, &c), OPTIONS_HELP);
+	assert_string_equal(c.out, "Usage: test\n"
+				   "\n"
+				   "  --flag           a switch\n"
+				   "  --text T         first line\n"
+				   "                   second line\n"
+				   "  --seconds S      seconds\n"
+				   "  --port P[,P]     ports\n"
+				   "  -h, --help       this text\n"
+				   "\n"
+				   "The end.\n");
+	assert_string_equal(c.err, "");
+}
+
+/* Any command's parser, picked by argv[0] as main() does. */
+static enum options_result parse_any_command(struct args *a, struct captured *cap)
+{
+	union {
+		struct report_options report;
+		struct plan_options plan;
+		struct slow_options slow;
+		struct top_options top;
+	} o;
+	struct capture c;
+	enum options_result r;
+
+	getopt_reset();
+	if (strcmp(a->argv[0], "report") && strcmp(a->argv[0], "plan") &&
+	    strcmp(a->argv[0], "slow"))
+		return parse_args_raw(a, &o.top, cap);
+	capture_begin(&c);
+	if (!strcmp(a->argv[0], "report"))
+		r = report_options_parse(a->argc, a->argv, &o.report);
+	else if (!strcmp(a->argv[0], "plan"))
+		r = plan_options_parse(a->argc, a->argv, &o.plan);
+	else
+		r = slow_options_parse(a->argc, a->argv, &o.slow);
+	capture_end(&c, cap);
+	return r;
+}
+
+/* Every command names the flag at fault in a "-xy" group, not the word before it. */
+static void test_every_command_names_cluster_flag(void **state)
+{
+	static const char *const commands[] = { "report", "plan", "slow", "record", "serve" };
+	struct captured cap;
+	struct args a;
+	enum options_result r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		args_init(&a, (const char *const[]){ commands[i], "-xy", NULL });
+		r = parse_any_command(&a, &cap);
+		args_free(&a);
+		assert_int_equal(r, OPTIONS_ERROR);
+		assert_one_error_line(&cap);
+		if (!strstr(cap.err, ": unknown flag or missing value: '-x' (see sloprobe "))
+			fail_msg("%s -xy: %s", commands[i], cap.err);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -776,6 +960,9 @@ int main(void)
 		cmocka_unit_test(test_flags_of_other_commands),
 		cmocka_unit_test(test_serve_bad_listen),
 		cmocka_unit_test(test_serve_help),
+		cmocka_unit_test(test_table_parser),
+		cmocka_unit_test(test_table_usage),
+		cmocka_unit_test(test_every_command_names_cluster_flag),
 	};
 
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);

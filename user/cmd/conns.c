@@ -162,11 +162,11 @@ int conns_main(int argc, char **argv)
 	struct listener_list listeners = { 0 };
 	struct label_table labels = { 0 };
 	struct conns_options opts;
+	enum options_result parsed = conns_options_parse(argc, argv, &opts);
 	int rc, err;
 
-	rc = conns_options_parse(argc, argv, &opts);
-	if (rc)
-		return rc > 0 ? 0 : 2;
+	if (parsed != OPTIONS_OK)
+		return options_exit_status(parsed);
 	err = listeners_scan(&listeners);
 	if (err) {
 		fprintf(stderr, "sloprobe: conns: cannot list listening sockets in /proc: %s\n",

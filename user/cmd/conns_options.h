@@ -3,13 +3,13 @@
 #define SLOPROBE_CONNS_OPTIONS_H
 
 #include <stdbool.h>
-#include "cmd/top_options.h"
+#include "cmd/options.h"
 
 #define CONNS_TOP_DEFAULT 10
 #define CONNS_TOP_MAX 1000000
 
 struct conns_options {
-	unsigned int ports[TOP_MAX_PORTS];
+	unsigned int ports[OPTIONS_MAX_PORTS];
 	int nports; /* 0: every service */
 	bool json;
 	unsigned int top; /* clients shown per service */
@@ -17,7 +17,7 @@ struct conns_options {
 	bool verbose;
 };
 
-/* argv[0] is "conns". Returns 0, 1 after --help printed usage, or -1 after one error line. */
-int conns_options_parse(int argc, char **argv, struct conns_options *out);
+/* argv[0] is "conns". */
+enum options_result conns_options_parse(int argc, char **argv, struct conns_options *out);
 
 #endif /* SLOPROBE_CONNS_OPTIONS_H */

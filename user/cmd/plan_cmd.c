@@ -95,10 +95,11 @@ int plan_main(int argc, char **argv)
 	struct slo_file *slo = NULL;
 	struct plan_options opts;
 	char why[512];
-	int status = plan_options_parse(argc, argv, &opts);
+	enum options_result parsed = plan_options_parse(argc, argv, &opts);
+	int status;
 
-	if (status)
-		return status > 0 ? 0 : 2;
+	if (parsed != OPTIONS_OK)
+		return options_exit_status(parsed);
 	pf = projection_file_load(opts.projection_path, why, sizeof(why));
 	if (!pf) {
 		fprintf(stderr, "sloprobe: plan: %s\n", why);

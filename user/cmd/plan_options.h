@@ -2,6 +2,8 @@
 #ifndef SLOPROBE_PLAN_OPTIONS_H
 #define SLOPROBE_PLAN_OPTIONS_H
 
+#include "cmd/options.h"
+
 enum plan_format { PLAN_TEXT, PLAN_JSON, PLAN_MARKDOWN, PLAN_HTML, PLAN_K8S };
 
 struct plan_options {
@@ -14,7 +16,7 @@ struct plan_options {
 	int nfiles;
 };
 
-/* argv[0] is "plan". Returns 0, 1 after --help printed usage, or -1 after one error line. */
-int plan_options_parse(int argc, char **argv, struct plan_options *out);
+/* argv[0] is "plan". */
+enum options_result plan_options_parse(int argc, char **argv, struct plan_options *out);
 
 #endif /* SLOPROBE_PLAN_OPTIONS_H */

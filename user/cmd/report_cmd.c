@@ -37,10 +37,11 @@ int report_main(int argc, char **argv)
 	struct report report = { 0 };
 	struct slo_file *slo = NULL;
 	char why[512];
-	int status = report_options_parse(argc, argv, &opts);
+	enum options_result parsed = report_options_parse(argc, argv, &opts);
+	int status;
 
-	if (status)
-		return status > 0 ? 0 : 2;
+	if (parsed != OPTIONS_OK)
+		return options_exit_status(parsed);
 	slo = opts.slo_path ? slo_file_load(opts.slo_path, why, sizeof(why)) : slo_file_default();
 	if (!slo) {
 		fprintf(stderr, "sloprobe: report: %s\n", opts.slo_path ? why : "out of memory");

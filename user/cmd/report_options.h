@@ -3,6 +3,7 @@
 #define SLOPROBE_REPORT_OPTIONS_H
 
 #include <stdbool.h>
+#include "cmd/options.h"
 
 enum report_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_MARKDOWN, FORMAT_HTML };
 
@@ -15,7 +16,7 @@ struct report_options {
 	int nfiles;
 };
 
-/* argv[0] is "report". Returns 0, 1 after --help printed usage, or -1 after one error line. */
-int report_options_parse(int argc, char **argv, struct report_options *out);
+/* argv[0] is "report". */
+enum options_result report_options_parse(int argc, char **argv, struct report_options *out);
 
 #endif /* SLOPROBE_REPORT_OPTIONS_H */

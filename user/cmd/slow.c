@@ -227,9 +227,7 @@ int slow_main(int argc, char **argv)
 	struct slow_options opts;
 	enum options_result parsed = slow_options_parse(argc, argv, &opts);
 
-	if (parsed == OPTIONS_HELP)
-		return 0;
-	if (parsed == OPTIONS_ERROR)
-		return 2;
+	if (parsed != OPTIONS_OK)
+		return options_exit_status(parsed);
 	return slow_run(&opts);
 }

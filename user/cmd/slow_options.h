@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
-#include "cmd/top_options.h"
+#include "cmd/options.h"
 
 #define SLOW_DEFAULT_THRESHOLD_MS 100.0
 #define SLOW_DEFAULT_RING_KIB 1024U
@@ -12,7 +12,7 @@
 struct slow_options {
 	double threshold_ms;
 	double duration_s; /* 0: until SIGINT or SIGTERM */
-	unsigned int ports[TOP_MAX_PORTS];
+	unsigned int ports[OPTIONS_MAX_PORTS];
 	int nports;
 	bool json;
 	bool http;
