@@ -38,7 +38,7 @@ if [ -n "${SLOPROBE_BACKEND:-}" ]; then
 #!/bin/bash
 case "\${1:-}" in
 top | record | serve) cmd=\$1; shift; exec "$BUILD/sloprobe" "\$cmd" --backend "$SLOPROBE_BACKEND" "\$@" ;;
--h | --help | --version) ;;
+-h | --help | -V | --version) ;;
 -*) exec "$BUILD/sloprobe" --backend "$SLOPROBE_BACKEND" "\$@" ;;
 esac
 exec "$BUILD/sloprobe" "\$@"
