@@ -21,29 +21,15 @@ const unsigned long long metrics_le_us[METRICS_LE_COUNT] = {
 };
 
 struct metrics_counter {
-	const char *name;
+	const char *name; /* NULL: not exported (requests is the histogram's _count) */
 	const char *help;
 	size_t offset; /* of the __u64 in struct service_window */
 };
 
-static const struct metrics_counter metrics_counters[] = {
-	{ "sloprobe_connections_opened_total", "Connections the service accepted.",
-	  offsetof(struct service_window, conns_opened) },
-	{ "sloprobe_connections_closed_total", "Connections of the service that closed.",
-	  offsetof(struct service_window, conns_closed) },
-	{ "sloprobe_retransmits_total", "TCP retransmits on the service's connections.",
-	  offsetof(struct service_window, retransmits) },
-	{ "sloprobe_resets_sent_total",
-	  "TCP resets the service's sockets sent (connections refused or aborted).",
-	  offsetof(struct service_window, resets_sent) },
-	{ "sloprobe_resets_received_total",
-	  "TCP resets the service's connections received (clients that gave up).",
-	  offsetof(struct service_window, resets_received) },
-	{ "sloprobe_received_bytes_total", "Request bytes the service read.",
-	  offsetof(struct service_window, bytes_in) },
-	{ "sloprobe_sent_bytes_total", "Response bytes the service handed to the kernel.",
-	  offsetof(struct service_window, bytes_out) },
-};
+#define METRICS_COUNTER(field, json_object, json_key, name, help)                                  \
+	{ name, help, offsetof(struct service_window, field) },
+
+static const struct metrics_counter metrics_counters[] = { SERVICE_COUNTERS(METRICS_COUNTER) };
 
 /* Length of the valid UTF-8 sequence at @s (1 to 4), or 0 when it is not one. */
 static size_t utf8_sequence_length(const unsigned char *s)
@@ -200,6 +186,8 @@ static void write_service_families(FILE *out, const struct metrics_state *state)
 	}
 	for (c = 0; c < sizeof(metrics_counters) / sizeof(metrics_counters[0]); c++) {
 		counter = &metrics_counters[c];
+		if (!counter->name)
+			continue;
 		write_family(out, counter->name, "counter", counter->help);
 		for (i = 0; i < state->count; i++) {
 			service = &state->services[i];
