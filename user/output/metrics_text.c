@@ -166,10 +166,25 @@ static void write_sample_start(FILE *out, const char *name, const struct metrics
 	fputs("} ", out);
 }
 
+/* A counter of the list, one sample per service. */
+static void write_counter_family(FILE *out, const struct metrics_state *state,
+				 const struct metrics_counter *counter)
+{
+	const struct metrics_service *service;
+	size_t i;
+
+	write_family(out, counter->name, "counter", counter->help);
+	for (i = 0; i < state->count; i++) {
+		service = &state->services[i];
+		write_sample_start(out, counter->name, service);
+		fprintf(out, "%llu\n",
+			(unsigned long long)*(const __u64 *)((const char *)&service->total +
+							     counter->offset));
+	}
+}
+
 static void write_service_families(FILE *out, const struct metrics_state *state)
 {
-	const struct metrics_counter *counter;
-	const struct metrics_service *service;
 	size_t i, c;
 
 	write_family(out, "sloprobe_connections_active", "gauge",
@@ -184,56 +199,59 @@ static void write_service_families(FILE *out, const struct metrics_state *state)
 		write_sample_start(out, "sloprobe_service_listening", &state->services[i]);
 		fprintf(out, "%d\n", state->services[i].listening ? 1 : 0);
 	}
-	for (c = 0; c < sizeof(metrics_counters) / sizeof(metrics_counters[0]); c++) {
-		counter = &metrics_counters[c];
-		if (!counter->name)
+	for (c = 0; c < sizeof(metrics_counters) / sizeof(metrics_counters[0]); c++)
+		if (metrics_counters[c].name)
+			write_counter_family(out, state, &metrics_counters[c]);
+}
+
+/*
+ * A gauge of the accept queues, @offset of its __u32 in struct listen_queue. Only services whose
+ * listeners were seen: a missing series is unknown, not an empty queue.
+ */
+static void write_listen_family(FILE *out, const struct metrics_state *state, const char *name,
+				const char *help, size_t offset)
+{
+	const struct metrics_service *service;
+	size_t i;
+
+	write_family(out, name, "gauge", help);
+	for (i = 0; i < state->count; i++) {
+		service = &state->services[i];
+		if (!service->has_listen_queue)
 			continue;
-		write_family(out, counter->name, "counter", counter->help);
-		for (i = 0; i < state->count; i++) {
-			service = &state->services[i];
-			write_sample_start(out, counter->name, service);
-			fprintf(out, "%llu\n",
-				(unsigned long long)*(const __u64 *)((const char *)&service->total +
-								     counter->offset));
-		}
+		write_sample_start(out, name, service);
+		fprintf(out, "%u\n",
+			*(const __u32 *)((const char *)&service->listen_queue + offset));
 	}
 }
 
-/* Only services whose listeners were seen: a missing series is unknown, not an empty queue. */
+/* A host-wide counter: one sample, no labels. */
+static void write_host_counter(FILE *out, const char *name, const char *help, __u64 value)
+{
+	write_family(out, name, "counter", help);
+	fprintf(out, "%s %llu\n", name, (unsigned long long)value);
+}
+
 static void write_listen_families(FILE *out, const struct metrics_state *state)
 {
-	size_t i;
-
-	write_family(out, "sloprobe_listen_queue", "gauge",
-		     "Connections waiting in the service's accept queue at the end of the last "
-		     "window, summed over its listening sockets.");
-	for (i = 0; i < state->count; i++) {
-		if (!state->services[i].has_listen_queue)
-			continue;
-		write_sample_start(out, "sloprobe_listen_queue", &state->services[i]);
-		fprintf(out, "%u\n", state->services[i].listen_queue.queue);
-	}
-	write_family(out, "sloprobe_listen_backlog", "gauge",
-		     "What the service's accept queues can hold (listen backlog), summed over its "
-		     "listening sockets.");
-	for (i = 0; i < state->count; i++) {
-		if (!state->services[i].has_listen_queue)
-			continue;
-		write_sample_start(out, "sloprobe_listen_backlog", &state->services[i]);
-		fprintf(out, "%u\n", state->services[i].listen_queue.backlog);
-	}
+	write_listen_family(out, state, "sloprobe_listen_queue",
+			    "Connections waiting in the service's accept queue at the end of the "
+			    "last window, summed over its listening sockets.",
+			    offsetof(struct listen_queue, queue));
+	write_listen_family(out, state, "sloprobe_listen_backlog",
+			    "What the service's accept queues can hold (listen backlog), summed "
+			    "over its listening sockets.",
+			    offsetof(struct listen_queue, backlog));
 	if (!state->host_known)
 		return;
-	write_family(out, "sloprobe_host_listen_overflows_total", "counter",
-		     "Connections refused by a full accept queue, host-wide (TcpExt "
-		     "ListenOverflows), since start.");
-	fprintf(out, "sloprobe_host_listen_overflows_total %llu\n",
-		(unsigned long long)state->listen_overflows);
-	write_family(out, "sloprobe_host_listen_drops_total", "counter",
-		     "SYNs and handshakes to listeners dropped, host-wide (TcpExt ListenDrops), "
-		     "since start.");
-	fprintf(out, "sloprobe_host_listen_drops_total %llu\n",
-		(unsigned long long)state->listen_drops);
+	write_host_counter(out, "sloprobe_host_listen_overflows_total",
+			   "Connections refused by a full accept queue, host-wide (TcpExt "
+			   "ListenOverflows), since start.",
+			   state->listen_overflows);
+	write_host_counter(out, "sloprobe_host_listen_drops_total",
+			   "SYNs and handshakes to listeners dropped, host-wide (TcpExt "
+			   "ListenDrops), since start.",
+			   state->listen_drops);
 }
 
 int metrics_write_text(FILE *out, const struct metrics_state *state)
