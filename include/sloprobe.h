@@ -3,6 +3,7 @@
 #define SLOPROBE_H
 
 #include "hist.h"
+#include "service_counters.h"
 
 /* A service is a listening port inside a network namespace (its inode number). */
 struct service_key {
@@ -79,28 +80,21 @@ enum request_phase {
 
 /*
  * Per service and per CPU. Counters only grow; userspace subtracts the previous read. Histogram
- * counters are 32 bits to halve per-CPU memory: userspace takes deltas per CPU modulo 2^32.
+ * counters are 32 bits to halve per-CPU memory: userspace takes deltas per CPU modulo 2^32. The
+ * plain counters come from the lists in service_counters.h, each group where it always sat.
  */
 struct service_stats {
-	__u64 requests;
+	SERVICE_COUNTERS_REQUESTS(SERVICE_COUNTER_FIELD)
 	__u64 latency_sum_ns;
-	__u64 bytes_in;
-	__u64 bytes_out;
-	__u64 conns_opened;
-	__u64 conns_closed;
-	__u64 retransmits;
-	__u64 resets_sent;     /* RSTs the service's sockets sent: refused or aborted */
-	__u64 resets_received; /* RSTs they received: the client gave up */
-	__u64 max_latency_ns;  /* largest request seen in window max_epoch */
+	SERVICE_COUNTERS_BYTES(SERVICE_COUNTER_FIELD)
+	SERVICE_COUNTERS_TCP(SERVICE_COUNTER_FIELD)
+	__u64 max_latency_ns; /* largest request seen in window max_epoch */
 	__u32 max_epoch;
 	__u32 pad;
 	__u32 latency_hist[HIST_BUCKETS];
 	__u64 phase_sum_ns[REQUEST_PHASES];
 	__u32 phase_hist[REQUEST_PHASES][PHASE_BUCKETS];
-	/* With --http: responses whose first bytes were an HTTP/1.x status line. */
-	__u64 http_responses;
-	__u64 http_4xx;
-	__u64 http_5xx;
+	SERVICE_COUNTERS_HTTP(SERVICE_COUNTER_FIELD)
 };
 
 /* A thread that answered requests of a service: names the service, and counts its threads. */

@@ -759,6 +759,11 @@ static void test_bad_window_fields(void **state)
 			   "services[0].port: 70000 is not an integer from 0 to 65535");
 	snprintf(service, sizeof(service), "{%s,\"conns\":{\"opened\":-2}}", ok);
 	expect_bad_service(service, "services[0].conns.opened: -2 is not an integer");
+	/* Every counter top --json writes is read back, so checked, in its object. */
+	snprintf(service, sizeof(service), "{%s,\"resets\":{\"sent\":\"1\"}}", ok);
+	expect_bad_service(service, "services[0].resets.sent: not a number");
+	snprintf(service, sizeof(service), "{%s,\"http\":5}", ok);
+	expect_bad_service(service, "services[0].http: not an object");
 	snprintf(service, sizeof(service), "{%s,\"latency_us\":{\"max\":\"x\"}}", ok);
 	expect_bad_service(service, "services[0].latency_us.max: not a number");
 	snprintf(service, sizeof(service), "{%s,\"phase_hist\":[]}", ok);

@@ -221,6 +221,42 @@ static void test_totals_accumulate(void **state)
 	metrics_state_free(&metrics);
 }
 
+/* Every counter of include/service_counters.h with a family name is exported with its help and
+ * its own value; the others (requests: the histogram's _count) have no family of their own. */
+static void test_every_listed_counter(void **state)
+{
+	struct metrics_identity id = { .comm = "web" };
+	struct metrics_state metrics = { 0 };
+	struct service_window w = window_of(8080);
+	char *text, line[256];
+	__u64 n = 0;
+
+	(void)state;
+#define SET_COUNTER(field, ...) w.field = 1000 + ++n;
+	SERVICE_COUNTERS(SET_COUNTER)
+#undef SET_COUNTER
+	assert_int_equal(metrics_state_add(&metrics, &w, true, &id), 0);
+	text = render(&metrics);
+	n = 0;
+#define CHECK_COUNTER(field, json_object, json_key, name, help)                                    \
+	n++;                                                                                       \
+	if (name) {                                                                                \
+		snprintf(line, sizeof(line), "# HELP %s %s", (const char *)name,                   \
+			 (const char *)help);                                                      \
+		assert_has_line(text, line);                                                       \
+		snprintf(line, sizeof(line), "# TYPE %s counter", (const char *)name);             \
+		assert_has_line(text, line);                                                       \
+		snprintf(line, sizeof(line), "%s{" LABELS "} %llu", (const char *)name, 1000 + n); \
+		assert_has_line(text, line);                                                       \
+	}
+	SERVICE_COUNTERS(CHECK_COUNTER)
+#undef CHECK_COUNTER
+	assert_null(strstr(text, "sloprobe_requests"));
+	assert_null(strstr(text, "http"));
+	free(text);
+	metrics_state_free(&metrics);
+}
+
 static void test_unknown_and_hostile_names(void **state)
 {
 	struct metrics_identity hostile = { .comm = "a\"b\\c\nd", .pod_uid = "u-1" };
@@ -327,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_and_hostile_names),
 		cmocka_unit_test(test_families_and_drops),
 		cmocka_unit_test(test_listen_queue_and_host),
+		cmocka_unit_test(test_every_listed_counter),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

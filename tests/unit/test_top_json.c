@@ -245,6 +245,45 @@ static void test_json_accept_queue(void **state)
 	capture_scratch_free(scratch);
 }
 
+/* Every counter of include/service_counters.h is written at its key (in its object, if it has
+ * one) with --http, and a capture line gives each back at its own field. */
+static void test_json_every_listed_counter(void **state)
+{
+	struct fixture *f = *state;
+	struct service_window *w = &f->windows[0];
+	struct capture_scratch *scratch = capture_scratch_new();
+	const struct capture_sample *sample;
+	struct capture_window read_back;
+	const cJSON *svc, *parent;
+	char why[256] = "", *text;
+	cJSON *root;
+	__u64 n = 0;
+
+#define SET_COUNTER(field, ...) w->field = 7000 + ++n;
+	SERVICE_COUNTERS(SET_COUNTER)
+#undef SET_COUNTER
+	f->report.http = true;
+	text = top_report_json_line(&f->report, true);
+	assert_non_null(text);
+	assert_non_null(scratch);
+	root = cJSON_Parse(text);
+	assert_non_null(root);
+	svc = cJSON_GetArrayItem(get(root, "services"), 0);
+	assert_int_equal(capture_parse_window_line(text, scratch, &read_back, why, sizeof(why)), 0);
+	sample = &read_back.samples[0];
+	n = 0;
+#define CHECK_COUNTER(field, json_object, json_key, ...)                                           \
+	n++;                                                                                       \
+	parent = json_object ? get(svc, json_object) : svc;                                        \
+	assert_double_near(get_number(parent, json_key), (double)(7000 + n), 0);                   \
+	assert_int_equal(sample->field, 7000 + n);
+	SERVICE_COUNTERS(CHECK_COUNTER)
+#undef CHECK_COUNTER
+	cJSON_Delete(root);
+	free(text);
+	capture_scratch_free(scratch);
+}
+
 static void test_json_one_line(void **state)
 {
 	struct fixture *f = *state;
@@ -593,6 +632,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_json_accept_queue, fixture_setup,
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_json_every_listed_counter, fixture_setup,
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_json_one_line, fixture_setup,
 						fixture_teardown),

@@ -381,6 +381,40 @@ static void test_merge(void **state)
 	free(b);
 }
 
+/* Every counter of include/service_counters.h is a per-CPU delta and adds up in a merge, each
+ * in its own field: the values differ per counter, so crossed fields would show. */
+static void test_every_listed_counter(void **state)
+{
+	struct service_stats *prev = stats_new(2), *cur = stats_new(2);
+	struct service_window *w = window_new(), *sum = window_new();
+	__u64 n = 0;
+
+	(void)state;
+#define SET_COUNTER(field, ...)                                                                    \
+	n++;                                                                                       \
+	prev[0].field = n;                                                                         \
+	prev[1].field = 100 * n;                                                                   \
+	cur[0].field = 3 * n;                                                                      \
+	cur[1].field = 101 * n;
+	SERVICE_COUNTERS(SET_COUNTER)
+#undef SET_COUNTER
+	window_add_percpu_delta(w, cur, prev, 2, 0);
+	window_merge(sum, w);
+	window_merge(sum, w);
+	n = 0;
+#define CHECK_COUNTER(field, ...)                                                                  \
+	n++;                                                                                       \
+	assert_int_equal(w->field, 3 * n);                                                         \
+	assert_int_equal(sum->field, 6 * n);
+	SERVICE_COUNTERS(CHECK_COUNTER)
+#undef CHECK_COUNTER
+	assert_true(n >= 11); /* the list holds at least today's counters */
+	free(prev);
+	free(cur);
+	free(w);
+	free(sum);
+}
+
 static void test_merge_into_empty(void **state)
 {
 	struct service_window *a = window_new(), *b = window_new();
@@ -414,6 +448,7 @@ int main(void)
 		cmocka_unit_test(test_accumulates_into_out),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_merge_into_empty),
+		cmocka_unit_test(test_every_listed_counter),
 	};
 
 	return cmocka_run_group_tests_name("window", tests, NULL, NULL);

@@ -246,6 +246,38 @@ static int parse_accept_queue(const cJSON *svc, struct capture_sample *s, struct
 	return 0;
 }
 
+/* A counter of include/service_counters.h, in @svc itself or in its object @object as top
+ * --json writes it; 0 when absent, as in captures made before it was counted. A field in an
+ * object is named with the object's name in messages. */
+static int parse_counter(const cJSON *svc, const char *object, const char *key, __u64 *out,
+			 struct why *why)
+{
+	size_t where_len = strlen(why->where);
+	const cJSON *parent = svc;
+	int err;
+
+	*out = 0;
+	if (object) {
+		if (field_object(svc, object, &parent, why))
+			return -1;
+		if (!parent)
+			return 0;
+		snprintf(why->where + where_len, sizeof(why->where) - where_len, ".%s", object);
+	}
+	err = field_uint(parent, key, false, LIMIT_U64, out, why);
+	why->where[where_len] = '\0';
+	return err;
+}
+
+static int parse_counters(const cJSON *svc, struct capture_sample *s, struct why *why)
+{
+#define PARSE_COUNTER(field, object, key, ...) parse_counter(svc, object, key, &s->field, why) ||
+	if (SERVICE_COUNTERS(PARSE_COUNTER) false)
+		return -1;
+#undef PARSE_COUNTER
+	return 0;
+}
+
 /* conns{} and latency_us{}: their fields are named with the object's name in messages. */
 static int parse_service_nested(const cJSON *svc, struct capture_sample *s, struct why *why)
 {
@@ -257,9 +289,7 @@ static int parse_service_nested(const cJSON *svc, struct capture_sample *s, stru
 	    field_object(svc, "latency_us", &latency, why))
 		return -1;
 	snprintf(why->where + where_len, sizeof(why->where) - where_len, ".conns");
-	err = field_s64(conns, "active", &s->conns_active, why) ||
-	      field_uint(conns, "opened", false, LIMIT_U64, &s->conns_opened, why) ||
-	      field_uint(conns, "closed", false, LIMIT_U64, &s->conns_closed, why);
+	err = field_s64(conns, "active", &s->conns_active, why);
 	snprintf(why->where + where_len, sizeof(why->where) - where_len, ".latency_us");
 	if (!err)
 		err = field_double(latency, "max", false, &s->max_us, why);
@@ -276,14 +306,13 @@ static int parse_service(const cJSON *svc, struct capture_sample *s, struct why 
 		return refuse(why, NULL, "not an object");
 	if (field_uint(svc, "port", true, LIMIT_PORT, &port, why) ||
 	    field_uint(svc, "netns", true, LIMIT_U32, &netns, why) ||
+	    /* The one counter a window line must have; parse_counters reads it again. */
 	    field_uint(svc, "requests", true, LIMIT_U64, &s->requests, why) ||
 	    field_string(svc, "service", s->service, sizeof(s->service), why) ||
 	    field_string(svc, "comm", s->comm, sizeof(s->comm), why) ||
 	    field_bool(svc, "listening", &s->listening, why) ||
 	    field_uint(svc, "latency_sum_ns", false, LIMIT_U64, &s->latency_sum_ns, why) ||
-	    field_uint(svc, "retransmits", false, LIMIT_U64, &s->retransmits, why) ||
-	    field_uint(svc, "bytes_in", false, LIMIT_U64, &s->bytes_in, why) ||
-	    field_uint(svc, "bytes_out", false, LIMIT_U64, &s->bytes_out, why) ||
+	    parse_counters(svc, s, why) ||
 	    field_uint(svc, "rss_bytes", false, LIMIT_U64, &s->rss_bytes, why) ||
 	    field_double(svc, "cpu_seconds", false, &s->cpu_seconds, why) ||
 	    field_uint(svc, "threads", false, LIMIT_U32, &s->threads, why))

@@ -33,10 +33,11 @@ struct capture_header {
 /*
  * One service in one window; its pointers are valid during the window callback only.
  * Required: port, netns, requests, latency_hist (an array, may be empty). Optional, "" / false
- * / 0 when absent: service, comm, listening, latency_sum_ns, conns.{active,opened,closed},
- * retransmits, bytes_in, bytes_out, rss_bytes, latency_us.max (max_us), cpu_seconds, threads,
- * phase_hist.accept_queue (accept-queue wait buckets in include/hist.h's phase layout, indexes
- * increasing; older captures lack it).
+ * / 0 when absent: service, comm, listening, latency_sum_ns, conns.active, every other counter
+ * of include/service_counters.h where `top --json` writes it (conns.opened, retransmits,
+ * resets.sent, bytes_in, http.4xx, ...), rss_bytes, latency_us.max (max_us), cpu_seconds,
+ * threads, phase_hist.accept_queue (accept-queue wait buckets in include/hist.h's phase layout,
+ * indexes increasing; older captures lack it).
  * Present fields must have the right type; a number field may be null (cJSON writes NaN as null):
  * 0. Counters are not cross-checked: the buckets need not sum to requests. Optional: tail, the
  * window's slowest requests (at most TAIL_MAX_PER_SERVICE records, see tail_request.h).
@@ -46,8 +47,8 @@ struct capture_sample {
 	char service[64];
 	char comm[16];
 	bool listening;
-	__u64 requests, latency_sum_ns, conns_opened, conns_closed, retransmits, bytes_in,
-		bytes_out, rss_bytes, threads;
+	SERVICE_COUNTERS(SERVICE_COUNTER_FIELD)
+	__u64 latency_sum_ns, rss_bytes, threads;
 	__s64 conns_active;
 	double max_us;
 	double cpu_seconds;

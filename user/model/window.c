@@ -24,18 +24,10 @@ static void window_add_cpu(struct service_window *out, const struct service_stat
 
 	if (!prev)
 		prev = &zero;
-	out->requests += cur->requests - prev->requests;
+#define WINDOW_ADD_DELTA(field, ...) out->field += cur->field - prev->field;
+	SERVICE_COUNTERS(WINDOW_ADD_DELTA)
+#undef WINDOW_ADD_DELTA
 	out->latency_sum_ns += cur->latency_sum_ns - prev->latency_sum_ns;
-	out->bytes_in += cur->bytes_in - prev->bytes_in;
-	out->bytes_out += cur->bytes_out - prev->bytes_out;
-	out->conns_opened += cur->conns_opened - prev->conns_opened;
-	out->conns_closed += cur->conns_closed - prev->conns_closed;
-	out->retransmits += cur->retransmits - prev->retransmits;
-	out->resets_sent += cur->resets_sent - prev->resets_sent;
-	out->resets_received += cur->resets_received - prev->resets_received;
-	out->http_responses += cur->http_responses - prev->http_responses;
-	out->http_4xx += cur->http_4xx - prev->http_4xx;
-	out->http_5xx += cur->http_5xx - prev->http_5xx;
 	for (i = 0; i < HIST_BUCKETS; i++)
 		out->latency_hist[i] += (__u32)(cur->latency_hist[i] - prev->latency_hist[i]);
 	window_add_phases(out, cur, prev);
@@ -73,18 +65,10 @@ void window_merge(struct service_window *into, const struct service_window *from
 {
 	unsigned int i, p;
 
-	into->requests += from->requests;
+#define WINDOW_ADD(field, ...) into->field += from->field;
+	SERVICE_COUNTERS(WINDOW_ADD)
+#undef WINDOW_ADD
 	into->latency_sum_ns += from->latency_sum_ns;
-	into->bytes_in += from->bytes_in;
-	into->bytes_out += from->bytes_out;
-	into->conns_opened += from->conns_opened;
-	into->conns_closed += from->conns_closed;
-	into->retransmits += from->retransmits;
-	into->resets_sent += from->resets_sent;
-	into->resets_received += from->resets_received;
-	into->http_responses += from->http_responses;
-	into->http_4xx += from->http_4xx;
-	into->http_5xx += from->http_5xx;
 	into->conns_active += from->conns_active;
 	if (from->max_latency_ns > into->max_latency_ns)
 		into->max_latency_ns = from->max_latency_ns;

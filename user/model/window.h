@@ -7,18 +7,8 @@
 
 struct service_window {
 	struct service_key key;
-	__u64 requests;
+	SERVICE_COUNTERS(SERVICE_COUNTER_FIELD)
 	__u64 latency_sum_ns;
-	__u64 bytes_in;
-	__u64 bytes_out;
-	__u64 conns_opened;
-	__u64 conns_closed;
-	__u64 retransmits;
-	__u64 resets_sent;
-	__u64 resets_received;
-	__u64 http_responses; /* with --http: HTTP/1.x responses, and those 4xx and 5xx */
-	__u64 http_4xx;
-	__u64 http_5xx;
 	__u64 max_latency_ns;
 	__s64 conns_active;
 	__u64 latency_hist[HIST_BUCKETS];

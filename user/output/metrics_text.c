@@ -21,29 +21,15 @@ const unsigned long long metrics_le_us[METRICS_LE_COUNT] = {
 };
 
 struct metrics_counter {
-	const char *name;
+	const char *name; /* NULL: not exported (requests is the histogram's _count) */
 	const char *help;
 	size_t offset; /* of the __u64 in struct service_window */
 };
 
-static const struct metrics_counter metrics_counters[] = {
-	{ "sloprobe_connections_opened_total", "Connections the service accepted.",
-	  offsetof(struct service_window, conns_opened) },
-	{ "sloprobe_connections_closed_total", "Connections of the service that closed.",
-	  offsetof(struct service_window, conns_closed) },
-	{ "sloprobe_retransmits_total", "TCP retransmits on the service's connections.",
-	  offsetof(struct service_window, retransmits) },
-	{ "sloprobe_resets_sent_total",
-	  "TCP resets the service's sockets sent (connections refused or aborted).",
-	  offsetof(struct service_window, resets_sent) },
-	{ "sloprobe_resets_received_total",
-	  "TCP resets the service's connections received (clients that gave up).",
-	  offsetof(struct service_window, resets_received) },
-	{ "sloprobe_received_bytes_total", "Request bytes the service read.",
-	  offsetof(struct service_window, bytes_in) },
-	{ "sloprobe_sent_bytes_total", "Response bytes the service handed to the kernel.",
-	  offsetof(struct service_window, bytes_out) },
-};
+#define METRICS_COUNTER(field, json_object, json_key, name, help)                                  \
+	{ name, help, offsetof(struct service_window, field) },
+
+static const struct metrics_counter metrics_counters[] = { SERVICE_COUNTERS(METRICS_COUNTER) };
 
 /* Length of the valid UTF-8 sequence at @s (1 to 4), or 0 when it is not one. */
 static size_t utf8_sequence_length(const unsigned char *s)
@@ -180,10 +166,25 @@ static void write_sample_start(FILE *out, const char *name, const struct metrics
 	fputs("} ", out);
 }
 
+/* A counter of the list, one sample per service. */
+static void write_counter_family(FILE *out, const struct metrics_state *state,
+				 const struct metrics_counter *counter)
+{
+	const struct metrics_service *service;
+	size_t i;
+
+	write_family(out, counter->name, "counter", counter->help);
+	for (i = 0; i < state->count; i++) {
+		service = &state->services[i];
+		write_sample_start(out, counter->name, service);
+		fprintf(out, "%llu\n",
+			(unsigned long long)*(const __u64 *)((const char *)&service->total +
+							     counter->offset));
+	}
+}
+
 static void write_service_families(FILE *out, const struct metrics_state *state)
 {
-	const struct metrics_counter *counter;
-	const struct metrics_service *service;
 	size_t i, c;
 
 	write_family(out, "sloprobe_connections_active", "gauge",
@@ -198,54 +199,59 @@ static void write_service_families(FILE *out, const struct metrics_state *state)
 		write_sample_start(out, "sloprobe_service_listening", &state->services[i]);
 		fprintf(out, "%d\n", state->services[i].listening ? 1 : 0);
 	}
-	for (c = 0; c < sizeof(metrics_counters) / sizeof(metrics_counters[0]); c++) {
-		counter = &metrics_counters[c];
-		write_family(out, counter->name, "counter", counter->help);
-		for (i = 0; i < state->count; i++) {
-			service = &state->services[i];
-			write_sample_start(out, counter->name, service);
-			fprintf(out, "%llu\n",
-				(unsigned long long)*(const __u64 *)((const char *)&service->total +
-								     counter->offset));
-		}
+	for (c = 0; c < sizeof(metrics_counters) / sizeof(metrics_counters[0]); c++)
+		if (metrics_counters[c].name)
+			write_counter_family(out, state, &metrics_counters[c]);
+}
+
+/*
+ * A gauge of the accept queues, @offset of its __u32 in struct listen_queue. Only services whose
+ * listeners were seen: a missing series is unknown, not an empty queue.
+ */
+static void write_listen_family(FILE *out, const struct metrics_state *state, const char *name,
+				const char *help, size_t offset)
+{
+	const struct metrics_service *service;
+	size_t i;
+
+	write_family(out, name, "gauge", help);
+	for (i = 0; i < state->count; i++) {
+		service = &state->services[i];
+		if (!service->has_listen_queue)
+			continue;
+		write_sample_start(out, name, service);
+		fprintf(out, "%u\n",
+			*(const __u32 *)((const char *)&service->listen_queue + offset));
 	}
 }
 
-/* Only services whose listeners were seen: a missing series is unknown, not an empty queue. */
+/* A host-wide counter: one sample, no labels. */
+static void write_host_counter(FILE *out, const char *name, const char *help, __u64 value)
+{
+	write_family(out, name, "counter", help);
+	fprintf(out, "%s %llu\n", name, (unsigned long long)value);
+}
+
 static void write_listen_families(FILE *out, const struct metrics_state *state)
 {
-	size_t i;
-
-	write_family(out, "sloprobe_listen_queue", "gauge",
-		     "Connections waiting in the service's accept queue at the end of the last "
-		     "window, summed over its listening sockets.");
-	for (i = 0; i < state->count; i++) {
-		if (!state->services[i].has_listen_queue)
-			continue;
-		write_sample_start(out, "sloprobe_listen_queue", &state->services[i]);
-		fprintf(out, "%u\n", state->services[i].listen_queue.queue);
-	}
-	write_family(out, "sloprobe_listen_backlog", "gauge",
-		     "What the service's accept queues can hold (listen backlog), summed over its "
-		     "listening sockets.");
-	for (i = 0; i < state->count; i++) {
-		if (!state->services[i].has_listen_queue)
-			continue;
-		write_sample_start(out, "sloprobe_listen_backlog", &state->services[i]);
-		fprintf(out, "%u\n", state->services[i].listen_queue.backlog);
-	}
+	write_listen_family(out, state, "sloprobe_listen_queue",
+			    "Connections waiting in the service's accept queue at the end of the "
+			    "last window, summed over its listening sockets.",
+			    offsetof(struct listen_queue, queue));
+	write_listen_family(out, state, "sloprobe_listen_backlog",
+			    "What the service's accept queues can hold (listen backlog), summed "
+			    "over its listening sockets.",
+			    offsetof(struct listen_queue, backlog));
 	if (!state->host_known)
 		return;
-	write_family(out, "sloprobe_host_listen_overflows_total", "counter",
-		     "Connections refused by a full accept queue, host-wide (TcpExt "
-		     "ListenOverflows), since start.");
-	fprintf(out, "sloprobe_host_listen_overflows_total %llu\n",
-		(unsigned long long)state->listen_overflows);
-	write_family(out, "sloprobe_host_listen_drops_total", "counter",
-		     "SYNs and handshakes to listeners dropped, host-wide (TcpExt ListenDrops), "
-		     "since start.");
-	fprintf(out, "sloprobe_host_listen_drops_total %llu\n",
-		(unsigned long long)state->listen_drops);
+	write_host_counter(out, "sloprobe_host_listen_overflows_total",
+			   "Connections refused by a full accept queue, host-wide (TcpExt "
+			   "ListenOverflows), since start.",
+			   state->listen_overflows);
+	write_host_counter(out, "sloprobe_host_listen_drops_total",
+			   "SYNs and handshakes to listeners dropped, host-wide (TcpExt "
+			   "ListenDrops), since start.",
+			   state->listen_drops);
 }
 
 int metrics_write_text(FILE *out, const struct metrics_state *state)

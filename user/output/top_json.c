@@ -123,14 +123,27 @@ static void service_json_add_capture(cJSON *obj, const struct top_row *row)
 	tail_json_add(obj, row);
 }
 
+/* A counter of include/service_counters.h under @key, in @service itself when @object is NULL,
+ * else in its object @object, made where the first counter of it is added. */
+static void counter_json_add(cJSON *service, const char *object, const char *key, __u64 value)
+{
+	cJSON *parent = service;
+
+	if (object) {
+		parent = cJSON_GetObjectItemCaseSensitive(service, object);
+		if (!parent)
+			parent = cJSON_AddObjectToObject(service, object);
+	}
+	cJSON_AddNumberToObject(parent, key, (double)value);
+}
+
+/* Expands a counter list into calls adding @w's counters to @obj. */
+#define COUNTER_JSON_ADD(field, object, key, ...) counter_json_add(obj, object, key, w->field);
+
 /* With --http: how many responses were HTTP/1.x, and how many of those errors. */
 static void http_json_add(cJSON *obj, const struct service_window *w)
 {
-	cJSON *http = cJSON_AddObjectToObject(obj, "http");
-
-	cJSON_AddNumberToObject(http, "responses", (double)w->http_responses);
-	cJSON_AddNumberToObject(http, "4xx", (double)w->http_4xx);
-	cJSON_AddNumberToObject(http, "5xx", (double)w->http_5xx);
+	SERVICE_COUNTERS_HTTP(COUNTER_JSON_ADD)
 }
 
 /* The accept queue against its limit, summed over the service's listening sockets. */
@@ -147,7 +160,7 @@ static cJSON *listen_json(const struct listen_queue *listen)
 static cJSON *service_json(const struct top_row *row)
 {
 	const struct service_window *w = row->window;
-	cJSON *obj = cJSON_CreateObject(), *pids, *conns, *resets;
+	cJSON *obj = cJSON_CreateObject(), *pids, *conns;
 	const int *pid_list;
 	int i, npids;
 
@@ -162,20 +175,15 @@ static cJSON *service_json(const struct top_row *row)
 	cJSON_AddBoolToObject(obj, "listening", row->listening);
 	if (row->has_listen_queue)
 		cJSON_AddItemToObject(obj, "listen", listen_json(&row->listen_queue));
-	cJSON_AddNumberToObject(obj, "requests", (double)w->requests);
+	SERVICE_COUNTERS_REQUESTS(COUNTER_JSON_ADD)
 	cJSON_AddNumberToObject(obj, "rps", round1(row->rps));
 	cJSON_AddItemToObject(obj, "latency_us", latency_json(&row->latency));
 	cJSON_AddItemToObject(obj, "phases_us", phases_json(w));
 	conns = cJSON_AddObjectToObject(obj, "conns");
+	/* A gauge, first in conns: the counters after it find the object made. */
 	cJSON_AddNumberToObject(conns, "active", (double)w->conns_active);
-	cJSON_AddNumberToObject(conns, "opened", (double)w->conns_opened);
-	cJSON_AddNumberToObject(conns, "closed", (double)w->conns_closed);
-	cJSON_AddNumberToObject(obj, "retransmits", (double)w->retransmits);
-	resets = cJSON_AddObjectToObject(obj, "resets");
-	cJSON_AddNumberToObject(resets, "sent", (double)w->resets_sent);
-	cJSON_AddNumberToObject(resets, "received", (double)w->resets_received);
-	cJSON_AddNumberToObject(obj, "bytes_in", (double)w->bytes_in);
-	cJSON_AddNumberToObject(obj, "bytes_out", (double)w->bytes_out);
+	SERVICE_COUNTERS_TCP(COUNTER_JSON_ADD)
+	SERVICE_COUNTERS_BYTES(COUNTER_JSON_ADD)
 	cJSON_AddNumberToObject(obj, "threads", row->label ? row->label->threads : 0);
 	return obj;
 }

@@ -1,0 +1,52 @@
+/* The per-service counters, listed once: the kernel's struct, the window and its arithmetic,
+ * `top --json`, captures and Prometheus text all expand these lists. */
+#ifndef SLOPROBE_SERVICE_COUNTERS_H
+#define SLOPROBE_SERVICE_COUNTERS_H
+
+/*
+ * X(field, json_object, json_key, prometheus_name, prometheus_help), one __u64 that only grows:
+ * - field names it in struct service_stats, struct service_window and struct capture_sample;
+ * - a `top --json` service (and so a capture) holds it under json_key, in the service object
+ *   itself when json_object is NULL, else in its object named json_object;
+ * - `serve` exports it as the counter family prometheus_name, unless that is NULL.
+ *
+ * The groups are where the counters sit in struct service_stats, a layout the BPF programs and
+ * their maps were built with; every output takes them in SERVICE_COUNTERS order, which is the
+ * order of their `top --json` keys. A new counter goes at the end of the group it belongs to.
+ */
+#define SERVICE_COUNTERS_REQUESTS(X) X(requests, NULL, "requests", NULL, NULL)
+
+#define SERVICE_COUNTERS_TCP(X)                                                                    \
+	X(conns_opened, "conns", "opened", "sloprobe_connections_opened_total",                    \
+	  "Connections the service accepted.")                                                     \
+	X(conns_closed, "conns", "closed", "sloprobe_connections_closed_total",                    \
+	  "Connections of the service that closed.")                                               \
+	X(retransmits, NULL, "retransmits", "sloprobe_retransmits_total",                          \
+	  "TCP retransmits on the service's connections.")                                         \
+	X(resets_sent, "resets", "sent", "sloprobe_resets_sent_total",                             \
+	  "TCP resets the service's sockets sent (connections refused or aborted).")               \
+	X(resets_received, "resets", "received", "sloprobe_resets_received_total",                 \
+	  "TCP resets the service's connections received (clients that gave up).")
+
+#define SERVICE_COUNTERS_BYTES(X)                                                                  \
+	X(bytes_in, NULL, "bytes_in", "sloprobe_received_bytes_total",                             \
+	  "Request bytes the service read.")                                                       \
+	X(bytes_out, NULL, "bytes_out", "sloprobe_sent_bytes_total",                               \
+	  "Response bytes the service handed to the kernel.")
+
+/* With --http: responses whose first bytes were an HTTP/1.x status line, and those 4xx, 5xx. */
+#define SERVICE_COUNTERS_HTTP(X)                                                                   \
+	X(http_responses, "http", "responses", NULL, NULL)                                         \
+	X(http_4xx, "http", "4xx", NULL, NULL)                                                     \
+	X(http_5xx, "http", "5xx", NULL, NULL)
+
+#define SERVICE_COUNTERS(X)                                                                        \
+	SERVICE_COUNTERS_REQUESTS(X)                                                               \
+	SERVICE_COUNTERS_TCP(X)                                                                    \
+	SERVICE_COUNTERS_BYTES(X)                                                                  \
+	SERVICE_COUNTERS_HTTP(X)
+
+/* Declares a counter as a struct member: SERVICE_COUNTERS(SERVICE_COUNTER_FIELD). */
+#define SERVICE_COUNTER_FIELD(field, ...) __u64 field;
+
+#endif /* SLOPROBE_SERVICE_COUNTERS_H */
