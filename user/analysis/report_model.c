@@ -84,13 +84,10 @@ static void report_add_totals(struct report_service *service, const struct captu
 	struct service_window *total = &service->total;
 	size_t i;
 
-	total->requests += s->requests;
+#define REPORT_ADD_COUNTER(field, ...) total->field += s->field;
+	SERVICE_COUNTERS(REPORT_ADD_COUNTER)
+#undef REPORT_ADD_COUNTER
 	total->latency_sum_ns += s->latency_sum_ns;
-	total->bytes_in += s->bytes_in;
-	total->bytes_out += s->bytes_out;
-	total->conns_opened += s->conns_opened;
-	total->conns_closed += s->conns_closed;
-	total->retransmits += s->retransmits;
 	if (s->max_us * 1000.0 > (double)total->max_latency_ns)
 		total->max_latency_ns = (__u64)(s->max_us * 1000.0);
 	for (i = 0; i < s->nbuckets; i++)
