@@ -7,8 +7,8 @@
 
 #include "maps.bpf.h"
 
-/* Set by `--runq`: the scheduler programs are loaded and sends look the thread up. */
-extern volatile __u32 runq_enabled;
+/* Set by `--runq` before load: the scheduler programs are loaded and sends look the thread up. */
+extern const volatile __u32 runq_enabled;
 
 #define RUNQ_HISTORY 8 /* a power of two */
 

@@ -11,12 +11,14 @@
 #include "runq.bpf.h"
 #include <bpf/bpf_endian.h>
 
-/* Set by userspace: 0 (every instance but `slow`) keeps slow requests in the kernel. */
+/* Set by userspace, and moved while the programs run (`record` follows the services' p99):
+ * .bss. 0 (every instance but `slow` and `record`) keeps slow requests in the kernel. */
 extern volatile __u64 slow_threshold_ns;
-/* Set by `--http`: the request line and status are read from the user buffers. */
-extern volatile __u32 http_enabled;
-/* Set by `slow --port`: only those ports' slow requests take room in the ring buffer. */
-extern volatile __u32 slow_ports_only;
+/* Set by `--http` before load: the request line and status are read from the user buffers. */
+extern const volatile __u32 http_enabled;
+/* Set by `slow --port` before load: only those ports' slow requests take room in the ring buffer.
+ */
+extern const volatile __u32 slow_ports_only;
 
 #ifdef SLOPROBE_DEFINE_MAPS
 #define SLOPROBE_SLOW_MAP

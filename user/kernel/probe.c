@@ -272,7 +272,6 @@ static int probe_set_slow_ports(struct probe *probe, const unsigned int *ports, 
 			return -errno;
 		}
 	}
-	probe->skel->bss->slow_ports_only = nports > 0;
 	return 0;
 }
 
@@ -387,6 +386,10 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 	if (opts->slow_ring_bytes)
 		bpf_map__set_max_entries(probe->skel->maps.slow_events, opts->slow_ring_bytes);
 	probe_choose_runq(probe->skel, opts->runq);
+	/* Read-only once loaded: the verifier drops the code of every feature left off. */
+	probe->skel->rodata->http_enabled = opts->http;
+	probe->skel->rodata->runq_enabled = opts->runq;
+	probe->skel->rodata->slow_ports_only = opts->slow_nports > 0;
 	err = sloprobe_bpf__load(probe->skel);
 	if (err) {
 		fprintf(stderr, "sloprobe: cannot load BPF programs: %s\n", strerror(-err));
@@ -395,10 +398,8 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 	err = probe_set_slow_ports(probe, opts->slow_ports, opts->slow_nports);
 	if (err)
 		return PROBE_LOAD_FAILED;
-	/* Before attach: no request completes unseen by the switches. */
+	/* Before attach: no request completes unseen by the threshold. */
 	probe->skel->bss->slow_threshold_ns = opts->slow_threshold_ns;
-	probe->skel->bss->http_enabled = opts->http;
-	probe->skel->bss->runq_enabled = opts->runq;
 	err = sloprobe_bpf__attach(probe->skel);
 	if (err) {
 		fprintf(stderr, "sloprobe: cannot attach BPF programs: %s\n", strerror(-err));
