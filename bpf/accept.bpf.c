@@ -14,15 +14,15 @@ static __always_inline int accept_returned(long fd)
 		return 0;
 	conn = bpf_map_lookup_elem(&conns, &key);
 	/* A connection adopted at its first read was accepted before we started. */
-	if (!conn || conn->accepted_ns || !conn->established_ns)
+	if (!conn || conn->times.accepted_ns || !conn->times.established_ns)
 		return 0;
 	now_ns = bpf_ktime_get_ns();
-	conn->accepted_ns = now_ns;
-	if (now_ns < conn->established_ns)
+	conn->times.accepted_ns = now_ns;
+	if (now_ns < conn->times.established_ns)
 		return 0;
 	stats = service_stats_get(&conn->service);
 	if (stats)
-		stats_record_phase(stats, PHASE_ACCEPT_QUEUE, now_ns - conn->established_ns);
+		stats_record_phase(stats, PHASE_ACCEPT_QUEUE, now_ns - conn->times.established_ns);
 	return 0;
 }
 

@@ -35,8 +35,8 @@ static __always_inline void conn_open(const struct sock *sk)
 	struct service_stats *stats;
 
 	sk_service_key(sk, &conn.service);
-	conn.established_ns = bpf_ktime_get_ns();
-	conn_fill_client(sk, &conn);
+	conn.times.established_ns = bpf_ktime_get_ns();
+	sock_client_addr(sk, &conn.client);
 	/* BPF_ANY: a recycled struct sock must start clean, never inherit a dead request. */
 	if (bpf_map_update_elem(&conns, &key, &conn, BPF_ANY)) {
 		drop_count(DROP_CONN_TABLE_FULL);

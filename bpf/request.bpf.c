@@ -58,7 +58,7 @@ static long sweep_one(struct bpf_map *map, __u64 *key, struct conn_state *conn,
 	ctx->kept++;
 	if (phase != CONN_WRITING)
 		return 0;
-	last_send_ns = READ_ONCE(conn->last_send_ns);
+	last_send_ns = READ_ONCE(conn->times.last_send_ns);
 	if (last_send_ns + ctx->idle_ns > ctx->now_ns)
 		return 0;
 	if (ctx->idle_ns && last_send_ns + SWEEP_UNACKED_WAIT_NS > ctx->now_ns &&

@@ -37,7 +37,7 @@ static __always_inline struct conn_state *conn_adopt(const struct sock *sk, __u6
 	sk_service_key(sk, &conn.service);
 	if (!bpf_map_lookup_elem(&listeners, &conn.service))
 		return NULL;
-	conn_fill_client(sk, &conn);
+	sock_client_addr(sk, &conn.client);
 	err = bpf_map_update_elem(&conns, &key, &conn, BPF_NOEXIST);
 	if (err == 0)
 		service_active_add(&conn.service, 1);
@@ -98,8 +98,8 @@ static __always_inline bool response_sent_unseen(struct conn_state *conn, __u32 
 	if (__sync_val_compare_and_swap(&conn->phase, CONN_READING, CONN_WRITING) != CONN_READING)
 		return false;
 	/* The send ended between its start and now; now is the nearest bound we have. */
-	conn->first_send_ns = now_ns;
-	conn->last_send_ns = now_ns;
+	conn->times.first_send_ns = now_ns;
+	conn->times.last_send_ns = now_ns;
 	return true;
 }
 
@@ -136,8 +136,8 @@ static __always_inline int request_on_read(struct sock *sk, int ret, int flags)
 	pid_tgid = bpf_get_current_pid_tgid();
 	conn->reader_tid = (__u32)pid_tgid;
 	arrival_ns = conn->arrival_ns;
-	conn->start_ns = arrival_ns && arrival_ns <= now_ns ? arrival_ns : now_ns;
-	conn->read_ns = now_ns;
+	conn->times.start_ns = arrival_ns && arrival_ns <= now_ns ? arrival_ns : now_ns;
+	conn->times.read_ns = now_ns;
 	conn->arrival_ns = 0;
 	conn->bytes_in += ret;
 	conn->start_retransmits = conn->retransmits;
@@ -157,7 +157,7 @@ static __always_inline void request_write_after_reset(__u64 key, struct conn_sta
 	    CONN_CLOSED_READING)
 		return;
 	conn->bytes_out += ret;
-	conn->last_send_ns = now_ns;
+	conn->times.last_send_ns = now_ns;
 	conn_flush(key, conn, service_stats_get(&conn->service), true);
 }
 
@@ -201,9 +201,9 @@ static __always_inline int request_on_send(struct sock *sk, int ret)
 	if (runq_enabled)
 		runq_on_send(conn, bpf_get_current_pid_tgid());
 	/* last_send_ns before the phase: the sweep must never see WRITING with a stale time. */
-	WRITE_ONCE(conn->last_send_ns, now_ns);
+	WRITE_ONCE(conn->times.last_send_ns, now_ns);
 	if (conn->phase == CONN_READING) {
-		conn->first_send_ns = now_ns;
+		conn->times.first_send_ns = now_ns;
 		http_on_response_start(key, ret);
 		WRITE_ONCE(conn->phase, CONN_WRITING);
 	}

@@ -78,7 +78,7 @@ static __always_inline void runq_on_send(struct conn_state *conn, __u64 pid_tgid
 		conn->runq_known = 0;
 		return;
 	}
-	conn->runq_ns = thread->total_ns - runq_total_at(thread, conn->start_ns);
+	conn->runq_ns = thread->total_ns - runq_total_at(thread, conn->times.start_ns);
 	conn->runq_known = 1;
 }
 

@@ -50,14 +50,14 @@ SLOPROBE_SLOW_MAP struct {
 } http_conns SEC(".maps");
 
 /* The peer of a server-side connection: its address and port, from the socket. */
-static __always_inline void conn_fill_client(const struct sock *sk, struct conn_state *conn)
+static __always_inline void sock_client_addr(const struct sock *sk, struct client_addr *client)
 {
-	conn->family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	conn->client_port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
-	if (conn->family == AF_INET6)
-		BPF_CORE_READ_INTO(&conn->client_addr, sk, __sk_common.skc_v6_daddr);
+	client->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	client->port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	if (client->family == AF_INET6)
+		BPF_CORE_READ_INTO(&client->addr, sk, __sk_common.skc_v6_daddr);
 	else
-		BPF_CORE_READ_INTO((__u32 *)conn->client_addr, sk, __sk_common.skc_daddr);
+		BPF_CORE_READ_INTO((__u32 *)client->addr, sk, __sk_common.skc_daddr);
 }
 
 #if defined(__TARGET_ARCH_x86)
@@ -174,23 +174,8 @@ static __always_inline void http_on_close(__u64 key)
 		bpf_map_delete_elem(&http_conns, &key);
 }
 
-static __always_inline void slow_fill_phases(struct slow_event *event,
-					     const struct conn_state *conn)
-{
-	if (conn->read_ns < conn->start_ns || conn->first_send_ns < conn->read_ns ||
-	    conn->last_send_ns < conn->first_send_ns)
-		return;
-	event->phases_known = 1;
-	event->recv_queue_ns = conn->read_ns - conn->start_ns;
-	event->server_ns = conn->first_send_ns - conn->read_ns;
-	event->send_ns = conn->last_send_ns - conn->first_send_ns;
-	if (conn->requests == 1 && conn->accepted_ns > conn->established_ns)
-		event->accept_wait_ns = conn->accepted_ns - conn->established_ns;
-}
-
 /* A request at or above the threshold goes to userspace; a full ring is counted, not hidden. */
-static __always_inline void slow_emit(const struct conn_state *conn, __u64 latency_ns,
-				      const struct http_conn *http)
+static __always_inline void slow_emit(const struct conn_state *conn, const struct http_conn *http)
 {
 	struct slow_event *event;
 	__u32 word = conn->service.port / 64;
@@ -207,9 +192,7 @@ static __always_inline void slow_emit(const struct conn_state *conn, __u64 laten
 		return;
 	}
 	__builtin_memset(event, 0, sizeof(*event));
-	event->end_ns = conn->last_send_ns;
-	event->latency_ns = latency_ns;
-	slow_fill_phases(event, conn);
+	event->times = conn->times;
 	event->bytes_in = conn->bytes_in;
 	event->bytes_out = conn->bytes_out;
 	event->service = conn->service;
@@ -219,14 +202,9 @@ static __always_inline void slow_emit(const struct conn_state *conn, __u64 laten
 	event->request_index = conn->requests;
 	event->runq_known = conn->runq_known;
 	event->runq_ns = conn->runq_ns;
-	event->client_port = conn->client_port;
-	event->family = conn->family;
-	__builtin_memcpy(event->client_addr, conn->client_addr, sizeof(event->client_addr));
-	if (http) {
-		event->http_status = http->status;
-		event->http_line_len = http->line_len;
-		__builtin_memcpy(event->http_line, http->line, sizeof(event->http_line));
-	}
+	event->client = conn->client;
+	if (http)
+		event->http = *http;
 	bpf_ringbuf_submit(event, 0);
 }
 
