@@ -1,6 +1,10 @@
 /* Connection lifecycle: listening ports, passive opens, closes and retransmits per service. */
+/* Defines the shared maps: every header that declares one is included here. */
 #define SLOPROBE_DEFINE_MAPS
 #include "conn_events.bpf.h"
+#include "http.bpf.h"
+#include "runq.bpf.h"
+#include "slow.bpf.h"
 #include <bpf/bpf_tracing.h>
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

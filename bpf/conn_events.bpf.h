@@ -7,6 +7,7 @@
 
 #include "request.bpf.h"
 #include "compat.bpf.h"
+#include "sock_addr.bpf.h"
 #include <bpf/bpf_endian.h>
 
 static __always_inline void listener_add(const struct sock *sk, __s64 delta)

@@ -3,6 +3,7 @@
 #define SLOPROBE_REQUEST_BPF_H
 
 #include "maps.bpf.h"
+#include "http.bpf.h"
 #include "slow.bpf.h"
 
 static __always_inline void stats_record_latency(struct service_stats *stats, __u64 latency_ns)

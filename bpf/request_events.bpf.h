@@ -7,6 +7,8 @@
 
 #include "request.bpf.h"
 #include "compat.bpf.h"
+#include "runq.bpf.h"
+#include "sock_addr.bpf.h"
 
 /* Request bytes have arrived in the socket's receive queue. */
 static __always_inline int request_on_arrival(const struct sock *sk)
