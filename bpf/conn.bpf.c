@@ -2,6 +2,7 @@
 /* Defines the shared maps: every header that declares one is included here. */
 #define SLOPROBE_DEFINE_MAPS
 #include "conn_events.bpf.h"
+#include "conn_state.bpf.h"
 #include "http.bpf.h"
 #include "runq.bpf.h"
 #include "slow.bpf.h"

@@ -18,7 +18,8 @@ extern const volatile __u32 http_enabled;
 #define SLOPROBE_HTTP_MAP extern
 #endif
 
-/* Allocated on use, and only --http uses it; deleted with the connection. */
+/* Only --http fills it: an entry per connection, created and removed with its conns entry
+ * (conn_state.bpf.h). Allocated on use. */
 SLOPROBE_HTTP_MAP struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, SLOPROBE_MAX_CONNS);
@@ -27,10 +28,26 @@ SLOPROBE_HTTP_MAP struct {
 	__type(value, struct http_conn);
 } http_conns SEC(".maps");
 
+/* With the connection's entry in conns (conn_create()). */
+static __always_inline void http_conn_create(__u64 key)
+{
+	struct http_conn fresh = {};
+
+	if (http_enabled)
+		bpf_map_update_elem(&http_conns, &key, &fresh, BPF_NOEXIST);
+}
+
+/* With the connection's entry in conns (conn_remove()). */
+static __always_inline void http_conn_remove(__u64 key)
+{
+	if (http_enabled)
+		bpf_map_delete_elem(&http_conns, &key);
+}
+
 /* A request's first read: keep its first bytes, the request line of HTTP/1.x. */
 static __always_inline void http_on_request_start(__u64 key, int ret)
 {
-	struct http_conn fresh = {}, *http;
+	struct http_conn *http;
 	const void *buf;
 	__u32 len;
 
@@ -38,7 +55,8 @@ static __always_inline void http_on_request_start(__u64 key, int ret)
 		return;
 	http = bpf_map_lookup_elem(&http_conns, &key);
 	if (!http) {
-		bpf_map_update_elem(&http_conns, &key, &fresh, BPF_NOEXIST);
+		/* The table allocates on use: the connection's allocation failed, try again. */
+		http_conn_create(key);
 		http = bpf_map_lookup_elem(&http_conns, &key);
 		if (!http)
 			return;
@@ -89,12 +107,6 @@ static __always_inline const struct http_conn *http_on_complete(__u64 key,
 	else if (http->status >= 400)
 		stats->http_4xx += 1;
 	return http;
-}
-
-static __always_inline void http_on_close(__u64 key)
-{
-	if (http_enabled)
-		bpf_map_delete_elem(&http_conns, &key);
 }
 
 #endif /* SLOPROBE_HTTP_BPF_H */

@@ -16,15 +16,6 @@
 #define SLOPROBE_MAP extern
 #endif
 
-/* A plain hash rather than LRU: LRU would evict live connections without a trace, a full
- * hash refuses the insert and the refusal is counted. */
-SLOPROBE_MAP struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, SLOPROBE_MAX_CONNS);
-	__type(key, __u64);
-	__type(value, struct conn_state);
-} conns SEC(".maps");
-
 /* Allocated on first use: the histogram makes each entry several KiB per CPU. */
 SLOPROBE_MAP struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);

@@ -49,10 +49,8 @@ static long sweep_one(struct bpf_map *map, __u64 *key, struct conn_state *conn,
 
 	/* A reset connection's last send has long returned by now. */
 	if (phase >= CONN_CLOSED_READING) {
-		if (conn->closed_ns + ctx->idle_ns > ctx->now_ns || bpf_map_delete_elem(map, key))
+		if (conn->closed_ns + ctx->idle_ns > ctx->now_ns || conn_remove(*key))
 			ctx->kept++;
-		else
-			http_on_close(*key);
 		return 0;
 	}
 	ctx->kept++;

@@ -5,7 +5,8 @@
 #ifndef SLOPROBE_REQUEST_EVENTS_BPF_H
 #define SLOPROBE_REQUEST_EVENTS_BPF_H
 
-#include "request.bpf.h"
+#include "conn_state.bpf.h"
+#include "request_record.bpf.h"
 #include "compat.bpf.h"
 #include "runq.bpf.h"
 #include "sock_addr.bpf.h"
@@ -14,7 +15,7 @@
 static __always_inline int request_on_arrival(const struct sock *sk)
 {
 	__u64 key = (__u64)sk;
-	struct conn_state *conn = bpf_map_lookup_elem(&conns, &key);
+	struct conn_state *conn = conn_get(key);
 
 	if (conn && conn->phase != CONN_READING && conn->arrival_ns == 0)
 		conn->arrival_ns = bpf_ktime_get_ns();
@@ -40,12 +41,12 @@ static __always_inline struct conn_state *conn_adopt(const struct sock *sk, __u6
 	if (!bpf_map_lookup_elem(&listeners, &conn.service))
 		return NULL;
 	sock_client_addr(sk, &conn.client);
-	err = bpf_map_update_elem(&conns, &key, &conn, BPF_NOEXIST);
+	err = conn_create(key, &conn, BPF_NOEXIST);
 	if (err == 0)
 		service_active_add(&conn.service, 1);
 	else if (err != -EEXIST)
 		drop_count(DROP_CONN_TABLE_FULL);
-	return bpf_map_lookup_elem(&conns, &key);
+	return conn_get(key);
 }
 
 /*
@@ -116,7 +117,7 @@ static __always_inline int request_on_read(struct sock *sk, int ret, int flags)
 
 	if (ret <= 0 || (flags & MSG_PEEK))
 		return 0;
-	conn = bpf_map_lookup_elem(&conns, &key);
+	conn = conn_get(key);
 	if (!conn)
 		conn = conn_adopt(sk, key);
 	if (!conn || conn->phase >= CONN_CLOSED_READING)
@@ -185,7 +186,7 @@ static __always_inline int request_on_send(struct sock *sk, int ret)
 
 	if (ret <= 0)
 		return 0;
-	conn = bpf_map_lookup_elem(&conns, &key);
+	conn = conn_get(key);
 	if (!conn)
 		return 0;
 	now_ns = bpf_ktime_get_ns();

@@ -1,6 +1,9 @@
-/* Request accounting shared by the read, send, close and sweep paths. */
-#ifndef SLOPROBE_REQUEST_BPF_H
-#define SLOPROBE_REQUEST_BPF_H
+/*
+ * Recording a request: its service's counters and histograms, its HTTP status, and the
+ * slow-request event; for the read, send, close and sweep paths, and accept's queue wait.
+ */
+#ifndef SLOPROBE_REQUEST_RECORD_BPF_H
+#define SLOPROBE_REQUEST_RECORD_BPF_H
 
 #include "maps.bpf.h"
 #include "http.bpf.h"
@@ -85,10 +88,4 @@ static __always_inline void conn_flush(__u64 key, struct conn_state *conn,
 	conn->bytes_out = 0;
 }
 
-/* True when this caller moved @conn out of WRITING and so owns recording its request. */
-static __always_inline bool conn_claim_written(struct conn_state *conn, __u32 next_phase)
-{
-	return __sync_val_compare_and_swap(&conn->phase, CONN_WRITING, next_phase) == CONN_WRITING;
-}
-
-#endif /* SLOPROBE_REQUEST_BPF_H */
+#endif /* SLOPROBE_REQUEST_RECORD_BPF_H */
