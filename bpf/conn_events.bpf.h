@@ -18,7 +18,7 @@ static __always_inline void listener_add(const struct sock *sk, __s64 delta)
 
 	sk_service_key(sk, &key);
 	if (delta > 0)
-		port_mark_listening(key.port);
+		port_bitmap_set(&listening_ports, key.port);
 	count = bpf_map_lookup_elem(&listeners, &key);
 	if (count) {
 		/* The last close of a SO_REUSEPORT group ends the listening port. */

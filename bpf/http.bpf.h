@@ -12,15 +12,9 @@
 /* Set by `--http` before load: the request line and status are read from the user buffers. */
 extern const volatile __u32 http_enabled;
 
-#ifdef SLOPROBE_DEFINE_MAPS
-#define SLOPROBE_HTTP_MAP
-#else
-#define SLOPROBE_HTTP_MAP extern
-#endif
-
 /* Only --http fills it: an entry per connection, created and removed with its conns entry
  * (conn_state.bpf.h). Allocated on use. */
-SLOPROBE_HTTP_MAP struct {
+SLOPROBE_MAP struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, SLOPROBE_MAX_CONNS);
 	__uint(map_flags, BPF_F_NO_PREALLOC);

@@ -29,7 +29,7 @@ static __always_inline struct conn_state *conn_adopt(const struct sock *sk, __u6
 	__u16 family;
 	long err;
 
-	if (!port_maybe_listening(BPF_CORE_READ(sk, __sk_common.skc_num)))
+	if (!port_bitmap_test(&listening_ports, BPF_CORE_READ(sk, __sk_common.skc_num)))
 		return NULL;
 	family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	if (family != AF_INET && family != AF_INET6)

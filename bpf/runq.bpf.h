@@ -27,15 +27,9 @@ struct runq_thread {
 	struct runq_wait history[RUNQ_HISTORY];
 };
 
-#ifdef SLOPROBE_DEFINE_MAPS
-#define SLOPROBE_RUNQ_MAP
-#else
-#define SLOPROBE_RUNQ_MAP extern
-#endif
-
 /* By tid. LRU: every woken thread on the host gets an entry; the oldest go. One entry
  * unless --runq (userspace resizes it before load). */
-SLOPROBE_RUNQ_MAP struct {
+SLOPROBE_MAP struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 1);
 	__type(key, __u32);

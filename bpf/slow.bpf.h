@@ -15,20 +15,14 @@ extern volatile __u64 slow_threshold_ns;
  */
 extern const volatile __u32 slow_ports_only;
 
-#ifdef SLOPROBE_DEFINE_MAPS
-#define SLOPROBE_SLOW_MAP
-#else
-#define SLOPROBE_SLOW_MAP extern
-#endif
-
 /* Sized by userspace before load: one page unless `slow` runs. */
-SLOPROBE_SLOW_MAP struct {
+SLOPROBE_MAP struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 4096);
 } slow_events SEC(".maps");
 
 /* `slow --port`: one bit per port, as in listening_ports. */
-SLOPROBE_SLOW_MAP struct {
+SLOPROBE_MAP struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, LISTENING_PORT_WORDS);
 	__type(key, __u32);
@@ -39,14 +33,9 @@ SLOPROBE_SLOW_MAP struct {
 static __always_inline void slow_emit(const struct conn_state *conn, const struct http_conn *http)
 {
 	struct slow_event *event;
-	__u32 word = conn->service.port / 64;
-	__u64 *bits;
 
-	if (slow_ports_only) {
-		bits = bpf_map_lookup_elem(&slow_ports, &word);
-		if (!bits || !(*bits & (1ULL << (conn->service.port % 64))))
-			return;
-	}
+	if (slow_ports_only && !port_bitmap_test(&slow_ports, conn->service.port))
+		return;
 	event = bpf_ringbuf_reserve(&slow_events, sizeof(*event), 0);
 	if (!event) {
 		drop_count(DROP_SLOW_RING_FULL);

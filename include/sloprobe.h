@@ -166,8 +166,10 @@ struct tcp_iter_record {
 #define TCP_ITER_STATE_CLOSE 7
 #define TCP_ITER_STATE_LISTEN 10
 
-/* Bitmap of ports listening in any namespace, 64 ports per word. */
+/* Bitmaps of ports (listening in any namespace; `slow --port`), 64 ports per word. */
 #define LISTENING_PORT_WORDS (65536 / 64)
+#define PORT_BITMAP_WORD(port) ((port) / 64)
+#define PORT_BITMAP_BIT(port) (1ULL << ((port) % 64))
 
 #define SLOPROBE_MAX_CONNS 65536
 #define SLOPROBE_MAX_SERVICES 1024

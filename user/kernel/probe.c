@@ -13,6 +13,7 @@
 #include "host/listeners.h"
 #include "kernel/privilege.h"
 #include "kernel/probe.h"
+#include "model/port_bitmap.h"
 #include "host/proc_usage.h"
 #include "sloprobe.skel.h"
 #include "kernel/tracefs.h"
@@ -169,24 +170,26 @@ static void probe_select_programs(struct probe *probe, const struct probe_kernel
 	bpf_program__set_autoload(skel->progs.accept_exit, probe->tracefs.available);
 }
 
-/* ORs the seeded ports into the kernel's bitmap, which LISTEN events may already have set.
- * A LISTEN racing this read-modify-write can lose its bit: that only costs adopting its
- * pre-existing connections, since new ones are tracked from their passive open. */
-static int probe_mark_ports(struct probe *probe, const __u64 *port_bits)
+/*
+ * ORs @ports into the kernel's bitmap @map; @what names it in the error. For listening_ports,
+ * which LISTEN events may already have set: a LISTEN racing this read-modify-write can lose its
+ * bit, which only costs adopting its pre-existing connections, since new ones are tracked from
+ * their passive open.
+ */
+static int probe_or_ports(struct bpf_map *map, const struct port_bitmap *ports, const char *what)
 {
-	int fd = bpf_map__fd(probe->skel->maps.listening_ports);
+	int fd = bpf_map__fd(map);
 	__u32 word;
 	__u64 bits;
 
 	for (word = 0; word < LISTENING_PORT_WORDS; word++) {
-		if (!port_bits[word])
+		if (!ports->words[word])
 			continue;
 		if (bpf_map_lookup_elem(fd, &word, &bits))
 			bits = 0;
-		bits |= port_bits[word];
+		bits |= ports->words[word];
 		if (bpf_map_update_elem(fd, &word, &bits, BPF_ANY)) {
-			fprintf(stderr, "sloprobe: cannot mark listening ports: %s\n",
-				strerror(errno));
+			fprintf(stderr, "sloprobe: cannot %s: %s\n", what, strerror(errno));
 			return -errno;
 		}
 	}
@@ -222,11 +225,11 @@ static int probe_seed_listeners(struct probe *probe)
 {
 	struct listener_list list = { 0 };
 	int fd = bpf_map__fd(probe->skel->maps.listeners);
-	__u64 *port_bits = calloc(LISTENING_PORT_WORDS, sizeof(*port_bits));
+	struct port_bitmap *ports = calloc(1, sizeof(*ports));
 	size_t i;
 	int err;
 
-	if (!port_bits) {
+	if (!ports) {
 		fprintf(stderr, "sloprobe: out of memory\n");
 		return -ENOMEM;
 	}
@@ -238,7 +241,7 @@ static int probe_seed_listeners(struct probe *probe)
 	}
 	for (i = 0; i < list.count; i++) {
 		probe_create_service_stats(probe, &list.items[i].key);
-		port_bits[list.items[i].key.port / 64] |= 1ULL << (list.items[i].key.port % 64);
+		port_bitmap_set(ports, list.items[i].key.port);
 		if (bpf_map_update_elem(fd, &list.items[i].key, &list.items[i].sockets, BPF_ANY)) {
 			err = -errno;
 			fprintf(stderr, "sloprobe: listener table full at %zu ports: %s\n", i,
@@ -246,33 +249,28 @@ static int probe_seed_listeners(struct probe *probe)
 			goto cleanup;
 		}
 	}
-	err = probe_mark_ports(probe, port_bits);
+	err = probe_or_ports(probe->skel->maps.listening_ports, ports, "mark listening ports");
 cleanup:
 	listener_list_free(&list);
-	free(port_bits);
+	free(ports);
 	return err;
 }
 
 /* The kernel filters `slow --port`: other services' slow requests never fill the ring. */
 static int probe_set_slow_ports(struct probe *probe, const unsigned int *ports, int nports)
 {
-	int fd = bpf_map__fd(probe->skel->maps.slow_ports);
-	__u32 word;
-	__u64 bits;
-	int i;
+	struct port_bitmap *bitmap = calloc(1, sizeof(*bitmap));
+	int i, err;
 
-	for (i = 0; i < nports; i++) {
-		word = ports[i] / 64;
-		if (bpf_map_lookup_elem(fd, &word, &bits))
-			bits = 0;
-		bits |= 1ULL << (ports[i] % 64);
-		if (bpf_map_update_elem(fd, &word, &bits, BPF_ANY)) {
-			fprintf(stderr, "sloprobe: cannot set the slow ports: %s\n",
-				strerror(errno));
-			return -errno;
-		}
+	if (!bitmap) {
+		fprintf(stderr, "sloprobe: out of memory\n");
+		return -ENOMEM;
 	}
-	return 0;
+	for (i = 0; i < nports; i++)
+		port_bitmap_set(bitmap, (__u16)ports[i]);
+	err = probe_or_ports(probe->skel->maps.slow_ports, bitmap, "set the slow ports");
+	free(bitmap);
+	return err;
 }
 
 const char *probe_program_set(const struct probe *probe)
