@@ -1,6 +1,6 @@
 /*
  * What a request's arrival, reads and sends do to its connection, whichever program set
- * (socket tracepoints or syscalls) saw them.
+ * (the socket events as raw tracepoints or as tracepoints, or the syscalls) saw them.
  */
 #ifndef SLOPROBE_REQUEST_EVENTS_BPF_H
 #define SLOPROBE_REQUEST_EVENTS_BPF_H

@@ -89,7 +89,7 @@ static enum probe_error probe_check_kernel(const char *custom_path, struct probe
 			btf_path, btf_error_text(errno));
 		return PROBE_NO_BTF;
 	}
-	/* Both program sets see connections open and close through it. */
+	/* Every program set sees connections open and close through it. */
 	if (!btf_has_tracepoint(btf, "inet_sock_set_state")) {
 		fprintf(stderr,
 			"sloprobe: this kernel has no inet_sock_set_state tracepoint (needs "
@@ -137,7 +137,7 @@ static enum probe_error probe_choose_set(struct probe *probe, enum probe_backend
 	return PROBE_OK;
 }
 
-/* Only the chosen set loads: the other's programs would fail to attach, or count twice. */
+/* Only the chosen set loads: the others' programs would fail to attach, or count twice. */
 static void probe_select_programs(struct probe *probe, const struct probe_kernel *kernel)
 {
 	struct sloprobe_bpf *skel = probe->skel;
