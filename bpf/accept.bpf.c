@@ -1,7 +1,8 @@
 /* Accept-queue wait: a connection's passive open to accept() returning its fd. Syscall
  * tracepoints, so they run only when tracefs could be mounted to attach them. */
+#include "conn_state.bpf.h"
 #include "fd_socket.bpf.h"
-#include "request.bpf.h"
+#include "request_record.bpf.h"
 
 static __always_inline int accept_returned(long fd)
 {
@@ -12,17 +13,17 @@ static __always_inline int accept_returned(long fd)
 
 	if (!sk)
 		return 0;
-	conn = bpf_map_lookup_elem(&conns, &key);
+	conn = conn_get(key);
 	/* A connection adopted at its first read was accepted before we started. */
-	if (!conn || conn->accepted_ns || !conn->established_ns)
+	if (!conn || conn->times.accepted_ns || !conn->times.established_ns)
 		return 0;
 	now_ns = bpf_ktime_get_ns();
-	conn->accepted_ns = now_ns;
-	if (now_ns < conn->established_ns)
+	conn->times.accepted_ns = now_ns;
+	if (now_ns < conn->times.established_ns)
 		return 0;
 	stats = service_stats_get(&conn->service);
 	if (stats)
-		stats_record_phase(stats, PHASE_ACCEPT_QUEUE, now_ns - conn->established_ns);
+		stats_record_phase(stats, PHASE_ACCEPT_QUEUE, now_ns - conn->times.established_ns);
 	return 0;
 }
 

@@ -1,16 +1,23 @@
 /* Connection lifecycle: listening ports, passive opens, closes and retransmits per service. */
+/* Defines the shared maps: every header that declares one is included here. */
 #define SLOPROBE_DEFINE_MAPS
 #include "conn_events.bpf.h"
+#include "conn_state.bpf.h"
+#include "http.bpf.h"
+#include "runq.bpf.h"
+#include "slow.bpf.h"
 #include <bpf/bpf_tracing.h>
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 const struct service_stats service_stats_zero = {};
+/* Runtime knobs, stored by userspace while the programs run: .bss. */
 volatile __u32 window_epoch;
 volatile __u64 slow_threshold_ns;
-volatile __u32 http_enabled;
-volatile __u32 slow_ports_only;
-volatile __u32 runq_enabled;
+/* Load-time knobs, set before load: .rodata, so the verifier drops the paths they turn off. */
+const volatile __u32 http_enabled = 0;
+const volatile __u32 slow_ports_only = 0;
+const volatile __u32 runq_enabled = 0;
 
 SEC("raw_tp/inet_sock_set_state")
 int BPF_PROG(conn_state_change, const struct sock *sk, int old_state, int new_state)

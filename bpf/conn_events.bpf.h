@@ -5,8 +5,10 @@
 #ifndef SLOPROBE_CONN_EVENTS_BPF_H
 #define SLOPROBE_CONN_EVENTS_BPF_H
 
-#include "request.bpf.h"
+#include "conn_state.bpf.h"
+#include "request_record.bpf.h"
 #include "compat.bpf.h"
+#include "sock_addr.bpf.h"
 #include <bpf/bpf_endian.h>
 
 static __always_inline void listener_add(const struct sock *sk, __s64 delta)
@@ -16,7 +18,7 @@ static __always_inline void listener_add(const struct sock *sk, __s64 delta)
 
 	sk_service_key(sk, &key);
 	if (delta > 0)
-		port_mark_listening(key.port);
+		port_bitmap_set(&listening_ports, key.port);
 	count = bpf_map_lookup_elem(&listeners, &key);
 	if (count) {
 		/* The last close of a SO_REUSEPORT group ends the listening port. */
@@ -35,10 +37,10 @@ static __always_inline void conn_open(const struct sock *sk)
 	struct service_stats *stats;
 
 	sk_service_key(sk, &conn.service);
-	conn.established_ns = bpf_ktime_get_ns();
-	conn_fill_client(sk, &conn);
+	conn.times.established_ns = bpf_ktime_get_ns();
+	sock_client_addr(sk, &conn.client);
 	/* BPF_ANY: a recycled struct sock must start clean, never inherit a dead request. */
-	if (bpf_map_update_elem(&conns, &key, &conn, BPF_ANY)) {
+	if (conn_create(key, &conn, BPF_ANY)) {
 		drop_count(DROP_CONN_TABLE_FULL);
 		return;
 	}
@@ -52,7 +54,7 @@ static __always_inline void conn_open(const struct sock *sk)
 static __always_inline void conn_close(const struct sock *sk, int new_state)
 {
 	__u64 key = (__u64)sk;
-	struct conn_state *conn = bpf_map_lookup_elem(&conns, &key);
+	struct conn_state *conn = conn_get(key);
 	struct service_stats *stats;
 	struct service_key service;
 	bool reset_while_reading;
@@ -74,8 +76,7 @@ static __always_inline void conn_close(const struct sock *sk, int new_state)
 		conn->closed_ns = bpf_ktime_get_ns();
 		return;
 	}
-	http_on_close(key);
-	bpf_map_delete_elem(&conns, &key);
+	conn_remove(key);
 }
 
 /* A TCP socket changed state. */
@@ -110,7 +111,7 @@ static __always_inline void reset_count(const struct sock *sk, bool sent)
 
 	if (!sk)
 		return;
-	conn = bpf_map_lookup_elem(&conns, &key);
+	conn = conn_get(key);
 	if (conn) {
 		service = conn->service;
 	} else {
@@ -134,7 +135,7 @@ static __always_inline void reset_count(const struct sock *sk, bool sent)
 static __always_inline int conn_on_retransmit(const struct sock *sk)
 {
 	__u64 key = (__u64)sk;
-	struct conn_state *conn = bpf_map_lookup_elem(&conns, &key);
+	struct conn_state *conn = conn_get(key);
 	struct service_stats *stats;
 
 	if (!conn)

@@ -8,22 +8,14 @@
 #include "sloprobe.h"
 #include "compat.bpf.h"
 
-/* conn.bpf.c owns the definitions; the other objects see extern declarations, and the BPF
- * static linker (bpftool gen object) joins them into one set of maps. */
+/* Every shared map, whichever header declares it: conn.bpf.c owns the definitions, the other
+ * objects see extern declarations, and the BPF static linker (bpftool gen object) joins them
+ * into one set of maps. */
 #ifdef SLOPROBE_DEFINE_MAPS
 #define SLOPROBE_MAP
 #else
 #define SLOPROBE_MAP extern
 #endif
-
-/* A plain hash rather than LRU: LRU would evict live connections without a trace, a full
- * hash refuses the insert and the refusal is counted. */
-SLOPROBE_MAP struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, SLOPROBE_MAX_CONNS);
-	__type(key, __u64);
-	__type(value, struct conn_state);
-} conns SEC(".maps");
 
 /* Allocated on first use: the histogram makes each entry several KiB per CPU. */
 SLOPROBE_MAP struct {
@@ -99,21 +91,23 @@ static __always_inline void sk_service_key(const struct sock *sk, struct service
 	key->pad = 0;
 }
 
-static __always_inline bool port_maybe_listening(__u16 port)
+/* @bitmap: an array of LISTENING_PORT_WORDS words (listening_ports, slow_ports). */
+static __always_inline bool port_bitmap_test(void *bitmap, __u16 port)
 {
-	__u32 word = port / 64;
-	__u64 *bits = bpf_map_lookup_elem(&listening_ports, &word);
+	__u32 word = PORT_BITMAP_WORD(port);
+	__u64 *bits = bpf_map_lookup_elem(bitmap, &word);
 
-	return bits && (*bits & (1ULL << (port % 64)));
+	return bits && (*bits & PORT_BITMAP_BIT(port));
 }
 
-static __always_inline void port_mark_listening(__u16 port)
+/* Atomic, and only when the bit is clear: the word is shared by 64 ports' CPUs. */
+static __always_inline void port_bitmap_set(void *bitmap, __u16 port)
 {
-	__u32 word = port / 64;
-	__u64 *bits = bpf_map_lookup_elem(&listening_ports, &word);
+	__u32 word = PORT_BITMAP_WORD(port);
+	__u64 *bits = bpf_map_lookup_elem(bitmap, &word);
 
-	if (bits && !(*bits & (1ULL << (port % 64))))
-		__sync_fetch_and_or(bits, 1ULL << (port % 64));
+	if (bits && !(*bits & PORT_BITMAP_BIT(port)))
+		__sync_fetch_and_or(bits, PORT_BITMAP_BIT(port));
 }
 
 static __always_inline struct service_stats *service_stats_get(const struct service_key *key)

@@ -49,16 +49,14 @@ static long sweep_one(struct bpf_map *map, __u64 *key, struct conn_state *conn,
 
 	/* A reset connection's last send has long returned by now. */
 	if (phase >= CONN_CLOSED_READING) {
-		if (conn->closed_ns + ctx->idle_ns > ctx->now_ns || bpf_map_delete_elem(map, key))
+		if (conn->closed_ns + ctx->idle_ns > ctx->now_ns || conn_remove(*key))
 			ctx->kept++;
-		else
-			http_on_close(*key);
 		return 0;
 	}
 	ctx->kept++;
 	if (phase != CONN_WRITING)
 		return 0;
-	last_send_ns = READ_ONCE(conn->last_send_ns);
+	last_send_ns = READ_ONCE(conn->times.last_send_ns);
 	if (last_send_ns + ctx->idle_ns > ctx->now_ns)
 		return 0;
 	if (ctx->idle_ns && last_send_ns + SWEEP_UNACKED_WAIT_NS > ctx->now_ns &&

@@ -1,18 +1,21 @@
 /*
  * What a request's arrival, reads and sends do to its connection, whichever program set
- * (socket tracepoints or syscalls) saw them.
+ * (the socket events as raw tracepoints or as tracepoints, or the syscalls) saw them.
  */
 #ifndef SLOPROBE_REQUEST_EVENTS_BPF_H
 #define SLOPROBE_REQUEST_EVENTS_BPF_H
 
-#include "request.bpf.h"
+#include "conn_state.bpf.h"
+#include "request_record.bpf.h"
 #include "compat.bpf.h"
+#include "runq.bpf.h"
+#include "sock_addr.bpf.h"
 
 /* Request bytes have arrived in the socket's receive queue. */
 static __always_inline int request_on_arrival(const struct sock *sk)
 {
 	__u64 key = (__u64)sk;
-	struct conn_state *conn = bpf_map_lookup_elem(&conns, &key);
+	struct conn_state *conn = conn_get(key);
 
 	if (conn && conn->phase != CONN_READING && conn->arrival_ns == 0)
 		conn->arrival_ns = bpf_ktime_get_ns();
@@ -26,7 +29,7 @@ static __always_inline struct conn_state *conn_adopt(const struct sock *sk, __u6
 	__u16 family;
 	long err;
 
-	if (!port_maybe_listening(BPF_CORE_READ(sk, __sk_common.skc_num)))
+	if (!port_bitmap_test(&listening_ports, BPF_CORE_READ(sk, __sk_common.skc_num)))
 		return NULL;
 	family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	if (family != AF_INET && family != AF_INET6)
@@ -37,13 +40,13 @@ static __always_inline struct conn_state *conn_adopt(const struct sock *sk, __u6
 	sk_service_key(sk, &conn.service);
 	if (!bpf_map_lookup_elem(&listeners, &conn.service))
 		return NULL;
-	conn_fill_client(sk, &conn);
-	err = bpf_map_update_elem(&conns, &key, &conn, BPF_NOEXIST);
+	sock_client_addr(sk, &conn.client);
+	err = conn_create(key, &conn, BPF_NOEXIST);
 	if (err == 0)
 		service_active_add(&conn.service, 1);
 	else if (err != -EEXIST)
 		drop_count(DROP_CONN_TABLE_FULL);
-	return bpf_map_lookup_elem(&conns, &key);
+	return conn_get(key);
 }
 
 /*
@@ -98,8 +101,8 @@ static __always_inline bool response_sent_unseen(struct conn_state *conn, __u32 
 	if (__sync_val_compare_and_swap(&conn->phase, CONN_READING, CONN_WRITING) != CONN_READING)
 		return false;
 	/* The send ended between its start and now; now is the nearest bound we have. */
-	conn->first_send_ns = now_ns;
-	conn->last_send_ns = now_ns;
+	conn->times.first_send_ns = now_ns;
+	conn->times.last_send_ns = now_ns;
 	return true;
 }
 
@@ -114,7 +117,7 @@ static __always_inline int request_on_read(struct sock *sk, int ret, int flags)
 
 	if (ret <= 0 || (flags & MSG_PEEK))
 		return 0;
-	conn = bpf_map_lookup_elem(&conns, &key);
+	conn = conn_get(key);
 	if (!conn)
 		conn = conn_adopt(sk, key);
 	if (!conn || conn->phase >= CONN_CLOSED_READING)
@@ -136,8 +139,8 @@ static __always_inline int request_on_read(struct sock *sk, int ret, int flags)
 	pid_tgid = bpf_get_current_pid_tgid();
 	conn->reader_tid = (__u32)pid_tgid;
 	arrival_ns = conn->arrival_ns;
-	conn->start_ns = arrival_ns && arrival_ns <= now_ns ? arrival_ns : now_ns;
-	conn->read_ns = now_ns;
+	conn->times.start_ns = arrival_ns && arrival_ns <= now_ns ? arrival_ns : now_ns;
+	conn->times.read_ns = now_ns;
 	conn->arrival_ns = 0;
 	conn->bytes_in += ret;
 	conn->start_retransmits = conn->retransmits;
@@ -157,7 +160,7 @@ static __always_inline void request_write_after_reset(__u64 key, struct conn_sta
 	    CONN_CLOSED_READING)
 		return;
 	conn->bytes_out += ret;
-	conn->last_send_ns = now_ns;
+	conn->times.last_send_ns = now_ns;
 	conn_flush(key, conn, service_stats_get(&conn->service), true);
 }
 
@@ -183,7 +186,7 @@ static __always_inline int request_on_send(struct sock *sk, int ret)
 
 	if (ret <= 0)
 		return 0;
-	conn = bpf_map_lookup_elem(&conns, &key);
+	conn = conn_get(key);
 	if (!conn)
 		return 0;
 	now_ns = bpf_ktime_get_ns();
@@ -201,9 +204,9 @@ static __always_inline int request_on_send(struct sock *sk, int ret)
 	if (runq_enabled)
 		runq_on_send(conn, bpf_get_current_pid_tgid());
 	/* last_send_ns before the phase: the sweep must never see WRITING with a stale time. */
-	WRITE_ONCE(conn->last_send_ns, now_ns);
+	WRITE_ONCE(conn->times.last_send_ns, now_ns);
 	if (conn->phase == CONN_READING) {
-		conn->first_send_ns = now_ns;
+		conn->times.first_send_ns = now_ns;
 		http_on_response_start(key, ret);
 		WRITE_ONCE(conn->phase, CONN_WRITING);
 	}

@@ -1,5 +1,5 @@
 /* `slow --runq`: per-thread run-queue waits from the scheduler; loaded only with --runq. */
-#include "request.bpf.h"
+#include "runq.bpf.h"
 #include <bpf/bpf_tracing.h>
 
 #define TASK_RUNNING 0

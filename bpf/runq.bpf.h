@@ -7,8 +7,8 @@
 
 #include "maps.bpf.h"
 
-/* Set by `--runq`: the scheduler programs are loaded and sends look the thread up. */
-extern volatile __u32 runq_enabled;
+/* Set by `--runq` before load: the scheduler programs are loaded and sends look the thread up. */
+extern const volatile __u32 runq_enabled;
 
 #define RUNQ_HISTORY 8 /* a power of two */
 
@@ -27,15 +27,9 @@ struct runq_thread {
 	struct runq_wait history[RUNQ_HISTORY];
 };
 
-#ifdef SLOPROBE_DEFINE_MAPS
-#define SLOPROBE_RUNQ_MAP
-#else
-#define SLOPROBE_RUNQ_MAP extern
-#endif
-
 /* By tid. LRU: every woken thread on the host gets an entry; the oldest go. One entry
  * unless --runq (userspace resizes it before load). */
-SLOPROBE_RUNQ_MAP struct {
+SLOPROBE_MAP struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 1);
 	__type(key, __u32);
@@ -78,7 +72,7 @@ static __always_inline void runq_on_send(struct conn_state *conn, __u64 pid_tgid
 		conn->runq_known = 0;
 		return;
 	}
-	conn->runq_ns = thread->total_ns - runq_total_at(thread, conn->start_ns);
+	conn->runq_ns = thread->total_ns - runq_total_at(thread, conn->times.start_ns);
 	conn->runq_known = 1;
 }
 

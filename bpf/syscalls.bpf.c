@@ -30,7 +30,7 @@ static __always_inline int syscall_enter(long fd, __u64 flags)
 	__u64 tid;
 
 	/* Server sides only: the client end of a connection has an ephemeral port. */
-	if (!sk || !port_maybe_listening(BPF_CORE_READ(sk, __sk_common.skc_num)))
+	if (!sk || !port_bitmap_test(&listening_ports, BPF_CORE_READ(sk, __sk_common.skc_num)))
 		return 0;
 	call.sk = (__u64)sk;
 	tid = bpf_get_current_pid_tgid();

@@ -34,6 +34,27 @@ enum conn_phase {
 #define CONN_F_READER_SENDS 1U
 #define CONN_F_OTHER_THREAD_SENDS 2U
 
+/*
+ * When a request's milestones happened, CLOCK_MONOTONIC; 0 when not seen. The connection keeps
+ * them for its current request and a slow request's event carries a copy, from which userspace
+ * computes where the time went: the kernel only copies.
+ */
+struct request_times {
+	__u64 established_ns; /* the connection's passive open; 0 when adopted at a read */
+	__u64 accepted_ns;    /* accept() returned the connection; 0 when not seen */
+	__u64 start_ns;	      /* arrival of the request's first byte, or its first read */
+	__u64 read_ns;	      /* first read of the request */
+	__u64 first_send_ns;  /* first response byte handed to the kernel */
+	__u64 last_send_ns;   /* last response byte handed to the kernel: the request's end */
+};
+
+/* The peer of a server-side connection. */
+struct client_addr {
+	__u8 addr[16]; /* IPv4 in the first 4 bytes; network order */
+	__u16 port;    /* host order */
+	__u16 family;  /* AF_INET or AF_INET6 */
+};
+
 /* Per server-side connection, keyed by the kernel's struct sock address. */
 struct conn_state {
 	struct service_key service;
@@ -43,20 +64,15 @@ struct conn_state {
 	__u32 reader_tid;      /* thread that started the current request */
 	__u32 flags;	       /* CONN_F_* */
 	__u32 thread_epoch;    /* window in which server_tid was last counted as serving */
-	__u64 established_ns;
-	__u64 accepted_ns; /* accept() returned it; 0 when not seen */
-	__u64 arrival_ns;  /* first byte of the next request seen by sk_data_ready, 0 if none */
-	__u64 start_ns;
-	__u64 read_ns; /* first read of the current request */
-	__u64 first_send_ns;
-	__u64 last_send_ns;
+	struct request_times times;
+	/* First byte of the next request seen by sk_data_ready, 0 if none: not the current
+	 * request's, so not in times. */
+	__u64 arrival_ns;
 	__u64 closed_ns;
 	__u64 bytes_in; /* not yet added to the service */
 	__u64 bytes_out;
 	/* For `sloprobe slow`: who is connected, who serves, and what the request cost. */
-	__u8 client_addr[16];	 /* IPv4 in the first 4 bytes; network order */
-	__u16 client_port;	 /* host order */
-	__u16 family;		 /* AF_INET or AF_INET6 */
+	struct client_addr client;
 	__u32 server_tgid;	 /* process of server_tid */
 	__u32 retransmits;	 /* on this connection since it was seen */
 	__u32 start_retransmits; /* retransmits when the current request started */
@@ -144,8 +160,10 @@ struct tcp_iter_record {
 #define TCP_ITER_STATE_CLOSE 7
 #define TCP_ITER_STATE_LISTEN 10
 
-/* Bitmap of ports listening in any namespace, 64 ports per word. */
+/* Bitmaps of ports (listening in any namespace; `slow --port`), 64 ports per word. */
 #define LISTENING_PORT_WORDS (65536 / 64)
+#define PORT_BITMAP_WORD(port) ((port) / 64)
+#define PORT_BITMAP_BIT(port) (1ULL << ((port) % 64))
 
 #define SLOPROBE_MAX_CONNS 65536
 #define SLOPROBE_MAX_SERVICES 1024
@@ -153,15 +171,18 @@ struct tcp_iter_record {
 
 #define SLOW_HTTP_LINE_BYTES 64
 
+/* Per connection, only with --http: the request's first bytes and the response's status. */
+struct http_conn {
+	char line[SLOW_HTTP_LINE_BYTES];
+	__u16 line_len; /* bytes of line read from the request's first read */
+	__u16 status;	/* 0: not HTTP/1.x */
+	__u32 pad;
+};
+
 /* One request slower than `sloprobe slow --threshold`, sent through the ring buffer. */
 struct slow_event {
-	__u64 end_ns; /* last response byte handed to the kernel; CLOCK_MONOTONIC */
-	__u64 latency_ns;
-	__u64 accept_wait_ns; /* established to accept(); first request only, 0 when unknown */
-	__u64 recv_queue_ns;  /* arrival to first read */
-	__u64 server_ns;      /* first read to first response byte */
-	__u64 send_ns;	      /* first to last response byte */
-	__u64 runq_ns;	      /* serving thread runnable but not running; with --runq */
+	struct request_times times; /* latency and phases follow from them, in userspace */
+	__u64 runq_ns;		    /* serving thread runnable but not running; with --runq */
 	__u64 bytes_in;
 	__u64 bytes_out;
 	struct service_key service;
@@ -169,23 +190,10 @@ struct slow_event {
 	__u32 tid;
 	__u32 retransmits;
 	__u32 request_index; /* 1 for the connection's first request */
-	__u16 client_port;
-	__u16 family;
-	__u8 client_addr[16];
-	__u16 http_status;   /* 0: not HTTP/1.x, or --http off */
-	__u16 http_line_len; /* bytes of http_line read from the request's first read */
-	__u8 phases_known;   /* the breakdown fields are valid */
+	struct client_addr client;
 	__u8 runq_known;
-	__u8 pad[2];
-	char http_line[SLOW_HTTP_LINE_BYTES];
-};
-
-/* Per connection, only with --http: the request's first bytes and the response's status. */
-struct http_conn {
-	char line[SLOW_HTTP_LINE_BYTES];
-	__u16 line_len;
-	__u16 status;
-	__u32 pad;
+	__u8 pad[3];
+	struct http_conn http; /* zero when --http is off */
 };
 
 #endif /* SLOPROBE_H */

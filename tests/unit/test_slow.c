@@ -63,11 +63,12 @@ static void record_init(struct slow_record *r)
 	r->ts = 1700000000.25;
 	snprintf(r->service, sizeof(r->service), "slo-server:8080");
 	snprintf(r->comm, sizeof(r->comm), "worker");
-	r->event.latency_ns = 31234567;
-	r->event.phases_known = 1;
-	r->event.recv_queue_ns = 10000;
-	r->event.server_ns = 31000000;
-	r->event.send_ns = 224567;
+	/* 31234567 ns in all: recvq 10000 + server 31000000 + send 224567. */
+	r->event.times.established_ns = 4000000000ULL;
+	r->event.times.start_ns = 5000000000ULL;
+	r->event.times.read_ns = r->event.times.start_ns + 10000;
+	r->event.times.first_send_ns = r->event.times.read_ns + 31000000;
+	r->event.times.last_send_ns = r->event.times.first_send_ns + 224567;
 	r->event.bytes_in = 83;
 	r->event.bytes_out = 67;
 	r->event.service.port = 8080;
@@ -76,9 +77,9 @@ static void record_init(struct slow_record *r)
 	r->event.tid = 101;
 	r->event.retransmits = 2;
 	r->event.request_index = 3;
-	r->event.client_port = 50000;
-	r->event.family = 2;
-	inet_pton(AF_INET, "10.1.2.3", r->event.client_addr);
+	r->event.client.port = 50000;
+	r->event.client.family = 2;
+	inet_pton(AF_INET, "10.1.2.3", r->event.client.addr);
 }
 
 /* Writes @r with @fn into a string the caller frees. */
@@ -104,9 +105,9 @@ static void test_json_line(void **state)
 	(void)state;
 	record_init(&r);
 	r.http = true;
-	r.event.http_status = 200;
-	memcpy(r.event.http_line, "GET /slow HTTP/1.1\r\n", 20);
-	r.event.http_line_len = 20;
+	r.event.http.status = 200;
+	memcpy(r.event.http.line, "GET /slow HTTP/1.1\r\n", 20);
+	r.event.http.line_len = 20;
 	r.runq = true;
 	r.event.runq_known = 1;
 	r.event.runq_ns = 2500000;
@@ -145,11 +146,11 @@ static void test_json_first_request_ipv6_not_http(void **state)
 	record_init(&r);
 	r.http = true;
 	r.event.request_index = 1;
-	r.event.accept_wait_ns = 5000000;
-	r.event.family = 10;
-	inet_pton(AF_INET6, "::1", r.event.client_addr);
-	memcpy(r.event.http_line, "\x16\x03\x01", 3);
-	r.event.http_line_len = 3;
+	r.event.times.accepted_ns = r.event.times.established_ns + 5000000;
+	r.event.client.family = 10;
+	inet_pton(AF_INET6, "::1", r.event.client.addr);
+	memcpy(r.event.http.line, "\x16\x03\x01", 3);
+	r.event.http.line_len = 3;
 	r.runq = true; /* asked for, but the sender was never seen waking: null */
 	text = write_to_string(slow_write_json, &r);
 	obj = cJSON_Parse(text);
@@ -174,6 +175,28 @@ static void test_text_line(void **state)
 	assert_non_null(strstr(text, " slo-server:8080 pid 100/101 worker client 10.1.2.3:50000 "
 				     "31.23 ms = recvq 0.01 + server 31.00 + send 0.22 in 83 B "
 				     "out 67 B retrans 2\n"));
+	free(text);
+}
+
+/* Times out of order (a request whose start was not seen): its latency, no phases. */
+static void test_phases_unknown(void **state)
+{
+	struct slow_record r;
+	cJSON *obj;
+	char *text;
+
+	(void)state;
+	record_init(&r);
+	r.event.times.read_ns = r.event.times.start_ns - 1;
+	text = write_to_string(slow_write_text, &r);
+	assert_non_null(strstr(text, " 31.23 ms in 83 B out 67 B retrans 2\n"));
+	free(text);
+	text = write_to_string(slow_write_json, &r);
+	obj = cJSON_Parse(text);
+	assert_non_null(obj);
+	assert_null(cJSON_GetObjectItem(obj, "phases_ms"));
+	assert_true(cJSON_GetObjectItem(obj, "latency_ms")->valuedouble == 31.235);
+	cJSON_Delete(obj);
 	free(text);
 }
 
@@ -265,6 +288,7 @@ int main(void)
 		cmocka_unit_test(test_json_line),
 		cmocka_unit_test(test_json_first_request_ipv6_not_http),
 		cmocka_unit_test(test_text_line),
+		cmocka_unit_test(test_phases_unknown),
 		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_options_defaults_and_flags),
 		cmocka_unit_test(test_options_bad),

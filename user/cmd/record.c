@@ -118,8 +118,8 @@ static int recorder_on_slow(void *arg, void *data, size_t size)
 	if (size < sizeof(event))
 		return 0;
 	memcpy(&event, data, sizeof(event));
-	tail_request_from_event(&event, (double)event.end_ns / 1e9 + recorder->realtime_offset_s,
-				&req);
+	tail_request_from_event(
+		&event, (double)event.times.last_send_ns / 1e9 + recorder->realtime_offset_s, &req);
 	/* Out of memory loses this one record, not the capture. */
 	(void)tail_keeper_offer(&recorder->tail, &event.service, &req);
 	return 0;

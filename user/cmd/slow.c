@@ -92,7 +92,7 @@ static int slow_on_event(void *arg, void *data, size_t size)
 	if (size < sizeof(record.event) || ctx->write_error)
 		return 0;
 	memcpy(&record.event, data, sizeof(record.event));
-	record.ts = (double)record.event.end_ns / 1e9 + ctx->realtime_offset_s;
+	record.ts = (double)record.event.times.last_send_ns / 1e9 + ctx->realtime_offset_s;
 	record.http = ctx->opts->http;
 	record.runq = ctx->opts->runq;
 	if (record.event.tgid) {

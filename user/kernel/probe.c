@@ -13,6 +13,7 @@
 #include "host/listeners.h"
 #include "kernel/privilege.h"
 #include "kernel/probe.h"
+#include "model/port_bitmap.h"
 #include "host/proc_usage.h"
 #include "sloprobe.skel.h"
 #include "kernel/tracefs.h"
@@ -88,7 +89,7 @@ static enum probe_error probe_check_kernel(const char *custom_path, struct probe
 			btf_path, btf_error_text(errno));
 		return PROBE_NO_BTF;
 	}
-	/* Both program sets see connections open and close through it. */
+	/* Every program set sees connections open and close through it. */
 	if (!btf_has_tracepoint(btf, "inet_sock_set_state")) {
 		fprintf(stderr,
 			"sloprobe: this kernel has no inet_sock_set_state tracepoint (needs "
@@ -136,7 +137,7 @@ static enum probe_error probe_choose_set(struct probe *probe, enum probe_backend
 	return PROBE_OK;
 }
 
-/* Only the chosen set loads: the other's programs would fail to attach, or count twice. */
+/* Only the chosen set loads: the others' programs would fail to attach, or count twice. */
 static void probe_select_programs(struct probe *probe, const struct probe_kernel *kernel)
 {
 	struct sloprobe_bpf *skel = probe->skel;
@@ -169,24 +170,26 @@ static void probe_select_programs(struct probe *probe, const struct probe_kernel
 	bpf_program__set_autoload(skel->progs.accept_exit, probe->tracefs.available);
 }
 
-/* ORs the seeded ports into the kernel's bitmap, which LISTEN events may already have set.
- * A LISTEN racing this read-modify-write can lose its bit: that only costs adopting its
- * pre-existing connections, since new ones are tracked from their passive open. */
-static int probe_mark_ports(struct probe *probe, const __u64 *port_bits)
+/*
+ * ORs @ports into the kernel's bitmap @map; @what names it in the error. For listening_ports,
+ * which LISTEN events may already have set: a LISTEN racing this read-modify-write can lose its
+ * bit, which only costs adopting its pre-existing connections, since new ones are tracked from
+ * their passive open.
+ */
+static int probe_or_ports(struct bpf_map *map, const struct port_bitmap *ports, const char *what)
 {
-	int fd = bpf_map__fd(probe->skel->maps.listening_ports);
+	int fd = bpf_map__fd(map);
 	__u32 word;
 	__u64 bits;
 
 	for (word = 0; word < LISTENING_PORT_WORDS; word++) {
-		if (!port_bits[word])
+		if (!ports->words[word])
 			continue;
 		if (bpf_map_lookup_elem(fd, &word, &bits))
 			bits = 0;
-		bits |= port_bits[word];
+		bits |= ports->words[word];
 		if (bpf_map_update_elem(fd, &word, &bits, BPF_ANY)) {
-			fprintf(stderr, "sloprobe: cannot mark listening ports: %s\n",
-				strerror(errno));
+			fprintf(stderr, "sloprobe: cannot %s: %s\n", what, strerror(errno));
 			return -errno;
 		}
 	}
@@ -222,11 +225,11 @@ static int probe_seed_listeners(struct probe *probe)
 {
 	struct listener_list list = { 0 };
 	int fd = bpf_map__fd(probe->skel->maps.listeners);
-	__u64 *port_bits = calloc(LISTENING_PORT_WORDS, sizeof(*port_bits));
+	struct port_bitmap *ports = calloc(1, sizeof(*ports));
 	size_t i;
 	int err;
 
-	if (!port_bits) {
+	if (!ports) {
 		fprintf(stderr, "sloprobe: out of memory\n");
 		return -ENOMEM;
 	}
@@ -238,7 +241,7 @@ static int probe_seed_listeners(struct probe *probe)
 	}
 	for (i = 0; i < list.count; i++) {
 		probe_create_service_stats(probe, &list.items[i].key);
-		port_bits[list.items[i].key.port / 64] |= 1ULL << (list.items[i].key.port % 64);
+		port_bitmap_set(ports, list.items[i].key.port);
 		if (bpf_map_update_elem(fd, &list.items[i].key, &list.items[i].sockets, BPF_ANY)) {
 			err = -errno;
 			fprintf(stderr, "sloprobe: listener table full at %zu ports: %s\n", i,
@@ -246,34 +249,28 @@ static int probe_seed_listeners(struct probe *probe)
 			goto cleanup;
 		}
 	}
-	err = probe_mark_ports(probe, port_bits);
+	err = probe_or_ports(probe->skel->maps.listening_ports, ports, "mark listening ports");
 cleanup:
 	listener_list_free(&list);
-	free(port_bits);
+	free(ports);
 	return err;
 }
 
 /* The kernel filters `slow --port`: other services' slow requests never fill the ring. */
 static int probe_set_slow_ports(struct probe *probe, const unsigned int *ports, int nports)
 {
-	int fd = bpf_map__fd(probe->skel->maps.slow_ports);
-	__u32 word;
-	__u64 bits;
-	int i;
+	struct port_bitmap *bitmap = calloc(1, sizeof(*bitmap));
+	int i, err;
 
-	for (i = 0; i < nports; i++) {
-		word = ports[i] / 64;
-		if (bpf_map_lookup_elem(fd, &word, &bits))
-			bits = 0;
-		bits |= 1ULL << (ports[i] % 64);
-		if (bpf_map_update_elem(fd, &word, &bits, BPF_ANY)) {
-			fprintf(stderr, "sloprobe: cannot set the slow ports: %s\n",
-				strerror(errno));
-			return -errno;
-		}
+	if (!bitmap) {
+		fprintf(stderr, "sloprobe: out of memory\n");
+		return -ENOMEM;
 	}
-	probe->skel->bss->slow_ports_only = nports > 0;
-	return 0;
+	for (i = 0; i < nports; i++)
+		port_bitmap_set(bitmap, (__u16)ports[i]);
+	err = probe_or_ports(probe->skel->maps.slow_ports, bitmap, "set the slow ports");
+	free(bitmap);
+	return err;
 }
 
 const char *probe_program_set(const struct probe *probe)
@@ -387,6 +384,10 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 	if (opts->slow_ring_bytes)
 		bpf_map__set_max_entries(probe->skel->maps.slow_events, opts->slow_ring_bytes);
 	probe_choose_runq(probe->skel, opts->runq);
+	/* Read-only once loaded: the verifier drops the code of every feature left off. */
+	probe->skel->rodata->http_enabled = opts->http;
+	probe->skel->rodata->runq_enabled = opts->runq;
+	probe->skel->rodata->slow_ports_only = opts->slow_nports > 0;
 	err = sloprobe_bpf__load(probe->skel);
 	if (err) {
 		fprintf(stderr, "sloprobe: cannot load BPF programs: %s\n", strerror(-err));
@@ -395,10 +396,8 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 	err = probe_set_slow_ports(probe, opts->slow_ports, opts->slow_nports);
 	if (err)
 		return PROBE_LOAD_FAILED;
-	/* Before attach: no request completes unseen by the switches. */
+	/* Before attach: no request completes unseen by the threshold. */
 	probe->skel->bss->slow_threshold_ns = opts->slow_threshold_ns;
-	probe->skel->bss->http_enabled = opts->http;
-	probe->skel->bss->runq_enabled = opts->runq;
 	err = sloprobe_bpf__attach(probe->skel);
 	if (err) {
 		fprintf(stderr, "sloprobe: cannot attach BPF programs: %s\n", strerror(-err));

@@ -8,7 +8,7 @@
 
 struct probe;
 
-/* Which program set counts requests: --backend auto|sockets|syscalls. */
+/* Which program set counts requests: --backend auto|sockets|syscalls|tracepoints. */
 enum probe_backend {
 	PROBE_BACKEND_AUTO = 0,	   /* sockets when the kernel has them (6.3+), else syscalls */
 	PROBE_BACKEND_SOCKETS,	   /* raw tracepoints sock_recv_length/sock_send_length */
@@ -45,7 +45,8 @@ enum probe_error probe_open(struct probe **out, const struct probe_options *opts
 /* One line naming the program set, whether accept-queue wait is measured, and the kernel. */
 const char *probe_description(const struct probe *probe);
 
-/* The program set's short name, for capture headers: "raw-tp" or "syscalls". */
+/* The program set's short name, for capture headers: "raw-tp", "tracepoints" or
+ * "syscalls". */
 const char *probe_program_set(const struct probe *probe);
 
 /*

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include <cjson/cJSON.h>
+#include "model/slow_event.h"
 #include "output/slow_format.h"
 
 #define SLOW_AF_INET6 10
@@ -43,11 +44,11 @@ bool http_request_line_parse(const char *buf, size_t len, struct http_request_li
 	return true;
 }
 
-void slow_client_address(const struct slow_event *event, char *buf, size_t size)
+void slow_client_address(const struct client_addr *client, char *buf, size_t size)
 {
-	int family = event->family == SLOW_AF_INET6 ? AF_INET6 : AF_INET;
+	int family = client->family == SLOW_AF_INET6 ? AF_INET6 : AF_INET;
 
-	if (!inet_ntop(family, event->client_addr, buf, (socklen_t)size))
+	if (!inet_ntop(family, client->addr, buf, (socklen_t)size))
 		snprintf(buf, size, "?");
 }
 
@@ -78,30 +79,32 @@ static int slow_write_http_text(FILE *out, const struct slow_record *record)
 	const struct slow_event *e = &record->event;
 	struct http_request_line line;
 
-	if (!http_request_line_parse(e->http_line, e->http_line_len, &line))
+	if (!http_request_line_parse(e->http.line, e->http.line_len, &line))
 		return fprintf(out, " http -");
-	return fprintf(out, " %s %s %u", line.method, line.path, e->http_status);
+	return fprintf(out, " %s %s %u", line.method, line.path, e->http.status);
 }
 
 int slow_write_text(FILE *out, const struct slow_record *record)
 {
 	const struct slow_event *e = &record->event;
 	char when[32], client[INET6_ADDRSTRLEN];
+	struct slow_phases phases;
+	bool phases_known = slow_event_phases(e, &phases);
 	int err;
 
 	slow_time_text(record->ts, when, sizeof(when));
-	slow_client_address(e, client, sizeof(client));
+	slow_client_address(&e->client, client, sizeof(client));
 	err = fprintf(out, "%s %s pid %u/%u %s client %s:%u %.2f ms", when, record->service,
-		      e->tgid, e->tid, record->comm, client, e->client_port,
-		      ms_text(e->latency_ns)) < 0;
-	if (e->phases_known && e->request_index == 1 && e->accept_wait_ns)
-		err |= fprintf(out, " = accept %.2f +", ms_text(e->accept_wait_ns)) < 0;
-	else if (e->phases_known)
+		      e->tgid, e->tid, record->comm, client, e->client.port,
+		      ms_text(slow_event_latency_ns(e))) < 0;
+	if (phases_known && phases.accept_wait_ns)
+		err |= fprintf(out, " = accept %.2f +", ms_text(phases.accept_wait_ns)) < 0;
+	else if (phases_known)
 		err |= fprintf(out, " =") < 0;
-	if (e->phases_known)
+	if (phases_known)
 		err |= fprintf(out, " recvq %.2f + server %.2f + send %.2f",
-			       ms_text(e->recv_queue_ns), ms_text(e->server_ns),
-			       ms_text(e->send_ns)) < 0;
+			       ms_text(phases.recv_queue_ns), ms_text(phases.server_ns),
+			       ms_text(phases.send_ns)) < 0;
 	err |= fprintf(out, " in %llu B out %llu B retrans %u", (unsigned long long)e->bytes_in,
 		       (unsigned long long)e->bytes_out, e->retransmits) < 0;
 	if (record->runq && e->runq_known)
@@ -116,18 +119,19 @@ int slow_write_text(FILE *out, const struct slow_record *record)
 
 static void slow_json_add_phases(cJSON *obj, const struct slow_event *e)
 {
-	cJSON *phases;
+	struct slow_phases phases;
+	cJSON *json;
 
-	if (!e->phases_known)
+	if (!slow_event_phases(e, &phases))
 		return;
-	phases = cJSON_AddObjectToObject(obj, "phases_ms");
+	json = cJSON_AddObjectToObject(obj, "phases_ms");
 	/* Only a connection's first request waited in the accept queue, and only a seen
 	 * accept tells how long. */
-	if (e->request_index == 1 && e->accept_wait_ns)
-		cJSON_AddNumberToObject(phases, "accept_queue", ms_of(e->accept_wait_ns));
-	cJSON_AddNumberToObject(phases, "recv_queue", ms_of(e->recv_queue_ns));
-	cJSON_AddNumberToObject(phases, "server", ms_of(e->server_ns));
-	cJSON_AddNumberToObject(phases, "send", ms_of(e->send_ns));
+	if (phases.accept_wait_ns)
+		cJSON_AddNumberToObject(json, "accept_queue", ms_of(phases.accept_wait_ns));
+	cJSON_AddNumberToObject(json, "recv_queue", ms_of(phases.recv_queue_ns));
+	cJSON_AddNumberToObject(json, "server", ms_of(phases.server_ns));
+	cJSON_AddNumberToObject(json, "send", ms_of(phases.send_ns));
 }
 
 static void slow_json_add_http(cJSON *obj, const struct slow_record *record)
@@ -138,15 +142,15 @@ static void slow_json_add_http(cJSON *obj, const struct slow_record *record)
 
 	if (!record->http)
 		return;
-	if (!http_request_line_parse(e->http_line, e->http_line_len, &line)) {
+	if (!http_request_line_parse(e->http.line, e->http.line_len, &line)) {
 		cJSON_AddNullToObject(obj, "http");
 		return;
 	}
 	http = cJSON_AddObjectToObject(obj, "http");
 	cJSON_AddStringToObject(http, "method", line.method);
 	cJSON_AddStringToObject(http, "path", line.path);
-	if (e->http_status)
-		cJSON_AddNumberToObject(http, "status", e->http_status);
+	if (e->http.status)
+		cJSON_AddNumberToObject(http, "status", e->http.status);
 	else
 		cJSON_AddNullToObject(http, "status");
 }
@@ -157,7 +161,7 @@ static cJSON *slow_json_object(const struct slow_record *record)
 	cJSON *obj = cJSON_CreateObject();
 	char client[INET6_ADDRSTRLEN];
 
-	slow_client_address(e, client, sizeof(client));
+	slow_client_address(&e->client, client, sizeof(client));
 	cJSON_AddNumberToObject(obj, "ts", round(record->ts * 1e6) / 1e6);
 	cJSON_AddStringToObject(obj, "service", record->service);
 	cJSON_AddNumberToObject(obj, "port", e->service.port);
@@ -166,8 +170,8 @@ static cJSON *slow_json_object(const struct slow_record *record)
 	cJSON_AddNumberToObject(obj, "tid", e->tid);
 	cJSON_AddStringToObject(obj, "comm", record->comm);
 	cJSON_AddStringToObject(obj, "client", client);
-	cJSON_AddNumberToObject(obj, "client_port", e->client_port);
-	cJSON_AddNumberToObject(obj, "latency_ms", ms_of(e->latency_ns));
+	cJSON_AddNumberToObject(obj, "client_port", e->client.port);
+	cJSON_AddNumberToObject(obj, "latency_ms", ms_of(slow_event_latency_ns(e)));
 	slow_json_add_phases(obj, e);
 	cJSON_AddNumberToObject(obj, "bytes_in", (double)e->bytes_in);
 	cJSON_AddNumberToObject(obj, "bytes_out", (double)e->bytes_out);
@@ -209,28 +213,28 @@ void tail_request_from_event(const struct slow_event *e, double ts, struct tail_
 {
 	struct http_request_line line;
 	char client[INET6_ADDRSTRLEN];
+	struct slow_phases phases;
 
 	memset(out, 0, sizeof(*out));
 	out->ts = ts;
-	out->latency_us = (double)e->latency_ns / 1e3;
-	if (e->phases_known) {
-		if (e->request_index == 1)
-			out->phase_us[TAIL_ACCEPT_QUEUE] = (double)e->accept_wait_ns / 1e3;
-		out->phase_us[TAIL_RECV_QUEUE] = (double)e->recv_queue_ns / 1e3;
-		out->phase_us[TAIL_SERVER] = (double)e->server_ns / 1e3;
-		out->phase_us[TAIL_SEND] = (double)e->send_ns / 1e3;
+	out->latency_us = (double)slow_event_latency_ns(e) / 1e3;
+	if (slow_event_phases(e, &phases)) {
+		out->phase_us[TAIL_ACCEPT_QUEUE] = (double)phases.accept_wait_ns / 1e3;
+		out->phase_us[TAIL_RECV_QUEUE] = (double)phases.recv_queue_ns / 1e3;
+		out->phase_us[TAIL_SERVER] = (double)phases.server_ns / 1e3;
+		out->phase_us[TAIL_SEND] = (double)phases.send_ns / 1e3;
 	}
 	if (e->runq_known)
 		out->runq_us = (double)e->runq_ns / 1e3;
 	out->pid = e->tgid;
 	out->tid = e->tid;
-	slow_client_address(e, client, sizeof(client));
-	snprintf(out->client, sizeof(out->client), e->family == SLOW_AF_INET6 ? "[%s]:%u" : "%s:%u",
-		 client, e->client_port);
+	slow_client_address(&e->client, client, sizeof(client));
+	snprintf(out->client, sizeof(out->client),
+		 e->client.family == SLOW_AF_INET6 ? "[%s]:%u" : "%s:%u", client, e->client.port);
 	out->bytes_in = e->bytes_in;
 	out->bytes_out = e->bytes_out;
 	out->retransmits = e->retransmits;
-	if (http_request_line_parse(e->http_line, e->http_line_len, &line))
+	if (http_request_line_parse(e->http.line, e->http.line_len, &line))
 		snprintf(out->request, sizeof(out->request), "%s %s", line.method, line.path);
-	out->status = e->http_status;
+	out->status = e->http.status;
 }

@@ -32,7 +32,7 @@ struct http_request_line {
  * path may be cut too). False when the bytes do not start an HTTP/1.x request. */
 bool http_request_line_parse(const char *buf, size_t len, struct http_request_line *out);
 /* The client's address as text: dotted IPv4, or IPv6 ("::ffff:1.2.3.4" for mapped). */
-void slow_client_address(const struct slow_event *event, char *buf, size_t size);
+void slow_client_address(const struct client_addr *client, char *buf, size_t size);
 /* One line (text) or one JSON object on one line; 0, or -1 when @out fails. */
 int slow_write_text(FILE *out, const struct slow_record *record);
 int slow_write_json(FILE *out, const struct slow_record *record);

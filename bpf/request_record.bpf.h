@@ -1,8 +1,12 @@
-/* Request accounting shared by the read, send, close and sweep paths. */
-#ifndef SLOPROBE_REQUEST_BPF_H
-#define SLOPROBE_REQUEST_BPF_H
+/*
+ * Recording a request: its service's counters and histograms, its HTTP status, and the
+ * slow-request event; for the read, send, close and sweep paths, and accept's queue wait.
+ */
+#ifndef SLOPROBE_REQUEST_RECORD_BPF_H
+#define SLOPROBE_REQUEST_RECORD_BPF_H
 
 #include "maps.bpf.h"
+#include "http.bpf.h"
 #include "slow.bpf.h"
 
 static __always_inline void stats_record_latency(struct service_stats *stats, __u64 latency_ns)
@@ -41,18 +45,18 @@ static __always_inline void stats_record_phase(struct service_stats *stats,
 static __always_inline void stats_record_phases(struct service_stats *stats,
 						const struct conn_state *conn)
 {
-	__u64 read_ns = conn->read_ns, first_ns = conn->first_send_ns;
-	__u64 queued_ns = conn->start_ns, accepted_ns = conn->accepted_ns;
+	__u64 read_ns = conn->times.read_ns, first_ns = conn->times.first_send_ns;
+	__u64 queued_ns = conn->times.start_ns, accepted_ns = conn->times.accepted_ns;
 
 	/* Times out of order belong to a request whose start was not seen: no split. */
-	if (read_ns < queued_ns || first_ns < read_ns || conn->last_send_ns < first_ns)
+	if (read_ns < queued_ns || first_ns < read_ns || conn->times.last_send_ns < first_ns)
 		return;
 	/* Bytes that arrived before accept() waited in the accept queue, counted there. */
 	if (accepted_ns > queued_ns && accepted_ns <= read_ns)
 		queued_ns = accepted_ns;
 	stats_record_phase(stats, PHASE_RECV_QUEUE, read_ns - queued_ns);
 	stats_record_phase(stats, PHASE_SERVER, first_ns - read_ns);
-	stats_record_phase(stats, PHASE_SEND, conn->last_send_ns - first_ns);
+	stats_record_phase(stats, PHASE_SEND, conn->times.last_send_ns - first_ns);
 }
 
 /*
@@ -68,15 +72,15 @@ static __always_inline void conn_flush(__u64 key, struct conn_state *conn,
 
 	if (!stats)
 		return;
-	if (complete && conn->last_send_ns > conn->start_ns) {
-		latency_ns = conn->last_send_ns - conn->start_ns;
+	if (complete && conn->times.last_send_ns > conn->times.start_ns) {
+		latency_ns = conn->times.last_send_ns - conn->times.start_ns;
 		stats_record_latency(stats, latency_ns);
 		stats_record_phases(stats, conn);
 		http = http_on_complete(key, stats);
 		/* Zero in every instance but `slow`: one compare for everyone else. */
 		threshold_ns = slow_threshold_ns;
 		if (threshold_ns && latency_ns >= threshold_ns)
-			slow_emit(conn, latency_ns, http);
+			slow_emit(conn, http);
 	}
 	stats->bytes_in += conn->bytes_in;
 	stats->bytes_out += conn->bytes_out;
@@ -84,10 +88,4 @@ static __always_inline void conn_flush(__u64 key, struct conn_state *conn,
 	conn->bytes_out = 0;
 }
 
-/* True when this caller moved @conn out of WRITING and so owns recording its request. */
-static __always_inline bool conn_claim_written(struct conn_state *conn, __u32 next_phase)
-{
-	return __sync_val_compare_and_swap(&conn->phase, CONN_WRITING, next_phase) == CONN_WRITING;
-}
-
-#endif /* SLOPROBE_REQUEST_BPF_H */
+#endif /* SLOPROBE_REQUEST_RECORD_BPF_H */
