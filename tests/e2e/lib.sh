@@ -26,7 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# SLOPROBE_BACKEND=auto|sockets|syscalls: every command that loads the probe (top, record,
+# SLOPROBE_BACKEND=auto|sockets|syscalls|tracepoints: every command that loads the probe (top, record,
 # serve, and top without its name) gets --backend, through a wrapper that execs the binary, so
 # tests still see sloprobe's own process and exit status.
 if [ -n "${SLOPROBE_BACKEND:-}" ]; then

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Runs every end-to-end test (real BPF, real servers, real clients) and prints one summary line.
 # Usage: tests/e2e/run.sh BUILD_DIR [TEST_NAME...]
-# SLOPROBE_BACKEND=auto|sockets|syscalls runs them with that program set (lib.sh).
+# SLOPROBE_BACKEND=auto|sockets|syscalls|tracepoints runs them with that program set (lib.sh).
 set -u
 build=$(cd "${1:?usage: run.sh BUILD_DIR [TEST...]}" && pwd)
 shift

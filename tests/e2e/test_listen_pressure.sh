@@ -13,7 +13,8 @@ netstat_counter() {
 	awk -v name="$1" '/^TcpExt:/ { if (!n) { for (i = 1; i <= NF; i++) col[$i] = i; n = 1 } else { print $col[name]; exit } }' /proc/net/netstat
 }
 
-coproc SERVER { python3 -u "$E2E_DIR/backlog_server.py" "$BACKLOG" 2>"$WORK/server.err"; }
+# exec: the coproc is python itself, so the cleanup's kill reaches it.
+coproc SERVER { exec python3 -u "$E2E_DIR/backlog_server.py" "$BACKLOG" 2>"$WORK/server.err"; }
 PIDS_TO_KILL+=("$SERVER_PID")
 read -r -t 10 port <&"${SERVER[0]}" || fail "backlog_server.py did not start: $(cat "$WORK/server.err")"
 

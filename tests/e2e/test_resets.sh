@@ -5,13 +5,16 @@
 require_bpf
 
 slo_server_start srv --workers 2 --route /=fixed:0.5
-coproc UNREAD { python3 -u "$E2E_DIR/resets.py" sent 20 2>"$WORK/unread.err"; }
-PIDS_TO_KILL+=("$UNREAD_PID")
+# exec: the coproc is python itself, so the cleanup's kill reaches it. Its pid is copied at
+# once, as bash unsets UNREAD_PID when the coproc exits (it may before the wait below).
+coproc UNREAD { exec python3 -u "$E2E_DIR/resets.py" sent 20 2>"$WORK/unread.err"; }
+unread_pid=$UNREAD_PID
+PIDS_TO_KILL+=("$unread_pid")
 read -r -t 10 unread_port <&"${UNREAD[0]}" || fail "resets.py did not start: $(cat "$WORK/unread.err")"
 sloprobe_start --interval 1 --port "$PORT_srv,$unread_port"
 echo go >&"${UNREAD[1]}"
 python3 "$E2E_DIR/resets.py" received 127.0.0.1 "$PORT_srv" 25 || fail "aborting client failed"
-wait "$UNREAD_PID" || fail "resets.py sent failed: $(cat "$WORK/unread.err")"
+wait "$unread_pid" || fail "resets.py sent failed: $(cat "$WORK/unread.err")"
 sleep 1.2
 sloprobe_stop
 
