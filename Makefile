@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # sloprobe: BPF objects -> one linked object -> skeleton -> the sloprobe binary, plus tests.
 OUTPUT ?= build
 ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Accuracy: sloprobe's percentiles against the client's (slo-load, exact order statistics) at
 # 100 us, 1 ms, 10 ms and 100 ms exponential service times, one sloprobe window spanning each
 # load. Prints a Markdown table for docs/PERFORMANCE.md.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Cost of the syscall tracepoints: nginx under wrk (loopback, keep-alive) with nothing attached,
 # with the socket program set without accept-queue wait (no tracefs: /sys/kernel hidden in a
 # private mount namespace), with it (accept/accept4 exit tracepoints), and with the syscall

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # shellcheck shell=bash
 # The nginx the overhead benchmarks load, sourced by bench/*.sh: the e2e template with the
 # access log off (logging would cost more than any probe), 2 workers, keep-alive, a 2.7 KiB

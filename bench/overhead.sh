@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Overhead of sloprobe on a busy server, for two workloads: nginx under wrk (closed loop, at
 # saturation) and slo-server under slo-load (open loop at SLO_RATE requests/s); both loopback
 # and keep-alive. Each runs with nothing attached, with `sloprobe top` attached and with the

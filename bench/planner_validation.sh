@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # The planner's validation experiment: record slo-server at about 30% utilization, let
 # `sloprobe plan` predict p99 at 50%, 70% and 85% and the highest rate that keeps p99 under a
 # target, then measure those rates with the open-loop slo-load (Poisson arrivals, as the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Scale: sloprobe's counts against the client's at 10,000 concurrent keep-alive connections, 500
 # listening services in one process, and 5,000 new connections per second; with the drops it
 # counted, its own memory (RSS, BPF maps) and CPU. Everything runs in a network namespace this

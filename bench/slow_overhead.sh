@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Cost of `sloprobe slow` at a threshold no request reaches, against the core probe alone
 # (`sloprobe top`), and against nothing attached: nginx under wrk on loopback, the three
 # configurations alternating in rounds; prints each round and the medians.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Accept-queue wait: a connection's passive open to accept() returning its fd. Syscall
  * tracepoints, so they run only when tracefs could be mounted to attach them. */
 #include "conn_state.bpf.h"

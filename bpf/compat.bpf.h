@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Constants that are macros in the kernel headers and so absent from vmlinux.h. */
 #ifndef SLOPROBE_COMPAT_BPF_H
 #define SLOPROBE_COMPAT_BPF_H

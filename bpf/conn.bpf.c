@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Connection lifecycle: listening ports, passive opens, closes and retransmits per service. */
 /* Defines the shared maps: every header that declares one is included here. */
 #define SLOPROBE_DEFINE_MAPS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * What connection events do to the maps: listeners, passive opens, closes, resets and
  * retransmits, whichever attach (raw tracepoint or tracepoint) delivered them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * The per-connection state, keyed by the kernel's struct sock address: its table, and the one
  * way to find, create and remove an entry, so that the --http entry lives exactly as long.

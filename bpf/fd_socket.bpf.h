@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* The struct sock behind a file descriptor of the current task, read through its file table
  * with CO-RE: what the syscall tracepoints have instead of the socket tracepoints' sk. */
 #ifndef SLOPROBE_FD_SOCKET_BPF_H

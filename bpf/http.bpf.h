@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * With --http (`top` and `slow`): a request's first bytes (the HTTP/1.x request line) and its
  * response's status, per connection, and the statuses counted per service.

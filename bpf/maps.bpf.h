@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Maps shared by the BPF programs, and the small helpers every program uses on them. */
 #ifndef SLOPROBE_MAPS_BPF_H
 #define SLOPROBE_MAPS_BPF_H

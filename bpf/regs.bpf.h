@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * The user buffer of the read or write syscall the current task is in, decoded from its saved
  * user registers: what the socket tracepoints, which carry no buffer, fire inside.

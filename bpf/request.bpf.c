@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Request boundaries on server-side connections: arrival, reads, sends, and the idle sweep. */
 #include "request_events.bpf.h"
 #include <bpf/bpf_tracing.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * What a request's arrival, reads and sends do to its connection, whichever program set
  * (the socket events as raw tracepoints or as tracepoints, or the syscalls) saw them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * Recording a request: its service's counters and histograms, its HTTP status, and the
  * slow-request event; for the read, send, close and sweep paths, and accept's queue wait.

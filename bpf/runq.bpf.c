@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* `slow --runq`: per-thread run-queue waits from the scheduler; loaded only with --runq. */
 #include "runq.bpf.h"
 #include <bpf/bpf_tracing.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * `slow --runq`: how long a request's serving thread sat runnable but not running, from the
  * scheduler's wakeup and switch events (bpf/runq.bpf.c), per thread.

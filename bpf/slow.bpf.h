@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * `sloprobe slow` (and `record`'s tail): requests slower than a threshold go to userspace
  * through a ring buffer, with what the connection knows of them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* The client side of a server-side connection, read from its socket. */
 #ifndef SLOPROBE_SOCK_ADDR_BPF_H
 #define SLOPROBE_SOCK_ADDR_BPF_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * The program set for kernels without sock_recv_length/sock_send_length (before 6.3): reads
  * and sends seen at their syscalls' exit, the fd resolved to its socket at entry, driving the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* BPF iterators over the TCP sockets of one network namespace: listeners with their accept
  * queues (read every window), and server-side connections with their clients (`conns`). */
 #include "vmlinux.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * The socket program set's events once more, as tracepoints (perf events through tracefs)
  * instead of raw tracepoints: `--backend tracepoints`, for hosts whose policy or tooling admits

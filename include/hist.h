@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Log-linear latency histogram bucket math, shared by the BPF programs and userspace. */
 #ifndef SLOPROBE_HIST_H
 #define SLOPROBE_HIST_H

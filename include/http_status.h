@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* HTTP/1.x status line parsing shared by the BPF side (--http counts) and its unit tests. */
 #ifndef SLOPROBE_HTTP_STATUS_H
 #define SLOPROBE_HTTP_STATUS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* The per-service counters, listed once: the kernel's struct, the window and its arithmetic,
  * `top --json`, captures and Prometheus text all expand these lists. */
 #ifndef SLOPROBE_SERVICE_COUNTERS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Structures and map keys that the BPF programs and the sloprobe binary exchange. */
 #ifndef SLOPROBE_H
 #define SLOPROBE_H

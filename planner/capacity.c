@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * One pod's capacity: the highest request rate under the latency targets, the CPU target and
  * the pod's memory, and which of the three binds first.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * The service time behind a measured response time. Latency measured at a load includes the
  * queue's own wait; taken as service time, the model would count that wait twice, which is

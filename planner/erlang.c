@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Erlang C, the probability of waiting in M/M/c, stable for a thousand servers and more. */
 #include <math.h>
 #include "planner.h"

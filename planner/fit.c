@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Ordinary least squares on a line: memory against connections, time against load. */
 #include <math.h>
 #include "planner.h"

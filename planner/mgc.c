@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* M/G/c in closed form: Allen-Cunneen mean wait and response-time percentiles. */
 #include <math.h>
 #include "planner_internal.h"

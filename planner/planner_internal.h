@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * Helpers shared by the planner's files, not part of its interface: validating and reading a
  * service-time distribution, the response-time tail that mgc_predict inverts, and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * Response time T = S + W of M/G/c: the measured service time convolved with an exponential
  * wait that only a fraction of the arrivals meet, and its percentiles by bisection.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* A measured service-time distribution: validation, moments and tail, bins uniform inside. */
 #include <math.h>
 #include "planner_internal.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * Discrete-event simulation of FCFS M/G/c: checks the closed form where it is weakest (heavy
  * tails), with service times drawn from the measured histogram.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Deployment arithmetic: rounding always up, so a plan never has fewer pods or less than needed. */
 #include <math.h>
 #include <string.h>

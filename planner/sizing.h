@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* From a per-pod capacity to a deployment: pods with redundancy, requests and limits. Pure. */
 #ifndef SLOPROBE_PLANNER_SIZING_H
 #define SLOPROBE_PLANNER_SIZING_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * Universal Scalability Law fitted through its linear form N / X = a + b (N - 1) + c N (N - 1),
  * a = 1 / lambda, b = sigma / lambda, c = kappa / lambda: least squares without iterating.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # make demo: a small sample workload (slo-server behind slo-load, and nginx behind wrk), with
 # sloprobe attached for a few seconds showing what it sees.
 set -u

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Installs the Debian packages sloprobe builds and tests with; quiet when all are present.
 set -eu
 

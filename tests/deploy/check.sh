@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Checks deploy/ without a cluster: promtool on the alert rules, their unit tests and the scrape
 # config; the dashboard's queries parsed by promtool and matched against the metrics sloprobe
 # exports; the DaemonSet's security and wiring; the image's runtime packages against the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 """Structural checks of deploy/: python3 checks.py ROOT CHECK [ARGS].
 
 Each check prints one line per problem on stdout and exits 1 if there was any, 0 otherwise.

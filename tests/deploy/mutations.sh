@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Proves tests/deploy/check.sh can fail: each mutation breaks one thing in a copy of deploy/
 # (and tests/deploy/), and the check named with it must then fail. A mutation whose sed no
 # longer changes its file is an error too, so this list cannot silently rot.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 """A server that listens with a small backlog and does not accept until told: its accept queue
 fills and the kernel counts listen overflows. Prints its port; a line on stdin makes it accept
 every pending connection (and later ones), holding them open.

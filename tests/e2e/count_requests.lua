@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 -- wrk script: counts requests sent as well as completed, so the test knows what was in flight.
 local threads = {}
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 """Opens COUNT TCP connections to 127.0.0.1:PORT from SOURCE (an address on lo) and holds them
 until killed. Blocking: prints "connected COUNT" once every connect returned. --nonblock: the
 connects are only started (a full accept queue would block them), then "started COUNT".

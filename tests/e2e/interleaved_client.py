@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 """HTTP/1.1 keep-alive client for the slow tests: sends COUNT requests to each PATH, spread
 evenly through one sequence, round robin over CONNS connections, and prints one JSON line:
 its local ports, each path's client-side latencies (ms) and statuses.

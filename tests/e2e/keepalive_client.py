@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 """A keep-alive HTTP/1.1 client driven step by step, for the end-to-end tests."""
 import argparse
 import os

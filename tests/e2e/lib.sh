@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Shared helpers for the end-to-end tests: sloprobe, servers and clients as real processes.
 # shellcheck shell=bash
 set -u

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 """Resets on a service, counted: a server that closes with unread data (RST sent), and
 clients that abort with SO_LINGER 0 after their response (RST received by the server).
 

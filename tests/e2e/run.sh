@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Runs every end-to-end test (real BPF, real servers, real clients) and prints one summary line.
 # Usage: tests/e2e/run.sh BUILD_DIR [TEST_NAME...]
 # SLOPROBE_BACKEND=auto|sockets|syscalls|tracepoints runs them with that program set (lib.sh).

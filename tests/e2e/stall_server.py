@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 """An HTTP/1.1 server whose event loop stalls STALL_MS before reading each request (the request
 sits in the socket's receive queue), or with `accept`, before accepting each connection (it
 sits in the accept queue; then it is answered at once and closed). Prints its port.

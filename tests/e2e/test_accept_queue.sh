@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Accept-queue wait: a server that leaves each connection 40 ms in its accept queue shows that
 # time as accept-queue wait, not as receive-queue wait or server time, while the client still
 # sees it in the request latency; a server that accepts at once shows ~0.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Bad input and missing privilege: one clear line on stderr, exit status 2, nothing on stdout.
 . "$(dirname "$0")/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # `sloprobe conns`: one client address holds 100 connections to slo-server, another 5. The
 # command lists exactly 100 then 5, most first, in JSON and in text, as ss counts them; a port
 # nothing listens on gets a clear message and exit 2.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # The last request on a connection left idle is reported within two intervals.
 . "$(dirname "$0")/lib.sh"
 require_bpf

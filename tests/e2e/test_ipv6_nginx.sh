@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # IPv6: nginx on [::1] under wrk, counted exactly like IPv4 (tcp6 seeding, v6 sockets).
 . "$(dirname "$0")/lib.sh"
 require_bpf

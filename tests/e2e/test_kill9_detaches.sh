@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # SIGKILL gives sloprobe no chance to clean up: the kernel must free every BPF program and link
 # it held (they live by its file descriptors), and a killed `record` leaves a capture that
 # `sloprobe report` reads from its whole windows, with a warning about the cut.

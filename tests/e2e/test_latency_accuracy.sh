@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Server-side p50/p99 within 5% (or 200 us) of the client's, at 2 ms and 20 ms service times;
 # a p99 may sit up to 10% below the client's, never above it by more than 5%.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Listen queue pressure: a server with backlog 8 that does not accept, and 20 clients. top --json
 # shows the accept queue the kernel holds (ss -ltn's Recv-Q, the same field) against backlog 8,
 # and the host's listen overflows agree with /proc/net/netstat's own delta; once the server

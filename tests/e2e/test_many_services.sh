@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Many services and many held connections, small enough for every run: slo-server --ports
 # serves 60 ports started under sloprobe (new services in a burst, their counters created by
 # userspace) and each port's count is exact; slo-load --spread holds every connection open and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # A service is (network namespace, port): the same port in two namespaces is two services,
 # each with its own exact count, and a namespace's listener is seen when sloprobe starts.
 . "$(dirname "$0")/lib.sh"

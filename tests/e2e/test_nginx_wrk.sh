@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # nginx (Debian's package) under wrk: sloprobe counts every request nginx served.
 . "$(dirname "$0")/lib.sh"
 require_bpf

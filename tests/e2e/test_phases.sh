@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Where a request's time went: a server whose event loop stalls 40 ms before reading puts the
 # time in receive-queue wait, not server time; slo-server's 20 ms of work lands in server time.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # sloprobe plan from a real capture: the model matches the server (4 workers, exponential
 # 10 ms), the plan's prediction at the measured load matches what the client saw, and every
 # format comes out whole: k8s parses as YAML with the fields in place, HTML is one page.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # A connection opened before sloprobe started is counted from its next request.
 . "$(dirname "$0")/lib.sh"
 require_bpf

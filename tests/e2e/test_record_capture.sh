@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # sloprobe record: a gzip of JSON lines that zcat | jq reads, counts exact against the client,
 # histograms that add up, and a SIGKILL mid-run leaves every whole window readable.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # A service in a container: record takes its CPU time and memory from the container's cgroup
 # (cpu.stat / cpuacct.usage, memory.current / memory.usage_in_bytes), not from /proc, and
 # names the container. The "container" is a docker-named cgroup this test makes and removes.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # A full disk during `record`: one line naming the file and the cause, a non-zero exit, and a
 # file that holds whole windows only, which `sloprobe report` reads (with the cut warning).
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # sloprobe report over a real capture: counts and percentiles match the client, SLO targets are
 # judged per window, a cut capture keeps its whole windows, a damaged one exits 2.
 . "$(dirname "$0")/lib.sh"

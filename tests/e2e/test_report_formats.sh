@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # A capture recorded under load, with `top --json` watching the same windows: the report's
 # per-window numbers match top's (windows end on the same wall-clock grid in both), and the
 # text, Markdown, JSON and HTML reports hold the same computed values. The HTML page is

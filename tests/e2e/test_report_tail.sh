@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # The report's tail section from a real capture: a path that sleeps 30 ms among fast ones.
 # record keeps every slow request (they are far over the 1 ms floor, and fewer than ten a
 # window) and no fast one (under the floor), each with its request line, status and a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Keep-alive traffic: request count exact, active connections equal the client's, then back to 0.
 . "$(dirname "$0")/lib.sh"
 require_bpf

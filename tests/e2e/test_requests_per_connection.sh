@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # One request per connection: every request, open and close counted exactly.
 . "$(dirname "$0")/lib.sh"
 require_bpf

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # TCP resets per service, both ways, counted exactly: clients that abort after their response
 # (RST received by slo-server), and a server that closes with unread data (RST sent).
 . "$(dirname "$0")/lib.sh"

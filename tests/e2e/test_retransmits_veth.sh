@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Retransmits land on the service whose segments were lost: a tc program drops a share of the
 # data segments a server sends across a veth pair between two namespaces of the test's own, and
 # sloprobe's count matches the server namespace's own TCP retransmit counter. The drop is at the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # sloprobe serve: /metrics counts exactly what the client did, keeps counting across loads
 # (counters, not windows), passes promtool, and detaches on SIGTERM.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # A real Prometheus scrapes `sloprobe serve` each second; the issue's query,
 # histogram_quantile(0.99, rate(sloprobe_request_duration_seconds_bucket[1m])), agrees with
 # sloprobe's own p99 over the same requests within one exported bucket's width.

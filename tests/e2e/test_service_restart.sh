@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # A service restarted during a capture: one service under one name, the requests of both lives
 # added exactly, and availability below 1 only for windows that really had no listener.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Distinct serving threads per window: a one-worker server is served by exactly one thread,
 # a four-worker pool kept busy by more than two and never by more than its four workers.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # `sloprobe slow --threshold 20 --http --json` reports exactly the requests of a path that
 # sleeps 30 ms among ten times as many fast ones: their path, method, status, latency, client
 # port and server pid; and no request that did not take 20 ms.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # `top --json --http` counts each service's HTTP responses and its 4xx and 5xx exactly, so an
 # error-rate SLO can be checked from the kernel: 150 OK, 20 Not Found, 30 Server Error.
 . "$(dirname "$0")/lib.sh"

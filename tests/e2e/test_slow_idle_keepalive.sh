@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # A slow request whose keep-alive connection then stays open and silent is complete only at
 # the idle sweep: `slow` sweeps every 100 ms with a 100 ms idle threshold, so it prints the
 # request within 200 ms of the response (400 ms allowed here: a shared host delays the sweep thread), while the connection is open.

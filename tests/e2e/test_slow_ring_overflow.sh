@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # A reader that stops reading sloprobe slow's output makes its ring buffer overflow: the lost
 # requests are counted and shown (stderr and the --json summary), and every request is
 # either printed or counted lost: printed + lost = the client's requests, exactly.

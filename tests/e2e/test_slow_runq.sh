@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # `slow --runq`: a CPU hog pinned to the server's CPU makes the serving thread wait in the run
 # queue; the reported run-queue delay grows by at least half of the 5 ms of CPU each request
 # needs (the hog takes about half the CPU), and latency minus run-queue delay stays near it.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Stale state: 100,000 short connections recycle struct socks by the thousand. Counts stay exact,
 # no reported request is longer than the longest one the client saw (a recycled socket that
 # inherited a dead connection's request state would report a huge duration), and the kernel's

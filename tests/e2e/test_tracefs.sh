@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # tracefs: sloprobe mounts it where the host has none, in a mount namespace of its own, so the
 # host is left as found; where it cannot be mounted, requests are still counted without
 # accept-queue wait (one line says so), and --backend syscalls refuses with one line, exit 2.

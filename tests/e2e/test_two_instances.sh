@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Two sloprobe processes at once, each with its own maps and programs on the same tracepoints:
 # both count the same load exactly, one filtered to the port and one watching every service.
 . "$(dirname "$0")/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # shellcheck shell=bash
 # wait_for, sourced by tests/e2e/lib.sh and by the benchmarks in bench/.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * libFuzzer target: whole capture files through capture_read. The first byte picks the form:
  * bit 0 gzips the rest in the harness (else it is the file as-is, gzip or not), bit 1 then cuts

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* libFuzzer target: one capture line through the header parser and the window parser. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * libFuzzer target: command lines through the flag parsers of top, record, serve, report,
  * plan, conns and slow: one parser over each command's spec table. The first byte picks the

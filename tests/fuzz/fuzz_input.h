@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Shared by the fuzz targets: the fuzzer's bytes as a NUL-terminated string the parsers accept. */
 #ifndef SLOPROBE_FUZZ_INPUT_H
 #define SLOPROBE_FUZZ_INPUT_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* libFuzzer target: /proc/net/netstat text through netstat_parse, exactly @size bytes (no NUL
  * after them: the parser takes a length, so a read past the end is an ASan error). */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* libFuzzer target: projection files (plan --projection) through the parser and its getters. */
 #include <stdint.h>
 #include <stdlib.h>

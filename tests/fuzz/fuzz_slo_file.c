@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* libFuzzer target: SLO files (--slo) through slo_file_parse and the lookups report makes. */
 #include <stdint.h>
 #include <stdlib.h>

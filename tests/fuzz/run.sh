@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Runs each libFuzzer target given as an argument: first its committed regressions once each,
 # then SECONDS of fuzzing from a temporary copy of its committed corpus (the committed corpus
 # never grows by itself). Fails if any target crashes, leaks or times out; a crashing input is

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Runs the unit and end-to-end tests on a build made with SANITIZE=1 (ASan, UBSan, LeakSanitizer).
 # ASan and LeakSanitizer reports go to a log folder, so one from a process whose exit status or
 # stderr a test does not look at still fails the run. UBSan (GCC 12) ignores log_path and writes

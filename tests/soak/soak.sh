@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Bounded soak (`make soak`, about 3 minutes): keep-alive and short-connection churn together
 # against slo-server with `sloprobe top` attached. Asserts sloprobe's RSS stays flat (the last
 # minute's peak within 10% of the first minute's), the kernel's connection table returns to its

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * A tc classifier for the tests: drops about one in DROP_ONE_IN of the TCP segments that carry
  * data, so the sender retransmits them. netem is not built into the kernels these tests run on.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* http1: HTTP/1.x head parsing shared by the slo-server and slo-load test tools. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* slo-load: open-loop HTTP/1.1 load generator for loopback targets. Prints one JSON line with
  * exact latency percentiles, so sloprobe tests can check the profiler against ground truth. */
 #ifndef _GNU_SOURCE

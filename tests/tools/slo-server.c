@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* slo-server: HTTP/1.1 keep-alive test server with a fixed worker pool and per-path service-time
  * distributions, so sloprobe tests have a target whose latency is known (an M/G/c queue). */
 #ifndef _GNU_SOURCE

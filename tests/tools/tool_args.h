@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* tool_args: the command-line loop the slo-server and slo-load test tools share. */
 #ifndef SLO_TOOLS_TOOL_ARGS_H
 #define SLO_TOOLS_TOOL_ARGS_H

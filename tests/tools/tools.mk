@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # tests/tools/tools.mk: builds the slo-server and slo-load test tools into $(OUTPUT).
 # Included by the top-level Makefile; also usable alone with make -f tests/tools/tools.mk.
 

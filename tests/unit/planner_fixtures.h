@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * Service-time distributions and exact M/M/c results shared by the planner's tests: the
  * references the models are checked against.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Runs each cmocka test binary given as an argument and prints "N passed, M failed" at the end.
 set -u
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Tests user/capture_reader.c: round trip with the real writer, cuts, corruption, hostile input. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Tests reading a container's cgroup counters on v2, hybrid and v1 layouts (a fake mount). */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Unit tests for `sloprobe conns`: its flags (good and bad) and its text and JSON writers. */
 #include <setjmp.h>
 #include <stdarg.h>

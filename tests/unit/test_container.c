@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Unit tests for user/container.c: container ids, pod UIDs and cgroup paths from cgroup files. */
 #include <setjmp.h>
 #include <stdarg.h>

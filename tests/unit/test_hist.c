@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Unit tests for include/hist.h: log-linear bucket index, edges and hist_log2. */
 #include <limits.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Unit tests for user/histogram.c: hist_quantile_us and latency_summary_of_window. */
 #include <math.h>
 #include <setjmp.h>

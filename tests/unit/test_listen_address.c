@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Unit tests for user/listen_address.c: --listen values, valid, hostile, and printed back. */
 #include <setjmp.h>
 #include <stdarg.h>

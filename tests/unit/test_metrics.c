@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Unit tests for user/metrics.c and user/metrics_text.c: serve's totals and their text form. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Unit tests for user/netstat.c: /proc/net/netstat text, real, cut short and hostile. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Unit tests for user/cmd/options.c, the one flag parser, and the top, record and serve tables. */
 #include <getopt.h>
 #include <math.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * Tests pod_capacity_find: each limit binding in turn with numbers checkable by hand on an
  * M/M/1 queue (mean service 10 ms), the latency edge cases, and a heavy tail confirmed by

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Tests taking the queue's wait back out of response times measured under load. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Tests Erlang C against table values and its stability for hundreds of servers. */
 #include <stdarg.h>
 #include <stddef.h>

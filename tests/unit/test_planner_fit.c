@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Tests the least-squares line and the USL fit on synthetic data with known parameters. */
 #include <stdarg.h>
 #include <stddef.h>

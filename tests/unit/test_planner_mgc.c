@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * Tests mgc_predict against exact queues: M/M/c with a finely binned exponential service time,
  * and M/D/1, where Allen-Cunneen's mean wait is exact (Pollaczek-Khinchine).

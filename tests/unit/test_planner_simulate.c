@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * Tests the M/G/c simulation against exact M/M/1 and M/M/4. 200k requests leave sampling
  * noise: over 30 seeds at 70% utilization the worst errors were 5.7% (mean wait, p99) and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Tests deployment sizing: pods never fewer than the load needs, redundancy, minimums, steps. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Unit tests for the port bitmap (user/model/port_bitmap.c): the word edges and the last port. */
 #include <setjmp.h>
 #include <stdarg.h>

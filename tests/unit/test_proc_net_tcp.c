@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Unit tests for user/proc_net_tcp.c: /proc/net/tcp{,6} lines, real and hostile. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Tests the projection file parser: the example, every field's errors, hostile input. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Tests `record`'s pure parts: its flags, /proc/PID/stat parsing, and the capture JSON extras. */
 #include <stdarg.h>
 #include <stddef.h>

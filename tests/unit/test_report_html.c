@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Tests the HTML report: self-contained, escaped, one chart set per service, breaches listed. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Tests report arithmetic: exact merging, per-window SLO judgement, budget and availability. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Tests user/slo_file.c: lookups and inheritance, every rejection, cuts, mutations, nesting. */
 #include <math.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Unit tests for `sloprobe slow`'s pure parts: HTTP parsing, output lines, flag parsing. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Tests sparse histogram merging and percentiles, as reports merge hosts' windows. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Tests the tail records (user/tail_request.c), their capture parsing and the report's tail. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Unit tests for user/tcp_sockets.c: accept queues per service, clients per service, ranked. */
 #include <arpa/inet.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Unit tests for user/top_json.c and user/format.c: the --json schema, durations, row order. */
 #include <math.h>
 #include <setjmp.h>

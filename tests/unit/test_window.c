@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Unit tests for user/window.c: per-CPU deltas, the max epoch rule and the clamp, merging. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* What unit test files would otherwise each write again: a short main(), a missing assertion. */
 #ifndef SLOPROBE_UNIT_HELPERS_H
 #define SLOPROBE_UNIT_HELPERS_H

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # The long-running commands under valgrind (top, record, serve scraped by curl, report and plan on
 # the capture), with slo-load driving slo-server so their code paths run. Fails on any valgrind
 # error and on definite or indirect leaks. Needs root and BTF, as the end-to-end tests do.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Plans: measured baseline -> per-pod capacity under the SLO -> pods and resources per projection.
  */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* `sloprobe plan`'s computation: baselines, per-pod capacity, and each projection's deployment. */
 #ifndef SLOPROBE_PLAN_COMPUTE_H
 #define SLOPROBE_PLAN_COMPUTE_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* From a service's capture windows to the planner's inputs; pure, over the report's data. */
 #include <errno.h>
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* plan's inputs per service, measured from captures: the baseline the models start from. */
 #ifndef SLOPROBE_PLAN_MODEL_H
 #define SLOPROBE_PLAN_MODEL_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Report arithmetic over capture windows; pure: no I/O, no BPF. */
 #include <errno.h>
 #include <math.h>

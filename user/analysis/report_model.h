@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* `sloprobe report`'s computation: captures in, per-service latency and SLO compliance out. */
 #ifndef SLOPROBE_REPORT_MODEL_H
 #define SLOPROBE_REPORT_MODEL_H

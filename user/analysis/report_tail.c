@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Keeps the slowest requests of a report and sums its services' tail time by phase. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* The tail section of `sloprobe report`: the capture's slowest requests and, per service, where
  * its tail requests' time went. Pure. */
 #ifndef SLOPROBE_REPORT_TAIL_H

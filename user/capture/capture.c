@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Capture writer: every window is flushed through gzip as it is written (Z_SYNC_FLUSH), so
  * `zcat` of a file cut by a crash or SIGKILL still yields every whole window; a failed write (a
  * full disk) is cut back to the last whole window. */

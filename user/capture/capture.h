@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Capture files (.slo): gzip of JSON lines, a header then one line per window. */
 #ifndef SLOPROBE_CAPTURE_H
 #define SLOPROBE_CAPTURE_H

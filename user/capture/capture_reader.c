@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Capture reader: streams a .slo file line by line through zlib and cJSON into a visitor. */
 #include <errno.h>
 #include <fcntl.h>

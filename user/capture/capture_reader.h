@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Streaming reader of capture files (.slo), shared by `sloprobe report` and `sloprobe plan`. */
 #ifndef SLOPROBE_CAPTURE_READER_H
 #define SLOPROBE_CAPTURE_READER_H

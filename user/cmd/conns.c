@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* `sloprobe conns`: find the listeners, walk each of their network namespaces once, rank. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* `sloprobe conns`: who holds the connections of each service, from one walk of the sockets. */
 #ifndef SLOPROBE_CONNS_H
 #define SLOPROBE_CONNS_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* `sloprobe conns` flags: --port, --json, --top, --btf, --verbose, in one spec table. */
 #include <stdio.h>
 #include "cmd/conns_options.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* `sloprobe conns`'s flags, parsed apart from running it so they can be tested alone. */
 #ifndef SLOPROBE_CONNS_OPTIONS_H
 #define SLOPROBE_CONNS_OPTIONS_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* sloprobe: per-service TCP request latency and connections from eBPF; the command table. */
 #include <stdio.h>
 #include <string.h>

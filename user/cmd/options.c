@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* The one flag parser of every command, over its spec table, and the strict value parsers the
  * tables share: one clear error line for anything wrong. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* One flag parser for every command: a table of flag specs per command, one getopt loop. */
 #ifndef SLOPROBE_OPTIONS_H
 #define SLOPROBE_OPTIONS_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* `sloprobe plan FILE.slo... | --live S  --projection P.json [--slo F] [--format F] [--output F]`.
  */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* The `sloprobe plan` subcommand. */
 #ifndef SLOPROBE_PLAN_CMD_H
 #define SLOPROBE_PLAN_CMD_H

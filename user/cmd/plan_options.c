@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* `sloprobe plan` flags: files or --live, --projection, --slo, --format, --output, in one spec
  * table. */
 #include <stdio.h>

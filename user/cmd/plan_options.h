@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* `sloprobe plan`'s flags, parsed apart from planning so they can be fuzzed alone. */
 #ifndef SLOPROBE_PLAN_OPTIONS_H
 #define SLOPROBE_PLAN_OPTIONS_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* The recording side of `sloprobe record`: capture lifecycle, progress, and process costs. */
 #include <errno.h>
 #include <stdio.h>

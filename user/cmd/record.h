@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* `sloprobe record`: top's windows, with each service's process costs, into a capture file. */
 #ifndef SLOPROBE_RECORD_H
 #define SLOPROBE_RECORD_H

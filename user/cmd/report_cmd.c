@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* `sloprobe report FILE.slo... [--slo F] [--format F] [--windows] [--output F]`. */
 #include <stdbool.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* The `sloprobe report` subcommand. */
 #ifndef SLOPROBE_REPORT_CMD_H
 #define SLOPROBE_REPORT_CMD_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Capture reading and whole-or-nothing output, shared by report and plan. */
 #include <stdlib.h>
 #include <unistd.h>

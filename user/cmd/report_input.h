@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* What `report` and `plan` share on the way in and out: captures read, results written whole. */
 #ifndef SLOPROBE_REPORT_INPUT_H
 #define SLOPROBE_REPORT_INPUT_H

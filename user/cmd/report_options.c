@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* `sloprobe report` flags: files, --slo, --format, --windows, --output, in one spec table. */
 #include <stdio.h>
 #include "cmd/report_options.h"

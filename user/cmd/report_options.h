@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* `sloprobe report`'s flags, parsed apart from running the report so they can be fuzzed alone. */
 #ifndef SLOPROBE_REPORT_OPTIONS_H
 #define SLOPROBE_REPORT_OPTIONS_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* One window per interval from the probe: timing, signals, service names, snapshot deltas. */
 #include <errno.h>
 #include <math.h>

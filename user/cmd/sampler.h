@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* The interval engine shared by top, record and serve: attach, name services, read a window. */
 #ifndef SLOPROBE_SAMPLER_H
 #define SLOPROBE_SAMPLER_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* `sloprobe serve`: each window is added to per-service totals that the HTTP thread renders. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* `sloprobe serve`: the probe's windows, added up, as a Prometheus endpoint. */
 #ifndef SLOPROBE_SERVE_H
 #define SLOPROBE_SERVE_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* `sloprobe slow`: attach with a threshold, print slow requests from the ring buffer, sweep. */
 #include <errno.h>
 #include <signal.h>

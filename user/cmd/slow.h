@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* `sloprobe slow`: each request slower than a threshold, as it completes. */
 #ifndef SLOPROBE_SLOW_H
 #define SLOPROBE_SLOW_H

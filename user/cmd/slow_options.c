@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* `sloprobe slow` flags: its spec table; every value checked, one error line, exit status 2. */
 #include <errno.h>
 #include <math.h>

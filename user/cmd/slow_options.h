@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Command-line options of `sloprobe slow`. */
 #ifndef SLOPROBE_SLOW_OPTIONS_H
 #define SLOPROBE_SLOW_OPTIONS_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* `sloprobe top`: the live view, one window per interval until the duration or a signal. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* The live view subcommand. */
 #ifndef SLOPROBE_TOP_H
 #define SLOPROBE_TOP_H

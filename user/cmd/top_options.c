@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* top, record and serve flags: one spec table each, sharing one options struct and the flags
  * of the probe; a flag of one of them given to another is refused by name. */
 #include <stdio.h>

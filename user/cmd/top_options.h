@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Command-line options of the commands that attach the probe: top, record and serve. */
 #ifndef SLOPROBE_TOP_OPTIONS_H
 #define SLOPROBE_TOP_OPTIONS_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Reading a cgroup's CPU and memory counters on v2, hybrid and v1 hosts. */
 #include <errno.h>
 #include <stdbool.h>

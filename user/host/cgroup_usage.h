@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* CPU time and memory of a container's cgroup, as a capacity plan counts a containerised service.
  */
 #ifndef SLOPROBE_CGROUP_USAGE_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Container and pod identity from cgroup paths: pure parsing, and one read of /proc. */
 #include <errno.h>
 #include <fcntl.h>

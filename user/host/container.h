@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Which container and pod a process runs in, and its cgroup paths, from /proc/PID/cgroup. */
 #ifndef SLOPROBE_CONTAINER_H
 #define SLOPROBE_CONTAINER_H

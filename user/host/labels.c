@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Service labelling from the (service, pid) pairs the kernel records. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Service names: the command and pids that serve a (netns, port), read from /proc. */
 #ifndef SLOPROBE_LABELS_H
 #define SLOPROBE_LABELS_H

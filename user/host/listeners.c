@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Listening-port discovery from procfs, to seed the BPF listener table at start-up. */
 #include <ctype.h>
 #include <dirent.h>

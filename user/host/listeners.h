@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Finds the TCP listening ports of every network namespace on the host. */
 #ifndef SLOPROBE_LISTENERS_H
 #define SLOPROBE_LISTENERS_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* /proc/net/netstat: find TcpExt's ListenOverflows and ListenDrops by name, never by position. */
 #include <errno.h>
 #include <stdbool.h>

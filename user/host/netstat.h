@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Listen-queue overflows and drops from /proc/net/netstat (TcpExt), host counters since boot. */
 #ifndef SLOPROBE_NETSTAT_H
 #define SLOPROBE_NETSTAT_H

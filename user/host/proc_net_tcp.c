@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* /proc/net/tcp line parser: "sl local_address rem_address st ... uid timeout inode ...". */
 #include <ctype.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Parsing /proc/net/tcp and /proc/net/tcp6 lines. */
 #ifndef SLOPROBE_PROC_NET_TCP_H
 #define SLOPROBE_PROC_NET_TCP_H

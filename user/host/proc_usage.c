@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Per-process CPU and memory for captures: the cost side of a service's requests. */
 #include <errno.h>
 #include <stdio.h>

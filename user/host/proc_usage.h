@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* CPU time and resident memory of a process, from /proc/PID/stat and /proc/PID/status. */
 #ifndef SLOPROBE_PROC_USAGE_H
 #define SLOPROBE_PROC_USAGE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* A service is (network namespace, listening port): comparing the keys every table uses. */
 #ifndef SLOPROBE_SERVICE_KEY_H
 #define SLOPROBE_SERVICE_KEY_H

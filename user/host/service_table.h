@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * Tables of services: growing arrays of structs that each hold a struct service_key, looked up
  * linearly (hundreds of services at most). Written once for labels, snapshots, tails and queues.

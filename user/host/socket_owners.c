@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Socket inode to owning processes, by walking /proc/PID/fd. */
 #include <ctype.h>
 #include <dirent.h>

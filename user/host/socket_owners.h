@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Which processes hold a socket, found by its inode in /proc/PID/fd (as ss -p does). */
 #ifndef SLOPROBE_SOCKET_OWNERS_H
 #define SLOPROBE_SOCKET_OWNERS_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Sums the records of a TCP socket walk into accept queues per service and clients per service. */
 #include <arpa/inet.h>
 #include <errno.h>

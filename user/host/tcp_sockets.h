@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* What a walk of the kernel's TCP sockets says: accept queues and clients per service. */
 #ifndef SLOPROBE_TCP_SOCKETS_H
 #define SLOPROBE_TCP_SOCKETS_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Small text files: pseudo-files give their whole content to one read of a large enough buffer. */
 #include <stdio.h>
 #include "host/text_file.h"

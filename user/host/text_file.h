@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Reading the small text files of /proc and /sys in one call. */
 #ifndef SLOPROBE_TEXT_FILE_H
 #define SLOPROBE_TEXT_FILE_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Strict field readers for capture lines. */
 #include <math.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Strict field readers for capture lines: typed, bounded, and naming the field they refuse. */
 #ifndef SLOPROBE_CAPTURE_FIELDS_H
 #define SLOPROBE_CAPTURE_FIELDS_H
@@ -39,7 +40,6 @@ int refuse_text(struct why *why, const char *field, const char *text);
 		snprintf(refuse_text_, sizeof(refuse_text_), __VA_ARGS__);                         \
 		refuse_text(why, field, refuse_text_);                                             \
 	})
-
 
 /* Whether @v is a whole number in [0, @limit): safe to convert to an unsigned integer. */
 bool whole_below(double v, double limit);

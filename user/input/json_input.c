@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Shared by the SLO and projection file parsers: reading, parsing and one-line errors. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Strictly validated JSON input files (SLO and projection files): loading and error messages. */
 #ifndef SLOPROBE_JSON_INPUT_H
 #define SLOPROBE_JSON_INPUT_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Listen address parsing and printing; pure, no sockets are opened here. */
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* `--listen ADDR:PORT`: a numeric IPv4 or bracketed IPv6 address and a port, parsed strictly. */
 #ifndef SLOPROBE_LISTEN_ADDRESS_H
 #define SLOPROBE_LISTEN_ADDRESS_H

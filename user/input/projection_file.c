@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Projection files: parse and validate every field, and look overrides up by service. */
 #include <math.h>
 #include <stdio.h>

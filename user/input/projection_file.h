@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Projection files (plan --projection): the traffic to plan for, the pod shape, overrides. */
 #ifndef SLOPROBE_PROJECTION_FILE_H
 #define SLOPROBE_PROJECTION_FILE_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* SLO files (--slo): parse and validate per-service targets, and look them up by service. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* SLO files (--slo): per-service latency and error targets, shared by `report` and `plan`. */
 #ifndef SLOPROBE_SLO_FILE_H
 #define SLOPROBE_SLO_FILE_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* setns(2) around one step: only the calling thread moves, and it always comes back. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Running a step inside another network namespace, for walks that only see their own. */
 #ifndef SLOPROBE_NETNS_H
 #define SLOPROBE_NETNS_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Privilege check from /proc/self/status, so the refusal names the missing capability. */
 #include <stdio.h>
 #include <string.h>

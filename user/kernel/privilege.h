@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Whether this process may load and attach tracing BPF programs. */
 #ifndef SLOPROBE_PRIVILEGE_H
 #define SLOPROBE_PRIVILEGE_H

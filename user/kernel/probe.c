@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* BPF lifecycle: feature checks, open, configure, load, attach, seed, read, detach. */
 #include <errno.h>
 #include <stdarg.h>

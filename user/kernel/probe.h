@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Loads, attaches and reads the BPF programs; the only file that talks to the skeleton. */
 #ifndef SLOPROBE_PROBE_H
 #define SLOPROBE_PROBE_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Mounting tracefs for the syscall tracepoints without leaving a trace on the host. */
 #include <errno.h>
 #include <sched.h>

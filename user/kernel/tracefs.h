@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* tracefs for the syscall tracepoints: libbpf reads their ids there, and a fresh host has it
  * unmounted. */
 #ifndef SLOPROBE_TRACEFS_H

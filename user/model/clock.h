@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Clock readings as seconds in a double, the unit every window and report works in. */
 #ifndef SLOPROBE_CLOCK_H
 #define SLOPROBE_CLOCK_H

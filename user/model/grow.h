@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Growing a heap array by doubling, written once for every table in userspace. */
 #ifndef SLOPROBE_GROW_H
 #define SLOPROBE_GROW_H

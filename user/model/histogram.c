@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Percentile extraction, kept apart from recording (which lives in include/hist.h). */
 #include <math.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Percentiles and summaries from log-linear latency histograms. */
 #ifndef SLOPROBE_HISTOGRAM_H
 #define SLOPROBE_HISTOGRAM_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Cumulative per-service totals built from windows; pure, no BPF, no I/O. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* `sloprobe serve`'s state: per-service totals since start, and their Prometheus text form. */
 #ifndef SLOPROBE_METRICS_H
 #define SLOPROBE_METRICS_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Port bitmaps, with the word and bit math the BPF side uses (include/sloprobe.h). */
 #include "model/port_bitmap.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* A set of TCP ports as the kernel's port bitmaps hold it (listening_ports, slow_ports). */
 #ifndef SLOPROBE_PORT_BITMAP_H
 #define SLOPROBE_PORT_BITMAP_H

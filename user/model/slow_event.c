@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* A slow request's latency and phases, from the times its kernel event carries. */
 #include <string.h>
 #include "model/slow_event.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * A slow request's event from the kernel read as numbers: the kernel only copies the request's
  * times, its latency and where the time went are computed here. Pure: no libbpf.

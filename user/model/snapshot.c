@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Snapshot container: a small array of services, looked up linearly (hundreds at most). */
 #include <stdlib.h>
 #include <string.h>

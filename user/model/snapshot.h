@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* One read of every service's cumulative per-CPU counters, as plain data. */
 #ifndef SLOPROBE_SNAPSHOT_H
 #define SLOPROBE_SNAPSHOT_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Sparse histogram arithmetic for reports: merging windows of several hosts, percentiles. */
 #include <errno.h>
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Sparse latency histograms (non-empty buckets only), as captures store a window's. */
 #ifndef SLOPROBE_SPARSE_HIST_H
 #define SLOPROBE_SPARSE_HIST_H

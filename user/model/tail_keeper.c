@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Per service, the slowest requests of a window, kept by insertion into a short sorted list. */
 #include <errno.h>
 #include <stdlib.h>

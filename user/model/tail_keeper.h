@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * What `record` keeps of the slow requests the kernel sends up: per service, the slowest few of
  * the window, and the threshold to ask the kernel for next. Pure.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Tail requests to and from JSON, with the capture reader's strictness. */
 #include <string.h>
 #include "input/capture_fields.h"

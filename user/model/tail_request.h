@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * One slow request as `sloprobe slow` sees it and `record` keeps it (a service's slowest of a
  * window): where its time went, who served it, who asked. Pure: no libbpf.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* The rows of one `top` window, in the order every view shows them. */
 #include <stdlib.h>
 #include "model/top_report.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* One window of `sloprobe top`, computed once and handed to each output writer. */
 #ifndef SLOPROBE_TOP_REPORT_H
 #define SLOPROBE_TOP_REPORT_H

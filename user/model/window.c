@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Window arithmetic over per-CPU service counters; pure, no BPF or I/O. */
 #include <string.h>
 #include "model/window.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Per-service windows: per-CPU cumulative counters turned into one interval's numbers. */
 #ifndef SLOPROBE_WINDOW_H
 #define SLOPROBE_WINDOW_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Writers over a sorted conns_table: a service's clients are one run of its entries. */
 #include <stdlib.h>
 #include <cjson/cJSON.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* `sloprobe conns` output: the ranked clients of each service as text or one JSON object. */
 #ifndef SLOPROBE_CONNS_OUTPUT_H
 #define SLOPROBE_CONNS_OUTPUT_H

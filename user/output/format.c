@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Human units for durations and times in the text views. */
 #include <math.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Human units for durations and times, shared by every text, Markdown and HTML writer. */
 #ifndef SLOPROBE_FORMAT_H
 #define SLOPROBE_FORMAT_H

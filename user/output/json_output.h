@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Writing a finished JSON document, as report and plan do. */
 #ifndef SLOPROBE_JSON_OUTPUT_H
 #define SLOPROBE_JSON_OUTPUT_H

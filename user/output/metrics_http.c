@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* GET /metrics over libmicrohttpd: the socket, the server thread, and one answer per request. */
 #include <errno.h>
 #include <signal.h>

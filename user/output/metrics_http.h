@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* serve's HTTP side: libmicrohttpd answers GET /metrics from a thread of its own. */
 #ifndef SLOPROBE_METRICS_HTTP_H
 #define SLOPROBE_METRICS_HTTP_H

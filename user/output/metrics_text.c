@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* The Prometheus text exposition format (0.0.4) of serve's totals; pure, writes to a FILE. */
 #include <stddef.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* `plan --format html`: per service, predicted latency against load and pods against traffic. */
 #include <math.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* `plan --format k8s`: container resources and an autoscaling/v2 HPA per service, as YAML. */
 #include <ctype.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* `sloprobe plan` as text, Markdown and JSON: every number with the inputs it came from. */
 #include <math.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Writers of `sloprobe plan`: each takes the computed plan and only formats it. */
 #ifndef SLOPROBE_PLAN_WRITE_H
 #define SLOPROBE_PLAN_WRITE_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* `sloprobe report --format html`: one self-contained page, charts as inline SVG, no scripts. */
 #include <stdlib.h>
 #include "output/report_write.h"

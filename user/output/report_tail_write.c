@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* The tail section of `sloprobe report`, in text, Markdown, JSON and HTML. */
 #include <cjson/cJSON.h>
 #include <stdio.h>

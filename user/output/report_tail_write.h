@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* The tail section of `sloprobe report`: its writers, one per format. */
 #ifndef SLOPROBE_REPORT_TAIL_WRITE_H
 #define SLOPROBE_REPORT_TAIL_WRITE_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* `sloprobe report` output: text, Markdown and JSON writers over one computed report. */
 #include <math.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Writers of `sloprobe report`: each takes the finished report and only formats it. */
 #ifndef SLOPROBE_REPORT_WRITE_H
 #define SLOPROBE_REPORT_WRITE_H
@@ -5,7 +6,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "analysis/report_model.h"
-
 
 /* The summary table, then each service's breached windows; every window with @windows. */
 void report_write_text(FILE *out, const struct report *report, bool markdown, bool windows);

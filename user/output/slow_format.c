@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* `sloprobe slow` writers: a text line or a JSON line per slow request, and request lines. */
 #include <arpa/inet.h>
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* `sloprobe slow` output: one slow request as a text line or a JSON object, from plain data. */
 #ifndef SLOPROBE_SLOW_FORMAT_H
 #define SLOPROBE_SLOW_FORMAT_H

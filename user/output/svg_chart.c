@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Inline SVG line charts: axes with ticks, series as polylines, reference rules, a legend. */
 #include <math.h>
 #include <stdint.h>

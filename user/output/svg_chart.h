@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Line charts as inline SVG, for reports that must read without scripts or network. */
 #ifndef SLOPROBE_SVG_CHART_H
 #define SLOPROBE_SVG_CHART_H

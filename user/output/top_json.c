@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* `top --json`: the DESIGN schema, one object per window on one line. */
 #include <math.h>
 #include <stdlib.h>

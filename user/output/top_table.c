@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* `top` as a table: one row per service, durations in human units. */
 #include <stdbool.h>
 #include <stdio.h>
