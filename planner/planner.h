@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * The capacity planner's models: pure math over measured inputs, no I/O, no libbpf. Times are
- * seconds, rates per second. `sloprobe plan` (user/plan_*.c) builds the inputs from captures
- * and formats the results.
+ * seconds, rates per second. `sloprobe plan` (user/analysis/plan_*.c) builds the inputs
+ * from captures and formats the results.
  */
 #ifndef SLOPROBE_PLANNER_H
 #define SLOPROBE_PLANNER_H

@@ -59,8 +59,8 @@ else
 fi
 
 # The version, three ways; the binary itself, since the --backend wrapper would hand -V to top.
-version=$(sed -n 's/^#define SLOPROBE_VERSION "\(.*\)"$/\1/p' "$(dirname "$0")/../../user/version.h")
-[ -n "$version" ] || fail "no SLOPROBE_VERSION in user/version.h"
+version=$(sed -n 's/^#define SLOPROBE_VERSION "\(.*\)"$/\1/p' "$(dirname "$0")/../../user/base/version.h")
+[ -n "$version" ] || fail "no SLOPROBE_VERSION in user/base/version.h"
 for flag in --version -V version; do
 	out=$("$BUILD/sloprobe" "$flag" 2>"$WORK/err") || fail "sloprobe $flag: exit $?"
 	[ "$out" = "sloprobe $version" ] || fail "sloprobe $flag printed '$out', not 'sloprobe $version'"

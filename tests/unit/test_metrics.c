@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "model/metrics.h"
-#include "version.h"
+#include "base/version.h"
 
 /* What a writer produced, as one NUL-terminated string the test frees. */
 struct text {

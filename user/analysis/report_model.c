@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "model/grow.h"
+#include "base/grow.h"
 #include "analysis/report_model.h"
 #include "model/snapshot.h"
 

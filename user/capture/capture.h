@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 #include <zlib.h>
-#include "version.h"
+#include "base/version.h"
 
 /* Readers check it: a file of a newer version is refused, not misread. */
 #define CAPTURE_FORMAT_VERSION 1

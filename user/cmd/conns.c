@@ -6,7 +6,7 @@
 #include "cmd/conns.h"
 #include "cmd/conns_options.h"
 #include "output/conns_output.h"
-#include "model/grow.h"
+#include "base/grow.h"
 #include "host/labels.h"
 #include "host/listeners.h"
 #include "kernel/netns.h"

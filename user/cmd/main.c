@@ -8,7 +8,7 @@
 #include "cmd/serve.h"
 #include "cmd/slow.h"
 #include "cmd/top.h"
-#include "version.h"
+#include "base/version.h"
 
 /* One command: its name, what runs it (argv[0] is the name), its line in `sloprobe --help`. */
 struct cmd {

@@ -19,7 +19,7 @@ static int plan_parse_format(const char *flag, const char *value, void *out)
 static const struct option_spec plan_specs[] = {
 	OPTION_SPEC_TEXT("projection", struct plan_options, projection_path, "P",
 			 "{\"projections\": [{\"name\": \"peak\", \"rps\": 3000}, ...],\n"
-			 "\"pod\": {\"cpu_cores\": 2, \"memory_mb\": 2048}} (see README)"),
+			 "\"pod\": {\"cpu_cores\": 2, \"memory_mb\": 2048}} (see docs/plan.md)"),
 	OPTION_SPEC_TEXT("slo", struct plan_options, slo_path, "FILE",
 			 "targets as for report (default p95 < 500 ms, p99 < 1 s)"),
 	OPTION_SPEC_SECONDS("live", struct plan_options, live_s,

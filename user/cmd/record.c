@@ -7,8 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "host/cgroup_usage.h"
-#include "model/clock.h"
-#include "model/grow.h"
+#include "base/clock.h"
+#include "base/grow.h"
 #include "host/proc_usage.h"
 #include "cmd/record.h"
 #include "output/slow_format.h"

@@ -5,7 +5,7 @@
 #include <signal.h>
 #include <string.h>
 #include <time.h>
-#include "model/clock.h"
+#include "base/clock.h"
 #include "host/listeners.h"
 #include "kernel/netns.h"
 #include "host/netstat.h"

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include "model/clock.h"
+#include "base/clock.h"
 #include "host/labels.h"
 #include "kernel/probe.h"
 #include "cmd/slow.h"

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "model/clock.h"
+#include "base/clock.h"
 #include "host/listeners.h"
 #include "kernel/probe.h"
 #include "host/proc_usage.h"

@@ -159,8 +159,9 @@ static const struct options_command top_command = {
 		"time went (receive-queue wait, server, send), TCP resets sent and received, how\n"
 		"many threads answered requests, and the accept queue against its backlog; the\n"
 		"host's listen overflows and drops per window; and under \"probe\" sloprobe's own\n"
-		"RSS, BPF map memory and CPU seconds (schema in README). The table shows queues\n"
-		"and overflows under its rows when they are not zero, and ends with the probe's.\n"
+		"RSS, BPF map memory and CPU seconds (schema in docs/top.md). The table shows\n"
+		"queues and overflows under its rows when they are not zero, and ends with the\n"
+		"probe's.\n"
 		"\n",
 	.usage_end = TOP_USAGE_REQUIREMENTS,
 };

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "host/service_table.h"
+#include "base/service_table.h"
 #include "host/labels.h"
-#include "model/snapshot.h"
+#include "base/service_key.h"
 #include "host/socket_owners.h"
 
 static struct service_label *label_table_get(struct label_table *table,

@@ -8,7 +8,7 @@
 #include <linux/types.h>
 #include "host/listeners.h"
 #include "sloprobe.h"
-#include "model/snapshot.h"
+#include "base/service_key.h"
 
 #define LABEL_MAX_PIDS 16
 #define LABEL_COMM_LEN 16

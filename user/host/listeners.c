@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include "model/grow.h"
+#include "base/grow.h"
 #include "host/listeners.h"
 #include "host/proc_net_tcp.h"
 

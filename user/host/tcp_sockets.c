@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "model/grow.h"
-#include "host/service_table.h"
+#include "base/grow.h"
+#include "base/service_table.h"
 #include "host/tcp_sockets.h"
 
 /* Kernel TCP states (include/net/tcp_states.h) that are not an open server-side connection. */

@@ -41,7 +41,7 @@ struct projection_service {
 struct projection_file; /* opaque */
 
 /*
- * Parses @text (see README: projections, pod, redundancy, min_pods, services). Every field is
+ * Parses @text (docs/plan.md: projections, pod, redundancy, min_pods, services). Every field is
  * validated; NULL with one line in @why naming @source and the JSON path of the bad field.
  */
 struct projection_file *projection_file_parse(const char *text, const char *source, char *why,

@@ -2,7 +2,7 @@
 /* Cumulative per-service totals built from windows; pure, no BPF, no I/O. */
 #include <stdlib.h>
 #include <string.h>
-#include "model/grow.h"
+#include "base/grow.h"
 #include "model/metrics.h"
 #include "model/snapshot.h"
 

@@ -2,7 +2,7 @@
 /* Snapshot container: a small array of services, looked up linearly (hundreds at most). */
 #include <stdlib.h>
 #include <string.h>
-#include "host/service_table.h"
+#include "base/service_table.h"
 #include "model/snapshot.h"
 
 struct snapshot_service *snapshot_find(const struct stats_snapshot *snap,

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <linux/types.h>
 #include "host/netstat.h"
-#include "host/service_key.h"
+#include "base/service_key.h"
 #include "sloprobe.h"
 #include "host/tcp_sockets.h"
 
@@ -28,15 +28,6 @@ struct stats_snapshot {
 	struct listen_queue_list listen_queues; /* accept queues at the window's end */
 	bool netstat_known;			/* /proc/net/netstat was read: netstat holds */
 	struct netstat_listen netstat;		/* since boot, this network namespace */
-};
-
-/* A thread the kernel saw starting requests of a service, and the windows it did. */
-struct service_thread {
-	struct service_key key;
-	__u32 tgid;
-	__u32 tid;
-	__u32 epoch;
-	__u32 prev_epoch;
 };
 
 /* The entry for @key, or NULL. */

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "host/service_table.h"
+#include "base/service_table.h"
 #include "model/tail_keeper.h"
 
 const struct tail_kept *tail_keeper_find(const struct tail_keeper *keeper,

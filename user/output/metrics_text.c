@@ -5,7 +5,7 @@
 #include "model/histogram.h"
 #include "model/metrics.h"
 #include "model/snapshot.h"
-#include "version.h"
+#include "base/version.h"
 
 #define METRICS_DURATION "sloprobe_request_duration_seconds"
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
-/* A service is (network namespace, listening port): comparing the keys every table uses. */
+/* A service is (network namespace, listening port): its key, and the threads serving it. */
 #ifndef SLOPROBE_SERVICE_KEY_H
 #define SLOPROBE_SERVICE_KEY_H
 
@@ -11,5 +11,14 @@ static inline bool service_key_equal(const struct service_key *a, const struct s
 {
 	return a->netns == b->netns && a->port == b->port;
 }
+
+/* A thread the kernel saw starting requests of a service, and the windows it did. */
+struct service_thread {
+	struct service_key key;
+	__u32 tgid;
+	__u32 tid;
+	__u32 epoch;
+	__u32 prev_epoch;
+};
 
 #endif /* SLOPROBE_SERVICE_KEY_H */

@@ -8,8 +8,8 @@
 
 #include <stddef.h>
 #include <string.h>
-#include "host/service_key.h"
-#include "model/grow.h"
+#include "base/service_key.h"
+#include "base/grow.h"
 
 /* The first of @count items (each @item_size bytes, its key at @key_offset) with @key, or NULL. */
 static inline void *service_table_find(const void *items, size_t count, size_t item_size,
