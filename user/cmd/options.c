@@ -213,6 +213,7 @@ static int options_apply(const struct option_spec *spec, const char *value, void
 {
 	void *field = (char *)out + spec->offset;
 	char flag[64];
+	long count;
 
 	snprintf(flag, sizeof(flag), "--%s", spec->long_name);
 	switch (spec->kind) {
@@ -228,6 +229,11 @@ static int options_apply(const struct option_spec *spec, const char *value, void
 		return option_parse_ports(flag, value, (unsigned int *)field,
 					  (int *)((char *)out + spec->count_offset),
 					  OPTIONS_MAX_PORTS);
+	case OPTION_COUNT:
+		if (option_parse_count(flag, value, spec->min, spec->max, &count))
+			return -1;
+		*(unsigned int *)field = (unsigned int)count;
+		return 0;
 	case OPTION_CUSTOM:
 		return spec->parse(flag, value, out);
 	case OPTION_HELP:
@@ -304,7 +310,11 @@ static void options_usage_flag(const struct option_spec *spec, FILE *out)
 	else
 		snprintf(name, sizeof(name), "--%s%s%s", spec->long_name,
 			 spec->value_name ? " " : "", spec->value_name ? spec->value_name : "");
-	fprintf(out, "  %-16s ", name);
+	/* A name too long for its column gets a line of its own. */
+	if (strlen(name) > 16)
+		fprintf(out, "  %s\n" OPTIONS_HELP_INDENT, name);
+	else
+		fprintf(out, "  %-16s ", name);
 	for (line = spec->help; (end = strchr(line, '\n')); line = end + 1)
 		fprintf(out, "%.*s\n" OPTIONS_HELP_INDENT, (int)(end - line), line);
 	fprintf(out, "%s\n", line);

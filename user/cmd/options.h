@@ -25,6 +25,7 @@ enum option_kind {
 	OPTION_TEXT,	/* the value itself (it points into argv) into the const char * at offset */
 	OPTION_SECONDS, /* option_parse_seconds into the double at offset */
 	OPTION_PORTS,	/* option_parse_ports into the unsigned int[OPTIONS_MAX_PORTS] at offset */
+	OPTION_COUNT,	/* option_parse_count in [min, max] into the unsigned int at offset */
 	OPTION_CUSTOM,	/* the value goes to parse() */
 };
 
@@ -35,6 +36,7 @@ struct option_spec {
 	enum option_kind kind;
 	size_t offset;	     /* where SWITCH, TEXT, SECONDS and PORTS store */
 	size_t count_offset; /* OPTION_PORTS: the int that counts the ports */
+	long min, max;	     /* OPTION_COUNT: the whole numbers it takes */
 	/* OPTION_CUSTOM: 0, or -1 after one error line; @flag is "--NAME". */
 	int (*parse)(const char *flag, const char *value, void *out);
 	const char *value_name; /* "S" in "--interval S"; NULL for a flag without a value */
@@ -75,11 +77,19 @@ struct options_command {
 		.long_name = (name), .kind = OPTION_SECONDS, .offset = offsetof(type, field),      \
 		.value_name = "S", .help = (text)                                                  \
 	}
+#define OPTION_SPEC_COUNT(name, type, field, value, low, high, text)                               \
+	{                                                                                          \
+		.long_name = (name), .kind = OPTION_COUNT, .offset = offsetof(type, field),        \
+		.min = (low), .max = (high), .value_name = (value), .help = (text)                 \
+	}
 #define OPTION_SPEC_CUSTOM(name, function, value, text)                                            \
 	{                                                                                          \
 		.long_name = (name), .kind = OPTION_CUSTOM, .parse = (function),                   \
 		.value_name = (value), .help = (text)                                              \
 	}
+/* A number macro as text, to put a default into a --help string. */
+#define OPTION_TEXT_OF(number) OPTION_TEXT_OF_(number)
+#define OPTION_TEXT_OF_(number) #number
 /* Rows several commands share. */
 #define OPTION_SPEC_PORTS(type, text)                                                              \
 	{                                                                                          \

@@ -130,7 +130,8 @@ int serve_run(const struct top_options *opts)
 	}
 	pthread_mutex_init(&ctx.shared.lock, NULL);
 	/* Bound before BPF loads: a taken port is said at once, with nothing attached. */
-	herr = metrics_http_start(&http, &opts->listen, &ctx.shared, bound, sizeof(bound));
+	herr = metrics_http_start(&http, &opts->listen, &opts->http_limits, &ctx.shared, bound,
+				  sizeof(bound));
 	if (herr) {
 		err = herr == METRICS_HTTP_BAD_ADDRESS ? 2 : 1;
 		goto cleanup;

@@ -86,6 +86,36 @@ static const struct option_spec record_specs[] = {
 	OPTION_SPEC_END,
 };
 
+/* serve's limits on what clients may hold, each with its default in --help. */
+#define SERVE_SPEC_LIMIT(name, field, value, low, high, text, fallback)                            \
+	OPTION_SPEC_COUNT(name, struct top_options, http_limits.field, value, low, high,           \
+			  text " (default " OPTION_TEXT_OF(fallback) ")")
+#define SERVE_SPECS_LIMITS                                                                         \
+	SERVE_SPEC_LIMIT(                                                                          \
+		"max-connections", max_connections, "N", 1, METRICS_HTTP_MAX_CONNECTIONS_LIMIT,    \
+		"connections served at once, all clients", METRICS_HTTP_MAX_CONNECTIONS_DEFAULT),  \
+		SERVE_SPEC_LIMIT("max-client-connections", max_client_connections, "N", 1,         \
+				 METRICS_HTTP_MAX_CONNECTIONS_LIMIT,                               \
+				 "connections at once from one client address; more are\n"         \
+				 "closed at once",                                                 \
+				 METRICS_HTTP_MAX_CLIENT_CONNECTIONS_DEFAULT),                     \
+		SERVE_SPEC_LIMIT("header-timeout", header_timeout_s, "S", 1,                       \
+				 METRICS_HTTP_TIMEOUT_S_LIMIT,                                     \
+				 "whole seconds a client may stay silent while it sends a\n"       \
+				 "request's headers",                                              \
+				 METRICS_HTTP_HEADER_TIMEOUT_S_DEFAULT),                           \
+		SERVE_SPEC_LIMIT("response-timeout", response_timeout_s, "S", 1,                   \
+				 METRICS_HTTP_TIMEOUT_S_LIMIT,                                     \
+				 "whole seconds of inactivity allowed while a response is\n"       \
+				 "read",                                                           \
+				 METRICS_HTTP_RESPONSE_TIMEOUT_S_DEFAULT),                         \
+		SERVE_SPEC_LIMIT("max-request-bytes", max_request_bytes, "N",                      \
+				 METRICS_HTTP_MIN_REQUEST_BYTES,                                   \
+				 METRICS_HTTP_MAX_REQUEST_BYTES_LIMIT,                             \
+				 "bytes of request line and headers (libmicrohttpd's memory\n"     \
+				 "per connection); more are answered 414 or 431",                  \
+				 METRICS_HTTP_MAX_REQUEST_BYTES_DEFAULT)
+
 static const struct option_spec serve_specs[] = {
 	OPTION_SPEC_CUSTOM("listen", top_parse_listen, "A:P",
 			   "address to serve on (default " LISTEN_ADDRESS_DEFAULT "): an IPv4\n"
@@ -94,6 +124,7 @@ static const struct option_spec serve_specs[] = {
 	TOP_SPEC_INTERVAL("seconds between reads of the kernel counters (default 5)"),
 	OPTION_SPEC_PORTS(struct top_options,
 			  "only these listening ports (they need not listen yet)"),
+	SERVE_SPECS_LIMITS,
 	TOP_SPECS_PROBE,
 	OPTION_SPEC_HELP,
 	OPTION_SPEC_END,
@@ -121,6 +152,13 @@ static void serve_init(void *out)
 	opts->interval_s = 5.0;
 	opts->serve = true;
 	listen_address_parse(LISTEN_ADDRESS_DEFAULT, &opts->listen);
+	opts->http_limits = (struct metrics_http_limits){
+		.max_connections = METRICS_HTTP_MAX_CONNECTIONS_DEFAULT,
+		.max_client_connections = METRICS_HTTP_MAX_CLIENT_CONNECTIONS_DEFAULT,
+		.header_timeout_s = METRICS_HTTP_HEADER_TIMEOUT_S_DEFAULT,
+		.response_timeout_s = METRICS_HTTP_RESPONSE_TIMEOUT_S_DEFAULT,
+		.max_request_bytes = METRICS_HTTP_MAX_REQUEST_BYTES_DEFAULT,
+	};
 }
 
 static int record_finish(void *out, char **operands, int count)
@@ -202,6 +240,9 @@ static const struct options_command serve_command = {
 	.size = sizeof(struct top_options),
 	.init = serve_init,
 	.usage = "Usage: sloprobe serve [--listen ADDR:PORT] [--interval S] [--port P[,P...]]\n"
+		 "                      [--max-connections N] [--max-client-connections N]\n"
+		 "                      [--header-timeout S] [--response-timeout S]\n"
+		 "                      [--max-request-bytes N]\n"
 		 "                      [--backend B] [--btf FILE] [--verbose]\n"
 		 "\n"
 		 "Serves what `sloprobe top` sees as Prometheus metrics at "

@@ -8,6 +8,7 @@
 #include "cmd/options.h"
 #include "input/listen_address.h"
 #include "kernel/probe.h"
+#include "output/metrics_http.h"
 
 #define TOP_MAX_PORTS OPTIONS_MAX_PORTS
 
@@ -26,6 +27,7 @@ struct top_options {
 	const char *output_path;      /* record's --output */
 	bool serve;		      /* `serve`: windows add up into Prometheus metrics */
 	struct listen_address listen; /* serve's --listen */
+	struct metrics_http_limits http_limits; /* serve's --max-* and --*-timeout */
 };
 
 /* Parse argv (argv[0] is the subcommand name); usage is their --help text. */
@@ -33,7 +35,8 @@ enum options_result top_options_parse(int argc, char **argv, struct top_options 
 void top_options_usage(FILE *out);
 /* `record`: top's flags without --json, with --output; --duration and --output required. */
 enum options_result record_options_parse(int argc, char **argv, struct top_options *out);
-/* `serve`: --listen, --interval (default 5), --port, --backend, --btf, --verbose. */
+/* `serve`: --listen, --interval (default 5), the HTTP limits, --port, --backend, --btf,
+ * --verbose. */
 enum options_result serve_options_parse(int argc, char **argv, struct top_options *out);
 
 #endif /* SLOPROBE_TOP_OPTIONS_H */

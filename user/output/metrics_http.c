@@ -6,17 +6,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <microhttpd.h>
 #include "output/metrics_http.h"
 
 #define METRICS_HTTP_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
-/* A scraper that stalls longer than this is cut off, so it cannot hold a connection slot. */
-#define METRICS_HTTP_TIMEOUT_S 10
-#define METRICS_HTTP_MAX_CONNECTIONS 64
+/* A flood of connects waits in the kernel's accept queue while libmicrohttpd accepts and
+ * refuses them; a short queue would drop a scraper's SYN among them (the kernel caps it at
+ * net.core.somaxconn). */
+#define METRICS_HTTP_BACKLOG SOMAXCONN
+/* Descriptors besides the connections: BPF programs, maps and links, /proc reads. */
+#define METRICS_HTTP_OTHER_FDS 256
 
 struct metrics_http {
 	struct MHD_Daemon *daemon;
 	struct metrics_shared *shared;
+	struct metrics_http_limits limits;
 	int fd;
 };
 
@@ -76,23 +81,42 @@ static enum MHD_Result metrics_http_answer(void *cls, struct MHD_Connection *con
 {
 	static const char not_found[] = "not found: the metrics are at /metrics\n";
 	static const char not_allowed[] = "only GET and HEAD\n";
+	struct metrics_http *http = cls;
 
 	(void)version;
 	(void)upload_data;
 	(void)upload_data_size;
-	(void)request_state;
+	/* The headers are in: the short header timeout gives way to the response's own. */
+	if (!*request_state) {
+		MHD_set_connection_option(connection, MHD_CONNECTION_OPTION_TIMEOUT,
+					  http->limits.response_timeout_s);
+		*request_state = http;
+	}
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
 		return metrics_http_send(connection, MHD_HTTP_METHOD_NOT_ALLOWED,
 					 (void *)not_allowed, strlen(not_allowed),
 					 MHD_RESPMEM_PERSISTENT, "text/plain");
 	if (!strcmp(url, "/metrics"))
-		return metrics_http_send_metrics(cls, connection);
+		return metrics_http_send_metrics(http, connection);
 	if (!strcmp(url, "/"))
 		return metrics_http_send(connection, MHD_HTTP_OK, (void *)metrics_http_index,
 					 strlen(metrics_http_index), MHD_RESPMEM_PERSISTENT,
 					 "text/plain");
 	return metrics_http_send(connection, MHD_HTTP_NOT_FOUND, (void *)not_found,
 				 strlen(not_found), MHD_RESPMEM_PERSISTENT, "text/plain");
+}
+
+/* A kept-alive connection then waits for its next request's headers: the short timeout again.
+ * Only after a request that completed: the others end their connection. */
+static void metrics_http_completed(void *cls, struct MHD_Connection *connection,
+				   void **request_state, enum MHD_RequestTerminationCode code)
+{
+	const struct metrics_http *http = cls;
+
+	(void)request_state;
+	if (code == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		MHD_set_connection_option(connection, MHD_CONNECTION_OPTION_TIMEOUT,
+					  http->limits.header_timeout_s);
 }
 
 /* Binds ourselves rather than through libmicrohttpd, to say exactly why an address fails. */
@@ -109,7 +133,7 @@ static int metrics_http_bind(const struct listen_address *addr, char *bound, siz
 	/* A restart must not wait for the last run's connections in TIME_WAIT. */
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(fd, (const struct sockaddr *)&addr->addr, addr->len) ||
-	    listen(fd, METRICS_HTTP_MAX_CONNECTIONS) ||
+	    listen(fd, METRICS_HTTP_BACKLOG) ||
 	    getsockname(fd, (struct sockaddr *)&local, &local_len))
 		goto fail;
 	listen_address_format(&local, bound, bound_size);
@@ -132,17 +156,55 @@ static struct MHD_Daemon *metrics_http_daemon(struct metrics_http *http)
 	sigaddset(&stop_signals, SIGINT);
 	sigaddset(&stop_signals, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop_signals, &saved);
+	/* MHD_OPTION_CONNECTION_TIMEOUT is every connection's until its headers are in. */
 	daemon = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
 				  metrics_http_answer, http, MHD_OPTION_LISTEN_SOCKET, http->fd,
-				  MHD_OPTION_CONNECTION_TIMEOUT,
-				  (unsigned int)METRICS_HTTP_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
-				  (unsigned int)METRICS_HTTP_MAX_CONNECTIONS, MHD_OPTION_END);
+				  MHD_OPTION_NOTIFY_COMPLETED, metrics_http_completed, http,
+				  MHD_OPTION_CONNECTION_TIMEOUT, http->limits.header_timeout_s,
+				  MHD_OPTION_CONNECTION_LIMIT, http->limits.max_connections,
+				  MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+				  http->limits.max_client_connections,
+				  MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+				  (size_t)http->limits.max_request_bytes, MHD_OPTION_END);
 	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 	return daemon;
 }
 
+/* select() cannot watch a descriptor numbered past FD_SETSIZE (1024): libmicrohttpd's automatic
+ * choice must have been epoll or poll, or thousands of held sockets would stop the server. */
+static int metrics_http_check_polling(struct MHD_Daemon *daemon)
+{
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_FLAGS);
+
+	if (info && (info->flags & (MHD_USE_EPOLL | MHD_USE_POLL)))
+		return 0;
+	fprintf(stderr, "sloprobe: serve: libmicrohttpd offers neither epoll nor poll here\n");
+	return -1;
+}
+
+/* Room for every connection --max-connections allows, as far as the hard limit goes; past it,
+ * libmicrohttpd stops accepting until a connection closes, which is said once here. */
+static void metrics_http_reserve_fds(unsigned int connections)
+{
+	rlim_t want = (rlim_t)connections + METRICS_HTTP_OTHER_FDS;
+	struct rlimit limit;
+
+	if (getrlimit(RLIMIT_NOFILE, &limit) || limit.rlim_cur >= want)
+		return;
+	limit.rlim_cur = limit.rlim_max < want ? limit.rlim_max : want;
+	if (setrlimit(RLIMIT_NOFILE, &limit))
+		getrlimit(RLIMIT_NOFILE, &limit);
+	if (limit.rlim_cur >= want)
+		return;
+	fprintf(stderr,
+		"sloprobe: serve: --max-connections %u: only %llu file descriptors allowed "
+		"(RLIMIT_NOFILE); connections past them wait\n",
+		connections, (unsigned long long)limit.rlim_cur);
+}
+
 enum metrics_http_error metrics_http_start(struct metrics_http **out,
 					   const struct listen_address *addr,
+					   const struct metrics_http_limits *limits,
 					   struct metrics_shared *shared, char *bound,
 					   size_t bound_size)
 {
@@ -153,6 +215,8 @@ enum metrics_http_error metrics_http_start(struct metrics_http **out,
 		return METRICS_HTTP_FAILED;
 	}
 	http->shared = shared;
+	http->limits = *limits;
+	metrics_http_reserve_fds(limits->max_connections);
 	http->fd = metrics_http_bind(addr, bound, bound_size);
 	if (http->fd < 0) {
 		free(http);
@@ -164,6 +228,10 @@ enum metrics_http_error metrics_http_start(struct metrics_http **out,
 		/* Not closed: whether a failed start already closed it is not documented, and
 		 * closing twice could hit another descriptor. serve exits now anyway. */
 		free(http);
+		return METRICS_HTTP_FAILED;
+	}
+	if (metrics_http_check_polling(http->daemon)) {
+		metrics_http_stop(http);
 		return METRICS_HTTP_FAILED;
 	}
 	*out = http;
