@@ -2,12 +2,14 @@
 /* GET /metrics over libmicrohttpd: the socket, the server thread, and one answer per request. */
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/resource.h>
 #include <microhttpd.h>
+#include "base/clock.h"
 #include "output/metrics_http.h"
 
 #define METRICS_HTTP_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
@@ -17,12 +19,18 @@
 #define METRICS_HTTP_BACKLOG SOMAXCONN
 /* Descriptors besides the connections: BPF programs, maps and links, /proc reads. */
 #define METRICS_HTTP_OTHER_FDS 256
+/* libmicrohttpd logs every connection it refuses: a flood of them must not flood the log. */
+#define METRICS_HTTP_LOG_LINES 10
+#define METRICS_HTTP_LOG_PERIOD_S 60.0
 
 struct metrics_http {
 	struct MHD_Daemon *daemon;
 	struct metrics_shared *shared;
 	struct metrics_http_limits limits;
 	int fd;
+	/* The log's budget: only libmicrohttpd's thread logs once it runs, so no lock. */
+	double log_period_start_s;
+	unsigned long log_lines, log_dropped;
 };
 
 static const char metrics_http_index[] =
@@ -119,6 +127,28 @@ static void metrics_http_completed(void *cls, struct MHD_Connection *connection,
 					  http->limits.header_timeout_s);
 }
 
+/* At most METRICS_HTTP_LOG_LINES of libmicrohttpd's lines a period, then how many were not. */
+static void metrics_http_log(void *cls, const char *format, va_list args)
+{
+	struct metrics_http *http = cls;
+	double now = clock_seconds(CLOCK_MONOTONIC);
+
+	if (now - http->log_period_start_s >= METRICS_HTTP_LOG_PERIOD_S) {
+		if (http->log_dropped)
+			fprintf(stderr,
+				"sloprobe: serve: %lu more libmicrohttpd messages not shown\n",
+				http->log_dropped);
+		http->log_period_start_s = now;
+		http->log_lines = http->log_dropped = 0;
+	}
+	if (http->log_lines++ >= METRICS_HTTP_LOG_LINES) {
+		http->log_dropped++;
+		return;
+	}
+	fputs("sloprobe: serve: ", stderr);
+	vfprintf(stderr, format, args);
+}
+
 /* Binds ourselves rather than through libmicrohttpd, to say exactly why an address fails. */
 static int metrics_http_bind(const struct listen_address *addr, char *bound, size_t bound_size)
 {
@@ -156,16 +186,17 @@ static struct MHD_Daemon *metrics_http_daemon(struct metrics_http *http)
 	sigaddset(&stop_signals, SIGINT);
 	sigaddset(&stop_signals, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop_signals, &saved);
-	/* MHD_OPTION_CONNECTION_TIMEOUT is every connection's until its headers are in. */
-	daemon = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-				  metrics_http_answer, http, MHD_OPTION_LISTEN_SOCKET, http->fd,
-				  MHD_OPTION_NOTIFY_COMPLETED, metrics_http_completed, http,
-				  MHD_OPTION_CONNECTION_TIMEOUT, http->limits.header_timeout_s,
-				  MHD_OPTION_CONNECTION_LIMIT, http->limits.max_connections,
-				  MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-				  http->limits.max_client_connections,
-				  MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-				  (size_t)http->limits.max_request_bytes, MHD_OPTION_END);
+	/* The logger first, as libmicrohttpd wants; MHD_OPTION_CONNECTION_TIMEOUT is every
+	 * connection's until its headers are in. */
+	daemon = MHD_start_daemon(
+		MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+		metrics_http_answer, http, MHD_OPTION_EXTERNAL_LOGGER, metrics_http_log, http,
+		MHD_OPTION_LISTEN_SOCKET, http->fd, MHD_OPTION_NOTIFY_COMPLETED,
+		metrics_http_completed, http, MHD_OPTION_CONNECTION_TIMEOUT,
+		http->limits.header_timeout_s, MHD_OPTION_CONNECTION_LIMIT,
+		http->limits.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		http->limits.max_client_connections, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)http->limits.max_request_bytes, MHD_OPTION_END);
 	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 	return daemon;
 }
@@ -216,6 +247,7 @@ enum metrics_http_error metrics_http_start(struct metrics_http **out,
 	}
 	http->shared = shared;
 	http->limits = *limits;
+	http->log_period_start_s = clock_seconds(CLOCK_MONOTONIC);
 	metrics_http_reserve_fds(limits->max_connections);
 	http->fd = metrics_http_bind(addr, bound, bound_size);
 	if (http->fd < 0) {
