@@ -627,7 +627,93 @@ static void test_serve_defaults(void **state)
 	assert_int_equal(listen_port(&o), 9464);
 	assert_int_equal(((struct sockaddr_in *)&o.listen.addr)->sin_addr.s_addr,
 			 htonl(INADDR_LOOPBACK));
+	assert_int_equal(o.http_limits.max_connections, 64);
+	assert_int_equal(o.http_limits.max_client_connections, 8);
+	assert_int_equal(o.http_limits.header_timeout_s, 5);
+	assert_int_equal(o.http_limits.response_timeout_s, 10);
+	assert_int_equal(o.http_limits.max_request_bytes, 16384);
 	assert_string_equal(c.err, "");
+}
+
+/* The limits on what clients may hold: whole numbers, the bounds included. */
+static void test_serve_limits(void **state)
+{
+	struct top_options o;
+	struct captured c;
+
+	(void)state;
+	assert_int_equal(SERVE_PARSE(&o, &c, "--max-connections", "1000",
+				     "--max-client-connections", "1", "--header-timeout", "2",
+				     "--response-timeout", "3600", "--max-request-bytes", "4096"),
+			 OPTIONS_OK);
+	assert_int_equal(o.http_limits.max_connections, 1000);
+	assert_int_equal(o.http_limits.max_client_connections, 1);
+	assert_int_equal(o.http_limits.header_timeout_s, 2);
+	assert_int_equal(o.http_limits.response_timeout_s, 3600);
+	assert_int_equal(o.http_limits.max_request_bytes, 4096);
+	assert_int_equal(SERVE_PARSE(&o, &c, "--max-connections=65536",
+				     "--max-client-connections=65536", "--header-timeout=3600",
+				     "--response-timeout=1", "--max-request-bytes=1048576"),
+			 OPTIONS_OK);
+	assert_int_equal(o.http_limits.max_connections, 65536);
+	assert_int_equal(o.http_limits.max_client_connections, 65536);
+	assert_int_equal(o.http_limits.header_timeout_s, 3600);
+	assert_int_equal(o.http_limits.response_timeout_s, 1);
+	assert_int_equal(o.http_limits.max_request_bytes, 1048576);
+	/* The others keep their defaults when one is given. */
+	assert_int_equal(SERVE_PARSE(&o, &c, "--header-timeout", "1"), OPTIONS_OK);
+	assert_int_equal(o.http_limits.max_connections, 64);
+	assert_int_equal(o.http_limits.response_timeout_s, 10);
+}
+
+static void test_serve_bad_limits(void **state)
+{
+	static const struct {
+		const char *flag, *value;
+	} bad[] = {
+		{ "--max-connections", "0" },
+		{ "--max-connections", "-1" },
+		{ "--max-connections", "65537" },
+		{ "--max-connections", "99999999999999999999999" },
+		{ "--max-connections", "" },
+		{ "--max-connections", "8x" },
+		{ "--max-client-connections", "0" },
+		{ "--max-client-connections", "1e3" },
+		{ "--max-client-connections", "70000" },
+		{ "--header-timeout", "0" },
+		{ "--header-timeout", "0.5" },
+		{ "--header-timeout", "3601" },
+		{ "--header-timeout", "5s" },
+		{ "--response-timeout", "0" },
+		{ "--response-timeout", "-10" },
+		{ "--response-timeout", "inf" },
+		{ "--response-timeout", "nan" },
+		{ "--max-request-bytes", "4095" },
+		{ "--max-request-bytes", "1048577" },
+		{ "--max-request-bytes", "16k" },
+		{ "--max-request-bytes", "0x4000" },
+	};
+	struct top_options o;
+	struct captured c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (SERVE_PARSE(&o, &c, bad[i].flag, bad[i].value) != OPTIONS_ERROR)
+			fail_msg("%s '%s' was accepted", bad[i].flag, bad[i].value);
+		assert_one_error_line(&c);
+		if (!strstr(c.err, bad[i].flag) || !strstr(c.err, "is not a whole number from"))
+			fail_msg("%s '%s': unclear: %s", bad[i].flag, bad[i].value, c.err);
+	}
+	assert_int_equal(SERVE_PARSE(&o, &c, "--max-request-bytes", "100"), OPTIONS_ERROR);
+	assert_string_equal(c.err, "sloprobe: --max-request-bytes: '100' is not a whole number "
+				   "from 4096 to 1048576\n");
+	assert_int_equal(SERVE_PARSE(&o, &c, "--header-timeout"), OPTIONS_ERROR);
+	assert_one_error_line(&c);
+	/* serve's alone: top and record refuse them by name. */
+	assert_parse_error("--max-connections", "8");
+	assert_int_equal(PARSE(&o, &c, "--header-timeout", "5"), OPTIONS_ERROR);
+	assert_non_null(strstr(c.err, "--header-timeout is not a flag of `sloprobe top`"));
 }
 
 static void test_serve_flags(void **state)
@@ -763,6 +849,17 @@ static void test_serve_help(void **state)
 	assert_non_null(strstr(c.out, "--listen"));
 	assert_non_null(strstr(c.out, "/metrics"));
 	assert_null(strstr(c.out, "--json"));
+	/* Each limit with its default. */
+	assert_non_null(strstr(c.out, "  --max-connections N\n"));
+	assert_non_null(strstr(c.out, "all clients (default 64)"));
+	assert_non_null(strstr(c.out, "  --max-client-connections N\n"));
+	assert_non_null(strstr(c.out, "(default 8)"));
+	assert_non_null(strstr(c.out, "  --header-timeout S\n"));
+	assert_non_null(strstr(c.out, "(default 5)"));
+	assert_non_null(strstr(c.out, "  --response-timeout S\n"));
+	assert_non_null(strstr(c.out, "(default 10)"));
+	assert_non_null(strstr(c.out, "  --max-request-bytes N\n"));
+	assert_non_null(strstr(c.out, "(default 16384)"));
 	assert_string_equal(c.err, "");
 }
 
@@ -958,6 +1055,8 @@ int main(void)
 		cmocka_unit_test(test_shared_parsers_directly),
 		cmocka_unit_test(test_serve_defaults),
 		cmocka_unit_test(test_serve_flags),
+		cmocka_unit_test(test_serve_limits),
+		cmocka_unit_test(test_serve_bad_limits),
 		cmocka_unit_test(test_flags_of_other_commands),
 		cmocka_unit_test(test_serve_bad_listen),
 		cmocka_unit_test(test_serve_help),
