@@ -611,6 +611,15 @@ static unsigned int listen_port(const struct top_options *o)
 	return ntohs(((const struct sockaddr_in *)&o->listen.addr)->sin_port);
 }
 
+static void assert_limits(const struct top_options *o, struct metrics_http_limits want)
+{
+	assert_int_equal(o->http_limits.max_connections, want.max_connections);
+	assert_int_equal(o->http_limits.max_client_connections, want.max_client_connections);
+	assert_int_equal(o->http_limits.header_timeout_s, want.header_timeout_s);
+	assert_int_equal(o->http_limits.response_timeout_s, want.response_timeout_s);
+	assert_int_equal(o->http_limits.max_request_bytes, want.max_request_bytes);
+}
+
 static void test_serve_defaults(void **state)
 {
 	const char *const list[] = { "serve", NULL };
@@ -627,11 +636,7 @@ static void test_serve_defaults(void **state)
 	assert_int_equal(listen_port(&o), 9464);
 	assert_int_equal(((struct sockaddr_in *)&o.listen.addr)->sin_addr.s_addr,
 			 htonl(INADDR_LOOPBACK));
-	assert_int_equal(o.http_limits.max_connections, 64);
-	assert_int_equal(o.http_limits.max_client_connections, 8);
-	assert_int_equal(o.http_limits.header_timeout_s, 5);
-	assert_int_equal(o.http_limits.response_timeout_s, 10);
-	assert_int_equal(o.http_limits.max_request_bytes, 16384);
+	assert_limits(&o, (struct metrics_http_limits){ 64, 8, 5, 10, 16384 });
 	assert_string_equal(c.err, "");
 }
 
@@ -646,24 +651,15 @@ static void test_serve_limits(void **state)
 				     "--max-client-connections", "1", "--header-timeout", "2",
 				     "--response-timeout", "3600", "--max-request-bytes", "4096"),
 			 OPTIONS_OK);
-	assert_int_equal(o.http_limits.max_connections, 1000);
-	assert_int_equal(o.http_limits.max_client_connections, 1);
-	assert_int_equal(o.http_limits.header_timeout_s, 2);
-	assert_int_equal(o.http_limits.response_timeout_s, 3600);
-	assert_int_equal(o.http_limits.max_request_bytes, 4096);
+	assert_limits(&o, (struct metrics_http_limits){ 1000, 1, 2, 3600, 4096 });
 	assert_int_equal(SERVE_PARSE(&o, &c, "--max-connections=65536",
 				     "--max-client-connections=65536", "--header-timeout=3600",
 				     "--response-timeout=1", "--max-request-bytes=1048576"),
 			 OPTIONS_OK);
-	assert_int_equal(o.http_limits.max_connections, 65536);
-	assert_int_equal(o.http_limits.max_client_connections, 65536);
-	assert_int_equal(o.http_limits.header_timeout_s, 3600);
-	assert_int_equal(o.http_limits.response_timeout_s, 1);
-	assert_int_equal(o.http_limits.max_request_bytes, 1048576);
+	assert_limits(&o, (struct metrics_http_limits){ 65536, 65536, 3600, 1, 1048576 });
 	/* The others keep their defaults when one is given. */
 	assert_int_equal(SERVE_PARSE(&o, &c, "--header-timeout", "1"), OPTIONS_OK);
-	assert_int_equal(o.http_limits.max_connections, 64);
-	assert_int_equal(o.http_limits.response_timeout_s, 10);
+	assert_limits(&o, (struct metrics_http_limits){ 64, 8, 1, 10, 16384 });
 }
 
 static void test_serve_bad_limits(void **state)
