@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Checks deploy/ without a cluster: promtool on the alert rules, their unit tests and the scrape
-# config; the dashboard's queries parsed by promtool and matched against the metrics sloprobe
-# exports; the DaemonSet's security and wiring; the image's runtime packages against the
-# binary. Prints one summary line; exits non-zero if any check failed.
+# configs; the dashboard's queries parsed by promtool and matched against the metrics sloprobe
+# exports; the DaemonSets' security and wiring, plain and TLS; the web config of the TLS one;
+# the image's runtime packages against the binary. Prints one summary line; exits non-zero if any check failed.
 # Usage: tests/deploy/check.sh [ROOT [BINARY]]   (ROOT defaults to this repository)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -50,6 +50,10 @@ check "promtool check config" promtool check config "$work/scrape.yaml"
 check "dashboard structure and metrics" python3 "$checks" "$root" dashboard "$work/dashboard-rules.yaml"
 check "promtool parses every dashboard query" promtool check rules "$work/dashboard-rules.yaml"
 check "daemonset" python3 "$checks" "$root" daemonset
+check "scrape config (TLS) matches the DaemonSet" python3 "$checks" "$root" scrape-tls "$work/scrape-tls.yaml"
+check "promtool check config (TLS)" promtool check config "$work/scrape-tls.yaml"
+check "daemonset (TLS)" python3 "$checks" "$root" daemonset-tls
+check "web config (TLS)" python3 "$checks" "$root" web-config
 check "Dockerfile installs what build/sloprobe links" python3 "$checks" "$root" dockerfile "$binary"
 
 [ ${#failures[@]} -gt 0 ] && echo "failed: ${failures[*]}"

@@ -6,6 +6,7 @@ Each check prints one line per problem on stdout and exits 1 if there was any, 0
 ROOT is the repository root (or a copy of deploy/ and tests/deploy/ laid out the same way, which
 is how tests/deploy/mutations.sh proves each check can fail).
 """
+import base64
 import json
 import os
 import re
@@ -28,6 +29,27 @@ METRICS = {
 # Capabilities deploy/daemonset.yaml justifies one by one; anything else is a regression.
 CAPS = {"BPF", "PERFMON", "SYS_PTRACE", "DAC_READ_SEARCH"}
 PORT = 9464
+DAEMONSET = "deploy/daemonset.yaml"
+TLS_DAEMONSET = "deploy/daemonset-tls.yaml"
+WEB_CONFIG_SECRET = "deploy/web-config-secret.yaml"
+SCRAPE = "deploy/prometheus-scrape.yaml"
+TLS_SCRAPE = "deploy/prometheus-scrape-tls.yaml"
+# serve's flags (issue 17's agreed interface for the last six): a misspelt one in a manifest
+# makes every pod exit 2. The limits take whole numbers above zero.
+SERVE_FLAGS = {"--listen", "--interval", "--port", "--backend", "--btf", "--verbose",
+               "--web-config", "--max-connections", "--max-client-connections",
+               "--header-timeout", "--response-timeout", "--max-request-bytes"}
+SERVE_SWITCHES = {"--verbose"}
+SERVE_LIMITS = {"--max-connections", "--max-client-connections", "--header-timeout",
+                "--response-timeout", "--max-request-bytes"}
+# The web-config keys sloprobe accepts (it refuses any other by name, exit 2).
+WEB_CONFIG_KEYS = {"tls_server_config", "basic_auth_users", "http_server_config"}
+TLS_SERVER_KEYS = {"cert_file", "key_file", "client_auth_type", "client_ca_file",
+                   "min_version", "max_version"}
+CLIENT_AUTH_TYPES = {"NoClientCert", "RequireAndVerifyClientCert"}
+TLS_VERSIONS = {"TLS12", "TLS13"}
+# What sloprobe checks with crypt_rn: bcrypt, cost two digits, 22 salt and 31 hash characters.
+BCRYPT_RE = re.compile(r"\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}")
 # A sloprobe_ name not preceded by a word character or ':' (recording rules such as
 # service:sloprobe_request_duration_seconds:p99_rate5m are ours, not exported metrics).
 METRIC_RE = re.compile(r"(?<![\w:])sloprobe_[A-Za-z0-9_]*")
@@ -60,8 +82,11 @@ def find_key(node, key):
             yield from find_key(v, key)
 
 
-def check_daemonset(root):
-    docs = load_yaml_docs(os.path.join(root, "deploy/daemonset.yaml"))
+def check_daemonset(root, path=DAEMONSET, tls=False):
+    """The security and wiring of a DaemonSet manifest; with tls, of the variant that serves
+    HTTPS with basic auth. Returns its documents by kind (None if it has no DaemonSet) and
+    serve's flags there."""
+    docs = load_yaml_docs(os.path.join(root, path))
     kinds = {d.get("kind"): d for d in docs}
     for kind in ("Namespace", "ServiceAccount", "DaemonSet", "Service"):
         if kind not in kinds:
@@ -70,7 +95,7 @@ def check_daemonset(root):
         problem("privileged: true somewhere: the capabilities below are meant to replace it")
     ds = kinds.get("DaemonSet")
     if not ds:
-        return
+        return None, {}
     ns = kinds.get("Namespace", {}).get("metadata", {}).get("name")
     for d in docs:
         if d.get("kind") != "Namespace" and d.get("metadata", {}).get("namespace") != ns:
@@ -97,11 +122,12 @@ def check_daemonset(root):
     containers = pod.get("containers", [])
     if len(containers) != 1:
         problem(f"expected one container, found {len(containers)}")
-        return
+        return None, {}
     c = containers[0]
     cmd = (c.get("command") or []) + (c.get("args") or [])
     if "serve" not in cmd or f"0.0.0.0:{PORT}" not in cmd:
         problem(f"container does not run `serve --listen 0.0.0.0:{PORT}`: {cmd}")
+    flags = serve_flags(c)
     ports = [p for p in c.get("ports", []) if p.get("name") == "metrics"]
     if not ports or ports[0].get("containerPort") != PORT:
         problem(f"no container port named metrics on {PORT}")
@@ -121,10 +147,7 @@ def check_daemonset(root):
         for r in ("cpu", "memory"):
             if r not in res.get(kind, {}):
                 problem(f"resources.{kind}.{r} missing")
-    for probe in ("readinessProbe", "livenessProbe"):
-        get = c.get(probe, {}).get("httpGet", {})
-        if get.get("path") != "/metrics" or get.get("port") not in ("metrics", PORT):
-            problem(f"{probe} is not an httpGet of /metrics on the metrics port")
+    check_probes(c, tls)
     volumes = {v.get("name"): v for v in pod.get("volumes", [])}
     mounts = {m.get("mountPath"): m for m in c.get("volumeMounts", [])}
     btf = mounts.get("/sys/kernel/btf")
@@ -134,6 +157,8 @@ def check_daemonset(root):
         v = volumes.get(m.get("name"), {})
         if "hostPath" in v and m.get("readOnly") is not True:
             problem(f"host path {v['hostPath'].get('path')} mounted writable at {m.get('mountPath')}")
+        if any(k in v for k in ("secret", "projected", "configMap")) and m.get("readOnly") is not True:
+            problem(f"volume {m.get('name')} (Secret or ConfigMap) mounted writable at {m.get('mountPath')}")
         if m.get("mountPath", "").startswith("/proc"):
             problem("a mount over /proc: with hostPID the container's /proc is already the host's")
     svc = kinds.get("Service", {}).get("spec", {})
@@ -141,6 +166,232 @@ def check_daemonset(root):
         problem("the Service is not headless (clusterIP: None)")
     if not any(p.get("name") == "metrics" and p.get("port") == PORT for p in svc.get("ports", [])):
         problem(f"the Service has no port metrics:{PORT}")
+    return kinds, flags
+
+
+def check_probes(c, tls):
+    """Plain HTTP: an httpGet of /metrics. With basic auth an httpGet gets 401 (the kubelet
+    sends no password, sloprobe has no unauthenticated path): a TCP connect instead."""
+    for probe in ("readinessProbe", "livenessProbe"):
+        p = c.get(probe, {})
+        get = p.get("httpGet", {})
+        if tls:
+            if get:
+                problem(f"{probe} is an httpGet: with basic auth it gets 401; use tcpSocket")
+            elif p.get("tcpSocket", {}).get("port") not in ("metrics", PORT):
+                problem(f"{probe} is not a tcpSocket probe of the metrics port")
+        elif get.get("path") != "/metrics" or get.get("port") not in ("metrics", PORT):
+            problem(f"{probe} is not an httpGet of /metrics on the metrics port")
+
+
+def pod_container(kinds):
+    pod = kinds["DaemonSet"]["spec"]["template"]["spec"]
+    return pod, pod["containers"][0]
+
+
+def serve_flags(c, report=True):
+    """serve's flags in the container's command line, as {flag: value}; unknown flags, flags
+    without a value and limits that are not whole numbers above zero are problems (reported
+    only once, by the daemonset checks)."""
+    say = problem if report else (lambda msg: None)
+    cmd = (c.get("command") or []) + (c.get("args") or [])
+    words = [str(w) for w in cmd[cmd.index("serve") + 1:]] if "serve" in cmd else []
+    flags = {}
+    while words:
+        flag = words.pop(0)
+        if flag not in SERVE_FLAGS:
+            say(f"serve has no flag {flag!r}: every pod would exit 2")
+            if words and not words[0].startswith("--"):
+                words.pop(0)
+            continue
+        if flag in SERVE_SWITCHES:
+            flags[flag] = True
+            continue
+        if not words or words[0].startswith("--"):
+            say(f"{flag} has no value")
+            continue
+        flags[flag] = words.pop(0)
+        if flag in SERVE_LIMITS and not (flags[flag].isdigit() and int(flags[flag]) > 0):
+            say(f"{flag} {flags[flag]!r} is not a whole number above zero")
+    return flags
+
+
+def mounted_file(pod, c, path):
+    """(secret name, key) of the Secret item the container sees at path, or None. Secret and
+    projected volumes; one without items shows every key of its Secret (key None then)."""
+    volumes = {v.get("name"): v for v in pod.get("volumes", [])}
+    for m in c.get("volumeMounts", []):
+        v = volumes.get(m.get("name"), {})
+        if "secret" in v:
+            sources = [dict(v["secret"], name=v["secret"].get("secretName"))]
+        else:
+            sources = [s["secret"] for s in v.get("projected", {}).get("sources", []) if "secret" in s]
+        for s in sources:
+            items = s.get("items")
+            if items is None and os.path.dirname(path) == m.get("mountPath"):
+                return s.get("name"), None
+            for item in items or []:
+                if os.path.join(m.get("mountPath", ""), item.get("path", "")) == path:
+                    return s.get("name"), item.get("key")
+    return None
+
+
+def first_difference(a, b, other, where=""):
+    """The first place where a differs from b (read from the file other), or None."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in sorted(set(a) | set(b), key=str):
+            d = first_difference(a.get(k), b.get(k), other, f"{where}.{k}")
+            if d:
+                return d
+        return None
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b)):
+            d = first_difference(x, y, other, f"{where}[{i}]")
+            if d:
+                return d
+        return None
+    return None if a == b else f"{where or '.'}: {a!r} here, {b!r} in {other}"
+
+
+def without_tls(kinds, plain_volumes):
+    """The TLS manifest less what TLS changes: serve's flags, the probes, the scheme
+    annotation, and the volumes the plain manifest does not have."""
+    kinds = yaml.safe_load(yaml.safe_dump(kinds))
+    template = kinds["DaemonSet"]["spec"]["template"]
+    template["metadata"].get("annotations", {}).pop("prometheus.io/scheme", None)
+    pod, c = pod_container(kinds)
+    for key in ("args", "readinessProbe", "livenessProbe"):
+        c.pop(key, None)
+    c["volumeMounts"] = [m for m in c.get("volumeMounts", []) if m.get("name") in plain_volumes]
+    pod["volumes"] = [v for v in pod.get("volumes", []) if v.get("name") in plain_volumes]
+    return kinds
+
+
+def check_daemonset_tls(root):
+    kinds, flags = check_daemonset(root, TLS_DAEMONSET, tls=True)
+    if not kinds:
+        return
+    pod, c = pod_container(kinds)
+    path = flags.get("--web-config")
+    if not path:
+        problem("serve runs without --web-config: plain HTTP and no password on every interface")
+    elif not os.path.isabs(path) or not mounted_file(pod, c, path):
+        problem(f"--web-config {path} is not an absolute path into a mounted Secret")
+    ann = kinds["DaemonSet"]["spec"]["template"]["metadata"].get("annotations", {})
+    if ann.get("prometheus.io/scheme") != "https":
+        problem("pod annotation prometheus.io/scheme is not https")
+    plain = {d.get("kind"): d for d in load_yaml_docs(os.path.join(root, DAEMONSET))}
+    plain_volumes = {v.get("name") for v in pod_container(plain)[0].get("volumes", [])}
+    tls_kinds, plain_kinds = without_tls(kinds, plain_volumes), without_tls(plain, plain_volumes)
+    for kind in sorted(set(tls_kinds) | set(plain_kinds), key=str):
+        d = first_difference(tls_kinds.get(kind), plain_kinds.get(kind), DAEMONSET, kind)
+        if d:
+            problem(f"drifted from the plain DaemonSet beyond TLS: {d}")
+
+
+def web_config_text(root, secret_name, key):
+    """The web config the Secret in deploy/web-config-secret.yaml holds under key."""
+    secrets = [d for d in load_yaml_docs(os.path.join(root, WEB_CONFIG_SECRET)) if d.get("kind") == "Secret"]
+    if len(secrets) != 1 or secrets[0].get("metadata", {}).get("name") != secret_name:
+        problem(f"{WEB_CONFIG_SECRET} does not hold exactly one Secret named {secret_name}")
+        return None
+    secret = secrets[0]
+    if secret["metadata"].get("namespace") != "sloprobe":
+        problem(f"the Secret {secret_name} is not in namespace sloprobe")
+    if key in secret.get("stringData", {}):
+        return secret["stringData"][key]
+    if key in secret.get("data", {}):
+        return base64.b64decode(secret["data"][key]).decode()
+    problem(f"the Secret {secret_name} has no key {key}")
+    return None
+
+
+def check_web_config_keys(cfg):
+    """The keys sloprobe accepts, as agreed for issue 17; it refuses the others at start."""
+    if not isinstance(cfg, dict):
+        problem("the web config is not a YAML mapping")
+        return {}
+    for k in set(cfg) - WEB_CONFIG_KEYS:
+        problem(f"web config key {k!r}: sloprobe refuses it")
+    if cfg.get("http_server_config"):
+        problem("http_server_config has keys: sloprobe accepts none")
+    tls = cfg.get("tls_server_config") or {}
+    for k in set(tls) - TLS_SERVER_KEYS:
+        problem(f"tls_server_config key {k!r}: sloprobe refuses it")
+    for k in ("cert_file", "key_file"):
+        if not tls.get(k):
+            problem(f"tls_server_config has no {k}: serve would speak plain HTTP")
+    if tls.get("client_auth_type", "NoClientCert") not in CLIENT_AUTH_TYPES:
+        problem(f"client_auth_type {tls['client_auth_type']!r} is not one of {sorted(CLIENT_AUTH_TYPES)}")
+    if tls.get("client_auth_type") == "RequireAndVerifyClientCert" and not tls.get("client_ca_file"):
+        problem("RequireAndVerifyClientCert without client_ca_file")
+    for k in ("min_version", "max_version"):
+        if k in tls and tls[k] not in TLS_VERSIONS:
+            problem(f"{k} {tls[k]!r} is not one of {sorted(TLS_VERSIONS)}")
+    users = cfg.get("basic_auth_users") or {}
+    if not users:
+        problem("basic_auth_users is empty: anyone who completes a TLS handshake can scrape")
+    for user, hash_ in users.items():
+        if not BCRYPT_RE.fullmatch(str(hash_)):
+            problem(f"basic_auth_users {user}: not a bcrypt hash ($2y$NN$ and 53 characters)")
+    return tls
+
+
+def check_web_config(root):
+    """deploy/web-config-secret.yaml: what the TLS DaemonSet's --web-config reads, and that
+    the files it names are mounted from the TLS Secrets."""
+    kinds = {d.get("kind"): d for d in load_yaml_docs(os.path.join(root, TLS_DAEMONSET))}
+    pod, c = pod_container(kinds)
+    path = serve_flags(c, report=False).get("--web-config")
+    where = mounted_file(pod, c, path) if path else None
+    if not where:
+        problem(f"{TLS_DAEMONSET} mounts no Secret at its --web-config path {path}")
+        return
+    text = web_config_text(root, where[0], where[1] or os.path.basename(path))
+    if text is None:
+        return
+    tls = check_web_config_keys(yaml.safe_load(text))
+    # Relative paths resolve against the web config's folder, as in the exporter toolkit.
+    wanted = {"cert_file": "tls.crt", "key_file": "tls.key", "client_ca_file": None}
+    for k, key in wanted.items():
+        if not tls.get(k):
+            continue
+        file = os.path.join(os.path.dirname(path), tls[k])
+        got = mounted_file(pod, c, file)
+        if not got:
+            problem(f"{k} {file} is not mounted from a Secret")
+        elif key and got[1] not in (key, None):
+            problem(f"{k} {file} is key {got[1]} of Secret {got[0]}, not its {key} (kubernetes.io/tls)")
+
+
+def check_scrape_tls(root, cfg, job):
+    """The HTTPS job: verified TLS, a password from a file for a user the web config knows,
+    and otherwise the plain job unchanged."""
+    if job.get("scheme") != "https":
+        problem(f"the TLS job's scheme is {job.get('scheme', 'http')!r}, not https")
+    tls = job.get("tls_config") or {}
+    if not tls.get("ca_file"):
+        problem("tls_config has no ca_file: the certificate would be checked against the system CAs")
+    if tls.get("insecure_skip_verify") is not False:
+        problem("tls_config.insecure_skip_verify is not false")
+    if not tls.get("server_name"):
+        problem("tls_config has no server_name: targets are node IPs, which the certificate does not name")
+    auth = job.get("basic_auth") or {}
+    if "password" in auth or not auth.get("password_file"):
+        problem("basic_auth does not read its password from password_file")
+    text = web_config_text(root, "sloprobe-web-config", "web-config.yml") or "{}"
+    users = (yaml.safe_load(text) or {}).get("basic_auth_users") or {}
+    if auth.get("username") not in users:
+        problem(f"basic_auth username {auth.get('username')!r} is not in the web config's basic_auth_users")
+    with open(os.path.join(root, SCRAPE)) as f:
+        plain = yaml.safe_load(f)
+    tls_cfg = yaml.safe_load(yaml.safe_dump(cfg))
+    for j in tls_cfg.get("scrape_configs", []):
+        for k in ("scheme", "tls_config", "basic_auth"):
+            j.pop(k, None)
+    d = first_difference(tls_cfg, plain, SCRAPE)
+    if d:
+        problem(f"drifted from {SCRAPE} beyond TLS: {d}")
 
 
 def check_dashboard(root, rules_out):
@@ -232,15 +483,16 @@ def check_rules_metrics(root):
             problem(f"no alert {a}")
 
 
-def check_scrape(root, promtool_out):
-    """Checks deploy/prometheus-scrape.yaml against the DaemonSet, and writes to promtool_out
+def check_scrape(root, promtool_out, path=SCRAPE, ds_path=DAEMONSET, tls=False):
+    """Checks a scrape config (deploy/prometheus-scrape.yaml, or with tls its HTTPS variant)
+    against its DaemonSet, and writes to promtool_out
     the config promtool can check here: Debian's Prometheus is built without Kubernetes
     service discovery, so there the kubernetes_sd_configs block is swapped for a file_sd one
     (everything else, relabeling and rule files included, goes through promtool unchanged)."""
-    path = os.path.join(root, "deploy/prometheus-scrape.yaml")
+    path = os.path.join(root, path)
     with open(path) as f:
         cfg = yaml.safe_load(f)
-    ds_docs = load_yaml_docs(os.path.join(root, "deploy/daemonset.yaml"))
+    ds_docs = load_yaml_docs(os.path.join(root, ds_path))
     ns = next((d["metadata"]["name"] for d in ds_docs if d.get("kind") == "Namespace"), None)
     jobs = [j for j in cfg.get("scrape_configs", []) if j.get("job_name") == "sloprobe"]
     if not jobs:
@@ -259,6 +511,8 @@ def check_scrape(root, promtool_out):
         problem("no keep on the prometheus.io/scrape annotation")
     if keeps.get("__meta_kubernetes_pod_container_port_name") != "metrics":
         problem("no keep on the container port named metrics")
+    if tls:
+        check_scrape_tls(root, cfg, job)
     if promtool_supports_kubernetes_sd():
         promtool_cfg = cfg
     else:
@@ -337,6 +591,12 @@ def run(root, check):
         check_rules_metrics(root)
     elif check == "scrape":
         check_scrape(root, sys.argv[3])
+    elif check == "daemonset-tls":
+        check_daemonset_tls(root)
+    elif check == "web-config":
+        check_web_config(root)
+    elif check == "scrape-tls":
+        check_scrape(root, sys.argv[3], TLS_SCRAPE, TLS_DAEMONSET, tls=True)
     elif check == "dockerfile":
         check_dockerfile(root, sys.argv[3])
     else:
