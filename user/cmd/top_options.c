@@ -91,6 +91,10 @@ static const struct option_spec serve_specs[] = {
 			   "address to serve on (default " LISTEN_ADDRESS_DEFAULT "): an IPv4\n"
 			   "address, [IPv6], localhost, or empty for every IPv4 address;\n"
 			   "port 0 picks a free port, printed on stderr at start"),
+	OPTION_SPEC_TEXT("web-config", struct top_options, web_config_path, "FILE",
+			 "TLS and basic auth, Prometheus exporter web-config format\n"
+			 "(tls_server_config, basic_auth_users; default: plain HTTP,\n"
+			 "no authentication)"),
 	TOP_SPEC_INTERVAL("seconds between reads of the kernel counters (default 5)"),
 	OPTION_SPEC_PORTS(struct top_options,
 			  "only these listening ports (they need not listen yet)"),
@@ -201,8 +205,8 @@ static const struct options_command serve_command = {
 	.family = top_family,
 	.size = sizeof(struct top_options),
 	.init = serve_init,
-	.usage = "Usage: sloprobe serve [--listen ADDR:PORT] [--interval S] [--port P[,P...]]\n"
-		 "                      [--backend B] [--btf FILE] [--verbose]\n"
+	.usage = "Usage: sloprobe serve [--listen ADDR:PORT] [--web-config FILE] [--interval S]\n"
+		 "                      [--port P[,P...]] [--backend B] [--btf FILE] [--verbose]\n"
 		 "\n"
 		 "Serves what `sloprobe top` sees as Prometheus metrics at "
 		 "http://ADDR:PORT/metrics:\n"

@@ -26,6 +26,7 @@ struct top_options {
 	const char *output_path;      /* record's --output */
 	bool serve;		      /* `serve`: windows add up into Prometheus metrics */
 	struct listen_address listen; /* serve's --listen */
+	const char *web_config_path;  /* serve's --web-config; NULL: plain HTTP, no users */
 };
 
 /* Parse argv (argv[0] is the subcommand name); usage is their --help text. */

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <microhttpd.h>
+#include "output/metrics_auth.h"
 #include "output/metrics_http.h"
+#include "output/metrics_tls.h"
 
 #define METRICS_HTTP_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 /* A scraper that stalls longer than this is cut off, so it cannot hold a connection slot. */
@@ -18,6 +20,8 @@ struct metrics_http {
 	struct MHD_Daemon *daemon;
 	struct metrics_shared *shared;
 	int fd;
+	struct metrics_tls tls;	   /* --web-config's TLS options; none: plain HTTP */
+	struct metrics_auth *auth; /* --web-config's client checks; NULL: none */
 };
 
 static const char metrics_http_index[] =
@@ -39,6 +43,9 @@ static enum MHD_Result metrics_http_send(struct MHD_Connection *connection, unsi
 	MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
 		MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	if (status == MHD_HTTP_UNAUTHORIZED)
+		MHD_add_response_header(response, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+					"Basic realm=\"" METRICS_AUTH_REALM "\"");
 	ret = MHD_queue_response(connection, status, response);
 	MHD_destroy_response(response);
 	return ret;
@@ -76,11 +83,19 @@ static enum MHD_Result metrics_http_answer(void *cls, struct MHD_Connection *con
 {
 	static const char not_found[] = "not found: the metrics are at /metrics\n";
 	static const char not_allowed[] = "only GET and HEAD\n";
+	static const char refused[] = "a valid client certificate and user are required\n";
+	struct metrics_http *http = cls;
+	unsigned int status;
 
 	(void)version;
 	(void)upload_data;
 	(void)upload_data_size;
 	(void)request_state;
+	/* Before anything else: without the right credentials every path is refused alike. */
+	status = metrics_auth_check(http->auth, connection);
+	if (status)
+		return metrics_http_send(connection, status, (void *)refused, strlen(refused),
+					 MHD_RESPMEM_PERSISTENT, "text/plain");
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
 		return metrics_http_send(connection, MHD_HTTP_METHOD_NOT_ALLOWED,
 					 (void *)not_allowed, strlen(not_allowed),
@@ -132,29 +147,40 @@ static struct MHD_Daemon *metrics_http_daemon(struct metrics_http *http)
 	sigaddset(&stop_signals, SIGINT);
 	sigaddset(&stop_signals, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop_signals, &saved);
-	daemon = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-				  metrics_http_answer, http, MHD_OPTION_LISTEN_SOCKET, http->fd,
-				  MHD_OPTION_CONNECTION_TIMEOUT,
-				  (unsigned int)METRICS_HTTP_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
-				  (unsigned int)METRICS_HTTP_MAX_CONNECTIONS, MHD_OPTION_END);
+	daemon = MHD_start_daemon(
+		MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | http->tls.flags, 0, NULL, NULL,
+		metrics_http_answer, http, MHD_OPTION_LISTEN_SOCKET, http->fd,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)METRICS_HTTP_TIMEOUT_S,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)METRICS_HTTP_MAX_CONNECTIONS,
+		MHD_OPTION_ARRAY, http->tls.options, MHD_OPTION_END);
 	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 	return daemon;
 }
 
 enum metrics_http_error metrics_http_start(struct metrics_http **out,
 					   const struct listen_address *addr,
-					   struct metrics_shared *shared, char *bound,
+					   struct metrics_shared *shared,
+					   const struct web_config *web, char *bound,
 					   size_t bound_size)
 {
 	struct metrics_http *http = calloc(1, sizeof(*http));
 
+	if (http && web && (web->client_auth || web->user_count)) {
+		http->auth = metrics_auth_new(web);
+		if (!http->auth) {
+			free(http);
+			http = NULL;
+		}
+	}
 	if (!http) {
 		fprintf(stderr, "sloprobe: out of memory\n");
 		return METRICS_HTTP_FAILED;
 	}
 	http->shared = shared;
+	metrics_tls_options(web, &http->tls);
 	http->fd = metrics_http_bind(addr, bound, bound_size);
 	if (http->fd < 0) {
+		metrics_auth_free(http->auth);
 		free(http);
 		return METRICS_HTTP_BAD_ADDRESS;
 	}
@@ -163,6 +189,7 @@ enum metrics_http_error metrics_http_start(struct metrics_http **out,
 		fprintf(stderr, "sloprobe: serve: cannot start the HTTP server on %s\n", bound);
 		/* Not closed: whether a failed start already closed it is not documented, and
 		 * closing twice could hit another descriptor. serve exits now anyway. */
+		metrics_auth_free(http->auth);
 		free(http);
 		return METRICS_HTTP_FAILED;
 	}
@@ -176,5 +203,6 @@ void metrics_http_stop(struct metrics_http *http)
 		return;
 	/* Also closes the listening socket, though it was handed over ready-made. */
 	MHD_stop_daemon(http->daemon);
+	metrics_auth_free(http->auth);
 	free(http);
 }
