@@ -51,7 +51,7 @@ static void web_quote(const char *text, size_t len, char *buf, size_t size)
 		buf[i] = text[i] >= 0x20 && text[i] < 0x7f ? text[i] : '?';
 	buf[n] = '\0';
 	if (n < len && n + 3 < size)
-		strcat(buf, "...");
+		memcpy(buf + n, "...", 4);
 }
 
 static const char *web_kind(const yaml_node_t *node)
@@ -87,7 +87,7 @@ static int web_string(const struct web_parse *p, const yaml_node_t *node, const 
 		return web_fail(p, path, "must be a string, got %s", web_kind(node));
 	if (web_is_null(node) || !len)
 		return web_fail(p, path, "empty value");
-	if (strcmp((const char *)node->tag, YAML_STR_TAG))
+	if (strcmp((const char *)node->tag, YAML_STR_TAG) != 0)
 		return web_fail(p, path, "must be a string, got a value tagged %.40s",
 				(const char *)node->tag);
 	if (strlen(value) != len)
@@ -104,41 +104,47 @@ static int web_mapping(const struct web_parse *p, const yaml_node_t *node, const
 		return web_fail(p, path, "empty value (an empty mapping is {})");
 	if (node->type != YAML_MAPPING_NODE)
 		return web_fail(p, path, "must be a mapping, got %s", web_kind(node));
-	if (strcmp((const char *)node->tag, YAML_MAP_TAG))
+	if (strcmp((const char *)node->tag, YAML_MAP_TAG) != 0)
 		return web_fail(p, path, "must be a mapping, got one tagged %.40s",
 				(const char *)node->tag);
 	return 0;
 }
 
 /*
- * The key of @pair as a string into @key, with "PARENT.KEY" into @path; refuses a key that is
- * not a plain string and one that appears earlier in the mapping (libyaml keeps both).
+ * The key of @pair as a string, with "PARENT.KEY" into @path; NULL after refusing a key that is
+ * not a plain string or one that appears earlier in the mapping (libyaml keeps both).
  */
-static int web_key(const struct web_parse *p, const yaml_node_t *map, const yaml_node_pair_t *pair,
-		   const char *parent, const char **key, char *path, size_t path_size)
+static const char *web_key(const struct web_parse *p, const yaml_node_t *map,
+			   const yaml_node_pair_t *pair, const char *parent, char *path,
+			   size_t path_size)
 {
 	const yaml_node_t *node = yaml_document_get_node(p->doc, pair->key), *other;
 	const yaml_node_pair_t *prev;
 	char quoted[WEB_QUOTE_MAX + 4];
+	const char *key;
 
 	if (!node || node->type != YAML_SCALAR_NODE || web_is_null(node) ||
-	    !node->data.scalar.length)
-		return web_fail(p, parent, "every key must be a string");
-	web_quote((const char *)node->data.scalar.value, node->data.scalar.length, quoted,
-		  sizeof(quoted));
+	    !node->data.scalar.length) {
+		web_fail(p, parent, "every key must be a string");
+		return NULL;
+	}
+	key = (const char *)node->data.scalar.value;
+	web_quote(key, node->data.scalar.length, quoted, sizeof(quoted));
 	snprintf(path, path_size, "%s%s%s", parent[0] == '(' ? "" : parent,
 		 parent[0] == '(' ? "" : ".", quoted);
-	if (strlen((const char *)node->data.scalar.value) != node->data.scalar.length)
-		return web_fail(p, path, "key contains a NUL character");
+	if (strlen(key) != node->data.scalar.length) {
+		web_fail(p, path, "key contains a NUL character");
+		return NULL;
+	}
 	for (prev = map->data.mapping.pairs.start; prev < pair; prev++) {
 		other = yaml_document_get_node(p->doc, prev->key);
 		if (other && other->type == YAML_SCALAR_NODE &&
-		    !strcmp((const char *)other->data.scalar.value,
-			    (const char *)node->data.scalar.value))
-			return web_fail(p, path, "duplicate key");
+		    !strcmp((const char *)other->data.scalar.value, key)) {
+			web_fail(p, path, "duplicate key");
+			return NULL;
+		}
 	}
-	*key = (const char *)node->data.scalar.value;
-	return 0;
+	return key;
 }
 
 /* @value relative to the folder of the config file, as the exporter toolkit resolves it. */
@@ -263,7 +269,8 @@ static int web_tls(const struct web_parse *p, const yaml_node_t *map)
 	if (web_mapping(p, map, "tls_server_config"))
 		return -1;
 	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
-		if (web_key(p, map, pair, "tls_server_config", &key, path, sizeof(path)) ||
+		key = web_key(p, map, pair, "tls_server_config", path, sizeof(path));
+		if (!key ||
 		    web_tls_field(p, key, yaml_document_get_node(p->doc, pair->value), path))
 			return -1;
 	}
@@ -337,7 +344,8 @@ static int web_users(const struct web_parse *p, const yaml_node_t *map)
 	if (!p->out->users)
 		return web_fail(p, "basic_auth_users", "out of memory");
 	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
-		if (web_key(p, map, pair, "basic_auth_users", &key, path, sizeof(path)))
+		key = web_key(p, map, pair, "basic_auth_users", path, sizeof(path));
+		if (!key)
 			return -1;
 		if (web_user(p, key, yaml_document_get_node(p->doc, pair->value), path))
 			return -1;
@@ -349,14 +357,13 @@ static int web_users(const struct web_parse *p, const yaml_node_t *map)
 static int web_http(const struct web_parse *p, const yaml_node_t *map)
 {
 	char path[WEB_YAML_PATH_MAX];
-	const char *key;
 
 	if (web_mapping(p, map, "http_server_config"))
 		return -1;
 	if (map->data.mapping.pairs.top == map->data.mapping.pairs.start)
 		return 0;
-	if (web_key(p, map, map->data.mapping.pairs.start, "http_server_config", &key, path,
-		    sizeof(path)))
+	if (!web_key(p, map, map->data.mapping.pairs.start, "http_server_config", path,
+		     sizeof(path)))
 		return -1;
 	return web_fail(p, path,
 			"not supported: sloprobe serves HTTP/1.1 without extra headers, so "
@@ -374,7 +381,8 @@ static int web_root(const struct web_parse *p, const yaml_node_t *root)
 	if (web_mapping(p, root, "(top level)"))
 		return -1;
 	for (pair = root->data.mapping.pairs.start; pair < root->data.mapping.pairs.top; pair++) {
-		if (web_key(p, root, pair, "(top level)", &key, path, sizeof(path)))
+		key = web_key(p, root, pair, "(top level)", path, sizeof(path));
+		if (!key)
 			return -1;
 		value = yaml_document_get_node(p->doc, pair->value);
 		if (!strcmp(key, "tls_server_config"))

@@ -18,6 +18,7 @@
 #define METRICS_AUTH_CACHE_SECONDS 60.0
 #define METRICS_AUTH_CACHE_SLOTS 16
 #define METRICS_AUTH_DIGEST_BYTES 32 /* SHA-256 */
+#define METRICS_AUTH_SALT_BYTES 16
 
 /* A (user, password) pair that passed, kept only as a salted digest. */
 struct metrics_auth_slot {
@@ -28,25 +29,25 @@ struct metrics_auth_slot {
 struct metrics_auth {
 	const struct web_config *config;
 	pthread_mutex_t lock; /* over the slots */
-	unsigned char salt[16];
+	unsigned char salt[METRICS_AUTH_SALT_BYTES];
 	struct metrics_auth_slot slots[METRICS_AUTH_CACHE_SLOTS];
 };
 
 struct metrics_auth *metrics_auth_new(const struct web_config *config)
 {
-	struct metrics_auth *auth = calloc(1, sizeof(*auth));
+	unsigned char salt[METRICS_AUTH_SALT_BYTES];
+	struct metrics_auth *auth;
 
+	/* Per process, so a digest in a core dump cannot be matched against a word list made
+	 * in advance. */
+	if (gnutls_rnd(GNUTLS_RND_NONCE, salt, sizeof(salt)) < 0)
+		return NULL;
+	auth = calloc(1, sizeof(*auth));
 	if (!auth)
 		return NULL;
 	auth->config = config;
+	memcpy(auth->salt, salt, sizeof(salt));
 	pthread_mutex_init(&auth->lock, NULL);
-	/* Per process, so a digest in a core dump cannot be matched against a word list made
-	 * in advance. */
-	if (gnutls_rnd(GNUTLS_RND_NONCE, auth->salt, sizeof(auth->salt)) < 0) {
-		pthread_mutex_destroy(&auth->lock);
-		free(auth);
-		return NULL;
-	}
 	return auth;
 }
 
@@ -89,23 +90,22 @@ static bool metrics_auth_client_verified(struct MHD_Connection *connection)
 	return status == 0;
 }
 
+/* SHA-256 of the salt, the user with its NUL ("ab"+"c" is not "a"+"bc") and the password. */
 static int metrics_auth_digest(const struct metrics_auth *auth, const char *user,
 			       const char *password, unsigned char *out)
 {
-	size_t user_len = strlen(user) + 1, password_len = strlen(password);
-	size_t size = sizeof(auth->salt) + user_len + password_len;
-	unsigned char *buf = malloc(size);
-	int ret;
+	gnutls_hash_hd_t hash;
 
-	if (!buf)
+	if (gnutls_hash_init(&hash, GNUTLS_DIG_SHA256) < 0)
 		return -1;
-	memcpy(buf, auth->salt, sizeof(auth->salt));
-	memcpy(buf + sizeof(auth->salt), user, user_len); /* with its NUL: "ab"+"c" != "a"+"bc" */
-	memcpy(buf + sizeof(auth->salt) + user_len, password, password_len);
-	ret = gnutls_hash_fast(GNUTLS_DIG_SHA256, buf, size, out);
-	explicit_bzero(buf, size);
-	free(buf);
-	return ret < 0 ? -1 : 0;
+	if (gnutls_hash(hash, auth->salt, sizeof(auth->salt)) < 0 ||
+	    gnutls_hash(hash, user, strlen(user) + 1) < 0 ||
+	    gnutls_hash(hash, password, strlen(password)) < 0) {
+		gnutls_hash_deinit(hash, NULL);
+		return -1;
+	}
+	gnutls_hash_deinit(hash, out);
+	return 0;
 }
 
 static bool metrics_auth_cached(struct metrics_auth *auth, const unsigned char *digest, double now)
