@@ -33,7 +33,7 @@ CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-rec
 endif
 CFLAGS += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -MMD -MP -Iinclude -Iuser -Iplanner \
 	-I$(OUTPUT)
-LDLIBS_SLOPROBE := -lbpf -lelf -lz -lcjson -lmicrohttpd -lpthread -lm
+LDLIBS_SLOPROBE := -lbpf -lelf -lz -lcjson -lmicrohttpd -lgnutls -lyaml -lcrypt -lpthread -lm
 
 # The layout is the rule: user/kernel/ is the only folder that talks to libbpf and the
 # skeleton. Every other folder of user/ is free of it and goes into one archive that the unit
@@ -101,10 +101,11 @@ include tests/tools/tools.mk
 $(OUTPUT)/tests/test_%: tests/unit/test_%.c $(CORE_LIB) $(PLANNER_LIB)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -MF $@.d $(filter %.c %.a,$^) -lcmocka -lcjson -lz -lm -o $@
+	$(Q)$(CC) $(CFLAGS) -MF $@.d $(filter %.c %.a,$^) -lcmocka -lcjson -lyaml -lz -lm -o $@
 
 # libFuzzer targets over the parsers of untrusted input, built with clang whatever CC is: the
-# parsers instrumented for coverage and sanitizers, cJSON and zlib as the system ships them.
+# parsers instrumented for coverage and sanitizers, cJSON, libyaml and zlib as the system ships
+# them.
 FUZZ_SECONDS ?= 20
 FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser \
@@ -127,7 +128,7 @@ $(FUZZ_BINS): $(FUZZ_CORE_LIB)
 
 $(OUTPUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_CORE_LIB)
 	$(call msg,LD-FUZZ,$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -MMD -MP -MF $@.d -fsanitize=fuzzer $(filter %.c %.a,$^) -lcjson -lz -lm -o $@
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -MMD -MP -MF $@.d -fsanitize=fuzzer $(filter %.c %.a,$^) -lcjson -lyaml -lz -lm -o $@
 
 # FUZZ_SECONDS per target, one after another; `make test` gives each a short run.
 fuzz: $(FUZZ_BINS)

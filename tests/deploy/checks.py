@@ -552,7 +552,8 @@ def check_dockerfile(root, binary):
     if not re.search(r"^COPY build/sloprobe\s", text, re.M):
         problem("the image does not copy build/sloprobe")
     installed = set()
-    for m in re.finditer(r"apt-get install ([^&\n]*)", text):
+    # A package list may go on over continuation lines.
+    for m in re.finditer(r"apt-get install ([^&\n]*)", text.replace("\\\n", " ")):
         installed.update(w for w in m.group(1).split() if not w.startswith("-"))
     dynamic = subprocess.run(["readelf", "-d", binary], capture_output=True, text=True, check=True).stdout
     needed = re.findall(r"\(NEEDED\).*\[(.+)\]", dynamic)

@@ -115,7 +115,8 @@ record_start() {
 }
 
 # serve_start NAME ARGS...: runs `sloprobe serve --listen 127.0.0.1:0 ARGS` in the background
-# and waits until it is attached and serving; sets SERVE_PID and SERVE_URL (its /metrics).
+# and waits until it is attached and serving; sets SERVE_PID and SERVE_URL (its /metrics, https
+# with a --web-config that configures TLS).
 serve_start() {
 	local name=$1
 	shift
@@ -123,10 +124,10 @@ serve_start() {
 	"$SLOPROBE" serve --listen 127.0.0.1:0 "$@" 2>"$WORK/$name.err" &
 	SERVE_PID=$!
 	PIDS_TO_KILL+=("$SERVE_PID")
-	wait_for "grep -q '^sloprobe: serving http://' '$WORK/$name.err' 2>/dev/null" 20 ||
+	wait_for "grep -q '^sloprobe: serving https\\?://' '$WORK/$name.err' 2>/dev/null" 20 ||
 		fail "serve did not start: $(cat "$WORK/$name.err")"
 	backend_check "$WORK/$name.err"
-	SERVE_URL=$(grep -o 'http://[^ ]*/metrics' "$WORK/$name.err")
+	SERVE_URL=$(grep -o 'https\?://[^ ]*/metrics' "$WORK/$name.err")
 }
 
 # metric_value FILE NAME [MATCH...]: the value of the sample of metric NAME in a scrape whose

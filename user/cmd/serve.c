@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "host/container.h"
+#include "input/web_config.h"
 #include "output/metrics_http.h"
+#include "output/metrics_tls.h"
 #include "cmd/sampler.h"
 #include "cmd/serve.h"
 
@@ -97,7 +99,7 @@ static int serve_take_window(struct sampler *sampler, const struct stats_snapsho
 	return err;
 }
 
-static int serve_loop(struct serve_context *ctx, const char *bound)
+static int serve_loop(struct serve_context *ctx, const char *scheme, const char *bound)
 {
 	enum probe_error perr;
 	int err;
@@ -108,16 +110,33 @@ static int serve_loop(struct serve_context *ctx, const char *bound)
 	ctx->sampler.ports = ctx->opts->ports;
 	ctx->sampler.nports = ctx->opts->nports;
 	/* Said once attached, so whoever waits for this line knows requests now count. */
-	fprintf(stderr, "%s\nsloprobe: serving http://%s/metrics\n",
-		probe_description(ctx->sampler.probe), bound);
+	fprintf(stderr, "%s\nsloprobe: serving %s://%s/metrics\n",
+		probe_description(ctx->sampler.probe), scheme, bound);
 	err = sampler_run(&ctx->sampler, ctx->opts->interval_s, 0, serve_take_window, ctx);
 	sampler_close(&ctx->sampler);
 	return err ? 1 : 0;
 }
 
+/* --web-config read and its files checked before anything binds or attaches: a bad file is
+ * exit 2 with one line and nothing loaded. */
+static int serve_web_config(const struct top_options *opts, struct web_config *web)
+{
+	char why[WEB_CONFIG_WHY_MAX];
+
+	if (!opts->web_config_path)
+		return 0;
+	if (web_config_load(opts->web_config_path, web, why, sizeof(why)) ||
+	    metrics_tls_check(web, opts->web_config_path, why, sizeof(why))) {
+		fprintf(stderr, "sloprobe: web config %s\n", why);
+		return -1;
+	}
+	return 0;
+}
+
 int serve_run(const struct top_options *opts)
 {
 	struct serve_context ctx = { .opts = opts };
+	struct web_config web = { 0 };
 	char bound[LISTEN_ADDRESS_TEXT_LEN];
 	struct metrics_http *http = NULL;
 	enum metrics_http_error herr;
@@ -128,17 +147,22 @@ int serve_run(const struct top_options *opts)
 		fprintf(stderr, "sloprobe: cannot install signal handlers: %s\n", strerror(-err));
 		return 1;
 	}
+	if (serve_web_config(opts, &web)) {
+		web_config_free(&web);
+		return 2;
+	}
 	pthread_mutex_init(&ctx.shared.lock, NULL);
 	/* Bound before BPF loads: a taken port is said at once, with nothing attached. */
-	herr = metrics_http_start(&http, &opts->listen, &opts->http_limits, &ctx.shared, bound,
-				  sizeof(bound));
+	herr = metrics_http_start(&http, &opts->listen, &opts->http_limits, &ctx.shared,
+				  opts->web_config_path ? &web : NULL, bound, sizeof(bound));
 	if (herr) {
 		err = herr == METRICS_HTTP_BAD_ADDRESS ? 2 : 1;
 		goto cleanup;
 	}
-	err = serve_loop(&ctx, bound);
+	err = serve_loop(&ctx, web.tls ? "https" : "http", bound);
 cleanup:
 	metrics_http_stop(http);
+	web_config_free(&web);
 	metrics_state_free(&ctx.shared.state);
 	pthread_mutex_destroy(&ctx.shared.lock);
 	return err;

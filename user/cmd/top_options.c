@@ -121,6 +121,10 @@ static const struct option_spec serve_specs[] = {
 			   "address to serve on (default " LISTEN_ADDRESS_DEFAULT "): an IPv4\n"
 			   "address, [IPv6], localhost, or empty for every IPv4 address;\n"
 			   "port 0 picks a free port, printed on stderr at start"),
+	OPTION_SPEC_TEXT("web-config", struct top_options, web_config_path, "FILE",
+			 "TLS and basic auth, Prometheus exporter web-config format\n"
+			 "(tls_server_config, basic_auth_users; default: plain HTTP,\n"
+			 "no authentication)"),
 	TOP_SPEC_INTERVAL("seconds between reads of the kernel counters (default 5)"),
 	OPTION_SPEC_PORTS(struct top_options,
 			  "only these listening ports (they need not listen yet)"),
@@ -239,7 +243,8 @@ static const struct options_command serve_command = {
 	.family = top_family,
 	.size = sizeof(struct top_options),
 	.init = serve_init,
-	.usage = "Usage: sloprobe serve [--listen ADDR:PORT] [--interval S] [--port P[,P...]]\n"
+	.usage = "Usage: sloprobe serve [--listen ADDR:PORT] [--web-config FILE] [--interval S]\n"
+		 "                      [--port P[,P...]]\n"
 		 "                      [--max-connections N] [--max-client-connections N]\n"
 		 "                      [--header-timeout S] [--response-timeout S]\n"
 		 "                      [--max-request-bytes N]\n"

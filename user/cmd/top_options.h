@@ -28,6 +28,7 @@ struct top_options {
 	bool serve;		      /* `serve`: windows add up into Prometheus metrics */
 	struct listen_address listen; /* serve's --listen */
 	struct metrics_http_limits http_limits; /* serve's --max-* and --*-timeout */
+	const char *web_config_path; /* serve's --web-config; NULL: plain HTTP, no users */
 };
 
 /* Parse argv (argv[0] is the subcommand name); usage is their --help text. */

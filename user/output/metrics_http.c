@@ -10,7 +10,9 @@
 #include <sys/resource.h>
 #include <microhttpd.h>
 #include "base/clock.h"
+#include "output/metrics_auth.h"
 #include "output/metrics_http.h"
+#include "output/metrics_tls.h"
 
 #define METRICS_HTTP_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 /* A flood of connects waits in the kernel's accept queue while libmicrohttpd accepts and
@@ -31,6 +33,8 @@ struct metrics_http {
 	/* The log's budget: only libmicrohttpd's thread logs once it runs, so no lock. */
 	double log_period_start_s;
 	unsigned long log_lines, log_dropped;
+	struct metrics_tls tls;	   /* --web-config's TLS options; none: plain HTTP */
+	struct metrics_auth *auth; /* --web-config's client checks; NULL: none */
 };
 
 static const char metrics_http_index[] =
@@ -52,6 +56,9 @@ static enum MHD_Result metrics_http_send(struct MHD_Connection *connection, unsi
 	MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
 		MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	if (status == MHD_HTTP_UNAUTHORIZED)
+		MHD_add_response_header(response, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+					"Basic realm=\"" METRICS_AUTH_REALM "\"");
 	ret = MHD_queue_response(connection, status, response);
 	MHD_destroy_response(response);
 	return ret;
@@ -89,7 +96,9 @@ static enum MHD_Result metrics_http_answer(void *cls, struct MHD_Connection *con
 {
 	static const char not_found[] = "not found: the metrics are at /metrics\n";
 	static const char not_allowed[] = "only GET and HEAD\n";
+	static const char refused[] = "a valid client certificate and user are required\n";
 	struct metrics_http *http = cls;
+	unsigned int status;
 
 	(void)version;
 	(void)upload_data;
@@ -100,6 +109,11 @@ static enum MHD_Result metrics_http_answer(void *cls, struct MHD_Connection *con
 					  http->limits.response_timeout_s);
 		*request_state = http;
 	}
+	/* Before anything else: without the right credentials every path is refused alike. */
+	status = metrics_auth_check(http->auth, connection);
+	if (status)
+		return metrics_http_send(connection, status, (void *)refused, strlen(refused),
+					 MHD_RESPMEM_PERSISTENT, "text/plain");
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
 		return metrics_http_send(connection, MHD_HTTP_METHOD_NOT_ALLOWED,
 					 (void *)not_allowed, strlen(not_allowed),
@@ -189,14 +203,15 @@ static struct MHD_Daemon *metrics_http_daemon(struct metrics_http *http)
 	/* The logger first, as libmicrohttpd wants; MHD_OPTION_CONNECTION_TIMEOUT is every
 	 * connection's until its headers are in. */
 	daemon = MHD_start_daemon(
-		MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+		MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | http->tls.flags, 0, NULL, NULL,
 		metrics_http_answer, http, MHD_OPTION_EXTERNAL_LOGGER, metrics_http_log, http,
 		MHD_OPTION_LISTEN_SOCKET, http->fd, MHD_OPTION_NOTIFY_COMPLETED,
 		metrics_http_completed, http, MHD_OPTION_CONNECTION_TIMEOUT,
 		http->limits.header_timeout_s, MHD_OPTION_CONNECTION_LIMIT,
 		http->limits.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 		http->limits.max_client_connections, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)http->limits.max_request_bytes, MHD_OPTION_END);
+		(size_t)http->limits.max_request_bytes, MHD_OPTION_ARRAY, http->tls.options,
+		MHD_OPTION_END);
 	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 	return daemon;
 }
@@ -233,14 +248,20 @@ static void metrics_http_reserve_fds(unsigned int connections)
 		connections, (unsigned long long)limit.rlim_cur);
 }
 
-enum metrics_http_error metrics_http_start(struct metrics_http **out,
-					   const struct listen_address *addr,
-					   const struct metrics_http_limits *limits,
-					   struct metrics_shared *shared, char *bound,
-					   size_t bound_size)
+enum metrics_http_error
+metrics_http_start(struct metrics_http **out, const struct listen_address *addr,
+		   const struct metrics_http_limits *limits, struct metrics_shared *shared,
+		   const struct web_config *web, char *bound, size_t bound_size)
 {
 	struct metrics_http *http = calloc(1, sizeof(*http));
 
+	if (http && web && (web->client_auth || web->user_count)) {
+		http->auth = metrics_auth_new(web);
+		if (!http->auth) {
+			free(http);
+			http = NULL;
+		}
+	}
 	if (!http) {
 		fprintf(stderr, "sloprobe: out of memory\n");
 		return METRICS_HTTP_FAILED;
@@ -249,8 +270,10 @@ enum metrics_http_error metrics_http_start(struct metrics_http **out,
 	http->limits = *limits;
 	http->log_period_start_s = clock_seconds(CLOCK_MONOTONIC);
 	metrics_http_reserve_fds(limits->max_connections);
+	metrics_tls_options(web, &http->tls);
 	http->fd = metrics_http_bind(addr, bound, bound_size);
 	if (http->fd < 0) {
+		metrics_auth_free(http->auth);
 		free(http);
 		return METRICS_HTTP_BAD_ADDRESS;
 	}
@@ -259,6 +282,7 @@ enum metrics_http_error metrics_http_start(struct metrics_http **out,
 		fprintf(stderr, "sloprobe: serve: cannot start the HTTP server on %s\n", bound);
 		/* Not closed: whether a failed start already closed it is not documented, and
 		 * closing twice could hit another descriptor. serve exits now anyway. */
+		metrics_auth_free(http->auth);
 		free(http);
 		return METRICS_HTTP_FAILED;
 	}
@@ -276,5 +300,6 @@ void metrics_http_stop(struct metrics_http *http)
 		return;
 	/* Also closes the listening socket, though it was handed over ready-made. */
 	MHD_stop_daemon(http->daemon);
+	metrics_auth_free(http->auth);
 	free(http);
 }

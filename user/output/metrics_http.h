@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include "input/listen_address.h"
+#include "input/web_config.h"
 #include "model/metrics.h"
 
 /* What the HTTP thread reads: the state, only ever under the lock. */
@@ -47,14 +48,14 @@ enum metrics_http_error {
 
 /*
  * Binds @addr, then serves @shared at /metrics from a thread of its own until stopped, within
- * @limits; @bound receives the address really bound (the port chosen for port 0). Errors are
+ * @limits; @bound receives the address really bound (the port chosen for port 0). @web (NULL:
+ * plain HTTP, anyone) is a checked --web-config that must outlive the server. Errors are
  * printed.
  */
-enum metrics_http_error metrics_http_start(struct metrics_http **out,
-					   const struct listen_address *addr,
-					   const struct metrics_http_limits *limits,
-					   struct metrics_shared *shared, char *bound,
-					   size_t bound_size);
+enum metrics_http_error
+metrics_http_start(struct metrics_http **out, const struct listen_address *addr,
+		   const struct metrics_http_limits *limits, struct metrics_shared *shared,
+		   const struct web_config *web, char *bound, size_t bound_size);
 /* Waits for requests in flight and closes the socket; safe on NULL. */
 void metrics_http_stop(struct metrics_http *http);
 
