@@ -80,6 +80,19 @@ for format in text markdown html; do
 done
 grep -c "<svg" "$WORK/plan.html" | grep -qx 2 || fail "html plan lacks its two charts"
 
+# An SLO that no pod meets at any load: the plan is still written whole, marked infeasible,
+# and exit status 3 with one line says so to a script.
+echo '{"services": {"*": {"p99_ms": 0.001}}}' >"$WORK/tight.json"
+"$SLOPROBE" plan "$capture" --projection "$WORK/p.json" --slo "$WORK/tight.json" --format json \
+	--output "$WORK/tight.plan" 2>"$WORK/tight.err"
+assert_eq "exit status when no plan is feasible" "$?" 3
+assert_eq "projections marked infeasible in the written plan" \
+	"$(jq --argjson p "$PORT_srv" '[.services[] | select(.port == $p) | .projections[] |
+		select(.feasible == false)] | length' "$WORK/tight.plan")" 3
+grep -q "no feasible plan: no pod of slo-server:$PORT_srv meets its SLO" "$WORK/tight.err" ||
+	fail "unclear infeasibility line: $(cat "$WORK/tight.err")"
+[ "$(wc -l <"$WORK/tight.err")" = 1 ] || fail "not one line: $(cat "$WORK/tight.err")"
+
 # Bad input: one line naming the file and the field, exit 2.
 echo '{"projections": [{"name": "x", "rps": -5}], "pod": {"cpu_cores": 1, "memory_mb": 1}}' >"$WORK/bad.json"
 "$SLOPROBE" plan "$capture" --projection "$WORK/bad.json" 2>"$WORK/bad.err"

@@ -110,6 +110,21 @@ int plan_build(const struct report *report, const struct projection_file *file, 
 	return err;
 }
 
+bool plan_find_infeasible(const struct plan *plan, const struct plan_service **service,
+			  const struct plan_projection_result **result)
+{
+	size_t i, j;
+
+	for (i = 0; i < plan->count; i++)
+		for (j = 0; j < plan->services[i].nresults; j++)
+			if (!plan->services[i].results[j].sizing.feasible) {
+				*service = &plan->services[i];
+				*result = &plan->services[i].results[j];
+				return true;
+			}
+	return false;
+}
+
 void plan_free(struct plan *plan)
 {
 	size_t i;

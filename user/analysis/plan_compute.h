@@ -40,6 +40,9 @@ struct plan {
  */
 int plan_build(const struct report *report, const struct projection_file *file, struct plan *out,
 	       char *why, size_t why_size);
+/* The first (service, projection) for which no pod count meets the SLO, or false if none. */
+bool plan_find_infeasible(const struct plan *plan, const struct plan_service **service,
+			  const struct plan_projection_result **result);
 void plan_free(struct plan *plan);
 
 #endif /* SLOPROBE_PLAN_COMPUTE_H */

@@ -48,6 +48,21 @@ static int plan_record_live(const struct plan_options *opts, char *dir, char *pa
 	return top_run(&rec);
 }
 
+/* The plan is written whole either way; exit 3 tells a script that part of it cannot be met. */
+static int plan_exit_status(const struct plan *plan)
+{
+	const struct plan_projection_result *result;
+	const struct plan_service *service;
+
+	if (!plan_find_infeasible(plan, &service, &result))
+		return 0;
+	fprintf(stderr,
+		"sloprobe: plan: no feasible plan: no pod of %s meets its SLO at any load "
+		"(projection '%s', %.0f rps)\n",
+		service->base.service->service, result->projection->name, result->rps);
+	return 3;
+}
+
 static int plan_from_report(const struct plan_options *opts, const struct projection_file *pf,
 			    struct report *report)
 {
@@ -62,6 +77,8 @@ static int plan_from_report(const struct plan_options *opts, const struct projec
 	}
 	status = output_write(opts->output_path, "plan", plan_write_cb,
 			      &(struct plan_output){ opts->format, &plan });
+	if (!status)
+		status = plan_exit_status(&plan);
 	plan_free(&plan);
 	return status;
 }

@@ -71,6 +71,8 @@ static const struct options_command plan_command = {
 		 "capacity is the highest rate at which an M/G/c queue predicts p95 and p99 under\n"
 		 "their targets and CPU under the target utilization, whichever binds first.\n"
 		 "\n",
+	.usage_end = "Exit status: 0 the plan is written; 2 bad input; 3 no feasible plan (some\n"
+		     "service meets its SLO at no load: the plan is written all the same).\n",
 };
 
 enum options_result plan_options_parse(int argc, char **argv, struct plan_options *out)
