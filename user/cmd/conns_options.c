@@ -31,26 +31,28 @@ static void conns_init(void *out)
 	((struct conns_options *)out)->top = CONNS_TOP_DEFAULT;
 }
 
+static const char conns_usage[] =
+	"Usage: sloprobe conns [--port P[,P...]] [--json] [--top N] [--btf FILE] [--verbose]\n"
+	"\n"
+	"The open connections of each TCP service on this host (listening port per network\n"
+	"namespace), counted by client address, most first: the one client that holds a\n"
+	"hundred connections stands out. Services with the most connections come first.\n"
+	"One walk of the kernel's sockets (a BPF iterator), printed once. A connection is\n"
+	"counted from its handshake (accepted or still in the accept queue) until it is\n"
+	"closed (TIME_WAIT is not counted); IPv4 clients of an IPv6 socket read as IPv4.\n"
+	"\n";
+
+static const char conns_requirements[] =
+	"Needs root, or CAP_BPF and CAP_PERFMON (CAP_SYS_ADMIN to see services in other\n"
+	"network namespaces), and a kernel with BTF.\n";
+
 static const struct options_command conns_command = {
 	.name = "conns",
 	.specs = conns_specs,
 	.size = sizeof(struct conns_options),
 	.init = conns_init,
-	.usage =
-		"Usage: sloprobe conns [--port P[,P...]] [--json] [--top N] [--btf FILE] "
-		"[--verbose]\n"
-		"\n"
-		"The open connections of each TCP service on this host (listening port per "
-		"network\n"
-		"namespace), counted by client address, most first: the one client that holds a\n"
-		"hundred connections stands out. Services with the most connections come first.\n"
-		"One walk of the kernel's sockets (a BPF iterator), printed once. A connection is\n"
-		"counted from its handshake (accepted or still in the accept queue) until it is\n"
-		"closed (TIME_WAIT is not counted); IPv4 clients of an IPv6 socket read as IPv4.\n"
-		"\n",
-	.usage_end = "Needs root, or CAP_BPF and CAP_PERFMON (CAP_SYS_ADMIN to see services in "
-		     "other\n"
-		     "network namespaces), and a kernel with BTF.\n",
+	.usage = conns_usage,
+	.usage_end = conns_requirements,
 };
 
 enum options_result conns_options_parse(int argc, char **argv, struct conns_options *out)

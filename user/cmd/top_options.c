@@ -208,6 +208,23 @@ static const struct options_command top_command = {
 	.usage_end = TOP_USAGE_REQUIREMENTS,
 };
 
+static const char record_usage[] =
+	"Usage: sloprobe record --duration S --output FILE.slo [--interval S] [--port P[,P...]]\n"
+	"                       [--pid PID] [--http] [--backend B] [--btf FILE] [--verbose]\n"
+	"\n"
+	"Records what `sloprobe top` sees into a capture file: gzip of JSON lines, a header\n"
+	"(host, kernel, CPUs, memory, version, start, interval) then one line per window\n"
+	"in the `top --json` schema plus each service's non-empty histogram buckets\n"
+	"([index, count], layout in the header) and its processes' CPU seconds and RSS\n"
+	"(a container's, from its cgroup, for a process in one).\n"
+	"Each window also keeps each service's slowest requests (\"tail\": up to 10, with\n"
+	"where their time went): the kernel hands over requests slower than half the\n"
+	"lowest p99 of the previous window, and never faster than 1 ms, so only a few\n"
+	"percent of requests pay for it; `sloprobe report` lists the capture's slowest.\n"
+	"Each window is flushed as it is written: a crash keeps every whole window.\n"
+	"`zcat FILE.slo | jq` reads it. An existing FILE is never overwritten.\n"
+	"\n";
+
 static const struct options_command record_command = {
 	.name = "record",
 	.specs = record_specs,
@@ -215,25 +232,7 @@ static const struct options_command record_command = {
 	.size = sizeof(struct top_options),
 	.init = record_init,
 	.finish = record_finish,
-	.usage =
-		"Usage: sloprobe record --duration S --output FILE.slo [--interval S] [--port "
-		"P[,P...]]\n"
-		"                       [--pid PID] [--http] [--backend B] [--btf FILE] "
-		"[--verbose]\n"
-		"\n"
-		"Records what `sloprobe top` sees into a capture file: gzip of JSON lines, a "
-		"header\n"
-		"(host, kernel, CPUs, memory, version, start, interval) then one line per window\n"
-		"in the `top --json` schema plus each service's non-empty histogram buckets\n"
-		"([index, count], layout in the header) and its processes' CPU seconds and RSS\n"
-		"(a container's, from its cgroup, for a process in one).\n"
-		"Each window also keeps each service's slowest requests (\"tail\": up to 10, with\n"
-		"where their time went): the kernel hands over requests slower than half the\n"
-		"lowest p99 of the previous window, and never faster than 1 ms, so only a few\n"
-		"percent of requests pay for it; `sloprobe report` lists the capture's slowest.\n"
-		"Each window is flushed as it is written: a crash keeps every whole window.\n"
-		"`zcat FILE.slo | jq` reads it. An existing FILE is never overwritten.\n"
-		"\n",
+	.usage = record_usage,
 	.usage_end = TOP_USAGE_REQUIREMENTS,
 };
 
@@ -243,19 +242,20 @@ static const struct options_command serve_command = {
 	.family = top_family,
 	.size = sizeof(struct top_options),
 	.init = serve_init,
-	.usage = "Usage: sloprobe serve [--listen ADDR:PORT] [--web-config FILE] [--interval S]\n"
-		 "                      [--port P[,P...]]\n"
-		 "                      [--max-connections N] [--max-client-connections N]\n"
-		 "                      [--header-timeout S] [--response-timeout S]\n"
-		 "                      [--max-request-bytes N]\n"
-		 "                      [--backend B] [--btf FILE] [--verbose]\n"
-		 "\n"
-		 "Serves what `sloprobe top` sees as Prometheus metrics at "
-		 "http://ADDR:PORT/metrics:\n"
-		 "per service, a request latency histogram, connections and retransmits, all\n"
-		 "counted since serve started and updated once per interval. Runs until SIGINT or\n"
-		 "SIGTERM.\n"
-		 "\n",
+	.usage =
+		"Usage: sloprobe serve [--listen ADDR:PORT] [--web-config FILE] [--interval S]\n"
+		"                      [--port P[,P...]]\n"
+		"                      [--max-connections N] [--max-client-connections N]\n"
+		"                      [--header-timeout S] [--response-timeout S]\n"
+		"                      [--max-request-bytes N]\n"
+		"                      [--backend B] [--btf FILE] [--verbose]\n"
+		"\n"
+		"Serves what `sloprobe top` sees as Prometheus metrics at "
+		"http://ADDR:PORT/metrics\n"
+		"(https, and a password or client certificate, with --web-config): per service, a\n"
+		"request latency histogram, connections and retransmits, all counted since serve\n"
+		"started and updated once per interval. Runs until SIGINT or SIGTERM.\n"
+		"\n",
 	.usage_end = TOP_USAGE_REQUIREMENTS,
 };
 
