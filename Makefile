@@ -211,6 +211,7 @@ bench: all
 	$(Q)bench/scale.sh $(OUTPUT)
 	$(Q)bench/slow_overhead.sh $(OUTPUT)
 	$(Q)bench/backends.sh $(OUTPUT)
+	$(Q)bench/prog_size.sh $(OUTPUT)
 
 # 10,000 connections, 500 services, 5,000 new connections/s: about two minutes.
 bench-scale: all
