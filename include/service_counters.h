@@ -35,11 +35,36 @@
 	X(bytes_out, NULL, "bytes_out", "sloprobe_sent_bytes_total",                               \
 	  "Response bytes the service handed to the kernel.")
 
-/* With --http: responses whose first bytes were an HTTP/1.x status line, and those 4xx, 5xx. */
+/*
+ * With --http: responses whose first bytes were an HTTP/1.x status line, and those 4xx, 5xx
+ * (2xx and 3xx after them: the group grows at its end); connections recognised as HTTP/1.x
+ * from their first bytes and those that were not (the turn rule measures them); connections
+ * whose framing was lost (bytes that break HTTP/1.x after it was recognised: from there the
+ * turn rule); event streams (chunked or text/event-stream responses) started and ended; and
+ * WebSocket connections (after a 101) with the messages they carried.
+ */
 #define SERVICE_COUNTERS_HTTP(X)                                                                   \
 	X(http_responses, "http", "responses", NULL, NULL)                                         \
 	X(http_4xx, "http", "4xx", NULL, NULL)                                                     \
-	X(http_5xx, "http", "5xx", NULL, NULL)
+	X(http_5xx, "http", "5xx", NULL, NULL)                                                     \
+	X(http_2xx, "http", "2xx", NULL, NULL)                                                     \
+	X(http_3xx, "http", "3xx", NULL, NULL)                                                     \
+	X(http_conns, "http", "conns", NULL, NULL)                                                 \
+	X(http_other_conns, "http", "other_conns", NULL, NULL)                                     \
+	X(http_framing_lost, "http", "framing_lost", "sloprobe_http_framing_lost_total",           \
+	  "Connections whose bytes stopped following HTTP/1.x framing (then measured by turns).")  \
+	X(streams_started, "http", "streams_started", "sloprobe_streams_started_total",            \
+	  "Streamed responses (chunked or text/event-stream) that started.")                       \
+	X(streams_ended, "http", "streams_ended", "sloprobe_streams_ended_total",                  \
+	  "Streamed responses that ended.")                                                        \
+	X(ws_opened, "websocket", "opened", "sloprobe_websocket_connections_opened_total",         \
+	  "Connections upgraded to WebSocket (101 Switching Protocols).")                          \
+	X(ws_closed, "websocket", "closed", "sloprobe_websocket_connections_closed_total",         \
+	  "WebSocket connections that closed.")                                                    \
+	X(ws_messages_in, "websocket", "messages_in", "sloprobe_websocket_messages_received_total",\
+	  "WebSocket messages the service read (final frames of data messages).")                 \
+	X(ws_messages_out, "websocket", "messages_out", "sloprobe_websocket_messages_sent_total",  \
+	  "WebSocket messages the service sent (final frames of data messages).")
 
 #define SERVICE_COUNTERS(X)                                                                        \
 	SERVICE_COUNTERS_REQUESTS(X)                                                               \

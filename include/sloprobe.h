@@ -112,6 +112,11 @@ struct service_stats {
 	__u64 phase_sum_ns[REQUEST_PHASES];
 	__u32 phase_hist[REQUEST_PHASES][PHASE_BUCKETS];
 	SERVICE_COUNTERS_HTTP(SERVICE_COUNTER_FIELD)
+	/* With --http: time to first byte, from the request's first byte's arrival to the first
+	 * byte of its final response (not a 1xx) handed to the kernel. */
+	__u64 ttfb_sum_ns;
+	__u32 ttfb_hist[HIST_BUCKETS];
+	__u32 pad2;
 };
 
 /* A thread that answered requests of a service: names the service, and counts its threads. */
@@ -171,6 +176,37 @@ struct tcp_iter_record {
 #define SLOPROBE_MAX_SERVICE_THREADS 16384
 
 #define SLOW_HTTP_LINE_BYTES 64
+
+/*
+ * Routes, with --http: per (service, method, route) latency and time to first byte. The route
+ * is the request's path without its query, identifiers collapsed to {id}, at most
+ * ROUTE_PATH_BYTES long; a service's routes past its cap share one route, "other".
+ */
+#define ROUTE_PATH_BYTES 96
+#define ROUTE_LINE_BYTES 128 /* bytes of a request line the route is built from */
+#define SLOPROBE_MAX_ROUTES 4096
+#define ROUTES_PER_SERVICE_DEFAULT 64
+
+enum http_method {
+	HTTP_METHOD_OTHER = 0,
+	HTTP_METHOD_GET,
+	HTTP_METHOD_HEAD,
+	HTTP_METHOD_POST,
+	HTTP_METHOD_PUT,
+	HTTP_METHOD_DELETE,
+	HTTP_METHOD_PATCH,
+	HTTP_METHOD_OPTIONS,
+	HTTP_METHOD_CONNECT,
+	HTTP_METHOD_TRACE,
+	HTTP_METHODS,
+};
+
+/* The first bytes of a request line, as the framing parser hands them to the route table. */
+struct http_line_head {
+	char bytes[ROUTE_LINE_BYTES];
+	__u32 len;
+	__u32 method; /* enum http_method */
+};
 
 /* Per connection, only with --http: the request's first bytes and the response's status. */
 struct http_conn {
