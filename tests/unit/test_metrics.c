@@ -253,7 +253,8 @@ static void test_every_listed_counter(void **state)
 	SERVICE_COUNTERS(CHECK_COUNTER)
 #undef CHECK_COUNTER
 	assert_null(strstr(text, "sloprobe_requests"));
-	assert_null(strstr(text, "http"));
+	assert_null(strstr(text, "http_responses"));
+	assert_null(strstr(text, "4xx"));
 	free(text);
 	metrics_state_free(&metrics);
 }
