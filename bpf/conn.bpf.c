@@ -5,6 +5,7 @@
 #include "conn_events.bpf.h"
 #include "conn_state.bpf.h"
 #include "http.bpf.h"
+#include "route.bpf.h"
 #include "runq.bpf.h"
 #include "slow.bpf.h"
 #include <bpf/bpf_tracing.h>

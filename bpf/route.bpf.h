@@ -7,18 +7,199 @@
 #define SLOPROBE_ROUTE_BPF_H
 
 #include "maps.bpf.h"
+#include "route_path.h"
+
+/* Route key -> route id (1..SLOPROBE_MAX_ROUTES). Ids are never given back: userspace reads
+ * this table to name the ids of route_stats. */
+SLOPROBE_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SLOPROBE_MAX_ROUTES);
+	__type(key, struct route_key);
+	__type(value, __u32);
+} route_ids SEC(".maps");
+
+/* Routes per service, the `other` route left out: what route_cap bounds. */
+SLOPROBE_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SLOPROBE_MAX_SERVICES);
+	__type(key, struct service_key);
+	__type(value, __u32);
+} route_counts SEC(".maps");
+
+/* Allocated on first use: two histograms make an entry 11 KiB per CPU. */
+SLOPROBE_MAP struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, SLOPROBE_MAX_ROUTES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct route_stats);
+} route_stats SEC(".maps");
+
+/* The key being built and the walk's state: map memory, so the loop's stack stays small and
+ * the verifier sees the walk's counters as plain scalars. */
+struct route_scratch {
+	struct route_key key;
+	struct route_path_state path;
+};
+
+SLOPROBE_MAP struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct route_scratch);
+} route_scratch SEC(".maps");
+
+#ifdef SLOPROBE_DEFINE_MAPS
+/* Set by userspace before load (--routes FILE): routes a service may have besides `other`. */
+const volatile __u32 route_cap = ROUTES_PER_SERVICE_DEFAULT;
+/* The last route id given out. */
+__u32 route_last_id;
+/* Source for new route_stats entries: too large for the BPF stack. */
+const struct route_stats route_stats_zero = {};
+#else
+extern const volatile __u32 route_cap;
+extern __u32 route_last_id;
+extern const struct route_stats route_stats_zero;
+#endif
+
+/* A new id for @key, or the id another CPU gave it first; 0 when the ids or the table ran
+ * out (counted). *@created says which. */
+static __always_inline __u32 route_id_insert(const struct route_key *key, bool *created)
+{
+	__u32 id, *existing;
+
+	*created = false;
+	/* Checked before taking one: a full table must not wrap the counter, one try a request. */
+	if (READ_ONCE(route_last_id) >= SLOPROBE_MAX_ROUTES)
+		goto full;
+	id = __sync_fetch_and_add(&route_last_id, 1) + 1;
+	if (id > SLOPROBE_MAX_ROUTES)
+		goto full;
+	if (bpf_map_update_elem(&route_ids, key, &id, BPF_NOEXIST) == 0) {
+		*created = true;
+		return id;
+	}
+	existing = bpf_map_lookup_elem(&route_ids, key);
+	if (existing)
+		return *existing;
+full:
+	drop_count(DROP_ROUTE_TABLE_FULL);
+	return 0;
+}
+
+/* The service's one route for everything past its cap: method OTHER, path "other". */
+static __always_inline __u32 route_other_id(struct route_key *key)
+{
+	__u32 *id;
+	bool created;
+
+	__builtin_memset(key->path, 0, sizeof(key->path));
+	__builtin_memcpy(key->path, ROUTE_OTHER, sizeof(ROUTE_OTHER) - 1);
+	key->method = HTTP_METHOD_OTHER;
+	id = bpf_map_lookup_elem(&route_ids, key);
+	return id ? *id : route_id_insert(key, &created);
+}
+
+static __always_inline __u32 *route_count_get(const struct service_key *service)
+{
+	__u32 zero = 0, *count = bpf_map_lookup_elem(&route_counts, service);
+
+	if (count)
+		return count;
+	bpf_map_update_elem(&route_counts, service, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&route_counts, service);
+}
+
+/* A key seen for the first time: a new route while its service is under the cap. */
+static __always_inline __u32 route_id_new(struct route_key *key)
+{
+	__u32 *count = route_count_get(&key->service), id;
+	bool created;
+
+	if (!count) {
+		drop_count(DROP_ROUTE_TABLE_FULL);
+		return 0;
+	}
+	/* Taken before the route exists, so CPUs racing on new routes never pass the cap. */
+	if (__sync_fetch_and_add(count, 1) >= route_cap) {
+		__sync_fetch_and_sub(count, 1);
+		return route_other_id(key);
+	}
+	id = route_id_insert(key, &created);
+	if (!created)
+		__sync_fetch_and_sub(count, 1);
+	return id;
+}
 
 /* The route id of a request on @service whose request line starts with @line; 0 for none. */
 static __always_inline __u32 route_of_request(const struct service_key *service,
 					      const struct http_line_head *line)
 {
-	return 0;
+	struct route_scratch *scratch;
+	__u32 zero = 0, i, len, *id;
+
+	scratch = bpf_map_lookup_elem(&route_scratch, &zero);
+	if (!scratch)
+		return 0;
+	__builtin_memset(&scratch->key, 0, sizeof(scratch->key));
+	scratch->key.service = *service;
+	scratch->key.method = line->method < HTTP_METHODS ? line->method : HTTP_METHOD_OTHER;
+	route_path_begin(&scratch->path);
+	len = line->len;
+	for (i = 0; i < ROUTE_LINE_BYTES && i < len; i++)
+		if (route_path_step(&scratch->path, scratch->key.path, line->bytes[i],
+				    scratch->key.method))
+			break;
+	route_path_finish(&scratch->path, scratch->key.path);
+	id = bpf_map_lookup_elem(&route_ids, &scratch->key);
+	return id ? *id : route_id_new(&scratch->key);
+}
+
+static __always_inline struct route_stats *route_stats_get(__u32 route_id)
+{
+	struct route_stats *stats = bpf_map_lookup_elem(&route_stats, &route_id);
+
+	if (stats)
+		return stats;
+	/* Userspace creates the entries of the ids it has seen; this is a new route's first. */
+	bpf_map_update_elem(&route_stats, &route_id, &route_stats_zero, BPF_NOEXIST);
+	stats = bpf_map_lookup_elem(&route_stats, &route_id);
+	if (!stats)
+		drop_count(DROP_ROUTE_TABLE_FULL);
+	return stats;
 }
 
 /* A request of route @route_id ended: its latency, time to first byte and status (0: none). */
 static __always_inline void route_record(__u32 route_id, __u64 latency_ns, __u64 ttfb_ns,
 					 __u32 status)
 {
+	struct route_stats *stats;
+	__u32 index, class;
+
+	if (!route_id)
+		return;
+	stats = route_stats_get(route_id);
+	if (!stats)
+		return;
+	index = hist_bucket_index(latency_ns / 1000);
+	/* The bucket math already bounds the index; the verifier needs to see it checked. */
+	barrier_var(index);
+	if (index < HIST_BUCKETS)
+		stats->latency_hist[index] += 1;
+	stats->requests += 1;
+	stats->latency_sum_ns += latency_ns;
+	if (ttfb_ns) {
+		index = hist_bucket_index(ttfb_ns / 1000);
+		barrier_var(index);
+		if (index < HIST_BUCKETS)
+			stats->ttfb_hist[index] += 1;
+		stats->ttfb_requests += 1;
+		stats->ttfb_sum_ns += ttfb_ns;
+	}
+	class = status / 100 - 2;
+	barrier_var(class);
+	if (class < ROUTE_STATUS_CLASSES)
+		stats->status[class] += 1;
 }
 
 #endif /* SLOPROBE_ROUTE_BPF_H */

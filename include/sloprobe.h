@@ -142,6 +142,9 @@ enum drop_reason {
 	/* The kernel had no per-CPU memory at hand for a new service's counters (its cache refills
 	 * asynchronously); userspace creates listening services' entries to avoid it. */
 	DROP_SERVICE_ALLOC_FAILED,
+	/* A request whose route had no id: SLOPROBE_MAX_ROUTES ids were given out, or the
+	 * route tables had no room or memory. */
+	DROP_ROUTE_TABLE_FULL,
 	DROP_REASONS,
 };
 
@@ -206,6 +209,37 @@ struct http_line_head {
 	char bytes[ROUTE_LINE_BYTES];
 	__u32 len;
 	__u32 method; /* enum http_method */
+};
+
+/* A route of a service; path is zero-padded (include/route_path.h builds it). */
+struct route_key {
+	struct service_key service;
+	__u32 method; /* enum http_method */
+	char path[ROUTE_PATH_BYTES];
+};
+
+/* Status classes of a route's responses; status 0 (none seen) is in none of them. */
+enum route_status_class {
+	ROUTE_STATUS_2XX = 0,
+	ROUTE_STATUS_3XX,
+	ROUTE_STATUS_4XX,
+	ROUTE_STATUS_5XX,
+	ROUTE_STATUS_CLASSES,
+};
+
+/*
+ * Per route id and per CPU, like struct service_stats: counters only grow, histograms are
+ * 32-bit and userspace takes deltas modulo 2^32. ttfb_requests counts the requests whose first
+ * response byte was seen (the TTFB histogram's total).
+ */
+struct route_stats {
+	__u64 requests;
+	__u64 latency_sum_ns;
+	__u64 ttfb_requests;
+	__u64 ttfb_sum_ns;
+	__u64 status[ROUTE_STATUS_CLASSES];
+	__u32 latency_hist[HIST_BUCKETS];
+	__u32 ttfb_hist[HIST_BUCKETS];
 };
 
 /* Per connection, only with --http: the request's first bytes and the response's status. */
