@@ -79,9 +79,12 @@ static int top_build_report(struct top_context *ctx, const struct stats_snapshot
 	const struct snapshot_service *svc;
 	const struct service_label *label;
 	struct service_window *window;
+	struct top_row *row;
 	size_t i, reason;
 
 	free(ctx->windows);
+	if (report->rows)
+		top_report_free_routes(report);
 	free(report->rows);
 	ctx->windows = calloc(cur->count ? cur->count : 1, sizeof(*ctx->windows));
 	report->rows = calloc(cur->count ? cur->count : 1, sizeof(*report->rows));
@@ -94,11 +97,15 @@ static int top_build_report(struct top_context *ctx, const struct stats_snapshot
 		if (!top_row_wanted(ctx->opts, &svc->key, label))
 			continue;
 		window = &ctx->windows[report->count];
+		/* Counted first: a failure leaves a row whose empty route list is freed. */
+		row = &report->rows[report->count++];
 		sampler_window_of(&ctx->sampler, cur, svc, epoch, window);
-		top_fill_row(&report->rows[report->count], window, cur, svc, label, interval_s);
+		top_fill_row(row, window, cur, svc, label, interval_s);
+		if (ctx->opts->http &&
+		    route_windows_of_service(cur, &ctx->sampler.prev, &svc->key, &row->routes))
+			return -ENOMEM;
 		if (ctx->opts->record)
-			recorder_fill_usage(&ctx->recorder, &report->rows[report->count]);
-		report->count++;
+			recorder_fill_usage(&ctx->recorder, row);
 	}
 	report->interval_s = interval_s;
 	report->http = ctx->opts->http;
@@ -225,6 +232,8 @@ int top_run(const struct top_options *opts)
 	if (recorder_close(&ctx.recorder))
 		err = -EIO;
 	free(ctx.windows);
+	if (ctx.report.rows)
+		top_report_free_routes(&ctx.report);
 	free(ctx.report.rows);
 	sampler_close(&ctx.sampler);
 	return err ? 1 : 0;

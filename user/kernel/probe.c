@@ -31,6 +31,7 @@ struct probe {
 	__u64 sweep_idle_ns;
 	struct ring_buffer *slow_ring;
 	struct service_stats *zero_stats; /* ncpu zeroed values, to create services' counters */
+	struct route_stats *zero_routes;  /* the same for routes, with --http */
 	bool syscalls;	    /* the syscall program set runs, not the socket tracepoints */
 	bool tracepoints;   /* the socket set, attached as tracepoints instead of raw ones */
 	bool listen_queues; /* the listeners' iterator is loaded: accept queues per window */
@@ -387,6 +388,8 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 	probe_choose_runq(probe->skel, opts->runq);
 	/* Read-only once loaded: the verifier drops the code of every feature left off. */
 	probe->skel->rodata->http_enabled = opts->http;
+	if (opts->route_cap)
+		probe->skel->rodata->route_cap = opts->route_cap;
 	probe->skel->rodata->runq_enabled = opts->runq;
 	probe->skel->rodata->slow_ports_only = opts->slow_nports > 0;
 	err = sloprobe_bpf__load(probe->skel);
@@ -439,7 +442,9 @@ enum probe_error probe_open(struct probe **out, const struct probe_options *opts
 	probe->ncpu = libbpf_num_possible_cpus();
 	if (probe->ncpu > 0)
 		probe->zero_stats = calloc(probe->ncpu, sizeof(*probe->zero_stats));
-	if (!probe->zero_stats)
+	if (probe->ncpu > 0 && opts->http)
+		probe->zero_routes = calloc(probe->ncpu, sizeof(*probe->zero_routes));
+	if (!probe->zero_stats || (opts->http && !probe->zero_routes))
 		fprintf(stderr, "sloprobe: cannot size per-CPU counters for %d CPUs\n",
 			probe->ncpu);
 	if (!err)
@@ -566,6 +571,51 @@ static int probe_read_active_and_listening(struct probe *probe, struct stats_sna
 	return 0;
 }
 
+/*
+ * A route's counters are created here once its id is seen, as services' are: from a syscall
+ * the per-CPU allocation can wait, where the BPF side would have to drop the request.
+ */
+static int probe_read_route_stats(struct probe *probe, struct snapshot_route *route)
+{
+	int fd = bpf_map__fd(probe->skel->maps.route_stats);
+
+	route->percpu = calloc(probe->ncpu, sizeof(*route->percpu));
+	if (!route->percpu)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(fd, &route->id, route->percpu) == 0)
+		return 0;
+	free(route->percpu);
+	route->percpu = NULL;
+	bpf_map_update_elem(fd, &route->id, probe->zero_routes, BPF_NOEXIST);
+	return 0;
+}
+
+/* With --http: every route id with its key and counters. */
+static int probe_read_routes(struct probe *probe, struct stats_snapshot *snap)
+{
+	int fd = bpf_map__fd(probe->skel->maps.route_ids);
+	struct route_key key, *prev = NULL;
+	struct snapshot_route *route;
+	__u32 id;
+	int err;
+
+	if (!probe->zero_routes)
+		return 0;
+	while (bpf_map_get_next_key(fd, prev, &key) == 0) {
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &id))
+			continue;
+		route = snapshot_add_route(snap, id, &key);
+		if (!route)
+			return -ENOMEM;
+		err = probe_read_route_stats(probe, route);
+		if (err)
+			return err;
+	}
+	snapshot_sort_routes(snap);
+	return 0;
+}
+
 static int probe_read_drops(struct probe *probe, struct stats_snapshot *snap)
 {
 	int fd = bpf_map__fd(probe->skel->maps.drops);
@@ -612,6 +662,8 @@ int probe_read_window(struct probe *probe, struct stats_snapshot *snap, __u32 *c
 	err = probe_read_stats(probe, snap);
 	if (!err)
 		err = probe_read_active_and_listening(probe, snap);
+	if (!err)
+		err = probe_read_routes(probe, snap);
 	if (!err)
 		err = probe_read_drops(probe, snap);
 	if (err == -ENOMEM)
@@ -726,6 +778,7 @@ void probe_close(struct probe *probe)
 	bpf_link__destroy(probe->tcp_iter);
 	sloprobe_bpf__destroy(probe->skel);
 	free(probe->zero_stats);
+	free(probe->zero_routes);
 	tracefs_release(&probe->tracefs);
 	free(probe);
 }

@@ -23,6 +23,7 @@ struct probe_options {
 	enum probe_backend backend;
 	bool verbose;
 	bool http;		 /* read request lines and response statuses (x86_64) */
+	__u32 route_cap;	 /* --http: routes per service besides `other`; 0: the default */
 	bool runq;		 /* load the scheduler programs: run-queue time per request */
 	__u64 slow_threshold_ns; /* `slow`: requests this slow go to the ring buffer; 0: none */
 	__u32 slow_ring_bytes;	 /* ring buffer size, a power of two of pages; 0: one page */

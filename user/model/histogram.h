@@ -36,6 +36,14 @@ double hist_quantile_us(const __u64 *hist, double q);
  */
 double phase_quantile_us(const __u64 *hist, double q);
 
+/*
+ * Mean, percentiles and maximum of @hist, whose values add up to @sum_ns over @requests (0: as
+ * many as it counts); percentiles are capped at *@max_ns, the largest value seen, or, with
+ * @max_ns NULL, the maximum is the middle of the highest non-empty bucket. All zero when empty.
+ */
+void latency_summary_of_hist(const __u64 *hist, __u64 sum_ns, __u64 requests, const __u64 *max_ns,
+			     struct latency_summary *out);
+
 /* Mean, percentiles and maximum of a window; all zero when it has no requests. */
 void latency_summary_of_window(const struct service_window *window, struct latency_summary *out);
 

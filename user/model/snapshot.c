@@ -2,6 +2,7 @@
 /* Snapshot container: a small array of services, looked up linearly (hundreds at most). */
 #include <stdlib.h>
 #include <string.h>
+#include "base/grow.h"
 #include "base/service_table.h"
 #include "model/snapshot.h"
 
@@ -26,8 +27,48 @@ void snapshot_free(struct stats_snapshot *snap)
 	for (i = 0; i < snap->count; i++)
 		free(snap->services[i].percpu);
 	free(snap->services);
+	for (i = 0; i < snap->nroutes; i++)
+		free(snap->routes[i].percpu);
+	free(snap->routes);
 	listen_queue_list_free(&snap->listen_queues);
 	memset(snap, 0, sizeof(*snap));
+}
+
+struct snapshot_route *snapshot_add_route(struct stats_snapshot *snap, __u32 id,
+					  const struct route_key *key)
+{
+	struct snapshot_route *route =
+		grow_append_zeroed((void **)&snap->routes, &snap->routes_capacity, &snap->nroutes,
+				   sizeof(*snap->routes));
+
+	if (route) {
+		route->id = id;
+		route->key = *key;
+	}
+	return route;
+}
+
+static int snapshot_route_compare(const void *a, const void *b)
+{
+	const struct snapshot_route *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+void snapshot_sort_routes(struct stats_snapshot *snap)
+{
+	if (snap->nroutes)
+		qsort(snap->routes, snap->nroutes, sizeof(*snap->routes), snapshot_route_compare);
+}
+
+const struct snapshot_route *snapshot_find_route(const struct stats_snapshot *snap, __u32 id)
+{
+	struct snapshot_route wanted = { .id = id };
+
+	if (!snap->nroutes)
+		return NULL;
+	return bsearch(&wanted, snap->routes, snap->nroutes, sizeof(*snap->routes),
+		       snapshot_route_compare);
 }
 
 static __u64 counter_delta(__u64 now, __u64 then)

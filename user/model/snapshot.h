@@ -18,6 +18,13 @@ struct snapshot_service {
 	struct service_stats *percpu; /* ncpu values, NULL until the service has counters */
 };
 
+/* A route the kernel gave an id (--http): its key and its per-CPU counters. */
+struct snapshot_route {
+	__u32 id;
+	struct route_key key;
+	struct route_stats *percpu; /* ncpu values, NULL until the route has counters */
+};
+
 struct stats_snapshot {
 	struct snapshot_service *services;
 	size_t count;
@@ -28,6 +35,9 @@ struct stats_snapshot {
 	struct listen_queue_list listen_queues; /* accept queues at the window's end */
 	bool netstat_known;			/* /proc/net/netstat was read: netstat holds */
 	struct netstat_listen netstat;		/* since boot, this network namespace */
+	struct snapshot_route *routes;		/* by id, ascending */
+	size_t nroutes;
+	size_t routes_capacity;
 };
 
 /* The entry for @key, or NULL. */
@@ -36,6 +46,14 @@ struct snapshot_service *snapshot_find(const struct stats_snapshot *snap,
 /* The entry for @key, added zeroed if absent; NULL when out of memory. */
 struct snapshot_service *snapshot_get(struct stats_snapshot *snap, const struct service_key *key);
 void snapshot_free(struct stats_snapshot *snap);
+
+/* A route appended to @snap, zeroed but for its id and key; NULL when out of memory. */
+struct snapshot_route *snapshot_add_route(struct stats_snapshot *snap, __u32 id,
+					  const struct route_key *key);
+/* Orders the routes by id, once all are added: snapshot_find_route needs it. */
+void snapshot_sort_routes(struct stats_snapshot *snap);
+/* The route with @id, or NULL. */
+const struct snapshot_route *snapshot_find_route(const struct stats_snapshot *snap, __u32 id);
 
 /* The host's listen overflows and drops between @prev and @cur: false when either did not read
  * /proc/net/netstat. A counter that went back (a namespace torn down and remade) grew by none. */

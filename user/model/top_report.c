@@ -18,3 +18,11 @@ void top_report_sort(struct top_report *report)
 {
 	qsort(report->rows, report->count, sizeof(*report->rows), top_row_compare);
 }
+
+void top_report_free_routes(struct top_report *report)
+{
+	size_t i;
+
+	for (i = 0; i < report->count; i++)
+		route_window_list_free(&report->rows[i].routes);
+}

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include "host/container.h"
 #include "model/histogram.h"
+#include "model/route_window.h"
 #include "host/labels.h"
 #include "model/tail_request.h"
 #include "host/tcp_sockets.h"
@@ -29,6 +30,7 @@ struct top_row {
 	char container[CONTAINER_ID_LEN]; /* "" when not in a container */
 	const struct tail_request *tail;  /* recording: the window's slowest requests */
 	size_t ntail;
+	struct route_window_list routes; /* --http: the routes with requests, busiest first */
 };
 
 /* What sloprobe itself holds and has used since it started; known is false if unreadable. */
@@ -57,6 +59,8 @@ struct top_report {
 
 /* Sorts rows by requests/s, busiest first, then by port. */
 void top_report_sort(struct top_report *report);
+/* Frees the rows' route lists, before the rows themselves go. */
+void top_report_free_routes(struct top_report *report);
 
 int top_json_write(FILE *out, const struct top_report *report);
 /*

@@ -3,17 +3,24 @@
 #include <string.h>
 #include "model/window.h"
 
+void window_add_hist_delta(__u64 *out, const __u32 *cur, const __u32 *prev, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		out[i] += (__u32)(cur[i] - prev[i]);
+}
+
 /* The phase histograms and sums; 32-bit bucket counters wrap like the latency ones. */
 static void window_add_phases(struct service_window *out, const struct service_stats *cur,
 			      const struct service_stats *prev)
 {
-	unsigned int p, i;
+	unsigned int p;
 
 	for (p = 0; p < REQUEST_PHASES; p++) {
 		out->phase_sum_ns[p] += cur->phase_sum_ns[p] - prev->phase_sum_ns[p];
-		for (i = 0; i < PHASE_BUCKETS; i++)
-			out->phase_hist[p][i] +=
-				(__u32)(cur->phase_hist[p][i] - prev->phase_hist[p][i]);
+		window_add_hist_delta(out->phase_hist[p], cur->phase_hist[p], prev->phase_hist[p],
+				      PHASE_BUCKETS);
 	}
 }
 
@@ -21,7 +28,6 @@ static void window_add_cpu(struct service_window *out, const struct service_stat
 			   const struct service_stats *prev, __u32 epoch)
 {
 	static const struct service_stats zero;
-	unsigned int i;
 
 	if (!prev)
 		prev = &zero;
@@ -29,8 +35,8 @@ static void window_add_cpu(struct service_window *out, const struct service_stat
 	SERVICE_COUNTERS(WINDOW_ADD_DELTA)
 #undef WINDOW_ADD_DELTA
 	out->latency_sum_ns += cur->latency_sum_ns - prev->latency_sum_ns;
-	for (i = 0; i < HIST_BUCKETS; i++)
-		out->latency_hist[i] += (__u32)(cur->latency_hist[i] - prev->latency_hist[i]);
+	window_add_hist_delta(out->latency_hist, cur->latency_hist, prev->latency_hist,
+			      HIST_BUCKETS);
 	window_add_phases(out, cur, prev);
 	if (cur->max_epoch == epoch && cur->max_latency_ns > out->max_latency_ns)
 		out->max_latency_ns = cur->max_latency_ns;

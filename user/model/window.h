@@ -25,6 +25,10 @@ struct service_window {
 void window_add_percpu_delta(struct service_window *out, const struct service_stats *cur,
 			     const struct service_stats *prev, int ncpu, __u32 epoch);
 
+/* Adds to @out the growth of @n 32-bit bucket counters of one CPU from @prev to @cur, modulo
+ * 2^32: how every kernel histogram (services', routes') becomes a window's. */
+void window_add_hist_delta(__u64 *out, const __u32 *cur, const __u32 *prev, unsigned int n);
+
 /* Adds @from into @into, bucket by bucket (windows of other CPUs, hosts or intervals). */
 void window_merge(struct service_window *into, const struct service_window *from);
 

@@ -147,6 +147,40 @@ static void http_json_add(cJSON *obj, const struct service_window *w)
 	SERVICE_COUNTERS_HTTP(COUNTER_JSON_ADD)
 }
 
+static cJSON *route_json(const struct route_window *route, double interval_s)
+{
+	static const char *const classes[ROUTE_STATUS_CLASSES] = { "2xx", "3xx", "4xx", "5xx" };
+	cJSON *obj = cJSON_CreateObject(), *status;
+	char path[ROUTE_PATH_BYTES + 1];
+	struct latency_summary summary;
+	int c;
+
+	route_window_path(route, path);
+	cJSON_AddStringToObject(obj, "method", route_method_name(route->key.method));
+	cJSON_AddStringToObject(obj, "route", path);
+	cJSON_AddNumberToObject(obj, "requests", (double)route->requests);
+	cJSON_AddNumberToObject(obj, "rps",
+				interval_s > 0 ? round1((double)route->requests / interval_s) : 0);
+	route_window_latency(route, &summary);
+	cJSON_AddItemToObject(obj, "latency_us", latency_json(&summary));
+	route_window_ttfb(route, &summary);
+	cJSON_AddItemToObject(obj, "ttfb_us", latency_json(&summary));
+	status = cJSON_AddObjectToObject(obj, "status");
+	for (c = 0; c < ROUTE_STATUS_CLASSES; c++)
+		cJSON_AddNumberToObject(status, classes[c], (double)route->status[c]);
+	return obj;
+}
+
+/* With --http: the service's routes with requests in the window, busiest first. */
+static void routes_json_add(cJSON *obj, const struct top_row *row, double interval_s)
+{
+	cJSON *routes = cJSON_AddArrayToObject(obj, "routes");
+	size_t i;
+
+	for (i = 0; routes && i < row->routes.count; i++)
+		cJSON_AddItemToArray(routes, route_json(&row->routes.items[i], interval_s));
+}
+
 /* The accept queue against its limit, summed over the service's listening sockets. */
 static cJSON *listen_json(const struct listen_queue *listen)
 {
@@ -200,8 +234,10 @@ char *top_report_json_line(const struct top_report *report, bool capture)
 	services = cJSON_AddArrayToObject(root, "services");
 	for (i = 0; i < report->count; i++) {
 		service = service_json(&report->rows[i]);
-		if (report->http)
+		if (report->http) {
 			http_json_add(service, report->rows[i].window);
+			routes_json_add(service, &report->rows[i], report->interval_s);
+		}
 		if (capture)
 			service_json_add_capture(service, &report->rows[i]);
 		cJSON_AddItemToArray(services, service);

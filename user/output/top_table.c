@@ -39,6 +39,44 @@ static void top_row_write(FILE *out, const struct top_row *row)
 		row->conns_opened_per_s, (unsigned long long)row->window->retransmits);
 }
 
+/* Routes shown under a service: the busiest; --json has them all. */
+#define TOP_TABLE_ROUTES 5
+
+static void top_route_write(FILE *out, const struct route_window *route, double interval_s)
+{
+	char path[ROUTE_PATH_BYTES + 1], name[ROUTE_PATH_BYTES + 16], p50[16], p99[16], ttfb[16];
+	struct latency_summary latency, first_byte;
+
+	route_window_path(route, path);
+	route_window_latency(route, &latency);
+	route_window_ttfb(route, &first_byte);
+	/* A route longer than its column is shown whole: its columns move, its end is kept. */
+	snprintf(name, sizeof(name), "%s %s", route_method_name(route->key.method), path);
+	format_duration_us(latency.p50_us, p50, sizeof(p50));
+	format_duration_us(latency.p99_us, p99, sizeof(p99));
+	format_duration_us(first_byte.p99_us, ttfb, sizeof(ttfb));
+	fprintf(out, "  %-35s %9.1f %8s %8s %8s %8llu %8llu\n", name,
+		interval_s > 0 ? (double)route->requests / interval_s : 0, p50, p99, ttfb,
+		(unsigned long long)route->status[ROUTE_STATUS_4XX],
+		(unsigned long long)route->status[ROUTE_STATUS_5XX]);
+}
+
+/* With --http: under each service, its busiest routes. */
+static void top_routes_write(FILE *out, const struct top_row *row, double interval_s)
+{
+	size_t i;
+
+	if (!row->routes.count)
+		return;
+	fprintf(out, "  %-35s %9s %8s %8s %8s %8s %8s\n", "ROUTE", "RPS", "P50", "P99", "TTFB99",
+		"4XX", "5XX");
+	for (i = 0; i < row->routes.count && i < TOP_TABLE_ROUTES; i++)
+		top_route_write(out, &row->routes.items[i], interval_s);
+	if (row->routes.count > TOP_TABLE_ROUTES)
+		fprintf(out, "  ... %zu more routes (--json lists them all)\n",
+			row->routes.count - TOP_TABLE_ROUTES);
+}
+
 /* Services whose accept queue holds connections, then the host's overflows: said only when
  * non-zero, since on a healthy host both are. */
 static void top_table_write_listen(FILE *out, const struct top_report *report)
@@ -75,8 +113,11 @@ void top_table_write(FILE *out, const struct top_report *report, const char *ban
 		fprintf(out, "%s\n", banner);
 	fprintf(out, "%-22s %-14s %9s %8s %8s %8s %8s %8s %7s %7s %6s\n", "SERVICE", "PIDS", "RPS",
 		"P50", "P95", "P99", "P99.9", "MAX", "ACTIVE", "NEW/S", "RETX");
-	for (i = 0; i < report->count; i++)
+	for (i = 0; i < report->count; i++) {
 		top_row_write(out, &report->rows[i]);
+		if (report->http)
+			top_routes_write(out, &report->rows[i], report->interval_s);
+	}
 	top_table_write_listen(out, report);
 	if (report->drops_total)
 		fprintf(out,

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* Route window arithmetic and order; pure, no BPF or I/O. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/grow.h"
+#include "model/route_window.h"
+#include "model/window.h"
+
+static void route_window_add_cpu(struct route_window *out, const struct route_stats *cur,
+				 const struct route_stats *prev)
+{
+	static const struct route_stats zero;
+	unsigned int c;
+
+	if (!prev)
+		prev = &zero;
+	out->requests += cur->requests - prev->requests;
+	out->latency_sum_ns += cur->latency_sum_ns - prev->latency_sum_ns;
+	out->ttfb_requests += cur->ttfb_requests - prev->ttfb_requests;
+	out->ttfb_sum_ns += cur->ttfb_sum_ns - prev->ttfb_sum_ns;
+	for (c = 0; c < ROUTE_STATUS_CLASSES; c++)
+		out->status[c] += cur->status[c] - prev->status[c];
+	window_add_hist_delta(out->latency_hist, cur->latency_hist, prev->latency_hist,
+			      HIST_BUCKETS);
+	window_add_hist_delta(out->ttfb_hist, cur->ttfb_hist, prev->ttfb_hist, HIST_BUCKETS);
+}
+
+void route_window_add_percpu_delta(struct route_window *out, const struct route_stats *cur,
+				   const struct route_stats *prev, int ncpu)
+{
+	int cpu;
+
+	for (cpu = 0; cpu < ncpu; cpu++)
+		route_window_add_cpu(out, &cur[cpu], prev ? &prev[cpu] : NULL);
+}
+
+static int route_window_compare(const void *a, const void *b)
+{
+	const struct route_window *x = a, *y = b;
+	int order;
+
+	if (x->requests != y->requests)
+		return x->requests > y->requests ? -1 : 1;
+	if (x->key.method != y->key.method)
+		return x->key.method < y->key.method ? -1 : 1;
+	order = strncmp(x->key.path, y->key.path, sizeof(x->key.path));
+	return order;
+}
+
+static bool route_of_service(const struct snapshot_route *route, const struct service_key *key)
+{
+	return route->percpu && route->key.service.netns == key->netns &&
+	       route->key.service.port == key->port;
+}
+
+int route_windows_of_service(const struct stats_snapshot *cur, const struct stats_snapshot *prev,
+			     const struct service_key *service, struct route_window_list *out)
+{
+	const struct snapshot_route *route, *before;
+	struct route_window *window;
+	size_t capacity = 0, i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < cur->nroutes; i++) {
+		route = &cur->routes[i];
+		if (!route_of_service(route, service))
+			continue;
+		window = grow_append_zeroed((void **)&out->items, &capacity, &out->count,
+					    sizeof(*out->items));
+		if (!window) {
+			route_window_list_free(out);
+			return -ENOMEM;
+		}
+		window->key = route->key;
+		before = prev ? snapshot_find_route(prev, route->id) : NULL;
+		route_window_add_percpu_delta(window, route->percpu, before ? before->percpu : NULL,
+					      cur->ncpu);
+		/* Routes idle in this window are left out: ids only ever grow in number. */
+		if (!window->requests)
+			out->count--;
+	}
+	if (out->count)
+		qsort(out->items, out->count, sizeof(*out->items), route_window_compare);
+	return 0;
+}
+
+void route_window_list_free(struct route_window_list *list)
+{
+	free(list->items);
+	memset(list, 0, sizeof(*list));
+}
+
+void route_window_latency(const struct route_window *route, struct latency_summary *out)
+{
+	latency_summary_of_hist(route->latency_hist, route->latency_sum_ns, route->requests, NULL,
+				out);
+}
+
+void route_window_ttfb(const struct route_window *route, struct latency_summary *out)
+{
+	latency_summary_of_hist(route->ttfb_hist, route->ttfb_sum_ns, route->ttfb_requests, NULL,
+				out);
+}
+
+const char *route_method_name(__u32 method)
+{
+	static const char *const names[HTTP_METHODS] = {
+		[HTTP_METHOD_OTHER] = "OTHER",	   [HTTP_METHOD_GET] = "GET",
+		[HTTP_METHOD_HEAD] = "HEAD",	   [HTTP_METHOD_POST] = "POST",
+		[HTTP_METHOD_PUT] = "PUT",	   [HTTP_METHOD_DELETE] = "DELETE",
+		[HTTP_METHOD_PATCH] = "PATCH",	   [HTTP_METHOD_OPTIONS] = "OPTIONS",
+		[HTTP_METHOD_CONNECT] = "CONNECT", [HTTP_METHOD_TRACE] = "TRACE",
+	};
+
+	return method < HTTP_METHODS ? names[method] : "OTHER";
+}
+
+void route_window_path(const struct route_window *route, char *buf)
+{
+	size_t len = strnlen(route->key.path, sizeof(route->key.path));
+
+	memcpy(buf, route->key.path, len);
+	buf[len] = '\0';
+}

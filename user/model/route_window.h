@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* Per-route windows (--http): the kernel's per-CPU route counters turned into an interval's. */
+#ifndef SLOPROBE_ROUTE_WINDOW_H
+#define SLOPROBE_ROUTE_WINDOW_H
+
+#include <stddef.h>
+#include <linux/types.h>
+#include "model/histogram.h"
+#include "model/snapshot.h"
+
+struct route_window {
+	struct route_key key;
+	__u64 requests;
+	__u64 latency_sum_ns;
+	__u64 ttfb_requests;
+	__u64 ttfb_sum_ns;
+	__u64 status[ROUTE_STATUS_CLASSES];
+	__u64 latency_hist[HIST_BUCKETS];
+	__u64 ttfb_hist[HIST_BUCKETS];
+};
+
+/* The routes of one service in one window, busiest first. */
+struct route_window_list {
+	struct route_window *items;
+	size_t count;
+};
+
+/* Adds to @out what one route did between @prev (NULL: a route new in this window) and @cur,
+ * both arrays of @ncpu per-CPU values; histograms are subtracted modulo 2^32 per CPU. */
+void route_window_add_percpu_delta(struct route_window *out, const struct route_stats *cur,
+				   const struct route_stats *prev, int ncpu);
+
+/*
+ * The routes of @service with requests between @prev and @cur, sorted by requests, most first
+ * (then by method and route, for a stable order). Returns 0 or -ENOMEM; free with
+ * route_window_list_free.
+ */
+int route_windows_of_service(const struct stats_snapshot *cur, const struct stats_snapshot *prev,
+			     const struct service_key *service, struct route_window_list *out);
+void route_window_list_free(struct route_window_list *list);
+
+/* The route's latency and TTFB summaries. */
+void route_window_latency(const struct route_window *route, struct latency_summary *out);
+void route_window_ttfb(const struct route_window *route, struct latency_summary *out);
+
+/* "GET", "POST", ...; "OTHER" for methods the kernel does not name and for the `other`
+ * route. */
+const char *route_method_name(__u32 method);
+/* The route as text: its path, up to ROUTE_PATH_BYTES, into @buf of ROUTE_PATH_BYTES + 1. */
+void route_window_path(const struct route_window *route, char *buf);
+
+#endif /* SLOPROBE_ROUTE_WINDOW_H */
