@@ -131,28 +131,71 @@ static __always_inline __u32 route_id_new(struct route_key *key)
 	return id;
 }
 
+/* What the walk over a request line's bytes needs, on the caller's stack for bpf_loop. */
+struct route_walk {
+	struct route_scratch *scratch;
+	const struct http_line_head *line;
+	__u32 len;
+};
+
+/* bpf_loop's callback: one byte of the line; 1 ends the walk. */
+static long route_walk_step(__u64 index, void *ctx)
+{
+	struct route_walk *walk = ctx;
+	struct route_scratch *scratch = walk->scratch;
+
+	if (index >= ROUTE_LINE_BYTES || index >= walk->len)
+		return 1;
+	return route_path_step(&scratch->path, scratch->key.path,
+			       (unsigned char)walk->line->bytes[index], scratch->key.method);
+}
+
+/*
+ * The walk itself. bpf_loop has the verifier check one step, where a bounded loop has it check
+ * all ROUTE_LINE_BYTES of them (450,000 instructions, most of the 1M budget); kernels before
+ * 5.17 have no bpf_loop and get the loop.
+ */
+static __always_inline void route_walk(struct route_walk *walk)
+{
+	__u32 i;
+
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop)) {
+		bpf_loop(ROUTE_LINE_BYTES, route_walk_step, walk, 0);
+		return;
+	}
+	for (i = 0; i < ROUTE_LINE_BYTES; i++)
+		if (route_walk_step(i, walk))
+			break;
+}
+
 /* The route id of a request on @service whose request line starts with @line; 0 for none. */
 static __always_inline __u32 route_of_request(const struct service_key *service,
 					      const struct http_line_head *line)
 {
+	struct route_walk walk = { .line = line, .len = line->len };
 	struct route_scratch *scratch;
-	__u32 zero = 0, i, len, *id;
+	__u32 zero = 0, *id;
 
 	scratch = bpf_map_lookup_elem(&route_scratch, &zero);
 	if (!scratch)
 		return 0;
+	walk.scratch = scratch;
 	__builtin_memset(&scratch->key, 0, sizeof(scratch->key));
 	scratch->key.service = *service;
 	scratch->key.method = line->method < HTTP_METHODS ? line->method : HTTP_METHOD_OTHER;
 	route_path_begin(&scratch->path);
-	len = line->len;
-	for (i = 0; i < ROUTE_LINE_BYTES && i < len; i++)
-		if (route_path_step(&scratch->path, scratch->key.path, line->bytes[i],
-				    scratch->key.method))
-			break;
+	route_walk(&walk);
 	route_path_finish(&scratch->path, scratch->key.path);
 	id = bpf_map_lookup_elem(&route_ids, &scratch->key);
-	return id ? *id : route_id_new(&scratch->key);
+	if (id)
+		return *id;
+	/* The fixed routes ({invalid}, *, {authority}) are a few per service: never capped. */
+	if (scratch->path.flags & ROUTE_PATH_FIXED) {
+		bool created;
+
+		return route_id_insert(&scratch->key, &created);
+	}
+	return route_id_new(&scratch->key);
 }
 
 static __always_inline struct route_stats *route_stats_get(__u32 route_id)

@@ -46,6 +46,7 @@ enum route_path_phase {
 /* How the route came out, for counting: a cut path and bytes that are no path. */
 #define ROUTE_PATH_CUT 1U
 #define ROUTE_PATH_INVALID 2U
+#define ROUTE_PATH_FIXED 4U /* one of the fixed routes below, whatever the bytes were */
 
 struct route_path_state {
 	__u32 phase;	 /* enum route_path_phase */
@@ -86,7 +87,7 @@ static __always_inline void route_path_fixed(struct route_path_state *st, char *
 	if (st->high_len < st->out_len)
 		st->high_len = st->out_len;
 	st->out_len = len;
-	st->flags |= flags;
+	st->flags |= flags | ROUTE_PATH_FIXED;
 	st->phase = ROUTE_PHASE_DONE;
 }
 

@@ -98,13 +98,14 @@ static void test_request_target_forms(void **state)
 
 	(void)state;
 	assert_string_equal(route_of("OPTIONS * HTTP/1.1", 18, HTTP_METHOD_OPTIONS, &flags), "*");
-	assert_int_equal(flags, 0);
+	assert_int_equal(flags, ROUTE_PATH_FIXED);
 	assert_route("GET http://example.com/v1/items/7?x HTTP/1.1", "/v1/items/{id}");
 	assert_route("GET https://example.com:8443/a HTTP/1.1", "/a");
 	assert_route("GET http://example.com HTTP/1.1", "/");
 	assert_string_equal(
 		route_of("CONNECT example.com:443 HTTP/1.1", 32, HTTP_METHOD_CONNECT, &flags),
 		ROUTE_AUTHORITY);
+	assert_int_equal(flags, ROUTE_PATH_FIXED);
 	assert_route("PROPFIND /dav/42 HTTP/1.1", "/dav/{id}");
 }
 
@@ -113,7 +114,7 @@ static void assert_invalid(const char *line, size_t len)
 	__u32 flags;
 
 	assert_string_equal(route_of(line, len, HTTP_METHOD_GET, &flags), ROUTE_INVALID);
-	assert_int_equal(flags, ROUTE_PATH_INVALID);
+	assert_int_equal(flags, ROUTE_PATH_INVALID | ROUTE_PATH_FIXED);
 }
 
 static void test_invalid_bytes(void **state)
