@@ -47,6 +47,7 @@ enum probe_error sampler_open(struct sampler *sampler, const struct top_options 
 		.verbose = opts->verbose,
 		.backend = opts->backend,
 		.http = opts->http,
+		.route_cap = opts->route_cap,
 		.slow_ring_bytes = opts->record ? SAMPLER_SLOW_RING_BYTES : 0,
 	};
 

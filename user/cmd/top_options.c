@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cmd/top_options.h"
+#include "input/routes_file.h"
 
 /* Rows the three tables share, some with their own help text. */
 #define TOP_SPEC_BACKEND                                                                           \
@@ -22,6 +23,11 @@
 #define TOP_SPEC_INTERVAL(text)                                                                    \
 	OPTION_SPEC_SECONDS("interval", struct top_options, interval_s, text)
 #define TOP_SPEC_HTTP(text) OPTION_SPEC_SWITCH("http", struct top_options, http, text)
+/* Read while the flags are parsed: a bad file is a usage error, said before BPF loads. */
+#define TOP_SPEC_ROUTES                                                                            \
+	OPTION_SPEC_CUSTOM("routes", top_parse_routes, "FILE",                                     \
+			   "with --http: a JSON file {\"max_routes\": N}, routes kept per\n"       \
+			   "service (1 to 1024; default 64), the rest in one \"other\"")
 #define TOP_USAGE_REQUIREMENTS                                                                     \
 	"Needs root, or CAP_BPF and CAP_PERFMON, and a kernel with BTF (Linux 6.3+; 5.15+ with\n"  \
 	"--backend syscalls). Accept-queue wait, syscalls and tracepoints need tracefs:\n"         \
@@ -42,6 +48,19 @@ static int top_parse_backend(const char *flag, const char *value, void *out)
 static int top_parse_pid(const char *flag, const char *value, void *out)
 {
 	return option_parse_pid(flag, value, &((struct top_options *)out)->pid);
+}
+
+static int top_parse_routes(const char *flag, const char *value, void *out)
+{
+	struct routes_config config = { .max_routes = 0 };
+	char why[512];
+
+	if (routes_file_load(value, &config, why, sizeof(why))) {
+		fprintf(stderr, "sloprobe: %s: %s\n", flag, why);
+		return -1;
+	}
+	((struct top_options *)out)->route_cap = config.max_routes;
+	return 0;
 }
 
 static int top_parse_listen(const char *flag, const char *value, void *out)
@@ -66,6 +85,7 @@ static const struct option_spec top_specs[] = {
 		      "4xx and 5xx: the \"http\" key of --json (x86_64 only; read\n"
 		      "from write/send syscall buffers, so not sendfile-only or\n"
 		      "io_uring responses)"),
+	TOP_SPEC_ROUTES,
 	TOP_SPECS_PROBE,
 	OPTION_SPEC_HELP,
 	OPTION_SPEC_END,
@@ -81,6 +101,7 @@ static const struct option_spec record_specs[] = {
 	TOP_SPEC_PID,
 	TOP_SPEC_HTTP("also HTTP/1.x responses with 4xx and 5xx per service, and the\n"
 		      "slowest requests' request lines and statuses (x86_64 only)"),
+	TOP_SPEC_ROUTES,
 	TOP_SPECS_PROBE,
 	OPTION_SPEC_HELP,
 	OPTION_SPEC_END,
@@ -129,6 +150,7 @@ static const struct option_spec serve_specs[] = {
 	OPTION_SPEC_PORTS(struct top_options,
 			  "only these listening ports (they need not listen yet)"),
 	SERVE_SPECS_LIMITS,
+	TOP_SPEC_ROUTES,
 	TOP_SPECS_PROBE,
 	OPTION_SPEC_HELP,
 	OPTION_SPEC_END,
@@ -192,7 +214,8 @@ static const struct options_command top_command = {
 	.usage =
 		"Usage: sloprobe [top] [--interval S] [--duration S] [--port P[,P...]] [--pid "
 		"PID]\n"
-		"                [--json] [--http] [--backend B] [--btf FILE] [--verbose]\n"
+		"                [--json] [--http] [--routes FILE] [--backend B] [--btf FILE]\n"
+		"                [--verbose]\n"
 		"\n"
 		"Shows every TCP service on this host (listening port per network namespace): its\n"
 		"requests/s, request latency percentiles, connections and retransmits, refreshed\n"
@@ -210,7 +233,8 @@ static const struct options_command top_command = {
 
 static const char record_usage[] =
 	"Usage: sloprobe record --duration S --output FILE.slo [--interval S] [--port P[,P...]]\n"
-	"                       [--pid PID] [--http] [--backend B] [--btf FILE] [--verbose]\n"
+	"                       [--pid PID] [--http] [--routes FILE] [--backend B] [--btf FILE]\n"
+	"                       [--verbose]\n"
 	"\n"
 	"Records what `sloprobe top` sees into a capture file: gzip of JSON lines, a header\n"
 	"(host, kernel, CPUs, memory, version, start, interval) then one line per window\n"
@@ -247,7 +271,7 @@ static const struct options_command serve_command = {
 		"                      [--port P[,P...]]\n"
 		"                      [--max-connections N] [--max-client-connections N]\n"
 		"                      [--header-timeout S] [--response-timeout S]\n"
-		"                      [--max-request-bytes N]\n"
+		"                      [--max-request-bytes N] [--routes FILE]\n"
 		"                      [--backend B] [--btf FILE] [--verbose]\n"
 		"\n"
 		"Serves what `sloprobe top` sees as Prometheus metrics at "

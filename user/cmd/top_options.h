@@ -19,7 +19,8 @@ struct top_options {
 	int nports;
 	int pid; /* 0: every process */
 	bool json;
-	bool http; /* top: count HTTP/1.x responses and their 4xx and 5xx */
+	bool http;		/* top: count HTTP/1.x responses and their 4xx and 5xx */
+	unsigned int route_cap; /* --routes FILE's max_routes; 0: the kernel's default */
 	bool verbose;
 	enum probe_backend backend;
 	const char *btf_path;
