@@ -37,6 +37,11 @@ expect_usage_error "unknown flag" "$SLOPROBE" slow --interval 1
 expect_usage_error "unknown flag" "$SLOPROBE" slow --threshold
 expect_usage_error "unexpected argument" "$SLOPROBE" slow extra
 expect_usage_error "not a flag of" "$SLOPROBE" record --listen 127.0.0.1:1 --duration 1 --output x.slo
+# A routes file is read while the flags are: refused before BPF loads, naming file and field.
+echo '{"max_routes": 0}' >"$WORK/routes.json"
+expect_usage_error "routes.json: max_routes: must be a whole number from 1 to 1024, got 0" \
+	"$SLOPROBE" top --http --routes "$WORK/routes.json" --duration 1
+expect_usage_error "--routes: $WORK/missing.json: cannot open" "$SLOPROBE" serve --routes "$WORK/missing.json"
 
 "$SLOPROBE" --help >"$WORK/help" || fail "--help failed"
 grep -q -- "--interval" "$WORK/help" || fail "--help does not list --interval"
