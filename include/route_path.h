@@ -82,8 +82,8 @@ static __always_inline void route_path_fixed(struct route_path_state *st, char *
 {
 	__u32 i;
 
-	for (i = 0; i < len && i < ROUTE_PATH_BYTES; i++)
-		out[i] = text[i];
+	for (i = 0; i < len; i++)
+		route_path_put(out, i, text[i]);
 	if (st->high_len < st->out_len)
 		st->high_len = st->out_len;
 	st->out_len = len;
