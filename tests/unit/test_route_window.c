@@ -18,7 +18,7 @@
 static const struct service_key api = { .netns = 4026531840U, .port = 8080 };
 static const struct service_key web = { .netns = 4026531840U, .port = 9090 };
 
-/* A route of @service with per-CPU counters, zeroed. */
+/* A route of @service with counters (folded over CPUs), zeroed. */
 static struct snapshot_route *add_route(struct stats_snapshot *snap, __u32 id,
 					const struct service_key *service, __u32 method,
 					const char *path)
@@ -29,8 +29,8 @@ static struct snapshot_route *add_route(struct stats_snapshot *snap, __u32 id,
 	memcpy(key.path, path, strnlen(path, sizeof(key.path)));
 	route = snapshot_add_route(snap, id, &key);
 	assert_non_null(route);
-	route->percpu = calloc(NCPU, sizeof(*route->percpu));
-	assert_non_null(route->percpu);
+	route->stats = calloc(1, sizeof(*route->stats));
+	assert_non_null(route->stats);
 	snap->ncpu = NCPU;
 	return route;
 }
@@ -53,19 +53,24 @@ static void record(struct route_stats *stats, unsigned long long latency_us,
 static void test_delta_per_cpu_with_wrap(void **state)
 {
 	struct route_stats *cur = calloc(NCPU, sizeof(*cur)), *prev = calloc(NCPU, sizeof(*prev));
+	struct route_stats *cur_sum = calloc(1, sizeof(*cur_sum));
+	struct route_stats *prev_sum = calloc(1, sizeof(*prev_sum));
 	struct route_window *out = calloc(1, sizeof(*out));
 	unsigned int bucket = hist_bucket_index(100);
 
 	(void)state;
-	assert_true(cur && prev && out);
-	/* CPU 0's 32-bit bucket wrapped: 10 requests across the wrap. */
+	assert_true(cur && prev && cur_sum && prev_sum && out);
+	/* CPU 0's 32-bit bucket wrapped: 10 requests across the wrap, 4 more on CPU 1. */
 	prev[0].latency_hist[bucket] = 0xfffffffbU;
 	cur[0].latency_hist[bucket] = 5;
 	prev[0].requests = 100;
 	cur[0].requests = 110;
 	record(&cur[1], 100, 40, 404, 3);
 	record(&cur[1], 100, 0, 0, 1);
-	route_window_add_percpu_delta(out, cur, prev, NCPU);
+	route_stats_fold(prev_sum, prev, NCPU);
+	route_stats_fold(cur_sum, cur, NCPU);
+	assert_int_equal(cur_sum->latency_hist[bucket], 9);
+	route_window_add_delta(out, cur_sum, prev_sum);
 	assert_int_equal(out->requests, 14);
 	assert_int_equal(out->latency_hist[bucket], 14);
 	assert_int_equal(out->ttfb_requests, 3);
@@ -74,10 +79,12 @@ static void test_delta_per_cpu_with_wrap(void **state)
 	assert_int_equal(out->status[ROUTE_STATUS_2XX], 0);
 	/* A route new in the window: its whole count. */
 	memset(out, 0, sizeof(*out));
-	route_window_add_percpu_delta(out, cur, NULL, NCPU);
+	route_window_add_delta(out, cur_sum, NULL);
 	assert_int_equal(out->requests, 114);
 	free(cur);
 	free(prev);
+	free(cur_sum);
+	free(prev_sum);
 	free(out);
 }
 
@@ -90,15 +97,15 @@ static void test_windows_of_service(void **state)
 	(void)state;
 	/* Added out of id order, as the kernel's hash walk gives them. */
 	route = add_route(&prev, 7, &api, HTTP_METHOD_GET, "/v1/items/{id}");
-	record(&route->percpu[0], 200, 50, 200, 10);
+	record(route->stats, 200, 50, 200, 10);
 	snapshot_sort_routes(&prev);
 	route = add_route(&cur, 9, &api, HTTP_METHOD_POST, "/v1/items");
-	record(&route->percpu[1], 900, 300, 201, 4);
+	record(route->stats, 900, 300, 201, 4);
 	route = add_route(&cur, 7, &api, HTTP_METHOD_GET, "/v1/items/{id}");
-	record(&route->percpu[0], 200, 50, 200, 10 + 6);
-	record(&route->percpu[1], 300, 60, 500, 2);
+	record(route->stats, 200, 50, 200, 10 + 6);
+	record(route->stats, 300, 60, 500, 2);
 	route = add_route(&cur, 3, &web, HTTP_METHOD_GET, "/");
-	record(&route->percpu[0], 100, 10, 200, 50);
+	record(route->stats, 100, 10, 200, 50);
 	/* Idle in this window: left out. */
 	add_route(&cur, 4, &api, HTTP_METHOD_DELETE, "/v1/items/{id}");
 	snapshot_sort_routes(&cur);

@@ -15,6 +15,7 @@
 #include "kernel/privilege.h"
 #include "kernel/probe.h"
 #include "model/port_bitmap.h"
+#include "model/route_window.h"
 #include "host/proc_usage.h"
 #include "sloprobe.skel.h"
 #include "kernel/tracefs.h"
@@ -32,6 +33,7 @@ struct probe {
 	struct ring_buffer *slow_ring;
 	struct service_stats *zero_stats; /* ncpu zeroed values, to create services' counters */
 	struct route_stats *zero_routes;  /* the same for routes, with --http */
+	struct route_stats *route_percpu; /* one route's values as read, folded at once */
 	bool syscalls;	    /* the syscall program set runs, not the socket tracepoints */
 	bool tracepoints;   /* the socket set, attached as tracepoints instead of raw ones */
 	bool listen_queues; /* the listeners' iterator is loaded: accept queues per window */
@@ -442,9 +444,11 @@ enum probe_error probe_open(struct probe **out, const struct probe_options *opts
 	probe->ncpu = libbpf_num_possible_cpus();
 	if (probe->ncpu > 0)
 		probe->zero_stats = calloc(probe->ncpu, sizeof(*probe->zero_stats));
-	if (probe->ncpu > 0 && opts->http)
+	if (probe->ncpu > 0 && opts->http) {
 		probe->zero_routes = calloc(probe->ncpu, sizeof(*probe->zero_routes));
-	if (!probe->zero_stats || (opts->http && !probe->zero_routes))
+		probe->route_percpu = calloc(probe->ncpu, sizeof(*probe->route_percpu));
+	}
+	if (!probe->zero_stats || (opts->http && (!probe->zero_routes || !probe->route_percpu)))
 		fprintf(stderr, "sloprobe: cannot size per-CPU counters for %d CPUs\n",
 			probe->ncpu);
 	if (!err)
@@ -579,14 +583,14 @@ static int probe_read_route_stats(struct probe *probe, struct snapshot_route *ro
 {
 	int fd = bpf_map__fd(probe->skel->maps.route_stats);
 
-	route->percpu = calloc(probe->ncpu, sizeof(*route->percpu));
-	if (!route->percpu)
-		return -ENOMEM;
-	if (bpf_map_lookup_elem(fd, &route->id, route->percpu) == 0)
+	if (bpf_map_lookup_elem(fd, &route->id, probe->route_percpu)) {
+		bpf_map_update_elem(fd, &route->id, probe->zero_routes, BPF_NOEXIST);
 		return 0;
-	free(route->percpu);
-	route->percpu = NULL;
-	bpf_map_update_elem(fd, &route->id, probe->zero_routes, BPF_NOEXIST);
+	}
+	route->stats = malloc(sizeof(*route->stats));
+	if (!route->stats)
+		return -ENOMEM;
+	route_stats_fold(route->stats, probe->route_percpu, probe->ncpu);
 	return 0;
 }
 
@@ -779,6 +783,7 @@ void probe_close(struct probe *probe)
 	sloprobe_bpf__destroy(probe->skel);
 	free(probe->zero_stats);
 	free(probe->zero_routes);
+	free(probe->route_percpu);
 	tracefs_release(&probe->tracefs);
 	free(probe);
 }

@@ -7,8 +7,28 @@
 #include "model/route_window.h"
 #include "model/window.h"
 
-static void route_window_add_cpu(struct route_window *out, const struct route_stats *cur,
-				 const struct route_stats *prev)
+void route_stats_fold(struct route_stats *into, const struct route_stats *percpu, int ncpu)
+{
+	unsigned int c, i;
+	int cpu;
+
+	memset(into, 0, sizeof(*into));
+	for (cpu = 0; cpu < ncpu; cpu++) {
+		into->requests += percpu[cpu].requests;
+		into->latency_sum_ns += percpu[cpu].latency_sum_ns;
+		into->ttfb_requests += percpu[cpu].ttfb_requests;
+		into->ttfb_sum_ns += percpu[cpu].ttfb_sum_ns;
+		for (c = 0; c < ROUTE_STATUS_CLASSES; c++)
+			into->status[c] += percpu[cpu].status[c];
+		for (i = 0; i < HIST_BUCKETS; i++) {
+			into->latency_hist[i] += percpu[cpu].latency_hist[i];
+			into->ttfb_hist[i] += percpu[cpu].ttfb_hist[i];
+		}
+	}
+}
+
+void route_window_add_delta(struct route_window *out, const struct route_stats *cur,
+			    const struct route_stats *prev)
 {
 	static const struct route_stats zero;
 	unsigned int c;
@@ -26,15 +46,6 @@ static void route_window_add_cpu(struct route_window *out, const struct route_st
 	window_add_hist_delta(out->ttfb_hist, cur->ttfb_hist, prev->ttfb_hist, HIST_BUCKETS);
 }
 
-void route_window_add_percpu_delta(struct route_window *out, const struct route_stats *cur,
-				   const struct route_stats *prev, int ncpu)
-{
-	int cpu;
-
-	for (cpu = 0; cpu < ncpu; cpu++)
-		route_window_add_cpu(out, &cur[cpu], prev ? &prev[cpu] : NULL);
-}
-
 static int route_window_compare(const void *a, const void *b)
 {
 	const struct route_window *x = a, *y = b;
@@ -50,7 +61,7 @@ static int route_window_compare(const void *a, const void *b)
 
 static bool route_of_service(const struct snapshot_route *route, const struct service_key *key)
 {
-	return route->percpu && route->key.service.netns == key->netns &&
+	return route->stats && route->key.service.netns == key->netns &&
 	       route->key.service.port == key->port;
 }
 
@@ -74,8 +85,7 @@ int route_windows_of_service(const struct stats_snapshot *cur, const struct stat
 		}
 		window->key = route->key;
 		before = prev ? snapshot_find_route(prev, route->id) : NULL;
-		route_window_add_percpu_delta(window, route->percpu, before ? before->percpu : NULL,
-					      cur->ncpu);
+		route_window_add_delta(window, route->stats, before ? before->stats : NULL);
 		/* Routes idle in this window are left out: ids only ever grow in number. */
 		if (!window->requests)
 			out->count--;

@@ -25,10 +25,18 @@ struct route_window_list {
 	size_t count;
 };
 
+/*
+ * Sums @ncpu per-CPU values of a route into @into, histogram counters modulo 2^32: a window's
+ * delta of two such sums, taken modulo 2^32, is the sum of the per-CPU deltas while a bucket
+ * grows by less than 2^32 in a window, so a snapshot keeps one value per route, not one per
+ * CPU (11 KiB each).
+ */
+void route_stats_fold(struct route_stats *into, const struct route_stats *percpu, int ncpu);
+
 /* Adds to @out what one route did between @prev (NULL: a route new in this window) and @cur,
- * both arrays of @ncpu per-CPU values; histograms are subtracted modulo 2^32 per CPU. */
-void route_window_add_percpu_delta(struct route_window *out, const struct route_stats *cur,
-				   const struct route_stats *prev, int ncpu);
+ * both folded over CPUs. */
+void route_window_add_delta(struct route_window *out, const struct route_stats *cur,
+			    const struct route_stats *prev);
 
 /*
  * The routes of @service with requests between @prev and @cur, sorted by requests, most first

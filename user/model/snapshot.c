@@ -28,7 +28,7 @@ void snapshot_free(struct stats_snapshot *snap)
 		free(snap->services[i].percpu);
 	free(snap->services);
 	for (i = 0; i < snap->nroutes; i++)
-		free(snap->routes[i].percpu);
+		free(snap->routes[i].stats);
 	free(snap->routes);
 	listen_queue_list_free(&snap->listen_queues);
 	memset(snap, 0, sizeof(*snap));

@@ -22,7 +22,7 @@ struct snapshot_service {
 struct snapshot_route {
 	__u32 id;
 	struct route_key key;
-	struct route_stats *percpu; /* ncpu values, NULL until the route has counters */
+	struct route_stats *stats; /* summed over CPUs (route_stats_fold); NULL: no counters yet */
 };
 
 struct stats_snapshot {
