@@ -185,6 +185,53 @@ static void test_histogram_buckets_exact(void **state)
 	metrics_state_free(&metrics);
 }
 
+/* serve --http: a route's series carry the service's labels, then route and method; windows of
+ * one route id add up; a route whose service was never added is left out. */
+static void test_route_series(void **state)
+{
+	struct metrics_identity id = { .comm = "web" };
+	struct metrics_state metrics = { 0 };
+	struct service_window w = window_of(8080);
+	struct route_window *route = calloc(1, sizeof(*route));
+	char *text;
+
+	(void)state;
+	assert_non_null(route);
+	add_requests(&w, 150, 3);
+	assert_int_equal(metrics_state_add(&metrics, &w, true, &id), 0);
+	route->key.service = w.key;
+	route->key.method = HTTP_METHOD_GET;
+	strcpy(route->key.path, "/v1/items/{id}");
+	route->id = 7;
+	route->requests = 2;
+	route->latency_hist[hist_bucket_index(150)] = 2;
+	route->latency_sum_ns = 300000;
+	route->ttfb_requests = 2;
+	route->ttfb_hist[hist_bucket_index(40)] = 2;
+	route->ttfb_sum_ns = 80000;
+	assert_int_equal(metrics_state_add_route(&metrics, route), 0);
+	assert_int_equal(metrics_state_add_route(&metrics, route), 0);
+	route->id = 8;
+	route->key.service.port = 9999;
+	assert_int_equal(metrics_state_add_route(&metrics, route), 0);
+	assert_int_equal(metrics.nroutes, 2);
+	text = render(&metrics);
+	assert_has_line(text, "sloprobe_request_duration_seconds_count{" LABELS "} 3");
+	assert_has_line(text, "sloprobe_request_duration_seconds_bucket{" LABELS
+			      ",route=\"/v1/items/{id}\",method=\"GET\",le=\"0.0002\"} 4");
+	assert_has_line(text, "sloprobe_request_duration_seconds_sum{" LABELS
+			      ",route=\"/v1/items/{id}\",method=\"GET\"} 0.0006");
+	assert_has_line(text, "# TYPE sloprobe_time_to_first_byte_seconds histogram");
+	assert_has_line(text, "sloprobe_time_to_first_byte_seconds_bucket{" LABELS
+			      ",route=\"/v1/items/{id}\",method=\"GET\",le=\"0.0001\"} 4");
+	assert_has_line(text, "sloprobe_time_to_first_byte_seconds_count{" LABELS
+			      ",route=\"/v1/items/{id}\",method=\"GET\"} 4");
+	assert_null(strstr(text, "9999"));
+	free(text);
+	free(route);
+	metrics_state_free(&metrics);
+}
+
 static void test_totals_accumulate(void **state)
 {
 	struct metrics_identity named = { .comm = "web", .container_id = "abc" }, blank = { 0 };
@@ -361,6 +408,7 @@ int main(void)
 		cmocka_unit_test(test_escape_utf8),
 		cmocka_unit_test(test_le_bounds_are_kernel_edges),
 		cmocka_unit_test(test_histogram_buckets_exact),
+		cmocka_unit_test(test_route_series),
 		cmocka_unit_test(test_totals_accumulate),
 		cmocka_unit_test(test_unknown_and_hostile_names),
 		cmocka_unit_test(test_families_and_drops),

@@ -40,6 +40,7 @@ struct serve_update {
 	struct metrics_identity identity;
 	bool listening;
 	const struct listen_queue *listen_queue; /* in the window's snapshot; NULL if none */
+	struct route_window_list routes;	 /* --http: the service's routes in the window */
 };
 
 /* The lock is held only to add up what was computed before taking it. */
@@ -47,7 +48,7 @@ static int serve_publish(struct serve_context *ctx, const struct serve_update *u
 			 size_t count, const struct stats_snapshot *cur)
 {
 	struct netstat_listen host;
-	size_t i;
+	size_t i, r;
 	int err = 0;
 
 	pthread_mutex_lock(&ctx->shared.lock);
@@ -57,6 +58,9 @@ static int serve_publish(struct serve_context *ctx, const struct serve_update *u
 		if (!err)
 			metrics_state_set_listen_queue(&ctx->shared.state, &updates[i].window.key,
 						       updates[i].listen_queue);
+		for (r = 0; r < updates[i].routes.count && !err; r++)
+			err = metrics_state_add_route(&ctx->shared.state,
+						      &updates[i].routes.items[r]);
 	}
 	memcpy(ctx->shared.state.drops, cur->drops, sizeof(ctx->shared.state.drops));
 	if (snapshot_netstat_delta(cur, &ctx->sampler.prev, &host))
@@ -74,7 +78,7 @@ static int serve_take_window(struct sampler *sampler, const struct stats_snapsho
 	const struct snapshot_service *svc;
 	struct serve_update *updates;
 	size_t i, count = 0;
-	int err;
+	int err = 0;
 
 	(void)interval_s;
 	(void)last;
@@ -92,9 +96,19 @@ static int serve_take_window(struct sampler *sampler, const struct stats_snapsho
 			       &updates[count].identity);
 		updates[count].listening = svc->listening;
 		updates[count].listen_queue = listen_queues_find(&cur->listen_queues, &svc->key);
+		/* Counted first: a failure leaves an update whose empty route list is freed. */
 		count++;
+		if (ctx->opts->http && route_windows_of_service(cur, &sampler->prev, &svc->key,
+								&updates[count - 1].routes)) {
+			fprintf(stderr, "sloprobe: out of memory reading a window\n");
+			err = -ENOMEM;
+			goto cleanup;
+		}
 	}
 	err = serve_publish(ctx, updates, count, cur);
+cleanup:
+	for (i = 0; i < count; i++)
+		route_window_list_free(&updates[i].routes);
 	free(updates);
 	return err;
 }

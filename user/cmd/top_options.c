@@ -150,6 +150,9 @@ static const struct option_spec serve_specs[] = {
 	OPTION_SPEC_PORTS(struct top_options,
 			  "only these listening ports (they need not listen yet)"),
 	SERVE_SPECS_LIMITS,
+	TOP_SPEC_HTTP("per route (method and path, identifiers collapsed): the request\n"
+		      "duration and time-to-first-byte histograms with route and\n"
+		      "method labels (x86_64 only)"),
 	TOP_SPEC_ROUTES,
 	TOP_SPECS_PROBE,
 	OPTION_SPEC_HELP,
@@ -271,7 +274,7 @@ static const struct options_command serve_command = {
 		"                      [--port P[,P...]]\n"
 		"                      [--max-connections N] [--max-client-connections N]\n"
 		"                      [--header-timeout S] [--response-timeout S]\n"
-		"                      [--max-request-bytes N] [--routes FILE]\n"
+		"                      [--max-request-bytes N] [--http] [--routes FILE]\n"
 		"                      [--backend B] [--btf FILE] [--verbose]\n"
 		"\n"
 		"Serves what `sloprobe top` sees as Prometheus metrics at "

@@ -66,6 +66,27 @@ void metrics_state_set_listen_queue(struct metrics_state *state, const struct se
 	}
 }
 
+int metrics_state_add_route(struct metrics_state *state, const struct route_window *window)
+{
+	struct route_window *route = NULL;
+	size_t i;
+
+	/* A few hundred routes, each looked up once a window: a scan is cheap enough. */
+	for (i = 0; i < state->nroutes && !route; i++)
+		if (state->routes[i].id == window->id)
+			route = &state->routes[i];
+	if (!route) {
+		route = grow_append_zeroed((void **)&state->routes, &state->routes_capacity,
+					   &state->nroutes, sizeof(*state->routes));
+		if (!route)
+			return -ENOMEM;
+		route->key = window->key;
+		route->id = window->id;
+	}
+	route_window_merge(route, window);
+	return 0;
+}
+
 void metrics_state_add_host(struct metrics_state *state, const struct netstat_listen *delta)
 {
 	state->host_known = true;
@@ -76,5 +97,6 @@ void metrics_state_add_host(struct metrics_state *state, const struct netstat_li
 void metrics_state_free(struct metrics_state *state)
 {
 	free(state->services);
+	free(state->routes);
 	memset(state, 0, sizeof(*state));
 }

@@ -12,6 +12,7 @@
 #include "host/netstat.h"
 #include "sloprobe.h"
 #include "host/tcp_sockets.h"
+#include "model/route_window.h"
 #include "model/window.h"
 
 /* Who serves a service, as far as is known; an empty field is unknown. */
@@ -39,6 +40,11 @@ struct metrics_state {
 	bool host_known;	   /* /proc/net/netstat has been read across a window */
 	__u64 listen_overflows;	   /* host-wide, since start */
 	__u64 listen_drops;
+	/* serve --http: each route's totals since start, in the order first seen; never more
+	 * than the kernel's ids, so never more series than its cap allows. */
+	struct route_window *routes;
+	size_t nroutes;
+	size_t routes_capacity;
 };
 
 /*
@@ -51,6 +57,8 @@ int metrics_state_add(struct metrics_state *state, const struct service_window *
  * must have been added. */
 void metrics_state_set_listen_queue(struct metrics_state *state, const struct service_key *key,
 				    const struct listen_queue *queue);
+/* Adds one window of a route (its service added first) to its totals; 0 or -ENOMEM. */
+int metrics_state_add_route(struct metrics_state *state, const struct route_window *window);
 /* Adds one window's host listen overflows and drops. */
 void metrics_state_add_host(struct metrics_state *state, const struct netstat_listen *delta);
 void metrics_state_free(struct metrics_state *state);

@@ -84,6 +84,7 @@ int route_windows_of_service(const struct stats_snapshot *cur, const struct stat
 			return -ENOMEM;
 		}
 		window->key = route->key;
+		window->id = route->id;
 		before = prev ? snapshot_find_route(prev, route->id) : NULL;
 		route_window_add_delta(window, route->stats, before ? before->stats : NULL);
 		/* Routes idle in this window are left out: ids only ever grow in number. */
@@ -99,6 +100,22 @@ void route_window_list_free(struct route_window_list *list)
 {
 	free(list->items);
 	memset(list, 0, sizeof(*list));
+}
+
+void route_window_merge(struct route_window *into, const struct route_window *from)
+{
+	unsigned int c, i;
+
+	into->requests += from->requests;
+	into->latency_sum_ns += from->latency_sum_ns;
+	into->ttfb_requests += from->ttfb_requests;
+	into->ttfb_sum_ns += from->ttfb_sum_ns;
+	for (c = 0; c < ROUTE_STATUS_CLASSES; c++)
+		into->status[c] += from->status[c];
+	for (i = 0; i < HIST_BUCKETS; i++) {
+		into->latency_hist[i] += from->latency_hist[i];
+		into->ttfb_hist[i] += from->ttfb_hist[i];
+	}
 }
 
 void route_window_latency(const struct route_window *route, struct latency_summary *out)

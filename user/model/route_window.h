@@ -10,6 +10,7 @@
 
 struct route_window {
 	struct route_key key;
+	__u32 id; /* the kernel's: one route for as long as sloprobe runs */
 	__u64 requests;
 	__u64 latency_sum_ns;
 	__u64 ttfb_requests;
@@ -46,6 +47,9 @@ void route_window_add_delta(struct route_window *out, const struct route_stats *
 int route_windows_of_service(const struct stats_snapshot *cur, const struct stats_snapshot *prev,
 			     const struct service_key *service, struct route_window_list *out);
 void route_window_list_free(struct route_window_list *list);
+
+/* Adds @from into @into, bucket by bucket (windows of one route over time). */
+void route_window_merge(struct route_window *into, const struct route_window *from);
 
 /* The route's latency and TTFB summaries. */
 void route_window_latency(const struct route_window *route, struct latency_summary *out);

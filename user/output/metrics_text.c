@@ -8,6 +8,7 @@
 #include "base/version.h"
 
 #define METRICS_DURATION "sloprobe_request_duration_seconds"
+#define METRICS_TTFB "sloprobe_time_to_first_byte_seconds"
 
 /*
  * 1-2-5 per decade is what dashboards expect; the kernel's log-linear buckets are 1/64 of a
@@ -130,9 +131,27 @@ static void write_service_labels(FILE *out, const struct metrics_service *servic
 		write_label(out, "pod_uid", id->pod_uid);
 }
 
-static void write_histogram(FILE *out, const struct metrics_service *service)
+/* One series of a histogram family: a service's, or one of its routes' (serve --http). */
+struct metrics_series {
+	const struct metrics_service *service;
+	const struct route_window *route; /* NULL: the service's own */
+};
+
+static void write_series_labels(FILE *out, const struct metrics_series *series)
 {
-	const __u64 *hist = service->total.latency_hist;
+	char path[ROUTE_PATH_BYTES + 1];
+
+	write_service_labels(out, series->service);
+	if (!series->route)
+		return;
+	route_window_path(series->route, path);
+	write_label(out, "route", path);
+	write_label(out, "method", route_method_name(series->route->key.method));
+}
+
+static void write_histogram(FILE *out, const char *family, const struct metrics_series *series,
+			    const __u64 *hist, __u64 sum_ns)
+{
 	unsigned int bucket = 0, le, end;
 	__u64 below = 0;
 
@@ -140,8 +159,8 @@ static void write_histogram(FILE *out, const struct metrics_service *service)
 		/* An edge: the buckets before it hold exactly the requests shorter than it. */
 		for (end = hist_bucket_index(metrics_le_us[le]); bucket < end; bucket++)
 			below += hist[bucket];
-		fputs(METRICS_DURATION "_bucket{", out);
-		write_service_labels(out, service);
+		fprintf(out, "%s_bucket{", family);
+		write_series_labels(out, series);
 		fputs(",le=\"", out);
 		write_fixed_point(out, metrics_le_us[le], 6);
 		fprintf(out, "\"} %llu\n", (unsigned long long)below);
@@ -149,15 +168,48 @@ static void write_histogram(FILE *out, const struct metrics_service *service)
 	for (; bucket < HIST_BUCKETS; bucket++)
 		below += hist[bucket];
 	/* _count is the histogram's own total, so it always equals the +Inf bucket. */
-	fputs(METRICS_DURATION "_bucket{", out);
-	write_service_labels(out, service);
-	fprintf(out, ",le=\"+Inf\"} %llu\n" METRICS_DURATION "_sum{", (unsigned long long)below);
-	write_service_labels(out, service);
+	fprintf(out, "%s_bucket{", family);
+	write_series_labels(out, series);
+	fprintf(out, ",le=\"+Inf\"} %llu\n%s_sum{", (unsigned long long)below, family);
+	write_series_labels(out, series);
 	fputs("} ", out);
-	write_fixed_point(out, service->total.latency_sum_ns, 9);
-	fputs("\n" METRICS_DURATION "_count{", out);
-	write_service_labels(out, service);
+	write_fixed_point(out, sum_ns, 9);
+	fprintf(out, "\n%s_count{", family);
+	write_series_labels(out, series);
 	fprintf(out, "} %llu\n", (unsigned long long)below);
+}
+
+static const struct metrics_service *find_service(const struct metrics_state *state,
+						  const struct service_key *key)
+{
+	size_t i;
+
+	for (i = 0; i < state->count; i++)
+		if (service_key_equal(&state->services[i].total.key, key))
+			return &state->services[i];
+	return NULL;
+}
+
+/* serve --http: a series per route, the service's labels with its route and method. */
+static void write_route_histograms(FILE *out, const struct metrics_state *state, bool ttfb)
+{
+	const struct route_window *route;
+	struct metrics_series series;
+	size_t i;
+
+	for (i = 0; i < state->nroutes; i++) {
+		route = &state->routes[i];
+		series.service = find_service(state, &route->key.service);
+		series.route = route;
+		if (!series.service)
+			continue;
+		if (ttfb)
+			write_histogram(out, METRICS_TTFB, &series, route->ttfb_hist,
+					route->ttfb_sum_ns);
+		else
+			write_histogram(out, METRICS_DURATION, &series, route->latency_hist,
+					route->latency_sum_ns);
+	}
 }
 
 static void write_sample_start(FILE *out, const char *name, const struct metrics_service *service)
@@ -266,7 +318,17 @@ int metrics_write_text(FILE *out, const struct metrics_state *state)
 		     "Request latency: first byte of the request arrived to last byte of the "
 		     "response handed to the kernel.");
 	for (i = 0; i < state->count; i++)
-		write_histogram(out, &state->services[i]);
+		write_histogram(out, METRICS_DURATION,
+				&(struct metrics_series){ &state->services[i], NULL },
+				state->services[i].total.latency_hist,
+				state->services[i].total.latency_sum_ns);
+	write_route_histograms(out, state, false);
+	if (state->nroutes) {
+		write_family(out, METRICS_TTFB, "histogram",
+			     "Time to first byte per route: first byte of the request arrived to "
+			     "first byte of its response handed to the kernel.");
+		write_route_histograms(out, state, true);
+	}
 	write_service_families(out, state);
 	write_listen_families(out, state);
 	write_family(out, "sloprobe_dropped_events_total", "counter",
