@@ -8,6 +8,7 @@
 
 #include "conn_state.bpf.h"
 #include "request_record.bpf.h"
+#include "http_frame.bpf.h"
 #include "compat.bpf.h"
 #include "runq.bpf.h"
 #include "sock_addr.bpf.h"
@@ -124,6 +125,8 @@ static __always_inline int request_on_read(struct sock *sk, int ret, int flags)
 	if (!conn || conn->phase >= CONN_CLOSED_READING)
 		return 0;
 	now_ns = bpf_ktime_get_ns();
+	if (http_frame_on_read(key, conn, ret, now_ns))
+		return 0;
 	/* A bpf_probe_read costs as much as a map lookup: only worker pools pay for it. */
 	watched = !(conn->flags & CONN_F_READER_SENDS);
 	if (watched)
@@ -191,6 +194,10 @@ static __always_inline int request_on_send(struct sock *sk, int ret)
 	if (!conn)
 		return 0;
 	now_ns = bpf_ktime_get_ns();
+	if (http_frame_on_send(key, conn, ret, now_ns)) {
+		service_thread_seen(conn, bpf_get_current_pid_tgid());
+		return 0;
+	}
 	if (conn->phase >= CONN_CLOSED_READING) {
 		request_write_after_reset(key, conn, now_ns, ret);
 		return 0;
