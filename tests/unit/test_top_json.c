@@ -163,11 +163,24 @@ static const char *get_string(const cJSON *obj, const char *key)
 	return item->valuestring;
 }
 
+/* A latency_us or ttfb_us object: its seven keys, rounded as the writer rounds. */
+static void check_summary(const cJSON *obj, const struct latency_summary *l)
+{
+	assert_true(cJSON_IsObject(obj));
+	assert_int_equal(cJSON_GetArraySize(obj), 7);
+	assert_double_near(get_number(obj, "mean"), round1(l->mean_us), 1e-9);
+	assert_double_near(get_number(obj, "p50"), round1(l->p50_us), 1e-9);
+	assert_double_near(get_number(obj, "p90"), round1(l->p90_us), 1e-9);
+	assert_double_near(get_number(obj, "p95"), round1(l->p95_us), 1e-9);
+	assert_double_near(get_number(obj, "p99"), round1(l->p99_us), 1e-9);
+	assert_double_near(get_number(obj, "p999"), round1(l->p999_us), 1e-9);
+	assert_double_near(get_number(obj, "max"), round1(l->max_us), 1e-9);
+}
+
 static void check_service(const cJSON *svc, const struct top_row *row)
 {
 	const struct service_window *w = row->window;
-	const struct latency_summary *l = &row->latency;
-	const cJSON *pids, *lat, *conns;
+	const cJSON *pids, *conns;
 	int i;
 
 	assert_true(cJSON_IsObject(svc));
@@ -186,16 +199,7 @@ static void check_service(const cJSON *svc, const struct top_row *row)
 	assert_double_near(get_number(svc, "requests"), (double)w->requests, 0);
 	assert_double_near(get_number(svc, "rps"), round1(row->rps), 1e-9);
 
-	lat = get(svc, "latency_us");
-	assert_true(cJSON_IsObject(lat));
-	assert_int_equal(cJSON_GetArraySize(lat), 7);
-	assert_double_near(get_number(lat, "mean"), round1(l->mean_us), 1e-9);
-	assert_double_near(get_number(lat, "p50"), round1(l->p50_us), 1e-9);
-	assert_double_near(get_number(lat, "p90"), round1(l->p90_us), 1e-9);
-	assert_double_near(get_number(lat, "p95"), round1(l->p95_us), 1e-9);
-	assert_double_near(get_number(lat, "p99"), round1(l->p99_us), 1e-9);
-	assert_double_near(get_number(lat, "p999"), round1(l->p999_us), 1e-9);
-	assert_double_near(get_number(lat, "max"), round1(l->max_us), 1e-9);
+	check_summary(get(svc, "latency_us"), &row->latency);
 
 	conns = get(svc, "conns");
 	assert_true(cJSON_IsObject(conns));
@@ -434,20 +438,12 @@ static void set_http_window(struct fixture *f)
 
 static void check_http_service(const cJSON *svc, const struct top_row *row)
 {
-	const struct latency_summary *t = &row->ttfb;
-	const cJSON *ttfb = get(svc, "ttfb_us"), *ws = get(svc, "websocket"), *http;
+	const cJSON *ws = get(svc, "websocket"), *http;
 
 	assert_string_equal(get_string(svc, "protocol"), "http1");
-	assert_int_equal(cJSON_GetArraySize(ttfb), 7);
-	assert_double_near(get_number(ttfb, "mean"), round1(t->mean_us), 1e-9);
-	assert_double_near(get_number(ttfb, "p50"), round1(t->p50_us), 1e-9);
-	assert_double_near(get_number(ttfb, "p90"), round1(t->p90_us), 1e-9);
-	assert_double_near(get_number(ttfb, "p95"), round1(t->p95_us), 1e-9);
-	assert_double_near(get_number(ttfb, "p99"), round1(t->p99_us), 1e-9);
-	assert_double_near(get_number(ttfb, "p999"), round1(t->p999_us), 1e-9);
-	assert_double_near(get_number(ttfb, "max"), round1(t->max_us), 1e-9);
-	assert_double_near(t->p50_us, 90, 1);
-	assert_double_near(t->p99_us, 30000, 30000 / 64.0);
+	check_summary(get(svc, "ttfb_us"), &row->ttfb);
+	assert_double_near(row->ttfb.p50_us, 90, 1);
+	assert_double_near(row->ttfb.p99_us, 30000, 30000 / 64.0);
 	assert_double_near(get_number(svc, "streams_open"), 7, 0);
 	assert_int_equal(cJSON_GetArraySize(ws), 5);
 	assert_string_equal(ws->child->string, "open");
