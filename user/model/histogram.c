@@ -68,28 +68,39 @@ double phase_quantile_us(const __u64 *hist, double q)
 	return 0;
 }
 
-static double quantile_capped(const struct service_window *window, double q, double max_us)
+static double quantile_capped(const __u64 *hist, double q, double max_us)
 {
-	double value = hist_quantile_us(window->latency_hist, q);
+	double value = hist_quantile_us(hist, q);
 
 	return value > max_us ? max_us : value;
 }
 
-void latency_summary_of_window(const struct service_window *window, struct latency_summary *out)
+/* @count_hint, when not 0, divides the sum: a counter read beside the histogram. */
+static void summary_of_hist(const __u64 *hist, __u64 sum_ns, __u64 count_hint, double max_us,
+			    struct latency_summary *out)
 {
-	double max_us = (double)window->max_latency_ns / 1000.0;
-
 	memset(out, 0, sizeof(*out));
-	out->count = hist_total(window->latency_hist);
+	out->count = hist_total(hist);
 	if (out->count == 0)
 		return;
-	/* requests and the histogram move together; the count guards a read between the two. */
-	out->mean_us = (double)window->latency_sum_ns / 1000.0 /
-		       (double)(window->requests ? window->requests : out->count);
+	out->mean_us = (double)sum_ns / 1000.0 / (double)(count_hint ? count_hint : out->count);
 	out->max_us = max_us;
-	out->p50_us = quantile_capped(window, 0.50, max_us);
-	out->p90_us = quantile_capped(window, 0.90, max_us);
-	out->p95_us = quantile_capped(window, 0.95, max_us);
-	out->p99_us = quantile_capped(window, 0.99, max_us);
-	out->p999_us = quantile_capped(window, 0.999, max_us);
+	out->p50_us = quantile_capped(hist, 0.50, max_us);
+	out->p90_us = quantile_capped(hist, 0.90, max_us);
+	out->p95_us = quantile_capped(hist, 0.95, max_us);
+	out->p99_us = quantile_capped(hist, 0.99, max_us);
+	out->p999_us = quantile_capped(hist, 0.999, max_us);
+}
+
+void latency_summary_of_window(const struct service_window *window, struct latency_summary *out)
+{
+	/* requests and the histogram move together; the count guards a read between the two. */
+	summary_of_hist(window->latency_hist, window->latency_sum_ns, window->requests,
+			(double)window->max_latency_ns / 1000.0, out);
+}
+
+void ttfb_summary_of_window(const struct service_window *window, struct latency_summary *out)
+{
+	summary_of_hist(window->ttfb_hist, window->ttfb_sum_ns, 0,
+			hist_quantile_us(window->ttfb_hist, 1.0), out);
 }

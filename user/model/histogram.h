@@ -38,5 +38,8 @@ double phase_quantile_us(const __u64 *hist, double q);
 
 /* Mean, percentiles and maximum of a window; all zero when it has no requests. */
 void latency_summary_of_window(const struct service_window *window, struct latency_summary *out);
+/* The same of its time to first byte (--http); max is the middle of the highest non-empty
+ * bucket, as the kernel keeps no exact maximum of it. */
+void ttfb_summary_of_window(const struct service_window *window, struct latency_summary *out);
 
 #endif /* SLOPROBE_HISTOGRAM_H */

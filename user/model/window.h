@@ -15,17 +15,32 @@ struct service_window {
 	__u64 latency_hist[HIST_BUCKETS];
 	__u64 phase_sum_ns[REQUEST_PHASES];
 	__u64 phase_hist[REQUEST_PHASES][PHASE_BUCKETS];
+	/* With --http: time to first byte, in the latency histogram's layout. */
+	__u64 ttfb_sum_ns;
+	__u64 ttfb_hist[HIST_BUCKETS];
+	/* The HTTP counters since the probe attached, not in this window: what "protocol",
+	 * "streams_open" and WebSocket "open" are derived from. */
+	struct {
+		SERVICE_COUNTERS_HTTP(SERVICE_COUNTER_FIELD)
+	} http_since_start;
 };
 
 /*
  * Adds to @out what happened between @prev and @cur, both arrays of @ncpu per-CPU values of
  * one service; @prev may be NULL for a service first seen in this window. Histogram counters
  * are 32-bit per CPU and subtracted modulo 2^32. @epoch is the window whose maximum is wanted.
+ * The HTTP counters of @cur are also added, as they are, to @out's http_since_start.
  */
 void window_add_percpu_delta(struct service_window *out, const struct service_stats *cur,
 			     const struct service_stats *prev, int ncpu, __u32 epoch);
 
-/* Adds @from into @into, bucket by bucket (windows of other CPUs, hosts or intervals). */
+/* Adds @from into @into, bucket by bucket (windows of other CPUs, hosts or intervals);
+ * http_since_start adds up too, as it does across hosts. */
 void window_merge(struct service_window *into, const struct service_window *from);
+
+/* Streams (or WebSocket connections) open now: started less ended since the probe attached,
+ * never negative (the CPUs' counters are not read at one instant). */
+__u64 window_streams_open(const struct service_window *window);
+__u64 window_websocket_open(const struct service_window *window);
 
 #endif /* SLOPROBE_WINDOW_H */

@@ -8,6 +8,7 @@
 #include "base/version.h"
 
 #define METRICS_DURATION "sloprobe_request_duration_seconds"
+#define METRICS_TTFB "sloprobe_time_to_first_byte_seconds"
 
 /*
  * 1-2-5 per decade is what dashboards expect; the kernel's log-linear buckets are 1/64 of a
@@ -130,9 +131,10 @@ static void write_service_labels(FILE *out, const struct metrics_service *servic
 		write_label(out, "pod_uid", id->pod_uid);
 }
 
-static void write_histogram(FILE *out, const struct metrics_service *service)
+/* Histogram family @name of @service: @hist in the kernel's buckets, summing to @sum_ns. */
+static void write_histogram(FILE *out, const char *name, const struct metrics_service *service,
+			    const __u64 *hist, __u64 sum_ns)
 {
-	const __u64 *hist = service->total.latency_hist;
 	unsigned int bucket = 0, le, end;
 	__u64 below = 0;
 
@@ -140,7 +142,7 @@ static void write_histogram(FILE *out, const struct metrics_service *service)
 		/* An edge: the buckets before it hold exactly the requests shorter than it. */
 		for (end = hist_bucket_index(metrics_le_us[le]); bucket < end; bucket++)
 			below += hist[bucket];
-		fputs(METRICS_DURATION "_bucket{", out);
+		fprintf(out, "%s_bucket{", name);
 		write_service_labels(out, service);
 		fputs(",le=\"", out);
 		write_fixed_point(out, metrics_le_us[le], 6);
@@ -149,15 +151,38 @@ static void write_histogram(FILE *out, const struct metrics_service *service)
 	for (; bucket < HIST_BUCKETS; bucket++)
 		below += hist[bucket];
 	/* _count is the histogram's own total, so it always equals the +Inf bucket. */
-	fputs(METRICS_DURATION "_bucket{", out);
+	fprintf(out, "%s_bucket{", name);
 	write_service_labels(out, service);
-	fprintf(out, ",le=\"+Inf\"} %llu\n" METRICS_DURATION "_sum{", (unsigned long long)below);
+	fprintf(out, ",le=\"+Inf\"} %llu\n%s_sum{", (unsigned long long)below, name);
 	write_service_labels(out, service);
 	fputs("} ", out);
-	write_fixed_point(out, service->total.latency_sum_ns, 9);
-	fputs("\n" METRICS_DURATION "_count{", out);
+	write_fixed_point(out, sum_ns, 9);
+	fprintf(out, "\n%s_count{", name);
 	write_service_labels(out, service);
 	fprintf(out, "} %llu\n", (unsigned long long)below);
+}
+
+/* Time to first byte, only of the services that measured it (--http): the family is left out
+ * when none did, so serve without --http writes what it always wrote. */
+static void write_ttfb_family(FILE *out, const struct metrics_state *state)
+{
+	const struct metrics_service *service;
+	bool first = true;
+	size_t i;
+
+	for (i = 0; i < state->count; i++) {
+		service = &state->services[i];
+		if (!hist_total(service->total.ttfb_hist))
+			continue;
+		if (first)
+			write_family(
+				out, METRICS_TTFB, "histogram",
+				"Time to first byte: first byte of the request arrived to first "
+				"byte of its final (not 1xx) response handed to the kernel.");
+		first = false;
+		write_histogram(out, METRICS_TTFB, service, service->total.ttfb_hist,
+				service->total.ttfb_sum_ns);
+	}
 }
 
 static void write_sample_start(FILE *out, const char *name, const struct metrics_service *service)
@@ -266,7 +291,10 @@ int metrics_write_text(FILE *out, const struct metrics_state *state)
 		     "Request latency: first byte of the request arrived to last byte of the "
 		     "response handed to the kernel.");
 	for (i = 0; i < state->count; i++)
-		write_histogram(out, &state->services[i]);
+		write_histogram(out, METRICS_DURATION, &state->services[i],
+				state->services[i].total.latency_hist,
+				state->services[i].total.latency_sum_ns);
+	write_ttfb_family(out, state);
 	write_service_families(out, state);
 	write_listen_families(out, state);
 	write_family(out, "sloprobe_dropped_events_total", "counter",
