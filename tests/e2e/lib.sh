@@ -88,16 +88,25 @@ backend_check() {
 		fail "sloprobe runs another program set than $SLOPROBE_BACKEND: $(head -1 "$1")"
 }
 
+# top_start NAME ARGS...: runs `sloprobe top --json ARGS` in the background, its windows to
+# $WORK/NAME.json and its stderr to $WORK/NAME.err, and waits until attached; sets TOP_PID.
+top_start() {
+	local name=$1
+	shift
+	# A previous run's banner must not pass for this one's: the load would start unseen.
+	rm -f "$WORK/$name.json" "$WORK/$name.err"
+	"$SLOPROBE" top --json "$@" >"$WORK/$name.json" 2>"$WORK/$name.err" &
+	TOP_PID=$!
+	PIDS_TO_KILL+=("$TOP_PID")
+	wait_for "grep -q 'program set' '$WORK/$name.err' 2>/dev/null" 20 ||
+		fail "sloprobe did not attach: $(cat "$WORK/$name.err")"
+	backend_check "$WORK/$name.err"
+}
+
 # sloprobe_start ARGS...: runs `sloprobe top --json ARGS` in the background, waits until attached.
 sloprobe_start() {
-	# A previous run's banner must not pass for this one's: the load would start unseen.
-	rm -f "$WORK/top.json" "$WORK/top.err"
-	"$SLOPROBE" top --json "$@" >"$WORK/top.json" 2>"$WORK/top.err" &
-	SLOPROBE_PID=$!
-	PIDS_TO_KILL+=("$SLOPROBE_PID")
-	wait_for "grep -q 'program set' '$WORK/top.err' 2>/dev/null" 20 ||
-		fail "sloprobe did not attach: $(cat "$WORK/top.err")"
-	backend_check "$WORK/top.err"
+	top_start top "$@"
+	SLOPROBE_PID=$TOP_PID
 }
 
 # record_start NAME ARGS...: runs `sloprobe record ARGS` in the background, waits until it is
@@ -203,16 +212,26 @@ bpf_programs_gone() {
 # Stops sloprobe with SIGINT (or the signal given): it reports the partial last window and
 # detaches.
 sloprobe_stop() {
-	kill "-${1:-INT}" "$SLOPROBE_PID"
-	wait "$SLOPROBE_PID"
+	top_stop top "$SLOPROBE_PID" "${1:-INT}"
+}
+
+# top_stop NAME PID [SIGNAL]: stops the top_start instance NAME (PID) like sloprobe_stop.
+top_stop() {
+	kill "-${3:-INT}" "$2"
+	wait "$2"
 	local rc=$?
-	[ "$rc" = 0 ] || fail "sloprobe exited $rc: $(cat "$WORK/top.err")"
-	[ -s "$WORK/top.json" ] || fail "sloprobe printed no window"
+	[ "$rc" = 0 ] || fail "sloprobe exited $rc: $(cat "$WORK/$1.err")"
+	[ -s "$WORK/$1.json" ] || fail "sloprobe printed no window"
 }
 
 # jq over every window's entry for one port: top_jq PORT FILTER (input: array of entries).
 top_jq() {
-	jq -s --argjson port "$1" "[.[].services[] | select(.port == \$port)] | $2" "$WORK/top.json"
+	top_jq_of top "$1" "$2"
+}
+
+# top_jq_of NAME PORT FILTER: top_jq over the windows of the top_start instance NAME.
+top_jq_of() {
+	jq -s --argjson port "$2" "[.[].services[] | select(.port == \$port)] | $3" "$WORK/$1.json"
 }
 
 # slo_load NAME PORT ARGS...: slo-load against http://127.0.0.1:PORT/ with ARGS, its summary
