@@ -7,42 +7,23 @@ require_bpf
 command -v nginx >/dev/null || fail "nginx is not installed (make deps)"
 command -v wrk >/dev/null || fail "wrk is not installed (make deps)"
 
-port=$((20000 + RANDOM % 20000))
-# nginx's workers run as nobody and must read the document root.
-chmod 755 "$WORK"
-mkdir -p "$WORK/www"
-head -c 512 /dev/urandom | base64 >"$WORK/www/index.html"
-sed -e "s#@WORK@#$WORK#g" -e "s#@PORT@#$port#g" "$E2E_DIR/nginx.conf.in" >"$WORK/nginx.conf"
-nginx -c "$WORK/nginx.conf" -e "$WORK/nginx-error.log" &
-PIDS_TO_KILL+=($!)
-wait_for "(exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null" 10 || fail "nginx did not start: $(cat "$WORK/nginx-error.log")"
+nginx_start 512
+port=$NGINX_PORT
 
 for depth in 1 10 100; do
 	log "pipeline depth $depth"
 	sleep 0.3 # the readiness probe's or the previous depth's last lines are logged
 	: >"$WORK/access.log"
 	sloprobe_start --interval 1 --http --port "$port"
-	wrk -t 2 -c 8 -d 2s -s "$E2E_DIR/pipeline_requests.lua" "http://127.0.0.1:$port/index.html" \
+	wrk -t 2 -c 8 -d 2s -s "$E2E_DIR/count_requests.lua" "http://127.0.0.1:$port/index.html" \
 		-- "$depth" >"$WORK/wrk.out" || fail "wrk failed"
 	sleep 1.5
 	sloprobe_stop
 
-	grep -q "Non-2xx" "$WORK/wrk.out" && fail "nginx answered errors: $(cat "$WORK/wrk.out")"
-	sent=$(awk '/^WRK_SENT/ {print $2}' "$WORK/wrk.out")
-	completed=$(awk '/^WRK_COMPLETED/ {print $2}' "$WORK/wrk.out")
-	# As in test_nginx_wrk: every 200 nginx logged had at least its headers handed to the
-	# kernel, also those cut by wrk's resets at its deadline.
-	served=$(grep -c '^200 ' "$WORK/access.log")
-	reported=$(top_jq "$port" 'map(.requests) | add')
-	log "wrk: $completed completed, $sent sent; nginx logged $served ($(grep -vc '^200 ' "$WORK/access.log") other lines); sloprobe $reported"
-	[ "$completed" -gt 2000 ] || fail "wrk completed only $completed requests"
-	assert_eq "depth $depth: requests against nginx's access log" "$reported" "$served"
-	[ "$reported" -ge "$completed" ] && [ "$reported" -le "$sent" ] ||
-		fail "sloprobe $reported outside wrk's [completed $completed, sent $sent]"
-	log "depth $depth: within wrk's completed..sent: ok"
+	assert_wrk_counted "$port" 2000 "depth $depth: "
 	assert_eq "depth $depth: active at the end" "$(top_jq "$port" 'last | .conns.active')" 0
 	cp "$WORK/top.json" "$WORK/top-$depth.json"
-	echo "$served" >"$WORK/served-$depth"
+	echo "$SERVED" >"$WORK/served-$depth"
 done
 
 # What framing adds to the counts, at each depth: status classes, the protocol, one route.
