@@ -122,10 +122,12 @@ static __always_inline int request_on_read(struct sock *sk, int ret, int flags)
 	conn = conn_get(key);
 	if (!conn)
 		conn = conn_adopt(sk, key);
-	if (!conn || conn->phase >= CONN_CLOSED_READING)
+	if (!conn)
 		return 0;
 	now_ns = bpf_ktime_get_ns();
-	if (http_frame_on_read(key, conn, ret, now_ns))
+	/* Framed requests are read even after a reset: the kernel still hands over what it had
+	 * queued, and the application answers them as far as it can. */
+	if (http_frame_on_read(key, conn, ret, now_ns) || conn->phase >= CONN_CLOSED_READING)
 		return 0;
 	/* A bpf_probe_read costs as much as a map lookup: only worker pools pay for it. */
 	watched = !(conn->flags & CONN_F_READER_SENDS);

@@ -105,11 +105,12 @@ assert_wrk_counted() {
 	grep -q "Non-2xx" "$WORK/wrk.out" && fail "nginx answered errors: $(cat "$WORK/wrk.out")"
 	sent=$(awk '/^WRK_SENT/ {print $2}' "$WORK/wrk.out")
 	completed=$(awk '/^WRK_COMPLETED/ {print $2}' "$WORK/wrk.out")
-	# Every 200 nginx logged had bytes handed to the kernel, at least its headers: when wrk
-	# exits, some connections are reset while nginx is sending, and those count too (a
-	# regression test for the loopback reset racing the send tracepoint).
-	SERVED=$(grep -c '^200 ' "$WORK/access.log")
-	log "of which headers only (connection reset mid-response): $(grep -c '^200 2[0-9][0-9]$' "$WORK/access.log")"
+	# A 200 nginx logged with bytes handed to the kernel, at least its headers, is a request:
+	# when wrk exits, some connections are reset while nginx is sending, and those count too
+	# (a regression test for the loopback reset racing the send tracepoint). One it logged
+	# with 0 bytes sent (its write failed on the reset) handed the kernel nothing: none.
+	SERVED=$(grep -c '^200 [1-9]' "$WORK/access.log")
+	log "of which headers only (connection reset mid-response): $(grep -c '^200 2[0-9][0-9]$' "$WORK/access.log"); nothing sent: $(grep -c '^200 0$' "$WORK/access.log")"
 	reported=$(top_jq "$port" 'map(.requests) | add')
 	log "wrk: $completed completed, $sent sent; nginx logged $SERVED; sloprobe $reported"
 	[ "$completed" -gt "$min" ] || fail "wrk completed only $completed requests"
@@ -272,7 +273,7 @@ top_jq() {
 
 # top_jq_of NAME PORT FILTER: top_jq over the windows of the top_start instance NAME.
 top_jq_of() {
-	jq -s --argjson port "$2" "[.[].services[] | select(.port == \$port)] | $3" "$WORK/$1.json"
+	jq -r -s --argjson port "$2" "[.[].services[] | select(.port == \$port)] | $3" "$WORK/$1.json"
 }
 
 # slo_load NAME PORT ARGS...: slo-load against http://127.0.0.1:PORT/ with ARGS, its summary
