@@ -52,15 +52,15 @@ static __always_inline unsigned long syscall_args(unsigned long *arg1, unsigned 
 
 /* arm64's struct pt_regs, by the names CO-RE relocates against the running kernel's BTF (the
  * vmlinux.h the programs are built with may be another architecture's). */
-struct pt_regs___arm64 {
+struct pt_regs___sloprobe_arm64 {
 	__u64 regs[31];
 	__s32 syscallno;
 } __attribute__((preserve_access_index));
 
 static __always_inline unsigned long syscall_args(unsigned long *arg1, unsigned long *arg2)
 {
-	struct pt_regs___arm64 *regs =
-		(struct pt_regs___arm64 *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	struct pt_regs___sloprobe_arm64 *regs =
+		(struct pt_regs___sloprobe_arm64 *)bpf_task_pt_regs(bpf_get_current_task_btf());
 
 	*arg1 = BPF_CORE_READ(regs, regs[1]);
 	*arg2 = BPF_CORE_READ(regs, regs[2]);
