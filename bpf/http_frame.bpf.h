@@ -213,6 +213,8 @@ static __always_inline bool http_frame_on_send(__u64 key, struct conn_state *con
 	state = bpf_map_lookup_elem(&http_conns, &key);
 	if (!state || state->protocol == HTTP_PROTO_UNKNOWN)
 		return false;
+	/* Before the walk: a request that ends in it names its serving thread. */
+	service_thread_seen(conn, bpf_get_current_pid_tgid());
 	w.state = state;
 	w.parser = &state->resp;
 	conn->bytes_out += ret;

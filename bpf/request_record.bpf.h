@@ -10,6 +10,39 @@
 #include "http.bpf.h"
 #include "slow.bpf.h"
 
+/*
+ * Marks the thread answering a request (its first response bytes: in a worker pool the reader
+ * only dispatches) as serving the service in this window. The connection remembers the thread
+ * and window it last marked, so the same thread answering the same connection again in the
+ * same window (keep-alive, a thread per connection) costs nothing here.
+ */
+static __always_inline void service_thread_seen(struct conn_state *conn, __u64 pid_tgid)
+{
+	struct service_thread_key key = { .service = conn->service };
+	struct service_thread_seen *seen, fresh;
+	__u32 epoch = window_epoch;
+
+	if ((__u32)pid_tgid == conn->server_tid && conn->thread_epoch == epoch)
+		return;
+	conn->thread_epoch = epoch;
+	conn->server_tid = (__u32)pid_tgid;
+	conn->server_tgid = pid_tgid >> 32;
+	key.tgid = pid_tgid >> 32;
+	key.tid = (__u32)pid_tgid;
+	/* Only this thread writes its own entry: no lost update between lookup and store. */
+	seen = bpf_map_lookup_elem(&service_threads, &key);
+	if (seen) {
+		if (seen->epoch != epoch) {
+			seen->prev_epoch = seen->epoch;
+			seen->epoch = epoch;
+		}
+		return;
+	}
+	fresh.epoch = epoch;
+	fresh.prev_epoch = epoch;
+	bpf_map_update_elem(&service_threads, &key, &fresh, BPF_NOEXIST);
+}
+
 static __always_inline void stats_record_latency(struct service_stats *stats, __u64 latency_ns)
 {
 	__u32 index = hist_bucket_index(latency_ns / 1000);

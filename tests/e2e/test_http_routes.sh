@@ -26,7 +26,7 @@ for key in "POST /v1/conversations" "DELETE /v1/conversations/{id}"; do
 done
 
 # Every route listed is one the client used, with its exact count; past the cap, "other".
-listed=$(top_jq "$PORT_app" '[.[].routes[]? | select(.route != "other") | "\(.method) \(.route)"] | unique | .[]' | jq -r .)
+listed=$(top_jq "$PORT_app" '[.[].routes[]? | select(.route != "other") | "\(.method) \(.route)"] | unique | .[]')
 routes=$(grep -c . <<<"$listed")
 log "routes listed: $routes (besides other)"
 [ "$routes" -le "$ROUTES_CAP" ] || fail "$routes routes listed, more than the cap of $ROUTES_CAP"
