@@ -5,7 +5,6 @@
 #include "conn_events.bpf.h"
 #include "conn_state.bpf.h"
 #include "http.bpf.h"
-#include "route.bpf.h"
 #include "runq.bpf.h"
 #include "slow.bpf.h"
 #include <bpf/bpf_tracing.h>

@@ -8,6 +8,7 @@
 
 #include "conn_state.bpf.h"
 #include "request_record.bpf.h"
+#include "http_frame.bpf.h"
 #include "compat.bpf.h"
 #include "sock_addr.bpf.h"
 #include <bpf/bpf_endian.h>
@@ -58,18 +59,22 @@ static __always_inline void conn_close(const struct sock *sk, int new_state)
 	struct conn_state *conn = conn_get(key);
 	struct service_stats *stats;
 	struct service_key service;
-	bool reset_while_reading;
+	bool reset_while_reading, answer_pending = false;
 
 	if (!conn || conn->phase >= CONN_CLOSED_READING)
 		return;
 	service = conn->service;
 	stats = service_stats_get(&service);
 	if (stats) {
+		answer_pending = http_frame_on_close(key, conn, stats);
 		conn_flush(key, conn, stats, conn_claim_written(conn, CONN_IDLE));
 		stats->conns_closed += 1;
 	}
 	service_active_add(&service, -1);
 	/* FIN_WAIT1 and LAST_ACK come from the application's own close: no send can follow. */
+	/* Requests framed as HTTP whose answer is still to be sent behave like one being read. */
+	if (answer_pending)
+		__sync_val_compare_and_swap(&conn->phase, CONN_IDLE, CONN_READING);
 	reset_while_reading = new_state == TCP_CLOSE &&
 			      __sync_val_compare_and_swap(&conn->phase, CONN_READING,
 							  CONN_CLOSED_READING) == CONN_READING;

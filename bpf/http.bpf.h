@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
- * With --http (`top` and `slow`): a request's first bytes (the HTTP/1.x request line) and its
- * response's status, per connection, and the statuses counted per service.
+ * With --http (`top`, `record`, `serve`, `slow`): per connection, the HTTP/1.x framing state
+ * (http_frame.bpf.h), the request line and status `slow` shows, and the statuses counted per
+ * service. Connections that are not HTTP/1.x keep the read-then-write turn rule, with the
+ * request's first bytes and the response's status line read as before.
  */
 #ifndef SLOPROBE_HTTP_BPF_H
 #define SLOPROBE_HTTP_BPF_H
 
 #include "maps.bpf.h"
 #include "http_status.h"
+#include "http_conn_state.bpf.h"
 #include "regs.bpf.h"
 
 /* Set by `--http` before load: the request line and status are read from the user buffers. */
@@ -20,16 +23,18 @@ SLOPROBE_MAP struct {
 	__uint(max_entries, SLOPROBE_MAX_CONNS);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u64);
-	__type(value, struct http_conn);
+	__type(value, struct http_conn_state);
 } http_conns SEC(".maps");
+
+/* Source for new http_conns entries: too large for the BPF stack. Static: userspace never
+ * needs to see it in the skeleton. */
+static const struct http_conn_state http_conn_state_zero;
 
 /* With the connection's entry in conns (conn_create()). */
 static __always_inline void http_conn_create(__u64 key)
 {
-	struct http_conn fresh = {};
-
 	if (http_enabled)
-		bpf_map_update_elem(&http_conns, &key, &fresh, BPF_NOEXIST);
+		bpf_map_update_elem(&http_conns, &key, &http_conn_state_zero, BPF_NOEXIST);
 }
 
 /* With the connection's entry in conns (conn_remove()). */
@@ -39,23 +44,31 @@ static __always_inline void http_conn_remove(__u64 key)
 		bpf_map_delete_elem(&http_conns, &key);
 }
 
-/* A request's first read: keep its first bytes, the request line of HTTP/1.x. */
+/* The connection's entry; the table allocates on use, so a failed allocation is retried. */
+static __always_inline struct http_conn_state *http_conn_get(__u64 key)
+{
+	struct http_conn_state *http = bpf_map_lookup_elem(&http_conns, &key);
+
+	if (http)
+		return http;
+	http_conn_create(key);
+	return bpf_map_lookup_elem(&http_conns, &key);
+}
+
+/* A request's first read on a connection measured by turns: keep its first bytes. */
 static __always_inline void http_on_request_start(__u64 key, int ret)
 {
+	struct http_conn_state *state;
 	struct http_conn *http;
 	const void *buf;
 	__u32 len;
 
 	if (!http_enabled)
 		return;
-	http = bpf_map_lookup_elem(&http_conns, &key);
-	if (!http) {
-		/* The table allocates on use: the connection's allocation failed, try again. */
-		http_conn_create(key);
-		http = bpf_map_lookup_elem(&http_conns, &key);
-		if (!http)
-			return;
-	}
+	state = http_conn_get(key);
+	if (!state)
+		return;
+	http = &state->slow;
 	http->status = 0;
 	http->line_len = 0;
 	buf = syscall_user_buffer();
@@ -69,39 +82,51 @@ static __always_inline void http_on_request_start(__u64 key, int ret)
 		http->line_len = len;
 }
 
-/* The first send of a response: its status line, if HTTP/1.x. */
+/* The first send of a response on a connection measured by turns: its status line. */
 static __always_inline void http_on_response_start(__u64 key, int ret)
 {
-	struct http_conn *http;
+	struct http_conn_state *state;
 	const void *buf;
 	char head[HTTP_STATUS_HEAD_BYTES];
 
 	if (!http_enabled || ret < (int)sizeof(head))
 		return;
-	http = bpf_map_lookup_elem(&http_conns, &key);
+	state = bpf_map_lookup_elem(&http_conns, &key);
 	buf = syscall_user_buffer();
-	if (!http || !buf || bpf_probe_read_user(head, sizeof(head), buf))
+	if (!state || !buf || bpf_probe_read_user(head, sizeof(head), buf))
 		return;
-	http->status = http_status_parse(head);
+	state->slow.status = http_status_parse(head);
 }
 
-/* With --http, a completed request's status counted for its service. */
+/* A response's status counted for its service: responses, and each status class. */
+static __always_inline void http_count_status(struct service_stats *stats, __u32 status)
+{
+	if (!status)
+		return;
+	stats->http_responses += 1;
+	if (status >= 500)
+		stats->http_5xx += 1;
+	else if (status >= 400)
+		stats->http_4xx += 1;
+	else if (status >= 300)
+		stats->http_3xx += 1;
+	else if (status >= 200)
+		stats->http_2xx += 1;
+}
+
+/* With --http, a completed request's status counted for its service (the turn rule). */
 static __always_inline const struct http_conn *http_on_complete(__u64 key,
 								struct service_stats *stats)
 {
-	struct http_conn *http;
+	struct http_conn_state *state;
 
 	if (!http_enabled)
 		return NULL;
-	http = bpf_map_lookup_elem(&http_conns, &key);
-	if (!http || !http->status)
-		return http;
-	stats->http_responses += 1;
-	if (http->status >= 500)
-		stats->http_5xx += 1;
-	else if (http->status >= 400)
-		stats->http_4xx += 1;
-	return http;
+	state = bpf_map_lookup_elem(&http_conns, &key);
+	if (!state)
+		return NULL;
+	http_count_status(stats, state->slow.status);
+	return &state->slow;
 }
 
 #endif /* SLOPROBE_HTTP_BPF_H */

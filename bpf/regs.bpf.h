@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
- * The user buffer of the read or write syscall the current task is in, decoded from its saved
+ * The user buffers of the read or write syscall the current task is in, decoded from its saved
  * user registers: what the socket tracepoints, which carry no buffer, fire inside.
  */
 #ifndef SLOPROBE_REGS_BPF_H
@@ -9,6 +9,14 @@
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
+
+/* The buffers of one call, in order: a read's or write's one buffer, or a vector's first ones. */
+#define SYSCALL_IOVS 4
+
+struct syscall_iovs {
+	struct iovec iov[SYSCALL_IOVS];
+	__u32 count;
+};
 
 #if defined(__TARGET_ARCH_x86)
 /* x86_64 syscall numbers whose second argument leads to the bytes read or written. */
@@ -21,33 +29,104 @@
 #define SYS_SENDMSG 46
 #define SYS_RECVMSG 47
 
-/*
- * The socket tracepoints carry no user buffer, but they fire inside the syscall, whose
- * arguments are in the task's saved user registers. Returns the buffer, or NULL for a syscall
- * (sendfile, io_uring) whose bytes cannot be found this way.
- */
-static __always_inline const void *syscall_user_buffer(void)
+/* The syscall number and its second and third arguments. */
+static __always_inline unsigned long syscall_args(unsigned long *arg1, unsigned long *arg2)
 {
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	unsigned long nr = BPF_CORE_READ(regs, orig_ax), arg = BPF_CORE_READ(regs, si);
-	struct user_msghdr msg;
-	struct iovec iov;
 
-	if (nr == SYS_READ || nr == SYS_WRITE || nr == SYS_SENDTO || nr == SYS_RECVFROM)
-		return (const void *)arg;
-	if (nr == SYS_RECVMSG || nr == SYS_SENDMSG) {
-		if (bpf_probe_read_user(&msg, sizeof(msg), (const void *)arg))
-			return NULL;
-		arg = (unsigned long)msg.msg_iov;
-	} else if (nr != SYS_READV && nr != SYS_WRITEV) {
-		return NULL;
+	*arg1 = BPF_CORE_READ(regs, si);
+	*arg2 = BPF_CORE_READ(regs, dx);
+	return BPF_CORE_READ(regs, orig_ax);
+}
+#define SYSCALL_ARGS_KNOWN 1
+#elif defined(__TARGET_ARCH_arm64)
+/* arm64's generic syscall numbers (include/uapi/asm-generic/unistd.h). */
+#define SYS_READ 63
+#define SYS_WRITE 64
+#define SYS_READV 65
+#define SYS_WRITEV 66
+#define SYS_SENDTO 206
+#define SYS_RECVFROM 207
+#define SYS_SENDMSG 211
+#define SYS_RECVMSG 212
+
+/* arm64's struct pt_regs, by the names CO-RE relocates against the running kernel's BTF (the
+ * vmlinux.h the programs are built with may be another architecture's). */
+struct pt_regs___sloprobe_arm64 {
+	__u64 regs[31];
+	__s32 syscallno;
+} __attribute__((preserve_access_index));
+
+static __always_inline unsigned long syscall_args(unsigned long *arg1, unsigned long *arg2)
+{
+	struct pt_regs___sloprobe_arm64 *regs =
+		(struct pt_regs___sloprobe_arm64 *)bpf_task_pt_regs(bpf_get_current_task_btf());
+
+	*arg1 = BPF_CORE_READ(regs, regs[1]);
+	*arg2 = BPF_CORE_READ(regs, regs[2]);
+	return (unsigned long)BPF_CORE_READ(regs, syscallno);
+}
+#define SYSCALL_ARGS_KNOWN 1
+#endif
+
+#ifdef SYSCALL_ARGS_KNOWN
+/*
+ * The socket tracepoints carry no user buffer, but they fire inside the syscall, whose
+ * arguments are in the task's saved user registers. Fills @out with the call's buffers
+ * (@ret bytes for a plain read or write) and returns their count: 0 for a syscall (sendfile,
+ * io_uring) whose bytes cannot be found this way.
+ */
+static __always_inline __u32 syscall_user_iovs(struct syscall_iovs *out, long ret)
+{
+	unsigned long arg1, arg2, nr = syscall_args(&arg1, &arg2);
+	struct user_msghdr msg;
+
+	out->count = 0;
+	if (nr == SYS_READ || nr == SYS_WRITE || nr == SYS_SENDTO || nr == SYS_RECVFROM) {
+		out->iov[0].iov_base = (void *)arg1;
+		out->iov[0].iov_len = ret;
+		out->count = 1;
+		return 1;
 	}
-	if (bpf_probe_read_user(&iov, sizeof(iov), (const void *)arg))
+	if (nr == SYS_RECVMSG || nr == SYS_SENDMSG) {
+		if (bpf_probe_read_user(&msg, sizeof(msg), (const void *)arg1))
+			return 0;
+		arg1 = (unsigned long)msg.msg_iov;
+		arg2 = msg.msg_iovlen;
+	} else if (nr != SYS_READV && nr != SYS_WRITEV) {
+		return 0;
+	}
+	if (arg2 == 0)
+		return 0;
+	if (arg2 > SYSCALL_IOVS)
+		arg2 = SYSCALL_IOVS;
+	/* A vector near the end of its page: its first buffer alone. */
+	if (bpf_probe_read_user(out->iov, sizeof(out->iov), (const void *)arg1)) {
+		if (bpf_probe_read_user(out->iov, sizeof(out->iov[0]), (const void *)arg1))
+			return 0;
+		arg2 = 1;
+	}
+	out->count = (__u32)arg2;
+	return out->count;
+}
+
+/* The first buffer of the call, or NULL. */
+static __always_inline const void *syscall_user_buffer(void)
+{
+	struct syscall_iovs iovs;
+
+	if (!syscall_user_iovs(&iovs, 0))
 		return NULL;
-	return iov.iov_base;
+	return iovs.iov[0].iov_base;
 }
 #else
-/* Other architectures: no request line or status (the registers differ); said in --help. */
+/* Other architectures: no request bytes (their registers are not decoded); said in --help. */
+static __always_inline __u32 syscall_user_iovs(struct syscall_iovs *out, long ret)
+{
+	out->count = 0;
+	return 0;
+}
+
 static __always_inline const void *syscall_user_buffer(void)
 {
 	return NULL;

@@ -8,6 +8,7 @@
 
 #include "conn_state.bpf.h"
 #include "request_record.bpf.h"
+#include "http_frame.bpf.h"
 #include "compat.bpf.h"
 #include "runq.bpf.h"
 #include "sock_addr.bpf.h"
@@ -50,39 +51,6 @@ static __always_inline struct conn_state *conn_adopt(const struct sock *sk, __u6
 	return conn_get(key);
 }
 
-/*
- * Marks the thread answering a request (its first response bytes: in a worker pool the reader
- * only dispatches) as serving the service in this window. The connection remembers the thread
- * and window it last marked, so the same thread answering the same connection again in the
- * same window (keep-alive, a thread per connection) costs nothing here.
- */
-static __always_inline void service_thread_seen(struct conn_state *conn, __u64 pid_tgid)
-{
-	struct service_thread_key key = { .service = conn->service };
-	struct service_thread_seen *seen, fresh;
-	__u32 epoch = window_epoch;
-
-	if ((__u32)pid_tgid == conn->server_tid && conn->thread_epoch == epoch)
-		return;
-	conn->thread_epoch = epoch;
-	conn->server_tid = (__u32)pid_tgid;
-	conn->server_tgid = pid_tgid >> 32;
-	key.tgid = pid_tgid >> 32;
-	key.tid = (__u32)pid_tgid;
-	/* Only this thread writes its own entry: no lost update between lookup and store. */
-	seen = bpf_map_lookup_elem(&service_threads, &key);
-	if (seen) {
-		if (seen->epoch != epoch) {
-			seen->prev_epoch = seen->epoch;
-			seen->epoch = epoch;
-		}
-		return;
-	}
-	fresh.epoch = epoch;
-	fresh.prev_epoch = epoch;
-	bpf_map_update_elem(&service_threads, &key, &fresh, BPF_NOEXIST);
-}
-
 static __always_inline __u32 sk_write_seq(const struct sock *sk)
 {
 	return BPF_CORE_READ((const struct tcp_sock *)sk, write_seq);
@@ -121,9 +89,13 @@ static __always_inline int request_on_read(struct sock *sk, int ret, int flags)
 	conn = conn_get(key);
 	if (!conn)
 		conn = conn_adopt(sk, key);
-	if (!conn || conn->phase >= CONN_CLOSED_READING)
+	if (!conn)
 		return 0;
 	now_ns = bpf_ktime_get_ns();
+	/* Framed requests are read even after a reset: the kernel still hands over what it had
+	 * queued, and the application answers them as far as it can. */
+	if (http_frame_on_read(key, conn, ret, now_ns) || conn->phase >= CONN_CLOSED_READING)
+		return 0;
 	/* A bpf_probe_read costs as much as a map lookup: only worker pools pay for it. */
 	watched = !(conn->flags & CONN_F_READER_SENDS);
 	if (watched)
@@ -191,6 +163,8 @@ static __always_inline int request_on_send(struct sock *sk, int ret)
 	if (!conn)
 		return 0;
 	now_ns = bpf_ktime_get_ns();
+	if (http_frame_on_send(key, conn, ret, now_ns))
+		return 0;
 	if (conn->phase >= CONN_CLOSED_READING) {
 		request_write_after_reset(key, conn, now_ns, ret);
 		return 0;

@@ -10,6 +10,39 @@
 #include "http.bpf.h"
 #include "slow.bpf.h"
 
+/*
+ * Marks the thread answering a request (its first response bytes: in a worker pool the reader
+ * only dispatches) as serving the service in this window. The connection remembers the thread
+ * and window it last marked, so the same thread answering the same connection again in the
+ * same window (keep-alive, a thread per connection) costs nothing here.
+ */
+static __always_inline void service_thread_seen(struct conn_state *conn, __u64 pid_tgid)
+{
+	struct service_thread_key key = { .service = conn->service };
+	struct service_thread_seen *seen, fresh;
+	__u32 epoch = window_epoch;
+
+	if ((__u32)pid_tgid == conn->server_tid && conn->thread_epoch == epoch)
+		return;
+	conn->thread_epoch = epoch;
+	conn->server_tid = (__u32)pid_tgid;
+	conn->server_tgid = pid_tgid >> 32;
+	key.tgid = pid_tgid >> 32;
+	key.tid = (__u32)pid_tgid;
+	/* Only this thread writes its own entry: no lost update between lookup and store. */
+	seen = bpf_map_lookup_elem(&service_threads, &key);
+	if (seen) {
+		if (seen->epoch != epoch) {
+			seen->prev_epoch = seen->epoch;
+			seen->epoch = epoch;
+		}
+		return;
+	}
+	fresh.epoch = epoch;
+	fresh.prev_epoch = epoch;
+	bpf_map_update_elem(&service_threads, &key, &fresh, BPF_NOEXIST);
+}
+
 static __always_inline void stats_record_latency(struct service_stats *stats, __u64 latency_ns)
 {
 	__u32 index = hist_bucket_index(latency_ns / 1000);
@@ -60,6 +93,22 @@ static __always_inline void stats_record_phases(struct service_stats *stats,
 	stats_record_phase(stats, PHASE_SEND, conn->times.last_send_ns - first_ns);
 }
 
+/* A request of @conn ended, @latency_ns after its start: its service's histograms, and the
+ * slow-request event when it is slow enough. */
+static __always_inline void request_record(const struct conn_state *conn,
+					   struct service_stats *stats, __u64 latency_ns,
+					   const struct http_conn *http)
+{
+	__u64 threshold_ns;
+
+	stats_record_latency(stats, latency_ns);
+	stats_record_phases(stats, conn);
+	/* Zero in every instance but `slow` and `record`: one compare for everyone else. */
+	threshold_ns = slow_threshold_ns;
+	if (threshold_ns && latency_ns >= threshold_ns)
+		slow_emit(conn, http);
+}
+
 /*
  * Move a connection's pending bytes into its service and, when @complete, record the request
  * that ended with the last send. The caller has already won the WRITING -> * transition, so no
@@ -68,21 +117,11 @@ static __always_inline void stats_record_phases(struct service_stats *stats,
 static __always_inline void conn_flush(__u64 key, struct conn_state *conn,
 				       struct service_stats *stats, bool complete)
 {
-	const struct http_conn *http;
-	__u64 latency_ns, threshold_ns;
-
 	if (!stats)
 		return;
-	if (complete && conn->times.last_send_ns > conn->times.start_ns) {
-		latency_ns = conn->times.last_send_ns - conn->times.start_ns;
-		stats_record_latency(stats, latency_ns);
-		stats_record_phases(stats, conn);
-		http = http_on_complete(key, stats);
-		/* Zero in every instance but `slow`: one compare for everyone else. */
-		threshold_ns = slow_threshold_ns;
-		if (threshold_ns && latency_ns >= threshold_ns)
-			slow_emit(conn, http);
-	}
+	if (complete && conn->times.last_send_ns > conn->times.start_ns)
+		request_record(conn, stats, conn->times.last_send_ns - conn->times.start_ns,
+			       http_on_complete(key, stats));
 	stats->bytes_in += conn->bytes_in;
 	stats->bytes_out += conn->bytes_out;
 	conn->bytes_in = 0;

@@ -35,11 +35,13 @@ SLOPROBE_MAP struct {
 	__type(value, struct route_stats);
 } route_stats SEC(".maps");
 
-/* The key being built and the walk's state: map memory, so the loop's stack stays small and
- * the verifier sees the walk's counters as plain scalars. */
+/* The key being built, the walk's state and the line it walks: map memory, so the caller's
+ * stack (the framing parser's bpf_loop step) takes nothing, and the verifier sees the walk's
+ * counters as plain scalars. */
 struct route_scratch {
 	struct route_key key;
 	struct route_path_state path;
+	struct http_line_head line;
 };
 
 SLOPROBE_MAP struct {
@@ -131,70 +133,45 @@ static __always_inline __u32 route_id_new(struct route_key *key)
 	return id;
 }
 
-/* What the walk over a request line's bytes needs, on the caller's stack for bpf_loop. */
-struct route_walk {
-	struct route_scratch *scratch;
-	const struct http_line_head *line;
-	__u32 len;
-};
-
 /* bpf_loop's callback: one byte of the line; 1 ends the walk. */
 static long route_walk_step(__u64 index, void *ctx)
 {
-	struct route_walk *walk = ctx;
-	struct route_scratch *scratch = walk->scratch;
+	struct route_scratch *scratch;
+	__u32 zero = 0;
 
-	if (index >= ROUTE_LINE_BYTES || index >= walk->len)
+	scratch = bpf_map_lookup_elem(&route_scratch, &zero);
+	if (!scratch || index >= ROUTE_LINE_BYTES || index >= scratch->line.len)
 		return 1;
 	return route_path_step(&scratch->path, scratch->key.path,
-			       (unsigned char)walk->line->bytes[index], scratch->key.method);
-}
-
-/*
- * The walk itself. bpf_loop has the verifier check one step, where a bounded loop has it check
- * all ROUTE_LINE_BYTES of them (450,000 instructions, most of the 1M budget); kernels before
- * 5.17 have no bpf_loop and get the loop.
- */
-static __always_inline void route_walk(struct route_walk *walk)
-{
-	__u32 i;
-
-	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop)) {
-		bpf_loop(ROUTE_LINE_BYTES, route_walk_step, walk, 0);
-		return;
-	}
-	for (i = 0; i < ROUTE_LINE_BYTES; i++)
-		if (route_walk_step(i, walk))
-			break;
+			       (unsigned char)scratch->line.bytes[index], scratch->key.method);
 }
 
 /* The route id of a request on @service whose request line starts with @line; 0 for none. */
-static __always_inline __u32 route_of_request(const struct service_key *service,
-					      const struct http_line_head *line)
+static __noinline __attribute__((unused)) __u32 route_of_request(const struct service_key *service,
+								 const struct http_line_head *line)
 {
-	struct route_walk walk = { .line = line, .len = line->len };
 	struct route_scratch *scratch;
 	__u32 zero = 0, *id;
+	bool created;
 
 	scratch = bpf_map_lookup_elem(&route_scratch, &zero);
 	if (!scratch)
 		return 0;
-	walk.scratch = scratch;
+	__builtin_memcpy(&scratch->line, line, sizeof(scratch->line));
 	__builtin_memset(&scratch->key, 0, sizeof(scratch->key));
 	scratch->key.service = *service;
 	scratch->key.method = line->method < HTTP_METHODS ? line->method : HTTP_METHOD_OTHER;
 	route_path_begin(&scratch->path);
-	route_walk(&walk);
+	/* The verifier checks one step, where a bounded loop would have it check all 128 (450,000
+	 * instructions); --http needs bpf_loop anyway. No context: the step finds the scratch. */
+	bpf_loop(ROUTE_LINE_BYTES, route_walk_step, NULL, 0);
 	route_path_finish(&scratch->path, scratch->key.path);
 	id = bpf_map_lookup_elem(&route_ids, &scratch->key);
 	if (id)
 		return *id;
 	/* The fixed routes ({invalid}, *, {authority}) are a few per service: never capped. */
-	if (scratch->path.flags & ROUTE_PATH_FIXED) {
-		bool created;
-
+	if (scratch->path.flags & ROUTE_PATH_FIXED)
 		return route_id_insert(&scratch->key, &created);
-	}
 	return route_id_new(&scratch->key);
 }
 

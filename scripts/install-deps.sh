@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="clang libclang-rt-dev llvm bpftool libbpf-dev libelf-dev zlib1g-dev libcjson-dev libmicrohttpd-dev
 libcmocka-dev make gcc pkg-config jq python3 python3-yaml iproute2 procps util-linux nginx libnginx-mod-http-echo wrk bpftrace prometheus chromium fonts-dejavu-core curl
-libyaml-dev libgnutls28-dev libcrypt-dev openssl python3-bcrypt"
+libyaml-dev libgnutls28-dev libcrypt-dev openssl python3-bcrypt python3-websockets"
 
 missing=""
 for pkg in $PACKAGES; do

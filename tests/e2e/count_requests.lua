@@ -1,5 +1,7 @@
 -- SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 -- wrk script: counts requests sent as well as completed, so the test knows what was in flight.
+-- `-- DEPTH` pipelines DEPTH requests in each write (wrk counts the requests in what request()
+-- returns and waits for as many responses); without it, one.
 local threads = {}
 
 function setup(thread)
@@ -7,12 +9,18 @@ function setup(thread)
 end
 
 function init(args)
+	depth = tonumber(args[1]) or 1
+	local requests = {}
+	for i = 1, depth do
+		requests[i] = wrk.format(nil, nil)
+	end
+	pipelined = table.concat(requests)
 	sent = 0
 end
 
 function request()
-	sent = sent + 1
-	return wrk.request()
+	sent = sent + depth
+	return pipelined
 end
 
 function done(summary, latency, requests)

@@ -26,4 +26,4 @@ sloprobe_stop
 served=$(grep -c '^200 ' "$WORK/access.log")
 [ "$served" -gt 1000 ] || fail "nginx served only $served requests"
 assert_eq "requests over IPv6 against nginx's access log" "$(top_jq "$port" 'map(.requests) | add')" "$served"
-assert_eq "service named" "$(top_jq "$port" 'last | .comm')" '"nginx"'
+assert_eq "service named" "$(top_jq "$port" 'last | .comm')" nginx

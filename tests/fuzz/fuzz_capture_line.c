@@ -17,6 +17,8 @@ static __u64 fuzz_window_sum(const struct capture_window *window)
 		sum += s->requests + s->key.port + s->key.netns + (__u64)s->service[0];
 		for (j = 0; j < s->nbuckets; j++)
 			sum += s->buckets[j].index + s->buckets[j].count;
+		for (j = 0; j < s->nttfb_buckets; j++)
+			sum += s->ttfb_buckets[j].index + s->ttfb_buckets[j].count;
 	}
 	return sum;
 }

@@ -81,6 +81,12 @@ static void fill_report(int i, struct report_storage *st)
 	w->conns_closed = 4;
 	w->conns_active = i - 1;
 	w->retransmits = (__u64)i;
+	/* Window 1 was recorded with --http: time to first byte too. */
+	if (i == 1) {
+		w->ttfb_hist[hist_bucket_index(40)] = 9;
+		w->ttfb_hist[HIST_OVERFLOW_BUCKET] = 1;
+		w->ttfb_sum_ns = 987654321ULL;
+	}
 	st->windows[1].key = (struct service_key){ .netns = 4026532000U, .port = 5432 };
 	st->label.key = w->key;
 	memcpy(st->label.comm, "nginx", 6);
@@ -100,7 +106,8 @@ static void fill_report(int i, struct report_storage *st)
 					  .interval_s = 1.0,
 					  .rows = st->rows,
 					  .count = 2,
-					  .drops_total = 7ULL * i };
+					  .drops_total = 7ULL * i,
+					  .http = i == 1 };
 }
 
 static off_t file_size(const char *path)
@@ -247,8 +254,8 @@ static void check_garbage(struct seen *seen, const struct capture_window *w)
 
 		if (strnlen(s->service, sizeof(s->service)) == sizeof(s->service) ||
 		    strnlen(s->comm, sizeof(s->comm)) == sizeof(s->comm) ||
-		    (s->nbuckets && !s->buckets) || !isfinite(s->max_us) ||
-		    !isfinite(s->cpu_seconds))
+		    (s->nbuckets && !s->buckets) || (s->nttfb_buckets && !s->ttfb_buckets) ||
+		    !isfinite(s->max_us) || !isfinite(s->cpu_seconds))
 			snprintf(seen->garbage, sizeof(seen->garbage), "sample %zu is garbage", i);
 		for (b = 0; b < s->nbuckets && s->buckets; b++)
 			if (s->buckets[b].index >= HIST_BUCKETS ||
@@ -326,6 +333,23 @@ static void check_round_trip_header(const struct capture_header *h)
 	assert_string_equal(h->program_set, "raw-tp");
 }
 
+/* Only window 1 has TTFB; its buckets stay apart from the latency ones. */
+static void check_ttfb(int i, const struct capture_sample *s)
+{
+	if (i != 1) {
+		assert_int_equal(s->nttfb_buckets, 0);
+		assert_null(s->ttfb_buckets);
+		assert_int_equal(s->ttfb_sum_ns, 0);
+		return;
+	}
+	assert_int_equal(s->nttfb_buckets, 2);
+	assert_int_equal(s->ttfb_buckets[0].index, hist_bucket_index(40));
+	assert_int_equal(s->ttfb_buckets[0].count, 9);
+	assert_int_equal(s->ttfb_buckets[1].index, HIST_OVERFLOW_BUCKET);
+	assert_int_equal(s->ttfb_buckets[1].count, 1);
+	assert_int_equal(s->ttfb_sum_ns, 987654321ULL);
+}
+
 static void check_busy_sample(int i, const struct capture_sample *s)
 {
 	assert_int_equal(s->key.port, 8080);
@@ -353,6 +377,7 @@ static void check_busy_sample(int i, const struct capture_sample *s)
 		assert_int_equal(s->buckets[2].index, HIST_OVERFLOW_BUCKET);
 		assert_int_equal(s->buckets[2].count, i);
 	}
+	check_ttfb(i, s);
 }
 
 static void check_idle_sample(const struct capture_sample *s)
@@ -367,6 +392,7 @@ static void check_idle_sample(const struct capture_sample *s)
 	assert_int_equal(s->rss_bytes, 0);
 	assert_int_equal(s->nbuckets, 0);
 	assert_null(s->buckets);
+	assert_int_equal(s->nttfb_buckets, 0);
 }
 
 static void check_round_trip_window(int i, const struct capture_window *w)
@@ -758,6 +784,16 @@ static void test_bad_window_fields(void **state)
 			   "services[0].latency_hist: missing");
 	expect_bad_service("{\"port\":70000,\"netns\":1,\"requests\":1,\"latency_hist\":[]}",
 			   "services[0].port: 70000 is not an integer from 0 to 65535");
+	/* ttfb_hist is optional, but checked as latency_hist is when present. */
+	snprintf(service, sizeof(service), "{%s,\"ttfb_hist\":{}}", ok);
+	expect_bad_service(service, "services[0].ttfb_hist: not an array");
+	snprintf(service, sizeof(service), "{%s,\"ttfb_hist\":[[1409,1]]}", ok);
+	expect_bad_service(service, "services[0].ttfb_hist[0]: bucket index 1409 is not an "
+				    "integer from 0 to 1408");
+	snprintf(service, sizeof(service), "{%s,\"ttfb_hist\":[[9,1],[2,1]]}", ok);
+	expect_bad_service(service, "services[0].ttfb_hist: bucket index 2 follows 9");
+	snprintf(service, sizeof(service), "{%s,\"ttfb_sum_ns\":-1}", ok);
+	expect_bad_service(service, "services[0].ttfb_sum_ns: -1 is not an integer");
 	snprintf(service, sizeof(service), "{%s,\"conns\":{\"opened\":-2}}", ok);
 	expect_bad_service(service, "services[0].conns.opened: -2 is not an integer");
 	/* Every counter top --json writes is read back, so checked, in its object. */
@@ -1122,6 +1158,7 @@ struct fixture_sums {
 	size_t windows;
 	__u64 requests;
 	bool mismatch;
+	bool ttfb; /* a capture older than TTFB has none */
 };
 
 /* The recorder's buckets of a window account for every request it counted. */
@@ -1137,6 +1174,8 @@ static int fixture_window(const struct capture_window *window, void *ctx)
 			total += window->samples[i].buckets[b].count;
 		if (total != window->samples[i].requests)
 			sums->mismatch = true;
+		if (window->samples[i].nttfb_buckets || window->samples[i].ttfb_sum_ns)
+			sums->ttfb = true;
 		sums->requests += window->samples[i].requests;
 	}
 	sums->windows++;
@@ -1152,6 +1191,7 @@ static void test_fixture_v1_buckets(void **state)
 	assert_int_equal(capture_read(FIXTURE_PATH, &visitor), CAPTURE_OK);
 	assert_int_equal(sums.windows, 4);
 	assert_false(sums.mismatch);
+	assert_false(sums.ttfb);
 	assert_int_equal(sums.requests, 358);
 }
 

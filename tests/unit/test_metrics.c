@@ -232,6 +232,69 @@ static void test_route_series(void **state)
 	metrics_state_free(&metrics);
 }
 
+static size_t count_of(const char *text, const char *needle)
+{
+	size_t n = 0;
+
+	for (; (text = strstr(text, needle)) != NULL; text++)
+		n++;
+	return n;
+}
+
+/* TTFB: a histogram family of its own, in the duration's buckets and labels, only for the
+ * services that measured it, added up across windows; no family at all when none did. */
+static void test_ttfb_histogram(void **state)
+{
+	struct metrics_identity id = { .comm = "web" };
+	struct metrics_state metrics = { 0 };
+	struct service_window w = window_of(8080), plain = window_of(9090);
+	char *text;
+
+	(void)state;
+	add_requests(&w, 30000, 3);
+	add_requests(&plain, 150, 1);
+	assert_int_equal(metrics_state_add(&metrics, &plain, true, NULL), 0);
+	assert_int_equal(metrics_state_add(&metrics, &w, true, &id), 0);
+	text = render(&metrics);
+	assert_null(strstr(text, "time_to_first_byte"));
+	free(text);
+
+	w.ttfb_hist[hist_bucket_index(150)] = 2;
+	w.ttfb_hist[hist_bucket_index(4992)] = 1;
+	w.ttfb_sum_ns = 2 * 150000 + 4992000;
+	w.http_since_start.streams_started = 4;
+	assert_int_equal(metrics_state_add(&metrics, &w, true, &id), 0);
+	assert_int_equal(metrics_state_add(&metrics, &w, true, &id), 0);
+	assert_int_equal(metrics.services[1].total.http_since_start.streams_started, 4);
+	text = render(&metrics);
+	assert_has_line(text, "# TYPE sloprobe_time_to_first_byte_seconds histogram");
+	assert_non_null(strstr(text, "# HELP sloprobe_time_to_first_byte_seconds "));
+	assert_has_line(text,
+			"sloprobe_time_to_first_byte_seconds_bucket{" LABELS ",le=\"0.0001\"} 0");
+	assert_has_line(text,
+			"sloprobe_time_to_first_byte_seconds_bucket{" LABELS ",le=\"0.0002\"} 4");
+	assert_has_line(text,
+			"sloprobe_time_to_first_byte_seconds_bucket{" LABELS ",le=\"0.004992\"} 4");
+	assert_has_line(text,
+			"sloprobe_time_to_first_byte_seconds_bucket{" LABELS ",le=\"0.009984\"} 6");
+	assert_has_line(text,
+			"sloprobe_time_to_first_byte_seconds_bucket{" LABELS ",le=\"+Inf\"} 6");
+	assert_has_line(text, "sloprobe_time_to_first_byte_seconds_count{" LABELS "} 6");
+	assert_has_line(text, "sloprobe_time_to_first_byte_seconds_sum{" LABELS "} 0.010584");
+	/* Latency is its own: 9 requests of 30 ms in all. */
+	assert_has_line(text, "sloprobe_request_duration_seconds_count{" LABELS "} 9");
+	/* The service without TTFB has no series in the family. */
+	assert_int_equal(count_of(text, "sloprobe_time_to_first_byte_seconds_count{"), 1);
+	assert_int_equal(count_of(text, "sloprobe_time_to_first_byte_seconds_bucket{"),
+			 METRICS_LE_COUNT + 1);
+	assert_int_equal(count_of(text, "# TYPE sloprobe_time_to_first_byte_seconds "), 1);
+	/* One family header, before the samples. */
+	assert_true(strstr(text, "# TYPE sloprobe_time_to_first_byte_seconds") <
+		    strstr(text, "sloprobe_time_to_first_byte_seconds_bucket"));
+	free(text);
+	metrics_state_free(&metrics);
+}
+
 static void test_totals_accumulate(void **state)
 {
 	struct metrics_identity named = { .comm = "web", .container_id = "abc" }, blank = { 0 };
@@ -410,6 +473,7 @@ int main(void)
 		cmocka_unit_test(test_histogram_buckets_exact),
 		cmocka_unit_test(test_route_series),
 		cmocka_unit_test(test_totals_accumulate),
+		cmocka_unit_test(test_ttfb_histogram),
 		cmocka_unit_test(test_unknown_and_hostile_names),
 		cmocka_unit_test(test_families_and_drops),
 		cmocka_unit_test(test_listen_queue_and_host),

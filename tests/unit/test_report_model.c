@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include "unit_helpers.h"
 #include "analysis/report_model.h"
+#include "output/report_write.h"
 
 /* One sample of @count requests all taking @us microseconds. */
 static struct capture_sample sample_of(unsigned int port, __u64 count, __u64 us,
@@ -166,6 +167,80 @@ static void test_short_last_window(void **state)
 	slo_file_free(slo);
 }
 
+/* @r written as format @format (0: text, 1: Markdown, 2: JSON, 3: HTML), malloc'd. */
+static char *report_output(const struct report *r, int format)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	assert_non_null(out);
+	if (format < 2)
+		report_write_text(out, r, format == 1, false);
+	else if (format == 2)
+		assert_int_equal(report_write_json(out, r), 0);
+	else
+		assert_int_equal(report_write_html(out, r), 0);
+	assert_int_equal(fclose(out), 0);
+	return text;
+}
+
+/* Time to first byte adds up over windows beside latency, and each format shows it only when
+ * some capture had it. */
+static void test_ttfb(void **state)
+{
+	static const char *const marks[] = { "time to first byte", "## Time to first byte",
+					     "\"ttfb_us\"", "<h2>Time to first byte</h2>" };
+	struct slo_file *slo = slo_file_default();
+	struct report r = { .slo = slo };
+	struct hist_bucket b1, b2, ttfb[2];
+	struct capture_sample s[2];
+	char *text;
+	int format;
+
+	(void)state;
+	s[0] = sample_of(80, 100, 5000, &b1, true);
+	s[1] = sample_of(81, 10, 100, &b2, true);
+	add_window(&r, s, 2);
+	assert_int_equal(report_finish(&r), 0);
+	assert_false(report_has_ttfb(&r));
+	for (format = 0; format < 4; format++) {
+		text = report_output(&r, format);
+		assert_null(strstr(text, marks[format]));
+		free(text);
+	}
+	report_free(&r);
+
+	r = (struct report){ .slo = slo };
+	ttfb[0] = (struct hist_bucket){ .index = hist_bucket_index(400), .count = 99 };
+	ttfb[1] = (struct hist_bucket){ .index = hist_bucket_index(3000), .count = 1 };
+	s[0].ttfb_buckets = ttfb;
+	s[0].nttfb_buckets = 2;
+	s[0].ttfb_sum_ns = 99 * 400000 + 3000000;
+	add_window(&r, s, 2);
+	s[0].nttfb_buckets = 1;
+	s[0].ttfb_sum_ns = 99 * 400000;
+	add_window(&r, s, 2);
+	assert_int_equal(report_finish(&r), 0);
+	assert_true(report_has_ttfb(&r));
+	assert_int_equal(r.services[0].ttfb.count, 199);
+	assert_true(r.services[0].ttfb.p50_us > 395 && r.services[0].ttfb.p50_us < 405);
+	assert_true(r.services[0].ttfb.p999_us > 2950 && r.services[0].ttfb.p999_us < 3050);
+	assert_true(r.services[0].ttfb.mean_us > 413 && r.services[0].ttfb.mean_us < 413.2);
+	/* Latency is untouched by it. */
+	assert_int_equal(r.services[0].latency.count, 200);
+	assert_int_equal(r.services[1].ttfb.count, 0);
+	for (format = 0; format < 4; format++) {
+		text = report_output(&r, format);
+		assert_non_null(strstr(text, marks[format]));
+		/* Only the service with TTFB is listed (JSON: one ttfb_us object). */
+		assert_null(strstr(strstr(text, marks[format]) + 1, marks[format]));
+		free(text);
+	}
+	report_free(&r);
+	slo_file_free(slo);
+}
+
 UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_merge_and_judge),
 	       cmocka_unit_test(test_empty_report), cmocka_unit_test(test_hosts_align),
-	       cmocka_unit_test(test_short_last_window))
+	       cmocka_unit_test(test_short_last_window), cmocka_unit_test(test_ttfb))

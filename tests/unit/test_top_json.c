@@ -163,11 +163,24 @@ static const char *get_string(const cJSON *obj, const char *key)
 	return item->valuestring;
 }
 
+/* A latency_us or ttfb_us object: its seven keys, rounded as the writer rounds. */
+static void check_summary(const cJSON *obj, const struct latency_summary *l)
+{
+	assert_true(cJSON_IsObject(obj));
+	assert_int_equal(cJSON_GetArraySize(obj), 7);
+	assert_double_near(get_number(obj, "mean"), round1(l->mean_us), 1e-9);
+	assert_double_near(get_number(obj, "p50"), round1(l->p50_us), 1e-9);
+	assert_double_near(get_number(obj, "p90"), round1(l->p90_us), 1e-9);
+	assert_double_near(get_number(obj, "p95"), round1(l->p95_us), 1e-9);
+	assert_double_near(get_number(obj, "p99"), round1(l->p99_us), 1e-9);
+	assert_double_near(get_number(obj, "p999"), round1(l->p999_us), 1e-9);
+	assert_double_near(get_number(obj, "max"), round1(l->max_us), 1e-9);
+}
+
 static void check_service(const cJSON *svc, const struct top_row *row)
 {
 	const struct service_window *w = row->window;
-	const struct latency_summary *l = &row->latency;
-	const cJSON *pids, *lat, *conns;
+	const cJSON *pids, *conns;
 	int i;
 
 	assert_true(cJSON_IsObject(svc));
@@ -186,16 +199,7 @@ static void check_service(const cJSON *svc, const struct top_row *row)
 	assert_double_near(get_number(svc, "requests"), (double)w->requests, 0);
 	assert_double_near(get_number(svc, "rps"), round1(row->rps), 1e-9);
 
-	lat = get(svc, "latency_us");
-	assert_true(cJSON_IsObject(lat));
-	assert_int_equal(cJSON_GetArraySize(lat), 7);
-	assert_double_near(get_number(lat, "mean"), round1(l->mean_us), 1e-9);
-	assert_double_near(get_number(lat, "p50"), round1(l->p50_us), 1e-9);
-	assert_double_near(get_number(lat, "p90"), round1(l->p90_us), 1e-9);
-	assert_double_near(get_number(lat, "p95"), round1(l->p95_us), 1e-9);
-	assert_double_near(get_number(lat, "p99"), round1(l->p99_us), 1e-9);
-	assert_double_near(get_number(lat, "p999"), round1(l->p999_us), 1e-9);
-	assert_double_near(get_number(lat, "max"), round1(l->max_us), 1e-9);
+	check_summary(get(svc, "latency_us"), &row->latency);
 
 	conns = get(svc, "conns");
 	assert_true(cJSON_IsObject(conns));
@@ -394,6 +398,154 @@ static void test_json_listen_and_host(void **state)
 	table = table_text(&f->report);
 	assert_null(strstr(table, "accept queue"));
 	assert_null(strstr(table, "listen overflows"));
+	free(table);
+}
+
+/* The keys only --http adds, in service @i of @root: none of them without it. */
+static void assert_no_http_keys(const cJSON *root, int i)
+{
+	static const char *const keys[] = { "protocol",	 "ttfb_us",   "streams_open", "http",
+					    "websocket", "ttfb_hist", "ttfb_sum_ns" };
+	const cJSON *svc = cJSON_GetArrayItem(get(root, "services"), i);
+	size_t k;
+
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+		if (cJSON_GetObjectItem(svc, keys[k]))
+			fail_msg("service %d has \"%s\" without --http", i, keys[k]);
+}
+
+/* With --http, service 0 was seen speaking HTTP/1.x with streams and WebSocket connections;
+ * service 1 was not. */
+static void set_http_window(struct fixture *f)
+{
+	struct service_window *w = &f->windows[0];
+
+	w->ttfb_hist[hist_bucket_index(90)] = 950;
+	w->ttfb_hist[hist_bucket_index(30000)] = 50;
+	w->ttfb_sum_ns = 950ULL * 90000 + 50ULL * 30000000;
+	ttfb_summary_of_window(w, &f->rows[0].ttfb);
+	w->http_since_start.http_conns = 3;
+	w->http_conns = 1;
+	w->http_since_start.streams_started = 12;
+	w->http_since_start.streams_ended = 5;
+	w->http_since_start.ws_opened = 4;
+	w->http_since_start.ws_closed = 1;
+	w->ws_opened = 1;
+	w->ws_messages_in = 70;
+	w->ws_messages_out = 71;
+	f->report.http = true;
+}
+
+static void check_http_service(const cJSON *svc, const struct top_row *row)
+{
+	const cJSON *ws = get(svc, "websocket"), *http;
+
+	assert_string_equal(get_string(svc, "protocol"), "http1");
+	check_summary(get(svc, "ttfb_us"), &row->ttfb);
+	assert_double_near(row->ttfb.p50_us, 90, 1);
+	assert_double_near(row->ttfb.p99_us, 30000, 30000 / 64.0);
+	assert_double_near(get_number(svc, "streams_open"), 7, 0);
+	assert_int_equal(cJSON_GetArraySize(ws), 5);
+	assert_string_equal(ws->child->string, "open");
+	assert_double_near(get_number(ws, "open"), 3, 0);
+	assert_double_near(get_number(ws, "opened"), 1, 0);
+	assert_double_near(get_number(ws, "closed"), 0, 0);
+	assert_double_near(get_number(ws, "messages_in"), 70, 0);
+	assert_double_near(get_number(ws, "messages_out"), 71, 0);
+	/* The WebSocket counters are in their object only. */
+	http = get(svc, "http");
+	assert_double_near(get_number(http, "conns"), 1, 0);
+	assert_null(cJSON_GetObjectItem(http, "opened"));
+	assert_null(cJSON_GetObjectItem(http, "messages_in"));
+	assert_null(cJSON_GetObjectItem(svc, "opened"));
+}
+
+/* protocol, ttfb_us, streams_open, http and websocket only with --http, websocket only for a
+ * service that has had a WebSocket connection; a capture line keeps the TTFB buckets. */
+static void test_json_http_keys(void **state)
+{
+	struct fixture *f = *state;
+	struct capture_scratch *scratch = capture_scratch_new();
+	const struct capture_sample *sample;
+	struct capture_window read_back;
+	char why[256] = "", *text;
+	const cJSON *other;
+	cJSON *root;
+	size_t len;
+
+	set_http_window(f);
+	f->report.http = false;
+	text = write_json(&f->report, &len);
+	root = cJSON_Parse(text);
+	assert_non_null(root);
+	assert_no_http_keys(root, 0);
+	assert_no_http_keys(root, 1);
+	cJSON_Delete(root);
+	free(text);
+	text = top_report_json_line(&f->report, true);
+	root = cJSON_Parse(text);
+	assert_non_null(root);
+	assert_no_http_keys(root, 0);
+	cJSON_Delete(root);
+	free(text);
+
+	f->report.http = true;
+	text = write_json(&f->report, &len);
+	root = cJSON_Parse(text);
+	assert_non_null(root);
+	check_http_service(cJSON_GetArrayItem(get(root, "services"), 0), &f->rows[0]);
+	other = cJSON_GetArrayItem(get(root, "services"), 1);
+	assert_string_equal(get_string(other, "protocol"), "unknown");
+	assert_double_near(get_number(other, "streams_open"), 0, 0);
+	assert_double_near(get_number(get(other, "ttfb_us"), "p99"), 0, 0);
+	assert_null(cJSON_GetObjectItem(other, "websocket"));
+	cJSON_Delete(root);
+	free(text);
+
+	text = top_report_json_line(&f->report, true);
+	assert_non_null(text);
+	assert_non_null(scratch);
+	assert_int_equal(capture_parse_window_line(text, scratch, &read_back, why, sizeof(why)), 0);
+	sample = &read_back.samples[0];
+	assert_int_equal(sample->nttfb_buckets, 2);
+	assert_int_equal(sample->ttfb_buckets[0].index, hist_bucket_index(90));
+	assert_int_equal(sample->ttfb_buckets[0].count, 950);
+	assert_int_equal(sample->ttfb_buckets[1].index, hist_bucket_index(30000));
+	assert_int_equal(sample->ttfb_buckets[1].count, 50);
+	assert_int_equal(sample->ttfb_sum_ns, f->windows[0].ttfb_sum_ns);
+	assert_int_equal(sample->ws_messages_in, 70);
+	/* The latency buckets are still their own. */
+	assert_int_equal(sample->nbuckets, 3);
+	assert_int_equal(read_back.samples[1].nttfb_buckets, 0);
+	assert_int_equal(read_back.samples[1].ws_opened, 0);
+	free(text);
+	capture_scratch_free(scratch);
+}
+
+/* top --http's table: TTFB and streams open in a block of the HTTP services, within 100
+ * columns; nothing of it without --http. */
+static void test_table_http(void **state)
+{
+	struct fixture *f = *state;
+	char *table, *block, *line, p99[16];
+
+	set_http_window(f);
+	format_duration_us(f->rows[0].ttfb.p99_us, p99, sizeof(p99));
+	table = table_text(&f->report);
+	block = strstr(table, "HTTP SERVICE");
+	assert_non_null(block);
+	assert_non_null(strstr(block, "TTFB P99"));
+	line = strstr(block, "\nnginx:8080 ");
+	assert_non_null(line);
+	assert_true(strchr(line + 1, '\n') - (line + 1) <= 100);
+	assert_true(strchr(block, '\n') - block <= 100);
+	assert_non_null(strstr(line, " 7 ")); /* streams open */
+	assert_non_null(strstr(line, p99));
+	assert_null(strstr(block, "postgres:5432")); /* never seen speaking HTTP */
+	free(table);
+	f->report.http = false;
+	table = table_text(&f->report);
+	assert_null(strstr(table, "HTTP SERVICE"));
 	free(table);
 }
 
@@ -636,6 +788,9 @@ int main(void)
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_json_every_listed_counter, fixture_setup,
 						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_json_http_keys, fixture_setup,
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_table_http, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_json_one_line, fixture_setup,
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_json_schema_and_values, fixture_setup,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "model/histogram.h"
 #include "model/window.h"
 
 #define NCPU 4
@@ -434,6 +435,80 @@ static void test_merge_into_empty(void **state)
 	free(b);
 }
 
+/* Time to first byte takes latency's path: summed over CPUs, 32-bit buckets wrapping, its
+ * sum a 64-bit delta, merged bucket by bucket; it never reaches the latency histogram. */
+static void test_ttfb_deltas_and_merge(void **state)
+{
+	struct service_stats *prev = stats_new(NCPU), *cur = stats_new(NCPU);
+	struct service_window *w = window_new(), *sum = window_new();
+	struct latency_summary ttfb;
+	int cpu;
+
+	(void)state;
+	for (cpu = 0; cpu < NCPU; cpu++) {
+		prev[cpu].ttfb_hist[bucket(800)] = 10;
+		cur[cpu].ttfb_hist[bucket(800)] = 10 + (__u32)cpu + 1;
+		prev[cpu].ttfb_sum_ns = 1000ULL * (__u64)cpu;
+		cur[cpu].ttfb_sum_ns = 1000ULL * (__u64)cpu + 800000ULL * (__u64)(cpu + 1);
+	}
+	/* CPU 2's counter wrapped: 0xFFFFFFF0 to 0x10 is 0x20 more. */
+	prev[2].ttfb_hist[bucket(90000)] = 0xFFFFFFF0U;
+	cur[2].ttfb_hist[bucket(90000)] = 0x10;
+	cur[2].ttfb_sum_ns += 0x20ULL * 90000000ULL;
+	window_add_percpu_delta(w, cur, prev, NCPU, 0);
+	assert_int_equal(w->ttfb_hist[bucket(800)], 1 + 2 + 3 + 4);
+	assert_int_equal(w->ttfb_hist[bucket(90000)], 0x20);
+	assert_int_equal(w->ttfb_sum_ns, 800000ULL * 10 + 0x20ULL * 90000000ULL);
+	assert_int_equal(hist_total(w->latency_hist), 0);
+	assert_int_equal(w->latency_sum_ns, 0);
+	assert_int_equal(w->max_latency_ns, 0);
+
+	ttfb_summary_of_window(w, &ttfb);
+	assert_int_equal(ttfb.count, 10 + 0x20);
+	assert_true(ttfb.p50_us >= 80000 && ttfb.p50_us <= 100000);
+	assert_true(ttfb.max_us == hist_quantile_us(w->ttfb_hist, 1.0));
+
+	window_merge(sum, w);
+	window_merge(sum, w);
+	assert_int_equal(sum->ttfb_hist[bucket(800)], 20);
+	assert_int_equal(sum->ttfb_hist[bucket(90000)], 0x40);
+	assert_int_equal(sum->ttfb_sum_ns, 2 * w->ttfb_sum_ns);
+	free(prev);
+	free(cur);
+	free(w);
+	free(sum);
+}
+
+/* The HTTP counters since start are the current values summed over CPUs, whatever the
+ * previous read; open streams and WebSocket connections never go below zero. */
+static void test_http_since_start(void **state)
+{
+	struct service_stats *prev = stats_new(2), *cur = stats_new(2);
+	struct service_window *w = window_new();
+
+	(void)state;
+	prev[0].http_conns = 5;
+	cur[0].http_conns = 7;
+	cur[1].http_conns = 3;
+	cur[0].streams_started = 9;
+	cur[1].streams_ended = 4;
+	cur[0].ws_opened = 2;
+	cur[1].ws_closed = 3; /* read before its opening on the other CPU */
+	window_add_percpu_delta(w, cur, prev, 2, 0);
+	assert_int_equal(w->http_conns, 2 + 3);
+	assert_int_equal(w->http_since_start.http_conns, 10);
+	assert_int_equal(w->http_since_start.streams_started, 9);
+	assert_int_equal(window_streams_open(w), 5);
+	assert_int_equal(window_websocket_open(w), 0);
+	cur[0].ws_opened = 6;
+	memset(w, 0, sizeof(*w));
+	window_add_percpu_delta(w, cur, prev, 2, 0);
+	assert_int_equal(window_websocket_open(w), 3);
+	free(prev);
+	free(cur);
+	free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -450,6 +525,8 @@ int main(void)
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_merge_into_empty),
 		cmocka_unit_test(test_every_listed_counter),
+		cmocka_unit_test(test_ttfb_deltas_and_merge),
+		cmocka_unit_test(test_http_since_start),
 	};
 
 	return cmocka_run_group_tests_name("window", tests, NULL, NULL);

@@ -10,6 +10,24 @@
 
 static const double report_quantiles[REPORT_TARGETS] = { 0.50, 0.95, 0.99, 0.999 };
 
+void report_summary_quantiles(const struct latency_summary *summary, double out_us[REPORT_TARGETS])
+{
+	out_us[REPORT_P50] = summary->p50_us;
+	out_us[REPORT_P95] = summary->p95_us;
+	out_us[REPORT_P99] = summary->p99_us;
+	out_us[REPORT_P999] = summary->p999_us;
+}
+
+bool report_has_ttfb(const struct report *report)
+{
+	size_t i;
+
+	for (i = 0; i < report->count; i++)
+		if (report->services[i].ttfb.count)
+			return true;
+	return false;
+}
+
 double report_target_ms(const struct slo_targets *targets, enum report_target which)
 {
 	const double values[REPORT_TARGETS] = { targets->p50_ms, targets->p95_ms, targets->p99_ms,
@@ -93,6 +111,9 @@ static void report_add_totals(struct report_service *service, const struct captu
 		total->max_latency_ns = (__u64)(s->max_us * 1000.0);
 	for (i = 0; i < s->nbuckets; i++)
 		total->latency_hist[s->buckets[i].index] += s->buckets[i].count;
+	total->ttfb_sum_ns += s->ttfb_sum_ns;
+	for (i = 0; i < s->nttfb_buckets; i++)
+		total->ttfb_hist[s->ttfb_buckets[i].index] += s->ttfb_buckets[i].count;
 }
 
 static void report_add_tail(struct report *report, struct report_service *service,
@@ -277,6 +298,7 @@ static int report_finish_service(struct report *report, struct report_service *s
 		report_judge_point(service, point);
 	}
 	latency_summary_of_window(&service->total, &service->latency);
+	ttfb_summary_of_window(&service->total, &service->ttfb);
 	return err;
 }
 

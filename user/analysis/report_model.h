@@ -3,6 +3,7 @@
 #ifndef SLOPROBE_REPORT_MODEL_H
 #define SLOPROBE_REPORT_MODEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
 #include "capture/capture_reader.h"
@@ -52,6 +53,7 @@ struct report_service {
 	struct slo_targets targets;
 	struct service_window total; /* every window merged, bucket by bucket */
 	struct latency_summary latency;
+	struct latency_summary ttfb; /* time to first byte; count 0: the captures have none */
 	size_t windows_listening;
 	size_t windows_with_traffic;
 	size_t windows_good; /* with traffic and every latency target met */
@@ -91,6 +93,10 @@ int report_add_window(struct report *report, const struct capture_window *window
 int report_finish(struct report *report);
 void report_free(struct report *report);
 
+/* @summary's values at the report's targets, in microseconds. */
+void report_summary_quantiles(const struct latency_summary *summary, double out_us[REPORT_TARGETS]);
+/* Whether some service has time to first byte (captures recorded with --http). */
+bool report_has_ttfb(const struct report *report);
 /* The target for @which in milliseconds; 0 when not set. */
 double report_target_ms(const struct slo_targets *targets, enum report_target which);
 /* Share of windows with traffic that met every target, and the error budget that spends. */

@@ -186,33 +186,44 @@ static int parse_bucket(const cJSON *pair, const char *name, unsigned int nbucke
 }
 
 /*
- * The sparse histogram into @base, which reserve_for_services sized to @room. Indexes must
- * increase, as the writer emits them: a consumer can store counts without checking for repeats.
+ * The sparse histogram @name into @base, which reserve_for_services sized to @room; when it is
+ * absent, refused if @required, else empty. Indexes must increase, as the writer emits them: a
+ * consumer can store counts without checking for repeats.
  */
-static int parse_hist(const cJSON *svc, struct hist_bucket *base, size_t room,
-		      struct capture_sample *s, struct why *why)
+static int parse_hist(const cJSON *svc, const char *name, bool required, struct hist_bucket *base,
+		      size_t room, const struct hist_bucket **buckets, size_t *nbuckets,
+		      struct why *why)
 {
-	const cJSON *hist = field_item(svc, "latency_hist"), *pair;
+	const cJSON *hist = field_item(svc, name), *pair;
 	size_t n = 0;
 
-	if (!hist)
-		return refuse(why, "latency_hist", "missing");
-	if (!cJSON_IsArray(hist))
-		return refuse(why, "latency_hist", "not an array");
-	for (pair = hist->child; pair; pair = pair->next) {
+	if (!hist && required)
+		return refuse(why, name, "missing");
+	if (hist && !cJSON_IsArray(hist))
+		return refuse(why, name, "not an array");
+	for (pair = hist ? hist->child : NULL; pair; pair = pair->next) {
 		if (!base || n >= room)
-			return refuse(why, "latency_hist", "more buckets than were counted");
-		if (parse_bucket(pair, "latency_hist", HIST_BUCKETS, n, &base[n], why))
+			return refuse(why, name, "more buckets than were counted");
+		if (parse_bucket(pair, name, HIST_BUCKETS, n, &base[n], why))
 			return -1;
 		if (n && base[n].index <= base[n - 1].index)
-			return refuse(why, "latency_hist",
-				      "bucket index %u follows %u (must increase)", base[n].index,
-				      base[n - 1].index);
+			return refuse(why, name, "bucket index %u follows %u (must increase)",
+				      base[n].index, base[n - 1].index);
 		n++;
 	}
-	s->buckets = n ? base : NULL;
-	s->nbuckets = n;
+	*buckets = n ? base : NULL;
+	*nbuckets = n;
 	return 0;
+}
+
+/* latency_hist, and ttfb_hist which captures made without --http (or before it) lack. */
+static int parse_hists(const cJSON *svc, struct hist_bucket *base, size_t room,
+		       struct capture_sample *s, struct why *why)
+{
+	if (parse_hist(svc, "latency_hist", true, base, room, &s->buckets, &s->nbuckets, why))
+		return -1;
+	return parse_hist(svc, "ttfb_hist", false, base ? base + s->nbuckets : NULL,
+			  room - s->nbuckets, &s->ttfb_buckets, &s->nttfb_buckets, why);
 }
 
 /* phase_hist.accept_queue, absent from captures made before accept-queue wait was measured
@@ -313,6 +324,7 @@ static int parse_service(const cJSON *svc, struct capture_sample *s, struct why 
 	    field_string(svc, "comm", s->comm, sizeof(s->comm), why) ||
 	    field_bool(svc, "listening", &s->listening, why) ||
 	    field_uint(svc, "latency_sum_ns", false, LIMIT_U64, &s->latency_sum_ns, why) ||
+	    field_uint(svc, "ttfb_sum_ns", false, LIMIT_U64, &s->ttfb_sum_ns, why) ||
 	    parse_counters(svc, s, why) ||
 	    field_uint(svc, "rss_bytes", false, LIMIT_U64, &s->rss_bytes, why) ||
 	    field_double(svc, "cpu_seconds", false, &s->cpu_seconds, why) ||
@@ -348,7 +360,7 @@ static int reserve_for_services(const cJSON *services, struct capture_scratch *s
 	*nsamples = 0;
 	for (svc = services->child; svc; svc = svc->next) {
 		(*nsamples)++;
-		nbuckets += array_items(svc, "latency_hist");
+		nbuckets += array_items(svc, "latency_hist") + array_items(svc, "ttfb_hist");
 		ntail += array_items(svc, "tail");
 	}
 	if (scratch_reserve((void **)&scratch->samples, &scratch->samples_capacity, *nsamples,
@@ -404,12 +416,12 @@ static int parse_services(const cJSON *root, struct capture_scratch *scratch,
 
 		snprintf(why->where, sizeof(why->where), "services[%zu]", i);
 		if (parse_service(svc, s, why) ||
-		    parse_hist(svc, scratch->buckets ? scratch->buckets + used : NULL,
-			       scratch->buckets_capacity - used, s, why) ||
+		    parse_hists(svc, scratch->buckets ? scratch->buckets + used : NULL,
+				scratch->buckets_capacity - used, s, why) ||
 		    parse_tail(svc, scratch->tail ? scratch->tail + tail_used : NULL,
 			       scratch->tail_capacity - tail_used, s, why))
 			return -1;
-		used += s->nbuckets;
+		used += s->nbuckets + s->nttfb_buckets;
 		tail_used += s->ntail;
 		i++;
 	}

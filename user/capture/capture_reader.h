@@ -38,7 +38,8 @@ struct capture_header {
  * of include/service_counters.h where `top --json` writes it (conns.opened, retransmits,
  * resets.sent, bytes_in, http.4xx, ...), rss_bytes, latency_us.max (max_us), cpu_seconds,
  * threads, phase_hist.accept_queue (accept-queue wait buckets in include/hist.h's phase layout,
- * indexes increasing; older captures lack it).
+ * indexes increasing; older captures lack it), ttfb_hist and ttfb_sum_ns (time to first byte,
+ * in latency_hist's layout: captures made with --http have them).
  * Present fields must have the right type; a number field may be null (cJSON writes NaN as null):
  * 0. Counters are not cross-checked: the buckets need not sum to requests. Optional: tail, the
  * window's slowest requests (at most TAIL_MAX_PER_SERVICE records, see tail_request.h).
@@ -49,12 +50,14 @@ struct capture_sample {
 	char comm[16];
 	bool listening;
 	SERVICE_COUNTERS(SERVICE_COUNTER_FIELD)
-	__u64 latency_sum_ns, rss_bytes, threads;
+	__u64 latency_sum_ns, ttfb_sum_ns, rss_bytes, threads;
 	__s64 conns_active;
 	double max_us;
 	double cpu_seconds;
-	const struct hist_bucket *buckets;
+	const struct hist_bucket *buckets; /* latency_hist */
 	size_t nbuckets;
+	const struct hist_bucket *ttfb_buckets;
+	size_t nttfb_buckets;
 	const struct tail_request *tail;
 	size_t ntail;
 	__u64 accept_queue_count; /* connections accepted: the sum of accept_queue_hist */

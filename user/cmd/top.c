@@ -54,6 +54,7 @@ static void top_fill_row(struct top_row *row, const struct service_window *windo
 	row->rps = (double)window->requests / interval_s;
 	row->conns_opened_per_s = (double)window->conns_opened / interval_s;
 	latency_summary_of_window(window, &row->latency);
+	ttfb_summary_of_window(window, &row->ttfb);
 	service_label_name(label, window->key.port, row->name, sizeof(row->name));
 }
 

@@ -81,9 +81,11 @@ static const struct option_spec top_specs[] = {
 	TOP_SPEC_PID,
 	OPTION_SPEC_SWITCH("json", struct top_options, json,
 			   "one JSON object per window, one per line, on stdout"),
-	TOP_SPEC_HTTP("count HTTP/1.x responses per service, and those with status\n"
-		      "4xx and 5xx: the \"http\" key of --json (x86_64 only; read\n"
-		      "from write/send syscall buffers, so not sendfile-only or\n"
+	TOP_SPEC_HTTP("count HTTP/1.x responses per service by status class, time to\n"
+		      "first byte, streams and WebSocket connections open: the\n"
+		      "\"protocol\", \"ttfb_us\", \"streams_open\", \"http\" and\n"
+		      "\"websocket\" keys of --json (x86_64 only; read from\n"
+		      "write/send syscall buffers, so not sendfile-only or\n"
 		      "io_uring responses)"),
 	TOP_SPEC_ROUTES,
 	TOP_SPECS_PROBE,
@@ -99,8 +101,9 @@ static const struct option_spec record_specs[] = {
 			  "wall-clock time"),
 	OPTION_SPEC_PORTS(struct top_options, "only these listening ports"),
 	TOP_SPEC_PID,
-	TOP_SPEC_HTTP("also HTTP/1.x responses with 4xx and 5xx per service, and the\n"
-		      "slowest requests' request lines and statuses (x86_64 only)"),
+	TOP_SPEC_HTTP("also HTTP/1.x responses by status class and time to first\n"
+		      "byte per service, and the slowest requests' request lines\n"
+		      "and statuses (x86_64 only)"),
 	TOP_SPEC_ROUTES,
 	TOP_SPECS_PROBE,
 	OPTION_SPEC_HELP,
@@ -149,10 +152,11 @@ static const struct option_spec serve_specs[] = {
 	TOP_SPEC_INTERVAL("seconds between reads of the kernel counters (default 5)"),
 	OPTION_SPEC_PORTS(struct top_options,
 			  "only these listening ports (they need not listen yet)"),
+	TOP_SPEC_HTTP("also a time-to-first-byte histogram per service, both\n"
+		      "histograms per route too (route and method labels), and\n"
+		      "HTTP/1.x responses, streams and WebSocket counters (x86_64\n"
+		      "only)"),
 	SERVE_SPECS_LIMITS,
-	TOP_SPEC_HTTP("per route (method and path, identifiers collapsed): the request\n"
-		      "duration and time-to-first-byte histograms with route and\n"
-		      "method labels (x86_64 only)"),
 	TOP_SPEC_ROUTES,
 	TOP_SPECS_PROBE,
 	OPTION_SPEC_HELP,
@@ -271,17 +275,19 @@ static const struct options_command serve_command = {
 	.init = serve_init,
 	.usage =
 		"Usage: sloprobe serve [--listen ADDR:PORT] [--web-config FILE] [--interval S]\n"
-		"                      [--port P[,P...]]\n"
+		"                      [--port P[,P...]] [--http]\n"
 		"                      [--max-connections N] [--max-client-connections N]\n"
 		"                      [--header-timeout S] [--response-timeout S]\n"
-		"                      [--max-request-bytes N] [--http] [--routes FILE]\n"
+		"                      [--max-request-bytes N] [--routes FILE]\n"
 		"                      [--backend B] [--btf FILE] [--verbose]\n"
 		"\n"
 		"Serves what `sloprobe top` sees as Prometheus metrics at "
 		"http://ADDR:PORT/metrics\n"
 		"(https, and a password or client certificate, with --web-config): per service, a\n"
-		"request latency histogram, connections and retransmits, all counted since serve\n"
-		"started and updated once per interval. Runs until SIGINT or SIGTERM.\n"
+		"request latency histogram (with --http a time-to-first-byte one too), "
+		"connections\n"
+		"and retransmits, all counted since serve started and updated once per interval.\n"
+		"Runs until SIGINT or SIGTERM.\n"
 		"\n",
 	.usage_end = TOP_USAGE_REQUIREMENTS,
 };

@@ -388,6 +388,13 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 	if (opts->slow_ring_bytes)
 		bpf_map__set_max_entries(probe->skel->maps.slow_events, opts->slow_ring_bytes);
 	probe_choose_runq(probe->skel, opts->runq);
+	/* The HTTP framing parser runs as bpf_loop steps. */
+	if (opts->http && libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop,
+						  NULL) != 1) {
+		fprintf(stderr, "sloprobe: --http needs the kernel's bpf_loop (Linux 5.17+), "
+				"which this kernel lacks\n");
+		return PROBE_LOAD_FAILED;
+	}
 	/* Read-only once loaded: the verifier drops the code of every feature left off. */
 	probe->skel->rodata->http_enabled = opts->http;
 	if (opts->route_cap)

@@ -75,27 +75,14 @@ static double quantile_capped(const __u64 *hist, double q, double max_us)
 	return value > max_us ? max_us : value;
 }
 
-/* The middle of the highest non-empty bucket: the maximum of a histogram kept without one. */
-static double hist_max_us(const __u64 *hist)
-{
-	unsigned int i = HIST_BUCKETS;
-
-	while (i > 0 && hist[i - 1] == 0)
-		i--;
-	return i ? hist_bucket_middle_us(i - 1) : 0;
-}
-
-void latency_summary_of_hist(const __u64 *hist, __u64 sum_ns, __u64 requests, const __u64 *max_ns,
+void latency_summary_of_hist(const __u64 *hist, __u64 sum_ns, __u64 count_hint, double max_us,
 			     struct latency_summary *out)
 {
-	double max_us = max_ns ? (double)*max_ns / 1000.0 : hist_max_us(hist);
-
 	memset(out, 0, sizeof(*out));
 	out->count = hist_total(hist);
 	if (out->count == 0)
 		return;
-	/* requests and the histogram move together; the count guards a read between the two. */
-	out->mean_us = (double)sum_ns / 1000.0 / (double)(requests ? requests : out->count);
+	out->mean_us = (double)sum_ns / 1000.0 / (double)(count_hint ? count_hint : out->count);
 	out->max_us = max_us;
 	out->p50_us = quantile_capped(hist, 0.50, max_us);
 	out->p90_us = quantile_capped(hist, 0.90, max_us);
@@ -106,6 +93,13 @@ void latency_summary_of_hist(const __u64 *hist, __u64 sum_ns, __u64 requests, co
 
 void latency_summary_of_window(const struct service_window *window, struct latency_summary *out)
 {
+	/* requests and the histogram move together; the count guards a read between the two. */
 	latency_summary_of_hist(window->latency_hist, window->latency_sum_ns, window->requests,
-				&window->max_latency_ns, out);
+				(double)window->max_latency_ns / 1000.0, out);
+}
+
+void ttfb_summary_of_window(const struct service_window *window, struct latency_summary *out)
+{
+	latency_summary_of_hist(window->ttfb_hist, window->ttfb_sum_ns, 0,
+				hist_quantile_us(window->ttfb_hist, 1.0), out);
 }

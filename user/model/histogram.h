@@ -37,14 +37,17 @@ double hist_quantile_us(const __u64 *hist, double q);
 double phase_quantile_us(const __u64 *hist, double q);
 
 /*
- * Mean, percentiles and maximum of @hist, whose values add up to @sum_ns over @requests (0: as
- * many as it counts); percentiles are capped at *@max_ns, the largest value seen, or, with
- * @max_ns NULL, the maximum is the middle of the highest non-empty bucket. All zero when empty.
+ * Mean, percentiles and maximum of @hist, whose values add up to @sum_ns; @count_hint, when not
+ * 0, divides the sum (a counter read beside the histogram); percentiles are capped at @max_us,
+ * the largest value seen (hist_quantile_us(hist, 1.0) where none is kept). All zero when empty.
  */
-void latency_summary_of_hist(const __u64 *hist, __u64 sum_ns, __u64 requests, const __u64 *max_ns,
+void latency_summary_of_hist(const __u64 *hist, __u64 sum_ns, __u64 count_hint, double max_us,
 			     struct latency_summary *out);
 
 /* Mean, percentiles and maximum of a window; all zero when it has no requests. */
 void latency_summary_of_window(const struct service_window *window, struct latency_summary *out);
+/* The same of its time to first byte (--http); max is the middle of the highest non-empty
+ * bucket, as the kernel keeps no exact maximum of it. */
+void ttfb_summary_of_window(const struct service_window *window, struct latency_summary *out);
 
 #endif /* SLOPROBE_HISTOGRAM_H */

@@ -43,8 +43,9 @@ int metrics_state_add(struct metrics_state *state, const struct service_window *
 	if (!service)
 		return -ENOMEM;
 	window_merge(&service->total, window);
-	/* A gauge, not a sum: window_merge adds it up as it would across hosts. */
+	/* Gauges, not sums: window_merge adds them up as it would across hosts. */
 	service->total.conns_active = window->conns_active;
+	service->total.http_since_start = window->http_since_start;
 	service->listening = listening;
 	if (identity)
 		metrics_identity_update(&service->identity, identity);

@@ -24,7 +24,7 @@ struct metrics_identity {
 
 struct metrics_service {
 	/* Counters and histogram summed over every window since start (Prometheus counters
-	 * never go down); conns_active is the last window's. */
+	 * never go down); conns_active and http_since_start are the last window's. */
 	struct service_window total;
 	bool listening;
 	bool has_listen_queue;		  /* its listeners were seen in the last window */

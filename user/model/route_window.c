@@ -36,14 +36,13 @@ void route_window_add_delta(struct route_window *out, const struct route_stats *
 	if (!prev)
 		prev = &zero;
 	out->requests += cur->requests - prev->requests;
-	out->latency_sum_ns += cur->latency_sum_ns - prev->latency_sum_ns;
 	out->ttfb_requests += cur->ttfb_requests - prev->ttfb_requests;
-	out->ttfb_sum_ns += cur->ttfb_sum_ns - prev->ttfb_sum_ns;
 	for (c = 0; c < ROUTE_STATUS_CLASSES; c++)
 		out->status[c] += cur->status[c] - prev->status[c];
-	window_add_hist_delta(out->latency_hist, cur->latency_hist, prev->latency_hist,
-			      HIST_BUCKETS);
-	window_add_hist_delta(out->ttfb_hist, cur->ttfb_hist, prev->ttfb_hist, HIST_BUCKETS);
+	window_add_hist(out->latency_hist, &out->latency_sum_ns, cur->latency_hist,
+			cur->latency_sum_ns, prev->latency_hist, prev->latency_sum_ns);
+	window_add_hist(out->ttfb_hist, &out->ttfb_sum_ns, cur->ttfb_hist, cur->ttfb_sum_ns,
+			prev->ttfb_hist, prev->ttfb_sum_ns);
 }
 
 static int route_window_compare(const void *a, const void *b)
@@ -120,14 +119,14 @@ void route_window_merge(struct route_window *into, const struct route_window *fr
 
 void route_window_latency(const struct route_window *route, struct latency_summary *out)
 {
-	latency_summary_of_hist(route->latency_hist, route->latency_sum_ns, route->requests, NULL,
-				out);
+	latency_summary_of_hist(route->latency_hist, route->latency_sum_ns, route->requests,
+				hist_quantile_us(route->latency_hist, 1.0), out);
 }
 
 void route_window_ttfb(const struct route_window *route, struct latency_summary *out)
 {
-	latency_summary_of_hist(route->ttfb_hist, route->ttfb_sum_ns, route->ttfb_requests, NULL,
-				out);
+	latency_summary_of_hist(route->ttfb_hist, route->ttfb_sum_ns, route->ttfb_requests,
+				hist_quantile_us(route->ttfb_hist, 1.0), out);
 }
 
 const char *route_method_name(__u32 method)

@@ -18,6 +18,7 @@ struct top_row {
 	const struct service_window *window;
 	const struct service_label *label; /* NULL until a process is seen serving it */
 	struct latency_summary latency;
+	struct latency_summary ttfb; /* --http: time to first byte */
 	double rps;
 	double conns_opened_per_s;
 	bool listening;
@@ -50,7 +51,7 @@ struct top_report {
 	__u64 drops_window;	   /* their sum */
 	__u64 drops_total;	   /* since start */
 	__u64 conns_tracked;	   /* the kernel's connection table at the window's end */
-	bool http;		   /* --http: each service's response statuses */
+	bool http;		   /* --http: each service's HTTP keys */
 	bool host_known;	   /* /proc/net/netstat read at both ends of the window */
 	__u64 listen_overflows;	   /* host-wide, this window: accept queues found full */
 	__u64 listen_drops;	   /* host-wide, this window: SYNs and ACKs to listeners dropped */

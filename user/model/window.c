@@ -3,25 +3,28 @@
 #include <string.h>
 #include "model/window.h"
 
-void window_add_hist_delta(__u64 *out, const __u32 *cur, const __u32 *prev, unsigned int n)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		out[i] += (__u32)(cur[i] - prev[i]);
-}
-
 /* The phase histograms and sums; 32-bit bucket counters wrap like the latency ones. */
 static void window_add_phases(struct service_window *out, const struct service_stats *cur,
 			      const struct service_stats *prev)
 {
-	unsigned int p;
+	unsigned int p, i;
 
 	for (p = 0; p < REQUEST_PHASES; p++) {
 		out->phase_sum_ns[p] += cur->phase_sum_ns[p] - prev->phase_sum_ns[p];
-		window_add_hist_delta(out->phase_hist[p], cur->phase_hist[p], prev->phase_hist[p],
-				      PHASE_BUCKETS);
+		for (i = 0; i < PHASE_BUCKETS; i++)
+			out->phase_hist[p][i] +=
+				(__u32)(cur->phase_hist[p][i] - prev->phase_hist[p][i]);
 	}
+}
+
+void window_add_hist(__u64 *out_hist, __u64 *out_sum_ns, const __u32 *cur_hist, __u64 cur_sum_ns,
+		     const __u32 *prev_hist, __u64 prev_sum_ns)
+{
+	unsigned int i;
+
+	*out_sum_ns += cur_sum_ns - prev_sum_ns;
+	for (i = 0; i < HIST_BUCKETS; i++)
+		out_hist[i] += (__u32)(cur_hist[i] - prev_hist[i]);
 }
 
 static void window_add_cpu(struct service_window *out, const struct service_stats *cur,
@@ -34,9 +37,13 @@ static void window_add_cpu(struct service_window *out, const struct service_stat
 #define WINDOW_ADD_DELTA(field, ...) out->field += cur->field - prev->field;
 	SERVICE_COUNTERS(WINDOW_ADD_DELTA)
 #undef WINDOW_ADD_DELTA
-	out->latency_sum_ns += cur->latency_sum_ns - prev->latency_sum_ns;
-	window_add_hist_delta(out->latency_hist, cur->latency_hist, prev->latency_hist,
-			      HIST_BUCKETS);
+#define WINDOW_ADD_SINCE_START(field, ...) out->http_since_start.field += cur->field;
+	SERVICE_COUNTERS_HTTP(WINDOW_ADD_SINCE_START)
+#undef WINDOW_ADD_SINCE_START
+	window_add_hist(out->latency_hist, &out->latency_sum_ns, cur->latency_hist,
+			cur->latency_sum_ns, prev->latency_hist, prev->latency_sum_ns);
+	window_add_hist(out->ttfb_hist, &out->ttfb_sum_ns, cur->ttfb_hist, cur->ttfb_sum_ns,
+			prev->ttfb_hist, prev->ttfb_sum_ns);
 	window_add_phases(out, cur, prev);
 	if (cur->max_epoch == epoch && cur->max_latency_ns > out->max_latency_ns)
 		out->max_latency_ns = cur->max_latency_ns;
@@ -68,6 +75,17 @@ void window_add_percpu_delta(struct service_window *out, const struct service_st
 	window_clamp_max(out);
 }
 
+/* Adds histogram @from and its sum into @into. */
+static void window_merge_hist(__u64 *into_hist, __u64 *into_sum_ns, const __u64 *from_hist,
+			      __u64 from_sum_ns)
+{
+	unsigned int i;
+
+	*into_sum_ns += from_sum_ns;
+	for (i = 0; i < HIST_BUCKETS; i++)
+		into_hist[i] += from_hist[i];
+}
+
 void window_merge(struct service_window *into, const struct service_window *from)
 {
 	unsigned int i, p;
@@ -75,15 +93,36 @@ void window_merge(struct service_window *into, const struct service_window *from
 #define WINDOW_ADD(field, ...) into->field += from->field;
 	SERVICE_COUNTERS(WINDOW_ADD)
 #undef WINDOW_ADD
-	into->latency_sum_ns += from->latency_sum_ns;
+#define WINDOW_ADD_SINCE_START(field, ...)                                                         \
+	into->http_since_start.field += from->http_since_start.field;
+	SERVICE_COUNTERS_HTTP(WINDOW_ADD_SINCE_START)
+#undef WINDOW_ADD_SINCE_START
 	into->conns_active += from->conns_active;
 	if (from->max_latency_ns > into->max_latency_ns)
 		into->max_latency_ns = from->max_latency_ns;
-	for (i = 0; i < HIST_BUCKETS; i++)
-		into->latency_hist[i] += from->latency_hist[i];
+	window_merge_hist(into->latency_hist, &into->latency_sum_ns, from->latency_hist,
+			  from->latency_sum_ns);
+	window_merge_hist(into->ttfb_hist, &into->ttfb_sum_ns, from->ttfb_hist, from->ttfb_sum_ns);
 	for (p = 0; p < REQUEST_PHASES; p++) {
 		into->phase_sum_ns[p] += from->phase_sum_ns[p];
 		for (i = 0; i < PHASE_BUCKETS; i++)
 			into->phase_hist[p][i] += from->phase_hist[p][i];
 	}
+}
+
+static __u64 window_started_less_ended(__u64 started, __u64 ended)
+{
+	return started > ended ? started - ended : 0;
+}
+
+__u64 window_streams_open(const struct service_window *window)
+{
+	return window_started_less_ended(window->http_since_start.streams_started,
+					 window->http_since_start.streams_ended);
+}
+
+__u64 window_websocket_open(const struct service_window *window)
+{
+	return window_started_less_ended(window->http_since_start.ws_opened,
+					 window->http_since_start.ws_closed);
 }

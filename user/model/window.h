@@ -15,21 +15,37 @@ struct service_window {
 	__u64 latency_hist[HIST_BUCKETS];
 	__u64 phase_sum_ns[REQUEST_PHASES];
 	__u64 phase_hist[REQUEST_PHASES][PHASE_BUCKETS];
+	/* With --http: time to first byte, in the latency histogram's layout. */
+	__u64 ttfb_sum_ns;
+	__u64 ttfb_hist[HIST_BUCKETS];
+	/* The HTTP counters since the probe attached, not in this window: what "protocol",
+	 * "streams_open" and WebSocket "open" are derived from. */
+	struct {
+		SERVICE_COUNTERS_HTTP(SERVICE_COUNTER_FIELD)
+	} http_since_start;
 };
 
 /*
  * Adds to @out what happened between @prev and @cur, both arrays of @ncpu per-CPU values of
  * one service; @prev may be NULL for a service first seen in this window. Histogram counters
  * are 32-bit per CPU and subtracted modulo 2^32. @epoch is the window whose maximum is wanted.
+ * The HTTP counters of @cur are also added, as they are, to @out's http_since_start.
  */
 void window_add_percpu_delta(struct service_window *out, const struct service_stats *cur,
 			     const struct service_stats *prev, int ncpu, __u32 epoch);
 
-/* Adds to @out the growth of @n 32-bit bucket counters of one CPU from @prev to @cur, modulo
- * 2^32: how every kernel histogram (services', routes') becomes a window's. */
-void window_add_hist_delta(__u64 *out, const __u32 *cur, const __u32 *prev, unsigned int n);
+/* Adds to @out_hist and @out_sum_ns a kernel histogram's growth from @prev_hist to @cur_hist:
+ * 32-bit bucket counters subtracted modulo 2^32 (services' per CPU, routes' summed). */
+void window_add_hist(__u64 *out_hist, __u64 *out_sum_ns, const __u32 *cur_hist, __u64 cur_sum_ns,
+		     const __u32 *prev_hist, __u64 prev_sum_ns);
 
-/* Adds @from into @into, bucket by bucket (windows of other CPUs, hosts or intervals). */
+/* Adds @from into @into, bucket by bucket (windows of other CPUs, hosts or intervals);
+ * http_since_start adds up too, as it does across hosts. */
 void window_merge(struct service_window *into, const struct service_window *from);
+
+/* Streams (or WebSocket connections) open now: started less ended since the probe attached,
+ * never negative (the CPUs' counters are not read at one instant). */
+__u64 window_streams_open(const struct service_window *window);
+__u64 window_websocket_open(const struct service_window *window);
 
 #endif /* SLOPROBE_WINDOW_H */

@@ -9,6 +9,9 @@
 
 #define METRICS_DURATION "sloprobe_request_duration_seconds"
 #define METRICS_TTFB "sloprobe_time_to_first_byte_seconds"
+#define METRICS_TTFB_HELP                                                                          \
+	"Time to first byte: first byte of the request arrived to first byte of its final (not "   \
+	"1xx) response handed to the kernel."
 
 /*
  * 1-2-5 per decade is what dashboards expect; the kernel's log-linear buckets are 1/64 of a
@@ -149,7 +152,8 @@ static void write_series_labels(FILE *out, const struct metrics_series *series)
 	write_label(out, "method", route_method_name(series->route->key.method));
 }
 
-static void write_histogram(FILE *out, const char *family, const struct metrics_series *series,
+/* Histogram family @name of @series: @hist in the kernel's buckets, summing to @sum_ns. */
+static void write_histogram(FILE *out, const char *name, const struct metrics_series *series,
 			    const __u64 *hist, __u64 sum_ns)
 {
 	unsigned int bucket = 0, le, end;
@@ -159,7 +163,7 @@ static void write_histogram(FILE *out, const char *family, const struct metrics_
 		/* An edge: the buckets before it hold exactly the requests shorter than it. */
 		for (end = hist_bucket_index(metrics_le_us[le]); bucket < end; bucket++)
 			below += hist[bucket];
-		fprintf(out, "%s_bucket{", family);
+		fprintf(out, "%s_bucket{", name);
 		write_series_labels(out, series);
 		fputs(",le=\"", out);
 		write_fixed_point(out, metrics_le_us[le], 6);
@@ -168,15 +172,24 @@ static void write_histogram(FILE *out, const char *family, const struct metrics_
 	for (; bucket < HIST_BUCKETS; bucket++)
 		below += hist[bucket];
 	/* _count is the histogram's own total, so it always equals the +Inf bucket. */
-	fprintf(out, "%s_bucket{", family);
+	fprintf(out, "%s_bucket{", name);
 	write_series_labels(out, series);
-	fprintf(out, ",le=\"+Inf\"} %llu\n%s_sum{", (unsigned long long)below, family);
+	fprintf(out, ",le=\"+Inf\"} %llu\n%s_sum{", (unsigned long long)below, name);
 	write_series_labels(out, series);
 	fputs("} ", out);
 	write_fixed_point(out, sum_ns, 9);
-	fprintf(out, "\n%s_count{", family);
+	fprintf(out, "\n%s_count{", name);
 	write_series_labels(out, series);
 	fprintf(out, "} %llu\n", (unsigned long long)below);
+}
+
+static void write_service_histogram(FILE *out, const char *name,
+				    const struct metrics_service *service, const __u64 *hist,
+				    __u64 sum_ns)
+{
+	const struct metrics_series series = { service, NULL };
+
+	write_histogram(out, name, &series, hist, sum_ns);
 }
 
 static const struct metrics_service *find_service(const struct metrics_state *state,
@@ -210,6 +223,31 @@ static void write_route_histograms(FILE *out, const struct metrics_state *state,
 			write_histogram(out, METRICS_DURATION, &series, route->latency_hist,
 					route->latency_sum_ns);
 	}
+}
+
+/* Time to first byte, only of the services that measured it (--http), and of their routes:
+ * the family is left out when none did, so serve without --http writes what it always wrote. */
+static void write_ttfb_family(FILE *out, const struct metrics_state *state)
+{
+	const struct metrics_service *service;
+	bool first = true;
+	size_t i;
+
+	for (i = 0; i < state->count; i++) {
+		service = &state->services[i];
+		if (!hist_total(service->total.ttfb_hist))
+			continue;
+		if (first)
+			write_family(out, METRICS_TTFB, "histogram", METRICS_TTFB_HELP);
+		first = false;
+		write_service_histogram(out, METRICS_TTFB, service, service->total.ttfb_hist,
+					service->total.ttfb_sum_ns);
+	}
+	if (!state->nroutes)
+		return;
+	if (first)
+		write_family(out, METRICS_TTFB, "histogram", METRICS_TTFB_HELP);
+	write_route_histograms(out, state, true);
 }
 
 static void write_sample_start(FILE *out, const char *name, const struct metrics_service *service)
@@ -318,17 +356,11 @@ int metrics_write_text(FILE *out, const struct metrics_state *state)
 		     "Request latency: first byte of the request arrived to last byte of the "
 		     "response handed to the kernel.");
 	for (i = 0; i < state->count; i++)
-		write_histogram(out, METRICS_DURATION,
-				&(struct metrics_series){ &state->services[i], NULL },
-				state->services[i].total.latency_hist,
-				state->services[i].total.latency_sum_ns);
+		write_service_histogram(out, METRICS_DURATION, &state->services[i],
+					state->services[i].total.latency_hist,
+					state->services[i].total.latency_sum_ns);
 	write_route_histograms(out, state, false);
-	if (state->nroutes) {
-		write_family(out, METRICS_TTFB, "histogram",
-			     "Time to first byte per route: first byte of the request arrived to "
-			     "first byte of its response handed to the kernel.");
-		write_route_histograms(out, state, true);
-	}
+	write_ttfb_family(out, state);
 	write_service_families(out, state);
 	write_listen_families(out, state);
 	write_family(out, "sloprobe_dropped_events_total", "counter",

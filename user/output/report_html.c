@@ -45,6 +45,7 @@ static void html_cell_duration(FILE *out, double us, double target_ms)
 static void html_summary(FILE *out, const struct report *r)
 {
 	const struct report_service *s;
+	double q[REPORT_TARGETS];
 	size_t i;
 	int t;
 
@@ -54,9 +55,7 @@ static void html_summary(FILE *out, const struct report *r)
 	      out);
 	for (i = 0; i < r->count; i++) {
 		s = &r->services[i];
-		const double q[REPORT_TARGETS] = { s->latency.p50_us, s->latency.p95_us,
-						   s->latency.p99_us, s->latency.p999_us };
-
+		report_summary_quantiles(&s->latency, q);
 		fputs("<tr><td>", out);
 		html_write_escaped(out, s->service);
 		fprintf(out, "</td><td>%llu</td><td>%.1f</td><td>%.1f</td>",
@@ -68,6 +67,34 @@ static void html_summary(FILE *out, const struct report *r)
 			100.0 * report_good_share(s),
 			report_budget_spent(s) > 1 ? " class=\"bad\"" : "",
 			100.0 * report_budget_spent(s), 100.0 * report_availability(r, s));
+	}
+	fputs("</table>\n", out);
+}
+
+/* Time to first byte of the services that have it (captures recorded with --http). */
+static void html_ttfb(FILE *out, const struct report *r)
+{
+	const struct report_service *s;
+	double q[REPORT_TARGETS];
+	size_t i;
+	int t;
+
+	if (!report_has_ttfb(r))
+		return;
+	fputs("<h2>Time to first byte</h2>\n<table><tr><th>service</th><th>responses</th>"
+	      "<th>p50</th><th>p95</th><th>p99</th><th>p99.9</th></tr>\n",
+	      out);
+	for (i = 0; i < r->count; i++) {
+		s = &r->services[i];
+		if (!s->ttfb.count)
+			continue;
+		report_summary_quantiles(&s->ttfb, q);
+		fputs("<tr><td>", out);
+		html_write_escaped(out, s->service);
+		fprintf(out, "</td><td>%llu</td>", (unsigned long long)s->ttfb.count);
+		for (t = 0; t < REPORT_TARGETS; t++)
+			html_cell_duration(out, q[t], 0);
+		fputs("</tr>\n", out);
 	}
 	fputs("</table>\n", out);
 }
@@ -232,6 +259,7 @@ int report_write_html(FILE *out, const struct report *r)
 
 	html_head(out, r);
 	html_summary(out, r);
+	html_ttfb(out, r);
 	for (i = 0; i < r->count && !err; i++)
 		err = html_service(out, &r->services[i]);
 	report_tail_write_html(out, r);

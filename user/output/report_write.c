@@ -27,20 +27,58 @@ static void slo_text(const struct report_service *s, char *buf, size_t size)
 						 report_target_ms(&s->targets, i));
 }
 
+/* p50, p95, p99 and p99.9 of @summary as durations. */
+static void quantiles_text(const struct latency_summary *summary, char q[REPORT_TARGETS][16])
+{
+	double us[REPORT_TARGETS];
+	int t;
+
+	report_summary_quantiles(summary, us);
+	for (t = 0; t < REPORT_TARGETS; t++)
+		format_duration_us(us[t], q[t], sizeof(q[t]));
+}
+
 static void report_row_text(FILE *out, const struct report *r, const struct report_service *s,
 			    const char *format)
 {
-	char p50[16], p95[16], p99[16], p999[16], slo[96];
+	char q[REPORT_TARGETS][16], slo[96];
 
-	format_duration_us(s->latency.p50_us, p50, sizeof(p50));
-	format_duration_us(s->latency.p95_us, p95, sizeof(p95));
-	format_duration_us(s->latency.p99_us, p99, sizeof(p99));
-	format_duration_us(s->latency.p999_us, p999, sizeof(p999));
+	quantiles_text(&s->latency, q);
 	slo_text(s, slo, sizeof(slo));
 	fprintf(out, format, s->service, (unsigned long long)s->total.requests,
-		r->seconds > 0 ? (double)s->total.requests / r->seconds : 0.0, s->peak_rps, p50,
-		p95, p99, p999, 100.0 * report_good_share(s), 100.0 * report_budget_spent(s),
+		r->seconds > 0 ? (double)s->total.requests / r->seconds : 0.0, s->peak_rps, q[0],
+		q[1], q[2], q[3], 100.0 * report_good_share(s), 100.0 * report_budget_spent(s),
 		100.0 * report_availability(r, s), slo);
+}
+
+/* Time to first byte of each service that has it, in a table of its own: reports of captures
+ * without it read as they did. */
+static void report_ttfb_text(FILE *out, const struct report *r, bool markdown)
+{
+	const struct report_service *s;
+	char q[REPORT_TARGETS][16];
+	size_t i;
+
+	if (!report_has_ttfb(r))
+		return;
+	if (markdown)
+		fputs("\n## Time to first byte\n\n| service | responses | p50 | p95 | p99 | p99.9 "
+		      "|\n"
+		      "|---|---:|---:|---:|---:|---:|\n",
+		      out);
+	else
+		fprintf(out, "\ntime to first byte\n%-22s %10s %8s %8s %8s %8s\n", "SERVICE",
+			"RESPONSES", "P50", "P95", "P99", "P99.9");
+	for (i = 0; i < r->count; i++) {
+		s = &r->services[i];
+		if (!s->ttfb.count)
+			continue;
+		quantiles_text(&s->ttfb, q);
+		fprintf(out,
+			markdown ? "| %s | %llu | %s | %s | %s | %s |\n"
+				 : "%-22s %10llu %8s %8s %8s %8s\n",
+			s->service, (unsigned long long)s->ttfb.count, q[0], q[1], q[2], q[3]);
+	}
 }
 
 /* "p99 1.20s > 1000ms, p999 ..." for the targets @p missed. */
@@ -143,6 +181,7 @@ void report_write_text(FILE *out, const struct report *r, bool markdown, bool wi
 				   "%.1f%% | %.2f%% | %s |\n"
 				 : "%-22s %10llu %9.1f %9.1f %8s %8s %8s %8s %7.2f %7.1f "
 				   "%7.2f  %s\n");
+	report_ttfb_text(out, r, markdown);
 	for (i = 0; i < r->count; i++) {
 		if (windows)
 			report_windows_text(out, &r->services[i], markdown);
@@ -173,9 +212,21 @@ static cJSON *report_point_json(const struct report_point *p)
 	return obj;
 }
 
+static void summary_json_add(cJSON *obj, const char *name, const struct latency_summary *summary)
+{
+	cJSON *item = cJSON_AddObjectToObject(obj, name);
+
+	cJSON_AddNumberToObject(item, "mean", round(summary->mean_us * 10) / 10);
+	cJSON_AddNumberToObject(item, "p50", summary->p50_us);
+	cJSON_AddNumberToObject(item, "p95", summary->p95_us);
+	cJSON_AddNumberToObject(item, "p99", summary->p99_us);
+	cJSON_AddNumberToObject(item, "p999", summary->p999_us);
+	cJSON_AddNumberToObject(item, "max", summary->max_us);
+}
+
 static cJSON *report_service_json(const struct report *r, const struct report_service *s)
 {
-	cJSON *obj = cJSON_CreateObject(), *latency, *slo, *breaches, *windows;
+	cJSON *obj = cJSON_CreateObject(), *slo, *breaches, *windows;
 	size_t j;
 	int i;
 
@@ -188,13 +239,9 @@ static cJSON *report_service_json(const struct report *r, const struct report_se
 	cJSON_AddNumberToObject(obj, "peak_rps", s->peak_rps);
 	cJSON_AddNumberToObject(obj, "peak_active", (double)s->peak_active);
 	cJSON_AddNumberToObject(obj, "peak_threads", (double)s->peak_threads);
-	latency = cJSON_AddObjectToObject(obj, "latency_us");
-	cJSON_AddNumberToObject(latency, "mean", round(s->latency.mean_us * 10) / 10);
-	cJSON_AddNumberToObject(latency, "p50", s->latency.p50_us);
-	cJSON_AddNumberToObject(latency, "p95", s->latency.p95_us);
-	cJSON_AddNumberToObject(latency, "p99", s->latency.p99_us);
-	cJSON_AddNumberToObject(latency, "p999", s->latency.p999_us);
-	cJSON_AddNumberToObject(latency, "max", s->latency.max_us);
+	summary_json_add(obj, "latency_us", &s->latency);
+	if (s->ttfb.count)
+		summary_json_add(obj, "ttfb_us", &s->ttfb);
 	slo = cJSON_AddObjectToObject(obj, "slo");
 	breaches = cJSON_AddObjectToObject(slo, "breached_windows");
 	for (i = 0; i < REPORT_TARGETS; i++) {

@@ -2,6 +2,7 @@
 /* `top --json`: the DESIGN schema, one object per window on one line. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cjson/cJSON.h>
 #include "model/snapshot.h"
 #include "model/top_report.h"
@@ -100,21 +101,33 @@ static void tail_json_add(cJSON *obj, const struct top_row *row)
 	}
 }
 
-static void service_json_add_capture(cJSON *obj, const struct top_row *row)
+/* The non-empty buckets of @hist as [index, count] pairs, in the array @name. */
+static void hist_json_add(cJSON *obj, const char *name, const __u64 *hist)
 {
-	const struct service_window *w = row->window;
-	cJSON *buckets = cJSON_AddArrayToObject(obj, "latency_hist"), *pair;
+	cJSON *buckets = cJSON_AddArrayToObject(obj, name), *pair;
 	unsigned int i;
 
 	for (i = 0; i < HIST_BUCKETS; i++) {
-		if (!w->latency_hist[i])
+		if (!hist[i])
 			continue;
 		pair = cJSON_CreateArray();
 		cJSON_AddItemToArray(pair, cJSON_CreateNumber(i));
-		cJSON_AddItemToArray(pair, cJSON_CreateNumber((double)w->latency_hist[i]));
+		cJSON_AddItemToArray(pair, cJSON_CreateNumber((double)hist[i]));
 		cJSON_AddItemToArray(buckets, pair);
 	}
+}
+
+/* @http: the TTFB histogram too, which only --http measures. */
+static void service_json_add_capture(cJSON *obj, const struct top_row *row, bool http)
+{
+	const struct service_window *w = row->window;
+
+	hist_json_add(obj, "latency_hist", w->latency_hist);
 	cJSON_AddNumberToObject(obj, "latency_sum_ns", (double)w->latency_sum_ns);
+	if (http) {
+		hist_json_add(obj, "ttfb_hist", w->ttfb_hist);
+		cJSON_AddNumberToObject(obj, "ttfb_sum_ns", (double)w->ttfb_sum_ns);
+	}
 	phases_json_add_capture(obj, w);
 	cJSON_AddNumberToObject(obj, "cpu_seconds", round(row->cpu_seconds * 1000.0) / 1000.0);
 	cJSON_AddNumberToObject(obj, "rss_bytes", (double)row->rss_bytes);
@@ -141,10 +154,45 @@ static void counter_json_add(cJSON *service, const char *object, const char *key
 /* Expands a counter list into calls adding @w's counters to @obj. */
 #define COUNTER_JSON_ADD(field, object, key, ...) counter_json_add(obj, object, key, w->field);
 
-/* With --http: how many responses were HTTP/1.x, and how many of those errors. */
-static void http_json_add(cJSON *obj, const struct service_window *w)
+/* The HTTP group's counters under "websocket" make an object of their own, written (with its
+ * "open" gauge first) only for a service that has had a WebSocket connection. */
+static bool counter_is_websocket(const char *object)
 {
-	SERVICE_COUNTERS_HTTP(COUNTER_JSON_ADD)
+	return object && strcmp(object, "websocket") == 0;
+}
+
+#define HTTP_JSON_ADD(field, object, key, ...)                                                     \
+	if (!counter_is_websocket(object))                                                         \
+		counter_json_add(obj, object, key, w->field);
+#define WEBSOCKET_JSON_ADD(field, object, key, ...)                                                \
+	if (counter_is_websocket(object))                                                          \
+		counter_json_add(obj, object, key, w->field);
+#define WEBSOCKET_SEEN(field, object, ...) (counter_is_websocket(object) && w->field) ||
+
+static void websocket_json_add(cJSON *obj, const struct service_window *w)
+{
+	cJSON *websocket;
+
+	/* This window's counters too: a window may come without what was seen before it. */
+	if (!w->http_since_start.ws_opened && !(SERVICE_COUNTERS_HTTP(WEBSOCKET_SEEN) false))
+		return;
+	websocket = cJSON_AddObjectToObject(obj, "websocket");
+	cJSON_AddNumberToObject(websocket, "open", (double)window_websocket_open(w));
+	SERVICE_COUNTERS_HTTP(WEBSOCKET_JSON_ADD)
+}
+
+/* With --http: the protocol seen since start, time to first byte, streamed responses open now,
+ * the HTTP/1.x responses and connections of the window, and its WebSocket traffic. */
+static void http_json_add(cJSON *obj, const struct top_row *row)
+{
+	const struct service_window *w = row->window;
+
+	cJSON_AddStringToObject(obj, "protocol",
+				w->http_since_start.http_conns ? "http1" : "unknown");
+	cJSON_AddItemToObject(obj, "ttfb_us", latency_json(&row->ttfb));
+	cJSON_AddNumberToObject(obj, "streams_open", (double)window_streams_open(w));
+	SERVICE_COUNTERS_HTTP(HTTP_JSON_ADD)
+	websocket_json_add(obj, w);
 }
 
 static cJSON *route_json(const struct route_window *route, double interval_s)
@@ -235,11 +283,11 @@ char *top_report_json_line(const struct top_report *report, bool capture)
 	for (i = 0; i < report->count; i++) {
 		service = service_json(&report->rows[i]);
 		if (report->http) {
-			http_json_add(service, report->rows[i].window);
+			http_json_add(service, &report->rows[i]);
 			routes_json_add(service, &report->rows[i], report->interval_s);
 		}
 		if (capture)
-			service_json_add_capture(service, &report->rows[i]);
+			service_json_add_capture(service, &report->rows[i], report->http);
 		cJSON_AddItemToArray(services, service);
 	}
 	drops = cJSON_AddObjectToObject(root, "dropped");

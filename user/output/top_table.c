@@ -77,6 +77,33 @@ static void top_routes_write(FILE *out, const struct top_row *row, double interv
 			row->routes.count - TOP_TABLE_ROUTES);
 }
 
+/* With --http, the services recognised as HTTP get a block of their own under the table:
+ * the main rows already fill 115 columns. */
+static void top_table_write_http(FILE *out, const struct top_report *report)
+{
+	const struct top_row *row;
+	char p50[16], p99[16];
+	bool first = true;
+	size_t i;
+
+	for (i = 0; report->http && i < report->count; i++) {
+		row = &report->rows[i];
+		if (!row->window->http_since_start.http_conns && !row->ttfb.count &&
+		    !row->routes.count)
+			continue;
+		if (first)
+			fprintf(out, "%-22s %8s %8s %8s %8s\n", "HTTP SERVICE", "TTFB P50",
+				"TTFB P99", "STREAMS", "WS OPEN");
+		first = false;
+		format_duration_us(row->ttfb.p50_us, p50, sizeof(p50));
+		format_duration_us(row->ttfb.p99_us, p99, sizeof(p99));
+		fprintf(out, "%-22s %8s %8s %8llu %8llu\n", row->name, p50, p99,
+			(unsigned long long)window_streams_open(row->window),
+			(unsigned long long)window_websocket_open(row->window));
+		top_routes_write(out, row, report->interval_s);
+	}
+}
+
 /* Services whose accept queue holds connections, then the host's overflows: said only when
  * non-zero, since on a healthy host both are. */
 static void top_table_write_listen(FILE *out, const struct top_report *report)
@@ -113,11 +140,9 @@ void top_table_write(FILE *out, const struct top_report *report, const char *ban
 		fprintf(out, "%s\n", banner);
 	fprintf(out, "%-22s %-14s %9s %8s %8s %8s %8s %8s %7s %7s %6s\n", "SERVICE", "PIDS", "RPS",
 		"P50", "P95", "P99", "P99.9", "MAX", "ACTIVE", "NEW/S", "RETX");
-	for (i = 0; i < report->count; i++) {
+	for (i = 0; i < report->count; i++)
 		top_row_write(out, &report->rows[i]);
-		if (report->http)
-			top_routes_write(out, &report->rows[i], report->interval_s);
-	}
+	top_table_write_http(out, report);
 	top_table_write_listen(out, report);
 	if (report->drops_total)
 		fprintf(out,

@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/*
+ * The HTTP/1.x framing parser: lines (start lines, headers, chunk sizes) read from the
+ * application's buffers, bodies and WebSocket payloads skipped by count. Called one step at a
+ * time by bpf_loop from http_frame.bpf.h.
+ */
+#include "http_frame.bpf.h"
+
+/* A request line: the request joins the pending ones, merged with its twin of the same read. */
+static __always_inline void http_request_begin(struct http_walk *w, const char *line, __u32 len,
+					       int method)
+{
+	struct http_conn_state *state = w->state;
+	struct http_line_head *head = &w->scratch->head;
+	__u32 tail = state->pending_tail, used = tail - READ_ONCE(state->pending_head);
+	struct http_pending *last = &state->pending[(tail - 1) & (HTTP_PENDING_SLOTS - 1)];
+	struct http_pending *slot = &state->pending[tail & (HTTP_PENDING_SLOTS - 1)];
+	struct service_stats *stats;
+	__u32 route_id;
+	__u8 flags = method == HTTP_METHOD_HEAD ? HTTP_PENDING_HEAD : 0;
+
+	if (state->protocol == HTTP_PROTO_UNKNOWN) {
+		state->protocol = HTTP_PROTO_HTTP1;
+		stats = service_stats_get(&w->conn->service);
+		if (stats)
+			stats->http_conns += 1;
+	}
+	__builtin_memcpy(head->bytes, line, ROUTE_LINE_BYTES);
+	head->len = len < ROUTE_LINE_BYTES ? len : ROUTE_LINE_BYTES;
+	head->method = method;
+	route_id = route_of_request(&w->conn->service, head);
+	w->conn->requests += 1;
+	/* The last run is never the one being answered (used >= 2), or the ring is full. */
+	if ((used >= 2 && last->start_ns == w->start_ns && last->route_id == route_id &&
+	     (last->flags & ~HTTP_PENDING_LINE_KEPT) == flags && last->count < 0xffff) ||
+	    used >= HTTP_PENDING_SLOTS) {
+		last->count += 1;
+		return;
+	}
+	if (used == 0) {
+		/* `slow` shows the line of a request that waited behind none. */
+		__builtin_memcpy(state->slow.line, line, SLOW_HTTP_LINE_BYTES);
+		state->slow.line_len = len < SLOW_HTTP_LINE_BYTES ? len : SLOW_HTTP_LINE_BYTES;
+		flags |= HTTP_PENDING_LINE_KEPT;
+	}
+	slot->start_ns = w->start_ns;
+	slot->read_ns = w->now_ns;
+	slot->route_id = route_id;
+	slot->flags = flags;
+	slot->count = 1;
+	WRITE_ONCE(state->pending_tail, tail + 1);
+}
+
+/* The oldest request still waiting; false when none is. */
+static __always_inline bool http_pending_pop(struct http_conn_state *state,
+					     struct http_pending *out)
+{
+	__u32 head = state->pending_head;
+	struct http_pending *slot = &state->pending[head & (HTTP_PENDING_SLOTS - 1)];
+
+	if (head == READ_ONCE(state->pending_tail))
+		return false;
+	*out = *slot;
+	if (slot->count > 1) {
+		slot->count -= 1;
+		/* Its twins were not first in line: `slow` has no line for them. */
+		slot->flags &= ~HTTP_PENDING_LINE_KEPT;
+		return true;
+	}
+	WRITE_ONCE(state->pending_head, head + 1);
+	return true;
+}
+
+static __always_inline bool http_pending_is_head(struct http_conn_state *state)
+{
+	__u32 head = state->pending_head;
+
+	return head != state->pending_tail &&
+	       (state->pending[head & (HTTP_PENDING_SLOTS - 1)].flags & HTTP_PENDING_HEAD);
+}
+/* A response ended, at @end_ns: its request is recorded for its service and route. */
+__noinline int http_response_end(struct http_conn_state *state, struct conn_state *conn,
+				 __u64 end_ns)
+{
+	struct service_stats *stats;
+	struct http_pending req;
+	__u64 latency_ns, ttfb_ns, first_ns;
+	__u32 status;
+
+	if (!state || !conn)
+		return 0;
+	stats = service_stats_get(&conn->service);
+	first_ns = state->first_send_ns;
+	status = state->resp.status;
+	state->first_send_ns = 0;
+	if (stats && state->in_stream)
+		stats->streams_ended += 1;
+	state->in_stream = 0;
+	if (!http_pending_pop(state, &req) || !stats || !first_ns || end_ns < req.start_ns)
+		return 0;
+	if (first_ns < req.start_ns)
+		first_ns = req.start_ns;
+	latency_ns = end_ns - req.start_ns;
+	ttfb_ns = first_ns - req.start_ns;
+	conn->times.start_ns = req.start_ns;
+	conn->times.read_ns = req.read_ns;
+	conn->times.first_send_ns = first_ns;
+	conn->times.last_send_ns = end_ns;
+	state->slow.status = status;
+	if (!(req.flags & HTTP_PENDING_LINE_KEPT))
+		state->slow.line_len = 0;
+	http_count_status(stats, status);
+	stats->ttfb_sum_ns += ttfb_ns;
+	http_stats_hist(stats->ttfb_hist, ttfb_ns);
+	request_record(conn, stats, latency_ns, &state->slow);
+	route_record(req.route_id, latency_ns, ttfb_ns, status);
+	conn_flush(0, conn, stats, false);
+	return 1;
+}
+/* A message's head ended (its empty line): where its body ends. */
+static __always_inline void http_head_end(struct http_walk *w)
+{
+	struct http_parser *p = w->parser;
+	struct service_stats *stats;
+	__u32 status = p->status;
+
+	p->state = HTTP_PARSE_START;
+	if (!w->is_send) {
+		if (p->flags & HTTP_MSG_CHUNKED)
+			p->state = HTTP_PARSE_CHUNK_SIZE;
+		else if (p->length) {
+			p->state = HTTP_PARSE_BODY;
+			p->body_left = p->length;
+		}
+		return;
+	}
+	/* 1xx but 101 are interim: the final response follows. */
+	if (status < 200 && status != 101)
+		return;
+	if (status == 101 || status == 204 || status == 304 || http_pending_is_head(w->state) ||
+	    ((p->flags & HTTP_MSG_LENGTH) && p->length == 0 && !(p->flags & HTTP_MSG_CHUNKED))) {
+		http_response_end(w->state, w->conn, w->now_ns);
+		if (status != 101)
+			return;
+		/* WebSocket from here: messages, not requests, both ways. */
+		w->state->protocol = HTTP_PROTO_WEBSOCKET;
+		w->state->req.state = HTTP_PARSE_WS_HEADER;
+		w->state->req.carry_len = 0;
+		p->state = HTTP_PARSE_WS_HEADER;
+		stats = service_stats_get(&w->conn->service);
+		if (stats)
+			stats->ws_opened += 1;
+		return;
+	}
+	if (p->flags & HTTP_MSG_CHUNKED)
+		p->state = HTTP_PARSE_CHUNK_SIZE;
+	else if (p->flags & HTTP_MSG_LENGTH) {
+		p->state = HTTP_PARSE_BODY;
+		p->body_left = p->length;
+	} else {
+		p->state = HTTP_PARSE_UNTIL_CLOSE;
+	}
+	if ((p->flags & (HTTP_MSG_CHUNKED | HTTP_MSG_EVENT_STREAM)) && !w->state->in_stream) {
+		w->state->in_stream = 1;
+		stats = service_stats_get(&w->conn->service);
+		if (stats)
+			stats->streams_started += 1;
+	}
+}
+
+/* A message's last body byte: a request is read whole, a response ends its request. */
+static __always_inline void http_message_end(struct http_walk *w)
+{
+	w->parser->state = HTTP_PARSE_START;
+	if (w->is_send)
+		http_response_end(w->state, w->conn, w->now_ns);
+}
+
+/* A start line: a request line when reading, a status line when sending. */
+static __always_inline void http_start_line(struct http_walk *w, const char *line, __u32 len)
+{
+	struct http_parser *p = w->parser;
+	__u32 status;
+	int method;
+
+	if (len == 0)
+		return; /* empty lines between messages are allowed */
+	if (!w->is_send) {
+		method = http_request_method(line, len);
+		if (method < 0) {
+			http_walk_give_up(w, w->state->protocol == HTTP_PROTO_HTTP1);
+			return;
+		}
+		http_request_begin(w, line, len, method);
+	} else {
+		status = len >= HTTP_STATUS_HEAD_BYTES ? http_status_parse(line) : 0;
+		if (!status) {
+			http_walk_give_up(w, true);
+			return;
+		}
+		p->status = status;
+		if ((status >= 200 || status == 101) && !w->state->first_send_ns)
+			w->state->first_send_ns = w->now_ns;
+	}
+	p->flags = 0;
+	p->length = 0;
+	p->state = HTTP_PARSE_HEADERS;
+}
+
+/* One whole line, or the head of a long one, without its CR LF. */
+static __noinline void http_line(struct http_walk *w, const char *line, __u32 len)
+{
+	struct http_parser *p = w->parser;
+	unsigned long long length = 0;
+	long long size;
+
+	switch (p->state) {
+	case HTTP_PARSE_START:
+		http_start_line(w, line, len);
+		return;
+	case HTTP_PARSE_HEADERS:
+		if (len == 0) {
+			http_head_end(w);
+			return;
+		}
+		switch (http_header_parse(line, len, &length)) {
+		case HTTP_HEADER_CONTENT_LENGTH:
+			p->flags |= HTTP_MSG_LENGTH;
+			p->length = length;
+			break;
+		case HTTP_HEADER_CHUNKED:
+			p->flags |= HTTP_MSG_CHUNKED;
+			break;
+		case HTTP_HEADER_EVENT_STREAM:
+			p->flags |= HTTP_MSG_EVENT_STREAM;
+			break;
+		case HTTP_HEADER_UPGRADE:
+			p->flags |= HTTP_MSG_UPGRADE;
+			break;
+		default:
+			break;
+		}
+		return;
+	case HTTP_PARSE_CHUNK_SIZE:
+		size = http_chunk_size(line, len);
+		if (size < 0) {
+			http_walk_give_up(w, true);
+		} else if (size == 0) {
+			p->state = HTTP_PARSE_TRAILERS;
+		} else {
+			p->body_left = (__u64)size + 2;
+			p->state = HTTP_PARSE_CHUNK_DATA;
+		}
+		return;
+	case HTTP_PARSE_TRAILERS:
+		if (len == 0)
+			http_message_end(w);
+		return;
+	default:
+		return;
+	}
+}
+/*
+ * Where the first newline in line[from, end) of @scratch is; end when there is none. A global
+ * function: the verifier checks it once, not again on every path of the parser that calls it.
+ */
+static __noinline int http_find_newline(const struct http_scratch *scratch, __u32 from, __u32 end)
+{
+	__u64 word, hit;
+	__u32 i, pos = 0, b;
+
+	if (!scratch)
+		return end;
+	for (i = 0; i < HTTP_WINDOW_BYTES / 8 + 1; i++) {
+		pos = (from + i * 8) & HTTP_SCRATCH_MASK;
+		if (pos >= end)
+			return end;
+		word = *(const __u64 *)(scratch->line + pos) ^ 0x0a0a0a0a0a0a0a0aULL;
+		hit = (word - 0x0101010101010101ULL) & ~word & 0x8080808080808080ULL;
+		if (hit)
+			break;
+	}
+	for (b = 0; b < 8; b++) {
+		if (pos + b >= end)
+			return end;
+		if (scratch->line[(pos + b) & HTTP_SCRATCH_MASK] == '\n')
+			return pos + b;
+	}
+	return end;
+}
+
+/*
+ * One line: the carried head of a line cut by the last read, then the bytes at the walk's
+ * offset, up to a newline. A line cut again is carried; the head of a line longer than the
+ * carry is parsed as soon as it is known, and the rest skipped up to its newline.
+ */
+static __noinline long http_line_step(struct http_walk *w)
+{
+	struct http_parser *p = w->parser;
+	char *line = w->scratch->line;
+	__u32 carry = p->carry_len & (HTTP_CARRY_BYTES - 1), n, end, nl, len;
+	__u64 contig = 0;
+	const char *src = http_user_at(w, w->off, &contig);
+
+	if (!src)
+		return 1;
+	n = w->len - w->off < HTTP_WINDOW_BYTES ? (__u32)(w->len - w->off) : HTTP_WINDOW_BYTES;
+	if (contig < n)
+		n = (__u32)contig;
+	barrier_var(n);
+	if (n > HTTP_WINDOW_BYTES || n == 0)
+		return 1;
+	if (carry)
+		__builtin_memcpy(line, p->carry, HTTP_CARRY_BYTES);
+	if (bpf_probe_read_user(line + carry, n, src))
+		return 1;
+	end = carry + n;
+	nl = (__u32)http_find_newline(w->scratch, carry, end);
+	if (nl < end) {
+		len = nl > 0 && line[(nl - 1) & HTTP_SCRATCH_MASK] == '\r' ? nl - 1 : nl;
+		w->off += nl + 1 - carry;
+		p->carry_len = 0;
+		if (p->flags & HTTP_MSG_SKIP_LINE)
+			p->flags &= ~HTTP_MSG_SKIP_LINE;
+		else
+			http_line(w, line, len & HTTP_SCRATCH_MASK);
+		return 0;
+	}
+	w->off += n;
+	p->carry_len = 0;
+	if (p->flags & HTTP_MSG_SKIP_LINE)
+		return 0;
+	if (end < HTTP_CARRY_BYTES) {
+		__builtin_memcpy(p->carry, line, HTTP_CARRY_BYTES);
+		p->carry_len = end;
+		return 0;
+	}
+	http_line(w, line, end & HTTP_SCRATCH_MASK);
+	/* A start line that was given up on is not skipped: turns take the call. */
+	if (!w->stop)
+		p->flags |= HTTP_MSG_SKIP_LINE;
+	return 0;
+}
+
+/* A WebSocket frame header, possibly cut by the end of a read like a line. */
+static __noinline long http_ws_header_step(struct http_walk *w)
+{
+	struct http_parser *p = w->parser;
+	unsigned char *line = (unsigned char *)w->scratch->line;
+	__u32 carry = p->carry_len & 15, n, size;
+	unsigned long long payload = 0;
+	struct service_stats *stats;
+	int message = 0;
+	__u64 contig = 0;
+	const char *src = http_user_at(w, w->off, &contig);
+
+	if (!src)
+		return 1;
+	n = w->len - w->off < 14 ? (__u32)(w->len - w->off) : 14;
+	if (contig < n)
+		n = (__u32)contig;
+	barrier_var(n);
+	if (n > 14 || n == 0)
+		return 1;
+	if (carry)
+		__builtin_memcpy(line, p->carry, 16);
+	if (bpf_probe_read_user(line + carry, n, src))
+		return 1;
+	size = http_ws_frame_header(line, carry + n, &payload, &message);
+	if (!size) {
+		__builtin_memcpy(p->carry, line, 16);
+		p->carry_len = carry + n;
+		w->off += n;
+		return 0;
+	}
+	w->off += size - carry;
+	p->carry_len = 0;
+	stats = message ? service_stats_get(&w->conn->service) : NULL;
+	if (stats) {
+		if (w->is_send)
+			stats->ws_messages_out += 1;
+		else
+			stats->ws_messages_in += 1;
+	}
+	p->body_left = payload;
+	p->state = payload ? HTTP_PARSE_WS_PAYLOAD : HTTP_PARSE_WS_HEADER;
+	return 0;
+}
+
+/* Bytes counted, not read: a body, a chunk, a frame's payload. */
+static __always_inline long http_skip_step(struct http_walk *w)
+{
+	struct http_parser *p = w->parser;
+	__u64 n = w->len - w->off;
+
+	if (n > p->body_left)
+		n = p->body_left;
+	w->off += n;
+	p->body_left -= n;
+	if (p->body_left)
+		return 0;
+	if (p->state == HTTP_PARSE_BODY)
+		http_message_end(w);
+	else if (p->state == HTTP_PARSE_CHUNK_DATA)
+		p->state = HTTP_PARSE_CHUNK_SIZE;
+	else
+		p->state = HTTP_PARSE_WS_HEADER;
+	return 0;
+}
+
+/*
+ * One step of a walk: a line, a WebSocket frame header, or bytes skipped. A global function,
+ * so the verifier checks the parser once instead of on every turn of the loop that calls it;
+ * it takes the maps' values as arguments (pointers it finds in memory would be unknown to it).
+ */
+__noinline long http_walk_step(struct http_walk_pos *pos, struct http_conn_state *state,
+			       struct http_parser *parser, struct http_scratch *scratch,
+			       struct conn_state *conn)
+{
+	struct http_walk w = { .state = state, .parser = parser, .scratch = scratch, .conn = conn };
+	long ret;
+
+	if (!pos || !state || !parser || !scratch || !conn)
+		return 1;
+	w.key = pos->key;
+	w.now_ns = pos->now_ns;
+	w.start_ns = pos->start_ns;
+	w.off = pos->off;
+	w.len = pos->len;
+	w.is_send = pos->is_send;
+	switch (parser->state) {
+	case HTTP_PARSE_BODY:
+	case HTTP_PARSE_CHUNK_DATA:
+	case HTTP_PARSE_WS_PAYLOAD:
+		ret = http_skip_step(&w);
+		break;
+	case HTTP_PARSE_UNTIL_CLOSE:
+		w.off = w.len;
+		ret = 1;
+		break;
+	case HTTP_PARSE_WS_HEADER:
+		ret = http_ws_header_step(&w);
+		break;
+	default:
+		ret = http_line_step(&w);
+		break;
+	}
+	pos->off = w.off;
+	pos->stop = w.stop;
+	return ret;
+}

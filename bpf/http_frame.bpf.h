@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * HTTP/1.x framing with --http: each read and send of a connection recognised as HTTP/1.x is
+ * parsed line by line (start lines and headers) and skipped by count (bodies, chunks, WebSocket
+ * payloads), so pipelined requests are each a request and a response ends where its framing
+ * says, however long it pauses. Everything stays in the kernel: the service's and route's
+ * histograms are updated when a response ends.
+ */
+#ifndef SLOPROBE_HTTP_FRAME_BPF_H
+#define SLOPROBE_HTTP_FRAME_BPF_H
+
+#include "conn_state.bpf.h"
+#include "request_record.bpf.h"
+#include "route.bpf.h"
+#include "http_frame.h"
+
+/*
+ * One line at a time lands here: the carried head of a line cut by the previous read, then up
+ * to HTTP_WINDOW_BYTES of this one. Indexes are masked to HTTP_SCRATCH_MASK, and the array
+ * has room for an 8-byte load past any masked index.
+ */
+#define HTTP_WINDOW_BYTES 128
+#define HTTP_SCRATCH_MASK 255
+#define HTTP_STEPS_MAX 1024
+
+struct http_scratch {
+	char line[HTTP_SCRATCH_MASK + 1 + 8];
+	struct http_line_head head;
+	struct syscall_iovs iovs;
+};
+
+SLOPROBE_MAP struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct http_scratch);
+} http_scratch SEC(".maps");
+
+/* One read or send being parsed: what every step of the loop needs. */
+struct http_walk {
+	struct http_conn_state *state;
+	struct http_parser *parser; /* state->req or state->resp */
+	struct http_scratch *scratch;
+	struct conn_state *conn;
+	__u64 key;
+	__u64 now_ns;
+	__u64 start_ns; /* arrival of this read's bytes */
+	__u64 off;	/* bytes of the call parsed */
+	__u64 len;	/* bytes of the call */
+	bool is_send;
+	bool stop; /* framing lost or not HTTP: the rest of the call is not parsed */
+};
+
+static __always_inline void http_stats_hist(__u32 *hist, __u64 ns)
+{
+	__u32 index = hist_bucket_index(ns / 1000);
+
+	barrier_var(index);
+	if (index < HIST_BUCKETS)
+		hist[index] += 1;
+}
+
+/* The bytes at @off of the call, and how many follow them contiguously; NULL past its end. */
+static __always_inline const char *http_user_at(struct http_walk *w, __u64 off, __u64 *contig)
+{
+	struct syscall_iovs *iovs = &w->scratch->iovs;
+	__u64 base = 0, len;
+	__u32 i;
+
+	for (i = 0; i < SYSCALL_IOVS; i++) {
+		if (i >= iovs->count)
+			break;
+		len = iovs->iov[i].iov_len;
+		if (off < base + len) {
+			*contig = base + len - off;
+			return (const char *)iovs->iov[i].iov_base + (off - base);
+		}
+		base += len;
+	}
+	return NULL;
+}
+/* The connection no longer follows HTTP/1.x framing, or never did: turns from here. */
+static __always_inline void http_walk_give_up(struct http_walk *w, bool was_http)
+{
+	struct service_stats *stats = service_stats_get(&w->conn->service);
+
+	w->stop = true;
+	if (w->state->protocol == HTTP_PROTO_UNKNOWN && !was_http &&
+	    ++w->state->detect_reads < HTTP_DETECT_READS)
+		return;
+	w->state->protocol = was_http ? HTTP_PROTO_LOST : HTTP_PROTO_OTHER;
+	w->state->pending_head = w->state->pending_tail;
+	if (!stats)
+		return;
+	if (was_http)
+		stats->http_framing_lost += 1;
+	else
+		stats->http_other_conns += 1;
+}
+/* The scalars of a walk, which the step function below updates. */
+struct http_walk_pos {
+	__u64 key;
+	__u64 now_ns;
+	__u64 start_ns;
+	__u64 off;
+	__u64 len;
+	__u32 is_send;
+	__u32 stop;
+};
+
+/* The parser's entry points, in http_frame.bpf.c: global functions, which the verifier checks
+ * once rather than on every path that reaches them. They take the maps' values as arguments:
+ * pointers they would find in memory are unknown to the verifier. */
+extern long http_walk_step(struct http_walk_pos *pos, struct http_conn_state *state,
+			   struct http_parser *parser, struct http_scratch *scratch,
+			   struct conn_state *conn);
+/* A response ended, at @end_ns: its request is recorded for its service and route. */
+extern int http_response_end(struct http_conn_state *state, struct conn_state *conn, __u64 end_ns);
+
+struct http_loop {
+	struct http_walk_pos pos;
+	struct http_conn_state *state;
+	struct http_parser *parser;
+	struct http_scratch *scratch;
+	struct conn_state *conn;
+};
+
+static long http_step(__u64 index, void *ctx)
+{
+	struct http_loop *loop = ctx;
+
+	if (loop->pos.stop || loop->pos.off >= loop->pos.len)
+		return 1;
+	/* 0: go on, 1: stop; the verifier wants to see nothing else. */
+	return http_walk_step(&loop->pos, loop->state, loop->parser, loop->scratch, loop->conn) ? 1
+												: 0;
+}
+
+/*
+ * Parses @ret bytes read or sent on the connection. Returns false when the connection is not
+ * (or no longer) framed as HTTP/1.x: the caller measures this call by turns.
+ */
+static __always_inline bool http_frame_walk(struct http_walk *w, long ret)
+{
+	struct http_loop loop = {};
+	__u32 zero = 0;
+
+	if (w->state->protocol == HTTP_PROTO_OTHER || w->state->protocol == HTTP_PROTO_LOST)
+		return false;
+	w->scratch = bpf_map_lookup_elem(&http_scratch, &zero);
+	if (!w->scratch)
+		return false;
+	w->len = ret;
+	if (!syscall_user_iovs(&w->scratch->iovs, ret) && w->parser->state != HTTP_PARSE_BODY &&
+	    w->parser->state != HTTP_PARSE_CHUNK_DATA &&
+	    w->parser->state != HTTP_PARSE_UNTIL_CLOSE &&
+	    w->parser->state != HTTP_PARSE_WS_PAYLOAD) {
+		/* No bytes to read (sendfile, io_uring) where a line must be read. */
+		if (w->state->protocol == HTTP_PROTO_UNKNOWN)
+			return false;
+		http_walk_give_up(w, true);
+		return false;
+	}
+	loop.pos.key = w->key;
+	loop.pos.now_ns = w->now_ns;
+	loop.pos.start_ns = w->start_ns;
+	loop.pos.len = w->len;
+	loop.pos.is_send = w->is_send;
+	loop.state = w->state;
+	loop.parser = w->parser;
+	loop.scratch = w->scratch;
+	loop.conn = w->conn;
+	bpf_loop(HTTP_STEPS_MAX, http_step, &loop, 0);
+	w->off = loop.pos.off;
+	w->stop = loop.pos.stop;
+	/* Steps ran out before the bytes did: the parser no longer knows where it is. */
+	if (!w->stop && w->off < w->len && w->parser->state != HTTP_PARSE_UNTIL_CLOSE &&
+	    w->state->protocol != HTTP_PROTO_UNKNOWN)
+		http_walk_give_up(w, true);
+	return !w->stop;
+}
+
+/* The application read @ret bytes of a connection: true when framing took them. */
+static __always_inline bool http_frame_on_read(__u64 key, struct conn_state *conn, int ret,
+					       __u64 now_ns)
+{
+	struct http_walk w = { .key = key, .conn = conn, .now_ns = now_ns };
+	__u64 arrival_ns = conn->arrival_ns;
+
+	if (!http_enabled)
+		return false;
+	w.state = http_conn_get(key);
+	if (!w.state)
+		return false;
+	w.parser = &w.state->req;
+	w.start_ns = arrival_ns && arrival_ns <= now_ns ? arrival_ns : now_ns;
+	if (!http_frame_walk(&w, ret))
+		return false;
+	conn->arrival_ns = 0;
+	conn->bytes_in += ret;
+	return true;
+}
+
+/* The application sent @ret bytes of a connection: true when framing took them. */
+static __always_inline bool http_frame_on_send(__u64 key, struct conn_state *conn, int ret,
+					       __u64 now_ns)
+{
+	struct http_walk w = { .key = key, .conn = conn, .now_ns = now_ns, .is_send = true };
+	struct http_conn_state *state;
+
+	if (!http_enabled)
+		return false;
+	state = bpf_map_lookup_elem(&http_conns, &key);
+	if (!state || state->protocol == HTTP_PROTO_UNKNOWN)
+		return false;
+	/* Before the walk: a request that ends in it names its serving thread. */
+	service_thread_seen(conn, bpf_get_current_pid_tgid());
+	w.state = state;
+	w.parser = &state->resp;
+	conn->bytes_out += ret;
+	if (!http_frame_walk(&w, ret)) {
+		conn->bytes_out -= ret;
+		return false;
+	}
+	/* A send after the peer's reset: nothing more will follow, a response begun ends here. */
+	if (conn->phase >= CONN_CLOSED_READING && state->first_send_ns)
+		http_response_end(state, conn, now_ns);
+	return true;
+}
+
+/*
+ * The connection closes: a response delimited by the close (or cut by it, when it had begun)
+ * ends now; WebSocket connections are counted closed. Returns true when requests are still
+ * waiting for their response, whose send may yet come after a reset.
+ */
+static __always_inline bool http_frame_on_close(__u64 key, struct conn_state *conn,
+						struct service_stats *stats)
+{
+	struct http_conn_state *state;
+
+	if (!http_enabled)
+		return false;
+	state = bpf_map_lookup_elem(&http_conns, &key);
+	if (!state)
+		return false;
+	if (state->protocol == HTTP_PROTO_WEBSOCKET) {
+		stats->ws_closed += 1;
+		return false;
+	}
+	if (state->protocol != HTTP_PROTO_HTTP1)
+		return false;
+	if (state->first_send_ns)
+		http_response_end(state, conn, bpf_ktime_get_ns());
+	return state->pending_head != state->pending_tail;
+}
+
+#endif /* SLOPROBE_HTTP_FRAME_BPF_H */
