@@ -169,7 +169,7 @@ static __noinline __attribute__((unused)) __u32 route_of_request(const struct se
 	id = bpf_map_lookup_elem(&route_ids, &scratch->key);
 	if (id)
 		return *id;
-	/* The fixed routes ({invalid}, *, {authority}) are a few per service: never capped. */
+	/* The fixed routes (/{invalid}, *, {authority}) are a few per service: never capped. */
 	if (scratch->path.flags & ROUTE_PATH_FIXED)
 		return route_id_insert(&scratch->key, &created);
 	return route_id_new(&scratch->key);
@@ -181,11 +181,11 @@ static __always_inline struct route_stats *route_stats_get(__u32 route_id)
 
 	if (stats)
 		return stats;
-	/* Userspace creates the entries of the ids it has seen; this is a new route's first. */
+	/* Userspace creates the entries ahead of the ids; a burst of new routes outran it. */
 	bpf_map_update_elem(&route_stats, &route_id, &route_stats_zero, BPF_NOEXIST);
 	stats = bpf_map_lookup_elem(&route_stats, &route_id);
 	if (!stats)
-		drop_count(DROP_ROUTE_TABLE_FULL);
+		drop_count(DROP_ROUTE_ALLOC_FAILED);
 	return stats;
 }
 

@@ -25,7 +25,7 @@
 #define ROUTE_PATH_LIMIT (ROUTE_PATH_BYTES - ROUTE_CUT_BYTES)
 
 /* The fixed routes: bytes that are no HTTP path, CONNECT's host:port, the server-wide "*". */
-#define ROUTE_INVALID "{invalid}"
+#define ROUTE_INVALID "/{invalid}"
 #define ROUTE_AUTHORITY "{authority}"
 #define ROUTE_ASTERISK "*"
 /* A service's routes past its cap, under method HTTP_METHOD_OTHER. */

@@ -145,6 +145,9 @@ enum drop_reason {
 	/* A request whose route had no id: SLOPROBE_MAX_ROUTES ids were given out, or the
 	 * route tables had no room or memory. */
 	DROP_ROUTE_TABLE_FULL,
+	/* A new route's counters found no per-CPU memory at hand (as for services); userspace
+	 * creates them ahead of the ids to avoid it. */
+	DROP_ROUTE_ALLOC_FAILED,
 	DROP_REASONS,
 };
 

@@ -23,6 +23,8 @@
 #define VMLINUX_BTF_PATH "/sys/kernel/btf/vmlinux"
 /* Threads whose run-queue waits `slow --runq` follows at once (LRU beyond). */
 #define PROBE_RUNQ_THREADS 16384
+/* Routes whose counters exist before their ids are given out: 11 KiB per CPU each. */
+#define PROBE_ROUTES_AHEAD 64
 
 struct probe {
 	struct sloprobe_bpf *skel;
@@ -34,6 +36,7 @@ struct probe {
 	struct service_stats *zero_stats; /* ncpu zeroed values, to create services' counters */
 	struct route_stats *zero_routes;  /* the same for routes, with --http */
 	struct route_stats *route_percpu; /* one route's values as read, folded at once */
+	__u32 routes_prepared;		  /* route ids 1..this have counters */
 	bool syscalls;	    /* the syscall program set runs, not the socket tracepoints */
 	bool tracepoints;   /* the socket set, attached as tracepoints instead of raw ones */
 	bool listen_queues; /* the listeners' iterator is loaded: accept queues per window */
@@ -204,23 +207,47 @@ static int probe_or_ports(struct bpf_map *map, const struct port_bitmap *ports, 
  * A new service's per-CPU counters come from an allocator whose cache the kernel refills
  * asynchronously: a burst of new services (500 listeners at once) finds it empty and the
  * BPF side must drop their first events. From a syscall the allocation can wait, so every
- * listening service gets its counters here before, or soon after, its first request.
+ * listening service gets its counters here before, or soon after, its first request; routes
+ * get theirs the same way, ahead of their ids being given out.
  */
-static void probe_create_service_stats(struct probe *probe, const struct service_key *key)
+static void probe_create_entry(int fd, const void *key, const void *zero_values)
 {
-	int fd = bpf_map__fd(probe->skel->maps.service_stats);
-
 	struct timespec pause = { .tv_nsec = 200000 };
 	int tries;
 
 	/* EEXIST: the BPF side was first. E2BIG: full, which the BPF side counts. ENOMEM: the
 	 * same cache is empty for us too; a pause lets the kernel's workers refill it. */
 	for (tries = 0; tries < 10; tries++) {
-		if (bpf_map_update_elem(fd, key, probe->zero_stats, BPF_NOEXIST) == 0 ||
-		    errno != ENOMEM)
+		if (bpf_map_update_elem(fd, key, zero_values, BPF_NOEXIST) == 0 || errno != ENOMEM)
 			return;
 		nanosleep(&pause, NULL);
 	}
+}
+
+static void probe_create_service_stats(struct probe *probe, const struct service_key *key)
+{
+	probe_create_entry(bpf_map__fd(probe->skel->maps.service_stats), key, probe->zero_stats);
+}
+
+/*
+ * Route ids are given out in order: the counters of the next PROBE_ROUTES_AHEAD are created
+ * before the kernel needs them, so a burst of new routes (a client walking a site) does not
+ * meet an empty allocator. Called at load and at every window.
+ */
+static void probe_prepare_routes(struct probe *probe)
+{
+	int fd = bpf_map__fd(probe->skel->maps.route_stats);
+	__u32 last = probe->skel->bss->route_last_id, id;
+	__u32 until = last + PROBE_ROUTES_AHEAD;
+
+	if (!probe->zero_routes)
+		return;
+	if (until > SLOPROBE_MAX_ROUTES)
+		until = SLOPROBE_MAX_ROUTES;
+	for (id = probe->routes_prepared + 1; id <= until; id++)
+		probe_create_entry(fd, &id, probe->zero_routes);
+	if (until > probe->routes_prepared)
+		probe->routes_prepared = until;
 }
 
 /* Attach first, then seed with absolute counts: a listener that opens or closes in between
@@ -389,8 +416,8 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 		bpf_map__set_max_entries(probe->skel->maps.slow_events, opts->slow_ring_bytes);
 	probe_choose_runq(probe->skel, opts->runq);
 	/* The HTTP framing parser runs as bpf_loop steps. */
-	if (opts->http && libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop,
-						  NULL) != 1) {
+	if (opts->http &&
+	    libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop, NULL) != 1) {
 		fprintf(stderr, "sloprobe: --http needs the kernel's bpf_loop (Linux 5.17+), "
 				"which this kernel lacks\n");
 		return PROBE_LOAD_FAILED;
@@ -409,6 +436,7 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 	err = probe_set_slow_ports(probe, opts->slow_ports, opts->slow_nports);
 	if (err)
 		return PROBE_LOAD_FAILED;
+	probe_prepare_routes(probe);
 	/* Before attach: no request completes unseen by the threshold. */
 	probe->skel->bss->slow_threshold_ns = opts->slow_threshold_ns;
 	err = sloprobe_bpf__attach(probe->skel);
@@ -582,18 +610,14 @@ static int probe_read_active_and_listening(struct probe *probe, struct stats_sna
 	return 0;
 }
 
-/*
- * A route's counters are created here once its id is seen, as services' are: from a syscall
- * the per-CPU allocation can wait, where the BPF side would have to drop the request.
- */
+/* A route's counters summed over CPUs; none yet (a route whose id was just given out) is
+ * no error. */
 static int probe_read_route_stats(struct probe *probe, struct snapshot_route *route)
 {
 	int fd = bpf_map__fd(probe->skel->maps.route_stats);
 
-	if (bpf_map_lookup_elem(fd, &route->id, probe->route_percpu)) {
-		bpf_map_update_elem(fd, &route->id, probe->zero_routes, BPF_NOEXIST);
+	if (bpf_map_lookup_elem(fd, &route->id, probe->route_percpu))
 		return 0;
-	}
 	route->stats = malloc(sizeof(*route->stats));
 	if (!route->stats)
 		return -ENOMEM;
@@ -612,6 +636,7 @@ static int probe_read_routes(struct probe *probe, struct stats_snapshot *snap)
 
 	if (!probe->zero_routes)
 		return 0;
+	probe_prepare_routes(probe);
 	while (bpf_map_get_next_key(fd, prev, &key) == 0) {
 		prev = &key;
 		if (bpf_map_lookup_elem(fd, &key, &id))
