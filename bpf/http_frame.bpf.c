@@ -289,19 +289,16 @@ static __noinline int http_find_newline(const struct http_scratch *scratch, __u3
 	return end;
 }
 
-/*
- * One line: the carried head of a line cut by the last read, then the bytes at the walk's
- * offset, up to a newline. A line cut again is carried; the head of a line longer than the
- * carry is parsed as soon as it is known, and the rest skipped up to its newline.
- */
-static __noinline long http_line_step(struct http_walk *w)
+/* Fills the window from the walk's offset, behind the carried head of a cut line. */
+static __always_inline long http_window_fill(struct http_walk *w)
 {
 	struct http_parser *p = w->parser;
 	char *line = w->scratch->line;
-	__u32 carry = p->carry_len & (HTTP_CARRY_BYTES - 1), n, end, nl, len;
+	__u32 carry = p->carry_len & (HTTP_CARRY_BYTES - 1), n;
 	__u64 contig = 0;
 	const char *src = http_user_at(w, w->off, &contig);
 
+	w->win_valid = false;
 	if (!src)
 		return 1;
 	n = w->len - w->off < HTTP_WINDOW_BYTES ? (__u32)(w->len - w->off) : HTTP_WINDOW_BYTES;
@@ -314,19 +311,53 @@ static __noinline long http_line_step(struct http_walk *w)
 		__builtin_memcpy(line, p->carry, HTTP_CARRY_BYTES);
 	if (bpf_probe_read_user(line + carry, n, src))
 		return 1;
-	end = carry + n;
-	nl = (__u32)http_find_newline(w->scratch, carry, end);
+	w->win_valid = true;
+	w->win_off = w->off;
+	w->win_base = carry;
+	w->win_end = carry + n;
+	return 0;
+}
+
+/*
+ * One line, from the window: the carried head of a line cut by the last read, then the
+ * bytes at the walk's offset, up to a newline. A line the window cuts is read again from its
+ * start; one the call cuts is carried; the head of a line longer than the carry is parsed as
+ * soon as it is known, and the rest skipped up to its newline.
+ */
+static __noinline long http_line_step(struct http_walk *w)
+{
+	struct http_parser *p = w->parser;
+	char *line = w->scratch->line;
+	__u32 start = 0, from, nl, len, end;
+
+	if (w->win_valid && w->off < w->win_off + (w->win_end - w->win_base))
+		start = w->win_base + (__u32)(w->off - w->win_off);
+	else if (http_window_fill(w))
+		return 1;
+	start &= HTTP_SCRATCH_MASK;
+	end = w->win_end & HTTP_SCRATCH_MASK;
+	from = start < w->win_base ? w->win_base : start;
+	nl = (__u32)http_find_newline(w->scratch, from, end);
 	if (nl < end) {
-		len = nl > 0 && line[(nl - 1) & HTTP_SCRATCH_MASK] == '\r' ? nl - 1 : nl;
-		w->off += nl + 1 - carry;
+		len = nl - start;
+		if (len > 0 && line[(nl - 1) & HTTP_SCRATCH_MASK] == '\r')
+			len--;
+		w->off += nl + 1 - from;
 		p->carry_len = 0;
 		if (p->flags & HTTP_MSG_SKIP_LINE)
 			p->flags &= ~HTTP_MSG_SKIP_LINE;
 		else
-			http_line(w, line, len & HTTP_SCRATCH_MASK);
+			http_line(w, line + start,
+				  len < HTTP_WINDOW_BYTES ? len : HTTP_WINDOW_BYTES - 1);
 		return 0;
 	}
-	w->off += n;
+	/* Cut by the window, not at its start: read it again from its start. */
+	if (start > 0) {
+		w->win_valid = false;
+		return 0;
+	}
+	w->off += end - w->win_base;
+	w->win_valid = false;
 	p->carry_len = 0;
 	if (p->flags & HTTP_MSG_SKIP_LINE)
 		return 0;
@@ -335,7 +366,7 @@ static __noinline long http_line_step(struct http_walk *w)
 		p->carry_len = end;
 		return 0;
 	}
-	http_line(w, line, end & HTTP_SCRATCH_MASK);
+	http_line(w, line, end < HTTP_WINDOW_BYTES ? end : HTTP_WINDOW_BYTES - 1);
 	/* A start line that was given up on is not skipped: turns take the call. */
 	if (!w->stop)
 		p->flags |= HTTP_MSG_SKIP_LINE;
@@ -362,6 +393,7 @@ static __noinline long http_ws_header_step(struct http_walk *w)
 	barrier_var(n);
 	if (n > 14 || n == 0)
 		return 1;
+	w->win_valid = false; /* the frame header takes the scratch */
 	if (carry)
 		__builtin_memcpy(line, p->carry, 16);
 	if (bpf_probe_read_user(line + carry, n, src))
@@ -428,6 +460,10 @@ __noinline long http_walk_step(struct http_walk_pos *pos, struct http_conn_state
 	w.off = pos->off;
 	w.len = pos->len;
 	w.is_send = pos->is_send;
+	w.win_valid = pos->win_valid;
+	w.win_off = pos->win_off;
+	w.win_base = pos->win_base;
+	w.win_end = pos->win_end;
 	switch (parser->state) {
 	case HTTP_PARSE_BODY:
 	case HTTP_PARSE_CHUNK_DATA:
@@ -447,5 +483,9 @@ __noinline long http_walk_step(struct http_walk_pos *pos, struct http_conn_state
 	}
 	pos->off = w.off;
 	pos->stop = w.stop;
+	pos->win_valid = w.win_valid;
+	pos->win_off = w.win_off;
+	pos->win_base = w.win_base;
+	pos->win_end = w.win_end;
 	return ret;
 }
