@@ -88,12 +88,35 @@ static void fuzz_list_end(const char *s, size_t len, const char *name, const cha
 		   "last element is whole");
 }
 
+/* Header names and the values read are case-insensitive: a lowercased line says the same. */
+static void fuzz_header_case(const char *s, size_t len, enum http_header kind,
+			     unsigned long long length)
+{
+	char *lower = malloc(len);
+	unsigned long long lower_length = 0;
+	size_t i;
+
+	if (!lower)
+		return;
+	for (i = 0; i < len; i++)
+		lower[i] = http_lower(s[i]);
+	fuzz_check(http_header_parse(lower, (unsigned int)len, &lower_length) == kind &&
+			   lower_length == length,
+		   "a header's case changes nothing");
+	fuzz_check(http_chunk_size(lower, (unsigned int)len) ==
+			   http_chunk_size(s, (unsigned int)len),
+		   "a chunk size's case changes nothing");
+	free(lower);
+}
+
 static void fuzz_header(const char *s, size_t len)
 {
 	unsigned long long length = 0;
+	enum http_header kind = http_header_parse(s, (unsigned int)len, &length);
 	const char *type;
 
-	switch (http_header_parse(s, (unsigned int)len, &length)) {
+	fuzz_header_case(s, len, kind, length);
+	switch (kind) {
 	case HTTP_HEADER_CONTENT_LENGTH:
 		fuzz_content_length(s, len, length);
 		break;
