@@ -115,8 +115,10 @@ struct http_walk_pos {
 	__u32 win_valid;
 	__u32 win_base;
 	__u32 win_end;
-	__u32 pad;
+	__u32 line_start; /* http_line_global's line, in the scratch */
 	__u64 win_off;
+	__u32 line_len;
+	__u32 pad;
 };
 
 /* The parser's entry points, in http_frame.bpf.c: global functions, which the verifier checks
