@@ -59,14 +59,12 @@ function request() return batch end
 EOF
 sysctl -qw kernel.bpf_stats_enabled=1 || die "cannot enable kernel.bpf_stats_enabled"
 
-# The summed run time of the programs the sloprobe process holds.
-bpf_ns() {
-	local id total=0 ns
+# "name run_time_ns" per program the sloprobe process holds.
+prog_ns() {
+	local id
 	for id in $(grep -h '^prog_id:' /proc/"$SLOPROBE_PID"/fdinfo/* 2>/dev/null | awk '{print $2}' | sort -u); do
-		ns=$(bpftool prog show id "$id" -j 2>/dev/null | jq '.run_time_ns // 0')
-		total=$((total + ns))
+		bpftool prog show id "$id" -j 2>/dev/null | jq -r '"\(.name) \(.run_time_ns // 0)"'
 	done
-	echo "$total"
 }
 
 # run CONFIG: one wrk run with CONFIG attached; prints "CONFIG requests/s bpf_ns/request".
@@ -85,16 +83,20 @@ run() {
 		sleep 0.1
 	done
 	grep -q 'program set' "$WORK/sloprobe.err" || die "sloprobe did not attach: $(cat "$WORK/sloprobe.err")"
-	ns0=$(bpf_ns)
+	prog_ns >"$WORK/ns0"
 	wrk -t 1 -c "$CONNECTIONS" -d "${SECONDS_PER_RUN}s" -s "$WORK/pipeline.lua" \
 		"http://127.0.0.1:$port/" -- "$depth" >"$WORK/wrk.out" || die "wrk failed"
-	ns1=$(bpf_ns)
+	prog_ns >"$WORK/ns1"
 	kill -INT "$SLOPROBE_PID"
 	wait "$SLOPROBE_PID"
 	SLOPROBE_PID=""
 	reqs=$(awk '/requests in/ {print $1}' "$WORK/wrk.out")
 	[ "${reqs:-0}" -gt 0 ] || die "wrk completed no request: $(cat "$WORK/wrk.out")"
-	echo "$config $(awk -v r="$reqs" -v s="$SECONDS_PER_RUN" 'BEGIN {printf "%.0f", r / s}') $(awk -v n="$((ns1 - ns0))" -v r="$reqs" 'BEGIN {printf "%.0f", n / r}')"
+	# Per program, ns per request, kept for the table: the last round's stand.
+	awk -v r="$reqs" -v c="$config" 'NR == FNR { ns0[$1] += $2; next } { ns[$1] += $2 - ns0[$1] }
+		END { for (p in ns) if (ns[p] / r >= 1) printf "%s %s %.0f\n", c, p, ns[p] / r }' \
+		"$WORK/ns0" "$WORK/ns1" >"$WORK/programs-$config"
+	echo "$config $(awk -v r="$reqs" -v s="$SECONDS_PER_RUN" 'BEGIN {printf "%.0f", r / s}') $(awk '{ t += $3 } END {printf "%.0f", t}' "$WORK/programs-$config")"
 }
 
 echo "HTTP framing cost: nginx keep-alive, wrk -t1 -c$CONNECTIONS, ${SECONDS_PER_RUN}s runs, $ROUNDS rounds"
@@ -123,3 +125,7 @@ END {
 	printf "\n--http / plain BPF ns per request: median %.2fx (rounds %.2f..%.2f; budget 2x)\n",
 		median(ratio), lo, hi
 }' "$WORK/rounds"
+echo
+echo "BPF ns per request by program (last round):"
+cat "$WORK"/programs-plain "$WORK"/programs-http "$WORK"/programs-http-pipelined |
+	awk '{ printf "  %-16s %-24s %6d\n", $1, $2, $3 }'
