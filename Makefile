@@ -205,7 +205,8 @@ demo: deps
 	$(Q)scripts/demo.sh $(OUTPUT)
 
 # Overhead (nginx and slo-server, with BPF run time per request), accuracy, scale, `slow` at an
-# unreachable threshold, and the program sets: about fifteen minutes, best on a quiet machine.
+# unreachable threshold, the program sets and HTTP framing's cost: about seventeen minutes, best
+# on a quiet machine.
 bench: all
 	$(Q)bench/overhead.sh $(OUTPUT)
 	$(Q)bench/accuracy.sh $(OUTPUT)
@@ -213,6 +214,7 @@ bench: all
 	$(Q)bench/slow_overhead.sh $(OUTPUT)
 	$(Q)bench/backends.sh $(OUTPUT)
 	$(Q)bench/prog_size.sh $(OUTPUT)
+	$(Q)bench/http_framing.sh $(OUTPUT)
 
 # 10,000 connections, 500 services, 5,000 new connections/s: about two minutes.
 bench-scale: all

@@ -6,6 +6,19 @@
  */
 #include "http_frame.bpf.h"
 
+/* Copies @words 8-byte words between buffers of unknown alignment: a plain memcpy of that
+ * size and alignment is one the BPF backend cannot expand. */
+static __always_inline void http_copy_words(char *dst, const char *src, __u32 words)
+{
+	__u64 word;
+	__u32 i;
+
+	for (i = 0; i < 16 && i < words; i++) {
+		__builtin_memcpy(&word, src + i * 8, 8);
+		__builtin_memcpy(dst + i * 8, &word, 8);
+	}
+}
+
 /* A request line: the request joins the pending ones, merged with its twin of the same read. */
 static __always_inline void http_request_begin(struct http_walk *w, const char *line, __u32 len,
 					       int method)
@@ -25,7 +38,7 @@ static __always_inline void http_request_begin(struct http_walk *w, const char *
 		if (stats)
 			stats->http_conns += 1;
 	}
-	__builtin_memcpy(head->bytes, line, ROUTE_LINE_BYTES);
+	http_copy_words(head->bytes, line, ROUTE_LINE_BYTES / 8);
 	head->len = len < ROUTE_LINE_BYTES ? len : ROUTE_LINE_BYTES;
 	head->method = method;
 	route_id = route_of_request(&w->conn->service, head);
@@ -39,7 +52,7 @@ static __always_inline void http_request_begin(struct http_walk *w, const char *
 	}
 	if (used == 0) {
 		/* `slow` shows the line of a request that waited behind none. */
-		__builtin_memcpy(state->slow.line, line, SLOW_HTTP_LINE_BYTES);
+		http_copy_words(state->slow.line, line, SLOW_HTTP_LINE_BYTES / 8);
 		state->slow.line_len = len < SLOW_HTTP_LINE_BYTES ? len : SLOW_HTTP_LINE_BYTES;
 		flags |= HTTP_PENDING_LINE_KEPT;
 	}
@@ -208,7 +221,7 @@ static __always_inline void http_start_line(struct http_walk *w, const char *lin
 }
 
 /* One whole line, or the head of a long one, without its CR LF. */
-static __noinline void http_line(struct http_walk *w, const char *line, __u32 len)
+static __always_inline void http_line_parse(struct http_walk *w, const char *line, __u32 len)
 {
 	struct http_parser *p = w->parser;
 	unsigned long long length = 0;
@@ -289,19 +302,76 @@ static __noinline int http_find_newline(const struct http_scratch *scratch, __u3
 	return end;
 }
 
+/* A walk from its scalars and the maps' values (the global functions' arguments). */
+static __always_inline void http_walk_load(struct http_walk *w, const struct http_walk_pos *pos)
+{
+	w->key = pos->key;
+	w->now_ns = pos->now_ns;
+	w->start_ns = pos->start_ns;
+	w->off = pos->off;
+	w->len = pos->len;
+	w->is_send = pos->is_send;
+	w->stop = pos->stop;
+	w->win_valid = pos->win_valid;
+	w->win_off = pos->win_off;
+	w->win_base = pos->win_base;
+	w->win_end = pos->win_end;
+}
+
+static __always_inline void http_walk_store(struct http_walk_pos *pos, const struct http_walk *w)
+{
+	pos->off = w->off;
+	pos->stop = w->stop;
+	pos->win_valid = w->win_valid;
+	pos->win_off = w->win_off;
+	pos->win_base = w->win_base;
+	pos->win_end = w->win_end;
+}
+
 /*
- * One line: the carried head of a line cut by the last read, then the bytes at the walk's
- * offset, up to a newline. A line cut again is carried; the head of a line longer than the
- * carry is parsed as soon as it is known, and the rest skipped up to its newline.
+ * One line, scratch->line[pos->line_start..+pos->line_len): a global function, checked once
+ * per program rather than once per call site with every path that leads to it.
  */
-static __noinline long http_line_step(struct http_walk *w)
+__noinline int http_line_global(struct http_walk_pos *pos, struct http_conn_state *state,
+				struct http_parser *parser, struct http_scratch *scratch,
+				struct conn_state *conn)
+{
+	struct http_walk w = { .state = state, .parser = parser, .scratch = scratch, .conn = conn };
+
+	if (!pos || !state || !parser || !scratch || !conn)
+		return 0;
+	http_walk_load(&w, pos);
+	http_line_parse(&w, scratch->line + (pos->line_start & HTTP_SCRATCH_MASK),
+			pos->line_len < HTTP_WINDOW_BYTES ? pos->line_len : HTTP_WINDOW_BYTES - 1);
+	pos->stop = w.stop;
+	return 0;
+}
+
+/* The line at @start of the window, @len bytes without its CR LF. */
+static __always_inline void http_line(struct http_walk *w, __u32 start, __u32 len)
+{
+	struct http_walk_pos pos = {};
+
+	pos.key = w->key;
+	pos.now_ns = w->now_ns;
+	pos.start_ns = w->start_ns;
+	pos.is_send = w->is_send;
+	pos.line_start = start;
+	pos.line_len = len;
+	http_line_global(&pos, w->state, w->parser, w->scratch, w->conn);
+	w->stop = pos.stop;
+}
+
+/* Fills the window from the walk's offset, behind the carried head of a cut line. */
+static __always_inline long http_window_fill(struct http_walk *w)
 {
 	struct http_parser *p = w->parser;
 	char *line = w->scratch->line;
-	__u32 carry = p->carry_len & (HTTP_CARRY_BYTES - 1), n, end, nl, len;
+	__u32 carry = p->carry_len & (HTTP_CARRY_BYTES - 1), n;
 	__u64 contig = 0;
 	const char *src = http_user_at(w, w->off, &contig);
 
+	w->win_valid = false;
 	if (!src)
 		return 1;
 	n = w->len - w->off < HTTP_WINDOW_BYTES ? (__u32)(w->len - w->off) : HTTP_WINDOW_BYTES;
@@ -311,31 +381,64 @@ static __noinline long http_line_step(struct http_walk *w)
 	if (n > HTTP_WINDOW_BYTES || n == 0)
 		return 1;
 	if (carry)
-		__builtin_memcpy(line, p->carry, HTTP_CARRY_BYTES);
+		http_copy_words(line, p->carry, HTTP_CARRY_BYTES / 8);
 	if (bpf_probe_read_user(line + carry, n, src))
 		return 1;
-	end = carry + n;
-	nl = (__u32)http_find_newline(w->scratch, carry, end);
+	w->win_valid = true;
+	w->win_off = w->off;
+	w->win_base = carry;
+	w->win_end = carry + n;
+	return 0;
+}
+
+/*
+ * One line, from the window: the carried head of a line cut by the last read, then the
+ * bytes at the walk's offset, up to a newline. A line the window cuts is read again from its
+ * start; one the call cuts is carried; the head of a line longer than the carry is parsed as
+ * soon as it is known, and the rest skipped up to its newline.
+ */
+static __noinline long http_line_step(struct http_walk *w)
+{
+	struct http_parser *p = w->parser;
+	char *line = w->scratch->line;
+	__u32 start = 0, from, nl, len, end;
+
+	if (w->win_valid && w->off < w->win_off + (w->win_end - w->win_base))
+		start = w->win_base + (__u32)(w->off - w->win_off);
+	else if (http_window_fill(w))
+		return 1;
+	start &= HTTP_SCRATCH_MASK;
+	end = w->win_end & HTTP_SCRATCH_MASK;
+	from = start < w->win_base ? w->win_base : start;
+	nl = (__u32)http_find_newline(w->scratch, from, end);
 	if (nl < end) {
-		len = nl > 0 && line[(nl - 1) & HTTP_SCRATCH_MASK] == '\r' ? nl - 1 : nl;
-		w->off += nl + 1 - carry;
+		len = nl - start;
+		if (len > 0 && line[(nl - 1) & HTTP_SCRATCH_MASK] == '\r')
+			len--;
+		w->off += nl + 1 - from;
 		p->carry_len = 0;
 		if (p->flags & HTTP_MSG_SKIP_LINE)
 			p->flags &= ~HTTP_MSG_SKIP_LINE;
 		else
-			http_line(w, line, len & HTTP_SCRATCH_MASK);
+			http_line(w, start, len < HTTP_WINDOW_BYTES ? len : HTTP_WINDOW_BYTES - 1);
 		return 0;
 	}
-	w->off += n;
+	/* Cut by the window, not at its start: read it again from its start. */
+	if (start > 0) {
+		w->win_valid = false;
+		return 0;
+	}
+	w->off += end - w->win_base;
+	w->win_valid = false;
 	p->carry_len = 0;
 	if (p->flags & HTTP_MSG_SKIP_LINE)
 		return 0;
 	if (end < HTTP_CARRY_BYTES) {
-		__builtin_memcpy(p->carry, line, HTTP_CARRY_BYTES);
+		http_copy_words(p->carry, line, HTTP_CARRY_BYTES / 8);
 		p->carry_len = end;
 		return 0;
 	}
-	http_line(w, line, end & HTTP_SCRATCH_MASK);
+	http_line(w, 0, end < HTTP_WINDOW_BYTES ? end : HTTP_WINDOW_BYTES - 1);
 	/* A start line that was given up on is not skipped: turns take the call. */
 	if (!w->stop)
 		p->flags |= HTTP_MSG_SKIP_LINE;
@@ -362,13 +465,14 @@ static __noinline long http_ws_header_step(struct http_walk *w)
 	barrier_var(n);
 	if (n > 14 || n == 0)
 		return 1;
+	w->win_valid = false; /* the frame header takes the scratch */
 	if (carry)
-		__builtin_memcpy(line, p->carry, 16);
+		http_copy_words((char *)line, p->carry, 2);
 	if (bpf_probe_read_user(line + carry, n, src))
 		return 1;
 	size = http_ws_frame_header(line, carry + n, &payload, &message);
 	if (!size) {
-		__builtin_memcpy(p->carry, line, 16);
+		http_copy_words(p->carry, (const char *)line, 2);
 		p->carry_len = carry + n;
 		w->off += n;
 		return 0;
@@ -422,12 +526,7 @@ __noinline long http_walk_step(struct http_walk_pos *pos, struct http_conn_state
 
 	if (!pos || !state || !parser || !scratch || !conn)
 		return 1;
-	w.key = pos->key;
-	w.now_ns = pos->now_ns;
-	w.start_ns = pos->start_ns;
-	w.off = pos->off;
-	w.len = pos->len;
-	w.is_send = pos->is_send;
+	http_walk_load(&w, pos);
 	switch (parser->state) {
 	case HTTP_PARSE_BODY:
 	case HTTP_PARSE_CHUNK_DATA:
@@ -445,7 +544,6 @@ __noinline long http_walk_step(struct http_walk_pos *pos, struct http_conn_state
 		ret = http_line_step(&w);
 		break;
 	}
-	pos->off = w.off;
-	pos->stop = w.stop;
+	http_walk_store(pos, &w);
 	return ret;
 }

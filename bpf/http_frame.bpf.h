@@ -15,16 +15,17 @@
 #include "http_frame.h"
 
 /*
- * One line at a time lands here: the carried head of a line cut by the previous read, then up
- * to HTTP_WINDOW_BYTES of this one. Indexes are masked to HTTP_SCRATCH_MASK, and the array
- * has room for an 8-byte load past any masked index.
+ * A window of the call's bytes lands here, behind the carried head of a line cut by the
+ * previous read: lines are parsed in place until the window runs out, then it is refilled from
+ * the next unparsed byte. Indexes are masked to HTTP_SCRATCH_MASK, and the array has room for
+ * a line of HTTP_WINDOW_BYTES and an 8-byte load past any masked index.
  */
-#define HTTP_WINDOW_BYTES 128
-#define HTTP_SCRATCH_MASK 255
+#define HTTP_WINDOW_BYTES 256
+#define HTTP_SCRATCH_MASK 511
 #define HTTP_STEPS_MAX 1024
 
 struct http_scratch {
-	char line[HTTP_SCRATCH_MASK + 1 + 8];
+	char line[HTTP_SCRATCH_MASK + 1 + HTTP_WINDOW_BYTES + 8];
 	struct http_line_head head;
 	struct syscall_iovs iovs;
 };
@@ -49,6 +50,11 @@ struct http_walk {
 	__u64 len;	/* bytes of the call */
 	bool is_send;
 	bool stop; /* framing lost or not HTTP: the rest of the call is not parsed */
+	/* The window in the scratch: the call's bytes from win_off sit at [win_base, win_end). */
+	bool win_valid;
+	__u64 win_off;
+	__u32 win_base;
+	__u32 win_end;
 };
 
 static __always_inline void http_stats_hist(__u32 *hist, __u64 ns)
@@ -106,6 +112,13 @@ struct http_walk_pos {
 	__u64 len;
 	__u32 is_send;
 	__u32 stop;
+	__u32 win_valid;
+	__u32 win_base;
+	__u32 win_end;
+	__u32 line_start; /* http_line_global's line, in the scratch */
+	__u64 win_off;
+	__u32 line_len;
+	__u32 pad;
 };
 
 /* The parser's entry points, in http_frame.bpf.c: global functions, which the verifier checks

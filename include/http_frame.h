@@ -19,9 +19,9 @@
 enum http_header {
 	HTTP_HEADER_OTHER = 0,
 	HTTP_HEADER_CONTENT_LENGTH,
-	HTTP_HEADER_CHUNKED,	    /* Transfer-Encoding ending in chunked */
-	HTTP_HEADER_EVENT_STREAM,   /* Content-Type: text/event-stream */
-	HTTP_HEADER_UPGRADE,	    /* Upgrade: websocket */
+	HTTP_HEADER_CHUNKED,	  /* Transfer-Encoding ending in chunked */
+	HTTP_HEADER_EVENT_STREAM, /* Content-Type: text/event-stream */
+	HTTP_HEADER_UPGRADE,	  /* Upgrade: websocket */
 	HTTP_HEADER_CONNECTION_CLOSE,
 };
 
@@ -31,8 +31,8 @@ static __always_inline char http_lower(char c)
 }
 
 /* @s starts with the lowercase @lit (of @n bytes), ignoring case; @len bytes are valid. */
-static __always_inline int http_starts_with_nocase(const char *s, unsigned int len,
-						   const char *lit, unsigned int n)
+static __always_inline int http_starts_with_nocase(const char *s, unsigned int len, const char *lit,
+						   unsigned int n)
 {
 	unsigned int i;
 
@@ -44,17 +44,44 @@ static __always_inline int http_starts_with_nocase(const char *s, unsigned int l
 	return 1;
 }
 
-/* @s[from..len) holds @lit (lowercase, @n bytes) at its end, before optional spaces. */
-static __always_inline int http_ends_with_nocase(const char *s, unsigned int len,
-						 const char *lit, unsigned int n)
+/* @s[from..len) without the spaces and tabs at its end (at most 8): its new length. */
+static __always_inline unsigned int http_trim_end(const char *s, unsigned int len,
+						  unsigned int from)
 {
 	unsigned int i;
 
-	for (i = 0; i < 8 && len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'); i++)
+	for (i = 0; i < 8 && len > from && (s[len - 1] == ' ' || s[len - 1] == '\t'); i++)
 		len--;
+	return len;
+}
+
+/* @s[0..len) holds @lit (lowercase, @n bytes) at its end, before optional spaces. */
+static __always_inline int http_ends_with_nocase(const char *s, unsigned int len, const char *lit,
+						 unsigned int n)
+{
+	len = http_trim_end(s, len, 0);
 	if (len < n)
 		return 0;
 	return http_starts_with_nocase(s + len - n, n, lit, n);
+}
+
+/*
+ * The last element of the comma-separated list in @s[from..len) is @lit (lowercase, @n bytes),
+ * ignoring case and the spaces around it. Only the list's end is read: the verifier walks
+ * no loop over the whole value.
+ */
+static __always_inline int http_list_ends_with(const char *s, unsigned int len, unsigned int from,
+					       const char *lit, unsigned int n)
+{
+	char before;
+
+	len = http_trim_end(s, len, from);
+	if (len < from + n || !http_starts_with_nocase(s + len - n, n, lit, n))
+		return 0;
+	if (len == from + n)
+		return 1;
+	before = s[len - n - 1];
+	return before == ',' || before == ' ' || before == '\t';
 }
 
 /* @s starts with @lit (@n bytes), case and all; @len bytes are valid. */
@@ -79,6 +106,8 @@ static __always_inline int http_method_token(const char *s, unsigned int len, un
 		*n = sizeof(lit) - 1;                                                              \
 		return method;                                                                     \
 	}
+	if (len == 0)
+		return -1;
 	switch (s[0]) {
 	case 'G':
 		HTTP_METHOD_IS("GET ", HTTP_METHOD_GET);
@@ -122,19 +151,41 @@ static __always_inline int http_request_method(const char *s, unsigned int len)
 	return target == '/' || target == '*' || target == 'h' ? method : -1;
 }
 
-/* The request line ends in "HTTP/1.0": the response may be delimited by the close. */
+/* The request line ends in " HTTP/1.0": the response may be delimited by the close. */
 static __always_inline int http_request_is_http10(const char *s, unsigned int len)
 {
-	return http_ends_with_nocase(s, len, "http/1.0", 8);
+	return http_ends_with_nocase(s, len, " http/1.0", 9);
 }
 
-/* What header line @s (without its CR LF) says; a Content-Length's value goes to @length. */
+/*
+ * A Content-Type value at @s[13..len) is text/event-stream, with or without parameters. One
+ * space or tab may lead it: no loop, which the verifier would walk once per way out of it.
+ */
+static __always_inline int http_is_event_stream(const char *s, unsigned int len)
+{
+	unsigned int i = 13;
+
+	if (len > i && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (len < i + 17 || !http_starts_with_nocase(s + i, len - i, "text/event-stream", 17))
+		return 0;
+	i += 17;
+	return i == len || s[i] == ';' || s[i] == ' ' || s[i] == '\t';
+}
+
+/*
+ * What header line @s (without its CR LF) says; a Content-Length's value goes to @length. A
+ * Content-Length is 1*DIGIT (RFC 9110 8.6): one with a sign, a list ("5, 5") or junk right
+ * after its digits is not trusted, and the message is framed as if it had none.
+ */
 static __always_inline enum http_header http_header_parse(const char *s, unsigned int len,
 							  unsigned long long *length)
 {
 	unsigned long long value = 0;
 	unsigned int i, digits = 0;
 
+	if (len == 0)
+		return HTTP_HEADER_OTHER;
 	switch (http_lower(s[0])) {
 	case 'c':
 		if (http_starts_with_nocase(s, len, "content-length:", 15)) {
@@ -143,29 +194,27 @@ static __always_inline enum http_header http_header_parse(const char *s, unsigne
 			for (; i < 48 && i < len && http_status_is_digit(s[i]); i++, digits++)
 				value = value * 10 + (unsigned long long)(s[i] - '0');
 			/* More than 18 digits would overflow: not a length this parser trusts. */
-			if (digits == 0 || digits > 18)
+			if (digits == 0 || digits > 18 || (i < len && s[i] != ' ' && s[i] != '\t'))
 				return HTTP_HEADER_OTHER;
 			*length = value;
 			return HTTP_HEADER_CONTENT_LENGTH;
 		}
 		if (http_starts_with_nocase(s, len, "content-type:", 13))
-			return http_ends_with_nocase(s, len, "text/event-stream", 17) ||
-					       http_starts_with_nocase(s + 13, len - 13,
-								       " text/event-stream", 18)
-				       ? HTTP_HEADER_EVENT_STREAM
-				       : HTTP_HEADER_OTHER;
+			return http_is_event_stream(s, len) ? HTTP_HEADER_EVENT_STREAM
+							    : HTTP_HEADER_OTHER;
 		if (http_starts_with_nocase(s, len, "connection:", 11) &&
-		    http_ends_with_nocase(s, len, "close", 5))
+		    http_list_ends_with(s, len, 11, "close", 5))
 			return HTTP_HEADER_CONNECTION_CLOSE;
 		return HTTP_HEADER_OTHER;
 	case 't':
+		/* Only the last transfer coding frames the message (RFC 9112 6.3). */
 		if (http_starts_with_nocase(s, len, "transfer-encoding:", 18) &&
-		    http_ends_with_nocase(s, len, "chunked", 7))
+		    http_list_ends_with(s, len, 18, "chunked", 7))
 			return HTTP_HEADER_CHUNKED;
 		return HTTP_HEADER_OTHER;
 	case 'u':
 		if (http_starts_with_nocase(s, len, "upgrade:", 8) &&
-		    http_ends_with_nocase(s, len, "websocket", 9))
+		    http_list_ends_with(s, len, 8, "websocket", 9))
 			return HTTP_HEADER_UPGRADE;
 		return HTTP_HEADER_OTHER;
 	default:
