@@ -29,7 +29,7 @@ static __always_inline long conn_create(__u64 key, const struct conn_state *conn
 	long err = bpf_map_update_elem(&conns, &key, conn, flags);
 
 	if (err == 0)
-		http_conn_create(key);
+		http_conn_create(key, BPF_ANY);
 	return err;
 }
 

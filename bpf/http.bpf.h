@@ -30,11 +30,15 @@ SLOPROBE_MAP struct {
  * needs to see it in the skeleton. */
 static const struct http_conn_state http_conn_state_zero;
 
-/* With the connection's entry in conns (conn_create()). */
-static __always_inline void http_conn_create(__u64 key)
+/*
+ * With the connection's entry in conns (conn_create(), @flags BPF_ANY: a recycled struct sock
+ * must not inherit a dead connection's framing), or again when an allocation failed
+ * (BPF_NOEXIST).
+ */
+static __always_inline void http_conn_create(__u64 key, __u64 flags)
 {
 	if (http_enabled)
-		bpf_map_update_elem(&http_conns, &key, &http_conn_state_zero, BPF_NOEXIST);
+		bpf_map_update_elem(&http_conns, &key, &http_conn_state_zero, flags);
 }
 
 /* With the connection's entry in conns (conn_remove()). */
@@ -51,7 +55,7 @@ static __always_inline struct http_conn_state *http_conn_get(__u64 key)
 
 	if (http)
 		return http;
-	http_conn_create(key);
+	http_conn_create(key, BPF_NOEXIST);
 	return bpf_map_lookup_elem(&http_conns, &key);
 }
 

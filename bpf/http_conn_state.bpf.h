@@ -63,8 +63,8 @@ enum http_protocol {
 	HTTP_PROTO_WEBSOCKET, /* after a 101 */
 };
 
-/* Reads whose first line is not HTTP/1.x before a connection is measured by turns: a
- * connection met mid-request (opened before sloprobe) finds its next request line. */
+/* Reads whose first line is not HTTP/1.x before a connection adopted at a read (opened before
+ * sloprobe, maybe met mid-request) is measured by turns; one seen from its open gets one. */
 #define HTTP_DETECT_READS 4
 
 struct http_conn_state {

@@ -124,7 +124,7 @@ __noinline int http_response_end(struct http_conn_state *state, struct conn_stat
 		state->slow.line_len = 0;
 	http_count_status(stats, status);
 	stats->ttfb_sum_ns += ttfb_ns;
-	http_stats_hist(stats->ttfb_hist, ttfb_ns);
+	hist_count_ns(stats->ttfb_hist, ttfb_ns);
 	request_record(conn, stats, latency_ns, &state->slow);
 	route_record(req.route_id, latency_ns, ttfb_ns, status);
 	conn_flush(0, conn, stats, false);

@@ -57,15 +57,6 @@ struct http_walk {
 	__u32 win_end;
 };
 
-static __always_inline void http_stats_hist(__u32 *hist, __u64 ns)
-{
-	__u32 index = hist_bucket_index(ns / 1000);
-
-	barrier_var(index);
-	if (index < HIST_BUCKETS)
-		hist[index] += 1;
-}
-
 /* The bytes at @off of the call, and how many follow them contiguously; NULL past its end. */
 static __always_inline const char *http_user_at(struct http_walk *w, __u64 off, __u64 *contig)
 {
@@ -91,8 +82,10 @@ static __always_inline void http_walk_give_up(struct http_walk *w, bool was_http
 	struct service_stats *stats = service_stats_get(&w->conn->service);
 
 	w->stop = true;
+	/* A connection seen from its open shows its protocol in its first line; one adopted at
+	 * a read may be mid-request and gets a few reads to show a request line. */
 	if (w->state->protocol == HTTP_PROTO_UNKNOWN && !was_http &&
-	    ++w->state->detect_reads < HTTP_DETECT_READS)
+	    !w->conn->times.established_ns && ++w->state->detect_reads < HTTP_DETECT_READS)
 		return;
 	w->state->protocol = was_http ? HTTP_PROTO_LOST : HTTP_PROTO_OTHER;
 	w->state->pending_head = w->state->pending_tail;

@@ -189,17 +189,6 @@ static __always_inline struct route_stats *route_stats_get(__u32 route_id)
 	return stats;
 }
 
-/* One value into a route histogram: latency_hist or ttfb_hist. */
-static __always_inline void route_hist_add(__u32 *hist, __u64 value_ns)
-{
-	__u32 index = hist_bucket_index(value_ns / 1000);
-
-	/* The bucket math already bounds the index; the verifier needs to see it checked. */
-	barrier_var(index);
-	if (index < HIST_BUCKETS)
-		hist[index] += 1;
-}
-
 /* A request of route @route_id ended: its latency, time to first byte and status (0: none). */
 static __always_inline void route_record(__u32 route_id, __u64 latency_ns, __u64 ttfb_ns,
 					 __u32 status)
@@ -212,11 +201,11 @@ static __always_inline void route_record(__u32 route_id, __u64 latency_ns, __u64
 	stats = route_stats_get(route_id);
 	if (!stats)
 		return;
-	route_hist_add(stats->latency_hist, latency_ns);
+	hist_count_ns(stats->latency_hist, latency_ns);
 	stats->requests += 1;
 	stats->latency_sum_ns += latency_ns;
 	if (ttfb_ns) {
-		route_hist_add(stats->ttfb_hist, ttfb_ns);
+		hist_count_ns(stats->ttfb_hist, ttfb_ns);
 		stats->ttfb_requests += 1;
 		stats->ttfb_sum_ns += ttfb_ns;
 	}

@@ -23,6 +23,7 @@ cleanup() {
 	for cmd in "${CLEANUP_COMMANDS[@]}"; do
 		eval "$cmd" 2>/dev/null
 	done
+	[ -n "${SLOPROBE_KEEP_WORK:-}" ] && echo "kept $WORK" >&2 && return
 	rm -rf "$WORK"
 }
 trap cleanup EXIT

@@ -42,7 +42,7 @@ log "bad connections: $all_bad, of which $not_http not HTTP; sloprobe: other_con
 log "bad connections counted: ok"
 
 # Routes: under the cap, each a path (or other), none built from the bytes that were not HTTP.
-top_jq "$PORT_app" '[.[].routes[]? | .route] | unique | .[]' >"$WORK/routes.txt"
+top_jq "$PORT_app" '[.[].routes[]? | .route] | unique | .[] | tojson' >"$WORK/routes.txt"
 log "routes: $(jq -r . "$WORK/routes.txt" | paste -sd' ')"
 listed=$(jq -r 'select(. != "other")' "$WORK/routes.txt" | grep -c .)
 [ "$listed" -le "$ROUTES_CAP" ] || fail "$listed routes, more than the cap of $ROUTES_CAP"
