@@ -251,6 +251,10 @@ static __always_inline bool http_frame_on_close(__u64 key, struct conn_state *co
 		return false;
 	if (state->protocol == HTTP_PROTO_WEBSOCKET) {
 		stats->ws_closed += 1;
+		/* Adopted connections were not seen opening: no lifetime. */
+		if (conn->times.established_ns)
+			stats->ws_lifetime_ms +=
+				(bpf_ktime_get_ns() - conn->times.established_ns) / 1000000;
 		return false;
 	}
 	if (state->protocol != HTTP_PROTO_HTTP1)

@@ -41,7 +41,8 @@
  * from their first bytes and those that were not (the turn rule measures them); connections
  * whose framing was lost (bytes that break HTTP/1.x after it was recognised: from there the
  * turn rule); event streams (chunked or text/event-stream responses) started and ended; and
- * WebSocket connections (after a 101) with the messages they carried.
+ * WebSocket connections (after a 101) with the messages they carried and, for those that
+ * closed, the sum of their lifetimes (open to close) in milliseconds.
  */
 #define SERVICE_COUNTERS_HTTP(X)                                                                   \
 	X(http_responses, "http", "responses", NULL, NULL)                                         \
@@ -64,7 +65,8 @@
 	X(ws_messages_in, "websocket", "messages_in", "sloprobe_websocket_messages_received_total",\
 	  "WebSocket messages the service read (final frames of data messages).")                 \
 	X(ws_messages_out, "websocket", "messages_out", "sloprobe_websocket_messages_sent_total",  \
-	  "WebSocket messages the service sent (final frames of data messages).")
+	  "WebSocket messages the service sent (final frames of data messages).")                  \
+	X(ws_lifetime_ms, "websocket", "lifetime_ms_sum", NULL, NULL)
 
 #define SERVICE_COUNTERS(X)                                                                        \
 	SERVICE_COUNTERS_REQUESTS(X)                                                               \

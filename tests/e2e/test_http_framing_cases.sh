@@ -5,8 +5,9 @@
 # 304 (with the 200's Content-Length), a close-delimited HTTP/1.0 body with a 300 ms pause, a
 # chunked request body in three sends, Expect: 100-continue, a 10 MB upload over hundreds of
 # reads. Each is exactly one request; its mean latency and time to first byte are the client's
-# within 10% or 2 ms (the client's clock starts before its first byte leaves and stops after the
-# last arrives: on loopback, tens of microseconds more than sloprobe's).
+# within 10% above or 25% below, or 2 ms (the client's clock starts before its first byte
+# leaves and stops after the last arrives: on loopback, tens of microseconds more than
+# sloprobe's, and more when its reads wait for a busy CPU).
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/http_lib.sh"
 require_bpf
@@ -32,9 +33,11 @@ route_mean() {
 }
 while read -r key; do
 	assert_eq "$key: requests" "$(route_count top "$PORT_app" "$key")" "$(client_count cases "$key")"
+	# sloprobe sees the server's sends; the client sees them later by its own delays (its
+	# reads, a busy CPU), so it may measure more, never much less.
 	for what in latency ttfb; do
-		assert_within "$key: mean $what (us)" "$(route_mean "$key" ".${what}_us")" \
-			"$(client_value cases "$key" ".${what}_ms.mean")" 0.1 2000
+		assert_within_below "$key: mean $what (us)" "$(route_mean "$key" ".${what}_us")" \
+			"$(client_value cases "$key" ".${what}_ms.mean")" 0.1 0.25 2000
 	done
 done < <(client_keys cases)
 assert_eq "active at the end" "$(top_jq "$PORT_app" 'last | .conns.active')" 0

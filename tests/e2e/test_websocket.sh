@@ -32,6 +32,10 @@ assert_eq "websocket messages in" "$(ws_total messages_in)" $((CONNS * MESSAGES)
 assert_eq "websocket messages out" "$(ws_total messages_out)" $((CONNS * MESSAGES))
 assert_eq "websocket open at the peak" "$(top_jq "$port" 'map(.websocket.open // 0) | max')" "$CONNS"
 assert_eq "websocket open at the end" "$(top_jq "$port" 'last | .websocket.open')" 0
+# Lifetime, open to close, of the connections that closed: the client's, from before its
+# connect to after its close, is a little longer.
+lifetime_s=$(top_jq "$port" '(map(.websocket.lifetime_ms_sum // 0) | add) / (map(.websocket.closed // 0) | add) / 1000')
+assert_within "websocket lifetime mean (s)" "$lifetime_s" "$(jq '.lifetime_s | add / length' "$WORK/client.json")" 0.05 0.05
 # Requests: the upgrades, each ended by its 101.
 assert_eq "requests (the upgrades)" "$(top_jq "$port" 'map(.requests) | add')" "$CONNS"
 assert_eq "GET /ws requests" "$(route_count top "$port" "GET /ws")" "$CONNS"

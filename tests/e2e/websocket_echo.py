@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import json
 import os
+import time
 
 import websockets
 
@@ -29,6 +30,7 @@ async def serve(args):
 
 async def one_client(args, totals):
     uri = "ws://127.0.0.1:%d/ws" % args.port
+    start = time.monotonic()
     async with websockets.connect(uri, ping_interval=None) as websocket:
         totals["opened"] += 1
         for i in range(args.messages):
@@ -37,10 +39,11 @@ async def one_client(args, totals):
             await websocket.recv()
             totals["received"] += 1
         await asyncio.sleep(args.hold)
+    totals["lifetime_s"].append(time.monotonic() - start)
 
 
 async def clients(args):
-    totals = {"opened": 0, "sent": 0, "received": 0}
+    totals = {"opened": 0, "sent": 0, "received": 0, "lifetime_s": []}
     await asyncio.gather(*(one_client(args, totals) for _ in range(args.conns)))
     print(json.dumps(totals))
 

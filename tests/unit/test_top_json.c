@@ -445,8 +445,11 @@ static void check_http_service(const cJSON *svc, const struct top_row *row)
 	assert_double_near(row->ttfb.p50_us, 90, 1);
 	assert_double_near(row->ttfb.p99_us, 30000, 30000 / 64.0);
 	assert_double_near(get_number(svc, "streams_open"), 7, 0);
-	assert_int_equal(cJSON_GetArraySize(ws), 5);
+	assert_int_equal(cJSON_GetArraySize(ws), 7);
 	assert_string_equal(ws->child->string, "open");
+	/* No connection closed in the window: no lifetime. */
+	assert_double_near(get_number(ws, "lifetime_ms_sum"), 0, 0);
+	assert_double_near(get_number(ws, "lifetime_s_mean"), 0, 0);
 	assert_double_near(get_number(ws, "open"), 3, 0);
 	assert_double_near(get_number(ws, "opened"), 1, 0);
 	assert_double_near(get_number(ws, "closed"), 0, 0);
@@ -547,6 +550,29 @@ static void test_table_http(void **state)
 	table = table_text(&f->report);
 	assert_null(strstr(table, "HTTP SERVICE"));
 	free(table);
+}
+
+/* Connections that closed in the window give their mean lifetime, from the kernel's sum. */
+static void test_json_websocket_lifetime(void **state)
+{
+	struct fixture *f = *state;
+	const cJSON *ws;
+	cJSON *root;
+	char *text;
+	size_t len;
+
+	set_http_window(f);
+	f->windows[0].ws_closed = 4;
+	f->windows[0].ws_lifetime_ms = 10000;
+	text = write_json(&f->report, &len);
+	root = cJSON_Parse(text);
+	assert_non_null(root);
+	ws = get(cJSON_GetArrayItem(get(root, "services"), 0), "websocket");
+	assert_double_near(get_number(ws, "closed"), 4, 0);
+	assert_double_near(get_number(ws, "lifetime_ms_sum"), 10000, 0);
+	assert_double_near(get_number(ws, "lifetime_s_mean"), 2.5, 1e-9);
+	cJSON_Delete(root);
+	free(text);
 }
 
 static void test_json_fixture_latency_is_sane(void **state)
@@ -789,6 +815,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_json_every_listed_counter, fixture_setup,
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_json_http_keys, fixture_setup,
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_json_websocket_lifetime, fixture_setup,
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_table_http, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_json_one_line, fixture_setup,

@@ -61,10 +61,10 @@ static const struct option_spec slow_specs[] = {
 			   "one JSON object per request, one per line, on stdout, and at\n"
 			   "exit {\"summary\":{\"events\":N,\"lost\":N}}"),
 	OPTION_SPEC_SWITCH("http", struct slow_options, http,
-			   "also the request line (method and path, from the first 64\n"
-			   "bytes) and response status of HTTP/1.x requests (x86_64 only;\n"
-			   "read from the read/write/send/recv syscalls' buffers, so not\n"
-			   "for sendfile-only responses or io_uring)"),
+			   "requests as HTTP/1.x frames them (as `top --http`), each with\n"
+			   "its request line (method and path, from its first 64 bytes)\n"
+			   "and status (x86_64 and arm64; read from the syscalls'\n"
+			   "buffers, so not for io_uring or TLS)"),
 	OPTION_SPEC_SWITCH("runq", struct slow_options, runq,
 			   "also the run-queue delay of the thread that sent the response:\n"
 			   "time it was runnable but not running between the request's\n"

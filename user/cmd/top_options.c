@@ -81,12 +81,14 @@ static const struct option_spec top_specs[] = {
 	TOP_SPEC_PID,
 	OPTION_SPEC_SWITCH("json", struct top_options, json,
 			   "one JSON object per window, one per line, on stdout"),
-	TOP_SPEC_HTTP("count HTTP/1.x responses per service by status class, time to\n"
-		      "first byte, streams and WebSocket connections open: the\n"
-		      "\"protocol\", \"ttfb_us\", \"streams_open\", \"http\" and\n"
-		      "\"websocket\" keys of --json (x86_64 only; read from\n"
-		      "write/send syscall buffers, so not sendfile-only or\n"
-		      "io_uring responses)"),
+	TOP_SPEC_HTTP("requests as HTTP/1.x frames them (pipelined requests each,\n"
+		      "a response ended by its length, last chunk or close, however\n"
+		      "long it pauses; WebSocket messages after a 101), with time\n"
+		      "to first byte, status classes, streams and routes: the\n"
+		      "\"protocol\", \"ttfb_us\", \"streams_open\", \"http\",\n"
+		      "\"websocket\" and \"routes\" keys of --json. Reads the\n"
+		      "syscalls' buffers (x86_64 and arm64; not io_uring or TLS);\n"
+		      "other protocols keep the read-then-write turn"),
 	TOP_SPEC_ROUTES,
 	TOP_SPECS_PROBE,
 	OPTION_SPEC_HELP,
@@ -101,9 +103,9 @@ static const struct option_spec record_specs[] = {
 			  "wall-clock time"),
 	OPTION_SPEC_PORTS(struct top_options, "only these listening ports"),
 	TOP_SPEC_PID,
-	TOP_SPEC_HTTP("also HTTP/1.x responses by status class and time to first\n"
-		      "byte per service, and the slowest requests' request lines\n"
-		      "and statuses (x86_64 only)"),
+	TOP_SPEC_HTTP("requests as HTTP/1.x frames them, as `top --http` does:\n"
+		      "status classes, time to first byte and routes per service,\n"
+		      "and the slowest requests' request lines and statuses"),
 	TOP_SPEC_ROUTES,
 	TOP_SPECS_PROBE,
 	OPTION_SPEC_HELP,
@@ -152,10 +154,10 @@ static const struct option_spec serve_specs[] = {
 	TOP_SPEC_INTERVAL("seconds between reads of the kernel counters (default 5)"),
 	OPTION_SPEC_PORTS(struct top_options,
 			  "only these listening ports (they need not listen yet)"),
-	TOP_SPEC_HTTP("also a time-to-first-byte histogram per service, both\n"
-		      "histograms per route too (route and method labels), and\n"
-		      "HTTP/1.x responses, streams and WebSocket counters (x86_64\n"
-		      "only)"),
+	TOP_SPEC_HTTP("requests as HTTP/1.x frames them, as `top --http` does; also\n"
+		      "a time-to-first-byte histogram per service, both histograms\n"
+		      "per route (route and method labels), and HTTP/1.x\n"
+		      "responses, streams and WebSocket counters"),
 	SERVE_SPECS_LIMITS,
 	TOP_SPEC_ROUTES,
 	TOP_SPECS_PROBE,

@@ -22,7 +22,7 @@ struct probe_options {
 	__u64 sweep_idle_ns;
 	enum probe_backend backend;
 	bool verbose;
-	bool http;		 /* read request lines and response statuses (x86_64) */
+	bool http;		 /* frame HTTP/1.x from the syscalls' buffers */
 	__u32 route_cap;	 /* --http: routes per service besides `other`; 0: the default */
 	bool runq;		 /* load the scheduler programs: run-queue time per request */
 	__u64 slow_threshold_ns; /* `slow`: requests this slow go to the ring buffer; 0: none */

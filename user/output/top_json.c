@@ -179,6 +179,10 @@ static void websocket_json_add(cJSON *obj, const struct service_window *w)
 	websocket = cJSON_AddObjectToObject(obj, "websocket");
 	cJSON_AddNumberToObject(websocket, "open", (double)window_websocket_open(w));
 	SERVICE_COUNTERS_HTTP(WEBSOCKET_JSON_ADD)
+	/* Of the connections that closed in the window; 0 when none did. */
+	cJSON_AddNumberToObject(
+		websocket, "lifetime_s_mean",
+		w->ws_closed ? (double)w->ws_lifetime_ms / 1000.0 / (double)w->ws_closed : 0.0);
 }
 
 /* With --http: the protocol seen since start, time to first byte, streamed responses open now,
