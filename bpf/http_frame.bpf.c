@@ -362,6 +362,14 @@ static __always_inline void http_line(struct http_walk *w, __u32 start, __u32 le
 	w->stop = pos.stop;
 }
 
+/* A header line whose name no rule reads (Host, Date, Server, ...): most lines of a head,
+ * passed over without the line parser's call. */
+static __always_inline bool http_line_is_idle(const struct http_parser *p, char first, __u32 len)
+{
+	return p->state == HTTP_PARSE_HEADERS && len > 0 &&
+	       !http_header_may_matter(first);
+}
+
 /* Fills the window from the walk's offset, behind the carried head of a cut line. */
 static __always_inline long http_window_fill(struct http_walk *w)
 {
@@ -419,7 +427,7 @@ static __noinline long http_line_step(struct http_walk *w)
 		p->carry_len = 0;
 		if (p->flags & HTTP_MSG_SKIP_LINE)
 			p->flags &= ~HTTP_MSG_SKIP_LINE;
-		else
+		else if (!http_line_is_idle(p, line[start], len))
 			http_line(w, start, len < HTTP_WINDOW_BYTES ? len : HTTP_WINDOW_BYTES - 1);
 		return 0;
 	}

@@ -173,6 +173,15 @@ static __always_inline int http_is_event_stream(const char *s, unsigned int len)
 	return i == len || s[i] == ';' || s[i] == ' ' || s[i] == '\t';
 }
 
+/* A header line starting with @first may be one http_header_parse() reads: Content-*,
+ * Connection, Transfer-Encoding, Upgrade. Every other line is passed over unparsed. */
+static __always_inline int http_header_may_matter(char first)
+{
+	char c = http_lower(first);
+
+	return c == 'c' || c == 't' || c == 'u';
+}
+
 /*
  * What header line @s (without its CR LF) says; a Content-Length's value goes to @length. A
  * Content-Length is 1*DIGIT (RFC 9110 8.6): one with a sign, a list ("5, 5") or junk right
