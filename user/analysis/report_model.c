@@ -28,6 +28,28 @@ bool report_has_ttfb(const struct report *report)
 	return false;
 }
 
+bool report_has_routes(const struct report *report)
+{
+	size_t i;
+
+	for (i = 0; i < report->count; i++)
+		if (report->services[i].nroutes)
+			return true;
+	return false;
+}
+
+const struct report_route *report_route_find(const struct report_service *service,
+					     const char *method, const char *route)
+{
+	size_t i;
+
+	for (i = 0; i < service->nroutes; i++)
+		if (!strcmp(service->routes[i].method, method) &&
+		    !strcmp(service->routes[i].route, route))
+			return &service->routes[i];
+	return NULL;
+}
+
 double report_target_ms(const struct slo_targets *targets, enum report_target which)
 {
 	const double values[REPORT_TARGETS] = { targets->p50_ms, targets->p95_ms, targets->p99_ms,
@@ -325,14 +347,32 @@ int report_finish(struct report *report)
 	return err;
 }
 
+static void report_route_free(struct report_route *route)
+{
+	size_t i;
+
+	for (i = 0; i < route->npoints; i++) {
+		free(route->points[i].buckets);
+		free(route->points[i].ttfb_buckets);
+	}
+	free(route->points);
+}
+
 void report_free(struct report *report)
 {
+	struct report_service *service;
 	size_t i, j;
 
 	for (i = 0; i < report->count; i++) {
-		for (j = 0; j < report->services[i].npoints; j++)
-			free(report->services[i].points[j].buckets);
-		free(report->services[i].points);
+		service = &report->services[i];
+		for (j = 0; j < service->npoints; j++) {
+			free(service->points[j].buckets);
+			free(service->points[j].ttfb_buckets);
+		}
+		free(service->points);
+		for (j = 0; j < service->nroutes; j++)
+			report_route_free(&service->routes[j]);
+		free(service->routes);
 	}
 	free(report->services);
 	free(report->slots);
