@@ -290,9 +290,10 @@ static int report_point_merge(struct report_point *into, struct report_point *fr
 			into->ttfb_quantile_us[i] = from->ttfb_quantile_us[i];
 	}
 	err = report_buckets_take(&into->buckets, &into->nbuckets, &from->buckets, &from->nbuckets);
-	return report_buckets_take(&into->ttfb_buckets, &into->nttfb_buckets, &from->ttfb_buckets,
-				   &from->nttfb_buckets)
-		       ?: err;
+	if (report_buckets_take(&into->ttfb_buckets, &into->nttfb_buckets, &from->ttfb_buckets,
+				&from->nttfb_buckets))
+		err = -ENOMEM;
+	return err;
 }
 
 static void report_judge_point(struct report_service *service, struct report_point *point)
@@ -353,7 +354,9 @@ static int report_finish_service(struct report *report, struct report_service *s
 	}
 	latency_summary_of_window(&service->total, &service->latency);
 	ttfb_summary_of_window(&service->total, &service->ttfb);
-	return report_finish_routes(service, report->seconds, report->grid_s) ?: err;
+	if (report_finish_routes(service, report->seconds, report->grid_s))
+		err = -ENOMEM;
+	return err;
 }
 
 static int report_service_compare(const void *a, const void *b)
