@@ -36,29 +36,31 @@ pids+=($!)
 echo "   nginx on 127.0.0.1:$nginx_port serving a static file"
 sleep 0.5
 
-"$build/slo-load" --url "http://127.0.0.1:$api_port/" --rate 300 --duration 9 \
+"$build/slo-load" --url "http://127.0.0.1:$api_port/" --rate 300 --duration 12 \
 	--connections 16 >"$work/load-api.json" &
 api_load=$!
 pids+=($api_load)
-"$build/slo-load" --url "http://127.0.0.1:$api_port/slow" --rate 20 --duration 9 \
+"$build/slo-load" --url "http://127.0.0.1:$api_port/slow" --rate 20 --duration 12 \
 	--connections 4 --no-keepalive >"$work/load-slow.json" &
 pids+=($!)
-"$build/slo-load" --url "http://127.0.0.1:$nginx_port/" --rate 1000 --duration 9 \
+"$build/slo-load" --url "http://127.0.0.1:$nginx_port/" --rate 1000 --duration 12 \
 	--connections 8 >/dev/null &
 pids+=($!)
 
 # A capture of the same load, for the report and the plan at the end.
-"$build/sloprobe" record --duration 8 --interval 1 --port "$api_port" \
+"$build/sloprobe" record --http --duration 8 --interval 1 --port "$api_port" \
 	--output "$work/demo.slo" 2>/dev/null &
 recorder=$!
 pids+=($recorder)
 
-echo "== sloprobe top, 3 windows of 2 s (plain blocks because stdout is a pipe here)"
+echo "== sloprobe top --http, 3 windows of 2 s (plain blocks because stdout is a pipe here)"
 echo
-"$build/sloprobe" top --interval 2 --duration 6 --port "$api_port,$nginx_port" | cat
+"$build/sloprobe" top --http --interval 2 --duration 6 --port "$api_port,$nginx_port" | cat
 echo
-echo "== the same as JSON, one window:"
-"$build/sloprobe" top --json --interval 1 --duration 1 --port "$api_port" 2>/dev/null | jq -c '.services[] | {service, rps, latency_us, conns}'
+echo "== the same as JSON, one window, with its routes:"
+"$build/sloprobe" top --http --json --interval 1 --duration 1 --port "$api_port" 2>/dev/null |
+	jq -c '.services[] | {service, rps, latency_us, ttfb_p99_us: .ttfb_us.p99, conns,
+		routes: [.routes[] | {method, route, rps, p99_us: .latency_us.p99}]}'
 wait "$api_load" 2>/dev/null
 echo
 echo "== what the client measured for /, for comparison:"
