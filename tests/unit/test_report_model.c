@@ -241,6 +241,96 @@ static void test_ttfb(void **state)
 	slo_file_free(slo);
 }
 
+static struct slo_file *slo_parse_ok(const char *text)
+{
+	char why[512] = "";
+	struct slo_file *slo = slo_file_parse(text, "slo.json", why, sizeof(why));
+
+	if (!slo)
+		fail_msg("%s", why);
+	return slo;
+}
+
+/* A service's TTFB and error-rate targets are judged once over the whole capture: met, missed,
+ * or no data (no TTFB, no HTTP responses), never a pass by default. */
+static void test_service_checks(void **state)
+{
+	static const char *const marks[] = { "targets over the whole capture",
+					     "## Targets over the whole capture", "\"checks\"",
+					     "<h2>Targets over the whole capture</h2>" };
+	struct slo_file *slo =
+		slo_parse_ok("{\"services\": {\"*\": {\"ttfb_p50_ms\": 1, \"ttfb_p99_ms\": 2, "
+			     "\"error_rate_max\": 0.01}, \"svc:81\": {\"p99_ms\": 1000}}}");
+	struct report r = { .slo = slo };
+	struct hist_bucket b1, b2, ttfb[2];
+	struct capture_sample s[2];
+	const struct report_service *svc;
+	char *text;
+	int format;
+
+	(void)state;
+	s[0] = sample_of(80, 100, 5000, &b1, true);
+	s[1] = sample_of(81, 10, 100, &b2, true);
+	ttfb[0] = (struct hist_bucket){ .index = hist_bucket_index(400), .count = 98 };
+	ttfb[1] = (struct hist_bucket){ .index = hist_bucket_index(3000), .count = 2 };
+	s[0].ttfb_buckets = ttfb;
+	s[0].nttfb_buckets = 2;
+	s[0].http_responses = 100;
+	s[0].http_5xx = 2; /* 2%: over 1% */
+	add_window(&r, s, 2);
+	assert_int_equal(report_finish(&r), 0);
+	assert_true(report_has_checks(&r));
+	svc = &r.services[0];
+	assert_int_equal(svc->nchecks, 3);
+	assert_string_equal(svc->checks[0].key, "ttfb_p50_ms");
+	assert_int_equal(svc->checks[0].verdict, REPORT_MET);
+	assert_true(svc->checks[0].value > 0.39 && svc->checks[0].value < 0.41);
+	assert_int_equal(svc->checks[0].count, 100);
+	assert_string_equal(svc->checks[1].key, "ttfb_p99_ms");
+	assert_int_equal(svc->checks[1].verdict, REPORT_MISSED);
+	assert_true(svc->checks[1].value > 2.9 && svc->checks[1].target == 2);
+	assert_string_equal(svc->checks[2].key, "error_rate_max");
+	assert_int_equal(svc->checks[2].verdict, REPORT_MISSED);
+	assert_true(svc->checks[2].value == 0.02 && svc->checks[2].count == 100);
+	assert_null(svc->checks[2].route);
+	assert_int_equal(svc->checks_missed, 2);
+	/* svc:81 inherits "*"'s targets but has neither TTFB nor responses. */
+	svc = &r.services[1];
+	assert_int_equal(svc->nchecks, 3);
+	assert_int_equal(svc->checks_missed, 0);
+	assert_true(svc->checks[0].verdict == REPORT_NO_DATA &&
+		    svc->checks[2].verdict == REPORT_NO_DATA);
+	for (format = 0; format < 4; format++) {
+		text = report_output(&r, format);
+		assert_non_null(strstr(text, marks[format]));
+		assert_non_null(strstr(text, format == 2 ? "\"no data\"" : "no data"));
+		assert_non_null(strstr(text, format == 2 ? "\"missed\"" : "missed"));
+		free(text);
+	}
+	text = report_output(&r, 0);
+	assert_non_null(strstr(text, "svc:80                 -                                    "
+				     "ttfb p99 <= 2ms          2.99ms        100  missed\n"));
+	assert_non_null(strstr(text, "5xx <= 1%                    2%        100  missed\n"));
+	free(text);
+	report_free(&r);
+	slo_file_free(slo);
+
+	/* The built-in targets have no such target: no section. */
+	slo = slo_file_default();
+	r = (struct report){ .slo = slo };
+	add_window(&r, s, 2);
+	assert_int_equal(report_finish(&r), 0);
+	assert_false(report_has_checks(&r));
+	for (format = 0; format < 4; format++) {
+		text = report_output(&r, format);
+		assert_null(strstr(text, marks[format]));
+		free(text);
+	}
+	report_free(&r);
+	slo_file_free(slo);
+}
+
 UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_merge_and_judge),
 	       cmocka_unit_test(test_empty_report), cmocka_unit_test(test_hosts_align),
-	       cmocka_unit_test(test_short_last_window), cmocka_unit_test(test_ttfb))
+	       cmocka_unit_test(test_short_last_window), cmocka_unit_test(test_ttfb),
+	       cmocka_unit_test(test_service_checks))
