@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <cjson/cJSON.h>
 #include "unit_helpers.h"
 #include "analysis/report_model.h"
 #include "output/report_write.h"
@@ -185,6 +186,25 @@ static char *report_output(const struct report *r, int format)
 	return text;
 }
 
+/* Services of the JSON report @text that have the key @key, and each of whose windows has it. */
+static int json_services_with(const char *text, const char *key)
+{
+	cJSON *root = cJSON_Parse(text), *svc, *window;
+	int n = 0;
+
+	assert_non_null(root);
+	cJSON_ArrayForEach(svc, cJSON_GetObjectItem(root, "services"))
+	{
+		bool has = cJSON_GetObjectItem(svc, key) != NULL;
+
+		n += has;
+		cJSON_ArrayForEach(window, cJSON_GetObjectItem(svc, "windows"))
+			assert_int_equal(cJSON_GetObjectItem(window, key) != NULL, has);
+	}
+	cJSON_Delete(root);
+	return n;
+}
+
 /* Time to first byte adds up over windows beside latency, and each format shows it only when
  * some capture had it. */
 static void test_ttfb(void **state)
@@ -233,10 +253,227 @@ static void test_ttfb(void **state)
 	for (format = 0; format < 4; format++) {
 		text = report_output(&r, format);
 		assert_non_null(strstr(text, marks[format]));
-		/* Only the service with TTFB is listed (JSON: one ttfb_us object). */
-		assert_null(strstr(strstr(text, marks[format]) + 1, marks[format]));
+		/* Only the service with TTFB is listed (JSON: one service's ttfb_us object; its
+		 * windows carry theirs). */
+		if (format == 2)
+			assert_int_equal(json_services_with(text, "ttfb_us"), 1);
+		else
+			assert_null(strstr(strstr(text, marks[format]) + 1, marks[format]));
 		free(text);
 	}
+	assert_true(r.services[0].points[0].ttfb_quantile_us[REPORT_P50] > 395 &&
+		    r.services[0].points[0].ttfb_quantile_us[REPORT_P50] < 405);
+	assert_true(r.services[0].points[0].ttfb_quantile_us[REPORT_P999] > 2950);
+	assert_true(r.services[0].points[1].ttfb_quantile_us[REPORT_P999] < 405);
+	assert_true(r.services[1].points[0].ttfb_quantile_us[REPORT_P50] == 0);
+	report_free(&r);
+	slo_file_free(slo);
+}
+
+/* The JSON report's routes have top --json's keys and their error rate, busiest first. */
+static void assert_routes_json(const char *text)
+{
+	static const char *const keys[] = { "method",	  "route",   "requests", "rps",
+					    "latency_us", "ttfb_us", "status",	 "error_rate" };
+	static const char *const summary_keys[] = { "mean", "p50",  "p90", "p95",
+						    "p99",  "p999", "max" };
+	cJSON *root = cJSON_Parse(text), *routes, *route;
+	size_t k;
+
+	assert_non_null(root);
+	routes = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(root, "services"), 0),
+				     "routes");
+	assert_int_equal(cJSON_GetArraySize(routes), 2);
+	route = cJSON_GetArrayItem(routes, 0);
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+		assert_non_null(cJSON_GetObjectItem(route, keys[k]));
+	for (k = 0; k < sizeof(summary_keys) / sizeof(summary_keys[0]); k++) {
+		assert_non_null(cJSON_GetObjectItem(cJSON_GetObjectItem(route, "latency_us"),
+						    summary_keys[k]));
+		assert_non_null(cJSON_GetObjectItem(cJSON_GetObjectItem(route, "ttfb_us"),
+						    summary_keys[k]));
+	}
+	assert_string_equal(cJSON_GetObjectItem(route, "route")->valuestring, "/v1/items/{id}");
+	assert_true(cJSON_GetObjectItem(route, "requests")->valuedouble == 90);
+	assert_true(cJSON_GetObjectItem(route, "rps")->valuedouble == 90);
+	assert_true(cJSON_GetObjectItem(route, "error_rate")->valuedouble == 0.1);
+	assert_true(cJSON_GetObjectItem(cJSON_GetObjectItem(route, "status"), "5xx")->valuedouble ==
+		    9);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(route, "status")), 4);
+	cJSON_Delete(root);
+}
+
+/* A route of @count requests at @us (TTFB at a tenth of it), @errors of them 5xx. */
+static struct capture_route route_of(const char *method, const char *path, __u64 count, __u64 us,
+				     __u64 errors, struct hist_bucket bucket[2])
+{
+	struct capture_route route = { .requests = count };
+
+	assert_int_equal(route_method_of_name(method, &route.method), 0);
+	snprintf(route.route, sizeof(route.route), "%s", path);
+	bucket[0] = (struct hist_bucket){ .index = hist_bucket_index(us), .count = count };
+	bucket[1] = (struct hist_bucket){ .index = hist_bucket_index(us / 10), .count = count };
+	route.buckets = &bucket[0];
+	route.nbuckets = 1;
+	route.ttfb_buckets = &bucket[1];
+	route.nttfb_buckets = 1;
+	route.latency_sum_ns = count * us * 1000;
+	route.ttfb_sum_ns = count * us * 100;
+	route.status[ROUTE_STATUS_2XX] = count - errors;
+	route.status[ROUTE_STATUS_5XX] = errors;
+	return route;
+}
+
+/*
+ * Routes merge over windows by method and route, histograms bucket by bucket: a route's p99
+ * over the report is its merged histogram's, not an average of its windows'; the busiest
+ * comes first, and its error rate is its 5xx over its requests.
+ */
+static void test_routes_merge(void **state)
+{
+	struct slo_file *slo = slo_file_default();
+	struct report r = { .slo = slo };
+	struct hist_bucket b, rb[3][2];
+	struct capture_route routes[2];
+	struct capture_sample s;
+	const struct report_route *get, *post;
+
+	(void)state;
+	s = sample_of(80, 200, 1000, &b, true);
+	s.routes = routes;
+	routes[0] = route_of("POST", "/v1/chat", 60, 200000, 0, rb[0]);
+	routes[1] = route_of("GET", "/v1/items/{id}", 140, 1000, 0, rb[1]);
+	s.nroutes = 2;
+	add_window(&r, &s, 1);
+	/* The GET route's later windows: 98 fast requests, then 2 slow ones, both 5xx. */
+	routes[0] = route_of("GET", "/v1/items/{id}", 98, 1000, 0, rb[0]);
+	routes[1] = route_of("GET", "/v1/items/{id}", 2, 50000, 2, rb[1]);
+	s.nroutes = 1;
+	add_window(&r, &s, 1);
+	s.routes = &routes[1];
+	add_window(&r, &s, 1); /* the same route again, in a third window */
+	assert_int_equal(report_finish(&r), 0);
+	assert_true(report_has_routes(&r));
+	assert_int_equal(r.services[0].nroutes, 2);
+	get = &r.services[0].routes[0];
+	post = &r.services[0].routes[1];
+	assert_string_equal(get->method, "GET");
+	assert_string_equal(get->route, "/v1/items/{id}");
+	assert_int_equal(get->requests, 140 + 98 + 2);
+	assert_int_equal(get->errors, 2);
+	assert_int_equal(get->status[ROUTE_STATUS_2XX], 238);
+	assert_double_near(get->error_rate, 2.0 / 240.0, 1e-12);
+	assert_double_near(get->rps, 240.0 / 3.0, 1e-9);
+	/* 2 of 240 at 50 ms, in the third window only: the merged p99.9 (rank 240) sees them,
+	 * the p99 (rank 238) does not; an average of the windows' p99.9 would say 17 ms. */
+	assert_double_near(get->latency.p999_us, 50000, 800);
+	assert_double_near(get->latency.p99_us, 1000, 16);
+	assert_double_near(get->latency.p50_us, 1000, 16);
+	assert_double_near(get->ttfb.p50_us, 100, 2);
+	assert_int_equal(get->ttfb.count, 240);
+	assert_int_equal(get->npoints, 3);
+	assert_int_equal(get->points[2].errors, 2);
+	assert_double_near(get->points[2].latency_us[REPORT_P50], 50000, 800);
+	assert_double_near(get->points[0].latency_us[REPORT_P99], 1000, 16);
+	assert_string_equal(post->method, "POST");
+	assert_int_equal(post->requests, 60);
+	assert_int_equal(post->npoints, 1);
+	assert_true(post->error_rate == 0);
+	assert_double_near(post->latency.p99_us, 200000, 3200);
+	assert_ptr_equal(report_route_find(&r.services[0], "POST", "/v1/chat"), post);
+	assert_null(report_route_find(&r.services[0], "GET", "/v1/chat"));
+	report_free(&r);
+	slo_file_free(slo);
+}
+
+/* Two hosts' windows of one slot: their routes' buckets merge before the quantiles. */
+static void test_routes_hosts_align(void **state)
+{
+	struct slo_file *slo = slo_file_default();
+	struct report r = { .slo = slo, .merge_captures = true };
+	struct hist_bucket b, rb[2];
+	struct capture_route route;
+	struct capture_sample s;
+	const struct report_route *get;
+
+	(void)state;
+	s = sample_of(80, 100, 1000, &b, true);
+	s.routes = &route;
+	s.nroutes = 1;
+	report_begin_capture(&r, 1.0);
+	route = route_of("GET", "/", 98, 1000, 0, rb);
+	add_window_at(&r, 1000.01, &s, 1);
+	report_begin_capture(&r, 1.0);
+	route = route_of("GET", "/", 2, 90000, 1, rb);
+	add_window_at(&r, 1000.3, &s, 1);
+	assert_int_equal(report_finish(&r), 0);
+	get = &r.services[0].routes[0];
+	assert_int_equal(r.services[0].nroutes, 1);
+	assert_int_equal(get->npoints, 1);
+	assert_int_equal(get->points[0].requests, 100);
+	assert_int_equal(get->points[0].errors, 1);
+	assert_double_near(get->points[0].latency_us[REPORT_P50], 1000, 16);
+	assert_double_near(get->points[0].latency_us[REPORT_P99], 90000, 1500);
+	assert_double_near(get->points[0].ttfb_us[REPORT_P99], 9000, 150);
+	assert_true(get->points[0].ts == 1000.0);
+	report_free(&r);
+	slo_file_free(slo);
+}
+
+/* Each format has a route section only when some capture had routes, with every route. */
+static void test_routes_formats(void **state)
+{
+	static const char *const marks[] = { "routes of svc:80", "## Routes", "\"routes\"",
+					     "<h3>Routes</h3>" };
+	struct slo_file *slo = slo_file_default();
+	struct report r = { .slo = slo };
+	struct hist_bucket b, rb[2][2];
+	struct capture_route routes[2];
+	struct capture_sample s;
+	char *text;
+	int format;
+
+	(void)state;
+	s = sample_of(80, 100, 1000, &b, true);
+	add_window(&r, &s, 1);
+	assert_int_equal(report_finish(&r), 0);
+	assert_false(report_has_routes(&r));
+	for (format = 0; format < 4; format++) {
+		text = report_output(&r, format);
+		assert_null(strstr(text, marks[format]));
+		free(text);
+	}
+	report_free(&r);
+
+	r = (struct report){ .slo = slo };
+	routes[0] = route_of("GET", "/v1/items/{id}", 90, 1000, 9, rb[0]);
+	routes[1] = route_of("DELETE", "/a|<b>", 10, 3000, 0, rb[1]);
+	s.routes = routes;
+	s.nroutes = 2;
+	add_window(&r, &s, 1);
+	assert_int_equal(report_finish(&r), 0);
+	for (format = 0; format < 4; format++) {
+		text = report_output(&r, format);
+		assert_non_null(strstr(text, marks[format]));
+		assert_non_null(strstr(text, "/v1/items/{id}"));
+		assert_non_null(strstr(text, "DELETE"));
+		free(text);
+	}
+	text = report_output(&r, 0);
+	assert_non_null(strstr(text, "/v1/items/{id}                           90      90.0"));
+	assert_non_null(strstr(text, "10.00\n"));
+	free(text);
+	text = report_output(&r, 1);
+	assert_non_null(strstr(text, "| DELETE | /a\\|<b> | 10 |"));
+	assert_non_null(strstr(text, "| 9 | 10.00% |"));
+	free(text);
+	text = report_output(&r, 3);
+	assert_non_null(strstr(text, "/a|&lt;b&gt;"));
+	assert_non_null(strstr(text, "GET /v1/items/{id}: latency per window"));
+	free(text);
+	text = report_output(&r, 2);
+	assert_routes_json(text);
+	free(text);
 	report_free(&r);
 	slo_file_free(slo);
 }
@@ -330,7 +567,110 @@ static void test_service_checks(void **state)
 	slo_file_free(slo);
 }
 
+static const struct report_check *check_of(const struct report_service *svc, const char *route,
+					   const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < svc->nchecks; i++)
+		if (!strcmp(svc->checks[i].key, key) &&
+		    (route ? svc->checks[i].route && !strcmp(svc->checks[i].route->name, route)
+			   : !svc->checks[i].route))
+			return &svc->checks[i];
+	fail_msg("no check %s %s", route ? route : "-", key);
+	return NULL;
+}
+
+/*
+ * Each route target is judged against that route's summary merged over every window, its
+ * error rate being its 5xx over its requests; a route the captures lack is no data, the
+ * route past the cap is "other".
+ */
+static void test_route_checks(void **state)
+{
+	struct slo_file *slo =
+		slo_parse_ok("{\"services\": {\"svc:80\": {\"p99_ms\": 1000, \"routes\": {"
+			     "\"POST /v1/chat\": {\"ttfb_p95_ms\": 10, \"p95_ms\": 150}, "
+			     "\"GET /v1/items/{id}\": {\"p95_ms\": 5, \"p999_ms\": 20, "
+			     "\"error_rate_max\": 0.001}, "
+			     "\"GET /v1/missing\": {\"p95_ms\": 300, \"error_rate_max\": 0.5}, "
+			     "\"other\": {\"p99_ms\": 1}}}}}");
+	struct report r = { .slo = slo };
+	struct hist_bucket b, rb[3][2];
+	struct capture_route routes[3];
+	const struct report_service *svc;
+	const struct report_check *c;
+	struct capture_sample s;
+	char *text;
+	cJSON *root, *checks, *item;
+
+	(void)state;
+	s = sample_of(80, 300, 1000, &b, true);
+	s.routes = routes;
+	routes[0] = route_of("POST", "/v1/chat", 60, 200000, 0, rb[0]);
+	routes[1] = route_of("GET", "/v1/items/{id}", 138, 1000, 0, rb[1]);
+	routes[2] = route_of("OTHER", "other", 2, 500, 0, rb[2]);
+	s.nroutes = 3;
+	add_window(&r, &s, 1);
+	routes[0] = route_of("GET", "/v1/items/{id}", 2, 50000, 2, rb[0]);
+	s.nroutes = 1;
+	add_window(&r, &s, 1);
+	assert_int_equal(report_finish(&r), 0);
+	svc = &r.services[0];
+	assert_int_equal(svc->nchecks, 8);
+	/* POST: TTFB 20 ms over 10 missed, latency 200 ms over 150 missed. */
+	c = check_of(svc, "POST /v1/chat", "ttfb_p95_ms");
+	assert_int_equal(c->verdict, REPORT_MISSED);
+	assert_double_near(c->value, 20, 0.4);
+	assert_int_equal(c->count, 60);
+	c = check_of(svc, "POST /v1/chat", "p95_ms");
+	assert_true(c->verdict == REPORT_MISSED && c->target == 150 && c->route->method[0] == 'P');
+	/* GET: p95 1 ms met, p99.9 50 ms missed, 2 of 140 5xx over 0.1% missed. */
+	assert_int_equal(check_of(svc, "GET /v1/items/{id}", "p95_ms")->verdict, REPORT_MET);
+	assert_int_equal(check_of(svc, "GET /v1/items/{id}", "p999_ms")->verdict, REPORT_MISSED);
+	c = check_of(svc, "GET /v1/items/{id}", "error_rate_max");
+	assert_int_equal(c->verdict, REPORT_MISSED);
+	assert_double_near(c->value, 2.0 / 140.0, 1e-12);
+	assert_int_equal(c->count, 140);
+	/* A route not in the captures: no data for each target, never a pass. */
+	assert_int_equal(check_of(svc, "GET /v1/missing", "p95_ms")->verdict, REPORT_NO_DATA);
+	assert_int_equal(check_of(svc, "GET /v1/missing", "error_rate_max")->verdict,
+			 REPORT_NO_DATA);
+	assert_int_equal(check_of(svc, "other", "p99_ms")->verdict, REPORT_MET);
+	assert_int_equal(svc->checks_missed, 4);
+
+	text = report_output(&r, 0);
+	assert_non_null(strstr(text, "svc:80                 GET /v1/missing                      "
+				     "p95 <= 300ms                  -          0  no data\n"));
+	assert_non_null(strstr(text, "svc:80                 POST /v1/chat                        "
+				     "ttfb p95 <= 10ms         20.1ms         60  missed\n"));
+	free(text);
+	text = report_output(&r, 2);
+	root = cJSON_Parse(text);
+	free(text);
+	assert_non_null(root);
+	checks = cJSON_GetObjectItem(
+		cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(root, "services"), 0),
+				    "slo"),
+		"checks");
+	assert_int_equal(cJSON_GetArraySize(checks), 8);
+	item = cJSON_GetArrayItem(checks, 5);
+	assert_string_equal(cJSON_GetObjectItem(item, "method")->valuestring, "GET");
+	assert_string_equal(cJSON_GetObjectItem(item, "route")->valuestring, "/v1/missing");
+	assert_string_equal(cJSON_GetObjectItem(item, "target")->valuestring, "p95_ms");
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(item, "value")));
+	assert_string_equal(cJSON_GetObjectItem(item, "result")->valuestring, "no data");
+	item = cJSON_GetArrayItem(checks, 7);
+	assert_string_equal(cJSON_GetObjectItem(item, "method")->valuestring, "OTHER");
+	assert_string_equal(cJSON_GetObjectItem(item, "route")->valuestring, "other");
+	cJSON_Delete(root);
+	report_free(&r);
+	slo_file_free(slo);
+}
+
 UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_merge_and_judge),
 	       cmocka_unit_test(test_empty_report), cmocka_unit_test(test_hosts_align),
 	       cmocka_unit_test(test_short_last_window), cmocka_unit_test(test_ttfb),
-	       cmocka_unit_test(test_service_checks))
+	       cmocka_unit_test(test_service_checks), cmocka_unit_test(test_route_checks),
+	       cmocka_unit_test(test_routes_merge), cmocka_unit_test(test_routes_hosts_align),
+	       cmocka_unit_test(test_routes_formats))

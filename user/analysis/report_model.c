@@ -6,6 +6,7 @@
 #include <string.h>
 #include "base/grow.h"
 #include "analysis/report_model.h"
+#include "analysis/report_route.h"
 #include "model/snapshot.h"
 
 static const double report_quantiles[REPORT_TARGETS] = { 0.50, 0.95, 0.99, 0.999 };
@@ -26,6 +27,28 @@ bool report_has_ttfb(const struct report *report)
 		if (report->services[i].ttfb.count)
 			return true;
 	return false;
+}
+
+bool report_has_routes(const struct report *report)
+{
+	size_t i;
+
+	for (i = 0; i < report->count; i++)
+		if (report->services[i].nroutes)
+			return true;
+	return false;
+}
+
+const struct report_route *report_route_find(const struct report_service *service,
+					     const char *method, const char *route)
+{
+	size_t i;
+
+	for (i = 0; i < service->nroutes; i++)
+		if (!strcmp(service->routes[i].method, method) &&
+		    !strcmp(service->routes[i].route, route))
+			return &service->routes[i];
+	return NULL;
 }
 
 double report_target_ms(const struct slo_targets *targets, enum report_target which)
@@ -81,17 +104,38 @@ static struct report_service *report_service_get(struct report *report,
 	return service;
 }
 
-static void report_point_quantiles(struct report_point *point, const struct hist_bucket *buckets,
-				   size_t count)
+void report_sparse_quantiles(const struct hist_bucket *buckets, size_t count, double max_us,
+			     double out_us[REPORT_TARGETS])
 {
 	__u64 total = sparse_hist_total(buckets, count);
 	int i;
 
 	for (i = 0; i < REPORT_TARGETS; i++)
-		point->quantile_us[i] =
-			total ? sparse_hist_quantile_us(buckets, count, total, report_quantiles[i],
-							point->max_us)
-			      : 0;
+		out_us[i] = total ? sparse_hist_quantile_us(buckets, count, total,
+							    report_quantiles[i], max_us)
+				  : 0;
+}
+
+int report_buckets_take(struct hist_bucket **into, size_t *into_count, struct hist_bucket **from,
+			size_t *from_count)
+{
+	int err = 0;
+
+	if (*from_count)
+		err = sparse_hist_merge(into, into_count, *from, *from_count);
+	free(*from);
+	*from = NULL;
+	*from_count = 0;
+	return err;
+}
+
+/* A window's latency quantiles (capped at its exact maximum) and time to first byte's. */
+static void report_point_quantiles(struct report_point *point, const struct hist_bucket *buckets,
+				   size_t count, const struct hist_bucket *ttfb_buckets,
+				   size_t ttfb_count)
+{
+	report_sparse_quantiles(buckets, count, point->max_us, point->quantile_us);
+	report_sparse_quantiles(ttfb_buckets, ttfb_count, 0, point->ttfb_quantile_us);
 }
 
 static int report_add_point(struct report *report, struct report_service *service,
@@ -114,12 +158,17 @@ static int report_add_point(struct report *report, struct report_service *servic
 	point->rss_bytes = s->rss_bytes;
 	point->listening = s->listening;
 	point->max_us = s->max_us;
-	if (!report->merge_captures)
-		report_point_quantiles(point, s->buckets, s->nbuckets);
-	else if (s->nbuckets &&
-		 sparse_hist_merge(&point->buckets, &point->nbuckets, s->buckets, s->nbuckets))
-		return -ENOMEM;
 	service->npoints++;
+	if (!report->merge_captures) {
+		report_point_quantiles(point, s->buckets, s->nbuckets, s->ttfb_buckets,
+				       s->nttfb_buckets);
+		return 0;
+	}
+	if ((s->nbuckets &&
+	     sparse_hist_merge(&point->buckets, &point->nbuckets, s->buckets, s->nbuckets)) ||
+	    (s->nttfb_buckets && sparse_hist_merge(&point->ttfb_buckets, &point->nttfb_buckets,
+						   s->ttfb_buckets, s->nttfb_buckets)))
+		return -ENOMEM;
 	return 0;
 }
 
@@ -190,7 +239,9 @@ int report_add_window(struct report *report, const struct capture_window *window
 	for (i = 0; i < window->count; i++) {
 		service = report_service_get(report, &window->samples[i]);
 		if (!service ||
-		    report_add_point(report, service, &window->samples[i], slot->slot, seconds))
+		    report_add_point(report, service, &window->samples[i], slot->slot, seconds) ||
+		    report_add_routes(service, &window->samples[i], slot->slot,
+				      report->merge_captures))
 			return -ENOMEM;
 		report_add_totals(service, &window->samples[i]);
 		report_add_tail(report, service, &window->samples[i]);
@@ -244,7 +295,7 @@ static void report_merge_slots(struct report *report)
 /* Folds @from into @into, the same slot seen in another capture. */
 static int report_point_merge(struct report_point *into, struct report_point *from)
 {
-	int i, err = 0;
+	int i, err;
 
 	into->requests += from->requests;
 	into->rps += from->rps;
@@ -257,15 +308,16 @@ static int report_point_merge(struct report_point *into, struct report_point *fr
 	if (from->max_us > into->max_us)
 		into->max_us = from->max_us;
 	/* Without buckets (one capture, a slot seen twice) the worse value is the honest one. */
-	for (i = 0; i < REPORT_TARGETS; i++)
+	for (i = 0; i < REPORT_TARGETS; i++) {
 		if (from->quantile_us[i] > into->quantile_us[i])
 			into->quantile_us[i] = from->quantile_us[i];
-	if (from->nbuckets)
-		err = sparse_hist_merge(&into->buckets, &into->nbuckets, from->buckets,
-					from->nbuckets);
-	free(from->buckets);
-	from->buckets = NULL;
-	return err;
+		if (from->ttfb_quantile_us[i] > into->ttfb_quantile_us[i])
+			into->ttfb_quantile_us[i] = from->ttfb_quantile_us[i];
+	}
+	err = report_buckets_take(&into->buckets, &into->nbuckets, &from->buckets, &from->nbuckets);
+	return report_buckets_take(&into->ttfb_buckets, &into->nttfb_buckets, &from->ttfb_buckets,
+				   &from->nttfb_buckets)
+		       ?: err;
 }
 
 static void report_judge_point(struct report_service *service, struct report_point *point)
@@ -359,12 +411,30 @@ static int report_check_targets(struct report_service *service, const struct slo
 	return err;
 }
 
-/* The service's own TTFB and error-rate targets: 5xx of the responses whose status was read. */
+/*
+ * The service's own TTFB and error-rate targets (5xx of the responses whose status was read),
+ * then each route target against that route's merged summary (5xx of its requests, as its
+ * table's error rate); a route the captures do not have is no data for each of its targets.
+ */
 static int report_check_service(struct report_service *service)
 {
-	return report_check_targets(service, NULL, &service->targets, &service->latency,
-				    &service->ttfb, service->total.http_responses,
-				    service->total.http_5xx);
+	static const struct latency_summary none;
+	const struct slo_targets *targets = &service->targets;
+	const struct report_route *route;
+	size_t i;
+	int err;
+
+	err = report_check_targets(service, NULL, targets, &service->latency, &service->ttfb,
+				   service->total.http_responses, service->total.http_5xx);
+	for (i = 0; i < targets->nroutes && !err; i++) {
+		route = report_route_find(service, targets->routes[i].method,
+					  targets->routes[i].route);
+		err = report_check_targets(
+			service, &targets->routes[i], &targets->routes[i].targets,
+			route ? &route->latency : &none, route ? &route->ttfb : &none,
+			route ? route->requests : 0, route ? route->errors : 0);
+	}
+	return err;
 }
 
 static int report_finish_service(struct report *report, struct report_service *service)
@@ -387,15 +457,18 @@ static int report_finish_service(struct report *report, struct report_service *s
 	for (i = 0; i < n; i++) {
 		point = &service->points[i];
 		point->ts = (double)point->slot * report->grid_s;
-		if (point->buckets)
-			report_point_quantiles(point, point->buckets, point->nbuckets);
+		if (report->merge_captures)
+			report_point_quantiles(point, point->buckets, point->nbuckets,
+					       point->ttfb_buckets, point->nttfb_buckets);
 		free(point->buckets);
-		point->buckets = NULL;
-		point->nbuckets = 0;
+		free(point->ttfb_buckets);
+		point->buckets = point->ttfb_buckets = NULL;
+		point->nbuckets = point->nttfb_buckets = 0;
 		report_judge_point(service, point);
 	}
 	latency_summary_of_window(&service->total, &service->latency);
 	ttfb_summary_of_window(&service->total, &service->ttfb);
+	err = report_finish_routes(service, report->seconds, report->grid_s) ?: err;
 	return err ?: report_check_service(service);
 }
 
@@ -422,15 +495,33 @@ int report_finish(struct report *report)
 	return err;
 }
 
+static void report_route_free(struct report_route *route)
+{
+	size_t i;
+
+	for (i = 0; i < route->npoints; i++) {
+		free(route->points[i].buckets);
+		free(route->points[i].ttfb_buckets);
+	}
+	free(route->points);
+}
+
 void report_free(struct report *report)
 {
+	struct report_service *service;
 	size_t i, j;
 
 	for (i = 0; i < report->count; i++) {
-		for (j = 0; j < report->services[i].npoints; j++)
-			free(report->services[i].points[j].buckets);
-		free(report->services[i].points);
-		free(report->services[i].checks);
+		service = &report->services[i];
+		for (j = 0; j < service->npoints; j++) {
+			free(service->points[j].buckets);
+			free(service->points[j].ttfb_buckets);
+		}
+		free(service->points);
+		for (j = 0; j < service->nroutes; j++)
+			report_route_free(&service->routes[j]);
+		free(service->routes);
+		free(service->checks);
 	}
 	free(report->services);
 	free(report->slots);

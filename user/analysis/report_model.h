@@ -8,6 +8,7 @@
 #include <linux/types.h>
 #include "capture/capture_reader.h"
 #include "model/histogram.h"
+#include "model/route_window.h"
 #include "analysis/report_tail.h"
 #include "input/slo_file.h"
 
@@ -42,9 +43,47 @@ struct report_point {
 	bool listening;
 	double max_us;
 	double quantile_us[REPORT_TARGETS];
+	double ttfb_quantile_us[REPORT_TARGETS]; /* time to first byte; 0 without --http */
 	unsigned int breached; /* 1 << enum report_target, for each target this window missed */
 	struct hist_bucket *buckets; /* while windows of several captures may still merge */
 	size_t nbuckets;
+	struct hist_bucket *ttfb_buckets;
+	size_t nttfb_buckets;
+};
+
+/* One window of one route, on the report's interval grid like struct report_point. */
+struct report_route_point {
+	__s64 slot;
+	double ts; /* the slot's end, seconds since the epoch */
+	__u64 requests;
+	__u64 errors;			   /* 5xx responses */
+	double latency_us[REPORT_TARGETS]; /* at p50, p95, p99, p99.9 */
+	double ttfb_us[REPORT_TARGETS];	   /* the same of time to first byte */
+	struct hist_bucket *buckets;	   /* while windows of several captures may still merge */
+	size_t nbuckets;
+	struct hist_bucket *ttfb_buckets;
+	size_t nttfb_buckets;
+};
+
+/*
+ * One (method, route) of a service over the whole report: every window of every capture merged
+ * bucket by bucket (captures recorded with --http carry routes). Per-route SLO compliance reads
+ * it: keep its fields stable.
+ */
+struct report_route {
+	char method[16];		  /* "GET", ..., "OTHER" (route_method_name) */
+	char route[ROUTE_PATH_BYTES + 1]; /* "/v1/conversations/{id}"; "other" past the cap */
+	__u64 requests;
+	__u64 errors;			    /* 5xx responses */
+	__u64 status[ROUTE_STATUS_CLASSES]; /* 2xx, 3xx, 4xx, 5xx (enum route_status_class) */
+	double rps;			    /* requests over the report's recorded seconds */
+	double error_rate;		    /* errors / requests; 0 without requests */
+	struct latency_summary latency;	    /* merged histogram: p50 ... p99.9, mean, max */
+	struct latency_summary ttfb;	    /* time to first byte; count 0: none seen */
+	struct route_window total;	    /* the merged buckets and sums behind both */
+	struct report_route_point *points;  /* by slot after report_finish */
+	size_t npoints;
+	size_t points_capacity;
 };
 
 /* How a target judged over the whole capture came out; no data is never a pass. */
@@ -89,6 +128,9 @@ struct report_service {
 	struct report_point *points; /* by slot after report_finish */
 	size_t npoints;
 	size_t points_capacity;
+	struct report_route *routes; /* busiest first after report_finish; none without --http */
+	size_t nroutes;
+	size_t routes_capacity;
 };
 
 struct report {
@@ -121,6 +163,11 @@ void report_free(struct report *report);
 void report_summary_quantiles(const struct latency_summary *summary, double out_us[REPORT_TARGETS]);
 /* Whether some service has time to first byte (captures recorded with --http). */
 bool report_has_ttfb(const struct report *report);
+/* The route @method @route of @service ("GET", "/v1/items/{id}"), or NULL. */
+const struct report_route *report_route_find(const struct report_service *service,
+					     const char *method, const char *route);
+/* Whether some service has routes (captures recorded with --http). */
+bool report_has_routes(const struct report *report);
 /* The target for @which in milliseconds; 0 when not set. */
 double report_target_ms(const struct slo_targets *targets, enum report_target which);
 /* The time-to-first-byte target for @which in milliseconds; 0 when not set. */

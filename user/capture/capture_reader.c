@@ -14,6 +14,7 @@
 #include "capture/capture.h"
 #include "capture/capture_reader.h"
 #include "input/capture_fields.h"
+#include "model/route_window.h"
 
 #define READ_BUFFER_START (64U << 10)
 #define GZ_BUFFER_BYTES (128U << 10)
@@ -25,6 +26,8 @@ struct capture_scratch {
 	size_t buckets_capacity;
 	struct tail_request *tail;
 	size_t tail_capacity;
+	struct capture_route *routes;
+	size_t routes_capacity;
 };
 
 /*
@@ -141,6 +144,7 @@ void capture_scratch_free(struct capture_scratch *scratch)
 	free(scratch->samples);
 	free(scratch->buckets);
 	free(scratch->tail);
+	free(scratch->routes);
 	free(scratch);
 }
 
@@ -350,26 +354,160 @@ static size_t array_items(const cJSON *svc, const char *name)
 	return n;
 }
 
+/* Histogram buckets of @obj, a service or a route. */
+static size_t hist_items(const cJSON *obj)
+{
+	return array_items(obj, "latency_hist") + array_items(obj, "ttfb_hist");
+}
+
+/* Histogram buckets of the routes of @svc. */
+static size_t route_hist_items(const cJSON *svc)
+{
+	const cJSON *routes = cJSON_IsObject(svc) ? field_item(svc, "routes") : NULL, *route;
+	size_t n = 0;
+
+	if (!routes || !cJSON_IsArray(routes))
+		return 0;
+	for (route = routes->child; route; route = route->next)
+		n += hist_items(route);
+	return n;
+}
+
 /* Sizes the scratch for the whole line first, so samples can point into shared arrays. */
 static int reserve_for_services(const cJSON *services, struct capture_scratch *scratch,
 				size_t *nsamples)
 {
-	size_t nbuckets = 0, ntail = 0;
+	size_t nbuckets = 0, ntail = 0, nroutes = 0;
 	const cJSON *svc;
 
 	*nsamples = 0;
 	for (svc = services->child; svc; svc = svc->next) {
 		(*nsamples)++;
-		nbuckets += array_items(svc, "latency_hist") + array_items(svc, "ttfb_hist");
+		nbuckets += hist_items(svc) + route_hist_items(svc);
 		ntail += array_items(svc, "tail");
+		nroutes += array_items(svc, "routes");
 	}
 	if (scratch_reserve((void **)&scratch->samples, &scratch->samples_capacity, *nsamples,
 			    sizeof(*scratch->samples)) ||
 	    scratch_reserve((void **)&scratch->buckets, &scratch->buckets_capacity, nbuckets,
 			    sizeof(*scratch->buckets)) ||
 	    scratch_reserve((void **)&scratch->tail, &scratch->tail_capacity, ntail,
-			    sizeof(*scratch->tail)))
+			    sizeof(*scratch->tail)) ||
+	    scratch_reserve((void **)&scratch->routes, &scratch->routes_capacity, nroutes,
+			    sizeof(*scratch->routes)))
 		return -1;
+	return 0;
+}
+
+/* A route's method and route: the key a report merges it by, so neither is truncated. */
+static int parse_route_name(const cJSON *item, struct capture_route *r, struct why *why)
+{
+	const cJSON *method = field_item(item, "method"), *route = field_item(item, "route");
+	size_t len;
+
+	if (!method)
+		return refuse(why, "method", "missing");
+	if (!cJSON_IsString(method))
+		return refuse(why, "method", "not a string");
+	if (route_method_of_name(method->valuestring, &r->method))
+		return refuse(why, "method",
+			      "\"%.16s\" is not a method sloprobe names (GET, HEAD, POST, PUT, "
+			      "DELETE, PATCH, OPTIONS, CONNECT, TRACE or OTHER)",
+			      method->valuestring);
+	if (!route)
+		return refuse(why, "route", "missing");
+	if (!cJSON_IsString(route))
+		return refuse(why, "route", "not a string");
+	len = strlen(route->valuestring);
+	if (len == 0 || len > ROUTE_PATH_BYTES)
+		return refuse(why, "route", "%zu bytes long (a route has 1 to %d)", len,
+			      ROUTE_PATH_BYTES);
+	memcpy(r->route, route->valuestring, len + 1);
+	return 0;
+}
+
+/* status{}: each class optional, named "status.2xx" in messages. */
+static int parse_route_status(const cJSON *item, struct capture_route *r, struct why *why)
+{
+	size_t where_len = strlen(why->where);
+	const cJSON *status;
+	int c, err = 0;
+
+	if (field_object(item, "status", &status, why))
+		return -1;
+	if (!status)
+		return 0;
+	snprintf(why->where + where_len, sizeof(why->where) - where_len, ".status");
+	for (c = 0; c < ROUTE_STATUS_CLASSES && !err; c++)
+		err = field_uint(status, route_status_class_name(c), false, LIMIT_U64,
+				 &r->status[c], why);
+	why->where[where_len] = '\0';
+	return err;
+}
+
+/* One route into @r, its buckets into @base of @room (reserve_for_services sized it). */
+static int parse_route(const cJSON *item, struct hist_bucket *base, size_t room,
+		       struct capture_route *r, struct why *why)
+{
+	memset(r, 0, sizeof(*r));
+	if (!cJSON_IsObject(item))
+		return refuse(why, NULL, "not an object");
+	if (parse_route_name(item, r, why) ||
+	    field_uint(item, "requests", true, LIMIT_U64, &r->requests, why) ||
+	    field_uint(item, "latency_sum_ns", false, LIMIT_U64, &r->latency_sum_ns, why) ||
+	    field_uint(item, "ttfb_sum_ns", false, LIMIT_U64, &r->ttfb_sum_ns, why) ||
+	    parse_route_status(item, r, why) ||
+	    parse_hist(item, "latency_hist", true, base, room, &r->buckets, &r->nbuckets, why))
+		return -1;
+	return parse_hist(item, "ttfb_hist", false, base ? base + r->nbuckets : NULL,
+			  room - r->nbuckets, &r->ttfb_buckets, &r->nttfb_buckets, why);
+}
+
+/* Whether a route before @r in @routes has its method and route. */
+static bool route_repeats(const struct capture_route *routes, const struct capture_route *r)
+{
+	const struct capture_route *other;
+
+	for (other = routes; other < r; other++)
+		if (other->method == r->method && !strcmp(other->route, r->route))
+			return true;
+	return false;
+}
+
+/*
+ * The optional routes of @svc into @base (room @room), their buckets into @buckets (room
+ * @buckets_room); adds the buckets taken to *@buckets_used.
+ */
+static int parse_routes(const cJSON *svc, struct capture_route *base, size_t room,
+			struct hist_bucket *buckets, size_t buckets_room, struct capture_sample *s,
+			size_t *buckets_used, struct why *why)
+{
+	const cJSON *routes = field_item(svc, "routes"), *item;
+	size_t where_len = strlen(why->where), n = 0, used = 0;
+	struct capture_route *r;
+
+	if (!routes)
+		return 0;
+	if (!cJSON_IsArray(routes))
+		return refuse(why, "routes", "not an array");
+	for (item = routes->child; item; item = item->next, n++) {
+		if (n >= SLOPROBE_MAX_ROUTES)
+			return refuse(why, "routes", "more than %d routes", SLOPROBE_MAX_ROUTES);
+		if (!base || n >= room)
+			return refuse(why, "routes", "more routes than were counted");
+		r = &base[n];
+		snprintf(why->where + where_len, sizeof(why->where) - where_len, ".routes[%zu]", n);
+		if (parse_route(item, buckets ? buckets + used : NULL, buckets_room - used, r, why))
+			return -1;
+		if (route_repeats(base, r))
+			return refuse(why, NULL, "%s %s repeats an earlier route of the service",
+				      route_method_name(r->method), r->route);
+		why->where[where_len] = '\0';
+		used += r->nbuckets + r->nttfb_buckets;
+	}
+	s->routes = n ? base : NULL;
+	s->nroutes = n;
+	*buckets_used += used;
 	return 0;
 }
 
@@ -403,7 +541,7 @@ static int parse_services(const cJSON *root, struct capture_scratch *scratch,
 			  struct capture_window *out, struct why *why)
 {
 	const cJSON *services = field_item(root, "services"), *svc;
-	size_t nsamples, used = 0, tail_used = 0, i = 0;
+	size_t nsamples, used = 0, tail_used = 0, routes_used = 0, i = 0;
 
 	if (!services)
 		return refuse(why, "services", "missing");
@@ -422,7 +560,13 @@ static int parse_services(const cJSON *root, struct capture_scratch *scratch,
 			       scratch->tail_capacity - tail_used, s, why))
 			return -1;
 		used += s->nbuckets + s->nttfb_buckets;
+		if (parse_routes(svc, scratch->routes ? scratch->routes + routes_used : NULL,
+				 scratch->routes_capacity - routes_used,
+				 scratch->buckets ? scratch->buckets + used : NULL,
+				 scratch->buckets_capacity - used, s, &used, why))
+			return -1;
 		tail_used += s->ntail;
+		routes_used += s->nroutes;
 		i++;
 	}
 	why->where[0] = '\0';

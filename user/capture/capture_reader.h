@@ -32,6 +32,28 @@ struct capture_header {
 };
 
 /*
+ * One route of a service in one window, an item of the service's "routes" array (captures made
+ * with --http). Required: method (a name route_method_name gives: "GET", ..., "OTHER"), route
+ * (a string of 1 to ROUTE_PATH_BYTES bytes; no two items of a service share method and route),
+ * requests, latency_hist (an array, may be empty). Optional, 0 or empty when absent:
+ * status.2xx/3xx/4xx/5xx, latency_sum_ns, ttfb_hist, ttfb_sum_ns. Histograms are in
+ * latency_hist's layout with increasing indexes, as a service's. At most SLOPROBE_MAX_ROUTES
+ * routes a service.
+ */
+struct capture_route {
+	__u32 method; /* enum http_method */
+	char route[ROUTE_PATH_BYTES + 1];
+	__u64 requests;
+	__u64 latency_sum_ns;
+	__u64 ttfb_sum_ns;
+	__u64 status[ROUTE_STATUS_CLASSES]; /* enum route_status_class */
+	const struct hist_bucket *buckets;  /* latency_hist */
+	size_t nbuckets;
+	const struct hist_bucket *ttfb_buckets;
+	size_t nttfb_buckets;
+};
+
+/*
  * One service in one window; its pointers are valid during the window callback only.
  * Required: port, netns, requests, latency_hist (an array, may be empty). Optional, "" / false
  * / 0 when absent: service, comm, listening, latency_sum_ns, conns.active, every other counter
@@ -42,7 +64,8 @@ struct capture_header {
  * in latency_hist's layout: captures made with --http have them).
  * Present fields must have the right type; a number field may be null (cJSON writes NaN as null):
  * 0. Counters are not cross-checked: the buckets need not sum to requests. Optional: tail, the
- * window's slowest requests (at most TAIL_MAX_PER_SERVICE records, see tail_request.h).
+ * window's slowest requests (at most TAIL_MAX_PER_SERVICE records, see tail_request.h), and
+ * routes (captures made with --http; see struct capture_route).
  */
 struct capture_sample {
 	struct service_key key;
@@ -60,6 +83,8 @@ struct capture_sample {
 	size_t nttfb_buckets;
 	const struct tail_request *tail;
 	size_t ntail;
+	const struct capture_route *routes;
+	size_t nroutes;
 	__u64 accept_queue_count; /* connections accepted: the sum of accept_queue_hist */
 	__u64 accept_queue_hist[PHASE_BUCKETS];
 };

@@ -129,6 +129,13 @@ void route_window_ttfb(const struct route_window *route, struct latency_summary 
 				hist_quantile_us(route->ttfb_hist, 1.0), out);
 }
 
+const char *route_status_class_name(int status_class)
+{
+	static const char *const names[ROUTE_STATUS_CLASSES] = { "2xx", "3xx", "4xx", "5xx" };
+
+	return status_class >= 0 && status_class < ROUTE_STATUS_CLASSES ? names[status_class] : "";
+}
+
 const char *route_method_name(__u32 method)
 {
 	static const char *const names[HTTP_METHODS] = {
@@ -140,6 +147,19 @@ const char *route_method_name(__u32 method)
 	};
 
 	return method < HTTP_METHODS ? names[method] : "OTHER";
+}
+
+int route_method_of_name(const char *name, __u32 *method)
+{
+	__u32 m;
+
+	for (m = 0; m < HTTP_METHODS; m++) {
+		if (!strcmp(route_method_name(m), name)) {
+			*method = m;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 void route_window_path(const struct route_window *route, char *buf)

@@ -55,9 +55,13 @@ void route_window_merge(struct route_window *into, const struct route_window *fr
 void route_window_latency(const struct route_window *route, struct latency_summary *out);
 void route_window_ttfb(const struct route_window *route, struct latency_summary *out);
 
+/* "2xx", "3xx", "4xx", "5xx" for enum route_status_class. */
+const char *route_status_class_name(int status_class);
 /* "GET", "POST", ...; "OTHER" for methods the kernel does not name and for the `other`
  * route. */
 const char *route_method_name(__u32 method);
+/* The method route_method_name names @name, into @method; -1 when it names none. */
+int route_method_of_name(const char *name, __u32 *method);
 /* The route as text: its path, up to ROUTE_PATH_BYTES, into @buf of ROUTE_PATH_BYTES + 1. */
 void route_window_path(const struct route_window *route, char *buf);
 

@@ -70,6 +70,11 @@ int top_json_write(FILE *out, const struct top_report *report);
  * the processes' CPU seconds and RSS. NULL when out of memory.
  */
 char *top_report_json_line(const struct top_report *report, bool capture);
+/*
+ * One route as top --json writes it (method, route, requests, rps over @interval_s,
+ * latency_us, ttfb_us, status), for report to write its routes with the same keys.
+ */
+struct cJSON *route_window_json(const struct route_window *route, double interval_s);
 /* @redraw: clear the terminal first, for an interactive view. */
 void top_table_write(FILE *out, const struct top_report *report, const char *banner, bool redraw);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* `sloprobe report --format html`: one self-contained page, charts as inline SVG, no scripts. */
 #include <stdlib.h>
+#include <string.h>
 #include "output/report_write.h"
 #include "output/format.h"
 #include "output/report_tail_write.h"
@@ -9,6 +10,8 @@
 
 /* Breached windows listed per service; the JSON report has every one. */
 #define HTML_BREACHES_LISTED 100
+/* Routes per service with a latency chart of their own; the table lists every route. */
+#define HTML_ROUTE_CHARTS 5
 
 static const char *const quantile_colors[REPORT_TARGETS] = { "#1f77b4", "#2ca02c", "#d62728",
 							     "#9467bd" };
@@ -149,7 +152,7 @@ static void format_count(double value, char *buf, size_t size)
 
 /* The service's windows as columns the charts can draw; -1 when out of memory. */
 struct html_columns {
-	double *x, *q[REPORT_TARGETS], *rps, *active;
+	double *x, *q[REPORT_TARGETS], *ttfb[REPORT_TARGETS], *rps, *active;
 };
 
 static void html_columns_free(struct html_columns *c)
@@ -157,49 +160,104 @@ static void html_columns_free(struct html_columns *c)
 	int t;
 
 	free(c->x);
-	for (t = 0; t < REPORT_TARGETS; t++)
+	for (t = 0; t < REPORT_TARGETS; t++) {
 		free(c->q[t]);
+		free(c->ttfb[t]);
+	}
 	free(c->rps);
 	free(c->active);
 }
 
-static int html_columns_of(const struct report_service *s, struct html_columns *c)
+/* Room for @n windows (at least one); -1 when out of memory. */
+static int html_columns_alloc(struct html_columns *c, size_t n)
 {
-	size_t n = s->npoints ? s->npoints : 1, i;
-	int t;
+	int t, err = 0;
 
+	n = n ? n : 1;
 	c->x = calloc(n, sizeof(double));
 	c->rps = calloc(n, sizeof(double));
 	c->active = calloc(n, sizeof(double));
-	for (t = 0; t < REPORT_TARGETS; t++)
+	err = !c->x || !c->rps || !c->active;
+	for (t = 0; t < REPORT_TARGETS; t++) {
 		c->q[t] = calloc(n, sizeof(double));
-	if (!c->x || !c->rps || !c->active || !c->q[0] || !c->q[1] || !c->q[2] || !c->q[3])
+		c->ttfb[t] = calloc(n, sizeof(double));
+		err = err || !c->q[t] || !c->ttfb[t];
+	}
+	return err ? -1 : 0;
+}
+
+static int html_columns_of(const struct report_service *s, struct html_columns *c)
+{
+	size_t i;
+	int t;
+
+	if (html_columns_alloc(c, s->npoints))
 		return -1;
 	for (i = 0; i < s->npoints; i++) {
 		c->x[i] = s->points[i].ts;
 		c->rps[i] = s->points[i].rps;
 		c->active[i] = (double)s->points[i].conns_active;
-		for (t = 0; t < REPORT_TARGETS; t++)
+		for (t = 0; t < REPORT_TARGETS; t++) {
 			c->q[t][i] = s->points[i].quantile_us[t];
+			c->ttfb[t][i] = s->points[i].ttfb_quantile_us[t];
+		}
 	}
 	return 0;
 }
 
+/* A route's windows (those it had requests in), as columns; rps and active stay 0. */
+static int html_route_columns_of(const struct report_route *route, struct html_columns *c)
+{
+	size_t i;
+	int t;
+
+	if (html_columns_alloc(c, route->npoints))
+		return -1;
+	for (i = 0; i < route->npoints; i++) {
+		c->x[i] = route->points[i].ts;
+		for (t = 0; t < REPORT_TARGETS; t++) {
+			c->q[t][i] = route->points[i].latency_us[t];
+			c->ttfb[t][i] = route->points[i].ttfb_us[t];
+		}
+	}
+	return 0;
+}
+
+/* One quantile series per target of @columns, on a log scale. */
+static void html_quantile_chart(FILE *out, const char *title, const double *x, size_t n,
+				double *const columns[REPORT_TARGETS],
+				const struct chart_rule *rules, size_t nrules)
+{
+	struct chart_series series[REPORT_TARGETS];
+	struct chart chart = { .title = title,
+			       .x = x,
+			       .n = n,
+			       .series = series,
+			       .nseries = REPORT_TARGETS,
+			       .rules = rules,
+			       .nrules = nrules,
+			       .log_y = true,
+			       .format_y = format_axis_us };
+	int t;
+
+	for (t = 0; t < REPORT_TARGETS; t++)
+		series[t] = (struct chart_series){ .name = quantile_labels[t],
+						   .color = quantile_colors[t],
+						   .y = columns[t] };
+	svg_chart_write(out, &chart);
+}
+
 static void html_charts(FILE *out, const struct report_service *s, const struct html_columns *c)
 {
-	struct chart_series latency[REPORT_TARGETS];
 	struct chart_series rps = { .name = "requests/s", .color = "#1f77b4", .y = c->rps };
 	struct chart_series active = { .name = "active", .color = "#ff7f0e", .y = c->active };
 	struct chart_rule rules[REPORT_TARGETS];
 	char names[REPORT_TARGETS][32];
-	struct chart chart = { .x = c->x, .n = s->npoints };
+	struct chart chart;
 	size_t nrules = 0;
 	int t;
 
 	for (t = 0; t < REPORT_TARGETS; t++) {
-		latency[t] = (struct chart_series){ .name = quantile_labels[t],
-						    .color = quantile_colors[t],
-						    .y = c->q[t] };
 		if (report_target_ms(&s->targets, t) <= 0)
 			continue;
 		snprintf(names[t], sizeof(names[t]), "SLO %s %gms", quantile_labels[t],
@@ -207,14 +265,11 @@ static void html_charts(FILE *out, const struct report_service *s, const struct 
 		rules[nrules++] = (struct chart_rule){ names[t], quantile_colors[t],
 						       report_target_ms(&s->targets, t) * 1000 };
 	}
-	chart.title = "Latency per window (log scale), SLO targets dashed";
-	chart.series = latency;
-	chart.nseries = REPORT_TARGETS;
-	chart.rules = rules;
-	chart.nrules = nrules;
-	chart.log_y = true;
-	chart.format_y = format_axis_us;
-	svg_chart_write(out, &chart);
+	html_quantile_chart(out, "Latency per window (log scale), SLO targets dashed", c->x,
+			    s->npoints, c->q, rules, nrules);
+	if (s->ttfb.count)
+		html_quantile_chart(out, "Time to first byte per window (log scale)", c->x,
+				    s->npoints, c->ttfb, NULL, 0);
 	chart = (struct chart){ .title = "Requests per second",
 				.x = c->x,
 				.n = s->npoints,
@@ -260,6 +315,58 @@ static void html_breaches(FILE *out, const struct report_service *s)
 			breached - listed);
 }
 
+static void html_route_row(FILE *out, const struct report_route *route)
+{
+	double q[REPORT_TARGETS], t[REPORT_TARGETS];
+	int i;
+
+	report_summary_quantiles(&route->latency, q);
+	report_summary_quantiles(&route->ttfb, t);
+	fprintf(out, "<tr><td>%s</td><td>", route->method);
+	html_write_escaped(out, route->route);
+	fprintf(out, "</td><td>%llu</td><td>%.1f</td>", (unsigned long long)route->requests,
+		route->rps);
+	for (i = 0; i < REPORT_TARGETS; i++)
+		html_cell_duration(out, q[i], 0);
+	for (i = REPORT_P50; i <= REPORT_P99; i++)
+		html_cell_duration(out, t[i], 0);
+	for (i = 0; i < ROUTE_STATUS_CLASSES; i++)
+		fprintf(out, "<td>%llu</td>", (unsigned long long)route->status[i]);
+	fprintf(out, "<td>%.2f%%</td></tr>\n", 100.0 * route->error_rate);
+}
+
+/* The service's routes over the whole report, busiest first, and the busiest ones' latency
+ * over time. */
+static int html_routes(FILE *out, const struct report_service *s)
+{
+	struct html_columns columns;
+	char title[ROUTE_PATH_BYTES + 64];
+	size_t i;
+	int err = 0;
+
+	if (!s->nroutes)
+		return 0;
+	fputs("<h3>Routes</h3>\n<table><tr><th>method</th><th>route</th><th>requests</th>"
+	      "<th>avg rps</th><th>p50</th><th>p95</th><th>p99</th><th>p99.9</th>"
+	      "<th>ttfb p50</th><th>ttfb p95</th><th>ttfb p99</th><th>2xx</th><th>3xx</th>"
+	      "<th>4xx</th><th>5xx</th><th>error rate</th></tr>\n",
+	      out);
+	for (i = 0; i < s->nroutes; i++)
+		html_route_row(out, &s->routes[i]);
+	fputs("</table>\n", out);
+	for (i = 0; i < s->nroutes && i < HTML_ROUTE_CHARTS && !err; i++) {
+		memset(&columns, 0, sizeof(columns));
+		err = html_route_columns_of(&s->routes[i], &columns);
+		snprintf(title, sizeof(title), "%s %s: latency per window (log scale)",
+			 s->routes[i].method, s->routes[i].route);
+		if (!err)
+			html_quantile_chart(out, title, columns.x, s->routes[i].npoints, columns.q,
+					    NULL, 0);
+		html_columns_free(&columns);
+	}
+	return err;
+}
+
 static int html_service(FILE *out, const struct report_service *s)
 {
 	struct html_columns columns = { 0 };
@@ -280,6 +387,8 @@ static int html_service(FILE *out, const struct report_service *s)
 	if (!err)
 		html_charts(out, s, &columns);
 	html_columns_free(&columns);
+	if (!err)
+		err = html_routes(out, s);
 	html_breaches(out, s);
 	return err;
 }

@@ -136,6 +136,79 @@ static void report_checks_text(FILE *out, const struct report *r, bool markdown)
 	}
 }
 
+/* @text with '|' escaped, so a route cannot split a Markdown table's cell. */
+static void markdown_cell(FILE *out, const char *text)
+{
+	for (; *text; text++) {
+		if (*text == '|')
+			fputc('\\', out);
+		fputc(*text, out);
+	}
+}
+
+static void report_route_row_text(FILE *out, const struct report_route *route, bool markdown)
+{
+	char q[REPORT_TARGETS][16], t[REPORT_TARGETS][16];
+	const __u64 *status = route->status;
+
+	quantiles_text(&route->latency, q);
+	quantiles_text(&route->ttfb, t);
+	if (markdown) {
+		fprintf(out, "| %s | ", route->method);
+		markdown_cell(out, route->route);
+	} else {
+		fprintf(out, "%-7s %-32s", route->method, route->route);
+	}
+	fprintf(out,
+		markdown ? " | %llu | %.1f | %s | %s | %s | %s | %s | %s | %s | %llu | %llu | %llu "
+			   "| "
+			   "%llu | %.2f%% |\n"
+			 : " %10llu %9.1f %8s %8s %8s %8s %8s %8s %8s %7llu %7llu %7llu %7llu "
+			   "%7.2f\n",
+		(unsigned long long)route->requests, route->rps, q[REPORT_P50], q[REPORT_P95],
+		q[REPORT_P99], q[REPORT_P999], t[REPORT_P50], t[REPORT_P95], t[REPORT_P99],
+		(unsigned long long)status[ROUTE_STATUS_2XX],
+		(unsigned long long)status[ROUTE_STATUS_3XX],
+		(unsigned long long)status[ROUTE_STATUS_4XX],
+		(unsigned long long)status[ROUTE_STATUS_5XX], 100.0 * route->error_rate);
+}
+
+/* Each service's routes, busiest first, over the whole report (captures recorded with --http);
+ * reports of captures without routes read as they did. */
+static void report_routes_text(FILE *out, const struct report *r, bool markdown)
+{
+	const struct report_service *s;
+	size_t i, j;
+
+	if (!report_has_routes(r))
+		return;
+	if (markdown)
+		fputs("\n## Routes\n", out);
+	for (i = 0; i < r->count; i++) {
+		s = &r->services[i];
+		if (!s->nroutes)
+			continue;
+		if (markdown)
+			fprintf(out,
+				"\n### %s\n\n| method | route | requests | rps | p50 | p95 | p99 | "
+				"p99.9 | ttfb p50 | ttfb p95 | ttfb p99 | 2xx | 3xx | 4xx | 5xx | "
+				"error rate |\n"
+				"|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|--"
+				"-:|"
+				"---:|---:|\n",
+				s->service);
+		else
+			fprintf(out,
+				"\nroutes of %s\n%-7s %-32s %10s %9s %8s %8s %8s %8s %8s %8s %8s "
+				"%7s %7s %7s %7s %7s\n",
+				s->service, "METHOD", "ROUTE", "REQUESTS", "AVG RPS", "P50", "P95",
+				"P99", "P99.9", "TTFB P50", "TTFB P95", "TTFB P99", "2XX", "3XX",
+				"4XX", "5XX", "ERROR%");
+		for (j = 0; j < s->nroutes; j++)
+			report_route_row_text(out, &s->routes[j], markdown);
+	}
+}
+
 /* "p99 1.20s > 1000ms, p999 ..." for the targets @p missed. */
 static void breach_text(const struct report_service *s, const struct report_point *p, char *buf,
 			size_t size)
@@ -183,32 +256,52 @@ static void report_breaches_text(FILE *out, const struct report_service *s, bool
 			breached - listed);
 }
 
+/* The header of --windows rows; TTFB columns only where the service has it. */
+static void report_windows_header(FILE *out, const struct report_service *s, bool markdown,
+				  bool ttfb)
+{
+	if (markdown) {
+		fprintf(out,
+			"\n### %s: windows\n\n| window end | requests | rps | active | p50 | p95 | "
+			"p99 | p99.9 | %smissed "
+			"|\n|---|---:|---:|---:|---:|---:|---:|---:|%s---|\n",
+			s->service, ttfb ? "ttfb p50 | ttfb p99 | " : "", ttfb ? "---:|---:|" : "");
+		return;
+	}
+	fprintf(out, "\n%s: windows\n%-21s %10s %9s %7s %8s %8s %8s %8s", s->service, "WINDOW END",
+		"REQUESTS", "RPS", "ACTIVE", "P50", "P95", "P99", "P99.9");
+	if (ttfb)
+		fprintf(out, " %8s %8s", "TTFB P50", "TTFB P99");
+	fputs("  MISSED\n", out);
+}
+
 static void report_windows_text(FILE *out, const struct report_service *s, bool markdown)
 {
-	char when[32], q[REPORT_TARGETS][16];
+	char when[32], q[REPORT_TARGETS][16], t50[16], t99[16];
+	bool ttfb = s->ttfb.count != 0;
 	const struct report_point *p;
 	size_t i;
 	int t;
 
-	fprintf(out,
-		markdown ? "\n### %s: windows\n\n| window end | requests | rps | active "
-			   "| p50 | p95 | p99 | p99.9 | missed |\n"
-			   "|---|---:|---:|---:|---:|---:|---:|---:|---|\n"
-			 : "\n%s: windows\n%-21s %10s %9s %7s %8s %8s %8s %8s  %s\n",
-		s->service, "WINDOW END", "REQUESTS", "RPS", "ACTIVE", "P50", "P95", "P99", "P99.9",
-		"MISSED");
+	report_windows_header(out, s, markdown, ttfb);
 	for (i = 0; i < s->npoints; i++) {
 		p = &s->points[i];
 		format_timestamp(p->ts, when, sizeof(when));
 		for (t = 0; t < REPORT_TARGETS; t++)
 			format_duration_us(p->quantile_us[t], q[t], sizeof(q[t]));
 		fprintf(out,
-			markdown ? "| %s | %llu | %.1f | %lld | %s | %s | %s | %s | %s%s%s%s |\n"
-				 : "%-21s %10llu %9.1f %7lld %8s %8s %8s %8s  %s%s%s%s\n",
+			markdown ? "| %s | %llu | %.1f | %lld | %s | %s | %s | %s | "
+				 : "%-21s %10llu %9.1f %7lld %8s %8s %8s %8s",
 			when, (unsigned long long)p->requests, p->rps, (long long)p->conns_active,
-			q[0], q[1], q[2], q[3], p->breached & 1 ? "p50 " : "",
-			p->breached & 2 ? "p95 " : "", p->breached & 4 ? "p99 " : "",
-			p->breached & 8 ? "p999" : "");
+			q[0], q[1], q[2], q[3]);
+		if (ttfb) {
+			format_duration_us(p->ttfb_quantile_us[REPORT_P50], t50, sizeof(t50));
+			format_duration_us(p->ttfb_quantile_us[REPORT_P99], t99, sizeof(t99));
+			fprintf(out, markdown ? "%s | %s | " : " %8s %8s", t50, t99);
+		}
+		fprintf(out, markdown ? "%s%s%s%s |\n" : "  %s%s%s%s\n",
+			p->breached & 1 ? "p50 " : "", p->breached & 2 ? "p95 " : "",
+			p->breached & 4 ? "p99 " : "", p->breached & 8 ? "p999" : "");
 	}
 }
 
@@ -237,6 +330,7 @@ void report_write_text(FILE *out, const struct report *r, bool markdown, bool wi
 				 : "%-22s %10llu %9.1f %9.1f %8s %8s %8s %8s %7.2f %7.1f "
 				   "%7.2f  %s\n");
 	report_ttfb_text(out, r, markdown);
+	report_routes_text(out, r, markdown);
 	report_checks_text(out, r, markdown);
 	for (i = 0; i < r->count; i++) {
 		if (windows)
@@ -246,7 +340,8 @@ void report_write_text(FILE *out, const struct report *r, bool markdown, bool wi
 	report_tail_write_text(out, r, markdown);
 }
 
-static cJSON *report_point_json(const struct report_point *p)
+/* @ttfb: the service has time to first byte (captures recorded with --http). */
+static cJSON *report_point_json(const struct report_point *p, bool ttfb)
 {
 	cJSON *obj = cJSON_CreateObject(), *latency, *breached;
 	int i;
@@ -261,6 +356,12 @@ static cJSON *report_point_json(const struct report_point *p)
 	for (i = 0; i < REPORT_TARGETS; i++)
 		cJSON_AddNumberToObject(latency, report_target_names[i], p->quantile_us[i]);
 	cJSON_AddNumberToObject(latency, "max", p->max_us);
+	if (ttfb) {
+		latency = cJSON_AddObjectToObject(obj, "ttfb_us");
+		for (i = 0; i < REPORT_TARGETS; i++)
+			cJSON_AddNumberToObject(latency, report_target_names[i],
+						p->ttfb_quantile_us[i]);
+	}
 	breached = cJSON_AddArrayToObject(obj, "breached");
 	for (i = 0; i < REPORT_TARGETS; i++)
 		if (p->breached & (1U << i))
@@ -308,6 +409,20 @@ static void report_checks_json(cJSON *slo, const struct report_service *s)
 	}
 }
 
+/* The service's routes, busiest first, with the keys of top --json's and their error rate. */
+static cJSON *report_routes_json(const struct report *r, const struct report_service *s)
+{
+	cJSON *routes = cJSON_CreateArray(), *route;
+	size_t i;
+
+	for (i = 0; routes && i < s->nroutes; i++) {
+		route = route_window_json(&s->routes[i].total, r->seconds);
+		cJSON_AddNumberToObject(route, "error_rate", s->routes[i].error_rate);
+		cJSON_AddItemToArray(routes, route);
+	}
+	return routes;
+}
+
 static cJSON *report_service_json(const struct report *r, const struct report_service *s)
 {
 	cJSON *obj = cJSON_CreateObject(), *slo, *breaches, *windows;
@@ -346,7 +461,9 @@ static cJSON *report_service_json(const struct report *r, const struct report_se
 		cJSON_AddItemToObject(obj, "tail_share", report_tail_share_json(&s->tail));
 	windows = cJSON_AddArrayToObject(obj, "windows");
 	for (j = 0; j < s->npoints; j++)
-		cJSON_AddItemToArray(windows, report_point_json(&s->points[j]));
+		cJSON_AddItemToArray(windows, report_point_json(&s->points[j], s->ttfb.count != 0));
+	if (s->nroutes)
+		cJSON_AddItemToObject(obj, "routes", report_routes_json(r, s));
 	return obj;
 }
 

@@ -195,9 +195,8 @@ static void http_json_add(cJSON *obj, const struct top_row *row)
 	websocket_json_add(obj, w);
 }
 
-static cJSON *route_json(const struct route_window *route, double interval_s)
+cJSON *route_window_json(const struct route_window *route, double interval_s)
 {
-	static const char *const classes[ROUTE_STATUS_CLASSES] = { "2xx", "3xx", "4xx", "5xx" };
 	cJSON *obj = cJSON_CreateObject(), *status;
 	char path[ROUTE_PATH_BYTES + 1];
 	struct latency_summary summary;
@@ -215,18 +214,33 @@ static cJSON *route_json(const struct route_window *route, double interval_s)
 	cJSON_AddItemToObject(obj, "ttfb_us", latency_json(&summary));
 	status = cJSON_AddObjectToObject(obj, "status");
 	for (c = 0; c < ROUTE_STATUS_CLASSES; c++)
-		cJSON_AddNumberToObject(status, classes[c], (double)route->status[c]);
+		cJSON_AddNumberToObject(status, route_status_class_name(c),
+					(double)route->status[c]);
 	return obj;
 }
 
-/* With --http: the service's routes with requests in the window, busiest first. */
-static void routes_json_add(cJSON *obj, const struct top_row *row, double interval_s)
+/* A capture's route: the buckets and sums behind latency_us and ttfb_us, which a report merges
+ * over windows as it does a service's. */
+static void route_json_add_capture(cJSON *obj, const struct route_window *route)
 {
-	cJSON *routes = cJSON_AddArrayToObject(obj, "routes");
+	hist_json_add(obj, "latency_hist", route->latency_hist);
+	cJSON_AddNumberToObject(obj, "latency_sum_ns", (double)route->latency_sum_ns);
+	hist_json_add(obj, "ttfb_hist", route->ttfb_hist);
+	cJSON_AddNumberToObject(obj, "ttfb_sum_ns", (double)route->ttfb_sum_ns);
+}
+
+/* With --http: the service's routes with requests in the window, busiest first. */
+static void routes_json_add(cJSON *obj, const struct top_row *row, double interval_s, bool capture)
+{
+	cJSON *routes = cJSON_AddArrayToObject(obj, "routes"), *route;
 	size_t i;
 
-	for (i = 0; routes && i < row->routes.count; i++)
-		cJSON_AddItemToArray(routes, route_json(&row->routes.items[i], interval_s));
+	for (i = 0; routes && i < row->routes.count; i++) {
+		route = route_window_json(&row->routes.items[i], interval_s);
+		if (capture)
+			route_json_add_capture(route, &row->routes.items[i]);
+		cJSON_AddItemToArray(routes, route);
+	}
 }
 
 /* The accept queue against its limit, summed over the service's listening sockets. */
@@ -284,7 +298,7 @@ char *top_report_json_line(const struct top_report *report, bool capture)
 		service = service_json(&report->rows[i]);
 		if (report->http) {
 			http_json_add(service, &report->rows[i]);
-			routes_json_add(service, &report->rows[i], report->interval_s);
+			routes_json_add(service, &report->rows[i], report->interval_s, capture);
 		}
 		if (capture)
 			service_json_add_capture(service, &report->rows[i], report->http);
