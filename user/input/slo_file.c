@@ -172,13 +172,7 @@ static bool parse_field(const struct json_input *ctx, const char *path, const cJ
 }
 
 /* The methods sloprobe names ("OTHER": one the kernel does not know), by enum http_method. */
-static const char *const slo_methods[HTTP_METHODS] = {
-	[HTTP_METHOD_OTHER] = "OTHER",	   [HTTP_METHOD_GET] = "GET",
-	[HTTP_METHOD_HEAD] = "HEAD",	   [HTTP_METHOD_POST] = "POST",
-	[HTTP_METHOD_PUT] = "PUT",	   [HTTP_METHOD_DELETE] = "DELETE",
-	[HTTP_METHOD_PATCH] = "PATCH",	   [HTTP_METHOD_OPTIONS] = "OPTIONS",
-	[HTTP_METHOD_CONNECT] = "CONNECT", [HTTP_METHOD_TRACE] = "TRACE",
-};
+static const char *const slo_methods[HTTP_METHODS] = HTTP_METHOD_NAMES;
 
 static int slo_method_of(const char *name, size_t len)
 {
