@@ -59,6 +59,9 @@ static int fuzz_window(const struct capture_window *window, void *ctx)
 		sum += (double)s->requests + s->max_us + s->cpu_seconds + s->comm[0];
 		for (j = 0; j < s->nbuckets; j++)
 			sum += s->buckets[j].index + (double)s->buckets[j].count;
+		for (j = 0; j < s->nroutes; j++)
+			sum += (double)s->routes[j].requests + s->routes[j].route[0] +
+			       (s->routes[j].nbuckets ? (double)s->routes[j].buckets[0].count : 0);
 	}
 	*(double *)ctx += sum;
 	return 0;

@@ -2,8 +2,24 @@
 /* libFuzzer target: one capture line through the header parser and the window parser. */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include "capture/capture_reader.h"
 #include "fuzz_input.h"
+
+/* Reads a route whole, its name to its terminating NUL. */
+static __u64 fuzz_route_sum(const struct capture_route *r)
+{
+	__u64 sum = r->method + r->requests + r->latency_sum_ns + r->ttfb_sum_ns + strlen(r->route);
+	size_t j;
+
+	for (j = 0; j < ROUTE_STATUS_CLASSES; j++)
+		sum += r->status[j];
+	for (j = 0; j < r->nbuckets; j++)
+		sum += r->buckets[j].index + r->buckets[j].count;
+	for (j = 0; j < r->nttfb_buckets; j++)
+		sum += r->ttfb_buckets[j].index + r->ttfb_buckets[j].count;
+	return sum;
+}
 
 /* Reads what a window callback reads, so a bad pointer in a parsed window faults here. */
 static __u64 fuzz_window_sum(const struct capture_window *window)
@@ -19,6 +35,8 @@ static __u64 fuzz_window_sum(const struct capture_window *window)
 			sum += s->buckets[j].index + s->buckets[j].count;
 		for (j = 0; j < s->nttfb_buckets; j++)
 			sum += s->ttfb_buckets[j].index + s->ttfb_buckets[j].count;
+		for (j = 0; j < s->nroutes; j++)
+			sum += fuzz_route_sum(&s->routes[j]);
 	}
 	return sum;
 }

@@ -58,10 +58,38 @@ struct seen {
 
 struct report_storage {
 	struct service_window windows[2];
+	struct route_window routes[2];
 	struct service_label label;
 	struct top_row rows[2];
 	struct top_report report;
 };
+
+/* The routes of window 1, recorded with --http: one with every status class and TTFB, and
+ * the `other` route, a fixed path, without TTFB and with a bucket at the histogram's end. */
+static void fill_routes(struct route_window routes[2])
+{
+	struct route_window *get = &routes[0], *other = &routes[1];
+
+	get->key.method = HTTP_METHOD_GET;
+	memcpy(get->key.path, "/v1/items/{id}", sizeof("/v1/items/{id}"));
+	get->requests = 8;
+	get->latency_hist[hist_bucket_index(150)] = 6;
+	get->latency_hist[hist_bucket_index(2000)] = 2;
+	get->latency_sum_ns = 4900000;
+	get->ttfb_hist[hist_bucket_index(40)] = 8;
+	get->ttfb_requests = 8;
+	get->ttfb_sum_ns = 320000;
+	get->status[ROUTE_STATUS_2XX] = 5;
+	get->status[ROUTE_STATUS_3XX] = 1;
+	get->status[ROUTE_STATUS_4XX] = 1;
+	get->status[ROUTE_STATUS_5XX] = 1;
+	other->key.method = HTTP_METHOD_OTHER;
+	memcpy(other->key.path, "other", sizeof("other"));
+	other->requests = 1;
+	other->latency_hist[HIST_OVERFLOW_BUCKET] = 1;
+	other->latency_sum_ns = 200000000000ULL;
+	other->status[ROUTE_STATUS_2XX] = 1;
+}
 
 /* Window @i of the round-trip capture: a named busy service and an idle unnamed one. */
 static void fill_report(int i, struct report_storage *st)
@@ -86,6 +114,7 @@ static void fill_report(int i, struct report_storage *st)
 		w->ttfb_hist[hist_bucket_index(40)] = 9;
 		w->ttfb_hist[HIST_OVERFLOW_BUCKET] = 1;
 		w->ttfb_sum_ns = 987654321ULL;
+		fill_routes(st->routes);
 	}
 	st->windows[1].key = (struct service_key){ .netns = 4026532000U, .port = 5432 };
 	st->label.key = w->key;
@@ -99,6 +128,8 @@ static void fill_report(int i, struct report_storage *st)
 					.cpu_seconds = 0.25 * (i + 1),
 					.rss_bytes = 4096ULL * (unsigned long long)(i + 1) };
 	st->rows[0].latency.max_us = 2003.4 + i;
+	if (i == 1)
+		st->rows[0].routes = (struct route_window_list){ .items = st->routes, .count = 2 };
 	snprintf(st->rows[0].name, sizeof(st->rows[0].name), "nginx:8080");
 	st->rows[1] = (struct top_row){ .window = &st->windows[1] };
 	snprintf(st->rows[1].name, sizeof(st->rows[1].name), "unknown:5432");
@@ -238,6 +269,38 @@ static int seen_header(const struct capture_header *header, void *ctx)
 	return 0;
 }
 
+/* Whether @buckets are in range with increasing indexes, as the reader promises. */
+static bool buckets_sane(const struct hist_bucket *buckets, size_t count)
+{
+	size_t b;
+
+	if (count && !buckets)
+		return false;
+	for (b = 0; b < count; b++)
+		if (buckets[b].index >= HIST_BUCKETS ||
+		    (b && buckets[b].index <= buckets[b - 1].index))
+			return false;
+	return true;
+}
+
+static void check_route_garbage(struct seen *seen, const struct capture_sample *s)
+{
+	const struct capture_route *r;
+	size_t j;
+
+	if (s->nroutes && !s->routes)
+		snprintf(seen->garbage, sizeof(seen->garbage), "routes NULL with count %zu",
+			 s->nroutes);
+	for (j = 0; j < s->nroutes && s->routes; j++) {
+		r = &s->routes[j];
+		if (r->method >= HTTP_METHODS || !r->route[0] ||
+		    strnlen(r->route, sizeof(r->route)) == sizeof(r->route) ||
+		    !buckets_sane(r->buckets, r->nbuckets) ||
+		    !buckets_sane(r->ttfb_buckets, r->nttfb_buckets))
+			snprintf(seen->garbage, sizeof(seen->garbage), "route %zu is garbage", j);
+	}
+}
+
 /* Records what no reader must ever hand out, whatever the file held. */
 static void check_garbage(struct seen *seen, const struct capture_window *w)
 {
@@ -263,6 +326,7 @@ static void check_garbage(struct seen *seen, const struct capture_window *w)
 				snprintf(seen->garbage, sizeof(seen->garbage),
 					 "sample %zu bucket %zu index %u", i, b,
 					 s->buckets[b].index);
+		check_route_garbage(seen, s);
 	}
 }
 
@@ -350,6 +414,46 @@ static void check_ttfb(int i, const struct capture_sample *s)
 	assert_int_equal(s->ttfb_sum_ns, 987654321ULL);
 }
 
+/* Window 1's routes come back whole; the windows recorded without --http have none. */
+static void check_routes(int i, const struct capture_sample *s)
+{
+	const struct capture_route *get = &s->routes[0], *other = &s->routes[1];
+
+	if (i != 1) {
+		assert_int_equal(s->nroutes, 0);
+		assert_null(s->routes);
+		return;
+	}
+	assert_int_equal(s->nroutes, 2);
+	assert_int_equal(get->method, HTTP_METHOD_GET);
+	assert_string_equal(get->route, "/v1/items/{id}");
+	assert_int_equal(get->requests, 8);
+	assert_int_equal(get->latency_sum_ns, 4900000);
+	assert_int_equal(get->ttfb_sum_ns, 320000);
+	assert_int_equal(get->status[ROUTE_STATUS_2XX], 5);
+	assert_int_equal(get->status[ROUTE_STATUS_3XX], 1);
+	assert_int_equal(get->status[ROUTE_STATUS_4XX], 1);
+	assert_int_equal(get->status[ROUTE_STATUS_5XX], 1);
+	assert_int_equal(get->nbuckets, 2);
+	assert_int_equal(get->buckets[0].index, hist_bucket_index(150));
+	assert_int_equal(get->buckets[0].count, 6);
+	assert_int_equal(get->buckets[1].index, hist_bucket_index(2000));
+	assert_int_equal(get->buckets[1].count, 2);
+	assert_int_equal(get->nttfb_buckets, 1);
+	assert_int_equal(get->ttfb_buckets[0].index, hist_bucket_index(40));
+	assert_int_equal(get->ttfb_buckets[0].count, 8);
+	assert_int_equal(other->method, HTTP_METHOD_OTHER);
+	assert_string_equal(other->route, "other");
+	assert_int_equal(other->requests, 1);
+	assert_int_equal(other->latency_sum_ns, 200000000000ULL);
+	assert_int_equal(other->nbuckets, 1);
+	assert_int_equal(other->buckets[0].index, HIST_OVERFLOW_BUCKET);
+	assert_int_equal(other->nttfb_buckets, 0);
+	assert_null(other->ttfb_buckets);
+	assert_int_equal(other->status[ROUTE_STATUS_2XX], 1);
+	assert_int_equal(other->status[ROUTE_STATUS_5XX], 0);
+}
+
 static void check_busy_sample(int i, const struct capture_sample *s)
 {
 	assert_int_equal(s->key.port, 8080);
@@ -378,6 +482,7 @@ static void check_busy_sample(int i, const struct capture_sample *s)
 		assert_int_equal(s->buckets[2].count, i);
 	}
 	check_ttfb(i, s);
+	check_routes(i, s);
 }
 
 static void check_idle_sample(const struct capture_sample *s)
@@ -393,6 +498,7 @@ static void check_idle_sample(const struct capture_sample *s)
 	assert_int_equal(s->nbuckets, 0);
 	assert_null(s->buckets);
 	assert_int_equal(s->nttfb_buckets, 0);
+	assert_int_equal(s->nroutes, 0);
 }
 
 static void check_round_trip_window(int i, const struct capture_window *w)
@@ -703,7 +809,7 @@ static char *window_with(const char *services)
 
 static void expect_bad_service(const char *service, const char *needle)
 {
-	char services[512], *line;
+	char services[1024], *line;
 
 	snprintf(services, sizeof(services), "[%s]", service);
 	line = window_with(services);
@@ -756,6 +862,87 @@ static void test_bad_header_fields(void **state)
 	expect_bad(no_start, "", 1, "start_ts: missing");
 	expect_bad(str_cpus, "", 1, "cpus: not a number");
 	expect_bad(v0, "", 1, "version: 0 is not a capture format version");
+}
+
+/* A service @ok with the routes @routes (the JSON array's inside) must be refused with @want. */
+static void expect_bad_route(const char *ok, const char *routes, const char *want)
+{
+	char service[1024];
+
+	snprintf(service, sizeof(service), "{%s,\"routes\":[%s]}", ok, routes);
+	expect_bad_service(service, want);
+}
+
+#define ROUTE_OK "\"method\":\"GET\",\"route\":\"/a\",\"requests\":1,\"latency_hist\":[[3,1]]"
+
+/* Routes (--http) are optional, each checked strictly when present. */
+static void expect_bad_routes(const char *ok)
+{
+	char long_route[ROUTE_PATH_BYTES + 80];
+
+	expect_bad_route(ok, "{}", "services[0].routes[0].method: missing");
+	expect_bad_route(ok, "5", "services[0].routes[0]: not an object");
+	expect_bad_route(ok, "{\"method\":1}", "services[0].routes[0].method: not a string");
+	expect_bad_route(ok, "{\"method\":\"get\",\"route\":\"/\"}",
+			 "services[0].routes[0].method: \"get\" is not a method sloprobe names");
+	expect_bad_route(ok, "{\"method\":\"GET\"}", "services[0].routes[0].route: missing");
+	expect_bad_route(ok, "{\"method\":\"GET\",\"route\":[]}",
+			 "services[0].routes[0].route: not a string");
+	expect_bad_route(ok, "{\"method\":\"GET\",\"route\":\"\"}",
+			 "services[0].routes[0].route: 0 bytes long (a route has 1 to 96)");
+	snprintf(long_route, sizeof(long_route), "{\"method\":\"GET\",\"route\":\"/%0*d\"}",
+		 ROUTE_PATH_BYTES, 0);
+	expect_bad_route(ok, long_route,
+			 "services[0].routes[0].route: 97 bytes long (a route has 1 to 96)");
+	expect_bad_route(ok, "{\"method\":\"GET\",\"route\":\"/\"}",
+			 "services[0].routes[0].requests: missing");
+	expect_bad_route(ok, "{\"method\":\"GET\",\"route\":\"/\",\"requests\":1}",
+			 "services[0].routes[0].latency_hist: missing");
+	expect_bad_route(ok,
+			 "{\"method\":\"PUT\",\"route\":\"/a\",\"requests\":2,"
+			 "\"latency_hist\":[[3,1],[3,1]]}",
+			 "services[0].routes[0].latency_hist: bucket index 3 follows 3");
+	expect_bad_route(ok, "{" ROUTE_OK "},{" ROUTE_OK ",\"ttfb_hist\":[[1409,1]]}",
+			 "services[0].routes[1].ttfb_hist[0]: bucket index 1409 is not an "
+			 "integer from 0 to 1408");
+	expect_bad_route(ok, "{" ROUTE_OK ",\"status\":[]}",
+			 "services[0].routes[0].status: not an object");
+	expect_bad_route(ok, "{" ROUTE_OK ",\"status\":{\"5xx\":-1}}",
+			 "services[0].routes[0].status.5xx: -1 is not an integer");
+	expect_bad_route(ok, "{" ROUTE_OK ",\"latency_sum_ns\":\"1\"}",
+			 "services[0].routes[0].latency_sum_ns: not a number");
+	expect_bad_route(ok, "{" ROUTE_OK "},{" ROUTE_OK "}",
+			 "services[0].routes[1]: GET /a repeats an earlier route of the service");
+	expect_bad_service("{\"port\":80,\"netns\":1,\"requests\":1,\"latency_hist\":[],"
+			   "\"routes\":{}}",
+			   "services[0].routes: not an array");
+}
+
+/* A window whose route is damaged is refused; the whole windows before it were delivered. */
+static void test_bad_route_keeps_windows_before(void **state)
+{
+	char *header = header_text(), path[256], msg[512], *text = NULL;
+	struct seen seen = { 0 };
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+	const char *service = "{\"port\":80,\"netns\":1,\"requests\":1,\"latency_hist\":[[3,1]],"
+			      "\"routes\":[{" ROUTE_OK "}%s]}";
+
+	(void)state;
+	assert_non_null(out);
+	fprintf(out, "%s\n{\"ts\":1,\"interval_s\":1,\"services\":[", header);
+	fprintf(out, service, "");
+	fprintf(out, "]}\n{\"ts\":2,\"interval_s\":1,\"services\":[");
+	fprintf(out, service, ",{\"method\":\"GET\",\"route\":\"/b\",\"requests\":-1}");
+	fprintf(out, "]}\n");
+	fclose(out);
+	temp_path(path, sizeof(path), "bad-route.slo");
+	write_gzip(path, text, size);
+	assert_int_equal(read_quiet(path, &seen, msg, sizeof(msg)), CAPTURE_BAD);
+	assert_bad_message(msg, path, 3, "services[0].routes[1].requests: -1 is not an integer");
+	assert_int_equal(seen.windows, 1);
+	free(header);
+	free(text);
 }
 
 static void test_bad_window_fields(void **state)
@@ -814,6 +1001,7 @@ static void test_bad_window_fields(void **state)
 		 ok);
 	expect_bad_service(service,
 			   "services[0].phase_hist.accept_queue: bucket index 7 follows 7");
+	expect_bad_routes(ok);
 	expect_bad_service("7", "services[0]: not an object");
 	expect_bad(NULL, "{\"ts\":1,\"interval_s\":1,\"services\":{}}\n", 2,
 		   "services: not an array");
@@ -1158,7 +1346,8 @@ struct fixture_sums {
 	size_t windows;
 	__u64 requests;
 	bool mismatch;
-	bool ttfb; /* a capture older than TTFB has none */
+	bool ttfb;   /* a capture older than TTFB has none */
+	bool routes; /* nor routes */
 };
 
 /* The recorder's buckets of a window account for every request it counted. */
@@ -1176,6 +1365,8 @@ static int fixture_window(const struct capture_window *window, void *ctx)
 			sums->mismatch = true;
 		if (window->samples[i].nttfb_buckets || window->samples[i].ttfb_sum_ns)
 			sums->ttfb = true;
+		if (window->samples[i].nroutes || window->samples[i].routes)
+			sums->routes = true;
 		sums->requests += window->samples[i].requests;
 	}
 	sums->windows++;
@@ -1192,6 +1383,7 @@ static void test_fixture_v1_buckets(void **state)
 	assert_int_equal(sums.windows, 4);
 	assert_false(sums.mismatch);
 	assert_false(sums.ttfb);
+	assert_false(sums.routes);
 	assert_int_equal(sums.requests, 358);
 }
 
@@ -1208,6 +1400,7 @@ int main(void)
 		cmocka_unit_test(test_not_a_capture),
 		cmocka_unit_test(test_bad_header_fields),
 		cmocka_unit_test(test_bad_window_fields),
+		cmocka_unit_test(test_bad_route_keeps_windows_before),
 		cmocka_unit_test(test_hostile_lines),
 		cmocka_unit_test(test_line_too_long),
 		cmocka_unit_test(test_nul_byte),

@@ -205,6 +205,19 @@ static int json_services_with(const char *text, const char *key)
 	return n;
 }
 
+/* No format of @r has its mark (marks[format], formats as report_output numbers them). */
+static void assert_no_marks(const struct report *r, const char *const marks[4])
+{
+	char *text;
+	int format;
+
+	for (format = 0; format < 4; format++) {
+		text = report_output(r, format);
+		assert_null(strstr(text, marks[format]));
+		free(text);
+	}
+}
+
 /* Time to first byte adds up over windows beside latency, and each format shows it only when
  * some capture had it. */
 static void test_ttfb(void **state)
@@ -224,11 +237,7 @@ static void test_ttfb(void **state)
 	add_window(&r, s, 2);
 	assert_int_equal(report_finish(&r), 0);
 	assert_false(report_has_ttfb(&r));
-	for (format = 0; format < 4; format++) {
-		text = report_output(&r, format);
-		assert_null(strstr(text, marks[format]));
-		free(text);
-	}
+	assert_no_marks(&r, marks);
 	report_free(&r);
 
 	r = (struct report){ .slo = slo };
@@ -425,12 +434,25 @@ static void test_routes_formats(void **state)
 {
 	static const char *const marks[] = { "routes of svc:80", "## Routes", "\"routes\"",
 					     "<h3>Routes</h3>" };
+	/* Rows in the columns' order (a route's requests, rps, 5xx, error rate), escaped. */
+	static const struct {
+		int format;
+		const char *want;
+	} rows[] = {
+		{ 0, "/v1/items/{id}                           90      90.0" },
+		{ 0, "      9   10.00\n" },
+		{ 1, "| DELETE | /a\\|<b> | 10 |" },
+		{ 1, "| 9 | 10.00% |" },
+		{ 3, "/a|&lt;b&gt;" },
+		{ 3, "GET /v1/items/{id}: latency per window" },
+	};
 	struct slo_file *slo = slo_file_default();
 	struct report r = { .slo = slo };
 	struct hist_bucket b, rb[2][2];
 	struct capture_route routes[2];
 	struct capture_sample s;
 	char *text;
+	size_t k;
 	int format;
 
 	(void)state;
@@ -438,11 +460,7 @@ static void test_routes_formats(void **state)
 	add_window(&r, &s, 1);
 	assert_int_equal(report_finish(&r), 0);
 	assert_false(report_has_routes(&r));
-	for (format = 0; format < 4; format++) {
-		text = report_output(&r, format);
-		assert_null(strstr(text, marks[format]));
-		free(text);
-	}
+	assert_no_marks(&r, marks);
 	report_free(&r);
 
 	r = (struct report){ .slo = slo };
@@ -459,18 +477,12 @@ static void test_routes_formats(void **state)
 		assert_non_null(strstr(text, "DELETE"));
 		free(text);
 	}
-	text = report_output(&r, 0);
-	assert_non_null(strstr(text, "/v1/items/{id}                           90      90.0"));
-	assert_non_null(strstr(text, "10.00\n"));
-	free(text);
-	text = report_output(&r, 1);
-	assert_non_null(strstr(text, "| DELETE | /a\\|<b> | 10 |"));
-	assert_non_null(strstr(text, "| 9 | 10.00% |"));
-	free(text);
-	text = report_output(&r, 3);
-	assert_non_null(strstr(text, "/a|&lt;b&gt;"));
-	assert_non_null(strstr(text, "GET /v1/items/{id}: latency per window"));
-	free(text);
+	for (k = 0; k < sizeof(rows) / sizeof(rows[0]); k++) {
+		text = report_output(&r, rows[k].format);
+		if (!strstr(text, rows[k].want))
+			fail_msg("format %d lacks \"%s\"", rows[k].format, rows[k].want);
+		free(text);
+	}
 	text = report_output(&r, 2);
 	assert_routes_json(text);
 	free(text);

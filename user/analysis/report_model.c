@@ -315,9 +315,10 @@ static int report_point_merge(struct report_point *into, struct report_point *fr
 			into->ttfb_quantile_us[i] = from->ttfb_quantile_us[i];
 	}
 	err = report_buckets_take(&into->buckets, &into->nbuckets, &from->buckets, &from->nbuckets);
-	return report_buckets_take(&into->ttfb_buckets, &into->nttfb_buckets, &from->ttfb_buckets,
-				   &from->nttfb_buckets)
-		       ?: err;
+	if (report_buckets_take(&into->ttfb_buckets, &into->nttfb_buckets, &from->ttfb_buckets,
+				&from->nttfb_buckets))
+		err = -ENOMEM;
+	return err;
 }
 
 static void report_judge_point(struct report_service *service, struct report_point *point)
@@ -401,9 +402,9 @@ static int report_check_targets(struct report_service *service, const struct slo
 	if (route)
 		err = report_check_quantiles(service, route, targets, report_target_ms,
 					     report_latency_keys, latency);
-	err = err
-		      ?: report_check_quantiles(service, route, targets, report_ttfb_target_ms,
-						report_ttfb_keys, ttfb);
+	if (!err)
+		err = report_check_quantiles(service, route, targets, report_ttfb_target_ms,
+					     report_ttfb_keys, ttfb);
 	if (!err && targets->has_error_rate)
 		err = report_check_add(service, route, "error_rate_max", targets->error_rate,
 				       responses ? (double)errors / (double)responses : 0,
@@ -468,8 +469,11 @@ static int report_finish_service(struct report *report, struct report_service *s
 	}
 	latency_summary_of_window(&service->total, &service->latency);
 	ttfb_summary_of_window(&service->total, &service->ttfb);
-	err = report_finish_routes(service, report->seconds, report->grid_s) ?: err;
-	return err ?: report_check_service(service);
+	if (report_finish_routes(service, report->seconds, report->grid_s))
+		err = -ENOMEM;
+	if (!err)
+		err = report_check_service(service);
+	return err;
 }
 
 static int report_service_compare(const void *a, const void *b)

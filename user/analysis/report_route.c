@@ -109,9 +109,10 @@ static int report_route_point_merge(struct report_route_point *into,
 			into->ttfb_us[t] = from->ttfb_us[t];
 	}
 	err = report_buckets_take(&into->buckets, &into->nbuckets, &from->buckets, &from->nbuckets);
-	return report_buckets_take(&into->ttfb_buckets, &into->nttfb_buckets, &from->ttfb_buckets,
-				   &from->nttfb_buckets)
-		       ?: err;
+	if (report_buckets_take(&into->ttfb_buckets, &into->nttfb_buckets, &from->ttfb_buckets,
+				&from->nttfb_buckets))
+		err = -ENOMEM;
+	return err;
 }
 
 static int route_point_compare(const void *a, const void *b)
@@ -132,8 +133,8 @@ static int report_route_finish_points(struct report_route *route, double grid_s)
 		qsort(route->points, route->npoints, sizeof(*route->points), route_point_compare);
 	for (i = 0; i < route->npoints; i++) {
 		if (n && route->points[n - 1].slot == route->points[i].slot) {
-			err = report_route_point_merge(&route->points[n - 1], &route->points[i])
-				      ?: err;
+			if (report_route_point_merge(&route->points[n - 1], &route->points[i]))
+				err = -ENOMEM;
 			continue;
 		}
 		route->points[n++] = route->points[i];
@@ -176,7 +177,8 @@ int report_finish_routes(struct report_service *service, double seconds, double 
 
 	for (i = 0; i < service->nroutes; i++) {
 		route = &service->routes[i];
-		err = report_route_finish_points(route, grid_s) ?: err;
+		if (report_route_finish_points(route, grid_s))
+			err = -ENOMEM;
 		route->requests = route->total.requests;
 		route->errors = route->total.status[ROUTE_STATUS_5XX];
 		memcpy(route->status, route->total.status, sizeof(route->status));
