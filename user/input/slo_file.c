@@ -48,18 +48,23 @@ enum slo_slot {
 /* One settable field of an entry and the range it must be in. */
 struct slo_field {
 	const char *key;
+	const char *rule;
+	double min, max;
 	enum slo_slot slot;
 	bool route_ok; /* also a key of a route entry */
-	double min, max;
 	bool min_open, max_open;
-	const char *rule;
 };
 
-#define SLO_MS_RULE "a number > 0 and <= 1e9 (milliseconds)"
-#define SLO_RATE_RULE "a number in [0, 1] (a fraction of responses: 0.001 is 0.1%)"
-#define SLO_MS_FIELD(key, slot)                                                                    \
+#define SLO_MS_FIELD(name, where)                                                                  \
 	{                                                                                          \
-		key, slot, true, 0, SLO_MAX_TARGET_MS, true, false, SLO_MS_RULE                    \
+		.key = (name), .rule = "a number > 0 and <= 1e9 (milliseconds)", .min = 0,         \
+		.max = SLO_MAX_TARGET_MS, .slot = (where), .route_ok = true, .min_open = true      \
+	}
+#define SLO_RATE_FIELD(name, route)                                                                \
+	{                                                                                          \
+		.key = (name),                                                                     \
+		.rule = "a number in [0, 1] (a fraction of responses: 0.001 is 0.1%)", .min = 0,   \
+		.max = 1, .slot = SLO_ERROR_RATE, .route_ok = (route)                              \
 	}
 
 static const struct slo_field slo_fields[] = {
@@ -71,11 +76,16 @@ static const struct slo_field slo_fields[] = {
 	SLO_MS_FIELD("ttfb_p95_ms", SLO_TTFB_P95),
 	SLO_MS_FIELD("ttfb_p99_ms", SLO_TTFB_P99),
 	SLO_MS_FIELD("ttfb_p999_ms", SLO_TTFB_P999),
-	{ "error_rate_max", SLO_ERROR_RATE, true, 0, 1, false, false, SLO_RATE_RULE },
+	SLO_RATE_FIELD("error_rate_max", true),
 	/* The older name of error_rate_max, kept so that existing files still load. */
-	{ "error_rate", SLO_ERROR_RATE, false, 0, 1, false, false, SLO_RATE_RULE },
-	{ "objective", SLO_OBJECTIVE, false, 0, 1, true, true,
-	  "a number in (0, 1) (share of windows meeting the targets)" },
+	SLO_RATE_FIELD("error_rate", false),
+	{ .key = "objective",
+	  .rule = "a number in (0, 1) (share of windows meeting the targets)",
+	  .min = 0,
+	  .max = 1,
+	  .slot = SLO_OBJECTIVE,
+	  .min_open = true,
+	  .max_open = true },
 };
 #define SLO_NFIELDS (sizeof(slo_fields) / sizeof(slo_fields[0]))
 #define SLO_SERVICE_KEYS                                                                           \
