@@ -207,6 +207,17 @@ enum http_method {
 	HTTP_METHODS,
 };
 
+/* The methods' names by enum http_method, as outputs and input files write them; userspace
+ * only: `static const char *const names[HTTP_METHODS] = HTTP_METHOD_NAMES;`. */
+#define HTTP_METHOD_NAMES                                                                          \
+	{                                                                                          \
+		[HTTP_METHOD_OTHER] = "OTHER", [HTTP_METHOD_GET] = "GET",                          \
+		[HTTP_METHOD_HEAD] = "HEAD", [HTTP_METHOD_POST] = "POST",                          \
+		[HTTP_METHOD_PUT] = "PUT", [HTTP_METHOD_DELETE] = "DELETE",                        \
+		[HTTP_METHOD_PATCH] = "PATCH", [HTTP_METHOD_OPTIONS] = "OPTIONS",                  \
+		[HTTP_METHOD_CONNECT] = "CONNECT", [HTTP_METHOD_TRACE] = "TRACE",                  \
+	}
+
 /* The first bytes of a request line, as the framing parser hands them to the route table. */
 struct http_line_head {
 	char bytes[ROUTE_LINE_BYTES];

@@ -44,6 +44,7 @@ check() {
 check "promtool check rules" promtool check rules "$root/deploy/prometheus-rules.yaml"
 check "promtool test rules" promtool test rules "$root/tests/deploy/prometheus-rules.test.yaml"
 check "rules query only exported metrics" python3 "$checks" "$root" rules-metrics
+check "rules select services' or routes' series" python3 "$checks" "$root" rules-routes
 # Debian's promtool has no Kubernetes discovery: checks.py writes the config promtool can read.
 check "scrape config matches the DaemonSet" python3 "$checks" "$root" scrape "$work/scrape.yaml"
 check "promtool check config" promtool check config "$work/scrape.yaml"

@@ -20,6 +20,9 @@ METRICS = {
     "sloprobe_request_duration_seconds_bucket",
     "sloprobe_request_duration_seconds_sum",
     "sloprobe_request_duration_seconds_count",
+    "sloprobe_time_to_first_byte_seconds_bucket",
+    "sloprobe_time_to_first_byte_seconds_sum",
+    "sloprobe_time_to_first_byte_seconds_count",
     "sloprobe_connections_active",
     "sloprobe_connections_opened_total",
     "sloprobe_connections_closed_total",
@@ -53,6 +56,11 @@ BCRYPT_RE = re.compile(r"\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}")
 # A sloprobe_ name not preceded by a word character or ':' (recording rules such as
 # service:sloprobe_request_duration_seconds:p99_rate5m are ours, not exported metrics).
 METRIC_RE = re.compile(r"(?<![\w:])sloprobe_[A-Za-z0-9_]*")
+# The histograms `serve --http` exports twice over: each service's own series (no route label)
+# and one per route (route and method labels). A query must select one set or count twice.
+ROUTED_RE = re.compile(r"(?<![\w:])(sloprobe_(?:request_duration|time_to_first_byte)_seconds_"
+                       r"(?:bucket|sum|count))(\{[^}]*\})?")
+ROUTE_MATCHER_RE = re.compile(r'(?<![\w])route\s*(=|!=)\s*\\?"\\?"')
 
 problems = []
 
@@ -439,6 +447,9 @@ def check_dashboard(root, rules_out):
                 problem(f"panel {p.get('title')!r} queries metrics sloprobe does not export: {bad}")
             if not METRIC_RE.search(expr):
                 problem(f"panel {p.get('title')!r} queries no sloprobe metric: {expr}")
+            bad = unselected_route_series(expr)
+            if bad:
+                problem(f"panel {p.get('title')!r} sums services' and routes' series together: {bad}")
     for v in variables.values():
         q = v.get("query")
         q = q.get("query", "") if isinstance(q, dict) else (q or "")
@@ -469,6 +480,25 @@ def check_dashboard(root, rules_out):
         rules.append({"record": f"dashboard:query_{i}", "expr": e})
     with open(rules_out, "w") as f:
         yaml.safe_dump({"groups": [{"name": "dashboard", "rules": rules}]}, f)
+
+
+def unselected_route_series(expr):
+    """The routed histograms @expr queries without route="" or route!=\"\"."""
+    return sorted({m.group(1) for m in ROUTED_RE.finditer(expr)
+                   if not ROUTE_MATCHER_RE.search(m.group(2) or "")})
+
+
+def check_rules_routes(root):
+    docs = load_yaml_docs(os.path.join(root, "deploy/prometheus-rules.yaml"))
+    for expr in find_key(docs, "expr"):
+        bad = unselected_route_series(str(expr))
+        if bad:
+            problem(f"rule sums services' and routes' series together (select route=\"\" or "
+                    f"route!=\"\"): {bad}")
+    alerts = {rule.get("alert") for rules in find_key(docs, "rules") for rule in rules}
+    for a in ("SloprobeTTFBAboveSLO", "SloprobeRouteP95AboveSLO", "SloprobeRouteTTFBAboveSLO"):
+        if a not in alerts:
+            problem(f"no alert {a}")
 
 
 def check_rules_metrics(root):
@@ -590,6 +620,8 @@ def run(root, check):
         check_dashboard(root, sys.argv[3])
     elif check == "rules-metrics":
         check_rules_metrics(root)
+    elif check == "rules-routes":
+        check_rules_routes(root)
     elif check == "scrape":
         check_scrape(root, sys.argv[3])
     elif check == "daemonset-tls":

@@ -490,8 +490,199 @@ static void test_routes_formats(void **state)
 	slo_file_free(slo);
 }
 
+static struct slo_file *slo_parse_ok(const char *text)
+{
+	char why[512] = "";
+	struct slo_file *slo = slo_file_parse(text, "slo.json", why, sizeof(why));
+
+	if (!slo)
+		fail_msg("%s", why);
+	return slo;
+}
+
+/* A service's TTFB and error-rate targets are judged once over the whole capture: met, missed,
+ * or no data (no TTFB, no HTTP responses), never a pass by default. */
+static void test_service_checks(void **state)
+{
+	static const char *const marks[] = { "targets over the whole capture",
+					     "## Targets over the whole capture", "\"checks\"",
+					     "<h2>Targets over the whole capture</h2>" };
+	struct slo_file *slo =
+		slo_parse_ok("{\"services\": {\"*\": {\"ttfb_p50_ms\": 1, \"ttfb_p99_ms\": 2, "
+			     "\"error_rate_max\": 0.01}, \"svc:81\": {\"p99_ms\": 1000}}}");
+	struct report r = { .slo = slo };
+	struct hist_bucket b1, b2, ttfb[2];
+	struct capture_sample s[2];
+	const struct report_service *svc;
+	char *text;
+	int format;
+
+	(void)state;
+	s[0] = sample_of(80, 100, 5000, &b1, true);
+	s[1] = sample_of(81, 10, 100, &b2, true);
+	ttfb[0] = (struct hist_bucket){ .index = hist_bucket_index(400), .count = 98 };
+	ttfb[1] = (struct hist_bucket){ .index = hist_bucket_index(3000), .count = 2 };
+	s[0].ttfb_buckets = ttfb;
+	s[0].nttfb_buckets = 2;
+	s[0].http_responses = 100;
+	s[0].http_5xx = 2; /* 2%: over 1% */
+	add_window(&r, s, 2);
+	assert_int_equal(report_finish(&r), 0);
+	assert_true(report_has_checks(&r));
+	svc = &r.services[0];
+	assert_int_equal(svc->nchecks, 3);
+	assert_string_equal(svc->checks[0].key, "ttfb_p50_ms");
+	assert_int_equal(svc->checks[0].verdict, REPORT_MET);
+	assert_true(svc->checks[0].value > 0.39 && svc->checks[0].value < 0.41);
+	assert_int_equal(svc->checks[0].count, 100);
+	assert_string_equal(svc->checks[1].key, "ttfb_p99_ms");
+	assert_int_equal(svc->checks[1].verdict, REPORT_MISSED);
+	assert_true(svc->checks[1].value > 2.9 && svc->checks[1].target == 2);
+	assert_string_equal(svc->checks[2].key, "error_rate_max");
+	assert_int_equal(svc->checks[2].verdict, REPORT_MISSED);
+	assert_true(svc->checks[2].value == 0.02 && svc->checks[2].count == 100);
+	assert_null(svc->checks[2].route);
+	assert_int_equal(svc->checks_missed, 2);
+	/* svc:81 inherits "*"'s targets but has neither TTFB nor responses. */
+	svc = &r.services[1];
+	assert_int_equal(svc->nchecks, 3);
+	assert_int_equal(svc->checks_missed, 0);
+	assert_true(svc->checks[0].verdict == REPORT_NO_DATA &&
+		    svc->checks[2].verdict == REPORT_NO_DATA);
+	for (format = 0; format < 4; format++) {
+		text = report_output(&r, format);
+		assert_non_null(strstr(text, marks[format]));
+		assert_non_null(strstr(text, format == 2 ? "\"no data\"" : "no data"));
+		assert_non_null(strstr(text, format == 2 ? "\"missed\"" : "missed"));
+		free(text);
+	}
+	text = report_output(&r, 0);
+	assert_non_null(strstr(text, "svc:80                 -                                    "
+				     "ttfb p99 <= 2ms          2.99ms        100  missed\n"));
+	assert_non_null(strstr(text, "5xx <= 1%                    2%        100  missed\n"));
+	free(text);
+	report_free(&r);
+	slo_file_free(slo);
+
+	/* The built-in targets have no such target: no section. */
+	slo = slo_file_default();
+	r = (struct report){ .slo = slo };
+	add_window(&r, s, 2);
+	assert_int_equal(report_finish(&r), 0);
+	assert_false(report_has_checks(&r));
+	for (format = 0; format < 4; format++) {
+		text = report_output(&r, format);
+		assert_null(strstr(text, marks[format]));
+		free(text);
+	}
+	report_free(&r);
+	slo_file_free(slo);
+}
+
+static const struct report_check *check_of(const struct report_service *svc, const char *route,
+					   const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < svc->nchecks; i++)
+		if (!strcmp(svc->checks[i].key, key) &&
+		    (route ? svc->checks[i].route && !strcmp(svc->checks[i].route->name, route)
+			   : !svc->checks[i].route))
+			return &svc->checks[i];
+	fail_msg("no check %s %s", route ? route : "-", key);
+	return NULL;
+}
+
+/*
+ * Each route target is judged against that route's summary merged over every window, its
+ * error rate being its 5xx over its requests; a route the captures lack is no data, the
+ * route past the cap is "other".
+ */
+static void test_route_checks(void **state)
+{
+	struct slo_file *slo =
+		slo_parse_ok("{\"services\": {\"svc:80\": {\"p99_ms\": 1000, \"routes\": {"
+			     "\"POST /v1/chat\": {\"ttfb_p95_ms\": 10, \"p95_ms\": 150}, "
+			     "\"GET /v1/items/{id}\": {\"p95_ms\": 5, \"p999_ms\": 20, "
+			     "\"error_rate_max\": 0.001}, "
+			     "\"GET /v1/missing\": {\"p95_ms\": 300, \"error_rate_max\": 0.5}, "
+			     "\"other\": {\"p99_ms\": 1}}}}}");
+	struct report r = { .slo = slo };
+	struct hist_bucket b, rb[3][2];
+	struct capture_route routes[3];
+	const struct report_service *svc;
+	const struct report_check *c;
+	struct capture_sample s;
+	char *text;
+	cJSON *root, *checks, *item;
+
+	(void)state;
+	s = sample_of(80, 300, 1000, &b, true);
+	s.routes = routes;
+	routes[0] = route_of("POST", "/v1/chat", 60, 200000, 0, rb[0]);
+	routes[1] = route_of("GET", "/v1/items/{id}", 138, 1000, 0, rb[1]);
+	routes[2] = route_of("OTHER", "other", 2, 500, 0, rb[2]);
+	s.nroutes = 3;
+	add_window(&r, &s, 1);
+	routes[0] = route_of("GET", "/v1/items/{id}", 2, 50000, 2, rb[0]);
+	s.nroutes = 1;
+	add_window(&r, &s, 1);
+	assert_int_equal(report_finish(&r), 0);
+	svc = &r.services[0];
+	assert_int_equal(svc->nchecks, 8);
+	/* POST: TTFB 20 ms over 10 missed, latency 200 ms over 150 missed. */
+	c = check_of(svc, "POST /v1/chat", "ttfb_p95_ms");
+	assert_int_equal(c->verdict, REPORT_MISSED);
+	assert_double_near(c->value, 20, 0.4);
+	assert_int_equal(c->count, 60);
+	c = check_of(svc, "POST /v1/chat", "p95_ms");
+	assert_true(c->verdict == REPORT_MISSED && c->target == 150 && c->route->method[0] == 'P');
+	/* GET: p95 1 ms met, p99.9 50 ms missed, 2 of 140 5xx over 0.1% missed. */
+	assert_int_equal(check_of(svc, "GET /v1/items/{id}", "p95_ms")->verdict, REPORT_MET);
+	assert_int_equal(check_of(svc, "GET /v1/items/{id}", "p999_ms")->verdict, REPORT_MISSED);
+	c = check_of(svc, "GET /v1/items/{id}", "error_rate_max");
+	assert_int_equal(c->verdict, REPORT_MISSED);
+	assert_double_near(c->value, 2.0 / 140.0, 1e-12);
+	assert_int_equal(c->count, 140);
+	/* A route not in the captures: no data for each target, never a pass. */
+	assert_int_equal(check_of(svc, "GET /v1/missing", "p95_ms")->verdict, REPORT_NO_DATA);
+	assert_int_equal(check_of(svc, "GET /v1/missing", "error_rate_max")->verdict,
+			 REPORT_NO_DATA);
+	assert_int_equal(check_of(svc, "other", "p99_ms")->verdict, REPORT_MET);
+	assert_int_equal(svc->checks_missed, 4);
+
+	text = report_output(&r, 0);
+	assert_non_null(strstr(text, "svc:80                 GET /v1/missing                      "
+				     "p95 <= 300ms                  -          0  no data\n"));
+	assert_non_null(strstr(text, "svc:80                 POST /v1/chat                        "
+				     "ttfb p95 <= 10ms         20.1ms         60  missed\n"));
+	free(text);
+	text = report_output(&r, 2);
+	root = cJSON_Parse(text);
+	free(text);
+	assert_non_null(root);
+	checks = cJSON_GetObjectItem(
+		cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(root, "services"), 0),
+				    "slo"),
+		"checks");
+	assert_int_equal(cJSON_GetArraySize(checks), 8);
+	item = cJSON_GetArrayItem(checks, 5);
+	assert_string_equal(cJSON_GetObjectItem(item, "method")->valuestring, "GET");
+	assert_string_equal(cJSON_GetObjectItem(item, "route")->valuestring, "/v1/missing");
+	assert_string_equal(cJSON_GetObjectItem(item, "target")->valuestring, "p95_ms");
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(item, "value")));
+	assert_string_equal(cJSON_GetObjectItem(item, "result")->valuestring, "no data");
+	item = cJSON_GetArrayItem(checks, 7);
+	assert_string_equal(cJSON_GetObjectItem(item, "method")->valuestring, "OTHER");
+	assert_string_equal(cJSON_GetObjectItem(item, "route")->valuestring, "other");
+	cJSON_Delete(root);
+	report_free(&r);
+	slo_file_free(slo);
+}
+
 UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_merge_and_judge),
 	       cmocka_unit_test(test_empty_report), cmocka_unit_test(test_hosts_align),
 	       cmocka_unit_test(test_short_last_window), cmocka_unit_test(test_ttfb),
+	       cmocka_unit_test(test_service_checks), cmocka_unit_test(test_route_checks),
 	       cmocka_unit_test(test_routes_merge), cmocka_unit_test(test_routes_hosts_align),
 	       cmocka_unit_test(test_routes_formats))

@@ -59,6 +59,31 @@ double report_target_ms(const struct slo_targets *targets, enum report_target wh
 	return values[which];
 }
 
+double report_ttfb_target_ms(const struct slo_targets *targets, enum report_target which)
+{
+	const double values[REPORT_TARGETS] = { targets->ttfb_p50_ms, targets->ttfb_p95_ms,
+						targets->ttfb_p99_ms, targets->ttfb_p999_ms };
+
+	return values[which];
+}
+
+bool report_has_checks(const struct report *report)
+{
+	size_t i;
+
+	for (i = 0; i < report->count; i++)
+		if (report->services[i].nchecks)
+			return true;
+	return false;
+}
+
+const char *report_verdict_name(enum report_verdict verdict)
+{
+	static const char *const names[] = { "met", "missed", "no data" };
+
+	return names[verdict];
+}
+
 static struct report_service *report_service_get(struct report *report,
 						 const struct capture_sample *sample)
 {
@@ -323,6 +348,97 @@ static void report_judge_point(struct report_service *service, struct report_poi
 		service->windows_good++;
 }
 
+/* Judges @value (of @count requests or responses; none: no data) against @target. */
+static int report_check_add(struct report_service *service, const struct slo_route *route,
+			    const char *key, double target, double value, __u64 count)
+{
+	struct report_check *check;
+
+	if (grow_for_one_more((void **)&service->checks, &service->checks_capacity,
+			      service->nchecks, sizeof(*service->checks)))
+		return -ENOMEM;
+	check = &service->checks[service->nchecks++];
+	*check = (struct report_check){
+		route,	key,
+		target, count ? value : 0,
+		count,	!count ? REPORT_NO_DATA : value > target ? REPORT_MISSED : REPORT_MET
+	};
+	service->checks_missed += check->verdict == REPORT_MISSED;
+	return 0;
+}
+
+/* The percentiles of @summary against the targets @target_ms gives, keys @keys. */
+static int report_check_quantiles(struct report_service *service, const struct slo_route *route,
+				  const struct slo_targets *targets,
+				  double (*target_ms)(const struct slo_targets *,
+						      enum report_target),
+				  const char *const keys[REPORT_TARGETS],
+				  const struct latency_summary *summary)
+{
+	double us[REPORT_TARGETS];
+	int i, err = 0;
+
+	report_summary_quantiles(summary, us);
+	for (i = 0; i < REPORT_TARGETS && !err; i++)
+		if (target_ms(targets, i) > 0)
+			err = report_check_add(service, route, keys[i], target_ms(targets, i),
+					       us[i] / 1000.0, summary->count);
+	return err;
+}
+
+static const char *const report_latency_keys[REPORT_TARGETS] = { "p50_ms", "p95_ms", "p99_ms",
+								 "p999_ms" };
+static const char *const report_ttfb_keys[REPORT_TARGETS] = { "ttfb_p50_ms", "ttfb_p95_ms",
+							      "ttfb_p99_ms", "ttfb_p999_ms" };
+
+/* TTFB and error rate of @targets (a service's or a route's), and for a route its latency. */
+static int report_check_targets(struct report_service *service, const struct slo_route *route,
+				const struct slo_targets *targets,
+				const struct latency_summary *latency,
+				const struct latency_summary *ttfb, __u64 responses, __u64 errors)
+{
+	int err = 0;
+
+	if (route)
+		err = report_check_quantiles(service, route, targets, report_target_ms,
+					     report_latency_keys, latency);
+	if (!err)
+		err = report_check_quantiles(service, route, targets, report_ttfb_target_ms,
+					     report_ttfb_keys, ttfb);
+	if (!err && targets->has_error_rate)
+		err = report_check_add(service, route, "error_rate_max", targets->error_rate,
+				       responses ? (double)errors / (double)responses : 0,
+				       responses);
+	return err;
+}
+
+/*
+ * The service's own TTFB and error-rate targets (5xx of the responses whose status was read),
+ * then each route target against that route's merged summary (5xx of its requests, as its
+ * table's error rate); a route the captures do not have is no data for each of its targets.
+ */
+static int report_check_service(struct report_service *service)
+{
+	static const struct latency_summary none;
+	/* Locals: the analyzer cannot tell the checks appended below from the targets. */
+	const struct slo_route *targets = service->targets.routes;
+	size_t ntargets = targets ? service->targets.nroutes : 0, i;
+	const struct report_route *route;
+	int err;
+
+	err = report_check_targets(service, NULL, &service->targets, &service->latency,
+				   &service->ttfb, service->total.http_responses,
+				   service->total.http_5xx);
+	for (i = 0; i < ntargets && !err; i++) {
+		route = report_route_find(service, targets[i].method, targets[i].route);
+		err = report_check_targets(service, &targets[i], &targets[i].targets,
+					   route ? &route->latency : &none,
+					   route ? &route->ttfb : &none,
+					   route ? route->requests : 0, route ? route->errors : 0);
+	}
+	return err;
+}
+
 static int report_finish_service(struct report *report, struct report_service *service)
 {
 	struct report_point *point;
@@ -356,6 +472,8 @@ static int report_finish_service(struct report *report, struct report_service *s
 	ttfb_summary_of_window(&service->total, &service->ttfb);
 	if (report_finish_routes(service, report->seconds, report->grid_s))
 		err = -ENOMEM;
+	if (!err)
+		err = report_check_service(service);
 	return err;
 }
 
@@ -408,6 +526,7 @@ void report_free(struct report *report)
 		for (j = 0; j < service->nroutes; j++)
 			report_route_free(&service->routes[j]);
 		free(service->routes);
+		free(service->checks);
 	}
 	free(report->services);
 	free(report->slots);

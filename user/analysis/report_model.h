@@ -86,6 +86,26 @@ struct report_route {
 	size_t points_capacity;
 };
 
+/* How a target judged over the whole capture came out; no data is never a pass. */
+enum report_verdict {
+	REPORT_MET,
+	REPORT_MISSED,
+	REPORT_NO_DATA, /* no responses with a status, no TTFB, or no such route in the captures */
+};
+
+/*
+ * One target judged once against every window merged: a service's TTFB percentiles and error
+ * rate (its latency percentiles are judged per window), and every target of its routes.
+ */
+struct report_check {
+	const struct slo_route *route; /* NULL: the service's own target */
+	const char *key;	       /* the SLO file's key: "ttfb_p95_ms", "error_rate_max" */
+	double target; /* in the key's unit: milliseconds, or a share of responses */
+	double value;  /* the same unit; 0 with REPORT_NO_DATA */
+	__u64 count;   /* the requests or responses behind the value */
+	enum report_verdict verdict;
+};
+
 struct report_service {
 	struct service_key key;
 	char service[64];
@@ -100,6 +120,10 @@ struct report_service {
 	double peak_rps;
 	__s64 peak_active;
 	__u64 peak_threads;
+	struct report_check *checks; /* in the SLO file's order: the service's, then its routes' */
+	size_t nchecks;
+	size_t checks_capacity;
+	size_t checks_missed;
 	struct tail_share tail;	     /* its recorded tail requests' time, by phase */
 	struct report_point *points; /* by slot after report_finish */
 	size_t npoints;
@@ -146,6 +170,12 @@ const struct report_route *report_route_find(const struct report_service *servic
 bool report_has_routes(const struct report *report);
 /* The target for @which in milliseconds; 0 when not set. */
 double report_target_ms(const struct slo_targets *targets, enum report_target which);
+/* The time-to-first-byte target for @which in milliseconds; 0 when not set. */
+double report_ttfb_target_ms(const struct slo_targets *targets, enum report_target which);
+/* Whether some service has a target judged over the whole capture (report_check). */
+bool report_has_checks(const struct report *report);
+/* "met", "missed", "no data". */
+const char *report_verdict_name(enum report_verdict verdict);
 /* Share of windows with traffic that met every target, and the error budget that spends. */
 double report_good_share(const struct report_service *service);
 double report_budget_spent(const struct report_service *service);

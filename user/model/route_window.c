@@ -138,13 +138,7 @@ const char *route_status_class_name(int status_class)
 
 const char *route_method_name(__u32 method)
 {
-	static const char *const names[HTTP_METHODS] = {
-		[HTTP_METHOD_OTHER] = "OTHER",	   [HTTP_METHOD_GET] = "GET",
-		[HTTP_METHOD_HEAD] = "HEAD",	   [HTTP_METHOD_POST] = "POST",
-		[HTTP_METHOD_PUT] = "PUT",	   [HTTP_METHOD_DELETE] = "DELETE",
-		[HTTP_METHOD_PATCH] = "PATCH",	   [HTTP_METHOD_OPTIONS] = "OPTIONS",
-		[HTTP_METHOD_CONNECT] = "CONNECT", [HTTP_METHOD_TRACE] = "TRACE",
-	};
+	static const char *const names[HTTP_METHODS] = HTTP_METHOD_NAMES;
 
 	return method < HTTP_METHODS ? names[method] : "OTHER";
 }

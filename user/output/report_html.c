@@ -29,7 +29,8 @@ static void html_head(FILE *out, const struct report *r)
 	      "table{border-collapse:collapse;margin:8px 0 16px}\n"
 	      "th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}\n"
 	      "th:first-child,td:first-child{text-align:left;white-space:nowrap}\n"
-	      "td.bad{background:#fbe3e3}\nsvg{display:block;margin:6px 0}\n"
+	      "td.bad{background:#fbe3e3}\ntd.nodata{background:#eee}\n"
+	      "svg{display:block;margin:6px 0}\n"
 	      "</style></head><body>\n<h1>sloprobe report</h1>\n",
 	      out);
 	fprintf(out, "<p>%zu windows of %g s, %.1f s recorded, from %s to %s.</p>\n", r->windows,
@@ -98,6 +99,37 @@ static void html_ttfb(FILE *out, const struct report *r)
 		for (t = 0; t < REPORT_TARGETS; t++)
 			html_cell_duration(out, q[t], 0);
 		fputs("</tr>\n", out);
+	}
+	fputs("</table>\n", out);
+}
+
+/* The targets judged over the whole capture: TTFB, error rates and routes. */
+static void html_checks(FILE *out, const struct report *r)
+{
+	static const char *const classes[] = { "", " class=\"bad\"", " class=\"nodata\"" };
+	char target[64], value[24];
+	const struct report_check *c;
+	size_t i, j;
+
+	if (!report_has_checks(r))
+		return;
+	fputs("<h2>Targets over the whole capture</h2>\n<table><tr><th>service</th><th>route</th>"
+	      "<th>target</th><th>value</th><th>count</th><th>result</th></tr>\n",
+	      out);
+	for (i = 0; i < r->count; i++) {
+		for (j = 0; j < r->services[i].nchecks; j++) {
+			c = &r->services[i].checks[j];
+			report_check_text(c, target, sizeof(target), value, sizeof(value));
+			fputs("<tr><td>", out);
+			html_write_escaped(out, r->services[i].service);
+			fputs("</td><td>", out);
+			html_write_escaped(out, c->route ? c->route->name : "-");
+			fputs("</td><td>", out);
+			html_write_escaped(out, target);
+			fprintf(out, "</td><td>%s</td><td>%llu</td><td%s>%s</td></tr>\n", value,
+				(unsigned long long)c->count, classes[c->verdict],
+				report_verdict_name(c->verdict));
+		}
 	}
 	fputs("</table>\n", out);
 }
@@ -369,6 +401,7 @@ int report_write_html(FILE *out, const struct report *r)
 	html_head(out, r);
 	html_summary(out, r);
 	html_ttfb(out, r);
+	html_checks(out, r);
 	for (i = 0; i < r->count && !err; i++)
 		err = html_service(out, &r->services[i]);
 	report_tail_write_html(out, r);

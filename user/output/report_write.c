@@ -2,6 +2,7 @@
 /* `sloprobe report` output: text, Markdown and JSON writers over one computed report. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cjson/cJSON.h>
 #include "output/json_output.h"
 #include "output/format.h"
@@ -78,6 +79,60 @@ static void report_ttfb_text(FILE *out, const struct report *r, bool markdown)
 			markdown ? "| %s | %llu | %s | %s | %s | %s |\n"
 				 : "%-22s %10llu %8s %8s %8s %8s\n",
 			s->service, (unsigned long long)s->ttfb.count, q[0], q[1], q[2], q[3]);
+	}
+}
+
+void report_check_text(const struct report_check *check, char *target, size_t target_size,
+		       char *value, size_t value_size)
+{
+	size_t len = strlen(check->key);
+	size_t i;
+
+	if (!strcmp(check->key, "error_rate_max")) {
+		snprintf(target, target_size, "5xx <= %g%%", 100 * check->target);
+		if (check->verdict != REPORT_NO_DATA)
+			snprintf(value, value_size, "%.3g%%", 100 * check->value);
+	} else {
+		/* "ttfb_p95_ms" reads "ttfb p95 <= 1000ms". */
+		len = len > 3 ? len - 3 : len;
+		snprintf(target, target_size, "%.*s <= %gms", (int)len, check->key, check->target);
+		for (i = 0; i < len && i < target_size; i++)
+			if (target[i] == '_')
+				target[i] = ' ';
+		if (check->verdict != REPORT_NO_DATA)
+			format_duration_us(check->value * 1000, value, value_size);
+	}
+	if (check->verdict == REPORT_NO_DATA)
+		snprintf(value, value_size, "-");
+}
+
+/* The targets judged over the whole capture: TTFB, error rates, routes. */
+static void report_checks_text(FILE *out, const struct report *r, bool markdown)
+{
+	char target[64], value[24];
+	const struct report_check *c;
+	size_t i, j;
+
+	if (!report_has_checks(r))
+		return;
+	if (markdown)
+		fputs("\n## Targets over the whole capture\n\n| service | route | target | value "
+		      "| count | result |\n|---|---|---|---:|---:|---|\n",
+		      out);
+	else
+		fprintf(out, "\ntargets over the whole capture\n%-22s %-36s %-22s %8s %10s  %s\n",
+			"SERVICE", "ROUTE", "TARGET", "VALUE", "COUNT", "RESULT");
+	for (i = 0; i < r->count; i++) {
+		for (j = 0; j < r->services[i].nchecks; j++) {
+			c = &r->services[i].checks[j];
+			report_check_text(c, target, sizeof(target), value, sizeof(value));
+			fprintf(out,
+				markdown ? "| %s | %s | %s | %s | %llu | %s |\n"
+					 : "%-22s %-36s %-22s %8s %10llu  %s\n",
+				r->services[i].service, c->route ? c->route->name : "-", target,
+				value, (unsigned long long)c->count,
+				report_verdict_name(c->verdict));
+		}
 	}
 }
 
@@ -276,6 +331,7 @@ void report_write_text(FILE *out, const struct report *r, bool markdown, bool wi
 				   "%7.2f  %s\n");
 	report_ttfb_text(out, r, markdown);
 	report_routes_text(out, r, markdown);
+	report_checks_text(out, r, markdown);
 	for (i = 0; i < r->count; i++) {
 		if (windows)
 			report_windows_text(out, &r->services[i], markdown);
@@ -325,6 +381,34 @@ static void summary_json_add(cJSON *obj, const char *name, const struct latency_
 	cJSON_AddNumberToObject(item, "max", summary->max_us);
 }
 
+/* The targets judged over the whole capture, under the service's "slo". */
+static void report_checks_json(cJSON *slo, const struct report_service *s)
+{
+	cJSON *checks = cJSON_AddArrayToObject(slo, "checks"), *item;
+	const struct report_check *c;
+	size_t i;
+
+	cJSON_AddNumberToObject(slo, "checks_missed", (double)s->checks_missed);
+	for (i = 0; i < s->nchecks; i++) {
+		c = &s->checks[i];
+		item = cJSON_CreateObject();
+		if (c->route) {
+			/* As `top --json` names a route: its method, and its path (or "other"). */
+			cJSON_AddStringToObject(item, "method", c->route->method);
+			cJSON_AddStringToObject(item, "route", c->route->route);
+		}
+		cJSON_AddStringToObject(item, "target", c->key);
+		cJSON_AddNumberToObject(item, "limit", c->target);
+		if (c->verdict == REPORT_NO_DATA)
+			cJSON_AddNullToObject(item, "value");
+		else
+			cJSON_AddNumberToObject(item, "value", c->value);
+		cJSON_AddNumberToObject(item, "count", (double)c->count);
+		cJSON_AddStringToObject(item, "result", report_verdict_name(c->verdict));
+		cJSON_AddItemToArray(checks, item);
+	}
+}
+
 /* The service's routes, busiest first, with the keys of top --json's and their error rate. */
 static cJSON *report_routes_json(const struct report *r, const struct report_service *s)
 {
@@ -371,6 +455,8 @@ static cJSON *report_service_json(const struct report *r, const struct report_se
 	cJSON_AddNumberToObject(slo, "good_share", report_good_share(s));
 	cJSON_AddNumberToObject(slo, "budget_spent", report_budget_spent(s));
 	cJSON_AddNumberToObject(slo, "availability", report_availability(r, s));
+	if (s->nchecks)
+		report_checks_json(slo, s);
 	if (s->tail.count)
 		cJSON_AddItemToObject(obj, "tail_share", report_tail_share_json(&s->tail));
 	windows = cJSON_AddArrayToObject(obj, "windows");

@@ -7,6 +7,10 @@
 #include <stdio.h>
 #include "analysis/report_model.h"
 
+/* A check's target ("ttfb p95 <= 1000ms", "5xx <= 0.1%") and value ("812ms", "0.02%", "-"). */
+void report_check_text(const struct report_check *check, char *target, size_t target_size,
+		       char *value, size_t value_size);
+
 /* The summary table, then each service's breached windows; every window with @windows. */
 void report_write_text(FILE *out, const struct report *report, bool markdown, bool windows);
 int report_write_json(FILE *out, const struct report *report);
