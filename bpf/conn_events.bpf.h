@@ -103,31 +103,34 @@ static __always_inline int conn_on_state_change(const struct sock *sk, int old_s
 }
 
 /*
- * A reset on one of the service's sockets. A socket closed with unread data is already
- * CLOSE, out of the connection table and unhashed from its port (skc_num is 0) when its reset
- * goes out: its source port (inet_sport, kept) names the service then, when that port listens
- * in its namespace.
+ * The service of one of its sockets: from the connection table, or, for a socket no longer in
+ * it, from its local port when that port listens in its namespace. A socket closed with unread
+ * data is already CLOSE, out of the table and unhashed from its port (skc_num is 0) when its
+ * reset goes out: its source port (inet_sport, kept) names the service then. One the
+ * application closed may still resend its last segments.
  */
+static __always_inline bool sk_service_of(const struct sock *sk, struct service_key *service)
+{
+	struct conn_state *conn = conn_get((__u64)sk);
+
+	if (conn) {
+		*service = conn->service;
+		return true;
+	}
+	sk_service_key(sk, service);
+	if (!service->port)
+		service->port = bpf_ntohs(BPF_CORE_READ((const struct inet_sock *)sk, inet_sport));
+	return bpf_map_lookup_elem(&listeners, service) != NULL;
+}
+
+/* A reset on one of the service's sockets. */
 static __always_inline void reset_count(const struct sock *sk, bool sent)
 {
-	__u64 key = (__u64)sk;
-	struct conn_state *conn;
 	struct service_key service;
 	struct service_stats *stats;
 
-	if (!sk)
+	if (!sk || !sk_service_of(sk, &service))
 		return;
-	conn = conn_get(key);
-	if (conn) {
-		service = conn->service;
-	} else {
-		sk_service_key(sk, &service);
-		if (!service.port)
-			service.port =
-				bpf_ntohs(BPF_CORE_READ((const struct inet_sock *)sk, inet_sport));
-		if (!bpf_map_lookup_elem(&listeners, &service))
-			return;
-	}
 	stats = service_stats_get(&service);
 	if (!stats)
 		return;
@@ -140,14 +143,16 @@ static __always_inline void reset_count(const struct sock *sk, bool sent)
 /* A segment of @sk was sent again. */
 static __always_inline int conn_on_retransmit(const struct sock *sk)
 {
-	__u64 key = (__u64)sk;
-	struct conn_state *conn = conn_get(key);
+	struct conn_state *conn = conn_get((__u64)sk);
+	struct service_key service;
 	struct service_stats *stats;
 
-	if (!conn)
+	if (conn)
+		__sync_fetch_and_add(&conn->retransmits, 1);
+	/* A closed connection's last segments are still the service's to resend. */
+	if (!sk_service_of(sk, &service))
 		return 0;
-	__sync_fetch_and_add(&conn->retransmits, 1);
-	stats = service_stats_get(&conn->service);
+	stats = service_stats_get(&service);
 	if (stats)
 		stats->retransmits += 1;
 	return 0;
