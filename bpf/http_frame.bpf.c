@@ -366,8 +366,7 @@ static __always_inline void http_line(struct http_walk *w, __u32 start, __u32 le
  * passed over without the line parser's call. */
 static __always_inline bool http_line_is_idle(const struct http_parser *p, char first, __u32 len)
 {
-	return p->state == HTTP_PARSE_HEADERS && len > 0 &&
-	       !http_header_may_matter(first);
+	return p->state == HTTP_PARSE_HEADERS && len > 0 && !http_header_may_matter(first);
 }
 
 /* Fills the window from the walk's offset, behind the carried head of a cut line. */

@@ -62,8 +62,9 @@
 	  "Connections upgraded to WebSocket (101 Switching Protocols).")                          \
 	X(ws_closed, "websocket", "closed", "sloprobe_websocket_connections_closed_total",         \
 	  "WebSocket connections that closed.")                                                    \
-	X(ws_messages_in, "websocket", "messages_in", "sloprobe_websocket_messages_received_total",\
-	  "WebSocket messages the service read (final frames of data messages).")                 \
+	X(ws_messages_in, "websocket", "messages_in",                                              \
+	  "sloprobe_websocket_messages_received_total",                                            \
+	  "WebSocket messages the service read (final frames of data messages).")                  \
 	X(ws_messages_out, "websocket", "messages_out", "sloprobe_websocket_messages_sent_total",  \
 	  "WebSocket messages the service sent (final frames of data messages).")                  \
 	X(ws_lifetime_ms, "websocket", "lifetime_ms_sum", NULL, NULL)
