@@ -56,7 +56,10 @@ static __always_inline struct http_conn_state *http_conn_get(__u64 key)
 	if (http)
 		return http;
 	http_conn_create(key, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&http_conns, &key);
+	http = bpf_map_lookup_elem(&http_conns, &key);
+	if (!http)
+		drop_count(DROP_HTTP_CONN_ALLOC_FAILED);
+	return http;
 }
 
 /* A request's first read on a connection measured by turns: keep its first bytes. */

@@ -79,7 +79,7 @@ static __always_inline const char *http_user_at(struct http_walk *w, __u64 off, 
 /* The connection no longer follows HTTP/1.x framing, or never did: turns from here. */
 static __always_inline void http_walk_give_up(struct http_walk *w, bool was_http)
 {
-	struct service_stats *stats = service_stats_get(&w->conn->service);
+	struct service_stats *stats;
 
 	w->stop = true;
 	/* A connection seen from its open shows its protocol in its first line; one adopted at
@@ -89,6 +89,7 @@ static __always_inline void http_walk_give_up(struct http_walk *w, bool was_http
 		return;
 	w->state->protocol = was_http ? HTTP_PROTO_LOST : HTTP_PROTO_OTHER;
 	w->state->pending_head = w->state->pending_tail;
+	stats = service_stats_get(&w->conn->service);
 	if (!stats)
 		return;
 	if (was_http)

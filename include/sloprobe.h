@@ -148,6 +148,8 @@ enum drop_reason {
 	/* A new route's counters found no per-CPU memory at hand (as for services); userspace
 	 * creates them ahead of the ids to avoid it. */
 	DROP_ROUTE_ALLOC_FAILED,
+	/* With --http, a connection's framing state found no memory: it is measured by turns. */
+	DROP_HTTP_CONN_ALLOC_FAILED,
 	DROP_REASONS,
 };
 

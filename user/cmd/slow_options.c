@@ -63,8 +63,8 @@ static const struct option_spec slow_specs[] = {
 	OPTION_SPEC_SWITCH("http", struct slow_options, http,
 			   "requests as HTTP/1.x frames them (as `top --http`), each with\n"
 			   "its request line (method and path, from its first 64 bytes)\n"
-			   "and status (x86_64 and arm64; read from the syscalls'\n"
-			   "buffers, so not for io_uring or TLS)"),
+			   "and status (x86_64; arm64 built, not yet run; read from the\n"
+			   "syscalls' buffers, so not for io_uring or TLS)"),
 	OPTION_SPEC_SWITCH("runq", struct slow_options, runq,
 			   "also the run-queue delay of the thread that sent the response:\n"
 			   "time it was runnable but not running between the request's\n"

@@ -87,8 +87,9 @@ static const struct option_spec top_specs[] = {
 		      "to first byte, status classes, streams and routes: the\n"
 		      "\"protocol\", \"ttfb_us\", \"streams_open\", \"http\",\n"
 		      "\"websocket\" and \"routes\" keys of --json. Reads the\n"
-		      "syscalls' buffers (x86_64 and arm64; not io_uring or TLS);\n"
-		      "other protocols keep the read-then-write turn"),
+		      "syscalls' buffers (x86_64; arm64 built, not yet run; not\n"
+		      "io_uring or TLS); other protocols keep the read-then-write\n"
+		      "turn"),
 	TOP_SPEC_ROUTES,
 	TOP_SPECS_PROBE,
 	OPTION_SPEC_HELP,

@@ -99,6 +99,7 @@ const char *drop_reason_name(unsigned int reason)
 		[DROP_SERVICE_ALLOC_FAILED] = "service_alloc_failed",
 		[DROP_ROUTE_TABLE_FULL] = "route_table_full",
 		[DROP_ROUTE_ALLOC_FAILED] = "route_alloc_failed",
+		[DROP_HTTP_CONN_ALLOC_FAILED] = "http_conn_alloc_failed",
 	};
 
 	return reason < DROP_REASONS ? names[reason] : "unknown";
