@@ -143,6 +143,13 @@ static long http_step(__u64 index, void *ctx)
 												: 0;
 }
 
+/* States whose bytes are skipped by count: a body, a chunk's data, a WebSocket payload. */
+static __always_inline bool http_parse_counts(__u8 state)
+{
+	return state == HTTP_PARSE_BODY || state == HTTP_PARSE_CHUNK_DATA ||
+	       state == HTTP_PARSE_WS_PAYLOAD;
+}
+
 /*
  * Parses @ret bytes read or sent on the connection. Returns false when the connection is not
  * (or no longer) framed as HTTP/1.x: the caller measures this call by turns.
@@ -154,14 +161,19 @@ static __always_inline bool http_frame_walk(struct http_walk *w, long ret)
 
 	if (w->state->protocol == HTTP_PROTO_OTHER || w->state->protocol == HTTP_PROTO_LOST)
 		return false;
+	/* Inside a body or payload that outlasts the call (each read of a large upload, a
+	 * stream's big chunk): counted, with no buffer found, no loop, no scratch. */
+	if (http_parse_counts(w->parser->state) && w->parser->body_left > (__u64)ret) {
+		w->parser->body_left -= ret;
+		return true;
+	}
+	if (w->parser->state == HTTP_PARSE_UNTIL_CLOSE)
+		return true;
 	w->scratch = bpf_map_lookup_elem(&http_scratch, &zero);
 	if (!w->scratch)
 		return false;
 	w->len = ret;
-	if (!syscall_user_iovs(&w->scratch->iovs, ret) && w->parser->state != HTTP_PARSE_BODY &&
-	    w->parser->state != HTTP_PARSE_CHUNK_DATA &&
-	    w->parser->state != HTTP_PARSE_UNTIL_CLOSE &&
-	    w->parser->state != HTTP_PARSE_WS_PAYLOAD) {
+	if (!syscall_user_iovs(&w->scratch->iovs, ret) && !http_parse_counts(w->parser->state)) {
 		/* No bytes to read (sendfile, io_uring) where a line must be read. */
 		if (w->state->protocol == HTTP_PROTO_UNKNOWN)
 			return false;
