@@ -17,6 +17,8 @@
 #define SAMPLER_SLOW_RING_BYTES (256U << 10)
 /* Walking every fd on the host is costly: look for new listeners' owners this rarely. */
 #define SAMPLER_OWNER_RESCAN_S 10.0
+/* How often a window's wait wakes to create counters for the routes named next. */
+#define SAMPLER_TEND_S 0.1
 #define SAMPLER_NETSTAT_PATH "/proc/net/netstat"
 /* Processes tried to enter a service's network namespace. */
 #define SAMPLER_NETNS_PIDS 32
@@ -250,22 +252,27 @@ static double sampler_first_deadline(double start, double interval_s, double dur
 }
 
 /*
- * Sleeps until @deadline (monotonic seconds) or a signal, reading slow requests meanwhile. A
- * ring that cannot be read (said on stderr) is given up: the windows go on without it.
+ * Sleeps until @deadline (monotonic seconds) or a signal, reading slow requests meanwhile and
+ * waking every SAMPLER_TEND_S to create the counters of routes about to be named: a burst of
+ * new routes must not wait for the window's end. A ring that cannot be read (said on stderr)
+ * is given up: the windows go on without it.
  */
 static void sampler_wait_until(struct sampler *sampler, double deadline)
 {
 	struct timespec wake;
-	double left;
+	double left, slice;
 
-	while (sampler->slow_ring && !sampler_stop_requested &&
-	       (left = deadline - clock_seconds(CLOCK_MONOTONIC)) > 0)
-		if (probe_slow_poll(sampler->probe, (int)ceil(left * 1000.0)) < 0)
-			sampler->slow_ring = false;
-	timespec_from_seconds(deadline, &wake);
-	while (!sampler_stop_requested &&
-	       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &wake, NULL) == EINTR)
-		;
+	while (!sampler_stop_requested && (left = deadline - clock_seconds(CLOCK_MONOTONIC)) > 0) {
+		slice = left < SAMPLER_TEND_S ? left : SAMPLER_TEND_S;
+		if (sampler->slow_ring) {
+			if (probe_slow_poll(sampler->probe, (int)ceil(slice * 1000.0)) < 0)
+				sampler->slow_ring = false;
+		} else {
+			timespec_from_seconds(clock_seconds(CLOCK_MONOTONIC) + slice, &wake);
+			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &wake, NULL);
+		}
+		probe_tend_routes(sampler->probe);
+	}
 }
 
 /* Windows end on a fixed grid, so they do not drift with the work done. */

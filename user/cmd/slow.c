@@ -146,6 +146,7 @@ static int slow_loop(struct slow_context *ctx)
 		err = probe_slow_poll(ctx->probe, wait_ms > 0 ? wait_ms : 0);
 		if (err > 0)
 			err = 0;
+		probe_tend_routes(ctx->probe);
 		now = clock_seconds(CLOCK_MONOTONIC);
 		if (!err && now >= next_sweep) {
 			err = probe_sweep_idle(ctx->probe, SLOW_SWEEP_IDLE_NS);

@@ -231,13 +231,14 @@ static void probe_create_service_stats(struct probe *probe, const struct service
 
 /*
  * Route ids are given out in order: the counters of the next PROBE_ROUTES_AHEAD are created
- * before the kernel needs them, so a burst of new routes (a client walking a site) does not
- * meet an empty allocator. Called at load and at every window.
+ * before the kernel needs them. A counter the kernel must create itself is an atomic per-CPU
+ * allocation of 11 KiB, which fails often enough to lose a request of a new route (counted as
+ * route_alloc_failed). Called at load, at every window and between windows.
  */
-static void probe_prepare_routes(struct probe *probe)
+void probe_tend_routes(struct probe *probe)
 {
 	int fd = bpf_map__fd(probe->skel->maps.route_stats);
-	__u32 last = probe->skel->bss->route_last_id, id;
+	__u32 last = __atomic_load_n(&probe->skel->bss->route_last_id, __ATOMIC_RELAXED), id;
 	__u32 until = last + PROBE_ROUTES_AHEAD;
 
 	if (!probe->zero_routes)
@@ -436,7 +437,7 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 	err = probe_set_slow_ports(probe, opts->slow_ports, opts->slow_nports);
 	if (err)
 		return PROBE_LOAD_FAILED;
-	probe_prepare_routes(probe);
+	probe_tend_routes(probe);
 	/* Before attach: no request completes unseen by the threshold. */
 	probe->skel->bss->slow_threshold_ns = opts->slow_threshold_ns;
 	err = sloprobe_bpf__attach(probe->skel);
@@ -636,7 +637,7 @@ static int probe_read_routes(struct probe *probe, struct stats_snapshot *snap)
 
 	if (!probe->zero_routes)
 		return 0;
-	probe_prepare_routes(probe);
+	probe_tend_routes(probe);
 	while (bpf_map_get_next_key(fd, prev, &key) == 0) {
 		prev = &key;
 		if (bpf_map_lookup_elem(fd, &key, &id))
