@@ -5,18 +5,33 @@
  * time by bpf_loop from http_frame.bpf.h.
  */
 #include "http_frame.bpf.h"
+#include "http_line_hash.h"
 
-/* Copies @words 8-byte words between buffers of unknown alignment: a plain memcpy of that
- * size and alignment is one the BPF backend cannot expand. */
+/* Copies @words 8-byte words between map values of any alignment, a word a load: x86_64 and
+ * arm64 load and store unaligned words, and the verifier allows it on map values. A memcpy
+ * would be expanded byte by byte (8 loads, 8 stores and the shifts a word). */
 static __always_inline void http_copy_words(char *dst, const char *src, __u32 words)
 {
-	__u64 word;
 	__u32 i;
 
-	for (i = 0; i < 16 && i < words; i++) {
-		__builtin_memcpy(&word, src + i * 8, 8);
-		__builtin_memcpy(dst + i * 8, &word, 8);
-	}
+	for (i = 0; i < 16 && i < words; i++)
+		*(__u64 *)(dst + i * 8) = *(const __u64 *)(src + i * 8);
+}
+
+/* The route of a request line: the connection's last one when the line is the same. */
+static __always_inline __u32 http_route_of_line(struct http_conn_state *state,
+						const struct service_key *service,
+						const struct http_line_head *head)
+{
+	__u64 hash = http_line_hash(head);
+	__u32 route_id;
+
+	if (state->route_line_id && state->route_line_hash == hash)
+		return state->route_line_id;
+	route_id = route_of_request(service, head);
+	state->route_line_hash = hash;
+	state->route_line_id = route_id;
+	return route_id;
 }
 
 /* A request line: the request joins the pending ones, merged with its twin of the same read. */
@@ -41,7 +56,7 @@ static __always_inline void http_request_begin(struct http_walk *w, const char *
 	http_copy_words(head->bytes, line, ROUTE_LINE_BYTES / 8);
 	head->len = len < ROUTE_LINE_BYTES ? len : ROUTE_LINE_BYTES;
 	head->method = method;
-	route_id = route_of_request(&w->conn->service, head);
+	route_id = http_route_of_line(state, &w->conn->service, head);
 	w->conn->requests += 1;
 	/* The last run is never the one being answered (used >= 2), or the ring is full. */
 	if ((used >= 2 && last->start_ns == w->start_ns && last->route_id == route_id &&
@@ -277,7 +292,7 @@ static __always_inline void http_line_parse(struct http_walk *w, const char *lin
  * Where the first newline in line[from, end) of @scratch is; end when there is none. A global
  * function: the verifier checks it once, not again on every path of the parser that calls it.
  */
-static __noinline int http_find_newline(const struct http_scratch *scratch, __u32 from, __u32 end)
+__noinline int http_find_newline(const struct http_scratch *scratch, __u32 from, __u32 end)
 {
 	__u64 word, hit;
 	__u32 i, pos = 0, b;
@@ -399,6 +414,33 @@ static __always_inline long http_window_fill(struct http_walk *w)
 }
 
 /*
+ * Where the first line at or after @start of the window that a rule may read begins: up to
+ * HTTP_IDLE_LINES_PER_STEP whole header lines that no rule reads (Date, Server, ...: most of a
+ * response's head) are passed over in one step of the loop, which costs more than finding a
+ * newline. A global function: checked once, on scalars.
+ */
+__noinline int http_pass_idle_lines(const struct http_scratch *scratch, __u32 start, __u32 end)
+{
+	__u32 i, nl;
+	char first;
+
+	if (!scratch)
+		return start;
+	for (i = 0; i < HTTP_IDLE_LINES_PER_STEP; i++) {
+		if (start >= end)
+			return start;
+		first = scratch->line[start & HTTP_SCRATCH_MASK];
+		if (first == '\r' || first == '\n' || http_header_may_matter(first))
+			return start;
+		nl = (__u32)http_find_newline(scratch, start & HTTP_SCRATCH_MASK, end);
+		if (nl >= end)
+			return start;
+		start = nl + 1;
+	}
+	return start;
+}
+
+/*
  * One line, from the window: the carried head of a line cut by the last read, then the
  * bytes at the walk's offset, up to a newline. A line the window cuts is read again from its
  * start; one the call cuts is carried; the head of a line longer than the carry is parsed as
@@ -408,7 +450,7 @@ static __noinline long http_line_step(struct http_walk *w)
 {
 	struct http_parser *p = w->parser;
 	char *line = w->scratch->line;
-	__u32 start = 0, from, nl, len, end;
+	__u32 start = 0, from, nl, len, end, passed;
 
 	if (w->win_valid && w->off < w->win_off + (w->win_end - w->win_base))
 		start = w->win_base + (__u32)(w->off - w->win_off);
@@ -416,6 +458,16 @@ static __noinline long http_line_step(struct http_walk *w)
 		return 1;
 	start &= HTTP_SCRATCH_MASK;
 	end = w->win_end & HTTP_SCRATCH_MASK;
+	if (p->state == HTTP_PARSE_HEADERS && !(p->flags & HTTP_MSG_SKIP_LINE) &&
+	    start >= w->win_base) {
+		passed = (__u32)http_pass_idle_lines(w->scratch, start, end);
+		if (passed > start && passed <= end) {
+			w->off += passed - start;
+			if (w->off >= w->len)
+				return 0;
+			start = passed & HTTP_SCRATCH_MASK;
+		}
+	}
 	from = start < w->win_base ? w->win_base : start;
 	nl = (__u32)http_find_newline(w->scratch, from, end);
 	if (nl < end) {
@@ -508,14 +560,8 @@ static __always_inline long http_skip_step(struct http_walk *w)
 		n = p->body_left;
 	w->off += n;
 	p->body_left -= n;
-	if (p->body_left)
-		return 0;
-	if (p->state == HTTP_PARSE_BODY)
-		http_message_end(w);
-	else if (p->state == HTTP_PARSE_CHUNK_DATA)
-		p->state = HTTP_PARSE_CHUNK_SIZE;
-	else
-		p->state = HTTP_PARSE_WS_HEADER;
+	if (!p->body_left)
+		http_counted_end(w);
 	return 0;
 }
 

@@ -23,6 +23,8 @@
 #define HTTP_WINDOW_BYTES 256
 #define HTTP_SCRATCH_MASK 511
 #define HTTP_STEPS_MAX 1024
+/* Header lines that no rule reads, passed over in one step of the loop. */
+#define HTTP_IDLE_LINES_PER_STEP 8
 
 struct http_scratch {
 	char line[HTTP_SCRATCH_MASK + 1 + HTTP_WINDOW_BYTES + 8];
@@ -150,6 +152,23 @@ static __always_inline bool http_parse_counts(__u8 state)
 	       state == HTTP_PARSE_WS_PAYLOAD;
 }
 
+/* The last byte of what was counted: a body ends its message (and a response its request),
+ * a chunk's data its chunk, a payload its WebSocket frame. */
+static __always_inline void http_counted_end(struct http_walk *w)
+{
+	struct http_parser *p = w->parser;
+
+	if (p->state == HTTP_PARSE_CHUNK_DATA) {
+		p->state = HTTP_PARSE_CHUNK_SIZE;
+	} else if (p->state == HTTP_PARSE_WS_PAYLOAD) {
+		p->state = HTTP_PARSE_WS_HEADER;
+	} else {
+		p->state = HTTP_PARSE_START;
+		if (w->is_send)
+			http_response_end(w->state, w->conn, w->now_ns);
+	}
+}
+
 /*
  * Parses @ret bytes read or sent on the connection. Returns false when the connection is not
  * (or no longer) framed as HTTP/1.x: the caller measures this call by turns.
@@ -161,10 +180,13 @@ static __always_inline bool http_frame_walk(struct http_walk *w, long ret)
 
 	if (w->state->protocol == HTTP_PROTO_OTHER || w->state->protocol == HTTP_PROTO_LOST)
 		return false;
-	/* Inside a body or payload that outlasts the call (each read of a large upload, a
-	 * stream's big chunk): counted, with no buffer found, no loop, no scratch. */
-	if (http_parse_counts(w->parser->state) && w->parser->body_left > (__u64)ret) {
+	/* Inside a body or payload that outlasts the call or ends with it (each read of a large
+	 * upload, a stream's big chunk, the body nginx sends with sendfile after the head):
+	 * counted, with no buffer found, no loop, no scratch. */
+	if (http_parse_counts(w->parser->state) && w->parser->body_left >= (__u64)ret) {
 		w->parser->body_left -= ret;
+		if (!w->parser->body_left)
+			http_counted_end(w);
 		return true;
 	}
 	if (w->parser->state == HTTP_PARSE_UNTIL_CLOSE)

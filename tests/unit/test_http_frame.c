@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include "sloprobe.h"
 #include "http_frame.h"
+#include "http_line_hash.h"
 
 /*
  * The functions get a line without its CR LF and its length, like the BPF parser hands them
@@ -453,6 +454,47 @@ static void test_case_helpers(void **state)
 	assert_false(http_starts_with("get ", 4, "GET ", 4));
 }
 
+static void line_head_set(struct http_line_head *head, const char *text, __u32 method, char fill)
+{
+	memset(head, fill, sizeof(*head));
+	head->len = (__u32)strlen(text);
+	memcpy(head->bytes, text, head->len < ROUTE_LINE_BYTES ? head->len : ROUTE_LINE_BYTES);
+	head->method = method;
+}
+
+/* The hash a connection's route cache compares: what lies past the line's bytes never counts,
+ * every byte and the method within it do. */
+static void test_line_hash(void **state)
+{
+	struct http_line_head a, b;
+	char long_line[ROUTE_LINE_BYTES + 40];
+
+	(void)state;
+	line_head_set(&a, "GET /v1/items/7 HTTP/1.1", HTTP_METHOD_GET, 0);
+	line_head_set(&b, "GET /v1/items/7 HTTP/1.1", HTTP_METHOD_GET, 'x');
+	assert_int_equal(http_line_hash(&a), http_line_hash(&b));
+	line_head_set(&b, "GET /v1/items/8 HTTP/1.1", HTTP_METHOD_GET, 0);
+	assert_int_not_equal(http_line_hash(&a), http_line_hash(&b));
+	line_head_set(&b, "GET /v1/items/7 HTTP/1.1", HTTP_METHOD_HEAD, 0);
+	assert_int_not_equal(http_line_hash(&a), http_line_hash(&b));
+	/* A line that is a prefix of another, on a word's boundary and off it. */
+	line_head_set(&b, "GET /v1/items/7 HTTP/1", HTTP_METHOD_GET, 0);
+	assert_int_not_equal(http_line_hash(&a), http_line_hash(&b));
+	line_head_set(&a, "GET /v1/i", HTTP_METHOD_GET, 0);
+	line_head_set(&b, "GET /v1/", HTTP_METHOD_GET, 0);
+	assert_int_not_equal(http_line_hash(&a), http_line_hash(&b));
+	/* Past ROUTE_LINE_BYTES nothing is read: the route is built from no more either. */
+	memset(long_line, 'a', sizeof(long_line) - 1);
+	long_line[sizeof(long_line) - 1] = '\0';
+	line_head_set(&a, long_line, HTTP_METHOD_GET, 0);
+	long_line[ROUTE_LINE_BYTES + 5] = 'b';
+	line_head_set(&b, long_line, HTTP_METHOD_GET, 'z');
+	assert_int_equal(http_line_hash(&a), http_line_hash(&b));
+	a.len = 0;
+	b.len = 0;
+	assert_int_equal(http_line_hash(&a), http_line_hash(&b));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -468,6 +510,7 @@ int main(void)
 		cmocka_unit_test(test_ws_cut),
 		cmocka_unit_test(test_ws_opcodes),
 		cmocka_unit_test(test_case_helpers),
+		cmocka_unit_test(test_line_hash),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
