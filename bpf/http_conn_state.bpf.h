@@ -74,11 +74,11 @@ struct http_conn_state {
 	struct http_pending pending[HTTP_PENDING_SLOTS];
 	__u32 pending_head; /* free-running: head == tail when none is pending */
 	__u32 pending_tail;
-	__u64 first_send_ns; /* the final response's first byte; 0 until it is sent */
+	__u64 first_send_ns;   /* the final response's first byte; 0 until it is sent */
 	__u64 route_line_hash; /* the last request line's http_line_hash, and its route */
 	__u32 route_line_id;   /* 0: none yet */
 	__u32 pad0;
-	__u8 protocol;	     /* enum http_protocol */
+	__u8 protocol; /* enum http_protocol */
 	__u8 detect_reads;
 	__u8 in_stream; /* the response being sent is an event stream */
 	__u8 pad[5];
