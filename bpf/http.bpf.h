@@ -105,20 +105,28 @@ static __always_inline void http_on_response_start(__u64 key, int ret)
 	state->slow.status = http_status_parse(head);
 }
 
-/* A response's status counted for its service: responses, and each status class. */
+/*
+ * A response's status counted for its service: its class (200-599, as a route's), then
+ * responses. In that order because userspace reads these counters while they change, and
+ * `serve` exports responses less the classes as class "other": a read between the two stores
+ * then understates "other" for a moment, which its exporter can hold at its last value, where
+ * the other order would overstate it and the counter would go down on the next read.
+ */
 static __always_inline void http_count_status(struct service_stats *stats, __u32 status)
 {
 	if (!status)
 		return;
-	stats->http_responses += 1;
-	if (status >= 500)
+	/* 1xx and 600-999 have no class: "other". */
+	if (status >= 500 && status < 600)
 		stats->http_5xx += 1;
-	else if (status >= 400)
+	else if (status >= 400 && status < 500)
 		stats->http_4xx += 1;
-	else if (status >= 300)
+	else if (status >= 300 && status < 400)
 		stats->http_3xx += 1;
-	else if (status >= 200)
+	else if (status >= 200 && status < 300)
 		stats->http_2xx += 1;
+	barrier();
+	stats->http_responses += 1;
 }
 
 /* With --http, a completed request's status counted for its service (the turn rule). */

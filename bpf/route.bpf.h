@@ -201,6 +201,13 @@ static __always_inline void route_record(__u32 route_id, __u64 latency_ns, __u64
 	stats = route_stats_get(route_id);
 	if (!stats)
 		return;
+	/* Below 200 wraps around: no class, like 0. The class before requests, for the reason
+	 * http_count_status gives: `serve` exports requests less the classes as "other". */
+	class = status / 100 - 2;
+	barrier_var(class);
+	if (class < ROUTE_STATUS_CLASSES)
+		stats->status[class] += 1;
+	barrier();
 	hist_count_ns(stats->latency_hist, latency_ns);
 	stats->requests += 1;
 	stats->latency_sum_ns += latency_ns;
@@ -209,11 +216,6 @@ static __always_inline void route_record(__u32 route_id, __u64 latency_ns, __u64
 		stats->ttfb_requests += 1;
 		stats->ttfb_sum_ns += ttfb_ns;
 	}
-	/* Below 200 wraps around: no class, like 0. */
-	class = status / 100 - 2;
-	barrier_var(class);
-	if (class < ROUTE_STATUS_CLASSES)
-		stats->status[class] += 1;
 }
 
 #endif /* SLOPROBE_ROUTE_BPF_H */

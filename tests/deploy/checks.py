@@ -28,6 +28,7 @@ METRICS = {
     "sloprobe_connections_closed_total",
     "sloprobe_retransmits_total",
     "sloprobe_dropped_events_total",
+    "sloprobe_http_responses_total",
 }
 # Capabilities deploy/daemonset.yaml justifies one by one; anything else is a regression.
 CAPS = {"BPF", "PERFMON", "SYS_PTRACE", "DAC_READ_SEARCH"}
@@ -56,10 +57,11 @@ BCRYPT_RE = re.compile(r"\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}")
 # A sloprobe_ name not preceded by a word character or ':' (recording rules such as
 # service:sloprobe_request_duration_seconds:p99_rate5m are ours, not exported metrics).
 METRIC_RE = re.compile(r"(?<![\w:])sloprobe_[A-Za-z0-9_]*")
-# The histograms `serve --http` exports twice over: each service's own series (no route label)
-# and one per route (route and method labels). A query must select one set or count twice.
-ROUTED_RE = re.compile(r"(?<![\w:])(sloprobe_(?:request_duration|time_to_first_byte)_seconds_"
-                       r"(?:bucket|sum|count))(\{[^}]*\})?")
+# The families `serve --http` exports twice over, the histograms and the responses by class:
+# each service's own series (no route label) and one per route (route and method labels). A
+# query must select one set or count twice.
+ROUTED_RE = re.compile(r"(?<![\w:])(sloprobe_(?:(?:request_duration|time_to_first_byte)_seconds_"
+                       r"(?:bucket|sum|count)|http_responses_total))(\{[^}]*\})?")
 ROUTE_MATCHER_RE = re.compile(r'(?<![\w])route\s*(=|!=)\s*\\?"\\?"')
 
 problems = []
@@ -465,6 +467,8 @@ def check_dashboard(root, rules_out):
         "connection closes": r"rate\(sloprobe_connections_closed_total\b",
         "retransmits": r"rate\(sloprobe_retransmits_total\b",
         "drops": r"rate\(sloprobe_dropped_events_total\b",
+        "the 5xx share of HTTP responses": (r"rate\(sloprobe_http_responses_total\{[^}]*class=\"5xx\"[^)]*"
+                                            r"\)\)\s*/\s*sum by \(service\) \(rate\(sloprobe_http_responses_total\b"),
     }
     for q in ("0.5", "0.95", "0.99"):
         wanted[f"quantile {q}"] = (r"histogram_quantile\(\s*" + re.escape(q) +
@@ -496,7 +500,8 @@ def check_rules_routes(root):
             problem(f"rule sums services' and routes' series together (select route=\"\" or "
                     f"route!=\"\"): {bad}")
     alerts = {rule.get("alert") for rules in find_key(docs, "rules") for rule in rules}
-    for a in ("SloprobeTTFBAboveSLO", "SloprobeRouteP95AboveSLO", "SloprobeRouteTTFBAboveSLO"):
+    for a in ("SloprobeTTFBAboveSLO", "SloprobeRouteP95AboveSLO", "SloprobeRouteTTFBAboveSLO",
+              "SloprobeErrorRateAboveSLO", "SloprobeRouteErrorRateAboveSLO"):
         if a not in alerts:
             problem(f"no alert {a}")
 

@@ -369,6 +369,143 @@ static void test_every_listed_counter(void **state)
 	metrics_state_free(&metrics);
 }
 
+#define RESPONSES "sloprobe_http_responses_total{"
+#define ROUTE_LABELS LABELS ",route=\"/v1/items/{id}\",method=\"GET\""
+
+static struct route_window *route_of(const struct service_window *w, __u32 id, const char *path)
+{
+	struct route_window *route = calloc(1, sizeof(*route));
+
+	assert_non_null(route);
+	route->key.service = w->key;
+	route->key.method = HTTP_METHOD_GET;
+	strncpy(route->key.path, path, sizeof(route->key.path));
+	route->id = id;
+	return route;
+}
+
+/* serve --http: every class of every service and route, from 0; "other" is what the classes
+ * leave of the responses (a service's) or requests (a route's); windows add up; a route whose
+ * service is unknown is left out, and one family header comes before the samples. */
+static void test_responses_by_class(void **state)
+{
+	struct metrics_identity id = { .comm = "web" };
+	struct metrics_state metrics = { .http = true };
+	struct service_window w = window_of(8080), quiet = window_of(9090);
+	struct route_window *route = route_of(&w, 7, "/v1/items/{id}");
+	char *text;
+
+	(void)state;
+	w.http_2xx = 50;
+	w.http_3xx = 1;
+	w.http_4xx = 7;
+	w.http_5xx = 3;
+	w.http_responses = 62; /* a 101 */
+	route->requests = 11;
+	route->status[ROUTE_STATUS_2XX] = 8;
+	route->status[ROUTE_STATUS_5XX] = 2;
+	assert_int_equal(metrics_state_add(&metrics, &quiet, true, NULL), 0);
+	assert_int_equal(metrics_state_add(&metrics, &w, true, &id), 0);
+	assert_int_equal(metrics_state_add(&metrics, &w, true, &id), 0);
+	assert_int_equal(metrics_state_add_route(&metrics, route), 0);
+	assert_int_equal(metrics_state_add_route(&metrics, route), 0);
+	route->id = 8;
+	route->key.service.port = 9999;
+	assert_int_equal(metrics_state_add_route(&metrics, route), 0);
+	text = render(&metrics);
+	assert_has_line(text, "# HELP sloprobe_http_responses_total HTTP/1.x responses by status "
+			      "class: 2xx, 3xx, 4xx, 5xx, and other (1xx, 600-999).");
+	assert_has_line(text, "# TYPE sloprobe_http_responses_total counter");
+	assert_int_equal(count_of(text, "# TYPE sloprobe_http_responses_total "), 1);
+	assert_true(strstr(text, "# TYPE sloprobe_http_responses_total") < strstr(text, RESPONSES));
+	assert_has_line(text, RESPONSES LABELS ",class=\"2xx\"} 100");
+	assert_has_line(text, RESPONSES LABELS ",class=\"3xx\"} 2");
+	assert_has_line(text, RESPONSES LABELS ",class=\"4xx\"} 14");
+	assert_has_line(text, RESPONSES LABELS ",class=\"5xx\"} 6");
+	assert_has_line(text, RESPONSES LABELS ",class=\"other\"} 2");
+	assert_has_line(text, RESPONSES ROUTE_LABELS ",class=\"2xx\"} 16");
+	assert_has_line(text, RESPONSES ROUTE_LABELS ",class=\"3xx\"} 0");
+	assert_has_line(text, RESPONSES ROUTE_LABELS ",class=\"4xx\"} 0");
+	assert_has_line(text, RESPONSES ROUTE_LABELS ",class=\"5xx\"} 4");
+	assert_has_line(text, RESPONSES ROUTE_LABELS ",class=\"other\"} 2");
+	assert_has_line(text, RESPONSES "service=\"unknown:9090\",port=\"9090\","
+					"netns=\"4026531840\",class=\"5xx\"} 0");
+	/* Two services and one route, five classes each; nothing of port 9999. */
+	assert_int_equal(count_of(text, RESPONSES), 15);
+	assert_null(strstr(text, "9999"));
+	free(text);
+	free(route);
+	metrics_state_free(&metrics);
+}
+
+/* Without --http the family is not there, however the counters read; with it and no service
+ * yet, only its header. */
+static void test_responses_only_with_http(void **state)
+{
+	struct metrics_state metrics = { 0 };
+	struct service_window w = window_of(8080);
+	char *text;
+
+	(void)state;
+	text = render(&metrics);
+	assert_null(strstr(text, "sloprobe_http_responses_total"));
+	free(text);
+	metrics.http = true;
+	text = render(&metrics);
+	assert_has_line(text, "# TYPE sloprobe_http_responses_total counter");
+	assert_null(strstr(text, RESPONSES));
+	free(text);
+	metrics.http = false;
+	w.http_responses = 3;
+	w.http_5xx = 3;
+	assert_int_equal(metrics_state_add(&metrics, &w, true, NULL), 0);
+	text = render(&metrics);
+	assert_null(strstr(text, "sloprobe_http_responses_total"));
+	free(text);
+	metrics_state_free(&metrics);
+}
+
+/* A read between the kernel's class and total stores has one class more than responses:
+ * "other" holds its last value rather than go down, and is exact on the next whole read. */
+static void test_unclassified_never_decreases(void **state)
+{
+	__u64 classes[ROUTE_STATUS_CLASSES] = { 10, 0, 2, 1 };
+
+	(void)state;
+	assert_int_equal(metrics_unclassified(13, classes, 0), 0);
+	assert_int_equal(metrics_unclassified(15, classes, 0), 2);
+	classes[ROUTE_STATUS_5XX] = 2; /* the torn read: 5xx counted, its response not yet */
+	assert_int_equal(metrics_unclassified(15, classes, 2), 2);
+	assert_int_equal(metrics_unclassified(16, classes, 2), 2);
+	assert_int_equal(metrics_unclassified(17, classes, 2), 3);
+	/* more classes than responses at all (a torn first read): never wraps around */
+	assert_int_equal(metrics_unclassified(0, classes, 0), 0);
+	assert_int_equal(metrics_unclassified(14, classes, 1), 1);
+}
+
+/* A route's path is a label value like any other: quotes, backslashes and bytes that are not
+ * UTF-8 escaped or replaced, so one hostile path cannot break the scrape. */
+static void test_responses_hostile_route(void **state)
+{
+	struct metrics_identity id = { .comm = "web" };
+	struct metrics_state metrics = { .http = true };
+	struct service_window w = window_of(8080);
+	struct route_window *route = route_of(&w, 3, "/a\"b\\c\n\xff");
+	char *text;
+
+	(void)state;
+	route->requests = 1;
+	route->status[ROUTE_STATUS_4XX] = 1;
+	assert_int_equal(metrics_state_add(&metrics, &w, true, &id), 0);
+	assert_int_equal(metrics_state_add_route(&metrics, route), 0);
+	text = render(&metrics);
+	assert_has_line(text, RESPONSES LABELS ",route=\"/a\\\"b\\\\c\\n\xef\xbf\xbd\","
+					       "method=\"GET\",class=\"4xx\"} 1");
+	free(text);
+	free(route);
+	metrics_state_free(&metrics);
+}
+
 static void test_unknown_and_hostile_names(void **state)
 {
 	struct metrics_identity hostile = { .comm = "a\"b\\c\nd", .pod_uid = "u-1" };
@@ -478,6 +615,10 @@ int main(void)
 		cmocka_unit_test(test_families_and_drops),
 		cmocka_unit_test(test_listen_queue_and_host),
 		cmocka_unit_test(test_every_listed_counter),
+		cmocka_unit_test(test_responses_by_class),
+		cmocka_unit_test(test_responses_only_with_http),
+		cmocka_unit_test(test_unclassified_never_decreases),
+		cmocka_unit_test(test_responses_hostile_route),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

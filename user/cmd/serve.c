@@ -166,6 +166,7 @@ int serve_run(const struct top_options *opts)
 		return 2;
 	}
 	pthread_mutex_init(&ctx.shared.lock, NULL);
+	ctx.shared.state.http = opts->http;
 	/* Bound before BPF loads: a taken port is said at once, with nothing attached. */
 	herr = metrics_http_start(&http, &opts->listen, &opts->http_limits, &ctx.shared,
 				  opts->web_config_path ? &web : NULL, bound, sizeof(bound));

@@ -35,14 +35,38 @@ static void metrics_identity_update(struct metrics_identity *into,
 		memcpy(into->pod_uid, from->pod_uid, sizeof(into->pod_uid));
 }
 
+__u64 metrics_unclassified(__u64 total, const __u64 *classes, __u64 exported)
+{
+	__u64 classified = 0;
+	int c;
+
+	for (c = 0; c < ROUTE_STATUS_CLASSES; c++)
+		classified += classes[c];
+	if (total < classified || total - classified < exported)
+		return exported;
+	return total - classified;
+}
+
+void metrics_service_classes(const struct service_window *window, __u64 *classes)
+{
+	classes[ROUTE_STATUS_2XX] = window->http_2xx;
+	classes[ROUTE_STATUS_3XX] = window->http_3xx;
+	classes[ROUTE_STATUS_4XX] = window->http_4xx;
+	classes[ROUTE_STATUS_5XX] = window->http_5xx;
+}
+
 int metrics_state_add(struct metrics_state *state, const struct service_window *window,
 		      bool listening, const struct metrics_identity *identity)
 {
 	struct metrics_service *service = metrics_state_get(state, &window->key);
+	__u64 classes[ROUTE_STATUS_CLASSES];
 
 	if (!service)
 		return -ENOMEM;
 	window_merge(&service->total, window);
+	metrics_service_classes(&service->total, classes);
+	service->http_unclassified = metrics_unclassified(service->total.http_responses, classes,
+							  service->http_unclassified);
 	/* Gauges, not sums: window_merge adds them up as it would across hosts. */
 	service->total.conns_active = window->conns_active;
 	service->total.http_since_start = window->http_since_start;
@@ -69,22 +93,25 @@ void metrics_state_set_listen_queue(struct metrics_state *state, const struct se
 
 int metrics_state_add_route(struct metrics_state *state, const struct route_window *window)
 {
-	struct route_window *route = NULL;
+	struct metrics_route *route = NULL;
 	size_t i;
 
 	/* A few hundred routes, each looked up once a window: a scan is cheap enough. */
 	for (i = 0; i < state->nroutes && !route; i++)
-		if (state->routes[i].id == window->id)
+		if (state->routes[i].total.id == window->id)
 			route = &state->routes[i];
 	if (!route) {
 		route = grow_append_zeroed((void **)&state->routes, &state->routes_capacity,
 					   &state->nroutes, sizeof(*state->routes));
 		if (!route)
 			return -ENOMEM;
-		route->key = window->key;
-		route->id = window->id;
+		route->total.key = window->key;
+		route->total.id = window->id;
 	}
-	route_window_merge(route, window);
+	route_window_merge(&route->total, window);
+	/* Every request a route counts had a response: those outside the classes are "other". */
+	route->unclassified = metrics_unclassified(route->total.requests, route->total.status,
+						   route->unclassified);
 	return 0;
 }
 

@@ -30,6 +30,15 @@ struct metrics_service {
 	bool has_listen_queue;		  /* its listeners were seen in the last window */
 	struct listen_queue listen_queue; /* the last window's, summed over its sockets */
 	struct metrics_identity identity; /* the last known value of each field */
+	/* serve --http: responses since start with no status class (1xx, 600-999), never
+	 * decreasing (metrics_unclassified). */
+	__u64 http_unclassified;
+};
+
+/* A route's totals since start (serve --http), as for a service. */
+struct metrics_route {
+	struct route_window total;
+	__u64 unclassified; /* requests with no status class, never decreasing */
 };
 
 struct metrics_state {
@@ -38,11 +47,12 @@ struct metrics_state {
 	size_t capacity;
 	__u64 drops[DROP_REASONS]; /* since the probe attached */
 	bool host_known;	   /* /proc/net/netstat has been read across a window */
+	bool http;		   /* serve --http: responses by status class are exported */
 	__u64 listen_overflows;	   /* host-wide, since start */
 	__u64 listen_drops;
 	/* serve --http: each route's totals since start, in the order first seen; never more
 	 * than the kernel's ids, so never more series than its cap allows. */
-	struct route_window *routes;
+	struct metrics_route *routes;
 	size_t nroutes;
 	size_t routes_capacity;
 };
@@ -62,6 +72,16 @@ int metrics_state_add_route(struct metrics_state *state, const struct route_wind
 /* Adds one window's host listen overflows and drops. */
 void metrics_state_add_host(struct metrics_state *state, const struct netstat_listen *delta);
 void metrics_state_free(struct metrics_state *state);
+
+/*
+ * Of @total responses, those in none of the ROUTE_STATUS_CLASSES @classes, or @exported when
+ * that is more. The kernel counts a response's class before its total, so a read between the
+ * two has one more class than total: holding the last value exported keeps the counter from
+ * going down, and the next whole read gives the exact count again.
+ */
+__u64 metrics_unclassified(__u64 total, const __u64 *classes, __u64 exported);
+/* A service's responses by status class, in enum route_status_class order, into @classes. */
+void metrics_service_classes(const struct service_window *window, __u64 *classes);
 
 /*
  * The exported histogram's upper bounds in microseconds, ascending: 1-2-5 from 100 us to

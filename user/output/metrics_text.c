@@ -9,6 +9,9 @@
 
 #define METRICS_DURATION "sloprobe_request_duration_seconds"
 #define METRICS_TTFB "sloprobe_time_to_first_byte_seconds"
+#define METRICS_RESPONSES "sloprobe_http_responses_total"
+#define METRICS_RESPONSES_HELP                                                                     \
+	"HTTP/1.x responses by status class: 2xx, 3xx, 4xx, 5xx, and other (1xx, 600-999)."
 #define METRICS_TTFB_HELP                                                                          \
 	"Time to first byte: first byte of the request arrived to first byte of its final (not "   \
 	"1xx) response handed to the kernel."
@@ -211,7 +214,7 @@ static void write_route_histograms(FILE *out, const struct metrics_state *state,
 	size_t i;
 
 	for (i = 0; i < state->nroutes; i++) {
-		route = &state->routes[i];
+		route = &state->routes[i].total;
 		series.service = find_service(state, &route->key.service);
 		series.route = route;
 		if (!series.service)
@@ -248,6 +251,52 @@ static void write_ttfb_family(FILE *out, const struct metrics_state *state)
 	if (first)
 		write_family(out, METRICS_TTFB, "histogram", METRICS_TTFB_HELP);
 	write_route_histograms(out, state, true);
+}
+
+static void write_response_sample(FILE *out, const struct metrics_series *series,
+				  const char *class_name, __u64 count)
+{
+	fputs(METRICS_RESPONSES "{", out);
+	write_series_labels(out, series);
+	fprintf(out, ",class=\"%s\"} %llu\n", class_name, (unsigned long long)count);
+}
+
+/* One series' responses by class: the kernel's four, then "other" (no class). */
+static void write_response_classes(FILE *out, const struct metrics_series *series,
+				   const __u64 *classes, __u64 unclassified)
+{
+	int c;
+
+	for (c = 0; c < ROUTE_STATUS_CLASSES; c++)
+		write_response_sample(out, series, route_status_class_name(c), classes[c]);
+	write_response_sample(out, series, "other", unclassified);
+}
+
+/* serve --http: responses by status class per service, then per route (never past the cap,
+ * like the routes' histograms); every class from 0, so a ratio exists before the first 5xx. */
+static void write_responses_family(FILE *out, const struct metrics_state *state)
+{
+	const struct metrics_route *route;
+	struct metrics_series series = { NULL, NULL };
+	__u64 classes[ROUTE_STATUS_CLASSES];
+	size_t i;
+
+	if (!state->http)
+		return;
+	write_family(out, METRICS_RESPONSES, "counter", METRICS_RESPONSES_HELP);
+	for (i = 0; i < state->count; i++) {
+		series.service = &state->services[i];
+		metrics_service_classes(&series.service->total, classes);
+		write_response_classes(out, &series, classes, series.service->http_unclassified);
+	}
+	for (i = 0; i < state->nroutes; i++) {
+		route = &state->routes[i];
+		series.service = find_service(state, &route->total.key.service);
+		series.route = &route->total;
+		if (series.service)
+			write_response_classes(out, &series, route->total.status,
+					       route->unclassified);
+	}
 }
 
 static void write_sample_start(FILE *out, const char *name, const struct metrics_service *service)
@@ -361,6 +410,7 @@ int metrics_write_text(FILE *out, const struct metrics_state *state)
 					state->services[i].total.latency_sum_ns);
 	write_route_histograms(out, state, false);
 	write_ttfb_family(out, state);
+	write_responses_family(out, state);
 	write_service_families(out, state);
 	write_listen_families(out, state);
 	write_family(out, "sloprobe_dropped_events_total", "counter",
