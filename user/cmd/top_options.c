@@ -29,8 +29,8 @@
 			   "with --http: a JSON file {\"max_routes\": N, \"collapse\":\n"          \
 			   "[\"/users/{name}\", ...]}: routes kept per service (1 to 1024;\n"      \
 			   "default 64, the rest in one \"other\") and up to 16 patterns\n"        \
-			   "whose paths are one route each ({word}: one segment; a last\n"         \
-			   "{*}: the rest)")
+			   "that each make the paths they match one route ({word}: one\n"          \
+			   "segment; a last {*}: the rest)")
 #define TOP_USAGE_REQUIREMENTS                                                                     \
 	"Needs root, or CAP_BPF and CAP_PERFMON, and a kernel with BTF (Linux 6.3+; 5.15+ with\n"  \
 	"--backend syscalls). Accept-queue wait, syscalls and tracepoints need tracefs:\n"         \
