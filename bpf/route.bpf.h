@@ -7,6 +7,7 @@
 #define SLOPROBE_ROUTE_BPF_H
 
 #include "maps.bpf.h"
+#include "route_collapse.h"
 #include "route_path.h"
 
 /* Route key -> route id (1..SLOPROBE_MAX_ROUTES). Ids are never given back: userspace reads
@@ -35,12 +36,27 @@ SLOPROBE_MAP struct {
 	__type(value, struct route_stats);
 } route_stats SEC(".maps");
 
-/* The key being built, the walk's state and the line it walks: map memory, so the caller's
- * stack (the framing parser's bpf_loop step) takes nothing, and the verifier sees the walk's
- * counters as plain scalars. */
+/*
+ * With collapse patterns only (userspace sizes it to 1 entry without them): a route key that a
+ * pattern matched, or that went to `other`, -> its route id. Looked up before the patterns are
+ * walked, so a key's next requests cost one lookup more than a route's own; an evicted alias
+ * costs one walk again, never a wrong route (patterns and ids never change).
+ */
+SLOPROBE_MAP struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, ROUTE_ALIASES_MAX);
+	__type(key, struct route_key);
+	__type(value, __u32);
+} route_aliases SEC(".maps");
+
+/* The key being built, the route it is recorded under, the walks' states and the line walked:
+ * map memory, so the caller's stack (the framing parser's bpf_loop step) takes nothing, and
+ * the verifier sees the walks' counters as plain scalars. */
 struct route_scratch {
 	struct route_key key;
+	struct route_key target;
 	struct route_path_state path;
+	struct route_collapse_state collapse;
 	struct http_line_head line;
 };
 
@@ -54,12 +70,16 @@ SLOPROBE_MAP struct {
 #ifdef SLOPROBE_DEFINE_MAPS
 /* Set by userspace before load (--routes FILE): routes a service may have besides `other`. */
 const volatile __u32 route_cap = ROUTES_PER_SERVICE_DEFAULT;
+/* Set by userspace before load (--routes FILE): the collapse patterns. With none, the
+ * verifier drops their code (count is read from frozen memory: a known constant). */
+const volatile struct route_collapse_set route_collapse = {};
 /* The last route id given out. */
 __u32 route_last_id;
 /* Source for new route_stats entries: too large for the BPF stack. */
 const struct route_stats route_stats_zero = {};
 #else
 extern const volatile __u32 route_cap;
+extern const volatile struct route_collapse_set route_collapse;
 extern __u32 route_last_id;
 extern const struct route_stats route_stats_zero;
 #endif
@@ -112,8 +132,9 @@ static __always_inline __u32 *route_count_get(const struct service_key *service)
 	return bpf_map_lookup_elem(&route_counts, service);
 }
 
-/* A key seen for the first time: a new route while its service is under the cap. */
-static __always_inline __u32 route_id_new(struct route_key *key)
+/* A key seen for the first time: a new route while its service is under the cap, else
+ * `other` (*@capped set, @key rewritten to other's). */
+static __always_inline __u32 route_id_new(struct route_key *key, bool *capped)
 {
 	__u32 *count = route_count_get(&key->service), id;
 	bool created;
@@ -125,6 +146,7 @@ static __always_inline __u32 route_id_new(struct route_key *key)
 	/* Taken before the route exists, so CPUs racing on new routes never pass the cap. */
 	if (__sync_fetch_and_add(count, 1) >= route_cap) {
 		__sync_fetch_and_sub(count, 1);
+		*capped = true;
 		return route_other_id(key);
 	}
 	id = route_id_insert(key, &created);
@@ -146,13 +168,59 @@ static long route_walk_step(__u64 index, void *ctx)
 			       (unsigned char)scratch->line.bytes[index], scratch->key.method);
 }
 
+/* bpf_loop's callback: one step of the key's walk against the patterns; 1 ends it. */
+static long route_collapse_walk_step(__u64 index, void *ctx)
+{
+	struct route_scratch *scratch;
+	__u32 zero = 0;
+
+	scratch = bpf_map_lookup_elem(&route_scratch, &zero);
+	if (!scratch)
+		return 1;
+	return route_collapse_step(&scratch->collapse,
+				   (const struct route_collapse_set *)&route_collapse,
+				   scratch->key.path);
+}
+
+/*
+ * A key not in route_ids, with collapse patterns: its alias, or the route of the first pattern
+ * that matches it, or its own. A key that ends up under another route's id is aliased, so its
+ * next requests skip the walk.
+ */
+static __always_inline __u32 route_collapsed_id(struct route_scratch *scratch)
+{
+	__u32 *alias, *existing, id, p;
+	bool capped = false, matched;
+
+	alias = bpf_map_lookup_elem(&route_aliases, &scratch->key);
+	if (alias)
+		return *alias;
+	route_collapse_begin(&scratch->collapse, scratch->path.out_len, scratch->path.flags,
+			     scratch->key.method);
+	bpf_loop(ROUTE_COLLAPSE_MAX_STEPS, route_collapse_walk_step, NULL, 0);
+	scratch->target = scratch->key;
+	p = scratch->collapse.pattern;
+	matched = scratch->collapse.matched && p < ROUTE_COLLAPSE_MAX;
+	if (matched) {
+		__builtin_memcpy(scratch->target.path,
+				 (const char *)route_collapse.patterns[p].route, ROUTE_PATH_BYTES);
+		existing = bpf_map_lookup_elem(&route_ids, &scratch->target);
+		id = existing ? *existing : route_id_new(&scratch->target, &capped);
+	} else {
+		id = route_id_new(&scratch->target, &capped);
+	}
+	if (id && (matched || capped))
+		bpf_map_update_elem(&route_aliases, &scratch->key, &id, BPF_ANY);
+	return id;
+}
+
 /* The route id of a request on @service whose request line starts with @line; 0 for none. */
 static __noinline __attribute__((unused)) __u32 route_of_request(const struct service_key *service,
 								 const struct http_line_head *line)
 {
 	struct route_scratch *scratch;
 	__u32 zero = 0, *id;
-	bool created;
+	bool created, capped;
 
 	scratch = bpf_map_lookup_elem(&route_scratch, &zero);
 	if (!scratch)
@@ -172,7 +240,9 @@ static __noinline __attribute__((unused)) __u32 route_of_request(const struct se
 	/* The fixed routes (/{invalid}, *, {authority}) are a few per service: never capped. */
 	if (scratch->path.flags & ROUTE_PATH_FIXED)
 		return route_id_insert(&scratch->key, &created);
-	return route_id_new(&scratch->key);
+	if (route_collapse.count)
+		return route_collapsed_id(scratch);
+	return route_id_new(&scratch->key, &capped);
 }
 
 static __always_inline struct route_stats *route_stats_get(__u32 route_id)

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 """An API server like the ones sloprobe's users run, for the HTTP framing tests: SSE streams,
 CRUD routes with ids, HEAD, 204, 304 (with a Content-Length), close-delimited HTTP/1.0 bodies,
-chunked request bodies, Expect: 100-continue, a large upload, and many named routes, all on one
-port; keep-alive and pipelining (answers in order). asyncio and the standard library only.
+chunked request bodies, Expect: 100-continue, a large upload, many named routes, and paths of
+words (/users/NAME, /blog/SLUG/comments, /static/...), all on one port; keep-alive and pipelining (answers in order). asyncio and the standard library only.
 Usage: http_app_server.py --ready-file F [--port 0] [--first-chunk-s 1.0] [--chunk-gap-s 2.0]
        [--chunks 3] [--crud-delay-ms 30] [--close-body-gap-ms 300]"""
 import argparse
@@ -134,6 +134,16 @@ class App:
             return 200, b"legacy " * 300
         if len(segments) == 3 and segments[1] == "r" and method in ("GET", "HEAD"):
             return 200, ("route %s\n" % segments[2]).encode()
+        # Paths of words, for the routes file's collapse patterns.
+        if len(segments) == 3 and segments[1] == "users" and segments[2] and method == "GET":
+            await self.crud_delay()
+            return 200, json.dumps({"user": segments[2]}).encode()
+        if (len(segments) == 4 and segments[1] == "blog" and segments[3] == "comments"
+                and method in ("GET", "POST")):
+            await self.crud_delay()
+            return (200 if method == "GET" else 201), json.dumps({"slug": segments[2]}).encode()
+        if path.startswith("/static/") and method == "GET":
+            return 200, b"static " * 50
         return 404, b"not found\n"
 
     async def answer(self, writer, request, status, body):

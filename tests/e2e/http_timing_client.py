@@ -8,7 +8,7 @@ sent (sloprobe's start: its arrival, on loopback the same instant) to the receip
 byte of the final response (after any 100 Continue) and of its last byte. Percentiles by
 nearest rank, as sloprobe computes them.
 Usage: http_timing_client.py --port P [--conns N] [--no-keepalive] [--repeat R] [--shuffle S]
-       [--names N] KIND=COUNT...   (kinds: see KINDS)"""
+       [--names N] [--users N] [--slugs N] KIND=COUNT...   (kinds: see KINDS)"""
 import argparse
 import json
 import math
@@ -133,10 +133,46 @@ def kind_upload(i, ka):
 
 
 NAMES = 70
+USERS = 1000
+SLUGS = 50
 
 
 def kind_names(i, ka):
     return "GET", [head("GET", "/r/%s" % route_name(i % NAMES), keep_alive=ka)], False
+
+
+def word(prefix, index):
+    """A word sloprobe keeps as it is (letters only, no hex digit), distinct per index."""
+    letters = ""
+    while True:
+        letters += NAME_LETTERS[index % 20]
+        index //= 20
+        if not index:
+            return prefix + letters
+
+
+def kind_users(i, ka):
+    return "GET", [head("GET", "/users/%s" % word("user", i % USERS), keep_alive=ka)], False
+
+
+def kind_blog_get(i, ka):
+    target = "/blog/%s/comments" % word("my-post-", i % SLUGS)
+    return "GET", [head("GET", target, keep_alive=ka)], False
+
+
+def blog_post_route(i):
+    return "/blog/%s/comments" % word("my-post-", i % SLUGS)
+
+
+def kind_blog_post(i, ka):
+    body = json_body(i)
+    extra = ["Content-Type: application/json", "Content-Length: %d" % len(body)]
+    return "POST", [head("POST", blog_post_route(i), extra=extra, keep_alive=ka) + body], False
+
+
+def kind_static(i, ka):
+    target = "/static/%s/v%d/%s.css" % (word("theme", i % 7), i % 5, word("site", i))
+    return "GET", [head("GET", target, keep_alive=ka)], False
 
 
 KINDS = {
@@ -150,7 +186,12 @@ KINDS = {
     "chunked_post": ("/v1/conversations", kind_chunked_post),
     "expect100": ("/v1/conversations/{id}", kind_expect100),
     "upload": ("/v1/upload", kind_upload),
-    "names": (None, kind_names),  # /r/NAME, NAMES distinct names
+    "names": (lambda i: "/r/%s" % route_name(i % NAMES), kind_names),  # NAMES distinct names
+    # Paths of words, as the routes file's collapse patterns name them:
+    "users": ("/users/{name}", kind_users),  # USERS distinct names
+    "blog_get": ("/blog/{slug}/comments", kind_blog_get),  # SLUGS distinct slugs
+    "blog_post": (blog_post_route, kind_blog_post),  # not collapsed: the pattern is GET's
+    "static": ("/static/{*}", kind_static),  # every path distinct, 4 segments deep
 }
 
 
@@ -254,8 +295,8 @@ def worker(args, plan, results, lock):
                 return
             route, build = KINDS[kind]
             method, sends, expects_continue = build(index, not args.no_keepalive)
-            if route is None:
-                route = "/r/%s" % route_name(index % NAMES)
+            if callable(route):
+                route = route(index)
             if conn.sock is None:
                 conn.open()
             status, ttfb_s, latency_s, closed = exchange(conn, method, sends, expects_continue)
@@ -286,7 +327,7 @@ def summary(values):
 
 
 def main():
-    global NAMES
+    global NAMES, USERS, SLUGS
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--conns", type=int, default=1)
@@ -294,10 +335,12 @@ def main():
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--shuffle", type=int, help="shuffle the plan with this seed")
     parser.add_argument("--names", type=int, default=NAMES, help="distinct /r/NAME routes")
+    parser.add_argument("--users", type=int, default=USERS, help="distinct /users/NAME paths")
+    parser.add_argument("--slugs", type=int, default=SLUGS, help="distinct /blog/SLUG paths")
     parser.add_argument("--lists", action="store_true", help="print every request's times")
     parser.add_argument("plan", nargs="+", metavar="KIND=COUNT")
     args = parser.parse_args()
-    NAMES = args.names
+    NAMES, USERS, SLUGS = args.names, args.users, args.slugs
     kinds = []
     for spec in args.plan:
         kind, _, count = spec.partition("=")

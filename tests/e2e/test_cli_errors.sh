@@ -41,6 +41,9 @@ expect_usage_error "not a flag of" "$SLOPROBE" record --listen 127.0.0.1:1 --dur
 echo '{"max_routes": 0}' >"$WORK/routes.json"
 expect_usage_error "routes.json: max_routes: must be a whole number from 1 to 1024, got 0" \
 	"$SLOPROBE" top --http --routes "$WORK/routes.json" --duration 1
+echo '{"collapse": ["/users/{name}", "/users/{*}", "/users/{id}"]}' >"$WORK/routes.json"
+expect_usage_error "routes.json: collapse\[2\]: \"/users/{id}\": never matches: collapse\[0\] comes first" \
+	"$SLOPROBE" record --http --routes "$WORK/routes.json" --duration 1 --output x.slo
 expect_usage_error "--routes: $WORK/missing.json: cannot open" "$SLOPROBE" serve --routes "$WORK/missing.json"
 
 "$SLOPROBE" --help >"$WORK/help" || fail "--help failed"

@@ -50,6 +50,7 @@ enum probe_error sampler_open(struct sampler *sampler, const struct top_options 
 		.backend = opts->backend,
 		.http = opts->http,
 		.route_cap = opts->route_cap,
+		.route_collapse = &opts->route_collapse,
 		.slow_ring_bytes = opts->record ? SAMPLER_SLOW_RING_BYTES : 0,
 	};
 

@@ -26,8 +26,11 @@
 /* Read while the flags are parsed: a bad file is a usage error, said before BPF loads. */
 #define TOP_SPEC_ROUTES                                                                            \
 	OPTION_SPEC_CUSTOM("routes", top_parse_routes, "FILE",                                     \
-			   "with --http: a JSON file {\"max_routes\": N}, routes kept per\n"       \
-			   "service (1 to 1024; default 64), the rest in one \"other\"")
+			   "with --http: a JSON file {\"max_routes\": N, \"collapse\":\n"          \
+			   "[\"/users/{name}\", ...]}: routes kept per service (1 to 1024;\n"      \
+			   "default 64, the rest in one \"other\") and up to 16 patterns\n"        \
+			   "that each make the paths they match one route ({word}: one\n"          \
+			   "segment; a last {*}: the rest)")
 #define TOP_USAGE_REQUIREMENTS                                                                     \
 	"Needs root, or CAP_BPF and CAP_PERFMON, and a kernel with BTF (Linux 6.3+; 5.15+ with\n"  \
 	"--backend syscalls). Accept-queue wait, syscalls and tracepoints need tracefs:\n"         \
@@ -60,6 +63,7 @@ static int top_parse_routes(const char *flag, const char *value, void *out)
 		return -1;
 	}
 	((struct top_options *)out)->route_cap = config.max_routes;
+	((struct top_options *)out)->route_collapse = config.collapse;
 	return 0;
 }
 

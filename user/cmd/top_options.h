@@ -21,6 +21,7 @@ struct top_options {
 	bool json;
 	bool http;		/* top: count HTTP/1.x responses and their 4xx and 5xx */
 	unsigned int route_cap; /* --routes FILE's max_routes; 0: the kernel's default */
+	struct route_collapse_set route_collapse; /* --routes FILE's collapse patterns */
 	bool verbose;
 	enum probe_backend backend;
 	const char *btf_path;

@@ -13,8 +13,15 @@
 
 bool json_fail_text(const struct json_input *in, const char *path, const char *text)
 {
-	if (in->why && in->why_size)
-		snprintf(in->why, in->why_size, "%s: %s: %s", in->source, path, text);
+	char *c;
+
+	if (!in->why || !in->why_size)
+		return false;
+	snprintf(in->why, in->why_size, "%s: %s: %s", in->source, path, text);
+	/* A key or pattern the file spelled with "\n" in it must not break the one line. */
+	for (c = in->why; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	return false;
 }
 

@@ -8,9 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <cjson/cJSON.h>
+#include "base/http_method.h"
 #include "input/json_input.h"
+#include "input/route_pattern.h"
 #include "input/slo_file.h"
-#include "route_path.h"
 
 /* Bounds the quadratic duplicate check; no deployment has thousands of distinct SLOs. */
 #define SLO_MAX_SERVICES 4096
@@ -181,19 +182,6 @@ static bool parse_field(const struct json_input *ctx, const char *path, const cJ
 	return true;
 }
 
-/* The methods sloprobe names ("OTHER": one the kernel does not know), by enum http_method. */
-static const char *const slo_methods[HTTP_METHODS] = HTTP_METHOD_NAMES;
-
-static int slo_method_of(const char *name, size_t len)
-{
-	int i;
-
-	for (i = 0; i < HTTP_METHODS; i++)
-		if (strlen(slo_methods[i]) == len && !strncmp(slo_methods[i], name, len))
-			return i;
-	return -1;
-}
-
 /*
  * A route key: "other", or "METHOD ROUTE" with ROUTE exactly as sloprobe names it, which the
  * kernel's own walk (include/route_path.h) must give back unchanged: a target with an id not
@@ -203,28 +191,25 @@ static bool parse_route_key(const struct json_input *ctx, const char *path, cons
 			    struct slo_route *r)
 {
 	const char *space = strchr(key, ' ');
-	char named[ROUTE_PATH_BYTES + 1] = "", line[sizeof(r->name) + 1];
-	__u32 flags = 0, len;
+	char named[ROUTE_PATH_BYTES + 1];
+	__u32 flags = 0;
 	int method;
 
 	if (!strcmp(key, ROUTE_OTHER)) {
-		snprintf(r->method, sizeof(r->method), "%s", slo_methods[HTTP_METHOD_OTHER]);
+		snprintf(r->method, sizeof(r->method), "%s", http_method_names[HTTP_METHOD_OTHER]);
 		snprintf(r->route, sizeof(r->route), "%s", ROUTE_OTHER);
 		snprintf(r->name, sizeof(r->name), "%s", ROUTE_OTHER);
 		return true;
 	}
-	method = space ? slo_method_of(key, (size_t)(space - key)) : -1;
+	method = space ? http_method_of(key, (size_t)(space - key)) : -1;
 	if (method < 0)
-		return json_fail(ctx, path,
-				 "route key must be \"METHOD /path\" with METHOD one of GET, HEAD, "
-				 "POST, PUT, DELETE, PATCH, OPTIONS, CONNECT, TRACE, OTHER, or "
-				 "\"other\"");
+		return json_fail(
+			ctx, path,
+			"route key must be \"METHOD /path\" with METHOD one of " HTTP_METHOD_LIST
+			", or \"other\"");
 	if (!space[1] || strlen(space + 1) > ROUTE_PATH_BYTES)
 		return json_fail(ctx, path, "route must be 1 to %d bytes", ROUTE_PATH_BYTES);
-	/* The request line's end: the walk takes a route cut by the line's end for a cut path. */
-	snprintf(line, sizeof(line), "%s ", key);
-	len = route_path_collapse(line, (__u32)strlen(line), (__u32)method, named, &flags);
-	named[len < ROUTE_PATH_BYTES ? len : ROUTE_PATH_BYTES] = '\0';
+	route_name_of((__u32)method, space + 1, named, &flags);
 	if (flags & ROUTE_PATH_INVALID)
 		return json_fail(ctx, path, "route must be a path like \"/v1/users/{id}\"");
 	if (strcmp(named, space + 1) != 0)
@@ -233,7 +218,7 @@ static bool parse_route_key(const struct json_input *ctx, const char *path, cons
 			"sloprobe names this route \"%s\": write it that way (ids as {id}, "
 			"no query)",
 			named);
-	snprintf(r->method, sizeof(r->method), "%s", slo_methods[method]);
+	snprintf(r->method, sizeof(r->method), "%s", http_method_names[method]);
 	snprintf(r->route, sizeof(r->route), "%s", space + 1);
 	snprintf(r->name, sizeof(r->name), "%s", key);
 	return true;

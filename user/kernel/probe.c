@@ -353,6 +353,18 @@ static void probe_choose_runq(struct sloprobe_bpf *skel, bool runq)
 		bpf_map__set_max_entries(skel->maps.runq_threads, PROBE_RUNQ_THREADS);
 }
 
+/* Collapse patterns are rodata: with none, the verifier drops their walk, and their alias
+ * table shrinks to one entry (an LRU hash is allocated whole at creation). */
+static void probe_set_route_collapse(struct sloprobe_bpf *skel,
+				     const struct route_collapse_set *collapse)
+{
+	bool any = collapse && collapse->count;
+
+	if (any)
+		skel->rodata->route_collapse = *collapse;
+	bpf_map__set_max_entries(skel->maps.route_aliases, any ? ROUTE_ALIASES_MAX : 1);
+}
+
 /* The iterators are attached here, not by the skeleton: a link per walk kind, and the
  * skeleton would attach both. */
 static int probe_attach_tcp_iter(struct probe *probe, struct bpf_program *prog)
@@ -427,6 +439,7 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 	probe->skel->rodata->http_enabled = opts->http;
 	if (opts->route_cap)
 		probe->skel->rodata->route_cap = opts->route_cap;
+	probe_set_route_collapse(probe->skel, opts->route_collapse);
 	probe->skel->rodata->runq_enabled = opts->runq;
 	probe->skel->rodata->slow_ports_only = opts->slow_nports > 0;
 	err = sloprobe_bpf__load(probe->skel);

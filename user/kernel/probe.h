@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <linux/types.h>
 #include "model/snapshot.h"
+#include "route_collapse.h"
 
 struct probe;
 
@@ -22,8 +23,9 @@ struct probe_options {
 	__u64 sweep_idle_ns;
 	enum probe_backend backend;
 	bool verbose;
-	bool http;		 /* frame HTTP/1.x from the syscalls' buffers */
-	__u32 route_cap;	 /* --http: routes per service besides `other`; 0: the default */
+	bool http;	 /* frame HTTP/1.x from the syscalls' buffers */
+	__u32 route_cap; /* --http: routes per service besides `other`; 0: the default */
+	const struct route_collapse_set *route_collapse; /* --http: NULL or none: no patterns */
 	bool runq;		 /* load the scheduler programs: run-queue time per request */
 	__u64 slow_threshold_ns; /* `slow`: requests this slow go to the ring buffer; 0: none */
 	__u32 slow_ring_bytes;	 /* ring buffer size, a power of two of pages; 0: one page */
