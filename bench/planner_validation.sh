@@ -58,8 +58,9 @@ plan_at() {
 	local slo=$1 list="" r
 	shift
 	for r in "$@"; do list+="${list:+,}{\"name\": \"$r\", \"rps\": $r}"; done
+	# A ceiling near saturation: the capacity row checks the latency bound, not the ceiling.
 	printf '{"projections": [%s], "pod": {"cpu_cores": 64, "memory_mb": 65536},
-		"redundancy": 0, "min_pods": 1}' "$list" >"$work/p.json"
+		"redundancy": 0, "min_pods": 1, "utilization_ceiling": 0.99}' "$list" >"$work/p.json"
 	"$build/sloprobe" plan "$work/base.slo" --projection "$work/p.json" --slo "$slo" \
 		--format json | jq --argjson p "$port" '.services[] | select(.port == $p)'
 }

@@ -4,6 +4,7 @@
  * the pod's memory, and which of the three binds first.
  */
 #include <math.h>
+#include <string.h>
 #include "planner_internal.h"
 
 #define CAPACITY_BISECTION_STEPS 60
@@ -24,6 +25,8 @@ const char *plan_binding_name(enum plan_binding binding)
 	switch (binding) {
 	case PLAN_BINDING_LATENCY:
 		return "latency";
+	case PLAN_BINDING_CEILING:
+		return "utilization";
 	case PLAN_BINDING_CPU:
 		return "cpu";
 	case PLAN_BINDING_MEMORY:
@@ -32,27 +35,73 @@ const char *plan_binding_name(enum plan_binding binding)
 	return "unknown";
 }
 
-static bool capacity_within_targets(const struct queue_prediction *queue,
-				    const struct pod_limits *limits)
+static bool capacity_has_target(const double target_s[PLAN_QUANTILES])
 {
+	int q;
+
+	for (q = 0; q < PLAN_QUANTILES; q++)
+		if (target_s[q] > 0)
+			return true;
+	return false;
+}
+
+static bool capacity_any_target(const struct pod_limits *limits)
+{
+	size_t i;
+
+	for (i = 0; i < limits->nparts; i++)
+		if (capacity_has_target(limits->parts[i].target_s))
+			return true;
+	return capacity_has_target(limits->target_s);
+}
+
+/* Every set percentile of @queue within @target_s. */
+static bool capacity_within_targets(const struct queue_prediction *queue,
+				    const double target_s[PLAN_QUANTILES])
+{
+	int q;
+
 	if (!queue->stable)
 		return false;
-	if (limits->p95_target_s > 0 && queue->p95_s > limits->p95_target_s)
-		return false;
-	return !(limits->p99_target_s > 0 && queue->p99_s > limits->p99_target_s);
+	for (q = 0; q < PLAN_QUANTILES; q++)
+		if (target_s[q] > 0 && queue_prediction_quantile(queue, q) > target_s[q])
+			return false;
+	return true;
+}
+
+/* The prediction for part @part (-1: the response time itself) at @lambda. */
+static int capacity_predict(const struct plan_service_time *st, unsigned int c, double lambda,
+			    const struct pod_limits *limits, int part, struct queue_prediction *out)
+{
+	if (part < 0)
+		return mgc_predict(st, c, lambda, out);
+	return mgc_predict_part(st, c, lambda, &limits->parts[part].time, out);
+}
+
+static const double *capacity_targets_of(const struct pod_limits *limits, int part)
+{
+	return part < 0 ? limits->target_s : limits->parts[part].target_s;
 }
 
 static bool capacity_predicted_within(const struct plan_service_time *st, unsigned int c,
 				      double lambda, const struct pod_limits *limits)
 {
 	struct queue_prediction queue;
+	int part;
 
-	return !mgc_predict(st, c, lambda, &queue) && capacity_within_targets(&queue, limits);
+	for (part = -1; part < (int)limits->nparts; part++) {
+		if (!capacity_has_target(capacity_targets_of(limits, part)))
+			continue;
+		if (capacity_predict(st, c, lambda, limits, part, &queue) ||
+		    !capacity_within_targets(&queue, capacity_targets_of(limits, part)))
+			return false;
+	}
+	return true;
 }
 
 /*
- * Bisection on mgc_predict below saturation (c / E[S]); 0 when the service time alone breaks
- * a target. Without targets, saturation is the only latency limit: past it the queue grows.
+ * Bisection on the closed form below saturation (c / E[S]); 0 when the service time alone
+ * breaks a target. Without targets latency sets no bound: INFINITY.
  */
 static double capacity_latency_rps(const struct plan_service_time *st, unsigned int c,
 				   double mean_s, const struct pod_limits *limits)
@@ -60,8 +109,8 @@ static double capacity_latency_rps(const struct plan_service_time *st, unsigned 
 	double low = 0, high = c / mean_s;
 	int step;
 
-	if (!(limits->p95_target_s > 0) && !(limits->p99_target_s > 0))
-		return high;
+	if (!capacity_any_target(limits))
+		return INFINITY;
 	if (!capacity_predicted_within(st, c, 0, limits))
 		return 0;
 	for (step = 0; step < CAPACITY_BISECTION_STEPS; step++) {
@@ -77,6 +126,42 @@ static double capacity_latency_rps(const struct plan_service_time *st, unsigned 
 	return low;
 }
 
+/*
+ * Of every set target, the one with the largest predicted over target at @lambda: at the
+ * capacity the one that binds (or nearly), at no load the one furthest out of reach.
+ */
+static void capacity_tightest(const struct plan_service_time *st, unsigned int c, double lambda,
+			      const struct pod_limits *limits, struct pod_capacity *out)
+{
+	struct queue_prediction at, idle;
+	double worst = -1;
+	int part, q;
+
+	for (part = -1; part < (int)limits->nparts; part++) {
+		const double *target_s = capacity_targets_of(limits, part);
+
+		if (!capacity_has_target(target_s) ||
+		    capacity_predict(st, c, lambda, limits, part, &at) ||
+		    capacity_predict(st, c, 0, limits, part, &idle))
+			continue;
+		for (q = 0; q < PLAN_QUANTILES; q++) {
+			double predicted = queue_prediction_quantile(&at, q);
+
+			if (!(target_s[q] > 0) || !(predicted / target_s[q] > worst))
+				continue;
+			worst = predicted / target_s[q];
+			out->has_target = true;
+			out->tightest = (struct plan_target_ref){
+				.part = part,
+				.quantile = q,
+				.target_s = target_s[q],
+				.floor_s = queue_prediction_quantile(&idle, q),
+				.predicted_s = predicted,
+			};
+		}
+	}
+}
+
 /* 1 within the targets, 0 not, -1 when the simulation could not run (no memory). */
 static int capacity_simulated_within(const struct plan_service_time *st, unsigned int c,
 				     double lambda, unsigned long requests,
@@ -86,7 +171,7 @@ static int capacity_simulated_within(const struct plan_service_time *st, unsigne
 
 	if (mgc_simulate(st, c, lambda, requests, CAPACITY_SIMULATION_SEED, &queue))
 		return -1;
-	return capacity_within_targets(&queue, limits);
+	return capacity_within_targets(&queue, limits->target_s);
 }
 
 /* Checks @rps by simulation and, where the tail is worse than predicted, lowers it. */
@@ -136,65 +221,89 @@ static double capacity_memory_rps(const struct pod_limits *limits)
 	return (limits->memory_bytes - limits->memory_base_bytes) / per_rps_bytes;
 }
 
+static bool capacity_values_valid(const double *values, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isfinite(values[i]) || values[i] < 0)
+			return false;
+	return true;
+}
+
+static bool capacity_parts_valid(const struct pod_limits *limits)
+{
+	size_t i;
+
+	if (limits->nparts && !limits->parts)
+		return false;
+	for (i = 0; i < limits->nparts; i++)
+		if (!service_time_valid(&limits->parts[i].time) ||
+		    !capacity_values_valid(limits->parts[i].target_s, PLAN_QUANTILES))
+			return false;
+	return true;
+}
+
 static bool capacity_limits_valid(const struct pod_limits *limits)
 {
 	const double fields[] = {
-		limits->p95_target_s,
-		limits->p99_target_s,
-		limits->cpu_seconds_per_request,
-		limits->cpu_cores,
-		limits->target_utilization,
-		limits->memory_base_bytes,
-		limits->memory_per_conn_bytes,
-		limits->conns_per_rps,
-		limits->memory_bytes,
+		limits->utilization_ceiling, limits->cpu_seconds_per_request,
+		limits->cpu_cores,	     limits->target_utilization,
+		limits->memory_base_bytes,   limits->memory_per_conn_bytes,
+		limits->conns_per_rps,	     limits->memory_bytes,
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		if (!isfinite(fields[i]) || fields[i] < 0)
-			return false;
-	}
+	if (!capacity_values_valid(fields, sizeof(fields) / sizeof(fields[0])) ||
+	    !capacity_values_valid(limits->target_s, PLAN_QUANTILES) ||
+	    !capacity_parts_valid(limits))
+		return false;
 	/* CPU per request is only a limit with cores to spend it on and a utilization target. */
 	if (limits->cpu_seconds_per_request > 0 &&
 	    (!(limits->cpu_cores > 0) || !(limits->target_utilization > 0)))
 		return false;
-	return limits->target_utilization <= 1;
+	return limits->target_utilization <= 1 && limits->utilization_ceiling <= 1;
 }
 
-/* The lowest bound binds; on a tie latency, then CPU, then memory names it. */
+/* The lowest bound binds; on a tie latency, then the ceiling, then CPU, then memory names it. */
 static void capacity_choose(struct pod_capacity *out)
 {
-	out->rps = out->latency_rps;
-	out->binding = PLAN_BINDING_LATENCY;
-	if (out->cpu_rps < out->rps) {
-		out->rps = out->cpu_rps;
-		out->binding = PLAN_BINDING_CPU;
-	}
-	if (out->memory_rps < out->rps) {
-		out->rps = out->memory_rps;
-		out->binding = PLAN_BINDING_MEMORY;
+	const double bounds[] = { out->latency_rps, out->ceiling_rps, out->cpu_rps,
+				  out->memory_rps };
+	const enum plan_binding names[] = { PLAN_BINDING_LATENCY, PLAN_BINDING_CEILING,
+					    PLAN_BINDING_CPU, PLAN_BINDING_MEMORY };
+	size_t i;
+
+	out->rps = bounds[0];
+	out->binding = names[0];
+	for (i = 1; i < sizeof(bounds) / sizeof(bounds[0]); i++) {
+		if (bounds[i] < out->rps) {
+			out->rps = bounds[i];
+			out->binding = names[i];
+		}
 	}
 }
 
 int pod_capacity_find(const struct plan_service_time *st, unsigned int c,
 		      const struct pod_limits *limits, struct pod_capacity *out)
 {
-	bool has_target;
-	double mean_s, scv;
+	double mean_s, scv, ceiling;
 
 	if (!out || !limits || c == 0 || !service_time_valid(st) || !capacity_limits_valid(limits))
 		return -1;
 	service_time_moments(st, &mean_s, &scv);
 	if (!(mean_s > 0))
 		return -1;
+	memset(out, 0, sizeof(*out));
 	out->latency_rps = capacity_latency_rps(st, c, mean_s, limits);
-	has_target = limits->p95_target_s > 0 || limits->p99_target_s > 0;
-	out->simulated = has_target && scv > CAPACITY_HEAVY_TAIL_SCV && out->latency_rps > 0;
+	out->simulated = capacity_has_target(limits->target_s) && scv > CAPACITY_HEAVY_TAIL_SCV &&
+			 out->latency_rps > 0 && isfinite(out->latency_rps);
 	if (out->simulated && capacity_confirm_by_simulation(st, c, limits, &out->latency_rps))
 		return -1;
+	ceiling = limits->utilization_ceiling > 0 ? limits->utilization_ceiling : 1;
+	out->ceiling_rps = ceiling * c / mean_s;
 	out->cpu_rps = capacity_cpu_rps(limits);
 	out->memory_rps = capacity_memory_rps(limits);
 	capacity_choose(out);
+	capacity_tightest(st, c, out->rps, limits, out);
 	return mgc_predict(st, c, out->rps, &out->at_capacity);
 }

@@ -35,8 +35,24 @@ int service_time_from_response(const struct plan_service_time *response, unsigne
 			       double lambda, double *lower, double *upper,
 			       struct plan_service_time *out);
 
+/*
+ * The service time behind another latency measured at the same time as @st's response time
+ * (@st already deconvolved): a route's latency, or the time to its first byte. The queue's wait
+ * at @lambda on @c servers, modelled from @st, is taken out of @measured as above. Returns 0,
+ * or -1 for bad input.
+ */
+int part_time_from_response(const struct plan_service_time *measured,
+			    const struct plan_service_time *st, unsigned int c, double lambda,
+			    double *lower, double *upper, struct plan_service_time *out);
+
 /* Erlang C: probability an arrival waits in M/M/c with offered load a = lambda * E[S] < c. */
 double erlang_c(unsigned int c, double offered_load);
+
+/* The percentiles an SLO names, in order. */
+enum plan_quantile { PLAN_P50, PLAN_P95, PLAN_P99, PLAN_P999, PLAN_QUANTILES };
+
+double plan_quantile_level(enum plan_quantile which);	  /* 0.5, 0.95, 0.99, 0.999 */
+const char *plan_quantile_name(enum plan_quantile which); /* "p50", ..., "p99.9" */
 
 struct queue_prediction {
 	bool stable;		 /* utilization < 1; otherwise the other fields are meaningless */
@@ -44,8 +60,10 @@ struct queue_prediction {
 	double wait_probability; /* Erlang C */
 	double mean_wait_s;	 /* Allen-Cunneen */
 	double mean_response_s;
-	double p50_s, p95_s, p99_s; /* of response time = wait + service */
+	double p50_s, p95_s, p99_s, p999_s; /* of response time = wait + service */
 };
+
+double queue_prediction_quantile(const struct queue_prediction *queue, enum plan_quantile which);
 
 /*
  * M/G/c with Poisson arrivals at @lambda: Allen-Cunneen mean wait
@@ -55,6 +73,15 @@ struct queue_prediction {
  */
 int mgc_predict(const struct plan_service_time *st, unsigned int c, double lambda,
 		struct queue_prediction *out);
+
+/*
+ * The same queue's wait (modelled from @st) added to @part instead of @st: the percentiles of
+ * a route's latency or of the time to first byte, which wait in the same FCFS queue as every
+ * request. Utilization and wait are the queue's; the mean response is @part's mean plus the
+ * wait. Returns 0, or -1 for bad input.
+ */
+int mgc_predict_part(const struct plan_service_time *st, unsigned int c, double lambda,
+		     const struct plan_service_time *part, struct queue_prediction *out);
 
 /*
  * Discrete-event simulation of the same FCFS M/G/c queue, service times drawn from @st
@@ -86,24 +113,56 @@ struct usl_fit {
 	double kappa;
 	double r2;
 	size_t n;
+	size_t levels; /* distinct load levels: the fewer of concurrency's and throughput's */
+	/*
+	 * 95% confidence intervals (Student's t on the weighted fit, the delta method for the
+	 * ratios), sigma's and kappa's lower ends kept >= 0. A parameter the fit held at 0 has
+	 * none (its *_held is true); with no degrees of freedom left, ci is false.
+	 */
+	bool ci;
+	bool sigma_held, kappa_held;
+	double lambda_ci[2], sigma_ci[2], kappa_ci[2];
 };
 
-/* Returns 0, or -1 when the points do not span at least 3 distinct concurrency levels. */
+/* Load levels (of concurrency, of throughput) are distinct when more than this factor apart. */
+#define USL_LEVEL_FACTOR 1.25
+#define USL_MIN_LEVELS 3
+
+/*
+ * Returns 0, or -1 for bad input (a concurrency below 1, where N - 1 < 0 has no meaning, or a
+ * throughput <= 0) or points that do not span USL_MIN_LEVELS distinct levels of concurrency
+ * and of throughput both.
+ */
 int usl_fit(const double *concurrency, const double *throughput, size_t n, struct usl_fit *out);
+/* The distinct levels of @values (see USL_LEVEL_FACTOR); 0 for bad input or no memory. */
+size_t usl_levels(const double *values, size_t n);
 double usl_throughput(const struct usl_fit *fit, double concurrency);
 
 enum plan_binding {
 	PLAN_BINDING_LATENCY,
+	PLAN_BINDING_CEILING, /* the utilization ceiling: a share of the queue's saturation */
 	PLAN_BINDING_CPU,
 	PLAN_BINDING_MEMORY,
 };
 
 const char *plan_binding_name(enum plan_binding binding);
 
+/*
+ * Another latency with targets, waiting in the service's queue: a route's latency, or a time
+ * to first byte. @time is already without the wait (part_time_from_response).
+ */
+struct plan_part {
+	struct plan_service_time time;
+	double target_s[PLAN_QUANTILES]; /* 0: not set */
+};
+
 /* What one pod must respect. A target of 0 is not set. */
 struct pod_limits {
-	double p95_target_s;
-	double p99_target_s;
+	double target_s[PLAN_QUANTILES]; /* of the response time, by enum plan_quantile */
+	const struct plan_part *parts;
+	size_t nparts;
+	/* The highest utilization lambda E[S] / c planned, (0, 1]; 0 means 1 (saturation). */
+	double utilization_ceiling;
 	double cpu_seconds_per_request;
 	double cpu_cores;
 	double target_utilization; /* of the pod's CPU, (0, 1] */
@@ -113,19 +172,36 @@ struct pod_limits {
 	double memory_bytes;  /* the pod's memory */
 };
 
+/* A latency target: the response time's own (part -1) or a part's, at one percentile. */
+struct plan_target_ref {
+	int part;
+	enum plan_quantile quantile;
+	double target_s;
+	double floor_s;	    /* the percentile with no wait: what no number of pods goes below */
+	double predicted_s; /* at the capacity's rate */
+};
+
 struct pod_capacity {
 	double rps; /* highest request rate one pod sustains within every limit */
 	enum plan_binding binding;
-	double latency_rps, cpu_rps, memory_rps; /* each limit's own bound (INFINITY if none) */
-	struct queue_prediction at_capacity;	 /* the queue's prediction at rps */
+	/* Each limit's own bound, INFINITY if none (latency without targets). */
+	double latency_rps, ceiling_rps, cpu_rps, memory_rps;
+	struct queue_prediction at_capacity; /* the queue's prediction at rps */
 	bool simulated; /* heavy tail (scv > 2): the latency bound was confirmed by simulation */
+	/*
+	 * With any latency target: the one nearest its limit at rps (the largest predicted over
+	 * target); when latency_rps is 0, the one missed by most at no load.
+	 */
+	bool has_target;
+	struct plan_target_ref tightest;
 };
 
 /*
- * The highest request rate per pod with @c parallel servers: the predicted p95 and p99 under
- * their targets (bisection on mgc_predict; where scv > 2 the result is checked and, if needed,
- * lowered with mgc_simulate), CPU under the target utilization, memory under the pod's;
- * whichever binds first. Returns 0, or -1 for bad input.
+ * The highest request rate per pod with @c parallel servers: every set percentile of the
+ * response time and of each part under its target (bisection on mgc_predict and
+ * mgc_predict_part; where scv > 2 the response time's targets are checked and, if needed, the
+ * rate lowered with mgc_simulate), the utilization under its ceiling, CPU under the target
+ * utilization, memory under the pod's; whichever binds first. Returns 0, or -1 for bad input.
  */
 int pod_capacity_find(const struct plan_service_time *st, unsigned int c,
 		      const struct pod_limits *limits, struct pod_capacity *out);

@@ -32,4 +32,36 @@ double response_time_quantile(const struct plan_service_time *st, const struct p
 /* A queue at or past saturation: unstable, waits and percentiles infinite. */
 void queue_prediction_unstable(double utilization, struct queue_prediction *out);
 
+/* The USL's linear form N / X = a + b (N - 1) + c N (N - 1): its terms a, b, c by index. */
+#define USL_TERMS 3
+#define USL_SIGMA_TERM 0x2
+#define USL_KAPPA_TERM 0x4
+
+/* Which of a, b, c a model keeps: the full law, then the reduced ones used when clamped. */
+enum usl_model {
+	USL_FULL = 0x7,
+	USL_NO_KAPPA = 0x3, /* Amdahl */
+	USL_NO_SIGMA = 0x5,
+	USL_LINEAR = 0x1, /* throughput proportional to concurrency */
+};
+
+/* A model's weighted normal equations over its k kept terms, each column scaled to about 1. */
+struct usl_system {
+	double matrix[USL_TERMS][USL_TERMS];
+	double rhs[USL_TERMS];
+	size_t column[USL_TERMS]; /* the term behind each kept column */
+	double scale[USL_TERMS];
+	size_t k;
+};
+
+void usl_terms(double concurrency, double term[USL_TERMS]);
+size_t usl_normal_equations(const double *concurrency, const double *throughput, size_t n,
+			    enum usl_model model, struct usl_system *out);
+/* Solves the k x k system in place (@matrix and @rhs are overwritten); -1 when singular. */
+int usl_solve(double matrix[USL_TERMS][USL_TERMS], double rhs[USL_TERMS], size_t k,
+	      double solution[USL_TERMS]);
+/* Fills @fit's confidence intervals for @model fitted with @coefficient (a, b, c). */
+void usl_intervals(const double *concurrency, const double *throughput, size_t n,
+		   enum usl_model model, const double coefficient[USL_TERMS], struct usl_fit *fit);
+
 #endif /* SLOPROBE_PLANNER_INTERNAL_H */

@@ -123,6 +123,7 @@ static void simulate_summarise(struct simulate_run *run, double utilization,
 	out->p50_s = simulate_quantile(run->response_s, run->requests, 0.50);
 	out->p95_s = simulate_quantile(run->response_s, run->requests, 0.95);
 	out->p99_s = simulate_quantile(run->response_s, run->requests, 0.99);
+	out->p999_s = simulate_quantile(run->response_s, run->requests, 0.999);
 }
 
 static double *simulate_cumulative(const struct plan_service_time *st)

@@ -56,13 +56,17 @@ int sizing_compute(const struct sizing_input *in, struct sizing *out)
 	memset(out, 0, sizeof(*out));
 	if (!sizing_input_valid(in))
 		return -1;
-	out->feasible = in->capacity_rps > 0;
-	if (!out->feasible)
+	out->verdict = SIZING_NO_CAPACITY;
+	if (!(in->capacity_rps > 0))
 		return 0;
-	needed = ceil(in->rps / in->capacity_rps - 1e-9);
-	if (needed > 1e6)
-		needed = 1e6;
-	out->pods_needed = needed < 1 ? 1 : (unsigned int)needed;
+	needed = fmax(1, ceil(in->rps / in->capacity_rps - 1e-9));
+	out->pods_wanted = needed + in->redundancy;
+	out->verdict = SIZING_TOO_MANY_PODS;
+	if (out->pods_wanted > SIZING_MAX_PODS)
+		return 0;
+	out->verdict = SIZING_FEASIBLE;
+	out->feasible = true;
+	out->pods_needed = (unsigned int)needed;
 	out->pods = out->pods_needed + in->redundancy;
 	if (out->pods < in->min_pods)
 		out->pods = in->min_pods;

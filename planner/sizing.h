@@ -10,6 +10,8 @@
 #define SIZING_MEMORY_STEP_MB 16.0
 #define SIZING_MEMORY_MARGIN 1.2
 #define SIZING_LIMIT_FACTOR 2.0
+/* More pods than this is no plan: the per-pod load would be wrong and the requests with it. */
+#define SIZING_MAX_PODS 1000000
 
 struct sizing_input {
 	double rps;	     /* the projected request rate */
@@ -24,8 +26,17 @@ struct sizing_input {
 	double pod_memory_mb;
 };
 
+/* Why a projection has no plan. */
+enum sizing_verdict {
+	SIZING_FEASIBLE,
+	SIZING_NO_CAPACITY,   /* capacity_rps is 0: no pod meets the limits at any load */
+	SIZING_TOO_MANY_PODS, /* more than SIZING_MAX_PODS (with the redundant ones) */
+};
+
 struct sizing {
-	bool feasible;		     /* capacity_rps > 0 */
+	bool feasible; /* verdict == SIZING_FEASIBLE; nothing below is set otherwise */
+	enum sizing_verdict verdict;
+	double pods_wanted;	     /* ceil(rps / capacity) + redundancy, also past the cap */
 	unsigned int pods_needed;    /* ceil(rps / capacity): never fewer than the load needs */
 	unsigned int pods;	     /* with redundancy, at least min_pods */
 	double per_pod_rps;	     /* every pod serving */

@@ -4,20 +4,11 @@
  * a = 1 / lambda, b = sigma / lambda, c = kappa / lambda: least squares without iterating.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
-#include "planner.h"
+#include "planner_internal.h"
 
-#define USL_TERMS 3
-
-/* Which of a, b, c a model keeps: the full law, then the reduced ones used when clamped. */
-enum usl_model {
-	USL_FULL = 0x7,
-	USL_NO_KAPPA = 0x3, /* Amdahl */
-	USL_NO_SIGMA = 0x5,
-	USL_LINEAR = 0x1, /* throughput proportional to concurrency */
-};
-
-static void usl_terms(double concurrency, double term[USL_TERMS])
+void usl_terms(double concurrency, double term[USL_TERMS])
 {
 	term[0] = 1;
 	term[1] = concurrency - 1;
@@ -37,8 +28,8 @@ static void usl_swap_rows(double matrix[USL_TERMS][USL_TERMS], double rhs[USL_TE
 }
 
 /* Gaussian elimination with partial pivoting on the k x k normal equations, k <= 3. */
-static int usl_solve(double matrix[USL_TERMS][USL_TERMS], double rhs[USL_TERMS], size_t k,
-		     double solution[USL_TERMS])
+int usl_solve(double matrix[USL_TERMS][USL_TERMS], double rhs[USL_TERMS], size_t k,
+	      double solution[USL_TERMS])
 {
 	size_t col, row, pivot, j;
 
@@ -90,35 +81,47 @@ static size_t usl_columns(const double *concurrency, size_t n, enum usl_model mo
 }
 
 /*
- * Least squares of N / X on the model's terms, coefficients of dropped terms 0. Weighted by
- * (X / N)^2 so that each point counts by its relative error, as dX / X = -d(N/X) / (N/X):
- * unweighted, the high-concurrency points (large N / X) decide lambda alone.
+ * The normal equations of N / X on the model's terms, columns scaled. Weighted by (X / N)^2 so
+ * that each point counts by its relative error, as dX / X = -d(N/X) / (N/X): unweighted, the
+ * high-concurrency points (large N / X) decide lambda alone.
  */
-static int usl_least_squares(const double *concurrency, const double *throughput, size_t n,
-			     enum usl_model model, double coefficient[USL_TERMS])
+size_t usl_normal_equations(const double *concurrency, const double *throughput, size_t n,
+			    enum usl_model model, struct usl_system *out)
 {
-	double matrix[USL_TERMS][USL_TERMS] = { { 0 } }, rhs[USL_TERMS] = { 0 };
-	double scale[USL_TERMS], solution[USL_TERMS], term[USL_TERMS];
-	size_t column[USL_TERMS], k, i, a, b;
+	double term[USL_TERMS];
+	size_t i, a, b;
 
-	k = usl_columns(concurrency, n, model, column, scale);
+	memset(out, 0, sizeof(*out));
+	out->k = usl_columns(concurrency, n, model, out->column, out->scale);
 	for (i = 0; i < n; i++) {
 		double y = concurrency[i] / throughput[i], weight = 1 / (y * y);
 
 		usl_terms(concurrency[i], term);
-		for (a = 0; a < k; a++) {
-			double left = weight * term[column[a]] / scale[a];
+		for (a = 0; a < out->k; a++) {
+			double left = weight * term[out->column[a]] / out->scale[a];
 
-			for (b = 0; b < k; b++)
-				matrix[a][b] += left * term[column[b]] / scale[b];
-			rhs[a] += left * y;
+			for (b = 0; b < out->k; b++)
+				out->matrix[a][b] += left * term[out->column[b]] / out->scale[b];
+			out->rhs[a] += left * y;
 		}
 	}
-	if (usl_solve(matrix, rhs, k, solution))
+	return out->k;
+}
+
+/* Least squares of N / X on the model's terms, coefficients of dropped terms 0. */
+static int usl_least_squares(const double *concurrency, const double *throughput, size_t n,
+			     enum usl_model model, double coefficient[USL_TERMS])
+{
+	double solution[USL_TERMS] = { 0 };
+	struct usl_system system;
+	size_t a;
+
+	usl_normal_equations(concurrency, throughput, n, model, &system);
+	if (usl_solve(system.matrix, system.rhs, system.k, solution))
 		return -1;
 	memset(coefficient, 0, USL_TERMS * sizeof(*coefficient));
-	for (a = 0; a < k; a++)
-		coefficient[column[a]] = solution[a] / scale[a];
+	for (a = 0; a < system.k; a++)
+		coefficient[system.column[a]] = solution[a] / system.scale[a];
 	return 0;
 }
 
@@ -163,53 +166,92 @@ static int usl_fit_model(const double *concurrency, const double *throughput, si
 		return -1;
 	if (!(coefficient[0] > 0) || !(coefficient[1] >= 0) || !(coefficient[2] >= 0))
 		return -1;
+	memset(out, 0, sizeof(*out));
 	out->lambda = 1 / coefficient[0];
 	out->sigma = coefficient[1] / coefficient[0];
 	out->kappa = coefficient[2] / coefficient[0];
 	out->n = n;
 	out->r2 = usl_r2(out, concurrency, throughput, n);
+	out->sigma_held = !(model & USL_SIGMA_TERM);
+	out->kappa_held = !(model & USL_KAPPA_TERM);
+	usl_intervals(concurrency, throughput, n, model, coefficient, out);
 	return 0;
+}
+
+static int usl_compare(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+size_t usl_levels(const double *concurrency, size_t n)
+{
+	double *sorted, level;
+	size_t i, levels = 0;
+
+	if (!concurrency || n == 0 || !(sorted = malloc(n * sizeof(*sorted))))
+		return 0;
+	memcpy(sorted, concurrency, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), usl_compare);
+	/* Greedy from the lowest: on sorted values it finds the most levels there are. */
+	for (i = 0, level = 0; i < n; i++) {
+		if (levels && !(sorted[i] > level * USL_LEVEL_FACTOR))
+			continue;
+		level = sorted[i];
+		levels++;
+	}
+	free(sorted);
+	return levels;
 }
 
 static bool usl_points_valid(const double *concurrency, const double *throughput, size_t n)
 {
-	size_t i, j, levels = 0;
+	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (!isfinite(concurrency[i]) || !(concurrency[i] > 0))
+		/* Below one request in flight, N - 1 < 0 puts the law outside its domain. */
+		if (!isfinite(concurrency[i]) || !(concurrency[i] >= 1))
 			return false;
 		if (!isfinite(throughput[i]) || !(throughput[i] > 0))
 			return false;
-		for (j = 0; j < i && concurrency[j] != concurrency[i]; j++)
-			;
-		levels += j == i;
 	}
-	/* Three parameters need three levels; repeats at one level only average. */
-	return levels >= 3;
+	return true;
 }
 
 /*
  * The full law when its sigma and kappa come out >= 0; otherwise the better (on throughput)
  * of the two laws with one of them held at 0; otherwise linear scaling, which always fits.
+ * Three parameters need three levels; repeats at one level only average.
  */
 int usl_fit(const double *concurrency, const double *throughput, size_t n, struct usl_fit *out)
 {
 	struct usl_fit no_kappa, no_sigma;
 	int no_kappa_err, no_sigma_err;
+	size_t levels;
 
 	if (!out || !concurrency || !throughput || !usl_points_valid(concurrency, throughput, n))
 		return -1;
+	/*
+	 * Load levels in throughput as well: at one steady rate, noise in the latency alone
+	 * spreads the windows' concurrency, and that is no curve to fit.
+	 */
+	levels = usl_levels(concurrency, n);
+	if (usl_levels(throughput, n) < levels)
+		levels = usl_levels(throughput, n);
+	if (levels < USL_MIN_LEVELS)
+		return -1;
 	if (!usl_fit_model(concurrency, throughput, n, USL_FULL, out))
-		return 0;
+		goto done;
 	no_kappa_err = usl_fit_model(concurrency, throughput, n, USL_NO_KAPPA, &no_kappa);
 	no_sigma_err = usl_fit_model(concurrency, throughput, n, USL_NO_SIGMA, &no_sigma);
-	if (!no_kappa_err && (no_sigma_err || no_kappa.r2 >= no_sigma.r2)) {
+	if (!no_kappa_err && (no_sigma_err || no_kappa.r2 >= no_sigma.r2))
 		*out = no_kappa;
-		return 0;
-	}
-	if (!no_sigma_err) {
+	else if (!no_sigma_err)
 		*out = no_sigma;
-		return 0;
-	}
-	return usl_fit_model(concurrency, throughput, n, USL_LINEAR, out);
+	else if (usl_fit_model(concurrency, throughput, n, USL_LINEAR, out))
+		return -1;
+done:
+	out->levels = levels;
+	return 0;
 }

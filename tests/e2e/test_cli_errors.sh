@@ -37,6 +37,9 @@ expect_usage_error "unknown flag" "$SLOPROBE" slow --interval 1
 expect_usage_error "unknown flag" "$SLOPROBE" slow --threshold
 expect_usage_error "unexpected argument" "$SLOPROBE" slow extra
 expect_usage_error "not a flag of" "$SLOPROBE" record --listen 127.0.0.1:1 --duration 1 --output x.slo
+expect_usage_error "--utilization-ceiling: '1' is not a fraction in (0, 1)" "$SLOPROBE" plan x.slo \
+	--projection p.json --utilization-ceiling 1
+expect_usage_error "--utilization-ceiling" "$SLOPROBE" plan x.slo --projection p.json --utilization-ceiling
 # A routes file is read while the flags are: refused before BPF loads, naming file and field.
 echo '{"max_routes": 0}' >"$WORK/routes.json"
 expect_usage_error "routes.json: max_routes: must be a whole number from 1 to 1024, got 0" \

@@ -1023,9 +1023,52 @@ static void test_every_command_names_cluster_flag(void **state)
 	}
 }
 
+/* plan --utilization-ceiling: a plain fraction strictly inside (0, 1), else one error line. */
+static void test_plan_ceiling(void **state)
+{
+	static const char *const bad[] = { "0",	  "1",	 "1.0",	   "-0.5",  "0.8x", "",	 " 0.8",
+					   "nan", "inf", "1e-400", "0x0.8", "+0.5", "2", "1e999" };
+	struct plan_options o;
+	struct captured cap;
+	struct capture c;
+	struct args a;
+	size_t i;
+
+	(void)state;
+	args_init(&a, (const char *const[]){ "plan", "x.slo", "--projection", "p.json",
+					     "--utilization-ceiling", "0.65", NULL });
+	getopt_reset();
+	assert_int_equal(plan_options_parse(a.argc, a.argv, &o), OPTIONS_OK);
+	args_free(&a);
+	assert_float_equal(o.utilization_ceiling, 0.65, 0);
+	args_init(&a, (const char *const[]){ "plan", "x.slo", "--projection", "p.json", NULL });
+	getopt_reset();
+	assert_int_equal(plan_options_parse(a.argc, a.argv, &o), OPTIONS_OK);
+	args_free(&a);
+	assert_float_equal(o.utilization_ceiling, 0, 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		enum options_result r;
+
+		args_init(&a, (const char *const[]){ "plan", "x.slo", "--projection", "p.json",
+						     "--utilization-ceiling", bad[i], NULL });
+		getopt_reset();
+		capture_begin(&c);
+		r = plan_options_parse(a.argc, a.argv, &o);
+		capture_end(&c, &cap);
+		args_free(&a);
+		if (r != OPTIONS_ERROR)
+			fail_msg("--utilization-ceiling '%s' was accepted", bad[i]);
+		assert_one_error_line(&cap);
+		if (!strstr(cap.err, "--utilization-ceiling: '") ||
+		    !strstr(cap.err, "is not a fraction in (0, 1)"))
+			fail_msg("'%s': %s", bad[i], cap.err);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plan_ceiling),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_all_valid_flags),
 		cmocka_unit_test(test_repeated_flags),

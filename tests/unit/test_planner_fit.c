@@ -93,6 +93,13 @@ static void test_usl_exact(void **state)
 	assert_float_equal(fit.sigma, 0.05, 1e-9);
 	assert_float_equal(fit.kappa, 0.0002, 1e-11);
 	assert_float_equal(fit.r2, 1, 1e-9);
+	/* Exact points leave no residual: intervals of no width around the truth. */
+	assert_true(fit.ci);
+	assert_false(fit.sigma_held || fit.kappa_held);
+	assert_float_equal(fit.lambda_ci[0], 1000, 1e-6);
+	assert_float_equal(fit.lambda_ci[1], 1000, 1e-6);
+	/* Throughput flattens past the peak: fewer of its levels than of concurrency's. */
+	assert_true(fit.levels >= USL_MIN_LEVELS && fit.levels < LEVELS);
 }
 
 /* 2% noise: seen lambda +0.14%, sigma 0.0499, kappa +0.7%, the curve within 0.3% of the truth. */
@@ -108,6 +115,13 @@ static void test_usl_noisy(void **state)
 	assert_true(fabs(fit.sigma - 0.05) < 0.005);
 	assert_true(fabs(fit.kappa - 0.0002) / 0.0002 < 0.05);
 	assert_true(fit.r2 > 0.99);
+	/* The intervals hold the truth, and are not absurdly wide at 2% noise. */
+	assert_true(fit.ci);
+	assert_true(fit.lambda_ci[0] <= 1000 && 1000 <= fit.lambda_ci[1]);
+	assert_true(fit.sigma_ci[0] <= 0.05 && 0.05 <= fit.sigma_ci[1]);
+	assert_true(fit.kappa_ci[0] <= 0.0002 && 0.0002 <= fit.kappa_ci[1]);
+	assert_true(fit.lambda_ci[1] - fit.lambda_ci[0] < 100);
+	assert_true(fit.sigma_ci[0] >= 0 && fit.kappa_ci[0] >= 0);
 	for (concurrency = 1; concurrency <= 512; concurrency *= 2)
 		assert_true(fabs(usl_throughput(&fit, concurrency) /
 					 usl_throughput(&truth, concurrency) -
@@ -141,6 +155,56 @@ static void test_usl_amdahl(void **state)
 	assert_float_equal(fit.lambda, 50, 1e-9);
 }
 
+/* A parameter the fit held at 0 has no interval: the reader is told, not shown [0, 0]. */
+static void test_usl_held_has_no_interval(void **state)
+{
+	const double concurrency[] = { 1, 2, 4, 8 }, throughput[] = { 100, 210, 430, 870 };
+	struct usl_fit fit;
+
+	(void)state;
+	assert_int_equal(usl_fit(concurrency, throughput, 4, &fit), 0);
+	assert_true(fit.sigma_held || fit.kappa_held);
+	assert_true(fit.sigma_held ? fit.sigma == 0 : fit.kappa == 0);
+	assert_true(fit.ci);
+}
+
+/* Three points, three parameters: nothing left to estimate the noise with. */
+static void test_usl_no_degrees_of_freedom(void **state)
+{
+	const struct usl_fit truth = { .lambda = 100, .sigma = 0.1, .kappa = 0.01 };
+	double concurrency[] = { 1, 3, 9 }, throughput[3];
+	struct usl_fit fit;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 3; i++)
+		throughput[i] = usl_throughput(&truth, concurrency[i]) * (1 + noise(i));
+	assert_int_equal(usl_fit(concurrency, throughput, 3, &fit), 0);
+	assert_int_equal(fit.levels, 3);
+	assert_false(fit.ci);
+}
+
+/*
+ * Load levels: values within 25% of each other are one level, so windows at one steady rate
+ * (concurrency 0.15-0.23, or 1.0-1.2) are not a curve; below N = 1 the law does not apply.
+ */
+static void test_usl_levels(void **state)
+{
+	const double steady[] = { 1.0, 1.1, 1.2, 1.05, 1.15, 1.18 },
+		     thr[] = { 10, 11, 12, 10, 11, 12 };
+	const double spread[] = { 1, 1.3, 1.7, 1.01 }, below_one[] = { 0.15, 0.2, 0.23, 2, 4 };
+	struct usl_fit fit;
+
+	(void)state;
+	assert_int_equal(usl_levels(steady, 6), 1);
+	assert_int_equal(usl_fit(steady, thr, 6, &fit), -1);
+	assert_int_equal(usl_levels(spread, 4), 3);
+	assert_int_equal(usl_levels(NULL, 4), 0);
+	assert_int_equal(usl_levels(spread, 0), 0);
+	assert_int_equal(usl_fit(below_one, thr, 5, &fit), -1);
+	assert_int_equal(usl_fit(below_one + 3, thr, 2, &fit), -1);
+}
+
 static void test_usl_bad_input(void **state)
 {
 	const double two_levels[] = { 1, 2, 2, 1 }, throughput[] = { 10, 19, 19.5, 10.2 };
@@ -161,4 +225,6 @@ UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_linear_exact),
 	       cmocka_unit_test(test_linear_noisy), cmocka_unit_test(test_linear_bad_input),
 	       cmocka_unit_test(test_usl_exact), cmocka_unit_test(test_usl_noisy),
 	       cmocka_unit_test(test_usl_clamped), cmocka_unit_test(test_usl_amdahl),
+	       cmocka_unit_test(test_usl_held_has_no_interval),
+	       cmocka_unit_test(test_usl_no_degrees_of_freedom), cmocka_unit_test(test_usl_levels),
 	       cmocka_unit_test(test_usl_bad_input))

@@ -51,7 +51,63 @@ static void test_mgc_mm1(void **state)
 			    1e-3);
 		assert_true(fixture_relative_error(got.p99_s, log(100) / (mu - lambda)) < 1e-3);
 		assert_true(fixture_relative_error(got.p50_s, log(2) / (mu - lambda)) < 1e-3);
+		assert_true(fixture_relative_error(got.p999_s, log(1000) / (mu - lambda)) < 1e-3);
+		assert_true(got.p999_s == queue_prediction_quantile(&got, PLAN_P999));
 	}
+}
+
+/*
+ * A part of constant 2 ms waiting in an M/M/1 queue of 10 ms: T = 2 ms + W with
+ * P(W > w) = rho exp(-(mu - lambda) w), so its q-quantile is 2 ms + ln(rho / (1 - q)) /
+ * (mu - lambda) where rho > 1 - q, else 2 ms.
+ */
+static void test_mgc_part(void **state)
+{
+	static double lo[1] = { 0.002 }, hi[1] = { 0.002000001 }, one[1] = { 1 };
+	const struct plan_service_time part = { lo, hi, one, 1 };
+	const double mu = 1 / SERVICE_MEAN_S, lambda = 60, rho = lambda / mu;
+	struct queue_prediction got, whole;
+	int q;
+
+	(void)state;
+	fixture_exponential(&bins, SERVICE_MEAN_S);
+	assert_int_equal(mgc_predict_part(&bins.st, 1, lambda, &part, &got), 0);
+	assert_int_equal(mgc_predict(&bins.st, 1, lambda, &whole), 0);
+	assert_float_equal(got.utilization, whole.utilization, 0);
+	assert_float_equal(got.mean_wait_s, whole.mean_wait_s, 0);
+	assert_true(fixture_relative_error(got.mean_response_s, 0.002 + whole.mean_wait_s) < 1e-3);
+	for (q = 0; q < PLAN_QUANTILES; q++) {
+		double tail = 1 - plan_quantile_level(q);
+		double want = 0.002 + (rho > tail ? log(rho / tail) / (mu - lambda) : 0);
+
+		assert_true(fixture_relative_error(queue_prediction_quantile(&got, q), want) <
+			    1e-3);
+	}
+	assert_int_equal(mgc_predict_part(&bins.st, 1, 2 * mu, &part, &got), 0);
+	assert_false(got.stable);
+	assert_true(isinf(got.p999_s));
+	assert_int_equal(mgc_predict_part(&bins.st, 1, lambda, NULL, &got), -1);
+	assert_int_equal(mgc_predict_part(NULL, 1, lambda, &part, &got), -1);
+	assert_int_equal(mgc_predict_part(&bins.st, 0, lambda, &part, &got), -1);
+	assert_int_equal(mgc_predict_part(&bins.st, 1, lambda, &part, NULL), -1);
+}
+
+/* The percentiles by name and level, and nothing past the last. */
+static void test_plan_quantiles(void **state)
+{
+	(void)state;
+	assert_string_equal(plan_quantile_name(PLAN_P50), "p50");
+	assert_string_equal(plan_quantile_name(PLAN_P999), "p99.9");
+	assert_string_equal(plan_quantile_name(PLAN_QUANTILES), "unknown");
+	assert_float_equal(plan_quantile_level(PLAN_P95), 0.95, 0);
+	assert_float_equal(plan_quantile_level(PLAN_P999), 0.999, 0);
+	assert_float_equal(plan_quantile_level(PLAN_QUANTILES), 0, 0);
+	assert_float_equal(
+		queue_prediction_quantile(&(struct queue_prediction){ .p95_s = 3 }, PLAN_P95), 3,
+		0);
+	assert_float_equal(
+		queue_prediction_quantile(&(struct queue_prediction){ .p95_s = 3 }, PLAN_QUANTILES),
+		0, 0);
 }
 
 /* M/M/c for several c: the percentiles of S + W against the exact hypoexponential tail. */
@@ -141,6 +197,7 @@ static void test_mgc_bad_input(void **state)
 }
 
 UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_mgc_moments),
-	       cmocka_unit_test(test_mgc_mm1), cmocka_unit_test(test_mgc_mmc),
+	       cmocka_unit_test(test_mgc_mm1), cmocka_unit_test(test_mgc_part),
+	       cmocka_unit_test(test_plan_quantiles), cmocka_unit_test(test_mgc_mmc),
 	       cmocka_unit_test(test_mgc_md1), cmocka_unit_test(test_mgc_no_load),
 	       cmocka_unit_test(test_mgc_unstable), cmocka_unit_test(test_mgc_bad_input))

@@ -32,6 +32,9 @@ static void check_against_mmc(unsigned int c, double utilization)
 		    0.08);
 	assert_true(fixture_relative_error(got.p99_s, fixture_mmc_quantile(c, mu, lambda, 0.99)) <
 		    0.08);
+	/* 200 requests past p99.9 of 200000: a wider band than p99's. */
+	assert_true(fixture_relative_error(got.p999_s, fixture_mmc_quantile(c, mu, lambda, 0.999)) <
+		    0.15);
 	assert_true(fixture_relative_error(got.wait_probability, erlang_c(c, lambda / mu)) < 0.04);
 	assert_true(fixture_relative_error(got.mean_response_s,
 					   SERVICE_MEAN_S + fixture_mmc_mean_wait(c, mu, lambda)) <

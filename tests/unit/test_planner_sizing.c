@@ -95,6 +95,8 @@ static void test_infeasible_and_bad_input(void **state)
 	in.capacity_rps = 0;
 	assert_int_equal(sizing_compute(&in, &s), 0);
 	assert_false(s.feasible);
+	assert_int_equal(s.verdict, SIZING_NO_CAPACITY);
+	assert_int_equal(s.pods, 0);
 	in = base_input();
 	in.rps = NAN;
 	assert_int_equal(sizing_compute(&in, &s), -1);
@@ -106,7 +108,37 @@ static void test_infeasible_and_bad_input(void **state)
 	assert_int_equal(sizing_compute(&in, &s), -1);
 }
 
-UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_exact_multiple_and_redundancy),
+/*
+ * Past SIZING_MAX_PODS (the redundant pods counted) there is no plan, never a capped count
+ * whose per-pod load and requests would be wrong; at the cap there is one.
+ */
+static void test_too_many_pods(void **state)
+{
+	struct sizing_input in = base_input();
+	struct sizing s;
+
+	(void)state;
+	in.capacity_rps = 1;
+	in.rps = SIZING_MAX_PODS;
+	assert_int_equal(sizing_compute(&in, &s), 0);
+	assert_false(s.feasible);
+	assert_int_equal(s.verdict, SIZING_TOO_MANY_PODS);
+	assert_float_equal(s.pods_wanted, SIZING_MAX_PODS + 1, 0);
+	assert_int_equal(s.pods, 0);
+	in.rps = 1e9;
+	assert_int_equal(sizing_compute(&in, &s), 0);
+	assert_int_equal(s.verdict, SIZING_TOO_MANY_PODS);
+	assert_float_equal(s.pods_wanted, 1e9 + 1, 0);
+	in.rps = SIZING_MAX_PODS - 1;
+	assert_int_equal(sizing_compute(&in, &s), 0);
+	assert_true(s.feasible);
+	assert_int_equal(s.verdict, SIZING_FEASIBLE);
+	assert_int_equal(s.pods, SIZING_MAX_PODS);
+	assert_true(s.cpu_request_cores <= in.pod_cpu_cores);
+}
+
+UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_too_many_pods),
+	       cmocka_unit_test(test_exact_multiple_and_redundancy),
 	       cmocka_unit_test(test_never_fewer_pods),
 	       cmocka_unit_test(test_minimum_and_limits_within_pod),
 	       cmocka_unit_test(test_infeasible_and_bad_input))

@@ -153,6 +153,92 @@ static void test_errors_name_the_field(void **state)
 		     "services.*: must be an object");
 }
 
+/* The utilization ceiling: top level and per service, strictly inside (0, 1). */
+static void test_ceiling(void **state)
+{
+	char why[256];
+	struct projection_file *f = projection_file_parse(
+		"{" ONE ", " POD ", \"utilization_ceiling\": 0.6, \"services\": {\"api:80\": "
+		"{\"utilization_ceiling\": 0.9}, \"81\": {}}}",
+		"p", why, sizeof(why));
+	struct projection_service s;
+
+	(void)state;
+	assert_non_null(f);
+	projection_file_service(f, "api:80", 80, &s);
+	assert_float_equal(s.utilization_ceiling, 0.9, 0);
+	projection_file_service(f, "web:81", 81, &s);
+	assert_float_equal(s.utilization_ceiling, 0.6, 0);
+	projection_file_service(f, "other:82", 82, &s);
+	assert_float_equal(s.utilization_ceiling, 0.6, 0);
+	/* The flag replaces every ceiling of the file. */
+	projection_file_set_ceiling(f, 0.5);
+	projection_file_service(f, "api:80", 80, &s);
+	assert_float_equal(s.utilization_ceiling, 0.5, 0);
+	projection_file_service(f, "other:82", 82, &s);
+	assert_float_equal(s.utilization_ceiling, 0.5, 0);
+	assert_int_equal(projection_file_overrides(f), 2);
+	assert_int_equal(projection_file_override_key(f, 0)->kind, JSON_SERVICE_NAME);
+	assert_string_equal(projection_file_override_key(f, 0)->name, "api:80");
+	assert_int_equal(projection_file_override_key(f, 1)->port, 81);
+	assert_null(projection_file_override_key(f, 2));
+	projection_file_free(f);
+	f = projection_file_parse("{" ONE ", " POD "}", "p", why, sizeof(why));
+	assert_non_null(f);
+	projection_file_service(f, "x:1", 1, &s);
+	assert_float_equal(s.utilization_ceiling, PROJECTION_DEFAULT_CEILING, 0);
+	assert_int_equal(projection_file_overrides(f), 0);
+	projection_file_free(f);
+}
+
+static void test_ceiling_errors(void **state)
+{
+	(void)state;
+	expect_error("{" ONE ", " POD ", \"utilization_ceiling\": 1}",
+		     "utilization_ceiling: must be a fraction in (0, 1), e.g. 0.8, got 1");
+	expect_error("{" ONE ", " POD ", \"utilization_ceiling\": 0}",
+		     "utilization_ceiling: must be a fraction in (0, 1)");
+	expect_error("{" ONE ", " POD ", \"utilization_ceiling\": -0.5}",
+		     "utilization_ceiling: must be a fraction in (0, 1)");
+	expect_error("{" ONE ", " POD ", \"utilization_ceiling\": \"0.8\"}",
+		     "utilization_ceiling: must be a fraction in (0, 1)");
+	expect_error("{" ONE ", " POD ", \"utilization_ceiling\": null}",
+		     "utilization_ceiling: must be a fraction in (0, 1)");
+	expect_error("{" ONE ", " POD ", \"utilization_ceiling\": 1e999}",
+		     "utilization_ceiling: must be a fraction in (0, 1)");
+	expect_error("{" ONE ", " POD ", \"utilization_ceiling\": 0.5, \"utilization_ceiling\": "
+		     "0.6}",
+		     "utilization_ceiling: duplicate key");
+	expect_error("{" ONE ", " POD ", \"services\": {\"*\": {\"utilization_ceiling\": 2}}}",
+		     "services.*.utilization_ceiling: must be a fraction in (0, 1)");
+	expect_error("{" ONE ", " POD ", \"services\": {\"*\": {\"utilization_ceiling\": [0.5]}}}",
+		     "services.*.utilization_ceiling: must be a fraction in (0, 1)");
+	expect_error("{" ONE ", \"pod\": {\"cpu_cores\": 1, \"memory_mb\": 1, "
+		     "\"utilization_ceiling\": 0.5}}",
+		     "pod.utilization_ceiling: unknown key");
+}
+
+/* A rate derived from users may not pass what a given one may: 1e9 requests/s. */
+static void test_derived_rate_cap(void **state)
+{
+	char why[256];
+	struct projection_file *f;
+
+	(void)state;
+	expect_error("{\"projections\": [{\"name\": \"a\", \"users\": 1e9, \"rps_per_user\": "
+		     "1e9}], " POD "}",
+		     "projections[0]: users x rps_per_user is 1e+18 requests/s, past the 1e+09");
+	expect_error("{\"projections\": [{\"name\": \"a\", \"users\": 1e6, \"rps_per_user\": "
+		     "1000.5}], " POD "}",
+		     "past the 1e+09 a plan takes");
+	f = projection_file_parse("{\"projections\": [{\"name\": \"a\", \"users\": 1e6, "
+				  "\"rps_per_user\": 1000}], " POD "}",
+				  "p", why, sizeof(why));
+	assert_non_null(f);
+	assert_float_equal(projection_rps(projection_file_get(f, 0), 0), 1e9, 0);
+	projection_file_free(f);
+}
+
 /* Every prefix of a valid file, and deep nesting: an error line, never a crash. */
 static void test_truncated_and_hostile(void **state)
 {
@@ -178,5 +264,6 @@ static void test_truncated_and_hostile(void **state)
 
 UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_example),
 	       cmocka_unit_test(test_defaults_and_port_override),
-	       cmocka_unit_test(test_errors_name_the_field),
+	       cmocka_unit_test(test_errors_name_the_field), cmocka_unit_test(test_ceiling),
+	       cmocka_unit_test(test_ceiling_errors), cmocka_unit_test(test_derived_rate_cap),
 	       cmocka_unit_test(test_truncated_and_hostile))

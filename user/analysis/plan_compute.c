@@ -11,8 +11,10 @@
 static void plan_limits_of(const struct plan_service *ps, struct pod_limits *limits)
 {
 	memset(limits, 0, sizeof(*limits));
-	limits->p95_target_s = ps->targets.p95_ms / 1000;
-	limits->p99_target_s = ps->targets.p99_ms / 1000;
+	memcpy(limits->target_s, ps->judged.target_s, sizeof(limits->target_s));
+	limits->parts = ps->judged.parts;
+	limits->nparts = ps->judged.nparts;
+	limits->utilization_ceiling = ps->shape.utilization_ceiling;
 	limits->cpu_seconds_per_request = ps->base.cpu_seconds_per_request;
 	limits->cpu_cores = ps->shape.pod.cpu_cores;
 	limits->target_utilization = ps->shape.pod.target_utilization;
@@ -20,6 +22,22 @@ static void plan_limits_of(const struct plan_service *ps, struct pod_limits *lim
 	limits->memory_per_conn_bytes = ps->base.memory.slope;
 	limits->conns_per_rps = ps->base.conns_per_rps;
 	limits->memory_bytes = ps->shape.pod.memory_mb * 1024 * 1024;
+}
+
+/* The queue's prediction per pod, for the response time and for each judged part. */
+static int plan_predict(const struct plan_service *ps, struct plan_projection_result *out)
+{
+	size_t i;
+
+	if (mgc_predict(&ps->base.service_time, ps->base.parallelism, out->sizing.per_pod_rps,
+			&out->predicted))
+		return -EINVAL;
+	for (i = 0; i < ps->judged.nparts; i++)
+		if (mgc_predict_part(&ps->base.service_time, ps->base.parallelism,
+				     out->sizing.per_pod_rps, &ps->judged.parts[i].time,
+				     &out->parts[i]))
+			return -EINVAL;
+	return 0;
 }
 
 static int plan_projection(const struct plan *plan, struct plan_service *ps,
@@ -38,42 +56,94 @@ static int plan_projection(const struct plan *plan, struct plan_service *ps,
 		.pod_memory_mb = ps->shape.pod.memory_mb,
 	};
 
-	memset(out, 0, sizeof(*out));
 	out->projection = p;
 	out->rps = in.rps;
+	/* A factor of a measured peak can pass what a given rate may not: the same limit. */
+	if (!(in.rps <= PROJECTION_MAX_RATE))
+		return -ERANGE;
 	if (sizing_compute(&in, &out->sizing))
 		return -EINVAL;
-	if (out->sizing.feasible && mgc_predict(&ps->base.service_time, ps->base.parallelism,
-						out->sizing.per_pod_rps, &out->predicted))
+	if (out->sizing.feasible && plan_predict(ps, out))
 		return -EINVAL;
 	out->extrapolated = out->predicted.utilization > ps->base.max_utilization * 1.05;
 	return 0;
 }
 
-static int plan_service_of(struct plan *plan, const struct report *report,
-			   const struct report_service *s, const struct projection_file *file,
-			   struct plan_service *ps)
+static int plan_results_alloc(struct plan_service *ps, size_t count)
 {
 	size_t i;
+
+	ps->results = calloc(count, sizeof(*ps->results));
+	if (!ps->results)
+		return -ENOMEM;
+	ps->nresults = count;
+	for (i = 0; i < count; i++) {
+		ps->results[i].parts = calloc(ps->judged.nparts ? ps->judged.nparts : 1,
+					      sizeof(*ps->results[i].parts));
+		if (!ps->results[i].parts)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Baseline, targets and capacity: what every projection of the service starts from. */
+static int plan_capacity_of(const struct report *report, const struct report_service *s,
+			    const struct projection_file *file, struct plan_service *ps)
+{
 	int err;
 
-	memset(ps, 0, sizeof(*ps));
 	ps->targets = s->targets;
 	projection_file_service(file, s->service, s->key.port, &ps->shape);
 	err = plan_baseline_of(report, s, ps->shape.parallelism, &ps->base);
+	if (!err)
+		err = plan_targets_of(s, &ps->base, &ps->judged);
 	if (err)
 		return err;
 	plan_limits_of(ps, &ps->limits);
 	if (pod_capacity_find(&ps->base.service_time, ps->base.parallelism, &ps->limits,
 			      &ps->capacity))
 		return -EINVAL;
+	ps->saturation_rps = ps->base.parallelism / ps->base.mean_service_s;
 	ps->headroom = ps->base.peak_rps > 0 ? ps->capacity.rps / ps->base.peak_rps : INFINITY;
-	ps->nresults = projection_file_count(file);
-	ps->results = calloc(ps->nresults, sizeof(*ps->results));
-	if (!ps->results)
-		return -ENOMEM;
+	return 0;
+}
+
+static void plan_why_of(const struct plan_service *ps, const struct plan_projection_result *r,
+			int err, char *why, size_t why_size)
+{
+	const struct projection *p = r ? r->projection : NULL;
+
+	if (err == -ERANGE && p && p->kind == PROJECTION_FACTOR)
+		snprintf(why, why_size,
+			 "%s: projection '%s' asks for %g requests/s (%g x the measured peak "
+			 "%.1f), past the %g a plan takes",
+			 ps->base.service->service, p->name, r->rps, p->factor, ps->base.peak_rps,
+			 PROJECTION_MAX_RATE);
+	else if (err == -ERANGE && p)
+		snprintf(why, why_size,
+			 "%s: projection '%s' asks for %g requests/s, past the %g a plan takes",
+			 ps->base.service->service, p->name, r->rps, PROJECTION_MAX_RATE);
+	else
+		snprintf(why, why_size, "%s: %s", ps->base.service->service,
+			 err == -ENOMEM ? "out of memory" : "the model rejected its inputs");
+}
+
+static int plan_service_of(struct plan *plan, const struct report *report,
+			   const struct report_service *s, const struct projection_file *file,
+			   struct plan_service *ps, char *why, size_t why_size)
+{
+	size_t i;
+	int err;
+
+	memset(ps, 0, sizeof(*ps));
+	ps->base.service = s;
+	err = plan_capacity_of(report, s, file, ps);
+	if (!err)
+		err = plan_results_alloc(ps, projection_file_count(file));
 	for (i = 0; i < ps->nresults && !err; i++)
 		err = plan_projection(plan, ps, projection_file_get(file, i), &ps->results[i]);
+	if (err)
+		plan_why_of(ps, err == -ERANGE ? &ps->results[i - 1] : NULL, err, why, why_size);
 	return err;
 }
 
@@ -95,12 +165,8 @@ int plan_build(const struct report *report, const struct projection_file *file, 
 		if (!report->services[i].total.requests)
 			continue; /* listening only: nothing to model */
 		err = plan_service_of(out, report, &report->services[i], file,
-				      &out->services[out->count]);
+				      &out->services[out->count], why, why_size);
 		out->count++;
-		if (err)
-			snprintf(why, why_size, "%s: %s", report->services[i].service,
-				 err == -ENOMEM ? "out of memory"
-						: "the model rejected its inputs");
 	}
 	if (!err && out->count == 0) {
 		snprintf(why, why_size,
@@ -108,6 +174,63 @@ int plan_build(const struct report *report, const struct projection_file *file, 
 		err = -EINVAL;
 	}
 	return err;
+}
+
+static bool plan_override_matches(const struct report *report, const struct json_service_key *key)
+{
+	size_t i;
+
+	for (i = 0; i < report->count; i++) {
+		const struct report_service *s = &report->services[i];
+
+		if (key->kind == JSON_SERVICE_ANY ||
+		    (key->kind == JSON_SERVICE_NAME && !strcmp(key->name, s->service)) ||
+		    (key->kind == JSON_SERVICE_PORT && key->port == s->key.port))
+			return true;
+	}
+	return false;
+}
+
+/* "a:1, b:2" (cut short with "..." when long): what the captures hold, for the message. */
+static void plan_service_list(const struct report *report, char *buf, size_t size)
+{
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < report->count && used + 4 < size; i++) {
+		int n = snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
+				 report->services[i].service);
+
+		used += n > 0 ? (size_t)n : 0;
+	}
+	if (used >= size - 1 && size > 4)
+		memcpy(buf + size - 4, "...", 4);
+}
+
+int plan_check_overrides(const struct report *report, const struct projection_file *file, char *why,
+			 size_t why_size)
+{
+	const struct json_service_key *key;
+	char there[160];
+	size_t i;
+
+	for (i = 0; i < projection_file_overrides(file); i++) {
+		key = projection_file_override_key(file, i);
+		if (plan_override_matches(report, key))
+			continue;
+		plan_service_list(report, there, sizeof(there));
+		if (key->kind == JSON_SERVICE_PORT)
+			snprintf(why, why_size,
+				 "services.%u: no service of the captures listens on port %u "
+				 "(they hold %s)",
+				 key->port, key->port, there[0] ? there : "none");
+		else
+			snprintf(why, why_size,
+				 "services.%.64s: names no service of the captures (they hold %s)",
+				 key->name, there[0] ? there : "none");
+		return -ENOENT;
+	}
+	return 0;
 }
 
 bool plan_find_infeasible(const struct plan *plan, const struct plan_service **service,
@@ -127,11 +250,16 @@ bool plan_find_infeasible(const struct plan *plan, const struct plan_service **s
 
 void plan_free(struct plan *plan)
 {
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < plan->count; i++) {
-		plan_baseline_free(&plan->services[i].base);
-		free(plan->services[i].results);
+		struct plan_service *ps = &plan->services[i];
+
+		plan_baseline_free(&ps->base);
+		plan_targets_free(&ps->judged);
+		for (j = 0; j < ps->nresults; j++)
+			free(ps->results[j].parts);
+		free(ps->results);
 	}
 	free(plan->services);
 	plan->services = NULL;

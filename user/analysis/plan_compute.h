@@ -4,6 +4,7 @@
 #define SLOPROBE_PLAN_COMPUTE_H
 
 #include "analysis/plan_model.h"
+#include "analysis/plan_targets.h"
 #include "input/projection_file.h"
 #include "sizing.h"
 #include "input/slo_file.h"
@@ -12,17 +13,20 @@ struct plan_projection_result {
 	const struct projection *projection;
 	double rps;
 	struct sizing sizing;
-	struct queue_prediction predicted; /* per pod, every pod serving */
+	struct queue_prediction predicted; /* per pod, every pod serving; feasible only */
+	struct queue_prediction *parts;	   /* the same of each judged part (plan_targets) */
 	bool extrapolated;		   /* beyond the utilization the capture measured */
 };
 
 struct plan_service {
 	struct plan_baseline base;
 	struct slo_targets targets;
+	struct plan_targets judged; /* the targets the plan judges, and those it cannot */
 	struct projection_service shape;
 	struct pod_limits limits;
 	struct pod_capacity capacity;
-	double headroom; /* one pod's capacity over the measured peak: today's margin */
+	double saturation_rps; /* c / E[S]: where the queue grows without bound */
+	double headroom;       /* one pod's capacity over the measured peak: today's margin */
 	struct plan_projection_result *results;
 	size_t nresults;
 };
@@ -36,11 +40,18 @@ struct plan {
 
 /*
  * Plans every service of @report that served requests against every projection of @file.
- * Returns 0, or -ENOMEM / -EINVAL with the reason in @why.
+ * Returns 0, or -ENOMEM / -EINVAL / -ERANGE (a projection past PROJECTION_MAX_RATE) with the
+ * reason in @why.
  */
 int plan_build(const struct report *report, const struct projection_file *file, struct plan *out,
 	       char *why, size_t why_size);
-/* The first (service, projection) for which no pod count meets the SLO, or false if none. */
+/*
+ * Every entry of @file's "services" names a service of @report (by name or port) or is "*":
+ * returns 0, or -ENOENT with the first that does not, and the services there are, in @why.
+ */
+int plan_check_overrides(const struct report *report, const struct projection_file *file, char *why,
+			 size_t why_size);
+/* The first (service, projection) that has no plan, or false if none. */
 bool plan_find_infeasible(const struct plan *plan, const struct plan_service **service,
 			  const struct plan_projection_result **result);
 void plan_free(struct plan *plan);

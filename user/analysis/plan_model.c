@@ -8,12 +8,13 @@
 #include "model/histogram.h"
 #include "analysis/plan_model.h"
 
-static int plan_service_time_of(const struct report_service *s, struct plan_baseline *out)
+int plan_histogram_of(const __u64 *hist, struct plan_histogram *out)
 {
 	size_t n = 0, i;
 
+	memset(out, 0, sizeof(*out));
 	for (i = 0; i < HIST_BUCKETS; i++)
-		n += s->total.latency_hist[i] != 0;
+		n += hist[i] != 0;
 	if (n == 0)
 		return -ENODATA;
 	out->lower_s = calloc(n, sizeof(double));
@@ -22,16 +23,24 @@ static int plan_service_time_of(const struct report_service *s, struct plan_base
 	if (!out->lower_s || !out->upper_s || !out->count)
 		return -ENOMEM;
 	for (i = 0, n = 0; i < HIST_BUCKETS; i++) {
-		if (!s->total.latency_hist[i])
+		if (!hist[i])
 			continue;
 		out->lower_s[n] = (double)hist_bucket_lower_us(i) / 1e6;
 		/* The overflow bucket has no upper edge: take it as twice its lower one. */
 		out->upper_s[n] = i >= HIST_OVERFLOW_BUCKET ? 2 * out->lower_s[n]
 							    : (double)hist_bucket_upper_us(i) / 1e6;
-		out->count[n++] = (double)s->total.latency_hist[i];
+		out->count[n++] = (double)hist[i];
 	}
-	out->latency = (struct plan_service_time){ out->lower_s, out->upper_s, out->count, n };
+	out->time = (struct plan_service_time){ out->lower_s, out->upper_s, out->count, n };
 	return 0;
+}
+
+void plan_histogram_free(struct plan_histogram *histogram)
+{
+	free(histogram->lower_s);
+	free(histogram->upper_s);
+	free(histogram->count);
+	memset(histogram, 0, sizeof(*histogram));
 }
 
 /* The rate a typical request saw: windows weighted by their requests. */
@@ -52,6 +61,7 @@ static int plan_service_time_deconvolve(const struct report_service *s, struct p
 {
 	double scv;
 
+	out->latency = out->measured.time;
 	out->service_lower_s = calloc(out->latency.n, sizeof(double));
 	out->service_upper_s = calloc(out->latency.n, sizeof(double));
 	if (!out->service_lower_s || !out->service_upper_s)
@@ -137,23 +147,40 @@ static int plan_costs_of(const struct report_service *s, struct plan_baseline *o
 	return 0;
 }
 
-/* Throughput against concurrency (Little's law per window), where load levels vary. */
+/*
+ * Throughput against concurrency (Little's law per window), over the windows with at least one
+ * request in flight: below that the law's N - 1 is negative and says nothing of scaling.
+ */
 static int plan_usl_of(const struct report_service *s, struct plan_baseline *out)
 {
-	double *n_conc, *x_rps;
-	size_t i, n = 0;
+	double *n_conc, *x_rps, low = INFINITY, high = 0;
+	size_t i, n = 0, levels, rate_levels;
 
 	if (plan_fit_arrays(s, &n_conc, &x_rps))
 		return -ENOMEM;
 	for (i = 0; i < s->npoints; i++) {
 		const struct report_point *p = &s->points[i];
+		double concurrency;
 
 		if (!p->requests || p->rps <= 0)
 			continue;
+		concurrency = p->rps * ((double)p->latency_sum_ns / 1e9 / (double)p->requests);
+		low = fmin(low, concurrency);
+		high = fmax(high, concurrency);
+		if (!(concurrency >= 1))
+			continue;
 		x_rps[n] = p->rps;
-		n_conc[n++] = p->rps * ((double)p->latency_sum_ns / 1e9 / (double)p->requests);
+		n_conc[n++] = concurrency;
 	}
+	levels = usl_levels(n_conc, n);
+	rate_levels = usl_levels(x_rps, n);
 	out->usl_fitted = usl_fit(n_conc, x_rps, n, &out->usl) == 0;
+	if (!out->usl_fitted)
+		snprintf(out->usl_reason, sizeof(out->usl_reason),
+			 "windows' concurrency %.2f-%.2f: %zu level%s of concurrency and %zu of "
+			 "throughput with N >= 1 (at least %d of each, %.0f%% apart, are needed)",
+			 isfinite(low) ? low : 0, high, levels, levels == 1 ? "" : "s", rate_levels,
+			 USL_MIN_LEVELS, 100 * (USL_LEVEL_FACTOR - 1));
 	free(n_conc);
 	free(x_rps);
 	return 0;
@@ -169,7 +196,7 @@ int plan_baseline_of(const struct report *report, const struct report_service *s
 	out->peak_rps = service->peak_rps;
 	out->mean_rps = report->seconds > 0 ? (double)service->total.requests / report->seconds : 0;
 	plan_parallelism_of(service, parallelism_override, out);
-	err = plan_service_time_of(service, out);
+	err = plan_histogram_of(service->total.latency_hist, &out->measured);
 	if (!err)
 		err = plan_service_time_deconvolve(service, out);
 	if (err)
@@ -186,11 +213,8 @@ fail:
 
 void plan_baseline_free(struct plan_baseline *baseline)
 {
-	free(baseline->lower_s);
-	free(baseline->upper_s);
-	free(baseline->count);
+	plan_histogram_free(&baseline->measured);
 	free(baseline->service_lower_s);
 	free(baseline->service_upper_s);
-	baseline->lower_s = baseline->upper_s = baseline->count = NULL;
 	baseline->service_lower_s = baseline->service_upper_s = NULL;
 }

@@ -7,13 +7,23 @@
 #include "planner.h"
 #include "analysis/report_model.h"
 
+/* A capture's histogram as the planner's bins, with the arrays behind them. */
+struct plan_histogram {
+	double *lower_s, *upper_s, *count;
+	struct plan_service_time time;
+};
+
+/* -ENODATA for an empty histogram (HIST_BUCKETS counters), -ENOMEM; 0 with @out to free. */
+int plan_histogram_of(const __u64 *hist, struct plan_histogram *out);
+void plan_histogram_free(struct plan_histogram *histogram);
+
 struct plan_baseline {
 	const struct report_service *service;
 	double peak_rps; /* busiest window */
 	double mean_rps;
 	/* Latency: the whole capture's histogram; service time: the same with the queue's modelled
 	 * wait at the measured rate taken out. */
-	double *lower_s, *upper_s, *count;
+	struct plan_histogram measured;
 	struct plan_service_time latency;
 	double mean_latency_s;
 	double measured_rps; /* request-weighted rate of the windows the latency came from */
@@ -29,6 +39,7 @@ struct plan_baseline {
 	double max_utilization; /* highest measured lambda E[S] / c over windows with traffic */
 	struct usl_fit usl;
 	bool usl_fitted;
+	char usl_reason[160]; /* why not, when not fitted */
 };
 
 /*

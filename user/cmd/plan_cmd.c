@@ -7,6 +7,8 @@
 #include <unistd.h>
 #include "cmd/plan_cmd.h"
 #include "cmd/plan_options.h"
+#include "output/escape.h"
+#include "output/plan_explain.h"
 #include "output/plan_write.h"
 #include "cmd/report_input.h"
 #include "cmd/top.h"
@@ -48,18 +50,24 @@ static int plan_record_live(const struct plan_options *opts, char *dir, char *pa
 	return top_run(&rec);
 }
 
-/* The plan is written whole either way; exit 3 tells a script that part of it cannot be met. */
+/*
+ * The plan is written whole either way; exit 3 and one line naming the limit that no pod count
+ * gets past tell a script that part of it cannot be met.
+ */
 static int plan_exit_status(const struct plan *plan)
 {
 	const struct plan_projection_result *result;
 	const struct plan_service *service;
+	char why[700], line[1200], safe[4800];
 
 	if (!plan_find_infeasible(plan, &service, &result))
 		return 0;
-	fprintf(stderr,
-		"sloprobe: plan: no feasible plan: no pod of %s meets its SLO at any load "
-		"(projection '%s', %.0f rps)\n",
-		service->base.service->service, result->projection->name, result->rps);
+	plan_infeasible_text(service, result, why, sizeof(why));
+	snprintf(line, sizeof(line), "%s: %s (projection '%s')", service->base.service->service,
+		 why, result->projection->name);
+	/* Names come from processes and files: one line, whatever they hold. */
+	escape_text(ESCAPE_TEXT, line, safe, sizeof(safe));
+	fprintf(stderr, "sloprobe: plan: no feasible plan: %s\n", safe);
 	return 3;
 }
 
@@ -67,11 +75,18 @@ static int plan_from_report(const struct plan_options *opts, const struct projec
 			    struct report *report)
 {
 	struct plan plan = { 0 };
-	char why[512];
+	char why[512], line[2048];
 	int status;
 
+	/* The reasons quote names from the captures and the file: escaped onto one line. */
+	if (plan_check_overrides(report, pf, why, sizeof(why))) {
+		escape_text(ESCAPE_TEXT, why, line, sizeof(line));
+		fprintf(stderr, "sloprobe: plan: %s: %s\n", opts->projection_path, line);
+		return 2;
+	}
 	if (plan_build(report, pf, &plan, why, sizeof(why))) {
-		fprintf(stderr, "sloprobe: plan: %s\n", why);
+		escape_text(ESCAPE_TEXT, why, line, sizeof(line));
+		fprintf(stderr, "sloprobe: plan: %s\n", line);
 		plan_free(&plan);
 		return 2;
 	}
@@ -123,6 +138,8 @@ int plan_main(int argc, char **argv)
 		fprintf(stderr, "sloprobe: plan: %s\n", why);
 		return 2;
 	}
+	if (opts.utilization_ceiling > 0)
+		projection_file_set_ceiling(pf, opts.utilization_ceiling);
 	slo = opts.slo_path ? slo_file_load(opts.slo_path, why, sizeof(why)) : slo_file_default();
 	if (!slo) {
 		fprintf(stderr, "sloprobe: plan: %s\n", opts.slo_path ? why : "out of memory");

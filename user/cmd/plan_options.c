@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* `sloprobe plan` flags: files or --live, --projection, --slo, --format, --output, in one spec
  * table. */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "cmd/plan_options.h"
 
 static int plan_parse_format(const char *flag, const char *value, void *out)
@@ -16,12 +21,38 @@ static int plan_parse_format(const char *flag, const char *value, void *out)
 	return 0;
 }
 
+/* A plain decimal fraction strictly between 0 and 1: 1 would plan at saturation. */
+static int plan_parse_ceiling(const char *flag, const char *value, void *out)
+{
+	char *end;
+	double ceiling;
+
+	errno = 0;
+	ceiling = strtod(value, &end);
+	/* strtod also reads hex, "nan", "inf" and leading blanks: none of them is meant here. */
+	if (errno || end == value || *end != '\0' ||
+	    !(isdigit((unsigned char)value[0]) || value[0] == '.') ||
+	    value[strspn(value, "0123456789.eE+-")] != '\0' || !isfinite(ceiling) ||
+	    !(ceiling > 0 && ceiling < 1)) {
+		fprintf(stderr, "sloprobe: plan: %s: '%s' is not a fraction in (0, 1), e.g. 0.8\n",
+			flag, value);
+		return -1;
+	}
+	((struct plan_options *)out)->utilization_ceiling = ceiling;
+	return 0;
+}
+
 static const struct option_spec plan_specs[] = {
 	OPTION_SPEC_TEXT("projection", struct plan_options, projection_path, "P",
 			 "{\"projections\": [{\"name\": \"peak\", \"rps\": 3000}, ...],\n"
 			 "\"pod\": {\"cpu_cores\": 2, \"memory_mb\": 2048}} (see docs/plan.md)"),
 	OPTION_SPEC_TEXT("slo", struct plan_options, slo_path, "FILE",
-			 "targets as for report (default p95 < 500 ms, p99 < 1 s)"),
+			 "targets as for report (default p50 < 200 ms, p95 < 500 ms,\n"
+			 "p99 < 1 s)"),
+	OPTION_SPEC_CUSTOM("utilization-ceiling", plan_parse_ceiling, "U",
+			   "plan each pod at most at U of its saturation rate (c / mean\n"
+			   "service time), for every service: replaces the projection file's\n"
+			   "utilization_ceiling (default 0.8)"),
 	OPTION_SPEC_SECONDS("live", struct plan_options, live_s,
 			    "record S seconds of this host first (needs root)"),
 	OPTION_SPEC_CUSTOM("format", plan_parse_format, "F",
@@ -60,6 +91,7 @@ static const struct options_command plan_command = {
 	.operands = true,
 	.finish = plan_finish,
 	.usage = "Usage: sloprobe plan FILE.slo... --projection P.json [--slo FILE.json]\n"
+		 "                     [--utilization-ceiling U]\n"
 		 "                     [--format text|json|markdown|html|k8s] [--output FILE]\n"
 		 "       sloprobe plan --live SECONDS --projection P.json [...]\n"
 		 "\n"
@@ -68,11 +100,18 @@ static const struct options_command plan_command = {
 		 "service-time\n"
 		 "distribution, parallelism (the most threads serving in a window, unless the\n"
 		 "projection file says), CPU per request and memory per connection. One pod's\n"
-		 "capacity is the highest rate at which an M/G/c queue predicts p95 and p99 under\n"
-		 "their targets and CPU under the target utilization, whichever binds first.\n"
+		 "capacity is the highest rate at which an M/G/c queue predicts every latency\n"
+		 "target of the SLO file met (p50, p95, p99, p99.9; time to first byte and\n"
+		 "routes where the captures have them), its utilization under the ceiling, CPU\n"
+		 "under the target utilization and memory within the pod, whichever binds first.\n"
+		 "Targets the plan cannot judge are listed as such.\n"
 		 "\n",
-	.usage_end = "Exit status: 0 the plan is written; 2 bad input; 3 no feasible plan (some\n"
-		     "service meets its SLO at no load: the plan is written all the same).\n",
+	.usage_end =
+		"Exit status: 0 the plan is written; 1 it could not be written; 2 bad input\n"
+		"(also a \"services\" entry naming no service of the captures, or a projection\n"
+		"past 1e9 requests/s); 3 no feasible plan (a target below what the service\n"
+		"time alone gives, or past 1000000 pods): the plan is written all the same,\n"
+		"and one line on stderr names the limit.\n",
 };
 
 enum options_result plan_options_parse(int argc, char **argv, struct plan_options *out)

@@ -12,7 +12,8 @@ struct plan_options {
 	const char *slo_path;
 	const char *output_path;
 	enum plan_format format;
-	double live_s; /* 0: plan from the files */
+	double utilization_ceiling; /* 0: the projection file's */
+	double live_s;		    /* 0: plan from the files */
 	char **files;
 	int nfiles;
 };

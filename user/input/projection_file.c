@@ -9,7 +9,6 @@
 
 #define PROJECTION_MAX 64
 #define PROJECTION_MAX_SERVICES 4096
-#define PROJECTION_MAX_RATE 1e9
 
 struct projection_override {
 	struct json_service_key key;
@@ -20,33 +19,47 @@ struct projection_file {
 	struct projection projections[PROJECTION_MAX];
 	size_t count;
 	struct pod_shape pod;
+	double utilization_ceiling;
 	unsigned int redundancy;
 	unsigned int min_pods;
 	struct projection_override *services;
 	size_t nservices;
 };
 
-/* A number rule: (min, max] or [min, max], optionally whole. */
+/* A number rule: [min, max] with either end open, optionally whole. */
 struct number_rule {
 	double min, max;
 	bool min_open, integer;
 	const char *text;
+	bool max_open;
 };
 
-static const struct number_rule rate_rule = { 0, PROJECTION_MAX_RATE, true, false,
-					      "a number > 0 and <= 1e9" };
-static const struct number_rule cores_rule = { 0, 1024, true, false,
-					       "a number of cores > 0 and <= 1024" };
-static const struct number_rule memory_rule = { 0, 16777216, true, false,
-						"a number of MiB > 0 and <= 16777216" };
-static const struct number_rule utilization_rule = { 0, 1, true, false,
-						     "a fraction in (0, 1], e.g. 0.7" };
-static const struct number_rule parallelism_rule = { 1, 1000000, false, true,
-						     "a whole number in 1..1000000" };
-static const struct number_rule redundancy_rule = { 0, 100, false, true,
-						    "a whole number of spare pods in 0..100" };
-static const struct number_rule min_pods_rule = { 1, 100000, false, true,
-						  "a whole number in 1..100000" };
+#define NUMBER_RULE(low, high, open_low, whole, words)                                             \
+	{                                                                                          \
+		.min = (low), .max = (high), .min_open = (open_low), .integer = (whole),           \
+		.text = (words)                                                                    \
+	}
+
+static const struct number_rule rate_rule =
+	NUMBER_RULE(0, PROJECTION_MAX_RATE, true, false, "a number > 0 and <= 1e9");
+static const struct number_rule cores_rule =
+	NUMBER_RULE(0, 1024, true, false, "a number of cores > 0 and <= 1024");
+static const struct number_rule memory_rule =
+	NUMBER_RULE(0, 16777216, true, false, "a number of MiB > 0 and <= 16777216");
+static const struct number_rule utilization_rule =
+	NUMBER_RULE(0, 1, true, false, "a fraction in (0, 1], e.g. 0.7");
+static const struct number_rule parallelism_rule =
+	NUMBER_RULE(1, 1000000, false, true, "a whole number in 1..1000000");
+static const struct number_rule redundancy_rule =
+	NUMBER_RULE(0, 100, false, true, "a whole number of spare pods in 0..100");
+static const struct number_rule min_pods_rule =
+	NUMBER_RULE(1, 100000, false, true, "a whole number in 1..100000");
+/* 1 would plan at saturation, where the queue and its latency grow without bound. */
+static const struct number_rule ceiling_rule = { .min = 0,
+						 .max = 1,
+						 .min_open = true,
+						 .max_open = true,
+						 .text = "a fraction in (0, 1), e.g. 0.8" };
 
 static bool parse_number(const struct json_input *in, const char *path, const cJSON *item,
 			 const struct number_rule *rule, double *out)
@@ -55,8 +68,8 @@ static bool parse_number(const struct json_input *in, const char *path, const cJ
 	char got[JSON_GOT_MAX];
 
 	if (!cJSON_IsNumber(item) || !isfinite(v) ||
-	    (rule->min_open ? v <= rule->min : v < rule->min) || v > rule->max ||
-	    (rule->integer && v != floor(v))) {
+	    (rule->min_open ? v <= rule->min : v < rule->min) ||
+	    (rule->max_open ? v >= rule->max : v > rule->max) || (rule->integer && v != floor(v))) {
 		json_describe(item, got, sizeof(got));
 		json_fail(in, path, "must be %s, got %s", rule->text, got);
 		return false;
@@ -82,7 +95,16 @@ static bool expect_object(const struct json_input *in, const char *path, const c
 	return json_fail(in, path, "must be an object (%s), got %s", what, got);
 }
 
-enum pod_field { POD_CPU = 1, POD_MEMORY = 2, POD_UTILIZATION = 4, POD_PARALLELISM = 8 };
+enum pod_field {
+	POD_CPU = 1,
+	POD_MEMORY = 2,
+	POD_UTILIZATION = 4,
+	POD_PARALLELISM = 8,
+	POD_CEILING = 16,
+};
+
+#define PROJECTION_SERVICE_KEYS                                                                    \
+	"parallelism, utilization_ceiling, cpu_cores, memory_mb, target_utilization"
 
 /*
  * One key of a pod shape (or, with @allowed & POD_PARALLELISM, of a service override) into
@@ -118,10 +140,13 @@ static bool parse_pod_key(const struct json_input *in, const char *path, const c
 		out->parallelism = (unsigned int)v;
 		return true;
 	}
+	if ((allowed & POD_CEILING) && !strcmp(item->string, "utilization_ceiling")) {
+		*set |= POD_CEILING;
+		return parse_number(in, fpath, item, &ceiling_rule, &out->utilization_ceiling);
+	}
 	return json_fail(in, fpath, "unknown key; valid keys: %s",
-			 allowed & POD_PARALLELISM
-				 ? "parallelism, cpu_cores, memory_mb, target_utilization"
-				 : "cpu_cores, memory_mb, target_utilization");
+			 allowed & POD_PARALLELISM ? PROJECTION_SERVICE_KEYS
+						   : "cpu_cores, memory_mb, target_utilization");
 }
 
 static bool parse_pod(const struct json_input *in, const cJSON *item, struct projection_file *file)
@@ -160,6 +185,10 @@ static bool projection_kind_of(const struct json_input *in, const char *path, un
 	if ((keys & 12) && (keys & 12) != 12)
 		return json_fail(in, path, "\"users\" and \"rps_per_user\" go together");
 	p->kind = keys & 1 ? PROJECTION_RPS : keys & 2 ? PROJECTION_FACTOR : PROJECTION_USERS;
+	if (p->kind == PROJECTION_USERS && !(p->users * p->rps_per_user <= PROJECTION_MAX_RATE))
+		return json_fail(in, path,
+				 "users x rps_per_user is %g requests/s, past the %g a plan takes",
+				 p->users * p->rps_per_user, PROJECTION_MAX_RATE);
 	return true;
 }
 
@@ -266,12 +295,14 @@ static bool parse_service(const struct json_input *in, const cJSON *item,
 	for (i = 0; i + 1 < file->nservices; i++)
 		if (json_same_service(&file->services[i].key, &o->key))
 			return json_fail(in, path, "duplicate service");
-	if (!expect_object(in, path, item, "parallelism, cpu_cores, memory_mb, target_utilization"))
+	if (!expect_object(in, path, item, PROJECTION_SERVICE_KEYS))
 		return false;
 	o->values.pod = file->pod;
+	o->values.utilization_ceiling = file->utilization_ceiling;
 	cJSON_ArrayForEach(field, item)
 	{
-		if (!parse_pod_key(in, path, item, field, POD_PARALLELISM, &o->values, &set))
+		if (!parse_pod_key(in, path, item, field, POD_PARALLELISM | POD_CEILING, &o->values,
+				   &set))
 			return false;
 	}
 	return true;
@@ -301,7 +332,7 @@ static bool parse_services(const struct json_input *in, const cJSON *item,
 
 /* The top-level members, found first: "services" inherits from "pod" whatever their order. */
 struct projection_members {
-	const cJSON *projections, *pod, *redundancy, *min_pods, *services;
+	const cJSON *projections, *pod, *redundancy, *min_pods, *ceiling, *services;
 };
 
 static bool find_members(const struct json_input *in, const cJSON *root,
@@ -315,16 +346,17 @@ static bool find_members(const struct json_input *in, const cJSON *root,
 	{
 		const char *key = item->string ? item->string : "";
 
-		slot = !strcmp(key, "projections")  ? &m->projections
-		       : !strcmp(key, "pod")	    ? &m->pod
-		       : !strcmp(key, "redundancy") ? &m->redundancy
-		       : !strcmp(key, "min_pods")   ? &m->min_pods
-		       : !strcmp(key, "services")   ? &m->services
-						    : NULL;
+		slot = !strcmp(key, "projections")	     ? &m->projections
+		       : !strcmp(key, "pod")		     ? &m->pod
+		       : !strcmp(key, "redundancy")	     ? &m->redundancy
+		       : !strcmp(key, "min_pods")	     ? &m->min_pods
+		       : !strcmp(key, "utilization_ceiling") ? &m->ceiling
+		       : !strcmp(key, "services")	     ? &m->services
+							     : NULL;
 		if (!slot)
 			return json_fail(in, key[0] ? key : "(top level)",
 					 "unknown key; valid keys: projections, pod, redundancy, "
-					 "min_pods, services");
+					 "min_pods, utilization_ceiling, services");
 		if (*slot)
 			return json_fail(in, key, "duplicate key");
 		*slot = item;
@@ -357,6 +389,10 @@ static bool parse_members(const struct json_input *in, const struct projection_m
 			return false;
 		file->min_pods = (unsigned int)v;
 	}
+	file->utilization_ceiling = PROJECTION_DEFAULT_CEILING;
+	if (m->ceiling && !parse_number(in, "utilization_ceiling", m->ceiling, &ceiling_rule,
+					&file->utilization_ceiling))
+		return false;
 	return !m->services || parse_services(in, m->services, file);
 }
 
@@ -454,7 +490,28 @@ void projection_file_service(const struct projection_file *file, const char *ser
 		return;
 	}
 	out->parallelism = 0;
+	out->utilization_ceiling = file->utilization_ceiling;
 	out->pod = file->pod;
+}
+
+void projection_file_set_ceiling(struct projection_file *file, double ceiling)
+{
+	size_t i;
+
+	file->utilization_ceiling = ceiling;
+	for (i = 0; i < file->nservices; i++)
+		file->services[i].values.utilization_ceiling = ceiling;
+}
+
+size_t projection_file_overrides(const struct projection_file *file)
+{
+	return file->nservices;
+}
+
+const struct json_service_key *projection_file_override_key(const struct projection_file *file,
+							    size_t i)
+{
+	return i < file->nservices ? &file->services[i].key : NULL;
 }
 
 double projection_rps(const struct projection *p, double measured_peak_rps)

@@ -5,11 +5,16 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "input/json_input.h"
 
 #define PROJECTION_NAME_LEN 64
 #define PROJECTION_DEFAULT_UTILIZATION 0.7
 #define PROJECTION_DEFAULT_REDUNDANCY 1
 #define PROJECTION_DEFAULT_MIN_PODS 2
+/* The highest share of a service's saturation rate (c / E[S]) a pod is planned at. */
+#define PROJECTION_DEFAULT_CEILING 0.8
+/* The highest request rate a projection may ask for, given or derived. */
+#define PROJECTION_MAX_RATE 1e9
 
 enum projection_kind {
 	PROJECTION_RPS,	   /* "rps": a target request rate */
@@ -35,6 +40,7 @@ struct pod_shape {
 /* What the file says about one service; parallelism 0 means infer it from the capture. */
 struct projection_service {
 	unsigned int parallelism;
+	double utilization_ceiling; /* (0, 1) */
 	struct pod_shape pod;
 };
 
@@ -57,6 +63,14 @@ unsigned int projection_file_min_pods(const struct projection_file *file);
 /* The overrides for a service: exact name, then port, then "*", then the file's pod shape. */
 void projection_file_service(const struct projection_file *file, const char *service,
 			     unsigned int port, struct projection_service *out);
+
+/* Replaces the utilization ceiling of the file and of every entry of "services" (the flag). */
+void projection_file_set_ceiling(struct projection_file *file, double ceiling);
+
+/* The keys of "services" in file order: a name ("comm:port"), a port or "*". */
+size_t projection_file_overrides(const struct projection_file *file);
+const struct json_service_key *projection_file_override_key(const struct projection_file *file,
+							    size_t i);
 
 /* The request rate a projection asks for, given the service's measured peak. */
 double projection_rps(const struct projection *projection, double measured_peak_rps);

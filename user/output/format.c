@@ -9,7 +9,7 @@
 /* Units are chosen on the value as it will be rounded, so 999.6 us prints as 1.00ms. */
 void format_duration_us(double us, char *buf, size_t size)
 {
-	if (us <= 0)
+	if (!(us > 0) || !isfinite(us))
 		snprintf(buf, size, "-");
 	else if (us < 999.5)
 		snprintf(buf, size, "%.0fus", us);

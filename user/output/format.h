@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-/* "88us", "2.05ms", "1.20s"; "-" for no value. */
+/* "88us", "2.05ms", "1.20s"; "-" for no value (0 or less, or not finite). */
 void format_duration_us(double us, char *buf, size_t size);
 /* Seconds since the epoch as "2026-01-02 03:04:05Z", with the tenth for sub-second windows. */
 void format_timestamp(double ts, char *buf, size_t size);

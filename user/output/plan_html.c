@@ -2,6 +2,7 @@
 /* `plan --format html`: per service, predicted latency against load and pods against traffic. */
 #include <math.h>
 #include <stdlib.h>
+#include "output/escape.h"
 #include "output/plan_write.h"
 #include "output/svg_chart.h"
 #include "model/top_report.h"
@@ -32,25 +33,45 @@ static struct chart plan_curve_chart(const char *title, const char *x_label, con
 			       .x_label = x_label };
 }
 
+static const char *const plan_html_colors[PLAN_QUANTILES] = { "#1f77b4", "#2ca02c", "#d62728",
+							      "#9467bd" };
+
+/* A rule per response-time target the plan judges, in its percentile's colour. */
+static size_t plan_latency_rules(const struct plan_service *ps,
+				 struct chart_rule rules[PLAN_QUANTILES])
+{
+	static const char *const labels[PLAN_QUANTILES] = { "SLO p50", "SLO p95", "SLO p99",
+							    "SLO p99.9" };
+	size_t n = 0;
+	int q;
+
+	for (q = 0; q < PLAN_QUANTILES; q++)
+		if (ps->judged.target_s[q] > 0)
+			rules[n++] = (struct chart_rule){ labels[q], plan_html_colors[q],
+							  1000 * ps->judged.target_s[q] };
+	return n;
+}
+
 /* The queue's prediction from low load to just under saturation, and the measured windows. */
 static int plan_latency_chart(FILE *out, const struct plan_service *ps)
 {
 	const struct plan_baseline *b = &ps->base;
-	double top = 0.97 * b->parallelism / b->mean_service_s, x[CURVE_POINTS], q[3][CURVE_POINTS];
+	double top = 0.97 * ps->saturation_rps, x[CURVE_POINTS], q[PLAN_QUANTILES][CURVE_POINTS];
 	double *wx = calloc(b->service->npoints + 1, sizeof(double));
 	double *wy = calloc(b->service->npoints + 1, sizeof(double));
-	struct chart_series series[4] = {
-		{ .name = "p50 predicted", .color = "#1f77b4", .y = q[0] },
-		{ .name = "p95 predicted", .color = "#2ca02c", .y = q[1] },
-		{ .name = "p99 predicted", .color = "#d62728", .y = q[2] },
+	struct chart_series series[PLAN_QUANTILES + 1] = {
+		{ .name = "p50 predicted", .color = plan_html_colors[0], .y = q[0] },
+		{ .name = "p95 predicted", .color = plan_html_colors[1], .y = q[1] },
+		{ .name = "p99 predicted", .color = plan_html_colors[2], .y = q[2] },
+		{ .name = "p99.9 predicted", .color = plan_html_colors[3], .y = q[3] },
 		{ .name = "p99 measured", .color = "#000", .points_only = true },
 	};
-	struct chart_rule rules[2] = { { "SLO p95", "#2ca02c", ps->targets.p95_ms },
-				       { "SLO p99", "#d62728", ps->targets.p99_ms } };
+	struct chart_rule rules[PLAN_QUANTILES];
 	struct chart chart = plan_curve_chart("Predicted latency per pod against load (log scale)",
-					      "requests/s per pod", x, series, 4);
+					      "requests/s per pod", x, series, PLAN_QUANTILES + 1);
 	struct queue_prediction p;
 	size_t i, n = 0;
+	int k;
 
 	if (!wx || !wy) {
 		free(wx);
@@ -60,10 +81,9 @@ static int plan_latency_chart(FILE *out, const struct plan_service *ps)
 	for (i = 0; i < CURVE_POINTS; i++) {
 		x[i] = top * (double)(i + 1) / CURVE_POINTS;
 		if (mgc_predict(&b->service_time, b->parallelism, x[i], &p) || !p.stable)
-			p.p50_s = p.p95_s = p.p99_s = 0;
-		q[0][i] = 1000 * p.p50_s;
-		q[1][i] = 1000 * p.p95_s;
-		q[2][i] = 1000 * p.p99_s;
+			p.p50_s = p.p95_s = p.p99_s = p.p999_s = 0;
+		for (k = 0; k < PLAN_QUANTILES; k++)
+			q[k][i] = 1000 * queue_prediction_quantile(&p, k);
 	}
 	for (i = 0; i < b->service->npoints; i++) {
 		if (!b->service->points[i].requests)
@@ -71,11 +91,11 @@ static int plan_latency_chart(FILE *out, const struct plan_service *ps)
 		wx[n] = b->service->points[i].rps;
 		wy[n++] = b->service->points[i].quantile_us[REPORT_P99] / 1000;
 	}
-	series[3].x = wx;
-	series[3].y = wy;
-	series[3].n = n;
+	series[PLAN_QUANTILES].x = wx;
+	series[PLAN_QUANTILES].y = wy;
+	series[PLAN_QUANTILES].n = n;
 	chart.rules = rules;
-	chart.nrules = 2;
+	chart.nrules = plan_latency_rules(ps, rules);
 	chart.log_y = true;
 	chart.format_y = format_axis_ms;
 	svg_chart_write(out, &chart);
@@ -145,6 +165,7 @@ static int html_write_text_plan(FILE *out, const struct plan *one)
 
 int plan_write_html(FILE *out, const struct plan *plan)
 {
+	char name[300];
 	size_t i;
 	int err = 0;
 
@@ -163,8 +184,10 @@ int plan_write_html(FILE *out, const struct plan *plan)
 
 		one.services = (struct plan_service *)ps;
 		one.count = 1;
+		/* Control bytes as \xNN, as in the text plan below it, then HTML's own escapes. */
+		escape_text(ESCAPE_TEXT, ps->base.service->service, name, sizeof(name));
 		fputs("<h2>", out);
-		html_write_escaped(out, ps->base.service->service);
+		html_write_escaped(out, name);
 		fputs("</h2>\n", out);
 		err = html_write_text_plan(out, &one);
 		if (!err)

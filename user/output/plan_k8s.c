@@ -3,7 +3,11 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include "output/escape.h"
 #include "output/plan_write.h"
+
+/* A name escaped for a comment: a newline in it would end the comment and start YAML. */
+#define K8S_COMMENT_MAX 300
 
 /* A DNS-1123 name from the service's command and port: "slo-server-8080". */
 static void k8s_name(const struct plan_service *ps, char *buf, size_t size)
@@ -56,16 +60,18 @@ static void k8s_service(FILE *out, const struct plan *plan, const struct plan_se
 {
 	const struct plan_projection_result *r;
 	unsigned int min_pods, max_pods;
-	char name[64];
+	char name[64], service[K8S_COMMENT_MAX], projection[K8S_COMMENT_MAX];
 
 	k8s_name(ps, name, sizeof(name));
 	k8s_extremes(ps, &r, &min_pods, &max_pods);
-	fprintf(out, "# %s: %.1f rps per pod, bound by %s\n", ps->base.service->service,
-		ps->capacity.rps, plan_binding_name(ps->capacity.binding));
+	escape_text(ESCAPE_YAML_COMMENT, ps->base.service->service, service, sizeof(service));
+	fprintf(out, "# %s: %.1f rps per pod, bound by %s\n", service, ps->capacity.rps,
+		plan_binding_name(ps->capacity.binding));
 	if (!r) {
-		fprintf(out, "# no projection is feasible: no pod meets the SLO at any load\n");
+		fprintf(out, "# no projection has a plan: nothing to apply\n");
 		return;
 	}
+	escape_text(ESCAPE_YAML_COMMENT, r->projection->name, projection, sizeof(projection));
 	fprintf(out,
 		"# containers sized for projection \"%s\" (%.0f rps on %u pods, N+%u); merge the\n"
 		"# resources into the service's container in its Deployment.\n"
@@ -75,7 +81,7 @@ static void k8s_service(FILE *out, const struct plan *plan, const struct plan_se
 		"              memory: \"%.0fMi\"\n            limits:\n              cpu: "
 		"\"%.0fm\"\n"
 		"              memory: \"%.0fMi\"\n",
-		r->projection->name, r->rps, r->sizing.pods, plan->redundancy, name, min_pods, name,
+		projection, r->rps, r->sizing.pods, plan->redundancy, name, min_pods, name,
 		1000 * r->sizing.cpu_request_cores, r->sizing.memory_request_mb,
 		1000 * r->sizing.cpu_limit_cores, r->sizing.memory_limit_mb);
 	fprintf(out,

@@ -1,81 +1,206 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-/* `sloprobe plan` as text, Markdown and JSON: every number with the inputs it came from. */
+/* `sloprobe plan` as text and Markdown: every number with the inputs it came from. */
 #include <math.h>
 #include <stdlib.h>
-#include <cjson/cJSON.h>
-#include "output/json_output.h"
+#include "output/escape.h"
 #include "output/format.h"
+#include "output/plan_explain.h"
 #include "output/plan_write.h"
-#include "model/top_report.h"
 
-static double round_to(double value, double step)
+/* Room for a route's name (8 + 128 bytes) with every byte escaped, and its words around it. */
+#define PLAN_TEXT_MAX 700
+
+static const char *plan_prefix(bool markdown)
 {
-	return isfinite(value) ? round(value / step) * step : -1;
+	return markdown ? "- " : "  ";
 }
 
-/* Why the capacity is what it is, in one line. */
-static void binding_text(const struct plan_service *ps, char *buf, size_t size)
+/* Writes @text escaped for the format: names come from processes and input files. */
+static void plan_put(FILE *out, const char *text, bool markdown)
 {
-	const struct pod_capacity *c = &ps->capacity;
+	char safe[PLAN_TEXT_MAX];
 
-	if (c->binding == PLAN_BINDING_CPU)
-		snprintf(buf, size, "CPU (%.0f%% of %g cores at %.2f ms CPU per request)",
-			 100 * ps->shape.pod.target_utilization, ps->shape.pod.cpu_cores,
-			 1000 * ps->base.cpu_seconds_per_request);
-	else if (c->binding == PLAN_BINDING_MEMORY)
-		snprintf(buf, size, "memory (%g MiB per pod)", ps->shape.pod.memory_mb);
+	escape_text(markdown ? ESCAPE_MARKDOWN : ESCAPE_TEXT, text, safe, sizeof(safe));
+	fputs(safe, out);
+}
+
+/* "GET /x p99 < 100ms", "error rate < 1%". */
+static void plan_target_text(const struct plan_target *t, char *buf, size_t size)
+{
+	char name[300], value[16];
+
+	plan_target_name(t, name, sizeof(name));
+	if (t->error_rate) {
+		snprintf(buf, size, "%s < %g%%", name, 100 * t->value);
+		return;
+	}
+	format_duration_us(t->value * 1000, value, sizeof(value));
+	snprintf(buf, size, "%s < %s", name, value);
+}
+
+/* The targets judged on one line, those the plan cannot judge on another with the reason. */
+static void plan_targets_lines(FILE *out, const struct plan_service *ps, bool markdown)
+{
+	const struct plan_targets *t = &ps->judged;
+	char text[PLAN_TEXT_MAX];
+	size_t i, n = 0;
+
+	fprintf(out, "%sjudged targets: ", plan_prefix(markdown));
+	for (i = 0; i < t->count; i++) {
+		if (t->items[i].state != PLAN_TARGET_JUDGED)
+			continue;
+		plan_target_text(&t->items[i], text, sizeof(text));
+		fputs(n++ ? ", " : "", out);
+		plan_put(out, text, markdown);
+	}
+	fputs(n ? "\n" : "none (no latency target: the ceiling, CPU or memory sets capacity)\n",
+	      out);
+	for (i = 0, n = 0; i < t->count; i++) {
+		const struct plan_target *x = &t->items[i];
+
+		if (x->state == PLAN_TARGET_JUDGED)
+			continue;
+		plan_target_text(x, text, sizeof(text));
+		fprintf(out, n++ ? "; " : "%snot judged: ", plan_prefix(markdown));
+		plan_put(out, text, markdown);
+		fprintf(out, " (%s)", plan_target_state_text(x->state));
+	}
+	if (n)
+		fputc('\n', out);
+}
+
+/* "sigma 0.021 [0.010, 0.032]", "kappa held at 0". */
+static void plan_usl_parameter(FILE *out, const char *name, double value, const double ci[2],
+			       bool held, bool has_ci)
+{
+	if (held)
+		fprintf(out, ", %s held at 0", name);
+	else if (has_ci)
+		fprintf(out, ", %s %.4g [%.4g, %.4g]", name, value, ci[0], ci[1]);
 	else
-		snprintf(buf, size, "latency (p95 < %gms, p99 < %gms%s)", ps->targets.p95_ms,
-			 ps->targets.p99_ms, c->simulated ? ", confirmed by simulation" : "");
+		fprintf(out, ", %s %.4g", name, value);
+}
+
+static void plan_usl_line(FILE *out, const struct plan_baseline *b, bool markdown)
+{
+	const struct usl_fit *u = &b->usl;
+
+	if (!b->usl_fitted) {
+		fprintf(out, "%sUSL not fitted: %s\n", plan_prefix(markdown), b->usl_reason);
+		return;
+	}
+	fprintf(out, "%sUSL over %zu windows at %zu load levels (95%% intervals%s): lambda ",
+		plan_prefix(markdown), u->n, u->levels,
+		u->ci ? ""
+		      : " not computed: no degrees of "
+			"freedom left");
+	if (u->ci)
+		fprintf(out, "%.4g [%.4g, %.4g]", u->lambda, u->lambda_ci[0], u->lambda_ci[1]);
+	else
+		fprintf(out, "%.4g", u->lambda);
+	plan_usl_parameter(out, "sigma", u->sigma, u->sigma_ci, u->sigma_held, u->ci);
+	plan_usl_parameter(out, "kappa", u->kappa, u->kappa_ci, u->kappa_held, u->ci);
+	fprintf(out, "; r^2 %.3f\n", u->r2);
 }
 
 static void plan_service_header(FILE *out, const struct plan_service *ps, bool markdown)
 {
 	const struct plan_baseline *b = &ps->base;
-	char binding[160];
+	char binding[PLAN_TEXT_MAX], headroom[32];
 
-	binding_text(ps, binding, sizeof(binding));
-	fprintf(out, markdown ? "\n## %s\n\n" : "\n%s\n", b->service->service);
+	plan_binding_text(ps, binding, sizeof(binding));
+	fputs(markdown ? "\n## " : "\n", out);
+	plan_put(out, b->service->service, markdown);
+	fputs(markdown ? "\n\n" : "\n", out);
 	fprintf(out,
 		"%smeasured: peak %.1f rps, mean %.1f rps, latency mean %.2f ms; service time "
 		"mean %.2f ms, scv %.2f; %.3f ms CPU per request; memory %.1f MiB + %.1f KiB per "
 		"connection\n",
-		markdown ? "- " : "  ", b->peak_rps, b->mean_rps, 1000 * b->mean_latency_s,
+		plan_prefix(markdown), b->peak_rps, b->mean_rps, 1000 * b->mean_latency_s,
 		1000 * b->mean_service_s, b->scv, 1000 * b->cpu_seconds_per_request,
 		b->memory.intercept / 1048576, b->memory.slope / 1024);
-	fprintf(out, "%sparallelism %s\n", markdown ? "- " : "  ", b->parallelism_source);
-	fprintf(out, "%scapacity per pod: %.1f rps, bound by %s; headroom today %.1fx\n",
-		markdown ? "- " : "  ", ps->capacity.rps, binding, ps->headroom);
+	fprintf(out, "%sparallelism %s\n", plan_prefix(markdown), b->parallelism_source);
+	plan_targets_lines(out, ps, markdown);
+	if (isfinite(ps->headroom))
+		snprintf(headroom, sizeof(headroom), "%.1fx", ps->headroom);
+	else
+		snprintf(headroom, sizeof(headroom), "- (no traffic measured)");
+	fprintf(out, "%scapacity per pod: %.1f rps, bound by ", plan_prefix(markdown),
+		ps->capacity.rps);
+	plan_put(out, binding, markdown);
+	fprintf(out, "; headroom today %s\n", headroom);
+	plan_usl_line(out, b, markdown);
 	if (b->scv > 2)
 		fprintf(out,
 			"%sheavy-tailed service time (scv %.1f > 2): tail checked by simulation\n",
-			markdown ? "- " : "  ", b->scv);
+			plan_prefix(markdown), b->scv);
+}
+
+/* The four percentiles of @q as text cells. */
+static void plan_quantile_cells(const struct queue_prediction *q, char cells[PLAN_QUANTILES][16])
+{
+	int i;
+
+	for (i = 0; i < PLAN_QUANTILES; i++)
+		format_duration_us(queue_prediction_quantile(q, i) * 1e6, cells[i],
+				   sizeof(cells[i]));
+}
+
+/* The columns before the percentiles in a text row: where a part's percentiles line up. */
+#define PLAN_ROW_LEAD 67
+
+/* One row per judged part under a projection's row: the route's or TTFB's percentiles. */
+static void plan_part_rows(FILE *out, const struct plan_service *ps,
+			   const struct plan_projection_result *r, bool markdown)
+{
+	char q[PLAN_QUANTILES][16], name[300], safe[PLAN_TEXT_MAX], label[PLAN_TEXT_MAX + 8];
+	size_t i;
+
+	for (i = 0; i < ps->judged.nparts; i++) {
+		const struct plan_part_source *s = &ps->judged.sources[i];
+
+		snprintf(name, sizeof(name), "%s%s%s", s->route ? s->route->name : "",
+			 s->route && s->ttfb ? " " : "", s->ttfb ? "TTFB" : "");
+		escape_text(markdown ? ESCAPE_MARKDOWN : ESCAPE_TEXT, name, safe, sizeof(safe));
+		plan_quantile_cells(&r->parts[i], q);
+		if (markdown) {
+			fprintf(out, "| + %s | | | | | | %s | %s | %s | %s |\n", safe, q[0], q[1],
+				q[2], q[3]);
+			continue;
+		}
+		snprintf(label, sizeof(label), "    + %s", safe);
+		fprintf(out, "%-*s %8s %8s %8s %8s\n", PLAN_ROW_LEAD, label, q[0], q[1], q[2],
+			q[3]);
+	}
 }
 
 static void plan_row_text(FILE *out, const struct plan_service *ps,
 			  const struct plan_projection_result *r, bool markdown)
 {
 	const struct sizing *z = &r->sizing;
-	char p50[16], p95[16], p99[16];
+	char name[PLAN_TEXT_MAX], why[PLAN_TEXT_MAX], q[PLAN_QUANTILES][16];
 
+	escape_text(markdown ? ESCAPE_MARKDOWN : ESCAPE_TEXT, r->projection->name, name,
+		    sizeof(name));
 	if (!z->feasible) {
+		plan_infeasible_text(ps, r, why, sizeof(why));
 		fprintf(out,
-			markdown ? "| %s | %.0f | no pod meets the SLO at any load |||||||\n"
-				 : "  %-16s %9.0f  no pod meets the SLO at any load\n",
-			r->projection->name, r->rps);
+			markdown ? "| %s | %.0f | no plan: " : "  %-16s %9.0f  no plan: ", name,
+			r->rps);
+		plan_put(out, why, markdown);
+		fputs(markdown ? " | | | | | | | |\n" : "\n", out);
 		return;
 	}
-	format_duration_us(r->predicted.p50_s * 1e6, p50, sizeof(p50));
-	format_duration_us(r->predicted.p95_s * 1e6, p95, sizeof(p95));
-	format_duration_us(r->predicted.p99_s * 1e6, p99, sizeof(p99));
+	plan_quantile_cells(&r->predicted, q);
 	fprintf(out,
 		markdown
-			? "| %s | %.0f | %u | %.2f / %.2f | %.0f / %.0f | %.2f | %s | %s | %s%s |\n"
-			: "  %-16s %9.0f %5u %6.2f/%-5.2f %6.0f/%-6.0f %5.2f %8s %8s %8s%s\n",
-		r->projection->name, r->rps, z->pods, z->cpu_request_cores, z->cpu_limit_cores,
-		z->memory_request_mb, z->memory_limit_mb, r->predicted.utilization, p50, p95, p99,
-		r->extrapolated ? " (extrapolated)" : "");
-	(void)ps;
+			? "| %s | %.0f | %u | %.2f / %.2f | %.0f / %.0f | %.2f | %s | %s | %s | %s "
+			  "|%s\n"
+			: "  %-16s %9.0f %5u %6.2f/%-5.2f %6.0f/%-6.0f %5.2f %8s %8s %8s %8s%s\n",
+		name, r->rps, z->pods, z->cpu_request_cores, z->cpu_limit_cores,
+		z->memory_request_mb, z->memory_limit_mb, r->predicted.utilization, q[0], q[1],
+		q[2], q[3], r->extrapolated ? " (extrapolated)" : "");
+	plan_part_rows(out, ps, r, markdown);
 }
 
 void plan_write_text(FILE *out, const struct plan *plan, bool markdown)
@@ -92,121 +217,12 @@ void plan_write_text(FILE *out, const struct plan *plan, bool markdown)
 		plan_service_header(out, ps, markdown);
 		fputs(markdown
 			      ? "\n| projection | rps | pods | CPU req / limit | MiB req / limit | "
-				"util | p50 | p95 | p99 "
-				"|\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+				"util | p50 | p95 | p99 | p99.9 |\n"
+				"|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
 			      : "  PROJECTION             RPS  PODS  CPU REQ/LIM  MiB REQ/LIM   "
-				"UTIL"
-				"      P50      P95      P99\n",
+				"UTIL      P50      P95      P99    P99.9\n",
 		      out);
 		for (j = 0; j < ps->nresults; j++)
 			plan_row_text(out, ps, &ps->results[j], markdown);
 	}
-}
-
-static cJSON *plan_model_json(const struct plan_service *ps)
-{
-	const struct plan_baseline *b = &ps->base;
-	cJSON *m = cJSON_CreateObject(), *usl;
-
-	cJSON_AddNumberToObject(m, "peak_rps", round_to(b->peak_rps, 0.1));
-	cJSON_AddNumberToObject(m, "mean_rps", round_to(b->mean_rps, 0.1));
-	cJSON_AddNumberToObject(m, "mean_latency_ms", round_to(1000 * b->mean_latency_s, 0.001));
-	cJSON_AddNumberToObject(m, "measured_rps", round_to(b->measured_rps, 0.1));
-	cJSON_AddNumberToObject(m, "mean_service_ms", round_to(1000 * b->mean_service_s, 0.001));
-	cJSON_AddNumberToObject(m, "service_scv", round_to(b->scv, 0.001));
-	cJSON_AddStringToObject(m, "parallelism_source", b->parallelism_source);
-	cJSON_AddNumberToObject(m, "cpu_seconds_per_request", b->cpu_seconds_per_request);
-	cJSON_AddNumberToObject(m, "memory_base_mb", round_to(b->memory.intercept / 1048576, 0.01));
-	cJSON_AddNumberToObject(m, "memory_per_connection_kb",
-				round_to(b->memory.slope / 1024, 0.01));
-	cJSON_AddBoolToObject(m, "memory_fitted", b->memory_fitted);
-	cJSON_AddNumberToObject(m, "conns_per_rps", b->conns_per_rps);
-	cJSON_AddNumberToObject(m, "max_measured_utilization", round_to(b->max_utilization, 0.001));
-	cJSON_AddStringToObject(m, "queue",
-				"M/G/c, Allen-Cunneen wait, measured service-time histogram");
-	cJSON_AddBoolToObject(m, "simulated", ps->capacity.simulated);
-	if (b->usl_fitted) {
-		usl = cJSON_AddObjectToObject(m, "usl");
-		cJSON_AddNumberToObject(usl, "lambda", b->usl.lambda);
-		cJSON_AddNumberToObject(usl, "sigma", b->usl.sigma);
-		cJSON_AddNumberToObject(usl, "kappa", b->usl.kappa);
-		cJSON_AddNumberToObject(usl, "r2", b->usl.r2);
-	}
-	return m;
-}
-
-static cJSON *plan_projection_json(const struct plan_projection_result *r)
-{
-	cJSON *o = cJSON_CreateObject(), *ms;
-
-	cJSON_AddStringToObject(o, "name", r->projection->name);
-	cJSON_AddNumberToObject(o, "rps", round_to(r->rps, 0.1));
-	cJSON_AddBoolToObject(o, "feasible", r->sizing.feasible);
-	cJSON_AddNumberToObject(o, "pods", r->sizing.pods);
-	cJSON_AddNumberToObject(o, "pods_needed", r->sizing.pods_needed);
-	cJSON_AddNumberToObject(o, "per_pod_rps", round_to(r->sizing.per_pod_rps, 0.1));
-	cJSON_AddNumberToObject(o, "cpu_request_cores",
-				round_to(r->sizing.cpu_request_cores, 0.01));
-	cJSON_AddNumberToObject(o, "cpu_limit_cores", round_to(r->sizing.cpu_limit_cores, 0.01));
-	cJSON_AddNumberToObject(o, "memory_request_mb", r->sizing.memory_request_mb);
-	cJSON_AddNumberToObject(o, "memory_limit_mb", r->sizing.memory_limit_mb);
-	cJSON_AddNumberToObject(o, "utilization", round_to(r->predicted.utilization, 0.01));
-	ms = cJSON_AddObjectToObject(o, "predicted_ms");
-	cJSON_AddNumberToObject(ms, "p50", round_to(1000 * r->predicted.p50_s, 0.1));
-	cJSON_AddNumberToObject(ms, "p95", round_to(1000 * r->predicted.p95_s, 0.1));
-	cJSON_AddNumberToObject(ms, "p99", round_to(1000 * r->predicted.p99_s, 0.1));
-	cJSON_AddBoolToObject(o, "extrapolated", r->extrapolated);
-	return o;
-}
-
-static cJSON *plan_service_json(const struct plan_service *ps)
-{
-	cJSON *o = cJSON_CreateObject(), *limits, *projections;
-	size_t i;
-
-	cJSON_AddStringToObject(o, "service", ps->base.service->service);
-	cJSON_AddNumberToObject(o, "port", ps->base.service->key.port);
-	cJSON_AddNumberToObject(o, "netns", ps->base.service->key.netns);
-	cJSON_AddNumberToObject(o, "parallelism", ps->base.parallelism);
-	cJSON_AddNumberToObject(o, "capacity_rps_per_pod", round_to(ps->capacity.rps, 0.1));
-	cJSON_AddStringToObject(o, "binding", plan_binding_name(ps->capacity.binding));
-	limits = cJSON_AddObjectToObject(o, "capacity_by_limit_rps");
-	cJSON_AddNumberToObject(limits, "latency", round_to(ps->capacity.latency_rps, 0.1));
-	cJSON_AddNumberToObject(limits, "cpu", round_to(ps->capacity.cpu_rps, 0.1));
-	cJSON_AddNumberToObject(limits, "memory", round_to(ps->capacity.memory_rps, 0.1));
-	cJSON_AddNumberToObject(o, "headroom", round_to(ps->headroom, 0.01));
-	cJSON_AddItemToObject(o, "model", plan_model_json(ps));
-	projections = cJSON_AddArrayToObject(o, "projections");
-	for (i = 0; i < ps->nresults; i++)
-		cJSON_AddItemToArray(projections, plan_projection_json(&ps->results[i]));
-	return o;
-}
-
-/* The margins every plan applies, so a reader can redo the arithmetic. */
-static cJSON *plan_margins_json(void)
-{
-	cJSON *m = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(m, "pods",
-				"ceil(rps / capacity_rps_per_pod) + redundancy, at least min_pods");
-	cJSON_AddStringToObject(m, "requests_sized_for", "rps / (pods - redundancy) per pod");
-	cJSON_AddNumberToObject(m, "cpu_step_cores", SIZING_CPU_STEP_CORES);
-	cJSON_AddNumberToObject(m, "memory_step_mb", SIZING_MEMORY_STEP_MB);
-	cJSON_AddNumberToObject(m, "memory_margin", SIZING_MEMORY_MARGIN);
-	cJSON_AddNumberToObject(m, "limit_factor", SIZING_LIMIT_FACTOR);
-	return m;
-}
-
-int plan_write_json(FILE *out, const struct plan *plan)
-{
-	cJSON *root = cJSON_CreateObject(), *services;
-	size_t i;
-
-	cJSON_AddNumberToObject(root, "redundancy", plan->redundancy);
-	cJSON_AddNumberToObject(root, "min_pods", plan->min_pods);
-	cJSON_AddItemToObject(root, "margins", plan_margins_json());
-	services = cJSON_AddArrayToObject(root, "services");
-	for (i = 0; i < plan->count; i++)
-		cJSON_AddItemToArray(services, plan_service_json(&plan->services[i]));
-	return json_write_document(out, root);
 }

@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/*
+ * Tests `sloprobe plan`'s computation and writers over a report built in memory: every target
+ * judged or named as not, the exit's reason for an infeasible plan, overrides that name no
+ * service, derived rates past the cap, no "inf" beside a feasible row, and hostile names
+ * escaped in Markdown and YAML.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+#include "unit_helpers.h"
+#include "analysis/plan_compute.h"
+#include "output/escape.h"
+#include "output/plan_explain.h"
+#include "output/plan_write.h"
+
+#define WINDOWS 12
+
+/* What a window of the service holds: its buckets and its route's, kept alive by the test. */
+struct window_data {
+	struct hist_bucket latency[2], ttfb[1], route[2][2];
+	struct capture_route routes[2];
+	struct capture_sample sample;
+};
+
+/*
+ * Service @name on port 80, two threads, @rps requests in a 1 s window: half at 3 ms, half at
+ * 7 ms (mean 5 ms); first byte at 1 ms; routes "GET /fast" (3 ms) and "GET /slow" (7 ms).
+ */
+static void window_of(struct window_data *w, const char *name, __u64 rps, bool ttfb)
+{
+	__u64 half = rps / 2;
+	int i;
+
+	memset(w, 0, sizeof(*w));
+	w->latency[0] = (struct hist_bucket){ .index = hist_bucket_index(3000), .count = half };
+	w->latency[1] = (struct hist_bucket){ .index = hist_bucket_index(7000), .count = half };
+	w->ttfb[0] = (struct hist_bucket){ .index = hist_bucket_index(1000), .count = 2 * half };
+	for (i = 0; i < 2; i++) {
+		struct capture_route *r = &w->routes[i];
+
+		assert_int_equal(route_method_of_name("GET", &r->method), 0);
+		snprintf(r->route, sizeof(r->route), "%s", i ? "/slow" : "/fast");
+		r->requests = half;
+		r->status[ROUTE_STATUS_2XX] = half;
+		w->route[i][0] = w->latency[i];
+		w->route[i][1] = w->ttfb[0];
+		w->route[i][1].count = half;
+		r->buckets = &w->route[i][0];
+		r->nbuckets = 1;
+		r->ttfb_buckets = ttfb ? &w->route[i][1] : NULL;
+		r->nttfb_buckets = ttfb ? 1 : 0;
+		r->latency_sum_ns = half * (i ? 7000000 : 3000000);
+	}
+	w->sample.key.port = 80;
+	snprintf(w->sample.service, sizeof(w->sample.service), "%s", name);
+	w->sample.listening = true;
+	w->sample.requests = 2 * half;
+	w->sample.buckets = w->latency;
+	w->sample.nbuckets = 2;
+	w->sample.ttfb_buckets = ttfb ? w->ttfb : NULL;
+	w->sample.nttfb_buckets = ttfb ? 1 : 0;
+	w->sample.latency_sum_ns = half * 10000000;
+	w->sample.threads = 2;
+	w->sample.conns_active = 4;
+	w->sample.cpu_seconds = 2.0 * half * 0.001;
+	w->sample.rss_bytes = 50 << 20;
+	w->sample.routes = w->routes;
+	w->sample.nroutes = 2;
+}
+
+/* WINDOWS windows of 80 to 200 requests/s. */
+static void report_of(struct report *r, const struct slo_file *slo, const char *name, bool ttfb)
+{
+	struct window_data w;
+	int i;
+
+	*r = (struct report){ .slo = slo };
+	report_begin_capture(r, 1.0);
+	for (i = 0; i < WINDOWS; i++) {
+		struct capture_window window = { .ts = 100.0 + i, .interval_s = 1.0, .count = 1 };
+
+		window_of(&w, name, (__u64)(80 + 10 * i), ttfb);
+		window.samples = &w.sample;
+		assert_int_equal(report_add_window(r, &window), 0);
+	}
+	assert_int_equal(report_finish(r), 0);
+}
+
+static struct slo_file *slo_of(const char *text)
+{
+	char why[256];
+	struct slo_file *slo = slo_file_parse(text, "slo.json", why, sizeof(why));
+
+	if (!slo)
+		fail_msg("%s", why);
+	return slo;
+}
+
+static struct projection_file *projection_of(const char *text)
+{
+	char why[256];
+	struct projection_file *pf = projection_file_parse(text, "p.json", why, sizeof(why));
+
+	if (!pf)
+		fail_msg("%s", why);
+	return pf;
+}
+
+#define POD "\"pod\": {\"cpu_cores\": 2, \"memory_mb\": 2048}"
+
+/* Builds the plan of @slo_text x @projection_text on the service, asserting success. */
+struct fixture {
+	struct slo_file *slo;
+	struct projection_file *pf;
+	struct report report;
+	struct plan plan;
+};
+
+static void fixture_build(struct fixture *f, const char *slo_text, const char *projection_text,
+			  const char *name, bool ttfb)
+{
+	char why[512] = "";
+
+	f->slo = slo_of(slo_text);
+	f->pf = projection_of(projection_text);
+	report_of(&f->report, f->slo, name, ttfb);
+	if (plan_build(&f->report, f->pf, &f->plan, why, sizeof(why)))
+		fail_msg("plan_build: %s", why);
+}
+
+static void fixture_free(struct fixture *f)
+{
+	plan_free(&f->plan);
+	report_free(&f->report);
+	projection_file_free(f->pf);
+	slo_file_free(f->slo);
+}
+
+static char *plan_output(const struct plan *plan, int format)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	assert_non_null(out);
+	if (format == 0 || format == 1)
+		plan_write_text(out, plan, format == 1);
+	else if (format == 2)
+		assert_int_equal(plan_write_json(out, plan), 0);
+	else if (format == 3)
+		plan_write_k8s(out, plan);
+	else
+		assert_int_equal(plan_write_html(out, plan), 0);
+	assert_int_equal(fclose(out), 0);
+	return text;
+}
+
+static const struct plan_target *target_of(const struct plan_service *ps, const char *route,
+					   const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < ps->judged.count; i++) {
+		const struct plan_target *t = &ps->judged.items[i];
+
+		if (!strcmp(plan_target_key(t), key) &&
+		    (route ? t->route && !strcmp(t->route->name, route) : !t->route))
+			return t;
+	}
+	fail_msg("no target %s %s", route ? route : "", key);
+	return NULL;
+}
+
+/*
+ * Every target of the SLO file is judged where the captures hold its distribution, and named
+ * with its reason where they do not: TTFB without --http, a route not seen, error rates.
+ */
+static void test_targets_judged_or_named(void **state)
+{
+	static const char slo[] =
+		"{\"services\": {\"*\": {\"p50_ms\": 100, \"p999_ms\": 900, \"ttfb_p95_ms\": 50,"
+		" \"error_rate_max\": 0.01, \"routes\": {\"GET /slow\": {\"p99_ms\": 80, "
+		"\"ttfb_p99_ms\": 60}, \"GET /gone\": {\"p95_ms\": 5}}}}}";
+	static const char projection[] =
+		"{\"projections\": [{\"name\": \"a\", \"rps\": 300}], " POD "}";
+	const struct plan_service *ps;
+	struct fixture f;
+	int ttfb;
+
+	(void)state;
+	for (ttfb = 0; ttfb <= 1; ttfb++) {
+		fixture_build(&f, slo, projection, "api:80", ttfb);
+		ps = &f.plan.services[0];
+		assert_int_equal(target_of(ps, NULL, "p50_ms")->state, PLAN_TARGET_JUDGED);
+		assert_int_equal(target_of(ps, NULL, "p999_ms")->state, PLAN_TARGET_JUDGED);
+		assert_int_equal(target_of(ps, NULL, "ttfb_p95_ms")->state,
+				 ttfb ? PLAN_TARGET_JUDGED : PLAN_TARGET_NO_TTFB);
+		assert_int_equal(target_of(ps, NULL, "error_rate_max")->state,
+				 PLAN_TARGET_NOT_MODELLED);
+		assert_int_equal(target_of(ps, "GET /slow", "p99_ms")->state, PLAN_TARGET_JUDGED);
+		assert_int_equal(target_of(ps, "GET /slow", "ttfb_p99_ms")->state,
+				 ttfb ? PLAN_TARGET_JUDGED : PLAN_TARGET_NO_TTFB);
+		assert_int_equal(target_of(ps, "GET /gone", "p95_ms")->state, PLAN_TARGET_NO_ROUTE);
+		/* The service's TTFB, GET /slow's latency and its TTFB: one part each. */
+		assert_int_equal(ps->judged.nparts, ttfb ? 3 : 1);
+		assert_float_equal(ps->limits.target_s[PLAN_P50], 0.100, 0);
+		assert_float_equal(ps->limits.target_s[PLAN_P999], 0.900, 0);
+		assert_float_equal(ps->limits.target_s[PLAN_P99], 0, 0);
+		/* Each judged part is predicted at every projection: GET /slow's 7 ms and more. */
+		assert_true(ps->results[0].sizing.feasible);
+		assert_non_null(ps->judged.sources[ttfb].route);
+		assert_false(ps->judged.sources[ttfb].ttfb);
+		assert_true(ps->results[0].parts[ttfb].p99_s > 0.007);
+		fixture_free(&f);
+	}
+}
+
+/* Only p999 set: capacity below saturation and the ceiling, the p99.9 the binding target. */
+static void test_p999_alone_binds(void **state)
+{
+	struct fixture f;
+	const struct plan_service *ps;
+
+	(void)state;
+	fixture_build(&f, "{\"services\": {\"*\": {\"p999_ms\": 15}}}",
+		      "{\"projections\": [{\"name\": \"a\", \"rps\": 300}], " POD "}", "api:80",
+		      false);
+	ps = &f.plan.services[0];
+	assert_int_equal(ps->capacity.binding, PLAN_BINDING_LATENCY);
+	assert_int_equal(ps->capacity.tightest.quantile, PLAN_P999);
+	assert_true(ps->capacity.rps < ps->capacity.ceiling_rps);
+	assert_true(ps->results[0].predicted.p999_s <= 0.015 * 1.001);
+	fixture_free(&f);
+}
+
+/* No latency target at all: the ceiling (default 0.8 of saturation) sets the capacity. */
+static void test_ceiling_default(void **state)
+{
+	struct fixture f;
+	const struct plan_service *ps;
+
+	(void)state;
+	fixture_build(&f, "{\"services\": {\"*\": {}}}",
+		      "{\"projections\": [{\"name\": \"a\", \"rps\": 300}], " POD "}", "api:80",
+		      false);
+	ps = &f.plan.services[0];
+	assert_int_equal(ps->capacity.binding, PLAN_BINDING_CEILING);
+	assert_double_near(ps->capacity.rps, 0.8 * ps->saturation_rps, 1e-6);
+	assert_true(ps->results[0].predicted.stable);
+	assert_true(ps->results[0].predicted.utilization <= 0.8 + 1e-9);
+	fixture_free(&f);
+}
+
+/* A p50 target under the service time's own p50: no plan, and the reason names both. */
+static void test_infeasible_reason(void **state)
+{
+	const struct plan_projection_result *r;
+	const struct plan_service *ps;
+	struct fixture f;
+	char why[700];
+
+	(void)state;
+	fixture_build(&f, "{\"services\": {\"*\": {\"p50_ms\": 0.5}}}",
+		      "{\"projections\": [{\"name\": \"a\", \"rps\": 300}], " POD "}", "api:80",
+		      false);
+	assert_true(plan_find_infeasible(&f.plan, &ps, &r));
+	assert_int_equal(r->sizing.verdict, SIZING_NO_CAPACITY);
+	plan_infeasible_text(ps, r, why, sizeof(why));
+	if (!strstr(why, "p50 target 500us is below the service time's p50 ") ||
+	    !strstr(why, "at any load"))
+		fail_msg("%s", why);
+	fixture_free(&f);
+}
+
+/* 1e9 requests/s on pods of a few hundred: more pods than a plan sizes, named as such. */
+static void test_too_many_pods(void **state)
+{
+	const struct plan_projection_result *r;
+	const struct plan_service *ps;
+	struct fixture f;
+	char why[700], *text;
+
+	(void)state;
+	fixture_build(&f, "{\"services\": {\"*\": {\"p99_ms\": 100}}}",
+		      "{\"projections\": [{\"name\": \"a\", \"rps\": 1e9}], " POD "}", "api:80",
+		      false);
+	assert_true(plan_find_infeasible(&f.plan, &ps, &r));
+	assert_int_equal(r->sizing.verdict, SIZING_TOO_MANY_PODS);
+	plan_infeasible_text(ps, r, why, sizeof(why));
+	if (!strstr(why, "past the 1000000 a plan sizes"))
+		fail_msg("%s", why);
+	text = plan_output(&f.plan, 0);
+	assert_null(strstr(text, "1000001"));
+	assert_non_null(strstr(text, "no plan: "));
+	free(text);
+	fixture_free(&f);
+}
+
+/* A factor of the measured peak past 1e9 requests/s: an error naming the projection. */
+static void test_derived_rate_cap(void **state)
+{
+	struct slo_file *slo = slo_of("{\"services\": {}}");
+	struct projection_file *pf = projection_of(
+		"{\"projections\": [{\"name\": \"huge\", \"factor\": 1e9}], " POD "}");
+	struct report report;
+	struct plan plan;
+	char why[512] = "";
+
+	(void)state;
+	report_of(&report, slo, "api:80", false);
+	assert_int_equal(plan_build(&report, pf, &plan, why, sizeof(why)), -ERANGE);
+	if (!strstr(why, "api:80: projection 'huge' asks for ") ||
+	    !strstr(why, "past the 1e+09 a plan takes"))
+		fail_msg("%s", why);
+	plan_free(&plan);
+	report_free(&report);
+	projection_file_free(pf);
+	slo_file_free(slo);
+}
+
+static void expect_override(const char *services, int want, const char *message)
+{
+	char text[512], why[512] = "";
+	struct slo_file *slo = slo_of("{\"services\": {}}");
+	struct projection_file *pf;
+	struct report report;
+
+	snprintf(text, sizeof(text),
+		 "{\"projections\": [{\"name\": \"a\", \"rps\": 1}], " POD ", \"services\": %s}",
+		 services);
+	pf = projection_of(text);
+	report_of(&report, slo, "api:80", false);
+	assert_int_equal(plan_check_overrides(&report, pf, why, sizeof(why)), want);
+	if (message && !strstr(why, message))
+		fail_msg("%s: %s", services, why);
+	report_free(&report);
+	projection_file_free(pf);
+	slo_file_free(slo);
+}
+
+/* An override must name a service of the captures: a typo is an error, not ignored. */
+static void test_overrides_name_services(void **state)
+{
+	(void)state;
+	expect_override("{\"*\": {}, \"api:80\": {}, \"80\": {}}", 0, NULL);
+	expect_override("{\"api:81\": {\"parallelism\": 2}}", -ENOENT,
+			"services.api:81: names no service of the captures (they hold api:80)");
+	expect_override("{\"81\": {}}", -ENOENT,
+			"services.81: no service of the captures listens on port 81");
+	expect_override("{\"*\": {}, \"API:80\": {}}", -ENOENT, "services.API:80");
+}
+
+/* Every number of a feasible row is a finite number: never "inf", null or -1 beside it. */
+static void test_no_infinity_beside_feasible(void **state)
+{
+	static const char *const slos[] = { "{\"services\": {\"*\": {}}}",
+					    "{\"services\": {\"*\": {\"p999_ms\": 60}}}",
+					    "{\"services\": {\"*\": {\"p50_ms\": 0.5}}}" };
+	cJSON *root, *projection, *value;
+	struct fixture f;
+	size_t i, feasible = 0;
+	char *text;
+
+	(void)state;
+	for (i = 0; i < sizeof(slos) / sizeof(slos[0]); i++) {
+		fixture_build(&f, slos[i],
+			      "{\"projections\": [{\"name\": \"a\", \"rps\": 1000}, {\"name\": "
+			      "\"b\", \"factor\": 3}], " POD "}",
+			      "api:80", false);
+		text = plan_output(&f.plan, 0);
+		assert_null(strstr(text, "inf"));
+		free(text);
+		text = plan_output(&f.plan, 2);
+		root = cJSON_Parse(text);
+		assert_non_null(root);
+		cJSON_ArrayForEach(
+			projection,
+			cJSON_GetObjectItem(
+				cJSON_GetArrayItem(cJSON_GetObjectItem(root, "services"), 0),
+				"projections"))
+		{
+			if (!cJSON_IsTrue(cJSON_GetObjectItem(projection, "feasible"))) {
+				assert_non_null(cJSON_GetObjectItem(projection, "why"));
+				assert_null(cJSON_GetObjectItem(projection, "predicted_ms"));
+				continue;
+			}
+			feasible++;
+			cJSON_ArrayForEach(value, cJSON_GetObjectItem(projection, "predicted_ms"))
+				assert_true(cJSON_IsNumber(value) && value->valuedouble > 0);
+			assert_true(cJSON_GetObjectItem(projection, "pods")->valuedouble >= 1);
+		}
+		cJSON_Delete(root);
+		free(text);
+		fixture_free(&f);
+	}
+	assert_int_equal(feasible, 4);
+}
+
+/* A service named to break out of a heading, a table and a YAML comment. */
+static const char hostile[] = "x\n---\nkind: Secret\n## <script>|*";
+
+static void test_hostile_names_escaped(void **state)
+{
+	struct fixture f;
+	char *text, *line;
+	int format;
+
+	(void)state;
+	fixture_build(&f, "{\"services\": {\"*\": {\"p99_ms\": 100}}}",
+		      "{\"projections\": [{\"name\": \"a|b\\n# c\\u2028d\", \"rps\": 300}], " POD
+		      "}",
+		      hostile, false);
+	for (format = 0; format <= 4; format++) {
+		text = plan_output(&f.plan, format);
+		/* No line of any format starts with what the names carried after a newline. */
+		for (line = text; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+			if (!strncmp(line, "kind: Secret", 12) ||
+			    !strncmp(line, "---\nkind: S", 11) || !strncmp(line, "# c\xe2", 4) ||
+			    !strncmp(line, "## <", 4))
+				fail_msg("format %d: a name broke a line: %s", format, text);
+		}
+		if (format == 1 || format == 4) /* Markdown and HTML: no markup of the name's */
+			assert_null(strstr(text, "<script>"));
+		if (format == 3) /* YAML: not even U+2028, a line break to YAML 1.1 */
+			assert_null(strstr(text, "\xe2\x80\xa8"));
+		free(text);
+	}
+	fixture_free(&f);
+}
+
+static void test_escape_text(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	escape_text(ESCAPE_TEXT, "a\nb\x1b[31m", buf, sizeof(buf));
+	assert_string_equal(buf, "a\\x0ab\\x1b[31m");
+	/* UTF-8 passes, but not its C1 controls (CSI) nor its line and paragraph separators. */
+	escape_text(ESCAPE_TEXT,
+		    "caf\xc3\xa9\xc2\x9b"
+		    "1m\xe2\x80\xa9\xe2\x80\x94",
+		    buf, sizeof(buf));
+	assert_string_equal(buf, "caf\xc3\xa9\\xc2\\x9b1m\\xe2\\x80\\xa9\xe2\x80\x94");
+	escape_text(ESCAPE_MARKDOWN, "\xe2\x80\xa8", buf, sizeof(buf));
+	assert_string_equal(buf, "\\xe2\\x80\\xa8");
+	escape_text(ESCAPE_TEXT, "\xc2", buf, sizeof(buf));
+	assert_string_equal(buf, "\xc2");
+	escape_text(ESCAPE_MARKDOWN, "a|b <i>*x*</i> [l](u) `c` &amp; -.:", buf, sizeof(buf));
+	assert_string_equal(buf, "a\\|b \\<i\\>\\*x\\*\\</i\\> \\[l\\](u) \\`c\\` \\&amp; -.:");
+	escape_text(ESCAPE_YAML_COMMENT, "caf\xc3\xa9 \xe2\x80\xa8x\r", buf, sizeof(buf));
+	assert_string_equal(buf, "caf\\xc3\\xa9 \\xe2\\x80\\xa8x\\x0d");
+	/* Cut short on a whole escape, never half of one. */
+	escape_text(ESCAPE_TEXT, "ab\n", buf, 6);
+	assert_string_equal(buf, "ab");
+	escape_text(ESCAPE_TEXT, NULL, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+}
+
+UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_targets_judged_or_named),
+	       cmocka_unit_test(test_p999_alone_binds), cmocka_unit_test(test_ceiling_default),
+	       cmocka_unit_test(test_infeasible_reason), cmocka_unit_test(test_too_many_pods),
+	       cmocka_unit_test(test_derived_rate_cap),
+	       cmocka_unit_test(test_overrides_name_services),
+	       cmocka_unit_test(test_no_infinity_beside_feasible),
+	       cmocka_unit_test(test_hostile_names_escaped), cmocka_unit_test(test_escape_text))
