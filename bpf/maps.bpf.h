@@ -123,7 +123,7 @@ static __always_inline void port_bitmap_set(void *bitmap, __u16 port)
 }
 
 /*
- * Map keys are looked up from a stack copy: before Linux 6.2 the verifier takes a key only
+ * Map keys are looked up from a stack copy: Linux 6.1's verifier takes a key only
  * from the stack, a packet or a map, and a global function's pointer arguments (the HTTP
  * framing's conn_state) are plain memory to it.
  */
