@@ -27,7 +27,7 @@ int btf_funcs_make_static(struct bpf_object *obj, const char *prefix)
 		/* The object's BTF is its own copy until load: libbpf edits it the same way. */
 		type = (struct btf_type *)btf__type_by_id(btf, id);
 		if (!btf_is_func(type) || btf_vlen(type) != BTF_FUNC_GLOBAL ||
-		    strncmp(btf__name_by_offset(btf, type->name_off), prefix, prefix_len))
+		    strncmp(btf__name_by_offset(btf, type->name_off), prefix, prefix_len) != 0)
 			continue;
 		/* A function's vlen is its linkage. */
 		type->info = (type->info & ~0xffffU) | BTF_FUNC_STATIC;
