@@ -139,6 +139,16 @@ assert_wrk_counted() {
 	log "${label}within wrk's completed..sent: ok"
 }
 
+# kernel_has_tracepoint NAME: the running kernel's BTF has the tracepoint (btf_trace_NAME), as
+# sloprobe itself decides what the kernel offers.
+kernel_has_tracepoint() {
+	[ -s "$WORK/kernel-tracepoints" ] ||
+		bpftool btf dump file /sys/kernel/btf/vmlinux format raw |
+		sed -n "s/^\[[0-9]*\] TYPEDEF 'btf_trace_\([a-z_0-9]*\)'.*/\1/p" >"$WORK/kernel-tracepoints"
+	[ -s "$WORK/kernel-tracepoints" ] || fail "no tracepoint types in the kernel's BTF"
+	grep -qx "$1" "$WORK/kernel-tracepoints"
+}
+
 # Whether the banner in FILE says the kernel has no sk_data_ready (before Linux 6.3): requests
 # then start at their first read, and latency misses the time a request waited unread.
 arrival_unseen() {

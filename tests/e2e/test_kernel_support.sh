@@ -9,22 +9,17 @@
 . "$(dirname "$0")/lib.sh"
 require_bpf
 
-kernel_has() {
-	grep -qx "$1" "$WORK/kernel-types"
-}
-bpftool btf dump file /sys/kernel/btf/vmlinux format raw |
-	sed -n "s/^\[[0-9]*\] TYPEDEF '\(btf_trace_[a-z_0-9]*\)'.*/\1/p" >"$WORK/kernel-types"
-[ -s "$WORK/kernel-types" ] || fail "no tracepoint types in the kernel's BTF"
+yes_no() { "$@" && echo yes || echo no; }
 want=syscalls
-kernel_has btf_trace_sock_recv_length && want=raw-tp
-log "kernel $(uname -r): sock_recv_length $(kernel_has btf_trace_sock_recv_length && echo yes || echo no), sk_data_ready $(kernel_has btf_trace_sk_data_ready && echo yes || echo no)"
+kernel_has_tracepoint sock_recv_length && want=raw-tp
+log "kernel $(uname -r): sock_recv_length $(yes_no kernel_has_tracepoint sock_recv_length), sk_data_ready $(yes_no kernel_has_tracepoint sk_data_ready)"
 
 "$BUILD/sloprobe" top --json --duration 1 --interval 1 >"$WORK/auto.json" 2>"$WORK/auto.err" ||
 	fail "sloprobe with --backend auto: exit $?: $(cat "$WORK/auto.err")"
 grep -q "^sloprobe: program set $want " "$WORK/auto.err" ||
 	fail "auto did not choose $want: $(head -1 "$WORK/auto.err")"
 log "auto chose $want: ok"
-if kernel_has btf_trace_sk_data_ready; then
+if kernel_has_tracepoint sk_data_ready; then
 	grep -q 'no sk_data_ready' "$WORK/auto.err" && fail "banner says no sk_data_ready on a kernel that has it"
 else
 	grep -q '; no sk_data_ready: requests start at their first read' "$WORK/auto.err" ||
