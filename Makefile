@@ -17,7 +17,7 @@ endif
 SHELL := /bin/bash
 .DELETE_ON_ERROR:
 .PHONY: all check-layers deps test unit fuzz e2e e2e-syscalls soak check-deploy demo bench bench-scale bench-planner clean lint format \
-	test-asan test-valgrind unit-bins
+	test-asan test-valgrind unit-bins test-kernels test-kernel-ci
 
 # conn.bpf.c defines the shared maps: bpftool 7.1's linker wants the definition before any
 # object that only declares them extern.
@@ -160,6 +160,25 @@ E2E_TRACEPOINTS_TESTS := test_requests_keepalive test_requests_per_connection te
 	test_phases test_idle_last_request test_preexisting_connection test_netns_services \
 	test_resets test_retransmits_veth test_stale_state test_record_capture test_accept_queue
 
+# The end-to-end core that tests/kernels/ runs inside each kernel of the matrix, under qemu:
+# the program set's choice and refusals (no tracefs among them), request and connection counts (keep-alive and one
+# request per connection), accept-queue wait, resets, retransmits over a veth, record and
+# report, slow.
+KERNEL_TESTS := test_kernel_support test_tracefs test_requests_keepalive \
+	test_requests_per_connection test_accept_queue test_resets test_retransmits_veth \
+	test_record_capture test_report test_slow_ring_overflow
+# Debian 12's kernels, by flavour; `make test` (and so CI) boots the first.
+KERNEL_MATRIX := cloud-amd64 rt-amd64
+KERNEL_CI := cloud-amd64
+# One line per kernel: `kernel RELEASE ARCH PROGRAM-SET: N passed, M failed` (docs/TESTING.md).
+RUN_KERNELS = SLOPROBE_KERNEL_TESTS="$(KERNEL_TESTS)" tests/kernels/run.sh $(OUTPUT)
+
+test-kernels: all
+	$(Q)$(RUN_KERNELS) $(KERNEL_MATRIX)
+
+test-kernel-ci: all
+	$(Q)$(RUN_KERNELS) $(KERNEL_CI)
+
 e2e: all
 	$(Q)tests/e2e/run.sh $(OUTPUT)
 	$(Q)SLOPROBE_BACKEND=syscalls tests/e2e/run.sh $(OUTPUT) $(E2E_SYSCALLS_TESTS)
@@ -186,6 +205,7 @@ test: all unit fuzz check-deploy
 	$(Q)tests/e2e/run.sh $(OUTPUT)
 	$(Q)SLOPROBE_BACKEND=syscalls tests/e2e/run.sh $(OUTPUT) $(E2E_SYSCALLS_TESTS)
 	$(Q)SLOPROBE_BACKEND=tracepoints tests/e2e/run.sh $(OUTPUT) $(E2E_TRACEPOINTS_TESTS)
+	$(Q)$(RUN_KERNELS) $(KERNEL_CI)
 
 # The unit and end-to-end tests again, on binaries built with ASan+UBSan into their own folder;
 # any memory error, undefined behaviour or leak fails the run.

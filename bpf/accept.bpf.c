@@ -28,14 +28,15 @@ static __always_inline int accept_returned(long fd)
 	return 0;
 }
 
+/* The record of a syscalls:* event: see SYSCALL_ON_SOCKET in syscalls.bpf.c. */
 SEC("tracepoint/syscalls/sys_exit_accept4")
-int accept4_exit(struct trace_event_raw_sys_exit *ctx)
+int accept4_exit(struct syscall_trace_exit *ctx)
 {
 	return accept_returned(ctx->ret);
 }
 
 SEC("tracepoint/syscalls/sys_exit_accept")
-int accept_exit(struct trace_event_raw_sys_exit *ctx)
+int accept_exit(struct syscall_trace_exit *ctx)
 {
 	return accept_returned(ctx->ret);
 }

@@ -122,34 +122,41 @@ static __always_inline void port_bitmap_set(void *bitmap, __u16 port)
 		__sync_fetch_and_or(bits, PORT_BITMAP_BIT(port));
 }
 
-static __always_inline struct service_stats *service_stats_get(const struct service_key *key)
+/*
+ * Map keys are looked up from a stack copy: Linux 6.1's verifier takes a key only
+ * from the stack, a packet or a map, and a global function's pointer arguments (the HTTP
+ * framing's conn_state) are plain memory to it.
+ */
+static __always_inline struct service_stats *service_stats_get(const struct service_key *from)
 {
-	struct service_stats *stats = bpf_map_lookup_elem(&service_stats, key);
+	struct service_key key = *from;
+	struct service_stats *stats = bpf_map_lookup_elem(&service_stats, &key);
 	long err;
 
 	if (stats)
 		return stats;
-	err = bpf_map_update_elem(&service_stats, key, &service_stats_zero, BPF_NOEXIST);
-	if (err && bpf_map_lookup_elem(&service_stats, key) == NULL) {
+	err = bpf_map_update_elem(&service_stats, &key, &service_stats_zero, BPF_NOEXIST);
+	if (err && bpf_map_lookup_elem(&service_stats, &key) == NULL) {
 		/* -ENOMEM: a burst of new services emptied the per-CPU allocator's cache. */
 		drop_count(err == -E2BIG ? DROP_SERVICE_TABLE_FULL : DROP_SERVICE_ALLOC_FAILED);
 		return NULL;
 	}
-	return bpf_map_lookup_elem(&service_stats, key);
+	return bpf_map_lookup_elem(&service_stats, &key);
 }
 
-static __always_inline void service_active_add(const struct service_key *key, __s64 delta)
+static __always_inline void service_active_add(const struct service_key *from, __s64 delta)
 {
-	__s64 *active = bpf_map_lookup_elem(&service_active, key);
+	struct service_key key = *from; /* on the stack: see service_stats_get() */
+	__s64 *active = bpf_map_lookup_elem(&service_active, &key);
 
 	if (active) {
 		__sync_fetch_and_add(active, delta);
 		return;
 	}
-	if (bpf_map_update_elem(&service_active, key, &delta, BPF_NOEXIST) == 0)
+	if (bpf_map_update_elem(&service_active, &key, &delta, BPF_NOEXIST) == 0)
 		return;
 	/* Lost a race with another CPU creating it: add to theirs. */
-	active = bpf_map_lookup_elem(&service_active, key);
+	active = bpf_map_lookup_elem(&service_active, &key);
 	if (active)
 		__sync_fetch_and_add(active, delta);
 	else

@@ -116,7 +116,6 @@ static __always_inline int request_on_read(struct sock *sk, int ret, int flags)
 	conn->times.read_ns = now_ns;
 	conn->arrival_ns = 0;
 	conn->bytes_in += ret;
-	conn->start_retransmits = conn->retransmits;
 	conn->requests += 1;
 	conn->runq_known = 0;
 	http_on_request_start(key, ret);

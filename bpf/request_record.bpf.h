@@ -95,10 +95,12 @@ static __always_inline void stats_record_phases(struct service_stats *stats,
 
 /* A request of @conn ended, @latency_ns after its start: its service's histograms, and the
  * slow-request event when it is slow enough. */
-static __always_inline void request_record(const struct conn_state *conn,
-					   struct service_stats *stats, __u64 latency_ns,
-					   const struct http_conn *http)
+static __always_inline void request_record(struct conn_state *conn, struct service_stats *stats,
+					   __u64 latency_ns, const struct http_conn *http)
 {
+	/* One read of the counter ends this request's retransmits and starts the next one's: a
+	 * retransmit in between (another CPU, or a softirq) is counted once, on one of them. */
+	__u32 retransmits = READ_ONCE(conn->retransmits);
 	__u64 threshold_ns;
 
 	stats_record_latency(stats, latency_ns);
@@ -106,7 +108,8 @@ static __always_inline void request_record(const struct conn_state *conn,
 	/* Zero in every instance but `slow` and `record`: one compare for everyone else. */
 	threshold_ns = slow_threshold_ns;
 	if (threshold_ns && latency_ns >= threshold_ns)
-		slow_emit(conn, http);
+		slow_emit(conn, http, retransmits - conn->start_retransmits);
+	conn->start_retransmits = retransmits;
 }
 
 /*

@@ -122,14 +122,15 @@ static __always_inline __u32 route_other_id(struct route_key *key)
 	return id ? *id : route_id_insert(key, &created);
 }
 
-static __always_inline __u32 *route_count_get(const struct service_key *service)
+static __always_inline __u32 *route_count_get(const struct service_key *from)
 {
-	__u32 zero = 0, *count = bpf_map_lookup_elem(&route_counts, service);
+	struct service_key service = *from; /* on the stack: see service_stats_get() */
+	__u32 zero = 0, *count = bpf_map_lookup_elem(&route_counts, &service);
 
 	if (count)
 		return count;
-	bpf_map_update_elem(&route_counts, service, &zero, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&route_counts, service);
+	bpf_map_update_elem(&route_counts, &service, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&route_counts, &service);
 }
 
 /* A key seen for the first time: a new route while its service is under the cap, else

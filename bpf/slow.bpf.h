@@ -31,7 +31,8 @@ SLOPROBE_MAP struct {
 } slow_ports SEC(".maps");
 
 /* A request at or above the threshold goes to userspace; a full ring is counted, not hidden. */
-static __always_inline void slow_emit(const struct conn_state *conn, const struct http_conn *http)
+static __always_inline void slow_emit(const struct conn_state *conn, const struct http_conn *http,
+				      __u32 retransmits)
 {
 	struct slow_event *event;
 
@@ -49,7 +50,7 @@ static __always_inline void slow_emit(const struct conn_state *conn, const struc
 	event->service = conn->service;
 	event->tgid = conn->server_tgid;
 	event->tid = conn->server_tid;
-	event->retransmits = conn->retransmits - conn->start_retransmits;
+	event->retransmits = retransmits;
 	event->request_index = conn->requests;
 	event->runq_known = conn->runq_known;
 	event->runq_ns = conn->runq_ns;

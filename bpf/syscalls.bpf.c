@@ -59,14 +59,21 @@ static __always_inline int syscall_exit(long ret, bool is_read)
 	return request_on_send(sk, (int)ret);
 }
 
+/*
+ * A syscalls:* event's record is struct syscall_trace_enter/exit (an int nr);
+ * trace_event_raw_sys_enter/exit are raw_syscalls:*'s (a long id). Their fields fall at the
+ * same offsets where trace_entry is 8 bytes, not on PREEMPT_RT, where it is longer: there the
+ * wrong struct read the next argument, and a return value past the record's end, which the
+ * kernel refuses to attach (EACCES).
+ */
 #define SYSCALL_ON_SOCKET(call, flags, is_read)                                                    \
 	SEC("tracepoint/syscalls/sys_enter_" #call)                                                \
-	int sys_##call##_enter(struct trace_event_raw_sys_enter *ctx)                              \
+	int sys_##call##_enter(struct syscall_trace_enter *ctx)                                    \
 	{                                                                                          \
 		return syscall_enter((long)ctx->args[0], flags);                                   \
 	}                                                                                          \
 	SEC("tracepoint/syscalls/sys_exit_" #call)                                                 \
-	int sys_##call##_exit(struct trace_event_raw_sys_exit *ctx)                                \
+	int sys_##call##_exit(struct syscall_trace_exit *ctx)                                      \
 	{                                                                                          \
 		return syscall_exit(ctx->ret, is_read);                                            \
 	}

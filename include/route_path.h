@@ -70,8 +70,20 @@ static __always_inline void route_path_begin(struct route_path_state *st)
 	__builtin_memset(st, 0, sizeof(*st));
 }
 
+/*
+ * Hides @var's value from the compiler: a bound check and the access it guards then use the
+ * same register. Otherwise clang checks `at + 1` through the register that held `at`, which
+ * the verifier of Linux 6.1 cannot relate to the one it indexes with (6.18's can).
+ */
+#ifdef __bpf__
+#define route_opaque(var) asm volatile("" : "+r"(var))
+#else
+#define route_opaque(var) ((void)0)
+#endif
+
 static __always_inline void route_path_put(char *out, __u32 at, char c)
 {
+	route_opaque(at);
 	if (at < ROUTE_PATH_BYTES)
 		out[at] = c;
 }

@@ -76,7 +76,7 @@ struct conn_state {
 	struct client_addr client;
 	__u32 server_tgid;	 /* process of server_tid */
 	__u32 retransmits;	 /* on this connection since it was seen */
-	__u32 start_retransmits; /* retransmits when the current request started */
+	__u32 start_retransmits; /* retransmits when the last request was recorded */
 	__u32 requests;		 /* requests started on the connection, this one included */
 	__u32 runq_known;	 /* --runq: runq_ns holds the sending thread's wait */
 	__u64 runq_ns;		 /* run-queue time of the sender since the request started */

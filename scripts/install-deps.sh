@@ -1,11 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-# Installs the Debian packages sloprobe builds and tests with; quiet when all are present.
+# Installs the Debian packages sloprobe builds and tests with (the last line: the kernel matrix,
+# tests/kernels/); quiet when all are present.
 set -eu
 
 PACKAGES="clang libclang-rt-dev llvm bpftool libbpf-dev libelf-dev zlib1g-dev libcjson-dev libmicrohttpd-dev
 libcmocka-dev make gcc pkg-config jq python3 python3-yaml iproute2 procps util-linux nginx libnginx-mod-http-echo wrk bpftrace prometheus chromium fonts-dejavu-core curl
-libyaml-dev libgnutls28-dev libcrypt-dev openssl python3-bcrypt python3-websockets"
+libyaml-dev libgnutls28-dev libcrypt-dev openssl python3-bcrypt python3-websockets
+qemu-system-x86 busybox-static cpio kmod"
 
 missing=""
 for pkg in $PACKAGES; do

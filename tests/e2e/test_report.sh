@@ -14,8 +14,8 @@ record_while_loading "$capture" 5 --rate 300 --requests 1000
 svc() { jq --argjson p "$PORT_srv" ".services[] | select(.port == \$p) | $1" "$WORK/report.json"; }
 assert_eq "requests in the report" "$(svc .requests)" "$(jq .requests "$WORK/load.json")"
 for q in p50 p99; do
-	assert_within "whole-capture $q (us)" "$(svc ".latency_us.$q")" \
-		"$(jq ".latency_us.$q" "$WORK/load.json")" 0.05 200
+	assert_latency "whole-capture $q (us)" "$(svc ".latency_us.$q")" \
+		"$(jq ".latency_us.$q" "$WORK/load.json")" 0.05 200 "$WORK/record.err"
 done
 assert_eq "availability" "$(svc .slo.availability)" 1
 assert_eq "good share under the default SLO (p99 < 1 s)" "$(svc .slo.good_share)" 1

@@ -12,6 +12,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "host/listeners.h"
+#include "kernel/btf_funcs.h"
 #include "kernel/privilege.h"
 #include "kernel/probe.h"
 #include "model/port_bitmap.h"
@@ -47,18 +48,27 @@ struct probe {
 static bool libbpf_verbose;
 /* Set while probing: a failed probe is explained once, by us, not also by libbpf. */
 static bool libbpf_quiet;
+/* Set while loading: libbpf's messages wait here until we know whether to show them. */
+static FILE *libbpf_held;
 
 static int libbpf_print(enum libbpf_print_level level, const char *format, va_list args)
 {
 	if (libbpf_quiet || (level == LIBBPF_DEBUG && !libbpf_verbose))
 		return 0;
-	return vfprintf(stderr, format, args);
+	return vfprintf(libbpf_held ? libbpf_held : stderr, format, args);
 }
 
-static const char *btf_error_text(int err)
+static const char *btf_error_text(const char *path, int err)
 {
 	/* libbpf's own codes (4000 and up) mean the file is not BTF or ELF with BTF. */
-	return err >= 4000 ? "not a BTF or ELF file with BTF" : strerror(err);
+	if (err >= 4000)
+		return "not a BTF or ELF file with BTF";
+	/* An ELF file without a .BTF section reads as ENOENT too. */
+	if (err == ENOENT && access(path, F_OK) == 0)
+		return "no BTF in this file";
+	if (err == EINVAL)
+		return "not valid BTF (cut or damaged)";
+	return strerror(err);
 }
 
 /* What the running kernel offers, read from its BTF. */
@@ -86,14 +96,15 @@ static enum probe_error probe_check_kernel(const char *custom_path, struct probe
 	btf = btf__parse(btf_path, NULL);
 	libbpf_quiet = false;
 	if (!btf && custom_path) {
-		fprintf(stderr, "sloprobe: --btf %s: %s\n", btf_path, btf_error_text(errno));
+		fprintf(stderr, "sloprobe: --btf %s: %s\n", btf_path,
+			btf_error_text(btf_path, errno));
 		return PROBE_NO_BTF;
 	}
 	if (!btf) {
 		fprintf(stderr,
 			"sloprobe: cannot read kernel BTF at %s: %s (needs a kernel built "
 			"with CONFIG_DEBUG_INFO_BTF=y, or --btf FILE)\n",
-			btf_path, btf_error_text(errno));
+			btf_path, btf_error_text(btf_path, errno));
 		return PROBE_NO_BTF;
 	}
 	/* Every program set sees connections open and close through it. */
@@ -403,6 +414,42 @@ static enum probe_error probe_load_sockets_only(struct probe *probe, const char 
 	return PROBE_OK;
 }
 
+/*
+ * Loads the chosen programs. A verifier that gives up on the HTTP framing parser (Linux 6.1
+ * does: too many states for it) is one line, not the thousand lines of its log that libbpf
+ * prints, which --verbose still shows; any other failure shows what libbpf said.
+ */
+static enum probe_error probe_load_programs(struct probe *probe, bool http)
+{
+	char *held = NULL;
+	size_t held_len = 0;
+	int err;
+
+	if (http && !libbpf_verbose)
+		libbpf_held = open_memstream(&held, &held_len);
+	err = sloprobe_bpf__load(probe->skel);
+	if (libbpf_held) {
+		fclose(libbpf_held);
+		libbpf_held = NULL;
+	}
+	if (err == -E2BIG && http) {
+		free(held);
+		fprintf(stderr,
+			"sloprobe: --http: this kernel's verifier gives up on the HTTP "
+			"framing parser (too complex for it; it loads on Linux 6.18, not on "
+			"6.1): run without --http\n");
+		return PROBE_NO_EVENT_SOURCE;
+	}
+	if (held)
+		fputs(held, stderr);
+	free(held);
+	if (err) {
+		fprintf(stderr, "sloprobe: cannot load BPF programs: %s\n", strerror(-err));
+		return PROBE_LOAD_FAILED;
+	}
+	return PROBE_OK;
+}
+
 static enum probe_error probe_load(struct probe *probe, const struct probe_options *opts,
 				   const struct probe_kernel *kernel)
 {
@@ -437,16 +484,19 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 	}
 	/* Read-only once loaded: the verifier drops the code of every feature left off. */
 	probe->skel->rodata->http_enabled = opts->http;
+	/* The framing parser's global functions too, which it would otherwise check anyway. */
+	if (!opts->http && btf_funcs_make_static(probe->skel->obj, "http_") < 0) {
+		fprintf(stderr, "sloprobe: the BPF object has no BTF\n");
+		return PROBE_LOAD_FAILED;
+	}
 	if (opts->route_cap)
 		probe->skel->rodata->route_cap = opts->route_cap;
 	probe_set_route_collapse(probe->skel, opts->route_collapse);
 	probe->skel->rodata->runq_enabled = opts->runq;
 	probe->skel->rodata->slow_ports_only = opts->slow_nports > 0;
-	err = sloprobe_bpf__load(probe->skel);
-	if (err) {
-		fprintf(stderr, "sloprobe: cannot load BPF programs: %s\n", strerror(-err));
-		return PROBE_LOAD_FAILED;
-	}
+	err = probe_load_programs(probe, opts->http);
+	if (err)
+		return err;
 	err = probe_set_slow_ports(probe, opts->slow_ports, opts->slow_nports);
 	if (err)
 		return PROBE_LOAD_FAILED;
