@@ -22,6 +22,21 @@ mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
 mount -t tmpfs tmpfs /run
+# The guest's modules come from the unpacked package, through the host's root.
+# shellcheck source=/dev/null
+. "$results/config"
+mkdir -p "/lib/modules/$(uname -r)" /run/sloprobe-results
+mount --bind "$KERNEL_MODULES" "/lib/modules/$(uname -r)"
+# The results share, the modules, the tests and binaries are taken out of the way of the /tmp
+# mounted below, which would hide them when the repository or its build lives under /tmp (a CI
+# clone). The tests and binaries are copied (init copied this script): a file the host
+# replaces meanwhile (an edit, a rebuild) would be a stale handle through virtiofs.
+mount --move "$results" /run/sloprobe-results
+results=/run/sloprobe-results
+mkdir -p /run/sloprobe-guest/tests /run/sloprobe-guest/build
+cp -a "$REPO/tests/e2e" /run/sloprobe-guest/tests/
+find "$BUILD" -maxdepth 1 -type f -exec cp -a {} /run/sloprobe-guest/build/ \;
+REPO=/run/sloprobe-guest BUILD=/run/sloprobe-guest/build
 # The host's /tmp shows through the overlay: the tests' folders go to a /tmp of the guest's own.
 mount -t tmpfs tmpfs /tmp
 mkdir -p /run/netns
@@ -30,18 +45,6 @@ mount -t bpf bpf /sys/fs/bpf
 # tracefs stays unmounted, as on a fresh host: sloprobe mounts it for itself.
 ip link set lo up
 hostname sloprobe-guest
-# The guest's modules come from the unpacked package, through the host's root.
-# shellcheck source=/dev/null
-. "$results/config"
-mkdir -p /lib/modules
-ln -sfn "$KERNEL_MODULES" "/lib/modules/$(uname -r)"
-
-# The tests and binaries are copied in first (init copied this script): a file the host
-# replaces meanwhile (an edit, a rebuild) would be a stale handle through virtiofs.
-mkdir -p /tmp/sloprobe-guest/tests /tmp/sloprobe-guest/build
-cp -a "$REPO/tests/e2e" /tmp/sloprobe-guest/tests/
-find "$BUILD" -maxdepth 1 -type f -exec cp -a {} /tmp/sloprobe-guest/build/ \;
-REPO=/tmp/sloprobe-guest BUILD=/tmp/sloprobe-guest/build
 
 # The program set auto chooses here, from the banner of a one-second run.
 "$BUILD/sloprobe" top --json --duration 1 --interval 1 >/dev/null 2>"$results/banner"

@@ -15,12 +15,6 @@ here=$repo/tests/kernels
 tests=${SLOPROBE_KERNEL_TESTS:?set SLOPROBE_KERNEL_TESTS to the e2e tests to run}
 timeout_s=${SLOPROBE_KERNEL_TIMEOUT:-1200}
 kernels=$build/kernels
-# The guest mounts a /tmp of its own, which would hide them.
-for dir in "$build" "$repo"; do
-	case $dir/ in
-	/tmp/*) echo "sloprobe: the kernel matrix needs $dir outside /tmp" >&2; exit 2 ;;
-	esac
-done
 VIRTIOFSD=/usr/lib/qemu/virtiofsd
 BUSYBOX=/bin/busybox
 mkdir -p "$kernels"
