@@ -253,18 +253,19 @@ static double sampler_first_deadline(double start, double interval_s, double dur
 }
 
 /*
- * Sleeps until @deadline (monotonic seconds) or a signal, reading slow requests meanwhile and
- * waking every SAMPLER_TEND_S to create the counters of routes about to be named: a burst of
- * new routes must not wait for the window's end. A ring that cannot be read (said on stderr)
- * is given up: the windows go on without it.
+ * Sleeps until @deadline (monotonic seconds) or a signal, reading slow requests meanwhile and,
+ * with routes, waking every SAMPLER_TEND_S to create the counters of routes about to be named:
+ * a burst of new routes must not wait for the window's end. A ring that cannot be read (said
+ * on stderr) is given up: the windows go on without it.
  */
 static void sampler_wait_until(struct sampler *sampler, double deadline)
 {
+	bool tend = probe_has_routes(sampler->probe);
 	struct timespec wake;
 	double left, slice;
 
 	while (!sampler_stop_requested && (left = deadline - clock_seconds(CLOCK_MONOTONIC)) > 0) {
-		slice = left < SAMPLER_TEND_S ? left : SAMPLER_TEND_S;
+		slice = tend && left > SAMPLER_TEND_S ? SAMPLER_TEND_S : left;
 		if (sampler->slow_ring) {
 			if (probe_slow_poll(sampler->probe, (int)ceil(slice * 1000.0)) < 0)
 				sampler->slow_ring = false;
@@ -272,7 +273,8 @@ static void sampler_wait_until(struct sampler *sampler, double deadline)
 			timespec_from_seconds(clock_seconds(CLOCK_MONOTONIC) + slice, &wake);
 			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &wake, NULL);
 		}
-		probe_tend_routes(sampler->probe);
+		if (tend)
+			probe_tend_routes(sampler->probe);
 	}
 }
 

@@ -262,6 +262,11 @@ void probe_tend_routes(struct probe *probe)
 		probe->routes_prepared = until;
 }
 
+bool probe_has_routes(const struct probe *probe)
+{
+	return probe->zero_routes != NULL;
+}
+
 /* Attach first, then seed with absolute counts: a listener that opens or closes in between
  * is then counted once either way. */
 static int probe_seed_listeners(struct probe *probe)

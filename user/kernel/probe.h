@@ -74,9 +74,11 @@ int probe_slow_open(struct probe *probe, probe_slow_fn fn, void *ctx);
 int probe_slow_poll(struct probe *probe, int timeout_ms);
 /* Requests at least this slow go to the ring buffer from now on; 0 stops them. */
 void probe_set_slow_threshold(struct probe *probe, __u64 threshold_ns);
-/* With --http: creates the counters of the route ids the kernel will give out next, when few
- * are left. Cheap (one read of a mapped counter) when none are needed: call it often. */
+/* With --http: keeps counters created for the next route ids the kernel will give out. Cheap
+ * (one read of a mapped counter) when none were given out since: call it often. */
 void probe_tend_routes(struct probe *probe);
+/* Route counters are kept (--http): probe_tend_routes has work between windows. */
+bool probe_has_routes(const struct probe *probe);
 /* Completes responses idle for @idle_ns (0: every response sent so far). */
 int probe_sweep_idle(struct probe *probe, __u64 idle_ns);
 /* Events of @reason dropped since attach, summed over CPUs. */
