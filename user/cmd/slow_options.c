@@ -64,7 +64,8 @@ static const struct option_spec slow_specs[] = {
 			   "requests as HTTP/1.x frames them (as `top --http`), each with\n"
 			   "its request line (method and path, from its first 64 bytes)\n"
 			   "and status (x86_64; arm64 built, not yet run; read from the\n"
-			   "syscalls' buffers, so not for io_uring or TLS)"),
+			   "syscalls' buffers, so not for io_uring or TLS; refused where\n"
+			   "the kernel's verifier gives up on the parser, e.g. 6.1)"),
 	OPTION_SPEC_SWITCH("runq", struct slow_options, runq,
 			   "also the run-queue delay of the thread that sent the response:\n"
 			   "time it was runnable but not running between the request's\n"

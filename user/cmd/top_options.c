@@ -93,7 +93,8 @@ static const struct option_spec top_specs[] = {
 		      "\"websocket\" and \"routes\" keys of --json. Reads the\n"
 		      "syscalls' buffers (x86_64; arm64 built, not yet run; not\n"
 		      "io_uring or TLS); other protocols keep the read-then-write\n"
-		      "turn"),
+		      "turn. Refused in one line where the kernel's verifier gives\n"
+		      "up on the parser (Debian 12's 6.1 does; 6.18 loads it)"),
 	TOP_SPEC_ROUTES,
 	TOP_SPECS_PROBE,
 	OPTION_SPEC_HELP,
