@@ -61,6 +61,12 @@ enum http_protocol {
 	HTTP_PROTO_OTHER,     /* the first bytes were not HTTP/1.x: turns */
 	HTTP_PROTO_LOST,      /* HTTP/1.x framing broke: turns from there */
 	HTTP_PROTO_WEBSOCKET, /* after a 101 */
+	/* Other protocols recognised from a connection's first bytes, each framed by its own
+	 * parser once it is known. */
+	HTTP_PROTO_HTTP2,    /* HTTP/2 and gRPC: the client preface, then frames */
+	HTTP_PROTO_TLS,	     /* TLS records: handshakes are not requests */
+	HTTP_PROTO_REDIS,    /* RESP arrays of bulk strings */
+	HTTP_PROTO_POSTGRES, /* the frontend/backend protocol, version 3 */
 };
 
 /* Reads whose first line is not HTTP/1.x before a connection adopted at a read (opened before
