@@ -441,7 +441,7 @@ static void test_routes_formats(void **state)
 	} rows[] = {
 		{ 0, "/v1/items/{id}                           90      90.0" },
 		{ 0, "      9   10.00\n" },
-		{ 1, "| DELETE | /a\\|<b> | 10 |" },
+		{ 1, "| DELETE | /a\\|\\<b\\> | 10 |" },
 		{ 1, "| 9 | 10.00% |" },
 		{ 3, "/a|&lt;b&gt;" },
 		{ 3, "GET /v1/items/{id}: latency per window" },
@@ -485,6 +485,41 @@ static void test_routes_formats(void **state)
 	}
 	text = report_output(&r, 2);
 	assert_routes_json(text);
+	free(text);
+	report_free(&r);
+	slo_file_free(slo);
+}
+
+/* A process names itself: its name reaches text and Markdown reports escaped, on one line, with
+ * no markup and no terminal escape. */
+static void test_hostile_names(void **state)
+{
+	/* Control bytes in both; markup only matters in Markdown. */
+	static const char *const absent[] = { "evil\n", "\x1b[2J", "| *x* |", " |<img" };
+	static const size_t absent_in[] = { 2, 4 };
+	struct slo_file *slo = slo_file_default();
+	struct report r = { .slo = slo };
+	struct hist_bucket b;
+	struct capture_sample s;
+	char *text;
+	size_t k;
+	int format;
+
+	(void)state;
+	s = sample_of(80, 100, 1000, &b, true);
+	snprintf(s.service, sizeof(s.service), "evil\n\x1b[2J| *x* |<img>:80");
+	add_window(&r, &s, 1);
+	assert_int_equal(report_finish(&r), 0);
+	for (format = 0; format < 2; format++) {
+		text = report_output(&r, format);
+		for (k = 0; k < absent_in[format]; k++)
+			if (strstr(text, absent[k]))
+				fail_msg("format %d holds \"%s\" raw", format, absent[k]);
+		assert_non_null(strstr(text, "evil\\x0a\\x1b"));
+		free(text);
+	}
+	text = report_output(&r, 1);
+	assert_non_null(strstr(text, "\\| \\*x\\* \\|\\<img\\>"));
 	free(text);
 	report_free(&r);
 	slo_file_free(slo);
@@ -685,4 +720,4 @@ UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_merge_and_judge),
 	       cmocka_unit_test(test_short_last_window), cmocka_unit_test(test_ttfb),
 	       cmocka_unit_test(test_service_checks), cmocka_unit_test(test_route_checks),
 	       cmocka_unit_test(test_routes_merge), cmocka_unit_test(test_routes_hosts_align),
-	       cmocka_unit_test(test_routes_formats))
+	       cmocka_unit_test(test_routes_formats), cmocka_unit_test(test_hostile_names))

@@ -6,6 +6,7 @@
 #ifndef SLOPROBE_ESCAPE_H
 #define SLOPROBE_ESCAPE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum escape_kind {
@@ -18,5 +19,16 @@ enum escape_kind {
 
 /* Writes @text escaped as @kind into @buf, cut short (never mid-escape) when it does not fit. */
 void escape_text(enum escape_kind kind, const char *text, char *buf, size_t size);
+
+/* Bytes enough for a service or route name escaped for text or Markdown (a byte may take 4). */
+#define ESCAPED_NAME_BYTES 1024
+
+/* @text escaped into @buf for the text report (@markdown false) or Markdown: returns @buf. */
+static inline const char *escape_report_name(const char *text, bool markdown, char *buf,
+					     size_t size)
+{
+	escape_text(markdown ? ESCAPE_MARKDOWN : ESCAPE_TEXT, text, buf, size);
+	return buf;
+}
 
 #endif /* SLOPROBE_ESCAPE_H */

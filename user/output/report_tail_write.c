@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "output/report_tail_write.h"
+#include "output/escape.h"
 #include "output/format.h"
 #include "output/svg_chart.h"
 #include "model/top_report.h"
@@ -21,7 +22,8 @@ static void request_text(const struct tail_request *req, char *buf, size_t size)
 
 static void slowest_text(FILE *out, const struct report *r, bool markdown)
 {
-	char when[32], latency[16], phase[TAIL_PHASES][16], what[96];
+	char when[32], latency[16], phase[TAIL_PHASES][16], what[96], name[ESCAPED_NAME_BYTES];
+	char request[ESCAPED_NAME_BYTES];
 	const struct tail_request *e;
 	size_t i;
 	int p;
@@ -45,14 +47,18 @@ static void slowest_text(FILE *out, const struct report *r, bool markdown)
 		fprintf(out,
 			markdown ? "| %s | %s | %s | %s | %s | %s | %s | %llu | %s | %u | %s |\n"
 				 : "%-22s %-22s %8s %8s %8s %8s %8s %4llu  %-22s %7u  %s\n",
-			when, e->service, latency, phase[0], phase[1], phase[2], phase[3],
-			(unsigned long long)e->retransmits, e->client, e->pid, what);
+			when, escape_report_name(e->service, markdown, name, sizeof(name)), latency,
+			phase[0], phase[1], phase[2], phase[3], (unsigned long long)e->retransmits,
+			e->client, e->pid,
+			/* The request line is what a client sent. */
+			escape_report_name(what, markdown, request, sizeof(request)));
 	}
 }
 
 static void shares_text(FILE *out, const struct report *r, bool markdown)
 {
 	const struct report_service *s;
+	char name[ESCAPED_NAME_BYTES];
 	size_t i;
 	int p;
 
@@ -68,7 +74,9 @@ static void shares_text(FILE *out, const struct report *r, bool markdown)
 		s = &r->services[i];
 		if (!s->tail.count)
 			continue;
-		fprintf(out, markdown ? "| %s | %zu" : "%-22s %13zu", s->service, s->tail.count);
+		fprintf(out, markdown ? "| %s | %zu" : "%-22s %13zu",
+			escape_report_name(s->service, markdown, name, sizeof(name)),
+			s->tail.count);
 		for (p = 0; p < TAIL_PHASES; p++) {
 			double share = 100.0 * tail_share_of(&s->tail, p);
 

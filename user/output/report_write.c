@@ -5,6 +5,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 #include "output/json_output.h"
+#include "output/escape.h"
 #include "output/format.h"
 #include "output/report_tail_write.h"
 #include "output/report_write.h"
@@ -40,13 +41,14 @@ static void quantiles_text(const struct latency_summary *summary, char q[REPORT_
 }
 
 static void report_row_text(FILE *out, const struct report *r, const struct report_service *s,
-			    const char *format)
+			    bool markdown, const char *format)
 {
-	char q[REPORT_TARGETS][16], slo[96];
+	char q[REPORT_TARGETS][16], slo[96], name[ESCAPED_NAME_BYTES];
 
 	quantiles_text(&s->latency, q);
 	slo_text(s, slo, sizeof(slo));
-	fprintf(out, format, s->service, (unsigned long long)s->total.requests,
+	fprintf(out, format, escape_report_name(s->service, markdown, name, sizeof(name)),
+		(unsigned long long)s->total.requests,
 		r->seconds > 0 ? (double)s->total.requests / r->seconds : 0.0, s->peak_rps, q[0],
 		q[1], q[2], q[3], 100.0 * report_good_share(s), 100.0 * report_budget_spent(s),
 		100.0 * report_availability(r, s), slo);
@@ -57,7 +59,7 @@ static void report_row_text(FILE *out, const struct report *r, const struct repo
 static void report_ttfb_text(FILE *out, const struct report *r, bool markdown)
 {
 	const struct report_service *s;
-	char q[REPORT_TARGETS][16];
+	char q[REPORT_TARGETS][16], name[ESCAPED_NAME_BYTES];
 	size_t i;
 
 	if (!report_has_ttfb(r))
@@ -78,7 +80,8 @@ static void report_ttfb_text(FILE *out, const struct report *r, bool markdown)
 		fprintf(out,
 			markdown ? "| %s | %llu | %s | %s | %s | %s |\n"
 				 : "%-22s %10llu %8s %8s %8s %8s\n",
-			s->service, (unsigned long long)s->ttfb.count, q[0], q[1], q[2], q[3]);
+			escape_report_name(s->service, markdown, name, sizeof(name)),
+			(unsigned long long)s->ttfb.count, q[0], q[1], q[2], q[3]);
 	}
 }
 
@@ -109,7 +112,7 @@ void report_check_text(const struct report_check *check, char *target, size_t ta
 /* The targets judged over the whole capture: TTFB, error rates, routes. */
 static void report_checks_text(FILE *out, const struct report *r, bool markdown)
 {
-	char target[64], value[24];
+	char target[64], value[24], name[ESCAPED_NAME_BYTES], route[ESCAPED_NAME_BYTES];
 	const struct report_check *c;
 	size_t i, j;
 
@@ -129,36 +132,26 @@ static void report_checks_text(FILE *out, const struct report *r, bool markdown)
 			fprintf(out,
 				markdown ? "| %s | %s | %s | %s | %llu | %s |\n"
 					 : "%-22s %-36s %-22s %8s %10llu  %s\n",
-				r->services[i].service, c->route ? c->route->name : "-", target,
-				value, (unsigned long long)c->count,
+				escape_report_name(r->services[i].service, markdown, name,
+						   sizeof(name)),
+				escape_report_name(c->route ? c->route->name : "-", markdown, route,
+						   sizeof(route)),
+				target, value, (unsigned long long)c->count,
 				report_verdict_name(c->verdict));
 		}
 	}
 }
 
-/* @text with '|' escaped, so a route cannot split a Markdown table's cell. */
-static void markdown_cell(FILE *out, const char *text)
-{
-	for (; *text; text++) {
-		if (*text == '|')
-			fputc('\\', out);
-		fputc(*text, out);
-	}
-}
-
 static void report_route_row_text(FILE *out, const struct report_route *route, bool markdown)
 {
-	char q[REPORT_TARGETS][16], t[REPORT_TARGETS][16];
+	char q[REPORT_TARGETS][16], t[REPORT_TARGETS][16], name[ESCAPED_NAME_BYTES];
 	const __u64 *status = route->status;
 
 	quantiles_text(&route->latency, q);
 	quantiles_text(&route->ttfb, t);
-	if (markdown) {
-		fprintf(out, "| %s | ", route->method);
-		markdown_cell(out, route->route);
-	} else {
-		fprintf(out, "%-7s %-32s", route->method, route->route);
-	}
+	/* Routes are made of what clients sent: a '|' would split a Markdown cell. */
+	escape_report_name(route->route, markdown, name, sizeof(name));
+	fprintf(out, markdown ? "| %s | %s" : "%-7s %-32s", route->method, name);
 	fprintf(out,
 		markdown ? " | %llu | %.1f | %s | %s | %s | %s | %s | %s | %s | %llu | %llu | %llu "
 			   "| "
@@ -178,6 +171,7 @@ static void report_route_row_text(FILE *out, const struct report_route *route, b
 static void report_routes_text(FILE *out, const struct report *r, bool markdown)
 {
 	const struct report_service *s;
+	char name[ESCAPED_NAME_BYTES];
 	size_t i, j;
 
 	if (!report_has_routes(r))
@@ -188,6 +182,7 @@ static void report_routes_text(FILE *out, const struct report *r, bool markdown)
 		s = &r->services[i];
 		if (!s->nroutes)
 			continue;
+		escape_report_name(s->service, markdown, name, sizeof(name));
 		if (markdown)
 			fprintf(out,
 				"\n### %s\n\n| method | route | requests | rps | p50 | p95 | p99 | "
@@ -196,14 +191,14 @@ static void report_routes_text(FILE *out, const struct report *r, bool markdown)
 				"|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|--"
 				"-:|"
 				"---:|---:|\n",
-				s->service);
+				name);
 		else
 			fprintf(out,
 				"\nroutes of %s\n%-7s %-32s %10s %9s %8s %8s %8s %8s %8s %8s %8s "
 				"%7s %7s %7s %7s %7s\n",
-				s->service, "METHOD", "ROUTE", "REQUESTS", "AVG RPS", "P50", "P95",
-				"P99", "P99.9", "TTFB P50", "TTFB P95", "TTFB P99", "2XX", "3XX",
-				"4XX", "5XX", "ERROR%");
+				name, "METHOD", "ROUTE", "REQUESTS", "AVG RPS", "P50", "P95", "P99",
+				"P99.9", "TTFB P50", "TTFB P95", "TTFB P99", "2XX", "3XX", "4XX",
+				"5XX", "ERROR%");
 		for (j = 0; j < s->nroutes; j++)
 			report_route_row_text(out, &s->routes[j], markdown);
 	}
@@ -231,7 +226,7 @@ static void breach_text(const struct report_service *s, const struct report_poin
 static void report_breaches_text(FILE *out, const struct report_service *s, bool markdown)
 {
 	size_t i, listed = 0, breached = 0;
-	char when[32], what[160];
+	char when[32], what[160], name[ESCAPED_NAME_BYTES];
 
 	for (i = 0; i < s->npoints; i++)
 		breached += s->points[i].breached != 0;
@@ -240,7 +235,7 @@ static void report_breaches_text(FILE *out, const struct report_service *s, bool
 	fprintf(out,
 		markdown ? "\n### %s: %zu breached windows\n\n| window end | missed |\n|---|---|\n"
 			 : "\n%s: %zu breached windows\n",
-		s->service, breached);
+		escape_report_name(s->service, markdown, name, sizeof(name)), breached);
 	for (i = 0; i < s->npoints && listed < REPORT_BREACHES_LISTED; i++) {
 		if (!s->points[i].breached)
 			continue;
@@ -260,16 +255,20 @@ static void report_breaches_text(FILE *out, const struct report_service *s, bool
 static void report_windows_header(FILE *out, const struct report_service *s, bool markdown,
 				  bool ttfb)
 {
+	char name[ESCAPED_NAME_BYTES];
+
 	if (markdown) {
 		fprintf(out,
 			"\n### %s: windows\n\n| window end | requests | rps | active | p50 | p95 | "
 			"p99 | p99.9 | %smissed "
 			"|\n|---|---:|---:|---:|---:|---:|---:|---:|%s---|\n",
-			s->service, ttfb ? "ttfb p50 | ttfb p99 | " : "", ttfb ? "---:|---:|" : "");
+			escape_report_name(s->service, markdown, name, sizeof(name)),
+			ttfb ? "ttfb p50 | ttfb p99 | " : "", ttfb ? "---:|---:|" : "");
 		return;
 	}
-	fprintf(out, "\n%s: windows\n%-21s %10s %9s %7s %8s %8s %8s %8s", s->service, "WINDOW END",
-		"REQUESTS", "RPS", "ACTIVE", "P50", "P95", "P99", "P99.9");
+	fprintf(out, "\n%s: windows\n%-21s %10s %9s %7s %8s %8s %8s %8s",
+		escape_report_name(s->service, false, name, sizeof(name)), "WINDOW END", "REQUESTS",
+		"RPS", "ACTIVE", "P50", "P95", "P99", "P99.9");
 	if (ttfb)
 		fprintf(out, " %8s %8s", "TTFB P50", "TTFB P99");
 	fputs("  MISSED\n", out);
@@ -324,7 +323,7 @@ void report_write_text(FILE *out, const struct report *r, bool markdown, bool wi
 	}
 	for (i = 0; i < r->count; i++)
 		report_row_text(
-			out, r, &r->services[i],
+			out, r, &r->services[i], markdown,
 			markdown ? "| %s | %llu | %.1f | %.1f | %s | %s | %s | %s | %.2f%% | "
 				   "%.1f%% | %.2f%% | %s |\n"
 				 : "%-22s %10llu %9.1f %9.1f %8s %8s %8s %8s %7.2f %7.1f "
