@@ -7,6 +7,7 @@
 #include <time.h>
 #include "base/clock.h"
 #include "host/labels.h"
+#include "host/text_file.h"
 #include "kernel/probe.h"
 #include "cmd/slow.h"
 #include "output/slow_format.h"
@@ -59,17 +60,8 @@ static int slow_install_signals(void)
 /* /proc/PID/comm, also for a thread id; "?" once the thread is gone. */
 static void slow_read_comm(__u32 pid, char *comm)
 {
-	char path[48];
-	FILE *f;
-
-	snprintf(comm, SLOW_COMM_LEN, "?");
-	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return;
-	if (fgets(comm, SLOW_COMM_LEN, f))
-		comm[strcspn(comm, "\n")] = '\0';
-	fclose(f);
+	if (proc_comm_read(pid, comm, SLOW_COMM_LEN))
+		snprintf(comm, SLOW_COMM_LEN, "?");
 }
 
 /* Thread ids are reused slowly: a cached name is right for the life of the run in practice. */

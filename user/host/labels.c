@@ -8,30 +8,13 @@
 #include "host/labels.h"
 #include "base/service_key.h"
 #include "host/socket_owners.h"
+#include "host/text_file.h"
 
 static struct service_label *label_table_get(struct label_table *table,
 					     const struct service_key *key)
 {
 	return service_table_get((void **)&table->items, &table->capacity, &table->count,
 				 sizeof(*table->items), offsetof(struct service_label, key), key);
-}
-
-static int comm_of_pid(__u32 tgid, char *comm)
-{
-	char path[64];
-	FILE *file;
-	int ok;
-
-	snprintf(path, sizeof(path), "/proc/%u/comm", tgid);
-	file = fopen(path, "re");
-	if (!file)
-		return -1;
-	ok = fgets(comm, LABEL_COMM_LEN, file) != NULL;
-	fclose(file);
-	if (!ok)
-		return -1;
-	comm[strcspn(comm, "\n")] = '\0';
-	return 0;
 }
 
 static bool pid_set_has(const int *pids, int count, int pid)
@@ -77,7 +60,8 @@ static void label_table_add_pid(const struct service_key *key, __u32 tgid, void 
 
 	label = label_table_get(table, key);
 	/* Threads of one process come one by one: read its /proc entry once a window. */
-	if (!label || pid_set_has(label->pids, label->npids, (int)tgid) || comm_of_pid(tgid, comm))
+	if (!label || pid_set_has(label->pids, label->npids, (int)tgid) ||
+	    proc_comm_read(tgid, comm, LABEL_COMM_LEN))
 		return;
 	memcpy(label->comm, comm, sizeof(comm));
 	pid_set_insert(label->pids, &label->npids, (int)tgid);
@@ -109,7 +93,8 @@ static void label_owner_found(unsigned long inode, int pid, void *ctx)
 	size_t i;
 
 	for (i = 0; i < scan->listeners->count; i++) {
-		if (scan->listeners->items[i].inode != inode || comm_of_pid((__u32)pid, comm))
+		if (scan->listeners->items[i].inode != inode ||
+		    proc_comm_read((unsigned int)pid, comm, LABEL_COMM_LEN))
 			continue;
 		label = label_table_get(scan->table, &scan->listeners->items[i].key);
 		if (!label)

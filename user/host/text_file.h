@@ -9,4 +9,10 @@
  */
 int text_file_read(const char *path, char *buf, size_t size);
 
+/*
+ * /proc/@pid/comm into @comm (@size bytes), its control bytes as '?': a process picks its own
+ * name (prctl), and it reaches terminals, logs and reports. 0, or -1 once the task is gone.
+ */
+int proc_comm_read(unsigned int pid, char *comm, size_t size);
+
 #endif /* SLOPROBE_TEXT_FILE_H */
