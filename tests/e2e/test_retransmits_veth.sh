@@ -6,7 +6,8 @@
 # client's ingress: a segment dropped on the sender's own egress is sent again as new data, not
 # retransmitted (tcp_write_xmit keeps what the qdisc refused). `slow --threshold 0` sees every
 # request: each carries the retransmits its connection made from its start to the next
-# request's, so they add up to the service's count, on the requests that suffered them.
+# request's, so they add up to the service's count (but for segments sent after a connection's
+# last request), on the requests that suffered them.
 . "$(dirname "$0")/lib.sh"
 require_bpf
 command -v ip >/dev/null || fail "ip (iproute2) is not installed (make deps)"
@@ -60,8 +61,15 @@ assert_eq "retransmits" "$retransmits" "$((after - before))"
 
 events=$(jq -s '[.[] | select(has("latency_ms"))] | length' "$WORK/slow.out")
 assert_eq "requests seen by slow" "$events" "$(jq .requests "$WORK/load.json")"
-assert_eq "retransmits over the requests" \
-	"$(jq -s '[.[] | select(has("latency_ms")) | .retransmits] | add' "$WORK/slow.out")" "$retransmits"
+# A segment sent again after a connection's last request ended (its FIN, when the client's ack
+# of it is late on a busy machine) is the service's, and on no request: at most one per
+# connection of the load.
+on_requests=$(jq -s '[.[] | select(has("latency_ms")) | .retransmits] | add' "$WORK/slow.out")
+log "retransmits over the requests: $on_requests of $retransmits"
+[ "$on_requests" -le "$retransmits" ] ||
+	fail "requests carry $on_requests retransmits, more than the service's $retransmits"
+[ "$((retransmits - on_requests))" -le 8 ] ||
+	fail "$((retransmits - on_requests)) retransmits on no request, more than the 8 connections' last segments"
 hit=$(jq -s '[.[] | select(has("latency_ms") and .retransmits > 0)] | length' "$WORK/slow.out")
 log "requests whose connection retransmitted during them: $hit of $events"
 [ "$hit" -gt 0 ] || fail "no request carries a retransmit"
