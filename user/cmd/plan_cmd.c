@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cmd/plan_cmd.h"
+#include "cmd/plan_input.h"
 #include "cmd/plan_options.h"
 #include "output/escape.h"
 #include "output/plan_explain.h"
@@ -110,8 +111,8 @@ static int plan_run(const struct plan_options *opts, const struct projection_fil
 		status = plan_record_live(opts, dir, live, sizeof(live));
 	if (!status)
 		status = opts->live_s > 0
-				 ? report_read_captures(files, 1, &report, "plan")
-				 : report_read_captures(opts->files, opts->nfiles, &report, "plan");
+				 ? plan_read_captures(files, 1, &report)
+				 : plan_read_captures(opts->files, opts->nfiles, &report);
 	if (!status)
 		status = plan_from_report(opts, pf, &report);
 	report_free(&report);
