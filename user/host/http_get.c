@@ -134,7 +134,9 @@ int http_response_split(const char *data, size_t len, int *status, const char **
 	if (len < 12 || strncmp(data, "HTTP/1.", 7) || data[8] != ' ' ||
 	    strspn(data + 9, "0123456789") != 3 || !head_end) {
 		snprintf(why, why_size, "the answer is not an HTTP/1.x response%s",
-			 len && !head_end ? " (cut short in its headers?)" : "");
+			 !head_end && len >= 7 && !strncmp(data, "HTTP/1.", 7)
+				 ? " (cut short in its headers?)"
+				 : "");
 		return -1;
 	}
 	*status = (data[9] - '0') * 100 + (data[10] - '0') * 10 + (data[11] - '0');
