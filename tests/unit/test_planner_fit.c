@@ -240,9 +240,8 @@ static void test_usl_bad_input(void **state)
 
 UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_linear_exact),
 	       cmocka_unit_test(test_linear_noisy), cmocka_unit_test(test_linear_bad_input),
-	       cmocka_unit_test(test_linear_constant_x),
-	       cmocka_unit_test(test_usl_exact), cmocka_unit_test(test_usl_noisy),
-	       cmocka_unit_test(test_usl_clamped), cmocka_unit_test(test_usl_amdahl),
-	       cmocka_unit_test(test_usl_held_has_no_interval),
+	       cmocka_unit_test(test_linear_constant_x), cmocka_unit_test(test_usl_exact),
+	       cmocka_unit_test(test_usl_noisy), cmocka_unit_test(test_usl_clamped),
+	       cmocka_unit_test(test_usl_amdahl), cmocka_unit_test(test_usl_held_has_no_interval),
 	       cmocka_unit_test(test_usl_no_degrees_of_freedom), cmocka_unit_test(test_usl_levels),
 	       cmocka_unit_test(test_usl_bad_input))

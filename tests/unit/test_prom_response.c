@@ -14,11 +14,11 @@
 #include "input/prom_response.h"
 
 #define MATRIX                                                                                     \
-	"{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["                \
-	"{\"metric\":{\"__name__\":\"sloprobe_request_duration_seconds_bucket\",\"instance\":"    \
-	"\"10.0.0.1:9464\",\"job\":\"sloprobe\",\"le\":\"0.0001\",\"port\":\"8080\",\"service\":" \
-	"\"api:8080\",\"comm\":\"api\"},\"values\":[[1700000000,\"0\"],[1700000001.5,\"12\"]]},"  \
-	"{\"metric\":{\"__name__\":\"sloprobe_serving_threads\",\"instance\":\"b\",\"port\":"     \
+	"{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["                 \
+	"{\"metric\":{\"__name__\":\"sloprobe_request_duration_seconds_bucket\",\"instance\":"     \
+	"\"10.0.0.1:9464\",\"job\":\"sloprobe\",\"le\":\"0.0001\",\"port\":\"8080\",\"service\":"  \
+	"\"api:8080\",\"comm\":\"api\"},\"values\":[[1700000000,\"0\"],[1700000001.5,\"12\"]]},"   \
+	"{\"metric\":{\"__name__\":\"sloprobe_serving_threads\",\"instance\":\"b\",\"port\":"      \
 	"\"8080\"},\"values\":[[1700000000,\"4\"]]}]}}"
 
 static int parse(const char *body, struct prom_result *out, char *why)
@@ -174,9 +174,9 @@ static void test_duration(void **state)
 	assert_int_equal(prom_duration_parse("45s", &s), 0);
 	assert_true(s == 45);
 	assert_int_equal(prom_duration_parse("2w", &s), 0);
-	for (const char *const *bad = (const char *const[]){ "", "d", "0d", "07d", "-1d", "1.5h",
-							     "7", "7dd", "7D", " 7d", "7d ",
-							     "367d", "1y", "99999999s", NULL };
+	for (const char *const *bad =
+		     (const char *const[]){ "", "d", "0d", "07d", "-1d", "1.5h", "7", "7dd", "7D",
+					    " 7d", "7d ", "367d", "1y", "99999999s", NULL };
 	     *bad; bad++)
 		if (prom_duration_parse(*bad, &s) != -1)
 			fail_msg("'%s' taken as a range", *bad);
@@ -187,13 +187,15 @@ static void test_match_and_selector(void **state)
 	char inner[PROM_MATCH_MAX + 1], why[256], selector[1200], url[64];
 
 	(void)state;
-	assert_int_equal(prom_match_parse("{job=\"a\"}", inner, sizeof(inner), why, sizeof(why)), 0);
+	assert_int_equal(prom_match_parse("{job=\"a\"}", inner, sizeof(inner), why, sizeof(why)),
+			 0);
 	assert_string_equal(inner, "job=\"a\"");
-	assert_int_equal(prom_match_parse("env=~\"p.*\"", inner, sizeof(inner), why, sizeof(why)), 0);
+	assert_int_equal(prom_match_parse("env=~\"p.*\"", inner, sizeof(inner), why, sizeof(why)),
+			 0);
 	assert_int_equal(prom_match_parse("", inner, sizeof(inner), why, sizeof(why)), -1);
 	assert_int_equal(prom_match_parse("{}", inner, sizeof(inner), why, sizeof(why)), -1);
-	assert_int_equal(prom_match_parse("a=\"b\"} or up{", inner, sizeof(inner), why, sizeof(why)),
-			 -1);
+	assert_int_equal(
+		prom_match_parse("a=\"b\"} or up{", inner, sizeof(inner), why, sizeof(why)), -1);
 	assert_int_equal(prom_match_parse("a=\"\n\"", inner, sizeof(inner), why, sizeof(why)), -1);
 	assert_int_equal(prom_selector("job=\"a\"", selector, sizeof(selector)), 0);
 	assert_non_null(strstr(selector, ",route=\"\",job=\"a\"}"));
@@ -247,12 +249,13 @@ static void test_http_split(void **state)
 	assert_int_equal(len, 2);
 	assert_memory_equal(body, "{}", 2);
 	/* Cut in the body, then in the headers: never taken. */
-	assert_int_equal(http_response_split(ok, strlen(ok) - 1, &status, &body, &len, why, 256), -1);
+	assert_int_equal(http_response_split(ok, strlen(ok) - 1, &status, &body, &len, why, 256),
+			 -1);
 	assert_non_null(strstr(why, "cut short"));
 	assert_int_equal(http_response_split(ok, 20, &status, &body, &len, why, 256), -1);
-	assert_int_equal(http_response_split("HTTP/1.1 503 x\r\n\r\n", 18, &status, &body, &len,
-					     why, 256),
-			 0);
+	assert_int_equal(
+		http_response_split("HTTP/1.1 503 x\r\n\r\n", 18, &status, &body, &len, why, 256),
+		0);
 	assert_int_equal(status, 503);
 	assert_int_equal(http_response_split("HTTP/1.1 200 x\r\nTransfer-Encoding: chunked\r\n\r\n"
 					     "2\r\n{}\r\n0\r\n\r\n",
@@ -261,18 +264,22 @@ static void test_http_split(void **state)
 	assert_int_equal(http_response_split("HTTP/1.1 200 x\r\nContent-Length: -2\r\n\r\n{}", 40,
 					     &status, &body, &len, why, 256),
 			 -1);
-	assert_int_equal(http_response_split("SSH-2.0-OpenSSH\r\n\r\n", 19, &status, &body, &len,
-					     why, 256),
-			 -1);
+	assert_int_equal(
+		http_response_split("SSH-2.0-OpenSSH\r\n\r\n", 19, &status, &body, &len, why, 256),
+		-1);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_matrix),		 cmocka_unit_test(test_vector_and_empty),
-		cmocka_unit_test(test_rejections),	 cmocka_unit_test(test_cuts),
-		cmocka_unit_test(test_hostile_sizes),	 cmocka_unit_test(test_duration),
-		cmocka_unit_test(test_match_and_selector), cmocka_unit_test(test_url),
+		cmocka_unit_test(test_matrix),
+		cmocka_unit_test(test_vector_and_empty),
+		cmocka_unit_test(test_rejections),
+		cmocka_unit_test(test_cuts),
+		cmocka_unit_test(test_hostile_sizes),
+		cmocka_unit_test(test_duration),
+		cmocka_unit_test(test_match_and_selector),
+		cmocka_unit_test(test_url),
 		cmocka_unit_test(test_http_split),
 	};
 

@@ -31,22 +31,23 @@ static void series(struct body *b, const char *name, const char *instance, const
 {
 	int i;
 
-	b->used += (size_t)snprintf(b->text + b->used, sizeof(b->text) - b->used,
-				    "%s{\"metric\":{\"__name__\":\"%s\",\"instance\":\"%s\","
-				    "\"port\":\"8080\",\"service\":\"api:8080\",\"comm\":\"api\"%s%s%s},"
-				    "\"values\":[",
-				    b->series++ ? "," : "", name, instance, le[0] ? ",\"le\":\"" : "",
-				    le, le[0] ? "\"" : "");
+	b->used += (size_t)snprintf(
+		b->text + b->used, sizeof(b->text) - b->used,
+		"%s{\"metric\":{\"__name__\":\"%s\",\"instance\":\"%s\","
+		"\"port\":\"8080\",\"service\":\"api:8080\",\"comm\":\"api\"%s%s%s},"
+		"\"values\":[",
+		b->series++ ? "," : "", name, instance, le[0] ? ",\"le\":\"" : "", le,
+		le[0] ? "\"" : "");
 	for (i = 0; i < n; i++)
-		b->used += (size_t)snprintf(b->text + b->used, sizeof(b->text) - b->used,
-					    "%s[%d,\"%.9g\"]", i ? "," : "", T0 + i * STEP,
-					    values[i]);
+		b->used +=
+			(size_t)snprintf(b->text + b->used, sizeof(b->text) - b->used,
+					 "%s[%d,\"%.9g\"]", i ? "," : "", T0 + i * STEP, values[i]);
 	b->used += (size_t)snprintf(b->text + b->used, sizeof(b->text) - b->used, "]}");
 }
 
 static const char *const le_text[METRICS_LE_COUNT] = {
-	"0.0001", "0.0002", "0.0005", "0.001",	  "0.002",    "0.004992",
-	"0.009984", "0.019968", "0.050176", "0.100352", "0.200704", "0.499712",
+	"0.0001",   "0.0002",	"0.0005",   "0.001",	"0.002",     "0.004992",
+	"0.009984", "0.019968", "0.050176", "0.100352", "0.200704",  "0.499712",
 	"0.999424", "1.998848", "4.980736", "9.961472", "29.884416", "59.768832",
 };
 
@@ -55,8 +56,7 @@ static const char *const le_text[METRICS_LE_COUNT] = {
  * average, with @threads threads and 50 MiB; its counters restart after step @restart (0:
  * never).
  */
-static void pod(struct body *b, const char *instance, double per_step, double threads,
-		int restart)
+static void pod(struct body *b, const char *instance, double per_step, double threads, int restart)
 {
 	double buckets[4], sum[4], gauge[4], rss[4], cpu[4], zero[4] = { 0 };
 	int i, k;
@@ -182,7 +182,7 @@ static void test_spread(void **state)
 
 	(void)state;
 	hist = calloc(HIST_BUCKETS, sizeof(*hist));
-	totals[7] = 1000; /* 9.984-19.968 ms */
+	totals[7] = 1000;	      /* 9.984-19.968 ms */
 	totals[PROM_RANGES - 1] = 10; /* past 59.8 s */
 	assert_int_equal(prom_spread_init(&spread, totals, 0), 0);
 	for (w = 0; w < 10; w++) {
@@ -198,7 +198,9 @@ static void test_spread(void **state)
 			fail_msg("bucket %u outside the ranges", b);
 		if (b >= first && b < end)
 			weighted += (double)hist[b] *
-				    ((double)hist_bucket_lower_us(b) + (double)hist_bucket_upper_us(b)) / 2;
+				    ((double)hist_bucket_lower_us(b) +
+				     (double)hist_bucket_upper_us(b)) /
+				    2;
 	}
 	assert_int_equal(sum, 1010);
 	/* No mean asked for: even in time across the range, so its middle. */

@@ -27,7 +27,7 @@ static int prom_bucket_of(const char *le)
 	double seconds;
 	int i;
 
-	if (!strcmp(le, "+Inf"))
+	if (strcmp(le, "+Inf") == 0)
 		return PROM_BUCKET_INF;
 	seconds = strtod(le, &end);
 	if (!le[0] || *end || !isfinite(seconds))
@@ -43,10 +43,10 @@ static int prom_field_of(const struct prom_labels *labels)
 {
 	size_t i;
 
-	if (!strcmp(labels->name, "sloprobe_request_duration_seconds_bucket"))
+	if (strcmp(labels->name, "sloprobe_request_duration_seconds_bucket") == 0)
 		return prom_bucket_of(labels->le) >= 0 ? prom_bucket_of(labels->le) : -2;
 	for (i = 0; i < sizeof(prom_names) / sizeof(prom_names[0]); i++)
-		if (!strcmp(labels->name, prom_names[i].name))
+		if (strcmp(labels->name, prom_names[i].name) == 0)
 			return (int)prom_names[i].field;
 	return -1;
 }
@@ -71,7 +71,8 @@ static struct prom_target *prom_target_get(struct prom_targets *targets,
 	int f;
 
 	for (i = 0; i < targets->count; i++)
-		if (targets->items[i].port == port && !strcmp(targets->items[i].instance, labels->instance))
+		if (targets->items[i].port == port &&
+		    strcmp(targets->items[i].instance, labels->instance) == 0)
 			return &targets->items[i];
 	t = grow_append_zeroed((void **)&targets->items, &targets->capacity, &targets->count,
 			       sizeof(*targets->items));
@@ -105,8 +106,8 @@ static int prom_series_place(const struct prom_series *s, const struct prom_grid
 		snprintf(why, why_size,
 			 "two series of %s%s%s for instance %.64s port %u (two scrape jobs?): "
 			 "narrow --match, e.g. 'job=\"sloprobe\"'",
-			 s->labels.name, s->labels.le[0] ? " le=" : "", s->labels.le,
-			 t->instance, t->port);
+			 s->labels.name, s->labels.le[0] ? " le=" : "", s->labels.le, t->instance,
+			 t->port);
 		return -EINVAL;
 	}
 	for (i = 0; i < s->n; i++) {
@@ -133,7 +134,7 @@ static int prom_targets_finish(struct prom_targets *targets)
 	if (targets->count > 1)
 		qsort(targets->items, targets->count, sizeof(*targets->items), prom_target_compare);
 	for (i = 0; i < targets->count; i++) {
-		if (i && strcmp(targets->items[i].instance, targets->items[i - 1].instance))
+		if (i && strcmp(targets->items[i].instance, targets->items[i - 1].instance) != 0)
 			targets->instances++;
 		targets->items[i].instance_index = targets->instances;
 	}
@@ -158,9 +159,9 @@ int prom_targets_of(const struct prom_result *result, const struct prom_grid *gr
 		if (field == -1)
 			continue;
 		if (field == -2 || !s->labels.instance[0] || prom_port_of(s->labels.port, &port)) {
-			snprintf(why, why_size,
-				 "a series of %s %s: not one sloprobe serve writes", s->labels.name,
-				 field == -2 ? "with an unknown le bucket"
+			snprintf(why, why_size, "a series of %s %s: not one sloprobe serve writes",
+				 s->labels.name,
+				 field == -2		  ? "with an unknown le bucket"
 				 : !s->labels.instance[0] ? "without an instance label"
 							  : "without a port of 1-65535");
 			return -EINVAL;

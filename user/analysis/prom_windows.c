@@ -153,8 +153,8 @@ static int prom_instance_windows(const struct prom_target *targets, size_t first
 	report_begin_instance(report, targets[first].instance_index);
 	for (err = 0, i = 1; i <= grid->nsteps && !err; i++) {
 		struct capture_window window = { .ts = grid->start_s + (double)i * grid->step_s,
-						  .interval_s = grid->step_s,
-						  .samples = samples };
+						 .interval_s = grid->step_s,
+						 .samples = samples };
 
 		for (k = 0, n = 0; k < count; k++)
 			n += prom_sample_of(&targets[first + k], i, &spreads[k], hist,
@@ -183,9 +183,9 @@ int prom_windows_add(const struct prom_targets *targets, const struct prom_grid 
 
 	report_begin_capture(report, grid->step_s);
 	while (!err && first < targets->count) {
-		for (end = first + 1; end < targets->count &&
-				      targets->items[end].instance_index ==
-					      targets->items[first].instance_index;
+		for (end = first + 1;
+		     end < targets->count &&
+		     targets->items[end].instance_index == targets->items[first].instance_index;
 		     end++)
 			;
 		err = prom_instance_windows(targets->items, first, end, grid, report, &any);

@@ -494,7 +494,8 @@ static int report_finish_service(struct report *report, struct report_service *s
 
 	report_sort(service->points, service->npoints, sizeof(*service->points), point_compare);
 	for (i = 0; i < service->npoints; i++) {
-		if (n && report_points_merge(report, &service->points[n - 1], &service->points[i])) {
+		if (n &&
+		    report_points_merge(report, &service->points[n - 1], &service->points[i])) {
 			err = err
 				      ?: report_point_merge(&service->points[n - 1],
 							    &service->points[i]);

@@ -32,7 +32,8 @@ struct report_slot {
  */
 struct report_point {
 	__s64 slot;
-	unsigned int instance; /* the pod (host) it came from, when the report keeps them apart */
+	/* The pod (host) it came from, when the report keeps them apart. */
+	unsigned int instance;
 	double ts; /* the slot's end, seconds since the epoch */
 	double rps;
 	__u64 requests;

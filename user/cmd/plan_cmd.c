@@ -113,9 +113,8 @@ static int plan_run(const struct plan_options *opts, const struct projection_fil
 	if (!status && opts->prometheus_url)
 		status = plan_prometheus_read(opts, &report);
 	else if (!status)
-		status = opts->live_s > 0
-				 ? plan_read_captures(files, 1, &report)
-				 : plan_read_captures(opts->files, opts->nfiles, &report);
+		status = opts->live_s > 0 ? plan_read_captures(files, 1, &report)
+					  : plan_read_captures(opts->files, opts->nfiles, &report);
 	if (!status)
 		status = plan_from_report(opts, pf, &report);
 	report_free(&report);

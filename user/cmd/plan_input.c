@@ -31,7 +31,7 @@ static int plan_visit_header(const struct capture_header *header, void *arg)
 	memcpy(cur->host, header->host, sizeof(cur->host));
 	cur->instance = ctx->report->instances;
 	for (i = 0; header->host[0] && i < ctx->count - 1; i++)
-		if (!strcmp(ctx->captures[i].host, header->host)) {
+		if (strcmp(ctx->captures[i].host, header->host) == 0) {
 			cur->instance = ctx->captures[i].instance;
 			break;
 		}

@@ -143,9 +143,9 @@ static const struct options_command plan_command = {
 		 "routes where the captures have them), its utilization under the ceiling, CPU\n"
 		 "under the target utilization and memory within the pod, whichever binds first.\n"
 		 "Targets the plan cannot judge are listed as such.\n"
-		 "Each capture's host, or each Prometheus instance, is one pod: its rate, threads,\n"
-		 "connections and memory are one pod's, a projection's factor multiplies their\n"
-		 "sum; the same host's captures over the same time are refused.\n"
+		 "Each capture's host, or each Prometheus instance, is one pod: rate,\n"
+		 "threads, connections and memory are one pod's, a projection's factor\n"
+		 "multiplies their sum; one host's captures over one time are refused.\n"
 		 "\n",
 	.usage_end =
 		"Exit status: 0 the plan is written; 1 it could not be written; 2 bad input\n"

@@ -39,7 +39,8 @@ static int plan_prom_get(struct plan_prom *ctx, const char *path, struct prom_re
 	if (!err) {
 		err = prom_response_parse(body, body_len, out, why, sizeof(why));
 		/* Prometheus's own error, when the body is one, says more than its status. */
-		if (err && status != 200 && strncmp(why, PROM_ERROR_PREFIX, strlen(PROM_ERROR_PREFIX)))
+		if (err && status != 200 &&
+		    strncmp(why, PROM_ERROR_PREFIX, strlen(PROM_ERROR_PREFIX)) != 0)
 			snprintf(ctx->why, sizeof(ctx->why), "HTTP status %d", status);
 		else if (err)
 			snprintf(ctx->why, sizeof(ctx->why), "%s", why);
@@ -54,8 +55,8 @@ static int plan_prom_get(struct plan_prom *ctx, const char *path, struct prom_re
 }
 
 /* One query, URL-encoded into @path after @endpoint's other parameters. */
-static int plan_prom_path(const char *endpoint, const char *query, const char *params,
-			  char *path, size_t size)
+static int plan_prom_path(const char *endpoint, const char *query, const char *params, char *path,
+			  size_t size)
 {
 	char encoded[4 * (PROM_MATCH_MAX + 512)];
 	int n;
@@ -128,8 +129,8 @@ int plan_prometheus_read(const struct plan_options *opts, struct report *report)
 	int err;
 
 	err = http_url_parse(opts->prometheus_url, &ctx.url, ctx.why, sizeof(ctx.why)) ||
-	      (opts->match &&
-	       prom_match_parse(opts->match, ctx.inner, sizeof(ctx.inner), ctx.why, sizeof(ctx.why)));
+	      (opts->match && prom_match_parse(opts->match, ctx.inner, sizeof(ctx.inner), ctx.why,
+					       sizeof(ctx.why)));
 	if (err) {
 		fprintf(stderr, "sloprobe: plan: %s\n", ctx.why);
 		return 2;
@@ -143,7 +144,8 @@ int plan_prometheus_read(const struct plan_options *opts, struct report *report)
 	err = plan_prom_check(&ctx) || plan_prom_range(&ctx, report);
 	if (err) {
 		escape_text(ESCAPE_TEXT, ctx.why, line, sizeof(line));
-		fprintf(stderr, "sloprobe: plan: --prometheus %s: %s\n", opts->prometheus_url, line);
+		fprintf(stderr, "sloprobe: plan: --prometheus %s: %s\n", opts->prometheus_url,
+			line);
 		return 2;
 	}
 	if (report_finish(report)) {

@@ -66,16 +66,18 @@ int http_url_parse(const char *text, struct http_url *out, char *why, size_t why
 		    text[i] == '#')
 			break;
 	if (text[i]) {
-		snprintf(why, why_size, "--prometheus: no blanks, control bytes, query or "
-					"fragment in the URL, e.g. http://127.0.0.1:9090");
+		snprintf(why, why_size,
+			 "--prometheus: no blanks, control bytes, query or "
+			 "fragment in the URL, e.g. http://127.0.0.1:9090");
 		return -1;
 	}
-	if (!strncmp(text, "https://", 8)) {
-		snprintf(why, why_size, "--prometheus: https is not supported: give Prometheus's "
-					"plain-HTTP address (or a local proxy's)");
+	if (strncmp(text, "https://", 8) == 0) {
+		snprintf(why, why_size,
+			 "--prometheus: https is not supported: give Prometheus's "
+			 "plain-HTTP address (or a local proxy's)");
 		return -1;
 	}
-	if (strncmp(text, "http://", 7)) {
+	if (strncmp(text, "http://", 7) != 0) {
 		snprintf(why, why_size, "--prometheus: '%.64s' is not http://HOST[:PORT][/PREFIX]",
 			 text);
 		return -1;
@@ -83,8 +85,10 @@ int http_url_parse(const char *text, struct http_url *out, char *why, size_t why
 	rest = text + 7;
 	slash = strchr(rest, '/');
 	if (http_authority_parse(rest, slash ? (size_t)(slash - rest) : strlen(rest), out)) {
-		snprintf(why, why_size, "--prometheus: '%.64s': a host and a port of 1-65535, "
-					"e.g. http://127.0.0.1:9090", text);
+		snprintf(why, why_size,
+			 "--prometheus: '%.64s': a host and a port of 1-65535, "
+			 "e.g. http://127.0.0.1:9090",
+			 text);
 		return -1;
 	}
 	prefix_len = slash ? strlen(slash) : 0;
@@ -131,10 +135,10 @@ int http_response_split(const char *data, size_t len, int *status, const char **
 	char digits[24];
 	unsigned long long length;
 
-	if (len < 12 || strncmp(data, "HTTP/1.", 7) || data[8] != ' ' ||
+	if (len < 12 || strncmp(data, "HTTP/1.", 7) != 0 || data[8] != ' ' ||
 	    strspn(data + 9, "0123456789") != 3 || !head_end) {
 		snprintf(why, why_size, "the answer is not an HTTP/1.x response%s",
-			 !head_end && len >= 7 && !strncmp(data, "HTTP/1.", 7)
+			 !head_end && len >= 7 && strncmp(data, "HTTP/1.", 7) == 0
 				 ? " (cut short in its headers?)"
 				 : "");
 		return -1;
@@ -169,7 +173,8 @@ int http_response_split(const char *data, size_t len, int *status, const char **
 static int http_connect(const struct http_url *url, double timeout_s, char *why, size_t why_size)
 {
 	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *res, *ai;
-	struct timeval tv = { (time_t)timeout_s, (suseconds_t)((timeout_s - (time_t)timeout_s) * 1e6) };
+	struct timeval tv = { (time_t)timeout_s,
+			      (suseconds_t)((timeout_s - (time_t)timeout_s) * 1e6) };
 	int fd = -1, err, saved = 0;
 
 	err = getaddrinfo(url->host, url->port, &hints, &res);
@@ -224,8 +229,10 @@ static int http_read_all(int fd, size_t max_bytes, char **out, size_t *len, char
 	while (buf) {
 		if (used == capacity) {
 			if (capacity >= max_bytes) {
-				snprintf(why, why_size, "an answer over %zu bytes: narrow --match "
-							"or --range", max_bytes);
+				snprintf(why, why_size,
+					 "an answer over %zu bytes: narrow --match "
+					 "or --range",
+					 max_bytes);
 				free(buf);
 				return -1;
 			}

@@ -22,8 +22,7 @@ static int prom_number(const char *text, double *out)
 	return 0;
 }
 
-static int prom_label(const cJSON *metric, const char *key, char *out, char *why,
-		      size_t why_size)
+static int prom_label(const cJSON *metric, const char *key, char *out, char *why, size_t why_size)
 {
 	const cJSON *item = cJSON_GetObjectItemCaseSensitive(metric, key);
 
@@ -39,8 +38,7 @@ static int prom_label(const cJSON *metric, const char *key, char *out, char *why
 	return 0;
 }
 
-static int prom_labels_of(const cJSON *metric, struct prom_labels *out, char *why,
-			  size_t why_size)
+static int prom_labels_of(const cJSON *metric, struct prom_labels *out, char *why, size_t why_size)
 {
 	const cJSON *item;
 
@@ -48,11 +46,11 @@ static int prom_labels_of(const cJSON *metric, struct prom_labels *out, char *wh
 		snprintf(why, why_size, "a series has no \"metric\" object");
 		return -1;
 	}
-	cJSON_ArrayForEach(item, metric)
-		if (!cJSON_IsString(item)) {
-			snprintf(why, why_size, "label values must be strings");
-			return -1;
-		}
+	cJSON_ArrayForEach(item, metric) if (!cJSON_IsString(item))
+	{
+		snprintf(why, why_size, "label values must be strings");
+		return -1;
+	}
 	return prom_label(metric, "__name__", out->name, why, why_size) ||
 	       prom_label(metric, "instance", out->instance, why, why_size) ||
 	       prom_label(metric, "service", out->service, why, why_size) ||
@@ -77,8 +75,7 @@ static int prom_point(const cJSON *pair, double *ts, double *value)
 	return prom_number(v->valuestring, value);
 }
 
-static int prom_points_of(const cJSON *points, struct prom_series *out, char *why,
-			  size_t why_size)
+static int prom_points_of(const cJSON *points, struct prom_series *out, char *why, size_t why_size)
 {
 	const cJSON *pair;
 	int size = cJSON_GetArraySize(points);
@@ -93,14 +90,16 @@ static int prom_points_of(const cJSON *points, struct prom_series *out, char *wh
 		snprintf(why, why_size, "out of memory");
 		return -1;
 	}
-	cJSON_ArrayForEach(pair, points) {
+	cJSON_ArrayForEach(pair, points)
+	{
 		if (prom_point(pair, &out->ts[out->n], &out->value[out->n])) {
-			snprintf(why, why_size,
-				 "a point of %s is not [time, \"finite number\"]", out->labels.name);
+			snprintf(why, why_size, "a point of %s is not [time, \"finite number\"]",
+				 out->labels.name);
 			return -1;
 		}
 		if (out->n && out->ts[out->n] <= out->ts[out->n - 1]) {
-			snprintf(why, why_size, "the times of %s do not increase", out->labels.name);
+			snprintf(why, why_size, "the times of %s do not increase",
+				 out->labels.name);
 			return -1;
 		}
 		out->n++;
@@ -134,7 +133,8 @@ static int prom_series_of(const cJSON *item, bool matrix, struct prom_series *ou
 		points = single;
 	}
 	if (!cJSON_IsArray(points)) {
-		snprintf(why, why_size, "a series has no \"%s\" array", matrix ? "values" : "value");
+		snprintf(why, why_size, "a series has no \"%s\" array",
+			 matrix ? "values" : "value");
 		return -1;
 	}
 	err = prom_points_of(points, out, why, why_size);
@@ -156,7 +156,7 @@ static void prom_error_of(const cJSON *root, const cJSON *status, char *why, siz
 	for (i = 0; text[i]; i++)
 		if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
 			text[i] = ' ';
-	if (cJSON_IsString(status) && !strcmp(status->valuestring, "error"))
+	if (cJSON_IsString(status) && strcmp(status->valuestring, "error") == 0)
 		snprintf(why, why_size, PROM_ERROR_PREFIX "%s", text);
 	else
 		snprintf(why, why_size, "the answer's \"status\" is not \"success\"");
@@ -169,19 +169,21 @@ static int prom_result_of(const cJSON *root, struct prom_result *out, char *why,
 	const cJSON *type, *result, *item;
 	int size;
 
-	if (!cJSON_IsString(status) || strcmp(status->valuestring, "success")) {
+	if (!cJSON_IsString(status) || strcmp(status->valuestring, "success") != 0) {
 		prom_error_of(root, status, why, why_size);
 		return -1;
 	}
 	type = cJSON_GetObjectItemCaseSensitive(data, "resultType");
 	result = cJSON_GetObjectItemCaseSensitive(data, "result");
 	if (!cJSON_IsObject(data) || !cJSON_IsString(type) || !cJSON_IsArray(result) ||
-	    (strcmp(type->valuestring, "matrix") && strcmp(type->valuestring, "vector"))) {
+	    (strcmp(type->valuestring, "matrix") != 0 &&
+	     strcmp(type->valuestring, "vector") != 0)) {
 		snprintf(why, why_size,
-			 "\"data\" is not {\"resultType\": \"matrix\" or \"vector\", \"result\": [...]}");
+			 "\"data\" is not {\"resultType\": \"matrix\" or \"vector\", \"result\": "
+			 "[...]}");
 		return -1;
 	}
-	out->matrix = !strcmp(type->valuestring, "matrix");
+	out->matrix = strcmp(type->valuestring, "matrix") == 0;
 	size = cJSON_GetArraySize(result);
 	if ((unsigned int)size > PROM_MAX_SERIES) {
 		snprintf(why, why_size, "%d series, more than the %u a plan reads: narrow --match",
@@ -193,7 +195,8 @@ static int prom_result_of(const cJSON *root, struct prom_result *out, char *why,
 		snprintf(why, why_size, "out of memory");
 		return -1;
 	}
-	cJSON_ArrayForEach(item, result) {
+	cJSON_ArrayForEach(item, result)
+	{
 		out->count++;
 		if (prom_series_of(item, out->matrix, &out->series[out->count - 1], why, why_size))
 			return -1;

@@ -20,7 +20,7 @@
 
 /* The labels sloprobe's series carry that the planner reads; "" when absent. */
 struct prom_labels {
-	char name[PROM_LABEL_MAX];	/* __name__ */
+	char name[PROM_LABEL_MAX]; /* __name__ */
 	char instance[PROM_LABEL_MAX];
 	char service[PROM_LABEL_MAX];
 	char comm[PROM_LABEL_MAX];
