@@ -31,38 +31,49 @@ static double prom_bucket_width_us(unsigned int b)
 	return b >= HIST_OVERFLOW_BUCKET ? lower : (double)hist_bucket_upper_us(b) - lower;
 }
 
-/* A bucket's weight in its range, tilted by @theta; x its place in the range, 0 to 1. */
-static double prom_weight(unsigned int b, unsigned int first, unsigned int end, double theta)
+/* Range @r's edges in microseconds; the last one's top as the overflow bucket's. */
+static void prom_range_edges_us(unsigned int r, double *low, double *high)
 {
-	double x = end - first > 1 ? (double)(b - first) / (double)(end - first - 1) : 0.5;
+	*low = r ? (double)metrics_le_us[r - 1] : 0;
+	*high = r < METRICS_LE_COUNT ? (double)metrics_le_us[r] : 2.0 * (double)HIST_OVERFLOW_US;
+}
 
-	return prom_bucket_width_us(b) * exp(theta * (x - 1));
+/* A bucket's weight in range @r: its width times the density at its middle, tilted by @theta. */
+static double prom_weight(const struct prom_spread *spread, unsigned int r, unsigned int b,
+			  double theta)
+{
+	double low, high, x, k = spread->slope[r] + theta;
+
+	prom_range_edges_us(r, &low, &high);
+	x = (prom_bucket_mid_us(b) - low) / (high - low);
+	/* Relative to the range's densest end, so exp() never overflows. */
+	return prom_bucket_width_us(b) * exp(k > 0 ? k * (x - 1) : k * x);
 }
 
 /* The mean the spread gives with @theta. */
-static double prom_spread_mean(const __u64 totals[PROM_RANGES], double theta)
+static double prom_spread_mean(const struct prom_spread *spread, double theta)
 {
 	double sum = 0, count = 0, w, weight, weighted;
 	unsigned int r, b, first, end;
 
 	for (r = 0; r < PROM_RANGES; r++) {
-		if (!totals[r])
+		if (!spread->totals[r])
 			continue;
 		prom_range_buckets(r, &first, &end);
 		weight = weighted = 0;
 		for (b = first; b < end; b++) {
-			w = prom_weight(b, first, end, theta);
+			w = prom_weight(spread, r, b, theta);
 			weight += w;
 			weighted += w * prom_bucket_mid_us(b);
 		}
-		sum += (double)totals[r] * (weight > 0 ? weighted / weight : 0);
-		count += (double)totals[r];
+		sum += (double)spread->totals[r] * (weight > 0 ? weighted / weight : 0);
+		count += (double)spread->totals[r];
 	}
 	return count > 0 ? sum / count : 0;
 }
 
 /* The tilt that gives @mean_us: the mean grows with theta, so halve the interval. */
-static double prom_theta_for(const __u64 totals[PROM_RANGES], double mean_us)
+static double prom_theta_for(const struct prom_spread *spread, double mean_us)
 {
 	double low = -PROM_THETA_MAX, high = PROM_THETA_MAX, mid = 0;
 	int i;
@@ -71,7 +82,7 @@ static double prom_theta_for(const __u64 totals[PROM_RANGES], double mean_us)
 		return 0;
 	for (i = 0; i < 80; i++) {
 		mid = (low + high) / 2;
-		if (prom_spread_mean(totals, mid) < mean_us)
+		if (prom_spread_mean(spread, mid) < mean_us)
 			low = mid;
 		else
 			high = mid;
@@ -79,13 +90,46 @@ static double prom_theta_for(const __u64 totals[PROM_RANGES], double mean_us)
 	return mid;
 }
 
+/* A range's mean density (requests per microsecond); 0 for an empty one. */
+static double prom_density(const __u64 totals[PROM_RANGES], int r)
+{
+	double low, high;
+
+	if (r < 0 || r >= PROM_RANGES || !totals[r])
+		return 0;
+	prom_range_edges_us((unsigned int)r, &low, &high);
+	return (double)totals[r] / (high - low);
+}
+
+/* The density at the edge below range @r: its neighbours' geometric mean, else its own. */
+static double prom_edge_density(const __u64 totals[PROM_RANGES], int r, int other)
+{
+	double own = prom_density(totals, r), next = prom_density(totals, other);
+
+	return next > 0 ? sqrt(own * next) : own;
+}
+
+static void prom_spread_slopes(struct prom_spread *spread)
+{
+	int r;
+
+	for (r = 0; r < PROM_RANGES; r++) {
+		double below = prom_edge_density(spread->totals, r, r - 1);
+		double above = prom_edge_density(spread->totals, r, r + 1);
+
+		spread->slope[r] = below > 0 && above > 0 ? log(above / below) : 0;
+	}
+}
+
 int prom_spread_init(struct prom_spread *spread, const __u64 totals[PROM_RANGES], double mean_us)
 {
-	double theta = prom_theta_for(totals, mean_us), weight, cumulative;
+	double theta, weight, cumulative;
 	unsigned int r, b, first, end;
 
 	memset(spread, 0, sizeof(*spread));
 	memcpy(spread->totals, totals, sizeof(spread->totals));
+	prom_spread_slopes(spread);
+	theta = prom_theta_for(spread, mean_us);
 	spread->bounds = calloc(HIST_BUCKETS, sizeof(*spread->bounds));
 	if (!spread->bounds)
 		return -ENOMEM;
@@ -93,9 +137,9 @@ int prom_spread_init(struct prom_spread *spread, const __u64 totals[PROM_RANGES]
 		prom_range_buckets(r, &first, &end);
 		weight = cumulative = 0;
 		for (b = first; b < end; b++)
-			weight += prom_weight(b, first, end, theta);
+			weight += prom_weight(spread, r, b, theta);
 		for (b = first; b < end; b++) {
-			cumulative += prom_weight(b, first, end, theta);
+			cumulative += prom_weight(spread, r, b, theta);
 			spread->bounds[b] = (__u64)llround(cumulative / weight * (double)totals[r]);
 		}
 		spread->bounds[end - 1] = totals[r];

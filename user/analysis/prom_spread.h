@@ -12,12 +12,14 @@
 /*
  * How the requests of each range between two edges are placed on the kernel's buckets inside
  * it: the i-th request of a range (of @totals[r] over the whole read) goes where the cumulative
- * share first passes (i + 1/2) / total. The shares are uniform in time, tilted by one factor
- * exp(theta x) (x: a bucket's place in its range, 0 to 1) chosen so the mean is @mean_us:
- * the most even spread that keeps the exact mean _sum / _count gives.
+ * share first passes (i + 1/2) / total. Inside a range the density is log-linear in time,
+ * joining the densities its neighbours suggest at its edges (the geometric mean of two ranges'
+ * mean densities: exact for an exponential tail), then tilted by one factor exp(theta x) (x: a
+ * bucket's place in its range, 0 to 1) chosen so the mean is the one _sum / _count gives.
  */
 struct prom_spread {
 	__u64 totals[PROM_RANGES];
+	double slope[PROM_RANGES]; /* log density at the top edge over the bottom one */
 	__u64 *bounds; /* HIST_BUCKETS: the requests of its range placed up to this bucket */
 	__u64 placed[PROM_RANGES]; /* requests of each range placed so far */
 };
