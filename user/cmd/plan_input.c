@@ -35,6 +35,11 @@ static int plan_visit_header(const struct capture_header *header, void *arg)
 			cur->instance = ctx->captures[i].instance;
 			break;
 		}
+	if (ctx->report->grid_s > 0 && header->interval_s != ctx->report->grid_s)
+		fprintf(stderr,
+			"sloprobe: plan: warning: a capture with %g s windows is placed on the "
+			"first capture's %g s grid\n",
+			header->interval_s, ctx->report->grid_s);
 	report_begin_capture(ctx->report, header->interval_s);
 	report_begin_instance(ctx->report, cur->instance);
 	return 0;
