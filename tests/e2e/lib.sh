@@ -227,13 +227,18 @@ serve_start() {
 	SERVE_URL=$(grep -o 'https\?://[^ ]*/metrics' "$WORK/$name.err")
 }
 
-# prometheus_start: Debian's Prometheus (or $PROMETHEUS) on a free loopback port, with its own
-# config and data under $WORK, scraping serve_start's serve each second as job "sloprobe";
-# waits until it is ready and sets PROM_URL. Skips the test when there is no Prometheus.
+# prometheus_start [TARGET...]: Debian's Prometheus (or $PROMETHEUS) on a free loopback port,
+# with its own config and data under $WORK, scraping each TARGET (HOST:PORT; default serve_start's
+# serve) each second as job "sloprobe"; waits until it is ready and sets PROM_URL. Skips the
+# test when there is no Prometheus.
 prometheus_start() {
-	local prometheus=${PROMETHEUS:-/usr/bin/prometheus} port target=${SERVE_URL#http://}
+	local prometheus=${PROMETHEUS:-/usr/bin/prometheus} port target targets=()
 	[ -x "$prometheus" ] || skip "no Prometheus at $prometheus (make deps installs it)"
-	target=${target%/metrics}
+	if [ $# = 0 ]; then
+		target=${SERVE_URL#http://}
+		set -- "${target%/metrics}"
+	fi
+	for target in "$@"; do targets+=("'$target'"); done
 	port=$(free_tcp_port)
 	PROM_URL=http://127.0.0.1:$port
 	cat >"$WORK/prometheus.yml" <<YAML
@@ -243,7 +248,7 @@ global:
 scrape_configs:
   - job_name: sloprobe
     static_configs:
-      - targets: ['$target']
+      - targets: [$(IFS=,; echo "${targets[*]}")]
 YAML
 	"$prometheus" --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb" \
 		--web.listen-address="127.0.0.1:$port" >"$WORK/prometheus.log" 2>&1 &

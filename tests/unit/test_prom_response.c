@@ -200,6 +200,11 @@ static void test_match_and_selector(void **state)
 	assert_int_equal(prom_selector("job=\"a\"", selector, sizeof(selector)), 0);
 	assert_non_null(strstr(selector, ",route=\"\",job=\"a\"}"));
 	assert_int_equal(prom_selector("", selector, 10), -1);
+	assert_int_equal(prom_match_instance("job=\"a\"", "h\"\\\n:1", selector, sizeof(selector)), 0);
+	assert_string_equal(selector, "job=\"a\",instance=\"h\\\"\\\\\\n:1\"");
+	assert_int_equal(prom_match_instance("", "h:1", selector, sizeof(selector)), 0);
+	assert_string_equal(selector, "instance=\"h:1\"");
+	assert_int_equal(prom_match_instance("", "h:1", selector, 12), -1);
 	assert_int_equal(prom_url_encode("a b{\"}=~", url, sizeof(url)), 0);
 	assert_string_equal(url, "a%20b%7B%22%7D%3D~");
 	assert_int_equal(prom_url_encode("abcdef", url, 6), -1);

@@ -127,7 +127,7 @@ static int prom_target_compare(const void *a, const void *b)
 }
 
 /* Instances numbered in name order; -ENODATA when no series was one the planner reads. */
-static int prom_targets_finish(struct prom_targets *targets)
+int prom_targets_finish(struct prom_targets *targets)
 {
 	size_t i;
 
@@ -143,8 +143,8 @@ static int prom_targets_finish(struct prom_targets *targets)
 	return targets->count ? 0 : -ENODATA;
 }
 
-int prom_targets_of(const struct prom_result *result, const struct prom_grid *grid,
-		    struct prom_targets *out, char *why, size_t why_size)
+int prom_targets_add(const struct prom_result *result, const struct prom_grid *grid,
+		     struct prom_targets *out, char *why, size_t why_size)
 {
 	const struct prom_series *s;
 	struct prom_target *t;
@@ -152,7 +152,6 @@ int prom_targets_of(const struct prom_result *result, const struct prom_grid *gr
 	size_t i;
 	int field, err;
 
-	memset(out, 0, sizeof(*out));
 	for (i = 0; i < result->count; i++) {
 		s = &result->series[i];
 		field = prom_field_of(&s->labels);
@@ -175,7 +174,17 @@ int prom_targets_of(const struct prom_result *result, const struct prom_grid *gr
 		if (err)
 			return err;
 	}
-	return prom_targets_finish(out);
+	return 0;
+}
+
+int prom_targets_of(const struct prom_result *result, const struct prom_grid *grid,
+		    struct prom_targets *out, char *why, size_t why_size)
+{
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = prom_targets_add(result, grid, out, why, why_size);
+	return err ? err : prom_targets_finish(out);
 }
 
 void prom_targets_free(struct prom_targets *targets)

@@ -51,6 +51,11 @@ struct prom_targets {
  */
 int prom_targets_of(const struct prom_result *result, const struct prom_grid *grid,
 		    struct prom_targets *out, char *why, size_t why_size);
+/* The same in steps, for answers read one at a time (one per instance): @out zeroed first,
+ * each answer added (0, -EINVAL or -ENOMEM as above), then finished (0 or -ENODATA). */
+int prom_targets_add(const struct prom_result *result, const struct prom_grid *grid,
+		     struct prom_targets *out, char *why, size_t why_size);
+int prom_targets_finish(struct prom_targets *targets);
 void prom_targets_free(struct prom_targets *targets);
 
 #endif /* SLOPROBE_PROM_TARGETS_H */

@@ -14,6 +14,9 @@
 
 #define PLAN_PROM_TIMEOUT_S 60.0
 #define PLAN_PROM_WHY 512
+/* A query: the selector's fixed part, --match and an escaped instance label. */
+#define PLAN_PROM_QUERY_MAX (PROM_MATCH_MAX + 2 * PROM_LABEL_MAX + 256)
+#define PLAN_PROM_PATH_MAX (3 * PLAN_PROM_QUERY_MAX + 256)
 
 struct plan_prom {
 	struct http_url url;
@@ -58,7 +61,7 @@ static int plan_prom_get(struct plan_prom *ctx, const char *path, struct prom_re
 static int plan_prom_path(const char *endpoint, const char *query, const char *params, char *path,
 			  size_t size)
 {
-	char encoded[4 * (PROM_MATCH_MAX + 512)];
+	char encoded[3 * PLAN_PROM_QUERY_MAX + 1];
 	int n;
 
 	if (prom_url_encode(query, encoded, sizeof(encoded)))
@@ -67,48 +70,78 @@ static int plan_prom_path(const char *endpoint, const char *query, const char *p
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
-/* The instant query first: a URL or selector that finds no serve is said as such. */
-static int plan_prom_check(struct plan_prom *ctx)
+static double plan_prom_end(const struct prom_grid *grid)
 {
-	char query[PROM_MATCH_MAX + 64], params[64], path[8192];
-	struct prom_result result;
-	int err;
+	return grid->start_s + grid->step_s * (double)grid->nsteps;
+}
 
-	snprintf(query, sizeof(query), "sloprobe_build_info{%s}", ctx->inner);
-	snprintf(params, sizeof(params), "&time=%.0f",
-		 ctx->grid.start_s + ctx->grid.step_s * (double)ctx->grid.nsteps);
+/*
+ * Every instance that exported sloprobe_build_info at some time in the range, one series each
+ * (pods scaled down since count too); none is said as such.
+ */
+static int plan_prom_instances(struct plan_prom *ctx, struct prom_result *out)
+{
+	char query[PLAN_PROM_QUERY_MAX], params[64], path[PLAN_PROM_PATH_MAX];
+
+	snprintf(query, sizeof(query),
+		 "count by (instance) (max_over_time(sloprobe_build_info{%s}[%.0fs]))", ctx->inner,
+		 ctx->grid.step_s * (double)ctx->grid.nsteps);
+	snprintf(params, sizeof(params), "&time=%.0f", plan_prom_end(&ctx->grid));
 	if (plan_prom_path("query", query, params, path, sizeof(path)) ||
-	    plan_prom_get(ctx, path, &result))
+	    plan_prom_get(ctx, path, out))
 		return -1;
-	err = result.count ? 0 : -1;
-	if (err)
-		snprintf(ctx->why, sizeof(ctx->why),
-			 "no sloprobe serve is scraped there now (sloprobe_build_info{%.400s} is "
-			 "empty)",
-			 ctx->inner);
+	if (out->count)
+		return 0;
+	snprintf(ctx->why, sizeof(ctx->why),
+		 "no sloprobe serve was scraped there in the range (sloprobe_build_info{%.400s} "
+		 "is empty)",
+		 ctx->inner);
+	prom_result_free(out);
+	return -1;
+}
+
+/* One instance's series: a fleet's answer in one piece would pass what one answer may hold. */
+static int plan_prom_instance(struct plan_prom *ctx, const char *instance,
+			      struct prom_targets *targets)
+{
+	char matchers[PLAN_PROM_QUERY_MAX], selector[PLAN_PROM_QUERY_MAX], params[128];
+	char path[PLAN_PROM_PATH_MAX];
+	struct prom_result result;
+	int err = -1;
+
+	snprintf(params, sizeof(params), "&start=%.0f&end=%.0f&step=%.0f", ctx->grid.start_s,
+		 plan_prom_end(&ctx->grid), ctx->grid.step_s);
+	if (prom_match_instance(ctx->inner, instance, matchers, sizeof(matchers)) ||
+	    prom_selector(matchers, selector, sizeof(selector)) ||
+	    plan_prom_path("query_range", selector, params, path, sizeof(path))) {
+		snprintf(ctx->why, sizeof(ctx->why), "an instance label too long to query");
+		return -1;
+	}
+	if (plan_prom_get(ctx, path, &result))
+		return -1;
+	if (result.matrix)
+		err = prom_targets_add(&result, &ctx->grid, targets, ctx->why, sizeof(ctx->why));
+	else
+		snprintf(ctx->why, sizeof(ctx->why), "query_range answered a vector, not a matrix");
 	prom_result_free(&result);
 	return err;
 }
 
 static int plan_prom_range(struct plan_prom *ctx, struct report *report)
 {
-	char selector[PROM_MATCH_MAX + 512], params[128], path[8192];
 	struct prom_targets targets = { 0 };
-	struct prom_result result;
-	int err;
+	struct prom_result instances;
+	size_t i;
+	int err = 0;
 
-	snprintf(params, sizeof(params), "&start=%.0f&end=%.0f&step=%.0f", ctx->grid.start_s,
-		 ctx->grid.start_s + ctx->grid.step_s * (double)ctx->grid.nsteps, ctx->grid.step_s);
-	if (prom_selector(ctx->inner, selector, sizeof(selector)) ||
-	    plan_prom_path("query_range", selector, params, path, sizeof(path)) ||
-	    plan_prom_get(ctx, path, &result))
+	if (plan_prom_instances(ctx, &instances))
 		return -1;
-	if (!result.matrix) {
-		snprintf(ctx->why, sizeof(ctx->why), "query_range answered a vector, not a matrix");
-		prom_result_free(&result);
-		return -1;
-	}
-	err = prom_targets_of(&result, &ctx->grid, &targets, ctx->why, sizeof(ctx->why));
+	for (i = 0; i < instances.count && !err; i++)
+		if (instances.series[i].labels.instance[0])
+			err = plan_prom_instance(ctx, instances.series[i].labels.instance,
+						 &targets);
+	if (!err)
+		err = prom_targets_finish(&targets);
 	if (!err)
 		err = prom_windows_add(&targets, &ctx->grid, report);
 	if (err == -ENODATA)
@@ -117,7 +150,7 @@ static int plan_prom_range(struct plan_prom *ctx, struct report *report)
 	else if (err == -ENOMEM)
 		snprintf(ctx->why, sizeof(ctx->why), "out of memory");
 	prom_targets_free(&targets);
-	prom_result_free(&result);
+	prom_result_free(&instances);
 	return err;
 }
 
@@ -141,7 +174,7 @@ int plan_prometheus_read(const struct plan_options *opts, struct report *report)
 	end = floor(clock_seconds(CLOCK_REALTIME) / ctx.grid.step_s) * ctx.grid.step_s;
 	ctx.grid.start_s = end - ctx.grid.step_s * (double)ctx.grid.nsteps;
 	report->per_instance = true;
-	err = plan_prom_check(&ctx) || plan_prom_range(&ctx, report);
+	err = plan_prom_range(&ctx, report);
 	if (err) {
 		escape_text(ESCAPE_TEXT, ctx.why, line, sizeof(line));
 		fprintf(stderr, "sloprobe: plan: --prometheus %s: %s\n", opts->prometheus_url,

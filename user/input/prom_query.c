@@ -77,6 +77,32 @@ int prom_selector(const char *inner, char *buf, size_t size)
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
+int prom_match_instance(const char *inner, const char *instance, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "%s%sinstance=\"", inner, inner[0] ? "," : "");
+	size_t used;
+
+	if (n < 0 || (size_t)n >= size)
+		return -1;
+	for (used = (size_t)n; *instance; instance++) {
+		const char *escaped = *instance == '\\'	  ? "\\\\"
+				      : *instance == '"'  ? "\\\""
+				      : *instance == '\n' ? "\\n"
+							  : NULL;
+		size_t len = escaped ? 2 : 1;
+
+		if (used + len + 2 > size)
+			return -1;
+		if (escaped)
+			memcpy(buf + used, escaped, 2);
+		else
+			buf[used] = *instance;
+		used += len;
+	}
+	memcpy(buf + used, "\"", 2);
+	return 0;
+}
+
 int prom_url_encode(const char *text, char *buf, size_t size)
 {
 	static const char hex[] = "0123456789ABCDEF";

@@ -34,6 +34,12 @@ double prom_step_for(double range_s);
  */
 int prom_selector(const char *inner, char *buf, size_t size);
 
+/*
+ * @inner's matchers (may be "") and instance="@instance" after them, the value escaped as a
+ * PromQL string, into @buf: 0, or -1 when it does not fit.
+ */
+int prom_match_instance(const char *inner, const char *instance, char *buf, size_t size);
+
 /* @text percent-encoded for a URL's query string into @buf; 0, or -1 when it does not fit. */
 int prom_url_encode(const char *text, char *buf, size_t size);
 
