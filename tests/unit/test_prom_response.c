@@ -200,7 +200,14 @@ static void test_match_and_selector(void **state)
 	assert_int_equal(prom_selector("job=\"a\"", selector, sizeof(selector)), 0);
 	assert_non_null(strstr(selector, ",route=\"\",job=\"a\"}"));
 	assert_int_equal(prom_selector("", selector, 10), -1);
-	assert_int_equal(prom_match_instance("job=\"a\"", "h\"\\\n:1", selector, sizeof(selector)), 0);
+	assert_null(strstr(selector, "serving_threads"));
+	assert_int_equal(prom_threads_query("job=\"a\"", 60, selector, sizeof(selector)), 0);
+	assert_string_equal(selector, "label_replace(max_over_time(sloprobe_serving_threads"
+				      "{job=\"a\"}[60s]), \"__name__\", "
+				      "\"sloprobe_serving_threads\", \"\", \"\")");
+	assert_int_equal(prom_threads_query("", 60, selector, 20), -1);
+	assert_int_equal(prom_match_instance("job=\"a\"", "h\"\\\n:1", selector, sizeof(selector)),
+			 0);
 	assert_string_equal(selector, "job=\"a\",instance=\"h\\\"\\\\\\n:1\"");
 	assert_int_equal(prom_match_instance("", "h:1", selector, sizeof(selector)), 0);
 	assert_string_equal(selector, "instance=\"h:1\"");

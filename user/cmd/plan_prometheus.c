@@ -100,20 +100,17 @@ static int plan_prom_instances(struct plan_prom *ctx, struct prom_result *out)
 	return -1;
 }
 
-/* One instance's series: a fleet's answer in one piece would pass what one answer may hold. */
-static int plan_prom_instance(struct plan_prom *ctx, const char *instance,
-			      struct prom_targets *targets)
+/* One query_range of @query, its series added to @targets. */
+static int plan_prom_query_range(struct plan_prom *ctx, const char *query,
+				 struct prom_targets *targets)
 {
-	char matchers[PLAN_PROM_QUERY_MAX], selector[PLAN_PROM_QUERY_MAX], params[128];
-	char path[PLAN_PROM_PATH_MAX];
+	char params[128], path[PLAN_PROM_PATH_MAX];
 	struct prom_result result;
 	int err = -1;
 
 	snprintf(params, sizeof(params), "&start=%.0f&end=%.0f&step=%.0f", ctx->grid.start_s,
 		 plan_prom_end(&ctx->grid), ctx->grid.step_s);
-	if (prom_match_instance(ctx->inner, instance, matchers, sizeof(matchers)) ||
-	    prom_selector(matchers, selector, sizeof(selector)) ||
-	    plan_prom_path("query_range", selector, params, path, sizeof(path))) {
+	if (plan_prom_path("query_range", query, params, path, sizeof(path))) {
 		snprintf(ctx->why, sizeof(ctx->why), "an instance label too long to query");
 		return -1;
 	}
@@ -125,6 +122,26 @@ static int plan_prom_instance(struct plan_prom *ctx, const char *instance,
 		snprintf(ctx->why, sizeof(ctx->why), "query_range answered a vector, not a matrix");
 	prom_result_free(&result);
 	return err;
+}
+
+/* One instance's series: a fleet's answer in one piece would pass what one answer may hold. */
+static int plan_prom_instance(struct plan_prom *ctx, const char *instance,
+			      struct prom_targets *targets)
+{
+	char matchers[PLAN_PROM_QUERY_MAX], query[PLAN_PROM_QUERY_MAX];
+
+	if (prom_match_instance(ctx->inner, instance, matchers, sizeof(matchers)) ||
+	    prom_selector(matchers, query, sizeof(query))) {
+		snprintf(ctx->why, sizeof(ctx->why), "an instance label too long to query");
+		return -1;
+	}
+	if (plan_prom_query_range(ctx, query, targets))
+		return -1;
+	if (prom_threads_query(matchers, ctx->grid.step_s, query, sizeof(query))) {
+		snprintf(ctx->why, sizeof(ctx->why), "an instance label too long to query");
+		return -1;
+	}
+	return plan_prom_query_range(ctx, query, targets);
 }
 
 static int plan_prom_range(struct plan_prom *ctx, struct report *report)

@@ -70,7 +70,7 @@ int prom_selector(const char *inner, char *buf, size_t size)
 {
 	int n = snprintf(buf, size,
 			 "{__name__=~\"sloprobe_(request_duration_seconds_(bucket|sum)|"
-			 "connections_active|serving_threads|process_cpu_seconds_total|"
+			 "connections_active|process_cpu_seconds_total|"
 			 "process_resident_memory_bytes|service_listening)\",route=\"\"%s%s}",
 			 inner[0] ? "," : "", inner);
 
@@ -101,6 +101,16 @@ int prom_match_instance(const char *inner, const char *instance, char *buf, size
 	}
 	memcpy(buf + used, "\"", 2);
 	return 0;
+}
+
+int prom_threads_query(const char *inner, double step_s, char *buf, size_t size)
+{
+	int n = snprintf(buf, size,
+			 "label_replace(max_over_time(sloprobe_serving_threads{%s}[%.0fs]), "
+			 "\"__name__\", \"sloprobe_serving_threads\", \"\", \"\")",
+			 inner, step_s);
+
+	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
 int prom_url_encode(const char *text, char *buf, size_t size)

@@ -28,11 +28,18 @@ int prom_match_parse(const char *text, char *inner, size_t size, char *why, size
 double prom_step_for(double range_s);
 
 /*
- * The selector of every series the planner reads, with @inner's matchers (may be ""), only
- * the services' own series (route="" leaves out serve --http's per-route ones). 0, or -1 when
- * @size is too small.
+ * The selector of every series the planner reads but the serving threads, with @inner's
+ * matchers (may be ""), only the services' own series (route="" leaves out serve --http's
+ * per-route ones). 0, or -1 when @size is too small.
  */
 int prom_selector(const char *inner, char *buf, size_t size);
+
+/*
+ * The most serving threads within each step (a gauge of serve's last window: sampled once a
+ * step, a long step would miss the busy seconds that show a pool's size), named as the gauge
+ * so the answer sorts like the others. 0, or -1 when @size is too small.
+ */
+int prom_threads_query(const char *inner, double step_s, char *buf, size_t size);
 
 /*
  * @inner's matchers (may be "") and instance="@instance" after them, the value escaped as a
