@@ -21,10 +21,14 @@ int linear_fit(const double *x, const double *y, size_t n, struct linear_fit *ou
 
 	if (!out || !x || !y || n < 2 || !fit_points_finite(x, y, n))
 		return -1;
+	/* Summed then divided: x[i] / n added n times leaves a constant x a rounding away from its
+	 * mean, and a spread of 1e-30 would fit a slope of 1e7 bytes per connection. */
 	for (i = 0; i < n; i++) {
-		mean_x += x[i] / n;
-		mean_y += y[i] / n;
+		mean_x += x[i];
+		mean_y += y[i];
 	}
+	mean_x /= (double)n;
+	mean_y /= (double)n;
 	/* Sums of centred products: no cancellation when x sits far from 0 (bytes, timestamps). */
 	for (i = 0; i < n; i++) {
 		sxx += (x[i] - mean_x) * (x[i] - mean_x);

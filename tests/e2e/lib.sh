@@ -227,6 +227,36 @@ serve_start() {
 	SERVE_URL=$(grep -o 'https\?://[^ ]*/metrics' "$WORK/$name.err")
 }
 
+# prometheus_start [TARGET...]: Debian's Prometheus (or $PROMETHEUS) on a free loopback port,
+# with its own config and data under $WORK, scraping each TARGET (HOST:PORT; default serve_start's
+# serve) each second as job "sloprobe"; waits until it is ready and sets PROM_URL. Skips the
+# test when there is no Prometheus.
+prometheus_start() {
+	local prometheus=${PROMETHEUS:-/usr/bin/prometheus} port target targets=()
+	[ -x "$prometheus" ] || skip "no Prometheus at $prometheus (make deps installs it)"
+	if [ $# = 0 ]; then
+		target=${SERVE_URL#http://}
+		set -- "${target%/metrics}"
+	fi
+	for target in "$@"; do targets+=("'$target'"); done
+	port=$(free_tcp_port)
+	PROM_URL=http://127.0.0.1:$port
+	cat >"$WORK/prometheus.yml" <<YAML
+global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: sloprobe
+    static_configs:
+      - targets: [$(IFS=,; echo "${targets[*]}")]
+YAML
+	"$prometheus" --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb" \
+		--web.listen-address="127.0.0.1:$port" >"$WORK/prometheus.log" 2>&1 &
+	PIDS_TO_KILL+=($!)
+	wait_for "curl -sf '$PROM_URL/-/ready' >/dev/null" 30 ||
+		fail "Prometheus did not become ready: $(tail -5 "$WORK/prometheus.log")"
+}
+
 # metric_value FILE NAME [MATCH...]: the value of the sample of metric NAME in a scrape whose
 # labels contain every MATCH (e.g. port="8080"); empty when there is none.
 metric_value() {

@@ -5,7 +5,7 @@ that need no BPF: the traffic is known exactly, so a plan can be checked against
 can hold what a process's never would in a test (newlines, markup).
 
 Usage: synth_capture.py OUT.slo SPEC.json
-SPEC: {"interval_s": 1, "seed": 1, "services": [{
+SPEC: {"interval_s": 1, "seed": 1, "host": "synth", "start_ts": 1795463000, "services": [{
          "service": "api:8080", "port": 8080, "comm": "api", "workers": 4,
          "service_ms": 10, "dist": "exp" | "fixed", "rates": [100, 120, ...],
          "cpu_ms": 1, "rss_mb": 50, "conns": 8, "threads": 4 (default workers),
@@ -112,8 +112,9 @@ def main():
     out, spec = sys.argv[1], json.load(open(sys.argv[2]))
     interval_s, rng = spec.get("interval_s", 1), random.Random(spec.get("seed", 1))
     runs = [(svc,) + simulate(svc, interval_s, rng) for svc in spec["services"]]
-    start = 1795463000.0
-    header = {"format": "sloprobe-capture", "version": 1, "host": "synth", "kernel": "6.18",
+    start = float(spec.get("start_ts", 1795463000.0))
+    header = {"format": "sloprobe-capture", "version": 1, "host": spec.get("host", "synth"),
+              "kernel": "6.18",
               "cpus": 2, "memory_bytes": 8 << 30, "sloprobe_version": "0.1.0",
               "start_ts": start, "interval_s": interval_s, "program_set": "raw-tp",
               "latency_histogram": {"unit": "us", "sub_bucket_bits": SUB_BITS,

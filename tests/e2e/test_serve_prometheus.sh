@@ -9,8 +9,8 @@
 # `sloprobe record` run alongside captured (and whose count must equal the client's).
 . "$(dirname "$0")/lib.sh"
 require_bpf
-PROMETHEUS=${PROMETHEUS:-/usr/bin/prometheus}
-[ -x "$PROMETHEUS" ] || skip "no Prometheus at $PROMETHEUS (make deps installs it)"
+[ -x "${PROMETHEUS:-/usr/bin/prometheus}" ] ||
+	skip "no Prometheus at ${PROMETHEUS:-/usr/bin/prometheus} (make deps installs it)"
 
 QUERY='histogram_quantile(0.99, rate(sloprobe_request_duration_seconds_bucket[1m]))'
 LOAD_S=20
@@ -21,22 +21,8 @@ serve_start serve --interval 1 --port "$PORT_srv"
 target=${SERVE_URL#http://}
 target=${target%/metrics}
 
-prom_port=$(free_tcp_port)
-prom=http://127.0.0.1:$prom_port
-cat >"$WORK/prometheus.yml" <<YAML
-global:
-  scrape_interval: 1s
-  evaluation_interval: 1s
-scrape_configs:
-  - job_name: sloprobe
-    static_configs:
-      - targets: ['$target']
-YAML
-"$PROMETHEUS" --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb" \
-	--web.listen-address="127.0.0.1:$prom_port" >"$WORK/prometheus.log" 2>&1 &
-PIDS_TO_KILL+=($!)
-wait_for "curl -sf '$prom/-/ready' >/dev/null" 30 ||
-	fail "Prometheus did not become ready: $(tail -5 "$WORK/prometheus.log")"
+prometheus_start
+prom=$PROM_URL
 
 # promql EXPR: the result vector of an instant query, as JSON.
 promql() {

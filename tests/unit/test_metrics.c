@@ -332,6 +332,37 @@ static void test_totals_accumulate(void **state)
 	metrics_state_free(&metrics);
 }
 
+/* Serving threads always (0 before any), CPU a counter summed over windows, memory the last
+ * window's; CPU and memory only once read, so an unreadable process is no 0 of its own. */
+static void test_usage_series(void **state)
+{
+	struct metrics_identity id = { .comm = "web" };
+	struct metrics_state metrics = { 0 };
+	struct service_window w = window_of(8080);
+	struct metrics_usage none = { 0 }, first = { 4, 0.25, 1 << 20, true },
+			     second = { 2, 0.5, 3 << 20, true };
+	char *text;
+
+	(void)state;
+	assert_int_equal(metrics_state_add(&metrics, &w, true, &id), 0);
+	metrics_state_set_usage(&metrics, &w.key, &none);
+	text = render(&metrics);
+	assert_has_line(text, "sloprobe_serving_threads{" LABELS "} 0");
+	assert_null(strstr(text, "sloprobe_process_cpu_seconds_total{"));
+	assert_null(strstr(text, "sloprobe_process_resident_memory_bytes{"));
+	free(text);
+	metrics_state_set_usage(&metrics, &w.key, &first);
+	metrics_state_set_usage(&metrics, &w.key, &second);
+	metrics_state_set_usage(&metrics, &w.key, &none);
+	text = render(&metrics);
+	assert_has_line(text, "# TYPE sloprobe_process_cpu_seconds_total counter");
+	assert_has_line(text, "sloprobe_serving_threads{" LABELS "} 0");
+	assert_has_line(text, "sloprobe_process_cpu_seconds_total{" LABELS "} 0.750000");
+	assert_has_line(text, "sloprobe_process_resident_memory_bytes{" LABELS "} 3145728");
+	free(text);
+	metrics_state_free(&metrics);
+}
+
 /* Every counter of include/service_counters.h with a family name is exported with its help and
  * its own value; the others (requests: the histogram's _count) have no family of their own. */
 static void test_every_listed_counter(void **state)
@@ -619,6 +650,7 @@ int main(void)
 		cmocka_unit_test(test_responses_only_with_http),
 		cmocka_unit_test(test_unclassified_never_decreases),
 		cmocka_unit_test(test_responses_hostile_route),
+		cmocka_unit_test(test_usage_series),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -59,6 +59,23 @@ static void test_linear_bad_input(void **state)
 	assert_int_equal(linear_fit(y, x, 3, NULL), -1);
 }
 
+/* 120 windows of one pod, each with 8 connections: 8/120 added 120 times is not 8, and the
+ * rounding left must not fit a slope (as one host's 50 MiB became -7.6 MiB + 7 MiB a
+ * connection). */
+static void test_linear_constant_x(void **state)
+{
+	double x[120], y[120];
+	struct linear_fit fit;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 120; i++) {
+		x[i] = 8;
+		y[i] = 52428800 + (double)(i % 2);
+	}
+	assert_int_equal(linear_fit(x, y, 120, &fit), -1);
+}
+
 /* A fixed pattern of +-2% noise, the same run to run. */
 static double noise(size_t i)
 {
@@ -223,8 +240,8 @@ static void test_usl_bad_input(void **state)
 
 UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_linear_exact),
 	       cmocka_unit_test(test_linear_noisy), cmocka_unit_test(test_linear_bad_input),
-	       cmocka_unit_test(test_usl_exact), cmocka_unit_test(test_usl_noisy),
-	       cmocka_unit_test(test_usl_clamped), cmocka_unit_test(test_usl_amdahl),
-	       cmocka_unit_test(test_usl_held_has_no_interval),
+	       cmocka_unit_test(test_linear_constant_x), cmocka_unit_test(test_usl_exact),
+	       cmocka_unit_test(test_usl_noisy), cmocka_unit_test(test_usl_clamped),
+	       cmocka_unit_test(test_usl_amdahl), cmocka_unit_test(test_usl_held_has_no_interval),
 	       cmocka_unit_test(test_usl_no_degrees_of_freedom), cmocka_unit_test(test_usl_levels),
 	       cmocka_unit_test(test_usl_bad_input))

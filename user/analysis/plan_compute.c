@@ -104,7 +104,8 @@ static int plan_capacity_of(const struct report *report, const struct report_ser
 			      &ps->capacity))
 		return -EINVAL;
 	ps->saturation_rps = ps->base.parallelism / ps->base.mean_service_s;
-	ps->headroom = ps->base.peak_rps > 0 ? ps->capacity.rps / ps->base.peak_rps : INFINITY;
+	ps->headroom =
+		ps->base.pod_peak_rps > 0 ? ps->capacity.rps / ps->base.pod_peak_rps : INFINITY;
 	return 0;
 }
 

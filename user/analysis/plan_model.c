@@ -193,7 +193,11 @@ int plan_baseline_of(const struct report *report, const struct report_service *s
 
 	memset(out, 0, sizeof(*out));
 	out->service = service;
-	out->peak_rps = service->peak_rps;
+	/* Points are per pod when the report kept instances apart: the fleet's peak is what a
+	 * projection's factor multiplies, one pod's is what its capacity is compared with. */
+	out->peak_rps = service->fleet_peak_rps;
+	out->pod_peak_rps = service->peak_rps;
+	out->pods = service->instances;
 	out->mean_rps = report->seconds > 0 ? (double)service->total.requests / report->seconds : 0;
 	plan_parallelism_of(service, parallelism_override, out);
 	err = plan_histogram_of(service->total.latency_hist, &out->measured);

@@ -19,8 +19,10 @@ void plan_histogram_free(struct plan_histogram *histogram);
 
 struct plan_baseline {
 	const struct report_service *service;
-	double peak_rps; /* busiest window */
+	double peak_rps; /* busiest window, summed over the pods measured */
 	double mean_rps;
+	double pod_peak_rps; /* one pod's busiest window: what its capacity is compared with */
+	unsigned int pods;   /* instances (hosts) that served: each capture's host is a pod */
 	/* Latency: the whole capture's histogram; service time: the same with the queue's modelled
 	 * wait at the measured rate taken out. */
 	struct plan_histogram measured;

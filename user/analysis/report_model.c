@@ -149,6 +149,7 @@ static int report_add_point(struct report *report, struct report_service *servic
 	point = &service->points[service->npoints];
 	memset(point, 0, sizeof(*point));
 	point->slot = slot;
+	point->instance = report->instance;
 	point->requests = s->requests;
 	point->rps = seconds > 0 ? (double)s->requests / seconds : 0;
 	point->conns_active = s->conns_active;
@@ -260,7 +261,53 @@ static int point_compare(const void *a, const void *b)
 {
 	const struct report_point *x = a, *y = b;
 
-	return x->slot < y->slot ? -1 : x->slot > y->slot;
+	if (x->slot != y->slot)
+		return x->slot < y->slot ? -1 : 1;
+	return x->instance < y->instance ? -1 : x->instance > y->instance;
+}
+
+/* Two windows of one slot are one point: always in a report, only of one pod in a plan. */
+static bool report_points_merge(const struct report *report, const struct report_point *a,
+				const struct report_point *b)
+{
+	return a->slot == b->slot && (!report->per_instance || a->instance == b->instance);
+}
+
+void report_begin_instance(struct report *report, unsigned int instance)
+{
+	report->instance = instance;
+	if (instance >= report->instances)
+		report->instances = instance + 1;
+}
+
+/* The busiest slot over every pod, and how many pods served: a fleet's from its pods' points,
+ * sorted by slot. */
+static int report_fleet_of(const struct report *report, struct report_service *service)
+{
+	unsigned char *served = calloc(report->instances ? report->instances : 1, 1);
+	double slot_rps = 0;
+	size_t i;
+
+	if (!served)
+		return -ENOMEM;
+	service->fleet_peak_rps = 0;
+	service->instances = 0;
+	for (i = 0; i < service->npoints; i++) {
+		const struct report_point *p = &service->points[i];
+
+		if (i && p->slot != service->points[i - 1].slot)
+			slot_rps = 0;
+		slot_rps += p->rps;
+		service->fleet_peak_rps = fmax(service->fleet_peak_rps, slot_rps);
+		if (p->requests && p->instance < report->instances && !served[p->instance]) {
+			served[p->instance] = 1;
+			service->instances++;
+		}
+	}
+	if (!report->per_instance || !service->instances)
+		service->instances = 1;
+	free(served);
+	return 0;
 }
 
 /* qsort's array must not be NULL even when empty (glibc declares it nonnull: UBSan aborts). */
@@ -447,7 +494,8 @@ static int report_finish_service(struct report *report, struct report_service *s
 
 	report_sort(service->points, service->npoints, sizeof(*service->points), point_compare);
 	for (i = 0; i < service->npoints; i++) {
-		if (n && service->points[n - 1].slot == service->points[i].slot) {
+		if (n &&
+		    report_points_merge(report, &service->points[n - 1], &service->points[i])) {
 			err = err
 				      ?: report_point_merge(&service->points[n - 1],
 							    &service->points[i]);
@@ -468,6 +516,8 @@ static int report_finish_service(struct report *report, struct report_service *s
 		point->nbuckets = point->nttfb_buckets = 0;
 		report_judge_point(service, point);
 	}
+	if (report_fleet_of(report, service))
+		err = -ENOMEM;
 	latency_summary_of_window(&service->total, &service->latency);
 	ttfb_summary_of_window(&service->total, &service->ttfb);
 	if (report_finish_routes(service, report->seconds, report->grid_s))

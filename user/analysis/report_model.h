@@ -32,6 +32,8 @@ struct report_slot {
  */
 struct report_point {
 	__s64 slot;
+	/* The pod (host) it came from, when the report keeps them apart. */
+	unsigned int instance;
 	double ts; /* the slot's end, seconds since the epoch */
 	double rps;
 	__u64 requests;
@@ -120,6 +122,11 @@ struct report_service {
 	double peak_rps;
 	__s64 peak_active;
 	__u64 peak_threads;
+	/* Several hosts kept apart (report->per_instance): peak_rps and peak_threads are one
+	 * pod's, this is the busiest slot summed over pods, and instances counts the pods that
+	 * served. Otherwise equal to peak_rps, and 1. */
+	double fleet_peak_rps;
+	unsigned int instances;
 	struct report_check *checks; /* in the SLO file's order: the service's, then its routes' */
 	size_t nchecks;
 	size_t checks_capacity;
@@ -145,6 +152,11 @@ struct report {
 	double grid_s;		   /* slot width: the first capture's interval */
 	double capture_interval_s; /* of the capture being read */
 	bool merge_captures;	   /* several captures: keep each window's buckets until the end */
+	/* plan: windows of different instances (hosts, Prometheus instances) in one slot stay
+	 * apart, each a pod's; report: they merge into the fleet's. */
+	bool per_instance;
+	unsigned int instance;	/* of the capture being read */
+	unsigned int instances; /* distinct ones given */
 	struct report_slot *slots;
 	size_t nslots;
 	size_t slots_capacity;
@@ -153,6 +165,8 @@ struct report {
 
 /* Before each capture's windows: its nominal interval. The first one sets the grid. */
 void report_begin_capture(struct report *report, double interval_s);
+/* With per_instance: the windows added next are of @instance (0, 1, ...: one per pod). */
+void report_begin_instance(struct report *report, unsigned int instance);
 /* Adds one capture window; -ENOMEM or 0. */
 int report_add_window(struct report *report, const struct capture_window *window);
 /* After the last window: merged slots, judgements, summaries, services sorted by port. */

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-/* `sloprobe plan FILE.slo... | --live S  --projection P.json [--slo F] [--format F] [--output F]`.
- */
+/* `sloprobe plan FILE.slo... | --live S | --prometheus URL --range D  --projection P.json
+ * [--slo F] [--format F] [--output F]`. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cmd/plan_cmd.h"
+#include "cmd/plan_input.h"
 #include "cmd/plan_options.h"
+#include "cmd/plan_prometheus.h"
 #include "output/escape.h"
 #include "output/plan_explain.h"
 #include "output/plan_write.h"
@@ -108,10 +110,11 @@ static int plan_run(const struct plan_options *opts, const struct projection_fil
 
 	if (opts->live_s > 0)
 		status = plan_record_live(opts, dir, live, sizeof(live));
-	if (!status)
-		status = opts->live_s > 0
-				 ? report_read_captures(files, 1, &report, "plan")
-				 : report_read_captures(opts->files, opts->nfiles, &report, "plan");
+	if (!status && opts->prometheus_url)
+		status = plan_prometheus_read(opts, &report);
+	else if (!status)
+		status = opts->live_s > 0 ? plan_read_captures(files, 1, &report)
+					  : plan_read_captures(opts->files, opts->nfiles, &report);
 	if (!status)
 		status = plan_from_report(opts, pf, &report);
 	report_free(&report);

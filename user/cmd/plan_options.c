@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cmd/plan_options.h"
+#include "input/prom_query.h"
 
 static int plan_parse_format(const char *flag, const char *value, void *out)
 {
@@ -42,6 +43,18 @@ static int plan_parse_ceiling(const char *flag, const char *value, void *out)
 	return 0;
 }
 
+static int plan_parse_range(const char *flag, const char *value, void *out)
+{
+	if (prom_duration_parse(value, &((struct plan_options *)out)->range_s)) {
+		fprintf(stderr,
+			"sloprobe: plan: %s: '%s' is not a whole number and a unit (s, m, h, d, w) "
+			"up to a year, e.g. 30m, 6h or 7d\n",
+			flag, value);
+		return -1;
+	}
+	return 0;
+}
+
 static const struct option_spec plan_specs[] = {
 	OPTION_SPEC_TEXT("projection", struct plan_options, projection_path, "P",
 			 "{\"projections\": [{\"name\": \"peak\", \"rps\": 3000}, ...],\n"
@@ -55,6 +68,14 @@ static const struct option_spec plan_specs[] = {
 			   "utilization_ceiling (default 0.8)"),
 	OPTION_SPEC_SECONDS("live", struct plan_options, live_s,
 			    "record S seconds of this host first (needs root)"),
+	OPTION_SPEC_TEXT("prometheus", struct plan_options, prometheus_url, "URL",
+			 "plan from the series `sloprobe serve` exported to this\n"
+			 "Prometheus (http://HOST:PORT[/PREFIX]), one pod per instance"),
+	OPTION_SPEC_CUSTOM("range", plan_parse_range, "D",
+			   "with --prometheus: the last D of history (30m, 6h, 7d)"),
+	OPTION_SPEC_TEXT("match", struct plan_options, match, "SELECTOR",
+			 "with --prometheus: only series with these labels, e.g.\n"
+			 "'job=\"sloprobe\",env=\"prod\"'"),
 	OPTION_SPEC_CUSTOM("format", plan_parse_format, "F",
 			   "text (default), json, markdown, html or k8s (YAML: resources\n"
 			   "and an autoscaling/v2 HorizontalPodAutoscaler per service)"),
@@ -74,10 +95,25 @@ static int plan_finish(void *out, char **operands, int count)
 		fprintf(stderr, "sloprobe: plan: --projection P.json is required\n");
 		return -1;
 	}
+	if (opts->prometheus_url && (count || opts->live_s > 0)) {
+		fprintf(stderr, "sloprobe: plan: --prometheus reads history from Prometheus: give "
+				"it without capture files or --live\n");
+		return -1;
+	}
+	if (opts->prometheus_url && !(opts->range_s > 0)) {
+		fprintf(stderr, "sloprobe: plan: --prometheus needs --range D (30m, 6h, 7d)\n");
+		return -1;
+	}
+	if (!opts->prometheus_url && (opts->range_s > 0 || opts->match)) {
+		fprintf(stderr, "sloprobe: plan: --range and --match go with --prometheus URL\n");
+		return -1;
+	}
+	if (opts->prometheus_url)
+		return 0;
 	if ((count == 0) == (opts->live_s == 0)) {
 		fprintf(stderr,
-			"sloprobe: plan: give capture files (FILE.slo...) or --live "
-			"SECONDS, not %s\n",
+			"sloprobe: plan: give capture files (FILE.slo...), --live "
+			"SECONDS or --prometheus URL, not %s\n",
 			count ? "both" : "neither");
 		return -1;
 	}
@@ -94,6 +130,8 @@ static const struct options_command plan_command = {
 		 "                     [--utilization-ceiling U]\n"
 		 "                     [--format text|json|markdown|html|k8s] [--output FILE]\n"
 		 "       sloprobe plan --live SECONDS --projection P.json [...]\n"
+		 "       sloprobe plan --prometheus URL --range D [--match SELECTOR]\n"
+		 "                     --projection P.json [...]\n"
 		 "\n"
 		 "Maps traffic projections to pods, CPU and memory per service, under the latency\n"
 		 "SLO. From the captures (or SECONDS of this host, recorded first): the "
@@ -105,6 +143,9 @@ static const struct options_command plan_command = {
 		 "routes where the captures have them), its utilization under the ceiling, CPU\n"
 		 "under the target utilization and memory within the pod, whichever binds first.\n"
 		 "Targets the plan cannot judge are listed as such.\n"
+		 "Each capture's host, or each Prometheus instance, is one pod: rate,\n"
+		 "threads, connections and memory are one pod's, a projection's factor\n"
+		 "multiplies their sum; one host's captures over one time are refused.\n"
 		 "\n",
 	.usage_end =
 		"Exit status: 0 the plan is written; 1 it could not be written; 2 bad input\n"

@@ -14,6 +14,9 @@ struct plan_options {
 	enum plan_format format;
 	double utilization_ceiling; /* 0: the projection file's */
 	double live_s;		    /* 0: plan from the files */
+	const char *prometheus_url; /* NULL: plan from the files or --live */
+	double range_s;		    /* --range with --prometheus */
+	const char *match;	    /* --match: label matchers of the series read */
 	char **files;
 	int nfiles;
 };

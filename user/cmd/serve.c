@@ -8,13 +8,16 @@
 #include "input/web_config.h"
 #include "output/metrics_http.h"
 #include "output/metrics_tls.h"
+#include "host/listeners.h"
 #include "cmd/sampler.h"
 #include "cmd/serve.h"
+#include "cmd/serve_usage.h"
 
 struct serve_context {
 	const struct top_options *opts;
 	struct sampler sampler;
 	struct metrics_shared shared; /* written by this thread only, always under its lock */
+	struct recorder usage;	      /* only its marks: each process's CPU time between windows */
 };
 
 /* The command, and the container of the first process serving it; /proc reads, no locks. */
@@ -38,6 +41,7 @@ static void serve_identity(const struct service_label *label, struct metrics_ide
 struct serve_update {
 	struct service_window window;
 	struct metrics_identity identity;
+	struct metrics_usage usage;
 	bool listening;
 	const struct listen_queue *listen_queue; /* in the window's snapshot; NULL if none */
 	struct route_window_list routes;	 /* --http: the service's routes in the window */
@@ -55,9 +59,12 @@ static int serve_publish(struct serve_context *ctx, const struct serve_update *u
 	for (i = 0; i < count && !err; i++) {
 		err = metrics_state_add(&ctx->shared.state, &updates[i].window,
 					updates[i].listening, &updates[i].identity);
-		if (!err)
+		if (!err) {
 			metrics_state_set_listen_queue(&ctx->shared.state, &updates[i].window.key,
 						       updates[i].listen_queue);
+			metrics_state_set_usage(&ctx->shared.state, &updates[i].window.key,
+						&updates[i].usage);
+		}
 		for (r = 0; r < updates[i].routes.count && !err; r++)
 			err = metrics_state_add_route(&ctx->shared.state,
 						      &updates[i].routes.items[r]);
@@ -76,6 +83,7 @@ static int serve_take_window(struct sampler *sampler, const struct stats_snapsho
 {
 	struct serve_context *ctx = arg;
 	const struct snapshot_service *svc;
+	const struct service_label *label;
 	struct serve_update *updates;
 	size_t i, count = 0;
 	int err = 0;
@@ -92,8 +100,9 @@ static int serve_take_window(struct sampler *sampler, const struct stats_snapsho
 		if (!sampler_port_wanted(sampler, svc->key.port))
 			continue;
 		sampler_window_of(sampler, cur, svc, epoch, &updates[count].window);
-		serve_identity(label_table_find(&sampler->labels, &svc->key),
-			       &updates[count].identity);
+		label = label_table_find(&sampler->labels, &svc->key);
+		serve_identity(label, &updates[count].identity);
+		serve_usage_of(&ctx->usage, label, &updates[count].usage);
 		updates[count].listening = svc->listening;
 		updates[count].listen_queue = listen_queues_find(&cur->listen_queues, &svc->key);
 		/* Counted first: a failure leaves an update whose empty route list is freed. */
@@ -113,6 +122,43 @@ cleanup:
 	return err;
 }
 
+/*
+ * Every listening service, zeros included, before the first window ends: a scrape right after
+ * attach finds each series, so an idle service is a 0, not an absent series, and rate() has a
+ * first sample to start from. Named from its socket's owners, as the windows will name it.
+ */
+static int serve_publish_listeners(struct serve_context *ctx)
+{
+	struct listener_list listeners = { 0 };
+	struct serve_update *updates = NULL;
+	size_t i, count = 0;
+	int err;
+
+	err = listeners_scan(&listeners);
+	if (err || !listeners.count)
+		goto cleanup; /* unreadable /proc: the first window will list them */
+	label_table_add_owners(&ctx->sampler.labels, &listeners);
+	updates = calloc(listeners.count, sizeof(*updates));
+	if (!updates) {
+		err = -ENOMEM;
+		fprintf(stderr, "sloprobe: out of memory listing listeners\n");
+		goto cleanup;
+	}
+	for (i = 0; i < listeners.count; i++) {
+		if (!sampler_port_wanted(&ctx->sampler, listeners.items[i].key.port))
+			continue;
+		updates[count].window.key = listeners.items[i].key;
+		updates[count].listening = true;
+		serve_identity(label_table_find(&ctx->sampler.labels, &listeners.items[i].key),
+			       &updates[count++].identity);
+	}
+	err = serve_publish(ctx, updates, count, &ctx->sampler.prev);
+cleanup:
+	free(updates);
+	listener_list_free(&listeners);
+	return err == -ENOMEM ? err : 0;
+}
+
 static int serve_loop(struct serve_context *ctx, const char *scheme, const char *bound)
 {
 	enum probe_error perr;
@@ -123,6 +169,10 @@ static int serve_loop(struct serve_context *ctx, const char *scheme, const char 
 		return perr == PROBE_LOAD_FAILED ? 1 : 2;
 	ctx->sampler.ports = ctx->opts->ports;
 	ctx->sampler.nports = ctx->opts->nports;
+	if (serve_publish_listeners(ctx)) {
+		sampler_close(&ctx->sampler);
+		return 1;
+	}
 	/* Said once attached, so whoever waits for this line knows requests now count. */
 	fprintf(stderr, "%s\nsloprobe: serving %s://%s/metrics\n",
 		probe_description(ctx->sampler.probe), scheme, bound);
@@ -179,6 +229,7 @@ cleanup:
 	metrics_http_stop(http);
 	web_config_free(&web);
 	metrics_state_free(&ctx.shared.state);
+	serve_usage_free(&ctx.usage);
 	pthread_mutex_destroy(&ctx.shared.lock);
 	return err;
 }

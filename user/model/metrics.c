@@ -91,6 +91,26 @@ void metrics_state_set_listen_queue(struct metrics_state *state, const struct se
 	}
 }
 
+void metrics_state_set_usage(struct metrics_state *state, const struct service_key *key,
+			     const struct metrics_usage *usage)
+{
+	size_t i;
+
+	for (i = 0; i < state->count; i++) {
+		struct metrics_service *service = &state->services[i];
+
+		if (!service_key_equal(&service->total.key, key))
+			continue;
+		service->threads = usage->threads;
+		if (usage->known) {
+			service->cpu_seconds += usage->cpu_seconds;
+			service->rss_bytes = usage->rss_bytes;
+			service->usage_known = true;
+		}
+		return;
+	}
+}
+
 int metrics_state_add_route(struct metrics_state *state, const struct route_window *window)
 {
 	struct metrics_route *route = NULL;

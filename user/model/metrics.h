@@ -33,6 +33,21 @@ struct metrics_service {
 	/* serve --http: responses since start with no status class (1xx, 600-999), never
 	 * decreasing (metrics_unclassified). */
 	__u64 http_unclassified;
+	/* What a capture records of its servers, for a planner reading Prometheus: threads that
+	 * answered in the last window, CPU seconds of its processes (or container) since serve
+	 * first saw them, their resident memory in the last window. */
+	unsigned int threads;
+	double cpu_seconds;
+	__u64 rss_bytes;
+	bool usage_known; /* cpu_seconds and rss_bytes were read at least once */
+};
+
+/* One window's usage of a service's processes, as `record` measures it (recorder_fill_usage). */
+struct metrics_usage {
+	unsigned int threads;
+	double cpu_seconds; /* used in the window */
+	__u64 rss_bytes;
+	bool known; /* some process of it could be read */
 };
 
 /* A route's totals since start (serve --http), as for a service. */
@@ -67,6 +82,9 @@ int metrics_state_add(struct metrics_state *state, const struct service_window *
  * must have been added. */
 void metrics_state_set_listen_queue(struct metrics_state *state, const struct service_key *key,
 				    const struct listen_queue *queue);
+/* Takes @usage's gauges and adds its CPU seconds to @key's service (added first). */
+void metrics_state_set_usage(struct metrics_state *state, const struct service_key *key,
+			     const struct metrics_usage *usage);
 /* Adds one window of a route (its service added first) to its totals; 0 or -ENOMEM. */
 int metrics_state_add_route(struct metrics_state *state, const struct route_window *window);
 /* Adds one window's host listen overflows and drops. */

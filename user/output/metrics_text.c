@@ -344,6 +344,41 @@ static void write_service_families(FILE *out, const struct metrics_state *state)
 			write_counter_family(out, state, &metrics_counters[c]);
 }
 
+/* What `plan --prometheus` needs beside the histograms, as a capture holds it: serving threads
+ * of every service (0 before one answers), CPU and memory of those whose processes were read. */
+static void write_usage_families(FILE *out, const struct metrics_state *state)
+{
+	const struct metrics_service *service;
+	size_t i;
+
+	write_family(out, "sloprobe_serving_threads", "gauge",
+		     "Distinct threads that answered the service's requests in the last window.");
+	for (i = 0; i < state->count; i++) {
+		write_sample_start(out, "sloprobe_serving_threads", &state->services[i]);
+		fprintf(out, "%u\n", state->services[i].threads);
+	}
+	write_family(out, "sloprobe_process_cpu_seconds_total", "counter",
+		     "CPU seconds used by the service's processes (or its container's cgroup) "
+		     "since sloprobe first saw them.");
+	for (i = 0; i < state->count; i++) {
+		service = &state->services[i];
+		if (!service->usage_known)
+			continue;
+		write_sample_start(out, "sloprobe_process_cpu_seconds_total", service);
+		fprintf(out, "%.6f\n", service->cpu_seconds);
+	}
+	write_family(out, "sloprobe_process_resident_memory_bytes", "gauge",
+		     "Resident memory of the service's processes (or its container's cgroup) in "
+		     "the last window.");
+	for (i = 0; i < state->count; i++) {
+		service = &state->services[i];
+		if (!service->usage_known)
+			continue;
+		write_sample_start(out, "sloprobe_process_resident_memory_bytes", service);
+		fprintf(out, "%llu\n", (unsigned long long)service->rss_bytes);
+	}
+}
+
 /*
  * A gauge of the accept queues, @offset of its __u32 in struct listen_queue. Only services whose
  * listeners were seen: a missing series is unknown, not an empty queue.
@@ -412,6 +447,7 @@ int metrics_write_text(FILE *out, const struct metrics_state *state)
 	write_ttfb_family(out, state);
 	write_responses_family(out, state);
 	write_service_families(out, state);
+	write_usage_families(out, state);
 	write_listen_families(out, state);
 	write_family(out, "sloprobe_dropped_events_total", "counter",
 		     "Events the kernel side could not record because a table was full.");

@@ -62,6 +62,8 @@ static cJSON *plan_model_json(const struct plan_service *ps)
 
 	plan_json_number(m, "peak_rps", b->peak_rps, 0.1);
 	plan_json_number(m, "mean_rps", b->mean_rps, 0.1);
+	plan_json_number(m, "peak_rps_per_pod", b->pod_peak_rps, 0.1);
+	cJSON_AddNumberToObject(m, "pods_measured", b->pods);
 	plan_json_number(m, "mean_latency_ms", 1000 * b->mean_latency_s, 0.001);
 	plan_json_number(m, "measured_rps", b->measured_rps, 0.1);
 	plan_json_number(m, "mean_service_ms", 1000 * b->mean_service_s, 0.001);

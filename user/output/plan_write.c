@@ -119,6 +119,10 @@ static void plan_service_header(FILE *out, const struct plan_service *ps, bool m
 		plan_prefix(markdown), b->peak_rps, b->mean_rps, 1000 * b->mean_latency_s,
 		1000 * b->mean_service_s, b->scv, 1000 * b->cpu_seconds_per_request,
 		b->memory.intercept / 1048576, b->memory.slope / 1024);
+	if (b->pods > 1)
+		fprintf(out,
+			"%smeasured on %u pods (one per host or instance): peak %.1f rps per pod\n",
+			plan_prefix(markdown), b->pods, b->pod_peak_rps);
 	fprintf(out, "%sparallelism %s\n", plan_prefix(markdown), b->parallelism_source);
 	plan_targets_lines(out, ps, markdown);
 	if (isfinite(ps->headroom))
