@@ -39,6 +39,7 @@ struct serve_update {
 	struct service_window window;
 	struct metrics_identity identity;
 	bool listening;
+	double inflight_mean;
 	const struct listen_queue *listen_queue; /* in the window's snapshot; NULL if none */
 	struct route_window_list routes;	 /* --http: the service's routes in the window */
 };
@@ -55,9 +56,12 @@ static int serve_publish(struct serve_context *ctx, const struct serve_update *u
 	for (i = 0; i < count && !err; i++) {
 		err = metrics_state_add(&ctx->shared.state, &updates[i].window,
 					updates[i].listening, &updates[i].identity);
-		if (!err)
+		if (!err) {
 			metrics_state_set_listen_queue(&ctx->shared.state, &updates[i].window.key,
 						       updates[i].listen_queue);
+			metrics_state_set_inflight(&ctx->shared.state, &updates[i].window.key,
+						   updates[i].inflight_mean);
+		}
 		for (r = 0; r < updates[i].routes.count && !err; r++)
 			err = metrics_state_add_route(&ctx->shared.state,
 						      &updates[i].routes.items[r]);
@@ -80,7 +84,6 @@ static int serve_take_window(struct sampler *sampler, const struct stats_snapsho
 	size_t i, count = 0;
 	int err = 0;
 
-	(void)interval_s;
 	(void)last;
 	updates = calloc(cur->count ? cur->count : 1, sizeof(*updates));
 	if (!updates) {
@@ -95,6 +98,8 @@ static int serve_take_window(struct sampler *sampler, const struct stats_snapsho
 		serve_identity(label_table_find(&sampler->labels, &svc->key),
 			       &updates[count].identity);
 		updates[count].listening = svc->listening;
+		updates[count].inflight_mean =
+			window_inflight_mean(&updates[count].window, interval_s);
 		updates[count].listen_queue = listen_queues_find(&cur->listen_queues, &svc->key);
 		/* Counted first: a failure leaves an update whose empty route list is freed. */
 		count++;
