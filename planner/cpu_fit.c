@@ -5,6 +5,9 @@
 
 /* Below this spread of rates the line's slope is noise: the ratio stands in for it. */
 #define CPU_FIT_RATE_SPREAD 1.25
+/* A line that explains less of the CPU than this is noise on one load level (a recording at a
+ * steady rate, its edge windows partial): its slope swings with the noise, the ratio does not. */
+#define CPU_FIT_MIN_R2 0.8
 
 static bool cpu_fit_input_valid(const double *rps, const double *cores, size_t n)
 {
@@ -48,7 +51,7 @@ int cpu_fit(const double *rps, const double *cores, size_t n, struct cpu_fit *ou
 	}
 	/* A line needs rates apart, and a negative idle or slope is no machine's. */
 	if (!(high >= low * CPU_FIT_RATE_SPREAD && high > 0) || linear_fit(rps, cores, n, &line) ||
-	    !(line.slope > 0) || line.intercept < 0)
+	    !(line.slope > 0) || line.intercept < 0 || line.r2 < CPU_FIT_MIN_R2)
 		return cpu_fit_ratio(rps, cores, n, out);
 	*out = (struct cpu_fit){
 		.idle_cores = line.intercept,

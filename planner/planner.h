@@ -141,8 +141,8 @@ double usl_throughput(const struct usl_fit *fit, double concurrency);
 /*
  * CPU against load over windows: cores busy = idle_cores + seconds_per_request * rps, least
  * squares with an intercept when the rates spread by 25% or more and the line is a machine's
- * (slope > 0, idle >= 0); else the ratio of CPU to requests, idle 0, with_intercept false and
- * r2 NaN.
+ * (slope > 0, idle >= 0) and explains the CPU (r2 >= 0.8); else the ratio of CPU to requests,
+ * idle 0, with_intercept false and r2 NaN.
  */
 struct cpu_fit {
 	double idle_cores;

@@ -42,6 +42,18 @@ static void test_cpu_fit_one_rate(void **state)
 	assert_true(isnan(fit.r2));
 }
 
+/* Rates apart but CPU that does not follow them (r^2 < 0.8): the ratio. */
+static void test_cpu_fit_noise(void **state)
+{
+	const double rps[] = { 30, 100, 100, 100, 60 }, cores[] = { 0.02, 0.04, 0.02, 0.03, 0.03 };
+	struct cpu_fit fit;
+
+	(void)state;
+	assert_int_equal(cpu_fit(rps, cores, 5, &fit), 0);
+	assert_false(fit.with_intercept);
+	assert_float_equal(fit.seconds_per_request, 0.14 / 390, 1e-12);
+}
+
 /* A line falling with load is no machine's: the ratio again. */
 static void test_cpu_fit_negative_slope(void **state)
 {
@@ -191,6 +203,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cpu_fit_intercept),
 		cmocka_unit_test(test_cpu_fit_one_rate),
+		cmocka_unit_test(test_cpu_fit_noise),
 		cmocka_unit_test(test_cpu_fit_negative_slope),
 		cmocka_unit_test(test_cpu_fit_bad_input),
 		cmocka_unit_test(test_model_event_loop),
