@@ -169,8 +169,8 @@ struct service_model_input {
 	unsigned int threads;	 /* the most threads that answered in a window, or the override */
 	bool threads_overridden; /* the user set them: a pool, whatever was measured */
 	bool inflight_known;
-	double inflight_mean; /* requests in flight, time-weighted over windows with traffic */
-	double rps;	      /* the measured rate the service time is deconvolved at */
+	double inflight_mean;  /* requests in flight, time-weighted over windows with traffic */
+	double rps;	       /* the measured rate the service time is deconvolved at */
 	double mean_service_s; /* the pool's: latency less its modelled wait at rps */
 	double cpu_seconds_per_request; /* 0: unknown */
 	double cores;			/* a pod's */

@@ -55,8 +55,9 @@ static void service_model_inflight_text(const struct service_model_input *in, ch
 		snprintf(buf, size, "requests in flight not in the capture");
 	else
 		snprintf(buf, size, "%.2f requests in flight on average %s %u serving thread%s",
-			 in->inflight_mean, in->inflight_mean > in->threads ? ">" : "<=",
-			 in->threads, in->threads == 1 ? "" : "s");
+			 in->inflight_mean,
+			 in->inflight_mean > in->threads ? ">" : "<=", in->threads,
+			 in->threads == 1 ? "" : "s");
 }
 
 /* The pool's cores are fewer than its threads and its requests mostly CPU. */

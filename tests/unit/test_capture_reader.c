@@ -1149,8 +1149,10 @@ static void test_parse_inflight(void **state)
 
 	(void)state;
 	assert_non_null(scratch);
-	snprintf(line, sizeof(line), "%s,\"inflight\":{\"mean\":0.5,\"peak\":7},"
-		 "\"inflight_busy_ns\":500000000}]}", head);
+	snprintf(line, sizeof(line),
+		 "%s,\"inflight\":{\"mean\":0.5,\"peak\":7},"
+		 "\"inflight_busy_ns\":500000000}]}",
+		 head);
 	assert_int_equal(capture_parse_window_line(line, scratch, &w, why, sizeof(why)), 0);
 	assert_true(w.samples[0].inflight_known);
 	assert_int_equal(w.samples[0].inflight_peak, 7);
@@ -1161,7 +1163,8 @@ static void test_parse_inflight(void **state)
 	assert_int_equal(w.samples[0].inflight_busy_ns, 0);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(line, sizeof(line), "%s%s}]}", head, bad[i].fields);
-		assert_int_equal(capture_parse_window_line(line, scratch, &w, why, sizeof(why)), -1);
+		assert_int_equal(capture_parse_window_line(line, scratch, &w, why, sizeof(why)),
+				 -1);
 		if (strncmp(why, bad[i].why, strlen(bad[i].why)))
 			fail_msg("%s: %s, expected %s...", bad[i].fields, why, bad[i].why);
 	}

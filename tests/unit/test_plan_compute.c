@@ -327,9 +327,8 @@ static void test_event_loop_model(void **state)
 		text = plan_output(&f.plan, 2);
 		json = cJSON_Parse(text);
 		assert_non_null(json);
-		model = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(json, "services"),
-							       0),
-					    "model");
+		model = cJSON_GetObjectItem(
+			cJSON_GetArrayItem(cJSON_GetObjectItem(json, "services"), 0), "model");
 		assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(model, "name")),
 				    "event-loop");
 		assert_int_equal(cJSON_IsNull(cJSON_GetObjectItem(model, "inflight")), !inflight);

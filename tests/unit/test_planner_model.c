@@ -116,8 +116,13 @@ static void test_model_event_loop(void **state)
 static void test_model_pool(void **state)
 {
 	struct service_model_input in = {
-		.threads = 4, .inflight_known = true, .inflight_mean = 2.4, .rps = 300,
-		.mean_service_s = 0.0073, .cpu_seconds_per_request = 0.0001, .cores = 2,
+		.threads = 4,
+		.inflight_known = true,
+		.inflight_mean = 2.4,
+		.rps = 300,
+		.mean_service_s = 0.0073,
+		.cpu_seconds_per_request = 0.0001,
+		.cores = 2,
 	};
 	struct service_model m;
 
@@ -147,8 +152,13 @@ static void test_model_event_loop_past_its_core(void **state)
 static void test_model_cpu_bound_pool(void **state)
 {
 	struct service_model_input in = {
-		.threads = 8, .inflight_known = true, .inflight_mean = 1.5, .rps = 300,
-		.mean_service_s = 0.004, .cpu_seconds_per_request = 0.0038, .cores = 2,
+		.threads = 8,
+		.inflight_known = true,
+		.inflight_mean = 1.5,
+		.rps = 300,
+		.mean_service_s = 0.004,
+		.cpu_seconds_per_request = 0.0038,
+		.cores = 2,
 	};
 	struct service_model m;
 

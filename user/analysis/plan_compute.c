@@ -119,8 +119,7 @@ static int plan_capacity_of(const struct report *report, const struct report_ser
 	if (err)
 		return err;
 	plan_limits_of(ps, &ps->limits);
-	if (ps->base.model.kind == SERVICE_MODEL_EVENT_LOOP &&
-	    plan_loop_limits_of(ps, &ps->limits))
+	if (ps->base.model.kind == SERVICE_MODEL_EVENT_LOOP && plan_loop_limits_of(ps, &ps->limits))
 		return -ENOMEM;
 	if (pod_capacity_find(&ps->base.service_time, ps->base.parallelism, &ps->limits,
 			      &ps->capacity))

@@ -313,8 +313,7 @@ static int plan_usl_of(const struct report_service *s, struct plan_baseline *out
 }
 
 int plan_baseline_of(const struct report *report, const struct report_service *service,
-		     unsigned int parallelism_override, double pod_cores,
-		     struct plan_baseline *out)
+		     unsigned int parallelism_override, double pod_cores, struct plan_baseline *out)
 {
 	int err;
 

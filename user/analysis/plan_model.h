@@ -60,8 +60,8 @@ struct plan_baseline {
 /*
  * Builds @out from @service's windows; @parallelism_override 0 infers it from the capture
  * (the most serving threads in a window) and lets the model be chosen from the measurements
- * (planner's service_model_choose, with a pod of @pod_cores for CPU-bound). Returns 0, -ENODATA for a service without
- * requests, or -ENOMEM.
+ * (planner's service_model_choose, with a pod of @pod_cores for CPU-bound). Returns 0, -ENODATA for
+ * a service without requests, or -ENOMEM.
  */
 int plan_baseline_of(const struct report *report, const struct report_service *service,
 		     unsigned int parallelism_override, double pod_cores,

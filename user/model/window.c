@@ -88,10 +88,10 @@ static __u64 window_inflight_integral(const struct service_stats *percpu, int nc
 	return sum;
 }
 
-void window_set_inflight(struct service_window *out, const struct service_stats *cur,
-			 __u64 cur_ns, const struct service_stats *prev, __u64 prev_ns, int ncpu,
-			 const struct service_inflight *gauge, const struct service_inflight *prev_gauge,
-			 __u32 epoch)
+void window_set_inflight(struct service_window *out, const struct service_stats *cur, __u64 cur_ns,
+			 const struct service_stats *prev, __u64 prev_ns, int ncpu,
+			 const struct service_inflight *gauge,
+			 const struct service_inflight *prev_gauge, __u32 epoch)
 {
 	__s64 busy_ns = 0, peak = 0, slot = epoch & 1;
 

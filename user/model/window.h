@@ -48,10 +48,10 @@ void window_add_hist(__u64 *out_hist, __u64 *out_sum_ns, const __u32 *cur_hist, 
  * @prev_ns (NULL: no counters then, a zero integral), @ncpu values each. The peak is the
  * gauge's for window @epoch, and at least the count in flight when the window began.
  */
-void window_set_inflight(struct service_window *out, const struct service_stats *cur,
-			 __u64 cur_ns, const struct service_stats *prev, __u64 prev_ns, int ncpu,
-			 const struct service_inflight *gauge, const struct service_inflight *prev_gauge,
-			 __u32 epoch);
+void window_set_inflight(struct service_window *out, const struct service_stats *cur, __u64 cur_ns,
+			 const struct service_stats *prev, __u64 prev_ns, int ncpu,
+			 const struct service_inflight *gauge,
+			 const struct service_inflight *prev_gauge, __u32 epoch);
 
 /* The mean count in flight over a window of @interval_s seconds. */
 double window_inflight_mean(const struct service_window *window, double interval_s);

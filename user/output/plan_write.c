@@ -119,12 +119,14 @@ static void plan_model_lines(FILE *out, const struct plan_baseline *b, bool mark
 			plan_prefix(markdown));
 	if (b->cpu.n && b->cpu.with_intercept)
 		fprintf(out,
-			"%sCPU: %.3f cores idle + %.3f ms per request (r^2 %.3f over %zu windows)\n",
+			"%sCPU: %.3f cores idle + %.3f ms per request (r^2 %.3f over %zu "
+			"windows)\n",
 			plan_prefix(markdown), b->cpu.idle_cores, 1000 * b->cpu.seconds_per_request,
 			b->cpu.r2, b->cpu.n);
 	else if (b->cpu.n)
 		fprintf(out,
-			"%sCPU: %.3f ms per request, idle included (rates too alike over %zu windows "
+			"%sCPU: %.3f ms per request, idle included (rates too alike over %zu "
+			"windows "
 			"for a line)\n",
 			plan_prefix(markdown), 1000 * b->cpu.seconds_per_request, b->cpu.n);
 }
