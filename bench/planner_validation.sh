@@ -93,6 +93,8 @@ plan_at() {
 # p99 stays under the target (rates above the first miss are not tried: p99 grows with load).
 measured_capacity() {
 	local best=0 f rate p99
+	# No plan (a capacity of 0 or null): nothing to search around.
+	awk -v c="$1" 'BEGIN { exit !(c > 0) }' || { echo 0; return; }
 	for f in ${capacity_factors:-0.8 0.85 0.9 0.95 1.0 1.05 1.1 1.15}; do
 		rate=$(awk -v c="$1" -v f="$f" 'BEGIN { printf "%.0f", c * f }')
 		p99=$(client_p99 "$rate")

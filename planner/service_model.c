@@ -10,9 +10,9 @@
 #include <string.h>
 #include "planner.h"
 
-/* A pool whose deconvolved utilization reaches this is saturated: its wait cannot be taken
- * out, so it does not explain the latency (plan_service_time_deconvolve returns it as is). */
-#define SERVICE_MODEL_POOL_SATURATED 0.95
+/* A pool whose deconvolved utilization reaches this cannot have served what was measured: its
+ * wait cannot be taken out (plan_service_time_deconvolve returns the latency as is). */
+#define SERVICE_MODEL_POOL_SATURATED 1.0
 /* CPU-bound when most of a request's service time is CPU. */
 #define SERVICE_MODEL_CPU_SHARE 0.7
 
@@ -144,7 +144,10 @@ int service_model_choose(const struct service_model_input *in, struct service_mo
 			 in->threads, in->threads == 1 ? "" : "s");
 		return 0;
 	}
-	if (pool_util < SERVICE_MODEL_POOL_SATURATED)
+	/* The kernel's count of requests in flight outranks the model: no more in flight than
+	 * threads is a pool of them, whatever its latency says. */
+	if (pool_util < SERVICE_MODEL_POOL_SATURATED ||
+	    (in->inflight_known && in->inflight_mean <= in->threads))
 		service_model_pool(in, pool_util, inflight, out);
 	else
 		service_model_not_pool(in, pool_util, inflight, out);

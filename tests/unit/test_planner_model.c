@@ -168,6 +168,27 @@ static void test_model_cpu_bound_pool(void **state)
 	assert_int_equal(m.servers, 2);
 }
 
+/* A pool's latency past what its threads serve, but no more in flight than threads (the
+ * kernel's count): a pool still, and the reason says so. */
+static void test_model_inflight_outranks(void **state)
+{
+	struct service_model_input in = event_loop_input();
+	struct service_model m;
+
+	(void)state;
+	in.threads = 4;
+	in.inflight_mean = 3.9;
+	in.mean_service_s = 0.05; /* 100 rps x 50 ms / 4 = 1.25 */
+	assert_int_equal(service_model_choose(&in, &m), 0);
+	assert_int_equal(m.kind, SERVICE_MODEL_POOL);
+	assert_non_null(strstr(m.reason, "3.90 requests in flight on average <= 4 serving threads"));
+	/* Unknown (an older capture): the utilization alone decides. */
+	in.inflight_known = false;
+	assert_int_equal(service_model_choose(&in, &m), 0);
+	assert_int_equal(m.kind, SERVICE_MODEL_EVENT_LOOP);
+	assert_non_null(strstr(m.reason, "requests in flight not in the capture"));
+}
+
 /* The user's parallelism is a pool, and without CPU figures no event loop can be bounded. */
 static void test_model_override_and_unknown_cpu(void **state)
 {
@@ -220,6 +241,7 @@ int main(void)
 		cmocka_unit_test(test_model_pool),
 		cmocka_unit_test(test_model_event_loop_past_its_core),
 		cmocka_unit_test(test_model_cpu_bound_pool),
+		cmocka_unit_test(test_model_inflight_outranks),
 		cmocka_unit_test(test_model_override_and_unknown_cpu),
 		cmocka_unit_test(test_model_bad_input),
 	};
