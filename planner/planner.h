@@ -185,11 +185,12 @@ struct service_model {
 };
 
 /*
- * A pool of @in->threads while it explains the measured latency (utilization < 1 after its wait
- * is taken out) or no more requests were in flight than threads, CPU-bound on the pod's cores when most of the service time is CPU and
- * the cores are fewer than the threads. When the pool would be saturated (more in flight than
- * threads can hold), an event loop per thread, each bounded by one core (rate_max = 1 / CPU
- * per request); CPU-bound when even that core would be past 1. Returns 0, or -1 for bad input.
+ * A pool of @in->threads while it explains the measured latency (utilization < 1 after its
+ * wait is taken out) or no more requests were in flight than threads; CPU-bound on the pod's
+ * cores when most of the service time is CPU and the cores are fewer than the threads. When
+ * the pool would be saturated (more in flight than threads can hold), an event loop per
+ * thread, each bounded by one core (rate_max = 1 / CPU per request); CPU-bound when even that
+ * core would be past 1. Returns 0, or -1 for bad input.
  */
 int service_model_choose(const struct service_model_input *in, struct service_model *out);
 
