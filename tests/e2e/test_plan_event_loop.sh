@@ -32,7 +32,10 @@ assert_within "in-flight time integral (s) vs the client's requests x mean laten
 	"$(windows 'map(.inflight_busy_ns) | add / 1e9')" \
 	"$(jq '.requests * .latency_us.mean / 1e6' "$WORK/load.json")" 0.10 0.05
 inside='map(select(.requests > 0)) | .[1:-1]'
-assert_eq "windows inside the load" "$(windows "$inside | length >= 4")" true
+# 7 s of load in 1 s windows: 5 or more inside it, fewer only when the client fell behind.
+inner=$(windows "$inside | length")
+[ "$inner" -ge 3 ] || fail "only $inner windows inside the load (the client fell behind?)"
+log "windows inside the load: $inner"
 assert_within "mean in flight inside the load vs rps x mean latency" \
 	"$(windows "$inside | map(.inflight.mean) | add")" \
 	"$(windows "$inside | map(.rps * .latency_us.mean / 1e6) | add")" 0.10 0.05
