@@ -3,16 +3,20 @@
 # The planner's validation experiment: record slo-server at about 30% utilization, let
 # `sloprobe plan` predict p99 at 50%, 70% and 85% and the highest rate that keeps p99 under a
 # target, then measure those rates with the open-loop slo-load (Poisson arrivals, as the
-# queueing model assumes). Prints a Markdown table of
-# predicted against measured, for docs/PLANNER.md.
+# queueing model assumes). The event-loop variant records tests/e2e/event_loop_server.py (one
+# asyncio thread, 50 ms exponential waits, 0.15 ms CPU a request) at 100/s and checks p50 and
+# p99 at a quarter, half and three quarters of the capacity the plan predicts under p99 < 500 ms,
+# then that capacity. Prints a Markdown table of predicted against measured, for
+# docs/PLANNER.md.
 #
 # Usage: bench/planner_validation.sh BUILD_DIR     (as root; `make bench-planner` runs it)
-# Environment: SECONDS_PER_RUN (default 20), TARGET_P99_MS (default 100), VARIANTS (default
-# "pool cpu").
+# Environment: SECONDS_PER_RUN (default 20), TARGET_P99_MS (default 100; 500 for the event
+# loop), VARIANTS (default "pool cpu eventloop").
 set -u
 
 usage="usage: bench/planner_validation.sh BUILD_DIR"
 build=$(cd "${1:?$usage}" && pwd) || exit 2
+repo=$(cd "$(dirname "$0")/.." && pwd)
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-20}
 TARGET_P99_MS=${TARGET_P99_MS:-100}
 work=$(mktemp -d /tmp/sloprobe-planner.XXXXXX)
@@ -44,13 +48,33 @@ start_server() {
 	port=$(cat "$work/port") || die "slo-server did not start"
 }
 
-# client_p99 RATE: the client's p99 in ms over SECONDS_PER_RUN at RATE.
-client_p99() {
+# start_event_loop: event_loop_server.py on a free port; sets port.
+start_event_loop() {
+	rm -f "$work/port"
+	python3 "$repo/tests/e2e/event_loop_server.py" --ready-file "$work/port" --wait-ms 50 \
+		--cpu-ms 0.15 2>"$work/server.err" &
+	server=$!
+	for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.05; done
+	port=$(cat "$work/port") || die "event_loop_server.py did not start"
+}
+
+# client_run RATE: SECONDS_PER_RUN at RATE, the client's summary in $work/load.json.
+client_run() {
 	local pin=()
 	[ -n "$client_cpus" ] && pin=(taskset -c "$client_cpus")
 	"${pin[@]}" "$build/slo-load" --url "http://127.0.0.1:$port/" --rate "$1" --duration "$SECONDS_PER_RUN" \
 		--connections 256 --timeout 30 --poisson >"$work/load.json" || die "slo-load failed at $1/s"
+}
+
+# client_p99 RATE: the client's p99 in ms over SECONDS_PER_RUN at RATE.
+client_p99() {
+	client_run "$1"
 	jq '.latency_us.p99 / 1000' "$work/load.json"
+}
+
+# error_cell PREDICTED MEASURED: "+5%".
+error_cell() {
+	awk -v p="$1" -v m="$2" 'BEGIN { if (m > 0) printf "%+.0f%%", 100 * (p - m) / m; else printf "n/a" }'
 }
 
 # plan_at SLO RATE...: the plan's JSON with one single-pod projection per rate.
@@ -69,11 +93,13 @@ plan_at() {
 # p99 stays under the target (rates above the first miss are not tried: p99 grows with load).
 measured_capacity() {
 	local best=0 f rate p99
-	for f in 0.8 0.85 0.9 0.95 1.0 1.05 1.1 1.15; do
+	# No plan (a capacity of 0 or null): nothing to search around.
+	awk -v c="$1" 'BEGIN { exit !(c > 0) }' || { echo 0; return; }
+	for f in ${capacity_factors:-0.8 0.85 0.9 0.95 1.0 1.05 1.1 1.15}; do
 		rate=$(awk -v c="$1" -v f="$f" 'BEGIN { printf "%.0f", c * f }')
 		p99=$(client_p99 "$rate")
 		echo "    capacity search: $rate/s -> p99 $p99 ms" >&2
-		awk -v p="$p99" -v t="$TARGET_P99_MS" 'BEGIN { exit !(p < t) }' || break
+		awk -v p="$p99" -v t="$target_ms" 'BEGIN { exit !(p < t) }' || break
 		best=$rate
 	done
 	echo "$best"
@@ -112,11 +138,54 @@ variant() {
 	server=
 }
 
+# variant_event_loop: the event loop recorded at 100/s, p50 and p99 at fractions of the
+# capacity the plan predicts under p99 < 500 ms, then that capacity, measured.
+variant_event_loop() {
+	local name="event loop (asyncio), exp 50 ms + 0.15 ms CPU" plan cap r i f q predicted measured
+	start_event_loop
+	rm -f "$work/base.slo"
+	"$build/sloprobe" record --duration $((SECONDS_PER_RUN + 3)) --interval 1 \
+		--output "$work/base.slo" --port "$port" 2>"$work/record.err" &
+	local recorder=$!
+	sleep 2
+	client_run 100
+	wait "$recorder" || die "record failed: $(cat "$work/record.err")"
+	target_ms=500
+	echo "{\"services\": {\"*\": {\"p99_ms\": $target_ms}}}" >"$work/slo.json"
+	cap=$(plan_at "$work/slo.json" 100 | jq .capacity_rps_per_pod)
+	local rates=()
+	for f in 0.25 0.5 0.75; do
+		rates+=("$(awk -v c="$cap" -v f="$f" 'BEGIN { printf "%.0f", c * f }')")
+	done
+	plan=$(plan_at "$work/loose.json" "${rates[@]}")
+	i=0
+	for r in "${rates[@]}"; do
+		client_run "$r"
+		for q in p50 p99; do
+			predicted=$(jq ".projections[$i].predicted_ms.$q" <<<"$plan")
+			measured=$(jq ".latency_us.$q / 1000" "$work/load.json")
+			echo "| $name | $q at $r/s (CPU $(jq ".projections[$i].utilization" <<<"$plan")) | $predicted ms | $measured ms | $(error_cell "$predicted" "$measured") |"
+		done
+		i=$((i + 1))
+	done
+	local mcap
+	# CPU shared with the client: start lower than for the pools.
+	mcap=$(capacity_factors="0.5 0.6 0.7 0.8 0.9 1.0 1.1" measured_capacity "$cap")
+	echo "| $name | highest rate with p99 < $target_ms ms | $cap/s | $mcap/s | $(error_cell "$cap" "$mcap") |"
+	echo "    model: $(jq -c '{name: .model.name, reason: .model.reason, inflight: .model.inflight, cpu_fit: .model.cpu_fit, binding}' <<<"$plan")" >&2
+	kill "$server"
+	wait "$server" 2>/dev/null
+	server=
+	target_ms=$TARGET_P99_MS
+	echo "{\"services\": {\"*\": {\"p99_ms\": $target_ms}}}" >"$work/slo.json"
+}
+
+target_ms=$TARGET_P99_MS
 echo "{\"services\": {\"*\": {\"p99_ms\": $TARGET_P99_MS}}}" >"$work/slo.json"
 echo '{"services": {"*": {"p99_ms": 1e9}}}' >"$work/loose.json"
 echo "| server | what | predicted | measured | error |"
 echo "|---|---|---:|---:|---:|"
-for v in ${VARIANTS:-pool cpu}; do
+for v in ${VARIANTS:-pool cpu eventloop}; do
 	case $v in
 	pool) # 4 workers, exponential 10 ms: saturates at 400/s.
 		client_cpus=
@@ -126,6 +195,9 @@ for v in ${VARIANTS:-pool cpu}; do
 		[ "$(nproc)" -ge 2 ] || die "the CPU-bound variant needs 2 CPUs"
 		client_cpus=0
 		variant "1 worker = 1 core (pinned), cpu 4 ms" 1 cpu:4 250 1 ;;
-	*) die "unknown variant $v (pool, cpu)" ;;
+	eventloop)
+		client_cpus=
+		variant_event_loop ;;
+	*) die "unknown variant $v (pool, cpu, eventloop)" ;;
 	esac
 done

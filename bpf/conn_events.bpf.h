@@ -34,10 +34,14 @@ static __always_inline void listener_add(const struct sock *sk, __s64 delta)
 
 static __always_inline void conn_open(const struct sock *sk)
 {
-	struct conn_state conn = {};
+	struct conn_state conn = {}, *recycled;
 	__u64 key = (__u64)sk;
 	struct service_stats *stats;
 
+	/* A recycled struct sock whose close was not seen: its requests are over. */
+	recycled = conn_get(key);
+	if (recycled)
+		inflight_drain(recycled);
 	sk_service_key(sk, &conn.service);
 	conn.times.established_ns = bpf_ktime_get_ns();
 	sock_client_addr(sk, &conn.client);
@@ -70,6 +74,9 @@ static __always_inline void conn_close(const struct sock *sk, int new_state)
 		conn_flush(key, conn, stats, conn_claim_written(conn, CONN_IDLE));
 		stats->conns_closed += 1;
 	}
+	/* Requests still unanswered are no longer in flight: an answer after a reset may yet
+	 * complete their latency, but nobody waits for it. */
+	inflight_drain(conn);
 	service_active_add(&service, -1);
 	/* FIN_WAIT1 and LAST_ACK come from the application's own close: no send can follow. */
 	/* Requests framed as HTTP whose answer is still to be sent behave like one being read. */

@@ -58,6 +58,7 @@ static __always_inline void http_request_begin(struct http_walk *w, const char *
 	head->method = method;
 	route_id = http_route_of_line(state, &w->conn->service, head);
 	w->conn->requests += 1;
+	inflight_begin(w->conn, w->start_ns);
 	/* The last run is never the one being answered (used >= 2), or the ring is full. */
 	if ((used >= 2 && last->start_ns == w->start_ns && last->route_id == route_id &&
 	     (last->flags & ~HTTP_PENDING_LINE_KEPT) == flags && last->count < 0xffff) ||
@@ -124,7 +125,10 @@ __noinline int http_response_end(struct http_conn_state *state, struct conn_stat
 	if (stats && state->in_stream)
 		stats->streams_ended += 1;
 	state->in_stream = 0;
-	if (!http_pending_pop(state, &req) || !stats || !first_ns || end_ns < req.start_ns)
+	if (!http_pending_pop(state, &req))
+		return 0;
+	inflight_end(conn, end_ns);
+	if (!stats || !first_ns || end_ns < req.start_ns)
 		return 0;
 	if (first_ns < req.start_ns)
 		first_ns = req.start_ns;

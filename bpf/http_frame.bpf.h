@@ -91,6 +91,8 @@ static __always_inline void http_walk_give_up(struct http_walk *w, bool was_http
 		return;
 	w->state->protocol = was_http ? HTTP_PROTO_LOST : HTTP_PROTO_OTHER;
 	w->state->pending_head = w->state->pending_tail;
+	/* The requests it held will never be answered by framing: out of flight now. */
+	inflight_drain(w->conn);
 	stats = service_stats_get(&w->conn->service);
 	if (!stats)
 		return;

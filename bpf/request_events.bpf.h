@@ -72,6 +72,8 @@ static __always_inline bool response_sent_unseen(struct conn_state *conn, __u32 
 	/* The send ended between its start and now; now is the nearest bound we have. */
 	conn->times.first_send_ns = now_ns;
 	conn->times.last_send_ns = now_ns;
+	inflight_end(conn, now_ns);
+	conn->inflight_extends = 0;
 	return true;
 }
 
@@ -114,6 +116,10 @@ static __always_inline int request_on_read(struct sock *sk, int ret, int flags)
 	arrival_ns = conn->arrival_ns;
 	conn->times.start_ns = arrival_ns && arrival_ns <= now_ns ? arrival_ns : now_ns;
 	conn->times.read_ns = now_ns;
+	/* By turns a connection has one request in flight: one left over was never answered. */
+	inflight_drain(conn);
+	inflight_begin(conn, conn->times.start_ns);
+	conn->inflight_extends = 0;
 	conn->arrival_ns = 0;
 	conn->bytes_in += ret;
 	conn->requests += 1;
@@ -177,9 +183,12 @@ static __always_inline int request_on_send(struct sock *sk, int ret)
 	}
 	if (runq_enabled)
 		runq_on_send(conn, bpf_get_current_pid_tgid());
+	if (conn->phase == CONN_WRITING)
+		inflight_extend(conn, now_ns);
 	/* last_send_ns before the phase: the sweep must never see WRITING with a stale time. */
 	WRITE_ONCE(conn->times.last_send_ns, now_ns);
 	if (conn->phase == CONN_READING) {
+		conn->inflight_extends = inflight_end(conn, now_ns);
 		conn->times.first_send_ns = now_ns;
 		http_on_response_start(key, ret);
 		WRITE_ONCE(conn->phase, CONN_WRITING);

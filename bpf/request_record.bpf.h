@@ -9,6 +9,7 @@
 #include "maps.bpf.h"
 #include "http.bpf.h"
 #include "slow.bpf.h"
+#include "inflight.bpf.h"
 
 /*
  * Marks the thread answering a request (its first response bytes: in a worker pool the reader

@@ -80,6 +80,8 @@ struct conn_state {
 	__u32 requests;		 /* requests started on the connection, this one included */
 	__u32 runq_known;	 /* --runq: runq_ns holds the sending thread's wait */
 	__u64 runq_ns;		 /* run-queue time of the sender since the request started */
+	__u32 inflight;		 /* its requests counted in flight (bpf/inflight.bpf.h) */
+	__u32 inflight_extends;	 /* by turns: the response's sends still extend its request */
 };
 
 /*
@@ -117,6 +119,21 @@ struct service_stats {
 	__u64 ttfb_sum_ns;
 	__u32 ttfb_hist[HIST_BUCKETS];
 	__u32 pad2;
+	/* Requests in flight (bpf/inflight.bpf.h): how many started and ended, and the sums of
+	 * their start and end times. The time integral of the count in flight up to T is
+	 * end_sum - start_sum + (started - ended) * T, summed over CPUs, modulo 2^64. */
+	__u64 inflight_started;
+	__u64 inflight_ended;
+	__u64 inflight_start_sum_ns;
+	__u64 inflight_end_sum_ns;
+};
+
+/* Per service, shared by the CPUs: requests in flight now, and the peak of the window of
+ * epoch peak_epoch[i] in slot i (i = epoch & 1). */
+struct service_inflight {
+	__s64 count;
+	__s64 peak[2];
+	__u32 peak_epoch[2];
 };
 
 /* A thread that answered requests of a service: names the service, and counts its threads. */

@@ -138,6 +138,62 @@ int usl_fit(const double *concurrency, const double *throughput, size_t n, struc
 size_t usl_levels(const double *values, size_t n);
 double usl_throughput(const struct usl_fit *fit, double concurrency);
 
+/*
+ * CPU against load over windows: cores busy = idle_cores + seconds_per_request * rps, least
+ * squares with an intercept when the rates spread by 25% or more and the line is a machine's
+ * (slope > 0, idle >= 0) and explains the CPU (r2 >= 0.8); else the ratio of CPU to requests,
+ * idle 0, with_intercept false and r2 NaN.
+ */
+struct cpu_fit {
+	double idle_cores;
+	double seconds_per_request;
+	double r2;
+	size_t n;
+	bool with_intercept;
+};
+
+/* @rps and @cores (CPU seconds per second) per window. Returns 0, or -1 for bad input or no
+ * requests at all. */
+int cpu_fit(const double *rps, const double *cores, size_t n, struct cpu_fit *out);
+
+/* The queue a service is (service_model_choose). */
+enum service_model_kind {
+	SERVICE_MODEL_POOL,	  /* threads serve one request each: M/G/c, c = threads */
+	SERVICE_MODEL_EVENT_LOOP, /* one core per loop: its CPU queue, then the measured wait */
+	SERVICE_MODEL_CPU_BOUND,  /* the cores serve: M/G/c, c = cores */
+};
+
+const char *service_model_name(enum service_model_kind kind); /* "pool", "event-loop", ... */
+
+struct service_model_input {
+	unsigned int threads;	 /* the most threads that answered in a window, or the override */
+	bool threads_overridden; /* the user set them: a pool, whatever was measured */
+	bool inflight_known;
+	double inflight_mean;  /* requests in flight, time-weighted over windows with traffic */
+	double rps;	       /* the measured rate the service time is deconvolved at */
+	double mean_service_s; /* the pool's: latency less its modelled wait at rps */
+	double cpu_seconds_per_request; /* 0: unknown */
+	double cores;			/* a pod's */
+};
+
+struct service_model {
+	enum service_model_kind kind;
+	unsigned int servers; /* c of the queue */
+	double service_s;     /* mean service time in that queue */
+	double utilization;   /* measured rps * service_s / servers */
+	char reason[320];
+};
+
+/*
+ * A pool of @in->threads while it explains the measured latency (utilization < 1 after its
+ * wait is taken out) or no more requests were in flight than threads; CPU-bound on the pod's
+ * cores when most of the service time is CPU and the cores are fewer than the threads. When
+ * the pool would be saturated (more in flight than threads can hold), an event loop per
+ * thread, each bounded by one core (rate_max = 1 / CPU per request); CPU-bound when even that
+ * core would be past 1. Returns 0, or -1 for bad input.
+ */
+int service_model_choose(const struct service_model_input *in, struct service_model *out);
+
 enum plan_binding {
 	PLAN_BINDING_LATENCY,
 	PLAN_BINDING_CEILING, /* the utilization ceiling: a share of the queue's saturation */

@@ -1127,6 +1127,50 @@ static void test_parse_defaults(void **state)
 	capture_scratch_free(scratch);
 }
 
+/* inflight{}: read when there, known-not when absent (older captures), refused when wrong. */
+static void test_parse_inflight(void **state)
+{
+	struct capture_scratch *scratch = capture_scratch_new();
+	struct capture_window w;
+	char why[256] = "", line[512];
+	const char *head = "{\"ts\":1,\"interval_s\":1,\"services\":[{\"port\":80,\"netns\":1,"
+			   "\"requests\":3,\"latency_hist\":[]";
+	static const struct {
+		const char *fields, *why;
+	} bad[] = {
+		{ ",\"inflight\":{\"peak\":\"7\"}", "services[0].inflight.peak: not a number" },
+		{ ",\"inflight\":{\"peak\":-1}", "services[0].inflight.peak: " },
+		{ ",\"inflight\":{\"peak\":1.5}", "services[0].inflight.peak: " },
+		{ ",\"inflight\":[1]", "services[0].inflight: " },
+		{ ",\"inflight\":{},\"inflight_busy_ns\":-5", "services[0].inflight_busy_ns: " },
+		{ ",\"inflight\":{},\"inflight_busy_ns\":1e30", "services[0].inflight_busy_ns: " },
+	};
+	size_t i;
+
+	(void)state;
+	assert_non_null(scratch);
+	snprintf(line, sizeof(line),
+		 "%s,\"inflight\":{\"mean\":0.5,\"peak\":7},"
+		 "\"inflight_busy_ns\":500000000}]}",
+		 head);
+	assert_int_equal(capture_parse_window_line(line, scratch, &w, why, sizeof(why)), 0);
+	assert_true(w.samples[0].inflight_known);
+	assert_int_equal(w.samples[0].inflight_peak, 7);
+	assert_int_equal(w.samples[0].inflight_busy_ns, 500000000ULL);
+	snprintf(line, sizeof(line), "%s}]}", head);
+	assert_int_equal(capture_parse_window_line(line, scratch, &w, why, sizeof(why)), 0);
+	assert_false(w.samples[0].inflight_known);
+	assert_int_equal(w.samples[0].inflight_busy_ns, 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(line, sizeof(line), "%s%s}]}", head, bad[i].fields);
+		assert_int_equal(capture_parse_window_line(line, scratch, &w, why, sizeof(why)),
+				 -1);
+		if (strncmp(why, bad[i].why, strlen(bad[i].why)))
+			fail_msg("%s: %s, expected %s...", bad[i].fields, why, bad[i].why);
+	}
+	capture_scratch_free(scratch);
+}
+
 static void test_parse_strings_and_types(void **state)
 {
 	struct capture_scratch *scratch = capture_scratch_new();
@@ -1405,6 +1449,7 @@ int main(void)
 		cmocka_unit_test(test_line_too_long),
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_parse_defaults),
+		cmocka_unit_test(test_parse_inflight),
 		cmocka_unit_test(test_parse_strings_and_types),
 		cmocka_unit_test(test_parse_header_line),
 		cmocka_unit_test(test_wide_windows),

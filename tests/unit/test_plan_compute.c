@@ -259,6 +259,86 @@ static void test_ceiling_default(void **state)
 	fixture_free(&f);
 }
 
+/* An event loop's windows: one thread, 30 and 70 ms (mean 50 ms: I/O waits), 1 ms of CPU a
+ * request over an idle 0.01 core, requests in flight measured (@inflight) or not. */
+static void report_event_loop(struct report *r, const struct slo_file *slo, bool inflight)
+{
+	struct window_data w;
+	int i;
+
+	*r = (struct report){ .slo = slo };
+	report_begin_capture(r, 1.0);
+	for (i = 0; i < WINDOWS; i++) {
+		struct capture_window window = { .ts = 100.0 + i, .interval_s = 1.0, .count = 1 };
+		__u64 half = (__u64)(40 + 5 * i);
+
+		window_of(&w, "loop:80", 2 * half, false);
+		w.latency[0].index = hist_bucket_index(30000);
+		w.latency[1].index = hist_bucket_index(70000);
+		w.sample.latency_sum_ns = half * 100000000ULL;
+		w.sample.threads = 1;
+		w.sample.nroutes = 0;
+		w.sample.cpu_seconds = 0.01 + 0.001 * (double)(2 * half);
+		w.sample.inflight_known = inflight;
+		w.sample.inflight_busy_ns = inflight ? w.sample.latency_sum_ns : 0;
+		w.sample.inflight_peak = inflight ? 12 : 0;
+		window.samples = &w.sample;
+		assert_int_equal(report_add_window(r, &window), 0);
+	}
+	assert_int_equal(report_finish(r), 0);
+}
+
+/*
+ * More in flight than the one thread: a pool of it would be saturated, so the plan runs an
+ * event loop bounded by its core at the fitted 1 ms a request, and the latency stays the
+ * measured one until the CPU queue grows; said in every format.
+ */
+static void test_event_loop_model(void **state)
+{
+	struct fixture f = { 0 };
+	const struct plan_service *ps;
+	char why[512] = "", *text;
+	cJSON *json, *model;
+	int inflight;
+
+	(void)state;
+	for (inflight = 1; inflight >= 0; inflight--) {
+		f.slo = slo_of("{\"services\": {\"*\": {\"p99_ms\": 500}}}");
+		f.pf = projection_of("{\"projections\": [{\"name\": \"a\", \"rps\": 300}], "
+				     "\"pod\": {\"cpu_cores\": 1, \"memory_mb\": 2048}}");
+		report_event_loop(&f.report, f.slo, inflight);
+		if (plan_build(&f.report, f.pf, &f.plan, why, sizeof(why)))
+			fail_msg("plan_build: %s", why);
+		ps = &f.plan.services[0];
+		assert_int_equal(ps->base.model.kind, SERVICE_MODEL_EVENT_LOOP);
+		assert_int_equal(ps->base.parallelism, 1);
+		assert_true(ps->base.cpu.with_intercept);
+		assert_double_near(ps->base.cpu.seconds_per_request, 0.001, 1e-9);
+		assert_double_near(ps->base.cpu.idle_cores, 0.01, 1e-9);
+		assert_double_near(ps->saturation_rps, 1000, 1e-6);
+		/* Far past the one thread's 20/s, short of its core's 1,000/s. */
+		assert_true(ps->capacity.rps > 500 && ps->capacity.rps < 1000);
+		assert_double_near(ps->results[0].predicted.p50_s, 0.05, 0.05 * 0.25);
+		assert_true(ps->results[0].predicted.utilization < 0.31);
+		text = plan_output(&f.plan, 0);
+		assert_non_null(strstr(text, "model: event-loop"));
+		assert_non_null(strstr(text, inflight ? "in flight: mean" : "in flight: not in"));
+		free(text);
+		text = plan_output(&f.plan, 2);
+		json = cJSON_Parse(text);
+		assert_non_null(json);
+		model = cJSON_GetObjectItem(
+			cJSON_GetArrayItem(cJSON_GetObjectItem(json, "services"), 0), "model");
+		assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(model, "name")),
+				    "event-loop");
+		assert_int_equal(cJSON_IsNull(cJSON_GetObjectItem(model, "inflight")), !inflight);
+		cJSON_Delete(json);
+		free(text);
+		fixture_free(&f);
+		memset(&f, 0, sizeof(f));
+	}
+}
+
 /* A p50 target under the service time's own p50: no plan, and the reason names both. */
 static void test_infeasible_reason(void **state)
 {
@@ -467,7 +547,7 @@ static void test_escape_text(void **state)
 UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_targets_judged_or_named),
 	       cmocka_unit_test(test_p999_alone_binds), cmocka_unit_test(test_ceiling_default),
 	       cmocka_unit_test(test_infeasible_reason), cmocka_unit_test(test_too_many_pods),
-	       cmocka_unit_test(test_derived_rate_cap),
+	       cmocka_unit_test(test_derived_rate_cap), cmocka_unit_test(test_event_loop_model),
 	       cmocka_unit_test(test_overrides_name_services),
 	       cmocka_unit_test(test_no_infinity_beside_feasible),
 	       cmocka_unit_test(test_hostile_names_escaped), cmocka_unit_test(test_escape_text))

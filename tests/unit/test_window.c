@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -509,6 +510,43 @@ static void test_http_since_start(void **state)
 	free(w);
 }
 
+/* Requests in flight: a request started on CPU 0 and ended on CPU 1, one still in flight at the
+ * window's end, timestamps near 2^64 / 3 so the sums wrap: the integral is exact. */
+static void test_inflight_integral(void **state)
+{
+	struct service_stats *prev = calloc(2, sizeof(*prev)), *cur = calloc(2, sizeof(*cur));
+	struct service_window *w = calloc(1, sizeof(*w));
+	struct service_inflight gauge = { 0 }, prev_gauge = { .count = 3 };
+	const __u64 base = 6148914691236517205ULL, t0 = base, t1 = base + 1000000000ULL;
+
+	(void)state;
+	/* Before the window: one request started at t0 - 10 ms on CPU 0, still running. */
+	prev[0].inflight_started = 1;
+	prev[0].inflight_start_sum_ns = t0 - 10000000ULL;
+	memcpy(cur, prev, 2 * sizeof(*cur));
+	/* It ends 20 ms into the window on CPU 1; another starts at 0.5 s and runs on. */
+	cur[1].inflight_ended = 1;
+	cur[1].inflight_end_sum_ns = t0 + 20000000ULL;
+	cur[0].inflight_started += 1;
+	cur[0].inflight_start_sum_ns += t0 + 500000000ULL;
+	gauge.peak[1] = 7;
+	gauge.peak_epoch[1] = 5;
+	window_set_inflight(w, cur, t1, prev, t0, 2, &gauge, &prev_gauge, 5);
+	assert_int_equal(w->inflight_busy_ns, 20000000ULL + 500000000ULL);
+	assert_int_equal(w->inflight_peak, 7);
+	assert_true(fabs(window_inflight_mean(w, 1.0) - 0.52) < 1e-9);
+	/* Another epoch's slot is not this window's: the count at its start is the floor. */
+	window_set_inflight(w, cur, t1, prev, t0, 2, &gauge, &prev_gauge, 4);
+	assert_int_equal(w->inflight_peak, 3);
+	/* A service first seen now: its integral counts from its counters' zero. */
+	window_set_inflight(w, cur, t1, NULL, 0, 2, NULL, NULL, 5);
+	assert_int_equal(w->inflight_busy_ns, 10000000ULL + 20000000ULL + 500000000ULL);
+	assert_int_equal(w->inflight_peak, 0);
+	free(prev);
+	free(cur);
+	free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -527,6 +565,7 @@ int main(void)
 		cmocka_unit_test(test_every_listed_counter),
 		cmocka_unit_test(test_ttfb_deltas_and_merge),
 		cmocka_unit_test(test_http_since_start),
+		cmocka_unit_test(test_inflight_integral),
 	};
 
 	return cmocka_run_group_tests_name("window", tests, NULL, NULL);

@@ -8,6 +8,25 @@
 #include <string.h>
 #include "analysis/plan_compute.h"
 
+/* An event loop's response time is no queue's own: the first part, with the targets. */
+static int plan_loop_limits_of(struct plan_service *ps, struct pod_limits *limits)
+{
+	size_t n = ps->judged.nparts + 1;
+
+	ps->loop_parts = calloc(n, sizeof(*ps->loop_parts));
+	if (!ps->loop_parts)
+		return -ENOMEM;
+	ps->loop_parts[0].time = ps->base.loop_latency;
+	memcpy(ps->loop_parts[0].target_s, limits->target_s, sizeof(limits->target_s));
+	if (ps->judged.nparts)
+		memcpy(ps->loop_parts + 1, ps->judged.parts,
+		       ps->judged.nparts * sizeof(*ps->loop_parts));
+	memset(limits->target_s, 0, sizeof(limits->target_s));
+	limits->parts = ps->loop_parts;
+	limits->nparts = n;
+	return 0;
+}
+
 static void plan_limits_of(const struct plan_service *ps, struct pod_limits *limits)
 {
 	memset(limits, 0, sizeof(*limits));
@@ -29,8 +48,7 @@ static int plan_predict(const struct plan_service *ps, struct plan_projection_re
 {
 	size_t i;
 
-	if (mgc_predict(&ps->base.service_time, ps->base.parallelism, out->sizing.per_pod_rps,
-			&out->predicted))
+	if (plan_baseline_predict(&ps->base, out->sizing.per_pod_rps, &out->predicted))
 		return -EINVAL;
 	for (i = 0; i < ps->judged.nparts; i++)
 		if (mgc_predict_part(&ps->base.service_time, ps->base.parallelism,
@@ -94,15 +112,24 @@ static int plan_capacity_of(const struct report *report, const struct report_ser
 
 	ps->targets = s->targets;
 	projection_file_service(file, s->service, s->key.port, &ps->shape);
-	err = plan_baseline_of(report, s, ps->shape.parallelism, &ps->base);
+	err = plan_baseline_of(report, s, ps->shape.parallelism, ps->shape.pod.cpu_cores,
+			       &ps->base);
 	if (!err)
 		err = plan_targets_of(s, &ps->base, &ps->judged);
 	if (err)
 		return err;
 	plan_limits_of(ps, &ps->limits);
+	if (ps->base.model.kind == SERVICE_MODEL_EVENT_LOOP && plan_loop_limits_of(ps, &ps->limits))
+		return -ENOMEM;
 	if (pod_capacity_find(&ps->base.service_time, ps->base.parallelism, &ps->limits,
 			      &ps->capacity))
 		return -EINVAL;
+	if (ps->base.model.kind == SERVICE_MODEL_EVENT_LOOP) {
+		/* Part 0 was the response time: the judged parts' indexes are one lower. */
+		ps->capacity.tightest.part -= 1;
+		if (plan_baseline_predict(&ps->base, ps->capacity.rps, &ps->capacity.at_capacity))
+			return -EINVAL;
+	}
 	ps->saturation_rps = ps->base.parallelism / ps->base.mean_service_s;
 	ps->headroom =
 		ps->base.pod_peak_rps > 0 ? ps->capacity.rps / ps->base.pod_peak_rps : INFINITY;
@@ -258,6 +285,7 @@ void plan_free(struct plan *plan)
 
 		plan_baseline_free(&ps->base);
 		plan_targets_free(&ps->judged);
+		free(ps->loop_parts);
 		for (j = 0; j < ps->nresults; j++)
 			free(ps->results[j].parts);
 		free(ps->results);

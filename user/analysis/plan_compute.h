@@ -24,6 +24,9 @@ struct plan_service {
 	struct plan_targets judged; /* the targets the plan judges, and those it cannot */
 	struct projection_service shape;
 	struct pod_limits limits;
+	/* An event loop's limits: its response time is a part riding on the CPU queue, first
+	 * before the judged parts (the response time's targets are its). */
+	struct plan_part *loop_parts;
 	struct pod_capacity capacity;
 	double saturation_rps; /* c / E[S]: where the queue grows without bound */
 	double headroom;       /* one pod's capacity over the measured peak: today's margin */

@@ -62,8 +62,10 @@ static int plan_service_time_deconvolve(const struct report_service *s, struct p
 	double scv;
 
 	out->latency = out->measured.time;
-	out->service_lower_s = calloc(out->latency.n, sizeof(double));
-	out->service_upper_s = calloc(out->latency.n, sizeof(double));
+	if (!out->service_lower_s)
+		out->service_lower_s = calloc(out->latency.n, sizeof(double));
+	if (!out->service_upper_s)
+		out->service_upper_s = calloc(out->latency.n, sizeof(double));
 	if (!out->service_lower_s || !out->service_upper_s)
 		return -ENOMEM;
 	service_time_moments(&out->latency, &out->mean_latency_s, &scv);
@@ -107,10 +109,10 @@ static int plan_fit_arrays(const struct report_service *s, double **x, double **
 	return -ENOMEM;
 }
 
-/* CPU per request, memory against connections, connections per rps, utilization range. */
+/* Memory against connections, connections per rps. */
 static int plan_costs_of(const struct report_service *s, struct plan_baseline *out)
 {
-	double cpu = 0, requests = 0, conns_per_rps = 0, rps, *x, *y;
+	double conns_per_rps = 0, *x, *y;
 	size_t i, n = 0, loaded = 0;
 
 	if (plan_fit_arrays(s, &x, &y))
@@ -124,15 +126,9 @@ static int plan_costs_of(const struct report_service *s, struct plan_baseline *o
 		}
 		if (!p->requests || p->rps <= 0)
 			continue;
-		rps = p->rps;
-		cpu += p->cpu_seconds;
-		requests += (double)p->requests;
-		conns_per_rps += (double)p->conns_active / rps;
+		conns_per_rps += (double)p->conns_active / p->rps;
 		loaded++;
-		out->max_utilization =
-			fmax(out->max_utilization, rps * out->mean_service_s / out->parallelism);
 	}
-	out->cpu_seconds_per_request = requests > 0 ? cpu / requests : 0;
 	out->conns_per_rps = loaded ? conns_per_rps / (double)loaded : 0;
 	out->memory_fitted = linear_fit(x, y, n, &out->memory) == 0 && out->memory.slope >= 0;
 	if (!out->memory_fitted && n) {
@@ -145,6 +141,136 @@ static int plan_costs_of(const struct report_service *s, struct plan_baseline *o
 	free(x);
 	free(y);
 	return 0;
+}
+
+/* The highest measured lambda E[S] / c under the model chosen. */
+static void plan_max_utilization_of(const struct report_service *s, struct plan_baseline *out)
+{
+	size_t i;
+
+	out->max_utilization = 0;
+	for (i = 0; i < s->npoints; i++)
+		if (s->points[i].requests && s->points[i].rps > 0)
+			out->max_utilization =
+				fmax(out->max_utilization,
+				     s->points[i].rps * out->mean_service_s / out->parallelism);
+}
+
+/* A window's length, from its rate: what the in-flight and CPU figures are per. */
+static double plan_window_seconds(const struct report_point *p)
+{
+	return p->requests && p->rps > 0 ? (double)p->requests / p->rps : 0;
+}
+
+/* Requests in flight, and rps x mean latency beside them, over the windows with traffic. */
+static void plan_inflight_of(const struct report_service *s, struct plan_baseline *out)
+{
+	double busy_s = 0, latency_s = 0, seconds = 0, window_s;
+	size_t i;
+
+	for (i = 0; i < s->npoints; i++) {
+		const struct report_point *p = &s->points[i];
+
+		window_s = plan_window_seconds(p);
+		if (!(window_s > 0))
+			continue;
+		seconds += window_s;
+		latency_s += (double)p->latency_sum_ns / 1e9;
+		if (!p->inflight_known)
+			continue;
+		out->inflight_known = true;
+		busy_s += (double)p->inflight_busy_ns / 1e9;
+		out->inflight_peak = fmax(out->inflight_peak, (double)p->inflight_peak);
+	}
+	out->inflight_mean = seconds > 0 ? busy_s / seconds : 0;
+	out->little_mean = seconds > 0 ? latency_s / seconds : 0;
+}
+
+/* CPU per request: a line of cores busy against rps, over the windows with CPU figures. */
+static int plan_cpu_of(const struct report_service *s, struct plan_baseline *out)
+{
+	double *rps, *cores, window_s;
+	size_t i, n = 0;
+
+	if (plan_fit_arrays(s, &rps, &cores))
+		return -ENOMEM;
+	for (i = 0; i < s->npoints; i++) {
+		window_s = plan_window_seconds(&s->points[i]);
+		if (!(window_s > 0) || !(s->points[i].cpu_seconds > 0))
+			continue;
+		rps[n] = s->points[i].rps;
+		cores[n++] = s->points[i].cpu_seconds / window_s;
+	}
+	if (n && cpu_fit(rps, cores, n, &out->cpu) == 0)
+		out->cpu_seconds_per_request = out->cpu.seconds_per_request;
+	free(rps);
+	free(cores);
+	return 0;
+}
+
+/* An event loop's queue: its CPU per request, one uniform bin [0, 2 m) (scv 1/3: a request's
+ * CPU varies less than its wait), with the latency less that queue's wait riding on it. */
+static int plan_event_loop_of(struct plan_baseline *out)
+{
+	out->cpu_bin[0] = 0;
+	out->cpu_bin[1] = 2 * out->cpu_seconds_per_request;
+	out->cpu_bin[2] = 1;
+	out->service_time = (struct plan_service_time){ &out->cpu_bin[0], &out->cpu_bin[1],
+							&out->cpu_bin[2], 1 };
+	service_time_moments(&out->service_time, &out->mean_service_s, &out->scv);
+	out->loop_lower_s = calloc(out->latency.n, sizeof(double));
+	out->loop_upper_s = calloc(out->latency.n, sizeof(double));
+	if (!out->loop_lower_s || !out->loop_upper_s)
+		return -ENOMEM;
+	if (part_time_from_response(&out->latency, &out->service_time, out->parallelism,
+				    out->measured_rps, out->loop_lower_s, out->loop_upper_s,
+				    &out->loop_latency))
+		return -EINVAL;
+	return 0;
+}
+
+/* Which queue the service is (planner/service_model.c), and that queue's service time. */
+static int plan_model_of(const struct report_service *s, unsigned int override, double pod_cores,
+			 struct plan_baseline *out)
+{
+	struct service_model_input in = {
+		.threads = out->parallelism,
+		.threads_overridden = override != 0,
+		.inflight_known = out->inflight_known,
+		.inflight_mean = out->inflight_mean,
+		.rps = out->measured_rps,
+		.mean_service_s = out->mean_service_s,
+		.cpu_seconds_per_request = out->cpu_seconds_per_request,
+		.cores = pod_cores,
+	};
+	int err = 0;
+
+	if (service_model_choose(&in, &out->model))
+		return -EINVAL;
+	if (out->model.servers != out->parallelism) {
+		out->parallelism = out->model.servers;
+		snprintf(out->parallelism_source, sizeof(out->parallelism_source),
+			 "%u: the pod's cores (the model is CPU-bound)", out->parallelism);
+	}
+	if (out->model.kind == SERVICE_MODEL_EVENT_LOOP) {
+		snprintf(out->parallelism_source, sizeof(out->parallelism_source),
+			 "%u event loop%s, one core each (its serving threads)", out->parallelism,
+			 out->parallelism == 1 ? "" : "s");
+		err = plan_event_loop_of(out);
+	} else if (out->model.kind == SERVICE_MODEL_CPU_BOUND) {
+		err = plan_service_time_deconvolve(s, out);
+	}
+	if (!err)
+		plan_max_utilization_of(s, out);
+	return err;
+}
+
+int plan_baseline_predict(const struct plan_baseline *b, double rps, struct queue_prediction *out)
+{
+	if (b->model.kind == SERVICE_MODEL_EVENT_LOOP)
+		return mgc_predict_part(&b->service_time, b->parallelism, rps, &b->loop_latency,
+					out);
+	return mgc_predict(&b->service_time, b->parallelism, rps, out);
 }
 
 /*
@@ -187,7 +313,7 @@ static int plan_usl_of(const struct report_service *s, struct plan_baseline *out
 }
 
 int plan_baseline_of(const struct report *report, const struct report_service *service,
-		     unsigned int parallelism_override, struct plan_baseline *out)
+		     unsigned int parallelism_override, double pod_cores, struct plan_baseline *out)
 {
 	int err;
 
@@ -207,6 +333,12 @@ int plan_baseline_of(const struct report *report, const struct report_service *s
 		goto fail;
 	err = plan_costs_of(service, out);
 	if (!err)
+		err = plan_cpu_of(service, out);
+	if (!err) {
+		plan_inflight_of(service, out);
+		err = plan_model_of(service, parallelism_override, pod_cores, out);
+	}
+	if (!err)
 		err = plan_usl_of(service, out);
 	if (!err)
 		return 0;
@@ -220,5 +352,8 @@ void plan_baseline_free(struct plan_baseline *baseline)
 	plan_histogram_free(&baseline->measured);
 	free(baseline->service_lower_s);
 	free(baseline->service_upper_s);
+	free(baseline->loop_lower_s);
+	free(baseline->loop_upper_s);
 	baseline->service_lower_s = baseline->service_upper_s = NULL;
+	baseline->loop_lower_s = baseline->loop_upper_s = NULL;
 }

@@ -155,6 +155,9 @@ static int report_add_point(struct report *report, struct report_service *servic
 	point->conns_active = s->conns_active;
 	point->threads = s->threads;
 	point->latency_sum_ns = s->latency_sum_ns;
+	point->inflight_known = s->inflight_known;
+	point->inflight_busy_ns = s->inflight_busy_ns;
+	point->inflight_peak = s->inflight_peak;
 	point->cpu_seconds = s->cpu_seconds;
 	point->rss_bytes = s->rss_bytes;
 	point->listening = s->listening;
@@ -182,6 +185,9 @@ static void report_add_totals(struct report_service *service, const struct captu
 	SERVICE_COUNTERS(REPORT_ADD_COUNTER)
 #undef REPORT_ADD_COUNTER
 	total->latency_sum_ns += s->latency_sum_ns;
+	total->inflight_busy_ns += s->inflight_busy_ns;
+	if (s->inflight_peak > total->inflight_peak)
+		total->inflight_peak = s->inflight_peak;
 	if (s->max_us * 1000.0 > (double)total->max_latency_ns)
 		total->max_latency_ns = (__u64)(s->max_us * 1000.0);
 	for (i = 0; i < s->nbuckets; i++)
@@ -349,6 +355,10 @@ static int report_point_merge(struct report_point *into, struct report_point *fr
 	into->conns_active += from->conns_active;
 	into->threads += from->threads;
 	into->latency_sum_ns += from->latency_sum_ns;
+	/* Another capture of the same slot is another host: their requests in flight add up. */
+	into->inflight_known = into->inflight_known || from->inflight_known;
+	into->inflight_busy_ns += from->inflight_busy_ns;
+	into->inflight_peak += from->inflight_peak;
 	into->cpu_seconds += from->cpu_seconds;
 	into->rss_bytes += from->rss_bytes;
 	into->listening = into->listening || from->listening;

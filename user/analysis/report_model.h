@@ -40,6 +40,10 @@ struct report_point {
 	__s64 conns_active;
 	__u64 threads; /* distinct threads that answered its requests */
 	__u64 latency_sum_ns;
+	/* Requests in flight (inflight_known: the capture measured them): time integral, peak. */
+	bool inflight_known;
+	__u64 inflight_busy_ns;
+	__u64 inflight_peak;
 	double cpu_seconds; /* of its processes or container, in the window */
 	__u64 rss_bytes;
 	bool listening;

@@ -13,4 +13,13 @@ static inline double clock_seconds(clockid_t clock)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* CLOCK_MONOTONIC in ns: the clock of the kernel's bpf_ktime_get_ns(). */
+static inline unsigned long long clock_monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
+}
+
 #endif /* SLOPROBE_CLOCK_H */

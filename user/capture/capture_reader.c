@@ -294,15 +294,35 @@ static int parse_counters(const cJSON *svc, struct capture_sample *s, struct why
 	return 0;
 }
 
-/* conns{} and latency_us{}: their fields are named with the object's name in messages. */
+/* inflight{} (optional: older captures have none): its peak, and the exact integral. */
+static int parse_inflight(const cJSON *svc, const cJSON *inflight, struct capture_sample *s,
+			  struct why *why)
+{
+	size_t where_len = strlen(why->where);
+	int err;
+
+	if (!inflight)
+		return 0;
+	s->inflight_known = true;
+	snprintf(why->where + where_len, sizeof(why->where) - where_len, ".inflight");
+	err = field_uint(inflight, "peak", false, LIMIT_U64, &s->inflight_peak, why);
+	why->where[where_len] = '\0';
+	if (err)
+		return -1;
+	return field_uint(svc, "inflight_busy_ns", false, LIMIT_U64, &s->inflight_busy_ns, why);
+}
+
+/* conns{}, latency_us{} and inflight{}: their fields are named with the object's name in
+ * messages. */
 static int parse_service_nested(const cJSON *svc, struct capture_sample *s, struct why *why)
 {
 	size_t where_len = strlen(why->where);
-	const cJSON *conns, *latency;
+	const cJSON *conns, *latency, *inflight;
 	int err;
 
 	if (field_object(svc, "conns", &conns, why) ||
-	    field_object(svc, "latency_us", &latency, why))
+	    field_object(svc, "latency_us", &latency, why) ||
+	    field_object(svc, "inflight", &inflight, why) || parse_inflight(svc, inflight, s, why))
 		return -1;
 	snprintf(why->where + where_len, sizeof(why->where) - where_len, ".conns");
 	err = field_s64(conns, "active", &s->conns_active, why);

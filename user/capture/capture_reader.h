@@ -75,6 +75,10 @@ struct capture_sample {
 	SERVICE_COUNTERS(SERVICE_COUNTER_FIELD)
 	__u64 latency_sum_ns, ttfb_sum_ns, rss_bytes, threads;
 	__s64 conns_active;
+	/* Requests in flight: the window's time integral and peak; known is false in captures
+	 * written before they were measured. */
+	bool inflight_known;
+	__u64 inflight_busy_ns, inflight_peak;
 	double max_us;
 	double cpu_seconds;
 	const struct hist_bucket *buckets; /* latency_hist */

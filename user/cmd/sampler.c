@@ -319,6 +319,9 @@ void sampler_window_of(const struct sampler *sampler, const struct stats_snapsho
 	if (svc->percpu)
 		window_add_percpu_delta(out, svc->percpu, prev ? prev->percpu : NULL, cur->ncpu,
 					epoch);
+	window_set_inflight(out, svc->percpu, svc->read_ns, prev ? prev->percpu : NULL,
+			    prev ? prev->read_ns : 0, cur->ncpu, &svc->inflight,
+			    prev ? &prev->inflight : NULL, epoch);
 }
 
 void sampler_close(struct sampler *sampler)

@@ -43,6 +43,7 @@ struct serve_update {
 	struct metrics_identity identity;
 	struct metrics_usage usage;
 	bool listening;
+	double inflight_mean;
 	const struct listen_queue *listen_queue; /* in the window's snapshot; NULL if none */
 	struct route_window_list routes;	 /* --http: the service's routes in the window */
 };
@@ -64,6 +65,8 @@ static int serve_publish(struct serve_context *ctx, const struct serve_update *u
 						       updates[i].listen_queue);
 			metrics_state_set_usage(&ctx->shared.state, &updates[i].window.key,
 						&updates[i].usage);
+			metrics_state_set_inflight(&ctx->shared.state, &updates[i].window.key,
+						   updates[i].inflight_mean);
 		}
 		for (r = 0; r < updates[i].routes.count && !err; r++)
 			err = metrics_state_add_route(&ctx->shared.state,
@@ -88,7 +91,6 @@ static int serve_take_window(struct sampler *sampler, const struct stats_snapsho
 	size_t i, count = 0;
 	int err = 0;
 
-	(void)interval_s;
 	(void)last;
 	updates = calloc(cur->count ? cur->count : 1, sizeof(*updates));
 	if (!updates) {
@@ -104,6 +106,8 @@ static int serve_take_window(struct sampler *sampler, const struct stats_snapsho
 		serve_identity(label, &updates[count].identity);
 		serve_usage_of(&ctx->usage, label, &updates[count].usage);
 		updates[count].listening = svc->listening;
+		updates[count].inflight_mean =
+			window_inflight_mean(&updates[count].window, interval_s);
 		updates[count].listen_queue = listen_queues_find(&cur->listen_queues, &svc->key);
 		/* Counted first: a failure leaves an update whose empty route list is freed. */
 		count++;

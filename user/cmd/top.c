@@ -52,6 +52,7 @@ static void top_fill_row(struct top_row *row, const struct service_window *windo
 		row->listen_queue = *listen;
 	}
 	row->rps = (double)window->requests / interval_s;
+	row->inflight_mean = window_inflight_mean(window, interval_s);
 	row->conns_opened_per_s = (double)window->conns_opened / interval_s;
 	latency_summary_of_window(window, &row->latency);
 	ttfb_summary_of_window(window, &row->ttfb);

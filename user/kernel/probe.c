@@ -11,6 +11,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "base/clock.h"
 #include "host/listeners.h"
 #include "kernel/btf_funcs.h"
 #include "kernel/privilege.h"
@@ -639,7 +640,9 @@ static int probe_read_stats(struct probe *probe, struct stats_snapshot *snap)
 		if (!entry->percpu)
 			return -ENOMEM;
 		/* Entries are never deleted while we run, so a miss here cannot happen; if it
-		 * does the service simply has no counters in this window. */
+		 * does the service simply has no counters in this window. The time is the in-flight
+		 * integral's end (window_set_inflight). */
+		entry->read_ns = clock_monotonic_ns();
 		if (bpf_map_lookup_elem(fd, &key, entry->percpu)) {
 			free(entry->percpu);
 			entry->percpu = NULL;
@@ -675,6 +678,25 @@ static int probe_read_active_and_listening(struct probe *probe, struct stats_sna
 		/* No counters yet: a listener new since the last window. */
 		if (!entry->percpu)
 			probe_create_service_stats(probe, &key);
+	}
+	return 0;
+}
+
+/* Each service's requests in flight now and its peaks (its entry appears with its first). */
+static int probe_read_inflight(struct probe *probe, struct stats_snapshot *snap)
+{
+	int fd = bpf_map__fd(probe->skel->maps.service_inflight);
+	struct service_key key, *prev = NULL;
+	struct snapshot_service *entry;
+	struct service_inflight value;
+
+	while (bpf_map_get_next_key(fd, prev, &key) == 0) {
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &value))
+			continue;
+		entry = snapshot_find(snap, &key);
+		if (entry)
+			entry->inflight = value;
 	}
 	return 0;
 }
@@ -767,6 +789,8 @@ int probe_read_window(struct probe *probe, struct stats_snapshot *snap, __u32 *c
 	err = probe_read_stats(probe, snap);
 	if (!err)
 		err = probe_read_active_and_listening(probe, snap);
+	if (!err)
+		err = probe_read_inflight(probe, snap);
 	if (!err)
 		err = probe_read_routes(probe, snap);
 	if (!err)

@@ -69,11 +69,22 @@ int metrics_state_add(struct metrics_state *state, const struct service_window *
 							  service->http_unclassified);
 	/* Gauges, not sums: window_merge adds them up as it would across hosts. */
 	service->total.conns_active = window->conns_active;
+	service->total.inflight_peak = window->inflight_peak;
 	service->total.http_since_start = window->http_since_start;
 	service->listening = listening;
 	if (identity)
 		metrics_identity_update(&service->identity, identity);
 	return 0;
+}
+
+void metrics_state_set_inflight(struct metrics_state *state, const struct service_key *key,
+				double mean)
+{
+	size_t i;
+
+	for (i = 0; i < state->count; i++)
+		if (service_key_equal(&state->services[i].total.key, key))
+			state->services[i].inflight_mean = mean;
 }
 
 void metrics_state_set_listen_queue(struct metrics_state *state, const struct service_key *key,

@@ -26,6 +26,7 @@ struct metrics_service {
 	/* Counters and histogram summed over every window since start (Prometheus counters
 	 * never go down); conns_active and http_since_start are the last window's. */
 	struct service_window total;
+	double inflight_mean; /* the last window's requests in flight, time-weighted */
 	bool listening;
 	bool has_listen_queue;		  /* its listeners were seen in the last window */
 	struct listen_queue listen_queue; /* the last window's, summed over its sockets */
@@ -76,6 +77,9 @@ struct metrics_state {
  * Adds one window of a service to its totals and takes its current connections, listening
  * state and every known field of @identity. Returns 0 or -ENOMEM.
  */
+/* The last window's mean requests in flight of the service of @key (added before). */
+void metrics_state_set_inflight(struct metrics_state *state, const struct service_key *key,
+				double mean);
 int metrics_state_add(struct metrics_state *state, const struct service_window *window,
 		      bool listening, const struct metrics_identity *identity);
 /* The accept queue of @key's service in the last window; NULL: none was seen. The service

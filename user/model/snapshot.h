@@ -15,7 +15,9 @@ struct snapshot_service {
 	struct service_key key;
 	bool listening;
 	__s64 conns_active;
-	struct service_stats *percpu; /* ncpu values, NULL until the service has counters */
+	struct service_stats *percpu;	  /* ncpu values, NULL until the service has counters */
+	__u64 read_ns;			  /* CLOCK_MONOTONIC when percpu was read */
+	struct service_inflight inflight; /* the shared gauge; zero until a request started */
 };
 
 /* A route the kernel gave an id (--http): its key and its per-CPU counters. */

@@ -20,6 +20,7 @@ struct top_row {
 	struct latency_summary latency;
 	struct latency_summary ttfb; /* --http: time to first byte */
 	double rps;
+	double inflight_mean; /* requests in flight, time-weighted over the window */
 	double conns_opened_per_s;
 	bool listening;
 	bool has_listen_queue;		  /* a listener of it was seen at the window's end */

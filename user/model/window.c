@@ -75,6 +75,44 @@ void window_add_percpu_delta(struct service_window *out, const struct service_st
 	window_clamp_max(out);
 }
 
+/* The time integral of the count in flight up to @at_ns, modulo 2^64 (see struct
+ * service_stats): only differences of two of them mean something. */
+static __u64 window_inflight_integral(const struct service_stats *percpu, int ncpu, __u64 at_ns)
+{
+	__u64 sum = 0;
+	int cpu;
+
+	for (cpu = 0; cpu < ncpu; cpu++)
+		sum += percpu[cpu].inflight_end_sum_ns - percpu[cpu].inflight_start_sum_ns +
+		       (percpu[cpu].inflight_started - percpu[cpu].inflight_ended) * at_ns;
+	return sum;
+}
+
+void window_set_inflight(struct service_window *out, const struct service_stats *cur, __u64 cur_ns,
+			 const struct service_stats *prev, __u64 prev_ns, int ncpu,
+			 const struct service_inflight *gauge,
+			 const struct service_inflight *prev_gauge, __u32 epoch)
+{
+	__s64 busy_ns = 0, peak = 0, slot = epoch & 1;
+
+	if (cur) {
+		busy_ns = (__s64)(window_inflight_integral(cur, ncpu, cur_ns) -
+				  (prev ? window_inflight_integral(prev, ncpu, prev_ns) : 0));
+	}
+	/* The CPUs' counters are read one after another, not at one instant. */
+	out->inflight_busy_ns = busy_ns > 0 ? (__u64)busy_ns : 0;
+	if (gauge && gauge->peak_epoch[slot] == epoch)
+		peak = gauge->peak[slot];
+	if (prev_gauge && prev_gauge->count > peak)
+		peak = prev_gauge->count;
+	out->inflight_peak = peak > 0 ? (__u64)peak : 0;
+}
+
+double window_inflight_mean(const struct service_window *window, double interval_s)
+{
+	return interval_s > 0 ? (double)window->inflight_busy_ns / 1e9 / interval_s : 0;
+}
+
 /* Adds histogram @from and its sum into @into. */
 static void window_merge_hist(__u64 *into_hist, __u64 *into_sum_ns, const __u64 *from_hist,
 			      __u64 from_sum_ns)
@@ -98,6 +136,9 @@ void window_merge(struct service_window *into, const struct service_window *from
 	SERVICE_COUNTERS_HTTP(WINDOW_ADD_SINCE_START)
 #undef WINDOW_ADD_SINCE_START
 	into->conns_active += from->conns_active;
+	into->inflight_busy_ns += from->inflight_busy_ns;
+	if (from->inflight_peak > into->inflight_peak)
+		into->inflight_peak = from->inflight_peak;
 	if (from->max_latency_ns > into->max_latency_ns)
 		into->max_latency_ns = from->max_latency_ns;
 	window_merge_hist(into->latency_hist, &into->latency_sum_ns, from->latency_hist,

@@ -12,6 +12,10 @@ struct service_window {
 	__u64 latency_sum_ns;
 	__u64 max_latency_ns;
 	__s64 conns_active;
+	/* Requests in flight: the time integral of their count over the window (the mean is this
+	 * over the window's length: it adds up over hosts and windows), and the window's peak. */
+	__u64 inflight_busy_ns;
+	__u64 inflight_peak;
 	__u64 latency_hist[HIST_BUCKETS];
 	__u64 phase_sum_ns[REQUEST_PHASES];
 	__u64 phase_hist[REQUEST_PHASES][PHASE_BUCKETS];
@@ -39,8 +43,21 @@ void window_add_percpu_delta(struct service_window *out, const struct service_st
 void window_add_hist(__u64 *out_hist, __u64 *out_sum_ns, const __u32 *cur_hist, __u64 cur_sum_ns,
 		     const __u32 *prev_hist, __u64 prev_sum_ns);
 
+/*
+ * Sets @out's requests in flight between two reads of one service: @cur at @cur_ns, @prev at
+ * @prev_ns (NULL: no counters then, a zero integral), @ncpu values each. The peak is the
+ * gauge's for window @epoch, and at least the count in flight when the window began.
+ */
+void window_set_inflight(struct service_window *out, const struct service_stats *cur, __u64 cur_ns,
+			 const struct service_stats *prev, __u64 prev_ns, int ncpu,
+			 const struct service_inflight *gauge,
+			 const struct service_inflight *prev_gauge, __u32 epoch);
+
+/* The mean count in flight over a window of @interval_s seconds. */
+double window_inflight_mean(const struct service_window *window, double interval_s);
+
 /* Adds @from into @into, bucket by bucket (windows of other CPUs, hosts or intervals);
- * http_since_start adds up too, as it does across hosts. */
+ * http_since_start adds up too, as it does across hosts; the in-flight peak is the larger. */
 void window_merge(struct service_window *into, const struct service_window *from);
 
 /* Streams (or WebSocket connections) open now: started less ended since the probe attached,

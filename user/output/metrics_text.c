@@ -333,6 +333,26 @@ static void write_service_families(FILE *out, const struct metrics_state *state)
 		write_sample_start(out, "sloprobe_connections_active", &state->services[i]);
 		fprintf(out, "%lld\n", (long long)state->services[i].total.conns_active);
 	}
+	write_family(out, "sloprobe_inflight_requests", "gauge",
+		     "Requests in flight (first byte in to last byte out), time-weighted mean "
+		     "over the last window.");
+	for (i = 0; i < state->count; i++) {
+		write_sample_start(out, "sloprobe_inflight_requests", &state->services[i]);
+		fprintf(out, "%.3f\n", state->services[i].inflight_mean);
+	}
+	write_family(out, "sloprobe_inflight_requests_peak", "gauge",
+		     "The most requests in flight at once during the last window.");
+	for (i = 0; i < state->count; i++) {
+		write_sample_start(out, "sloprobe_inflight_requests_peak", &state->services[i]);
+		fprintf(out, "%llu\n", (unsigned long long)state->services[i].total.inflight_peak);
+	}
+	write_family(out, "sloprobe_inflight_seconds_total", "counter",
+		     "Time integral of the requests in flight: its rate() is their mean over "
+		     "any range.");
+	for (i = 0; i < state->count; i++) {
+		write_sample_start(out, "sloprobe_inflight_seconds_total", &state->services[i]);
+		fprintf(out, "%.6f\n", (double)state->services[i].total.inflight_busy_ns / 1e9);
+	}
 	write_family(out, "sloprobe_service_listening", "gauge",
 		     "1 while the service's port is listening, else 0.");
 	for (i = 0; i < state->count; i++) {

@@ -69,3 +69,18 @@ void plan_infeasible_text(const struct plan_service *ps, const struct plan_proje
 	}
 	snprintf(buf, size, "%s", "unknown");
 }
+
+const char *plan_queue_description(enum service_model_kind kind)
+{
+	switch (kind) {
+	case SERVICE_MODEL_EVENT_LOOP:
+		return "an M/G/1 CPU queue per loop, then the measured latency less that queue's "
+		       "wait";
+	case SERVICE_MODEL_CPU_BOUND:
+		return "M/G/c on the pod's cores, Allen-Cunneen wait, measured service-time "
+		       "histogram";
+	case SERVICE_MODEL_POOL:
+		break;
+	}
+	return "M/G/c, Allen-Cunneen wait, measured service-time histogram";
+}

@@ -14,5 +14,7 @@ void plan_binding_text(const struct plan_service *ps, char *buf, size_t size);
  */
 void plan_infeasible_text(const struct plan_service *ps, const struct plan_projection_result *r,
 			  char *buf, size_t size);
+/* The queue a model runs, in a few words: "M/G/c, Allen-Cunneen wait, ...". */
+const char *plan_queue_description(enum service_model_kind kind);
 
 #endif /* SLOPROBE_PLAN_EXPLAIN_H */

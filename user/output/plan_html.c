@@ -80,7 +80,7 @@ static int plan_latency_chart(FILE *out, const struct plan_service *ps)
 	}
 	for (i = 0; i < CURVE_POINTS; i++) {
 		x[i] = top * (double)(i + 1) / CURVE_POINTS;
-		if (mgc_predict(&b->service_time, b->parallelism, x[i], &p) || !p.stable)
+		if (plan_baseline_predict(b, x[i], &p) || !p.stable)
 			p.p50_s = p.p95_s = p.p99_s = p.p999_s = 0;
 		for (k = 0; k < PLAN_QUANTILES; k++)
 			q[k][i] = 1000 * queue_prediction_quantile(&p, k);

@@ -55,6 +55,41 @@ static void plan_usl_json(cJSON *model, const struct plan_baseline *b)
 	cJSON_AddBoolToObject(usl, "kappa_held_at_0", u->kappa_held);
 }
 
+/* Requests in flight, null when the captures did not measure them. */
+static void plan_inflight_json(cJSON *m, const struct plan_baseline *b)
+{
+	cJSON *o;
+
+	if (!b->inflight_known) {
+		cJSON_AddNullToObject(m, "inflight");
+		return;
+	}
+	o = cJSON_AddObjectToObject(m, "inflight");
+	plan_json_number(o, "mean", b->inflight_mean, 0.001);
+	plan_json_number(o, "peak", b->inflight_peak, 1);
+	plan_json_number(o, "rps_x_mean_latency", b->little_mean, 0.001);
+}
+
+/* CPU against load; null without CPU figures. */
+static void plan_cpu_json(cJSON *m, const struct cpu_fit *fit)
+{
+	cJSON *o;
+
+	if (!fit->n) {
+		cJSON_AddNullToObject(m, "cpu_fit");
+		return;
+	}
+	o = cJSON_AddObjectToObject(m, "cpu_fit");
+	cJSON_AddBoolToObject(o, "with_intercept", fit->with_intercept);
+	plan_json_number(o, "idle_cores", fit->idle_cores, 0.0001);
+	plan_json_number(o, "seconds_per_request", fit->seconds_per_request, 0);
+	if (fit->with_intercept)
+		plan_json_number(o, "r2", fit->r2, 0.001);
+	else
+		cJSON_AddNullToObject(o, "r2");
+	cJSON_AddNumberToObject(o, "windows", (double)fit->n);
+}
+
 static cJSON *plan_model_json(const struct plan_service *ps)
 {
 	const struct plan_baseline *b = &ps->base;
@@ -75,8 +110,13 @@ static cJSON *plan_model_json(const struct plan_service *ps)
 	cJSON_AddBoolToObject(m, "memory_fitted", b->memory_fitted);
 	plan_json_number(m, "conns_per_rps", b->conns_per_rps, 0);
 	plan_json_number(m, "max_measured_utilization", b->max_utilization, 0.001);
-	cJSON_AddStringToObject(m, "queue",
-				"M/G/c, Allen-Cunneen wait, measured service-time histogram");
+	cJSON_AddStringToObject(m, "name", service_model_name(b->model.kind));
+	cJSON_AddStringToObject(m, "reason", b->model.reason);
+	cJSON_AddNumberToObject(m, "servers", b->model.servers);
+	plan_json_number(m, "measured_utilization", b->model.utilization, 0.001);
+	cJSON_AddStringToObject(m, "queue", plan_queue_description(b->model.kind));
+	plan_inflight_json(m, b);
+	plan_cpu_json(m, &b->cpu);
 	cJSON_AddBoolToObject(m, "simulated", ps->capacity.simulated);
 	plan_usl_json(m, b);
 	return m;

@@ -103,6 +103,34 @@ static void plan_usl_line(FILE *out, const struct plan_baseline *b, bool markdow
 	fprintf(out, "; r^2 %.3f\n", u->r2);
 }
 
+/* The model chosen and why, then what it was chosen from: in flight, CPU against load. */
+static void plan_model_lines(FILE *out, const struct plan_baseline *b, bool markdown)
+{
+	fprintf(out, "%smodel: %s (%s): ", plan_prefix(markdown), service_model_name(b->model.kind),
+		plan_queue_description(b->model.kind));
+	plan_put(out, b->model.reason, markdown);
+	fputs("\n", out);
+	if (b->inflight_known)
+		fprintf(out,
+			"%sin flight: mean %.2f (rps x mean latency %.2f), peak %.0f in a window\n",
+			plan_prefix(markdown), b->inflight_mean, b->little_mean, b->inflight_peak);
+	else
+		fprintf(out, "%sin flight: not in the captures (recorded before it was measured)\n",
+			plan_prefix(markdown));
+	if (b->cpu.n && b->cpu.with_intercept)
+		fprintf(out,
+			"%sCPU: %.3f cores idle + %.3f ms per request (r^2 %.3f over %zu "
+			"windows)\n",
+			plan_prefix(markdown), b->cpu.idle_cores, 1000 * b->cpu.seconds_per_request,
+			b->cpu.r2, b->cpu.n);
+	else if (b->cpu.n)
+		fprintf(out,
+			"%sCPU: %.3f ms per request, idle included (rates too alike over %zu "
+			"windows "
+			"for a line)\n",
+			plan_prefix(markdown), 1000 * b->cpu.seconds_per_request, b->cpu.n);
+}
+
 static void plan_service_header(FILE *out, const struct plan_service *ps, bool markdown)
 {
 	const struct plan_baseline *b = &ps->base;
@@ -124,6 +152,7 @@ static void plan_service_header(FILE *out, const struct plan_service *ps, bool m
 			"%smeasured on %u pods (one per host or instance): peak %.1f rps per pod\n",
 			plan_prefix(markdown), b->pods, b->pod_peak_rps);
 	fprintf(out, "%sparallelism %s\n", plan_prefix(markdown), b->parallelism_source);
+	plan_model_lines(out, b, markdown);
 	plan_targets_lines(out, ps, markdown);
 	if (isfinite(ps->headroom))
 		snprintf(headroom, sizeof(headroom), "%.1fx", ps->headroom);

@@ -124,6 +124,8 @@ static void service_json_add_capture(cJSON *obj, const struct top_row *row, bool
 
 	hist_json_add(obj, "latency_hist", w->latency_hist);
 	cJSON_AddNumberToObject(obj, "latency_sum_ns", (double)w->latency_sum_ns);
+	/* Exact, where "inflight" "mean" is rounded: a report adds windows up from it. */
+	cJSON_AddNumberToObject(obj, "inflight_busy_ns", (double)w->inflight_busy_ns);
 	if (http) {
 		hist_json_add(obj, "ttfb_hist", w->ttfb_hist);
 		cJSON_AddNumberToObject(obj, "ttfb_sum_ns", (double)w->ttfb_sum_ns);
@@ -261,7 +263,7 @@ static cJSON *listen_json(const struct listen_queue *listen)
 static cJSON *service_json(const struct top_row *row)
 {
 	const struct service_window *w = row->window;
-	cJSON *obj = cJSON_CreateObject(), *pids, *conns;
+	cJSON *obj = cJSON_CreateObject(), *pids, *conns, *inflight;
 	const int *pid_list;
 	int i, npids;
 
@@ -279,6 +281,9 @@ static cJSON *service_json(const struct top_row *row)
 	SERVICE_COUNTERS_REQUESTS(COUNTER_JSON_ADD)
 	cJSON_AddNumberToObject(obj, "rps", round1(row->rps));
 	cJSON_AddItemToObject(obj, "latency_us", latency_json(&row->latency));
+	inflight = cJSON_AddObjectToObject(obj, "inflight");
+	cJSON_AddNumberToObject(inflight, "mean", round(row->inflight_mean * 1000.0) / 1000.0);
+	cJSON_AddNumberToObject(inflight, "peak", (double)w->inflight_peak);
 	cJSON_AddItemToObject(obj, "phases_us", phases_json(w));
 	conns = cJSON_AddObjectToObject(obj, "conns");
 	/* A gauge, first in conns: the counters after it find the object made. */
