@@ -13,7 +13,7 @@ const char *plan_hpa_metric_name(enum plan_hpa_metric metric)
 }
 
 /* The projection needing the most of each pod sizes the containers; pod counts bound the HPA. */
-static size_t plan_hpa_extremes(struct plan_service *ps, double *loads)
+static size_t plan_hpa_extremes(struct plan_service *ps)
 {
 	struct plan_hpa *h = &ps->hpa;
 	size_t i, n = 0;
@@ -30,7 +30,7 @@ static size_t plan_hpa_extremes(struct plan_service *ps, double *loads)
 			h->min_replicas = r->sizing.pods;
 		if (r->sizing.pods > h->max_replicas)
 			h->max_replicas = r->sizing.pods;
-		loads[n++] = r->rps;
+		n++;
 	}
 	return n;
 }
@@ -105,16 +105,37 @@ static void plan_hpa_simulate(struct plan_service *ps, const struct hpa_config *
 	}
 }
 
+/*
+ * The lowest of each projection's highest target: a route mix changes one pod's capacity
+ * and an HPA has one target for all. 0 if some projection has none.
+ */
+static double plan_hpa_target(const struct plan_service *ps, const struct hpa_config *config)
+{
+	double target = INFINITY, one;
+	size_t i;
+
+	for (i = 0; i < ps->nresults; i++) {
+		const struct plan_projection_result *r = &ps->results[i];
+
+		if (!r->sizing.feasible)
+			continue;
+		one = hpa_target_for(config, r->capacity.rps, &r->rps, 1);
+		if (!(one > 0))
+			return 0;
+		target = fmin(target, one);
+	}
+	return isfinite(target) ? target : 0;
+}
+
 void plan_hpa_of(struct plan_service *ps)
 {
 	struct plan_hpa *h = &ps->hpa;
-	double loads[PROJECTION_MAX], target;
 	struct hpa_config config;
-	size_t i, n;
+	double target;
+	size_t i;
 
 	memset(h, 0, sizeof(*h));
-	n = plan_hpa_extremes(ps, loads);
-	if (!n) {
+	if (!plan_hpa_extremes(ps)) {
 		snprintf(h->why_not, sizeof(h->why_not), "no projection has a plan");
 		return;
 	}
@@ -122,10 +143,10 @@ void plan_hpa_of(struct plan_service *ps)
 	h->cpu_request_cores = h->sized->sizing.cpu_request_cores;
 	hpa_config_default(&config, h->min_replicas, SIZING_MAX_PODS, 1,
 			   plan_hpa_metric_per_rps(ps, h));
-	target = plan_hpa_round(h, hpa_target_for(&config, ps->capacity.rps, loads, n));
+	target = plan_hpa_round(h, plan_hpa_target(ps, &config));
 	if (!(target > 0)) {
 		snprintf(h->why_not, sizeof(h->why_not),
-			 "no target keeps %.1f rps per pod at every projection", ps->capacity.rps);
+			 "no target keeps every projection within its capacity per pod");
 		return;
 	}
 	config.target = target;
