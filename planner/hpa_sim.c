@@ -15,10 +15,10 @@
 struct hpa_state {
 	const struct hpa_config *config;
 	unsigned int pods;
-	unsigned long sync;		   /* index of the current sync */
-	unsigned long last_change;	   /* sync of the last change of pods */
+	unsigned long sync;		    /* index of the current sync */
+	unsigned long last_change;	    /* sync of the last change of pods */
 	unsigned int recommended[HPA_RING]; /* the calculator's, before stabilization */
-	long change[HPA_RING];		   /* pods added (or removed, negative) at that sync */
+	long change[HPA_RING];		    /* pods added (or removed, negative) at that sync */
 };
 
 void hpa_config_default(struct hpa_config *config, unsigned int min_replicas,
@@ -44,10 +44,10 @@ static bool hpa_config_valid(const struct hpa_config *c)
 	double longest = fmax(fmax(c->scale_up_window_s, c->scale_down_window_s),
 			      fmax(c->scale_up_period_s, c->scale_down_period_s));
 
-	return c->min_replicas >= 1 && c->max_replicas >= c->min_replicas &&
-	       isfinite(c->target) && c->target > 0 && isfinite(c->metric_per_rps) &&
-	       c->metric_per_rps > 0 && c->tolerance >= 0 && c->tolerance < 1 &&
-	       c->sync_period_s > 0 && c->scale_up_window_s >= 0 && c->scale_down_window_s >= 0 &&
+	return c->min_replicas >= 1 && c->max_replicas >= c->min_replicas && isfinite(c->target) &&
+	       c->target > 0 && isfinite(c->metric_per_rps) && c->metric_per_rps > 0 &&
+	       c->tolerance >= 0 && c->tolerance < 1 && c->sync_period_s > 0 &&
+	       c->scale_up_window_s >= 0 && c->scale_down_window_s >= 0 &&
 	       c->scale_up_percent > 0 && c->scale_down_percent > 0 &&
 	       c->scale_down_percent <= 100 && c->scale_up_period_s > 0 &&
 	       c->scale_down_period_s > 0 && isfinite(longest) &&
@@ -145,7 +145,8 @@ static unsigned int hpa_limit(const struct hpa_state *s, unsigned int r)
 /* One sync at @rps: returns the load per pod the pods before it were serving. */
 static double hpa_sync(struct hpa_state *s, double rps)
 {
-	unsigned int desired = hpa_calculate(s, rps), next = hpa_limit(s, hpa_stabilize(s, desired));
+	unsigned int desired = hpa_calculate(s, rps),
+		     next = hpa_limit(s, hpa_stabilize(s, desired));
 	double per_pod = rps / s->pods;
 
 	s->recommended[s->sync % HPA_RING] = desired;

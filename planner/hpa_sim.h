@@ -39,12 +39,12 @@ void hpa_config_default(struct hpa_config *config, unsigned int min_replicas,
 			unsigned int max_replicas, double target, double metric_per_rps);
 
 struct hpa_outcome {
-	unsigned int pods;	  /* when the load ends (held HPA_SETTLE_S): the equilibrium */
-	double per_pod_rps;	  /* the load per pod then */
-	bool settled;		  /* no change over the last scale-down window and a period */
-	unsigned int peak_pods;	  /* the most pods over the shape */
-	double peak_per_pod_rps;  /* the most one pod served over the shape, after warm-up */
-	double settle_s;	  /* when the last change happened, from the start */
+	unsigned int pods;	 /* when the load ends (held HPA_SETTLE_S): the equilibrium */
+	double per_pod_rps;	 /* the load per pod then */
+	bool settled;		 /* no change over the last scale-down window and a period */
+	unsigned int peak_pods;	 /* the most pods over the shape */
+	double peak_per_pod_rps; /* the most one pod served over the shape, after warm-up */
+	double settle_s;	 /* when the last change happened, from the start */
 };
 
 /*

@@ -268,11 +268,12 @@ static void test_truncated_and_hostile(void **state)
 /* Growth, ranges, shapes, route mixes and prices: parsed, and every malformed form refused. */
 static void test_growth_range_shape_mix_price(void **state)
 {
-	const char *text = "{\"projections\": [{\"name\": \"g\", \"growth\": {\"monthly\": 0.15, "
-			   "\"months\": 12}}, {\"name\": \"r\", \"rps\": {\"low\": 10, \"mid\": 20, "
-			   "\"high\": 40}, \"shape\": {\"step_s\": 60, \"factors\": [0.5, 1, 0]}, "
-			   "\"route_mix\": {\"GET /v1/stream\": 0.3, \"other\": 0.1}}], " POD
-			   ", \"price\": {\"core_hour\": 0.04, \"gib_hour\": 0.005}}";
+	const char *text =
+		"{\"projections\": [{\"name\": \"g\", \"growth\": {\"monthly\": 0.15, "
+		"\"months\": 12}}, {\"name\": \"r\", \"rps\": {\"low\": 10, \"mid\": 20, "
+		"\"high\": 40}, \"shape\": {\"step_s\": 60, \"factors\": [0.5, 1, 0]}, "
+		"\"route_mix\": {\"GET /v1/stream\": 0.3, \"other\": 0.1}}], " POD
+		", \"price\": {\"core_hour\": 0.04, \"gib_hour\": 0.005}}";
 	char why[256];
 	struct projection_file *f = projection_file_parse(text, "p.json", why, sizeof(why));
 	const struct projection *g, *r;
@@ -323,7 +324,8 @@ static void test_growth_range_shape_mix_price(void **state)
 	expect_error(P1("\"rps\": 1, \"route_mix\": {}"), "must name 1 to 32 routes");
 	expect_error("{" ONE ", " POD ", \"price\": {\"core_hour\": -1, \"gib_hour\": 0}}",
 		     "price.core_hour: must be");
-	expect_error("{" ONE ", " POD ", \"price\": {\"core_hour\": 1}}", "\"gib_hour\" is missing");
+	expect_error("{" ONE ", " POD ", \"price\": {\"core_hour\": 1}}",
+		     "\"gib_hour\" is missing");
 	expect_error("{" ONE ", " POD ", \"price\": 3}", "price: must be an object");
 }
 

@@ -36,9 +36,8 @@ static int plan_predict(const struct plan_service *ps, struct plan_projection_re
 	if (mgc_predict(st, ps->base.parallelism, out->sizing.per_pod_rps, &out->predicted))
 		return -EINVAL;
 	for (i = 0; i < ps->judged.nparts; i++)
-		if (mgc_predict_part(st, ps->base.parallelism,
-				     out->sizing.per_pod_rps, &ps->judged.parts[i].time,
-				     &out->parts[i]))
+		if (mgc_predict_part(st, ps->base.parallelism, out->sizing.per_pod_rps,
+				     &ps->judged.parts[i].time, &out->parts[i]))
 			return -EINVAL;
 	return 0;
 }

@@ -99,8 +99,8 @@ static int plan_breaks_of(const struct plan *plan, const struct plan_service *ps
 		if (isnan(per_pod))
 			continue;
 		b.limit_rps = per_pod * o->today_pods;
-		b.month = growth_break_month(ps->base.peak_rps, p->growth_monthly,
-					     p->growth_months, b.limit_rps);
+		b.month = growth_break_month(ps->base.peak_rps, p->growth_monthly, p->growth_months,
+					     b.limit_rps);
 		plan_month_label(plan->start_ts, b.month, b.label, sizeof(b.label));
 		err = plan_break_push(o, &b);
 	}

@@ -20,11 +20,11 @@ struct plan_month {
 
 /* One limit of today's pods under growth. */
 struct plan_break {
-	bool capacity;		     /* the plan's capacity (every limit); else one target: */
-	int part;		     /* the target's part (-1: the response time) */
+	bool capacity; /* the plan's capacity (every limit); else one target: */
+	int part;      /* the target's part (-1: the response time) */
 	enum plan_quantile quantile;
-	double limit_rps;	     /* what today's pods sustain under it, all serving */
-	int month;		     /* the first month past it; -1: not within the months */
+	double limit_rps; /* what today's pods sustain under it, all serving */
+	int month;	  /* the first month past it; -1: not within the months */
 	char label[24];
 };
 

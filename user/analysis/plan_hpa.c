@@ -57,7 +57,8 @@ static void plan_hpa_metric_of(const struct plan_service *ps, struct plan_hpa *h
 	}
 	h->metric = PLAN_HPA_CPU;
 	snprintf(h->why_metric, sizeof(h->why_metric),
-		 "CPU at capacity is %.0f%% of the pod's CPU target: CPU tracks the limit", 100 * share);
+		 "CPU at capacity is %.0f%% of the pod's CPU target: CPU tracks the limit",
+		 100 * share);
 }
 
 /* The metric one pod shows per request/s it serves. */

@@ -31,16 +31,16 @@ struct plan_hpa {
 	unsigned int min_replicas, max_replicas;
 	/* CPU: the utilization of the request, a fraction; requests/s: per pod. */
 	double target;
-	double target_rps_per_pod; /* the same target in requests/s per pod */
-	double cpu_request_cores;  /* what CPU utilization is of */
+	double target_rps_per_pod;		    /* the same target in requests/s per pod */
+	double cpu_request_cores;		    /* what CPU utilization is of */
 	const struct plan_projection_result *sized; /* the projection the containers are for */
 };
 
 /* Per projection: where the HPA settles at its rate, and over its shape. */
 struct plan_hpa_result {
 	bool simulated;
-	unsigned int pods;	 /* equilibrium */
-	double per_pod_rps;	 /* at equilibrium */
+	unsigned int pods;  /* equilibrium */
+	double per_pod_rps; /* at equilibrium */
 	bool settled;
 	unsigned int peak_pods;	 /* over the projection's shape, if any */
 	double peak_per_pod_rps; /* the most one pod served over the shape */

@@ -62,9 +62,10 @@ static int plan_mix_shares(const struct report_service *s, const struct projecti
 	}
 	for (i = 0; i < s->nroutes; i++)
 		if (share[i] < 0)
-			share[i] = rest_requests > 0 ? (1 - listed) * (double)s->routes[i].requests /
-							       rest_requests
-						     : 0;
+			share[i] = rest_requests > 0
+					   ? (1 - listed) * (double)s->routes[i].requests /
+						     rest_requests
+					   : 0;
 	return 0;
 }
 

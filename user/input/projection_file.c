@@ -50,7 +50,7 @@ static const struct number_rule ceiling_rule = { .min = 0,
 						 .text = "a fraction in (0, 1), e.g. 0.8" };
 
 bool projection_parse_number(const struct json_input *in, const char *path, const cJSON *item,
-			 const struct number_rule *rule, double *out)
+			     const struct number_rule *rule, double *out)
 {
 	double v = item->valuedouble;
 	char got[JSON_GOT_MAX];
@@ -73,7 +73,7 @@ void projection_child_path(char *buf, size_t size, const char *parent, const cJS
 }
 
 bool projection_expect_object(const struct json_input *in, const char *path, const cJSON *item,
-			  const char *what)
+			      const char *what)
 {
 	char got[JSON_GOT_MAX];
 
@@ -119,7 +119,7 @@ static bool parse_pod_key(const struct json_input *in, const char *path, const c
 	if (!strcmp(item->string, "target_utilization")) {
 		*set |= POD_UTILIZATION;
 		return projection_parse_number(in, fpath, item, &utilization_rule,
-				    &out->pod.target_utilization);
+					       &out->pod.target_utilization);
 	}
 	if ((allowed & POD_PARALLELISM) && !strcmp(item->string, "parallelism")) {
 		*set |= POD_PARALLELISM;
@@ -130,7 +130,8 @@ static bool parse_pod_key(const struct json_input *in, const char *path, const c
 	}
 	if ((allowed & POD_CEILING) && !strcmp(item->string, "utilization_ceiling")) {
 		*set |= POD_CEILING;
-		return projection_parse_number(in, fpath, item, &ceiling_rule, &out->utilization_ceiling);
+		return projection_parse_number(in, fpath, item, &ceiling_rule,
+					       &out->utilization_ceiling);
 	}
 	return json_fail(in, fpath, "unknown key; valid keys: %s",
 			 allowed & POD_PARALLELISM ? PROJECTION_SERVICE_KEYS
@@ -167,9 +168,10 @@ static bool projection_kind_of(const struct json_input *in, const char *path, un
 	unsigned int kinds = !!(keys & 1) + !!(keys & 2) + !!(keys & 12) + !!(keys & 32);
 
 	if (kinds != 1)
-		return json_fail(in, path,
-				 "give exactly one of \"rps\", \"factor\", \"growth\", or \"users\" "
-				 "with \"rps_per_user\"");
+		return json_fail(
+			in, path,
+			"give exactly one of \"rps\", \"factor\", \"growth\", or \"users\" "
+			"with \"rps_per_user\"");
 	if ((keys & 12) && (keys & 12) != 12)
 		return json_fail(in, path, "\"users\" and \"rps_per_user\" go together");
 	p->kind = keys & 1    ? PROJECTION_RPS
@@ -389,8 +391,8 @@ static bool parse_members(const struct json_input *in, const struct projection_m
 		file->min_pods = (unsigned int)v;
 	}
 	file->utilization_ceiling = PROJECTION_DEFAULT_CEILING;
-	if (m->ceiling && !projection_parse_number(in, "utilization_ceiling", m->ceiling, &ceiling_rule,
-					&file->utilization_ceiling))
+	if (m->ceiling && !projection_parse_number(in, "utilization_ceiling", m->ceiling,
+						   &ceiling_rule, &file->utilization_ceiling))
 		return false;
 	if (m->price && !projection_parse_price(in, m->price, &file->price))
 		return false;
@@ -523,11 +525,11 @@ double projection_rps(const struct projection *p, double measured_peak_rps)
 double projection_rps_at(const struct projection *p, double measured_peak_rps,
 			 enum projection_level level)
 {
-	double mid = p->kind == PROJECTION_RPS	  ? p->rps
+	double mid = p->kind == PROJECTION_RPS	    ? p->rps
 		     : p->kind == PROJECTION_FACTOR ? p->factor
 						    : p->users;
-	double value = !p->ranged		 ? mid
-		       : level == PROJECTION_LOW ? p->low
+	double value = !p->ranged		  ? mid
+		       : level == PROJECTION_LOW  ? p->low
 		       : level == PROJECTION_HIGH ? p->high
 						  : mid;
 

@@ -42,10 +42,10 @@ struct projection_route_share {
 struct projection {
 	char name[PROJECTION_NAME_LEN];
 	enum projection_kind kind;
-	double rps;	     /* PROJECTION_RPS */
-	double factor;	     /* PROJECTION_FACTOR */
-	double users;	     /* PROJECTION_USERS */
-	double rps_per_user; /* PROJECTION_USERS */
+	double rps;		    /* PROJECTION_RPS */
+	double factor;		    /* PROJECTION_FACTOR */
+	double users;		    /* PROJECTION_USERS */
+	double rps_per_user;	    /* PROJECTION_USERS */
 	double growth_monthly;	    /* PROJECTION_GROWTH: 0.15 is 15% a month */
 	unsigned int growth_months; /* PROJECTION_GROWTH: months ahead */
 	/* "rps", "factor" or "users" given as {"low": .., "mid": .., "high": ..}: the mid is the

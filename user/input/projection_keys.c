@@ -11,8 +11,7 @@ static const struct number_rule months_rule =
 	NUMBER_RULE(1, PROJECTION_MONTHS_MAX, false, true, "a whole number of months in 1..120");
 static const struct number_rule step_rule =
 	NUMBER_RULE(15, 86400, false, false, "seconds in 15..86400 (the HPA syncs every 15 s)");
-static const struct number_rule share_rule =
-	NUMBER_RULE(0, 1, false, false, "a share in [0, 1]");
+static const struct number_rule share_rule = NUMBER_RULE(0, 1, false, false, "a share in [0, 1]");
 static const struct number_rule factor_rule =
 	NUMBER_RULE(0, 1, false, false, "a share in [0, 1] of the projection's rate");
 static const struct number_rule price_rule =
@@ -50,7 +49,8 @@ static bool parse_named(const struct json_input *in, const char *path, const cJS
 	}
 	for (i = 0; i < n; i++)
 		if (!members[i].seen)
-			return json_fail(in, path, "\"%s\" is missing (%s)", members[i].name, valid);
+			return json_fail(in, path, "\"%s\" is missing (%s)", members[i].name,
+					 valid);
 	return true;
 }
 

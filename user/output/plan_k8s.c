@@ -38,7 +38,8 @@ static void k8s_hpa_metric(FILE *out, const struct plan_hpa *h)
 {
 	if (h->metric == PLAN_HPA_CPU) {
 		fprintf(out,
-			"    - type: Resource\n      resource:\n        name: cpu\n        target:\n"
+			"    - type: Resource\n      resource:\n        name: cpu\n        "
+			"target:\n"
 			"          type: Utilization\n          averageUtilization: %.0f\n",
 			100 * h->target);
 		return;
@@ -46,7 +47,8 @@ static void k8s_hpa_metric(FILE *out, const struct plan_hpa *h)
 	fprintf(out,
 		"    # served by prometheus-adapter with deploy/prometheus-adapter.yaml\n"
 		"    - type: Pods\n      pods:\n        metric:\n          name: %s\n"
-		"        target:\n          type: AverageValue\n          averageValue: \"%.0fm\"\n",
+		"        target:\n          type: AverageValue\n          averageValue: "
+		"\"%.0fm\"\n",
 		PLAN_HPA_RPS_METRIC, 1000 * h->target);
 }
 
@@ -66,7 +68,8 @@ static void k8s_equilibria(FILE *out, const struct plan_service *ps)
 		fprintf(out,
 			"# projection \"%s\": plan %u pods; this HPA settles at %u (%.1f rps per "
 			"pod, capacity %.1f)\n",
-			projection, r->sizing.pods, r->hpa.pods, r->hpa.per_pod_rps, r->capacity.rps);
+			projection, r->sizing.pods, r->hpa.pods, r->hpa.per_pod_rps,
+			r->capacity.rps);
 	}
 }
 

@@ -39,8 +39,8 @@ void plan_hpa_json(cJSON *service, const struct plan_service *ps)
 	cJSON_AddNumberToObject(o, "min_replicas", h->min_replicas);
 	cJSON_AddNumberToObject(o, "max_replicas", h->max_replicas);
 	outlook_number(o, "tolerance", HPA_TOLERANCE, 0);
-	outlook_number(o, "equilibrium_max_rps_per_pod", h->target_rps_per_pod * (1 + HPA_TOLERANCE),
-		       0.1);
+	outlook_number(o, "equilibrium_max_rps_per_pod",
+		       h->target_rps_per_pod * (1 + HPA_TOLERANCE), 0.1);
 }
 
 static void plan_range_json(cJSON *o, const struct plan_outlook *out)
@@ -63,7 +63,8 @@ static void plan_range_json(cJSON *o, const struct plan_outlook *out)
 	}
 }
 
-static void plan_growth_json(cJSON *o, const struct plan_service *ps, const struct plan_outlook *out)
+static void plan_growth_json(cJSON *o, const struct plan_service *ps,
+			     const struct plan_outlook *out)
 {
 	cJSON *g = cJSON_AddObjectToObject(o, "growth"), *months, *breaks;
 	char name[300];
@@ -121,7 +122,8 @@ static void plan_mix_json(cJSON *o, const struct plan_service *ps,
 		cJSON_AddNumberToObject(shares, r->projection->mix[i].route,
 					r->projection->mix[i].share);
 	outlook_number(m, "mean_service_ms", 1000 * r->mix->mean_service_s, 0.001);
-	outlook_number(m, "measured_mean_service_ms", 1000 * r->mix->measured_mean_service_s, 0.001);
+	outlook_number(m, "measured_mean_service_ms", 1000 * r->mix->measured_mean_service_s,
+		       0.001);
 	one.capacity = r->capacity;
 	cJSON_AddStringToObject(m, "binding", plan_binding_name(r->capacity.binding));
 	plan_binding_text(&one, text, sizeof(text));

@@ -28,12 +28,13 @@ void plan_hpa_text(const struct plan_service *ps, char *buf, size_t size)
 	if (h->metric == PLAN_HPA_CPU)
 		snprintf(buf, size,
 			 "CPU at %.0f%% of a %.0fm request (%s), min %u, max %u; the target "
-			 "keeps its equilibrium at %.1f rps per pod or less, within every projection's "
+			 "keeps its equilibrium at %.1f rps per pod or less, within every "
+			 "projection's "
 			 "capacity (capacity less the %.0f%% tolerance band, checked by simulating "
 			 "the HPA)",
 			 100 * h->target, 1000 * h->cpu_request_cores, h->why_metric,
-			 h->min_replicas, h->max_replicas, h->target_rps_per_pod * (1 + HPA_TOLERANCE),
-			 100 * HPA_TOLERANCE);
+			 h->min_replicas, h->max_replicas,
+			 h->target_rps_per_pod * (1 + HPA_TOLERANCE), 100 * HPA_TOLERANCE);
 	else
 		snprintf(buf, size,
 			 "%s per pod at %.3f through prometheus-adapter (%s), min %u, max %u; the "
@@ -130,10 +131,12 @@ static void outlook_one(FILE *out, const struct plan_service *ps,
 			    sizeof(name));
 	}
 	if (r->projection->shape_n && r->hpa.simulated)
-		fprintf(out, "%s%s: the HPA over its shape: up to %u pods, at most %.1f rps per pod%s\n",
+		fprintf(out,
+			"%s%s: the HPA over its shape: up to %u pods, at most %.1f rps per pod%s\n",
 			outlook_prefix(markdown), name, r->hpa.peak_pods, r->hpa.peak_per_pod_rps,
-			r->hpa.peak_per_pod_rps > r->capacity.rps ? " (past capacity while it scales)"
-								  : "");
+			r->hpa.peak_per_pod_rps > r->capacity.rps
+				? " (past capacity while it scales)"
+				: "");
 	if (o && o->nmonths) {
 		fprintf(out, "%s%s: growth %.1f%% a month from today's peak %.1f rps\n",
 			outlook_prefix(markdown), name, 100 * r->projection->growth_monthly,

@@ -199,9 +199,11 @@ static void plan_row_text(FILE *out, const struct plan_service *ps,
 	else
 		snprintf(hpa, sizeof(hpa), "-");
 	fprintf(out,
-		markdown ? "| %s | %.0f | %u | %s | %.2f / %.2f | %.0f / %.0f | %.2f | %s | %s | %s | "
+		markdown ? "| %s | %.0f | %u | %s | %.2f / %.2f | %.0f / %.0f | %.2f | %s | %s | "
+			   "%s | "
 			   "%s |%s\n"
-			 : "  %-16s %9.0f %5u %5s %6.2f/%-5.2f %6.0f/%-6.0f %5.2f %8s %8s %8s %8s%s\n",
+			 : "  %-16s %9.0f %5u %5s %6.2f/%-5.2f %6.0f/%-6.0f %5.2f %8s %8s %8s "
+			   "%8s%s\n",
 		name, r->rps, z->pods, hpa, z->cpu_request_cores, z->cpu_limit_cores,
 		z->memory_request_mb, z->memory_limit_mb, r->predicted.utilization, q[0], q[1],
 		q[2], q[3], r->extrapolated ? " (extrapolated)" : "");
@@ -220,12 +222,13 @@ void plan_write_text(FILE *out, const struct plan *plan, bool markdown)
 		const struct plan_service *ps = &plan->services[i];
 
 		plan_service_header(out, ps, markdown);
-		fputs(markdown
-			      ? "\n| projection | rps | pods | HPA pods | CPU req / limit | MiB req / "
-				"limit | util | p50 | p95 | p99 | p99.9 |\n"
-				"|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
-			      : "  PROJECTION             RPS  PODS   HPA  CPU REQ/LIM  MiB REQ/LIM   "
-				"UTIL      P50      P95      P99    P99.9\n",
+		fputs(markdown ? "\n| projection | rps | pods | HPA pods | CPU req / limit | MiB "
+				 "req / "
+				 "limit | util | p50 | p95 | p99 | p99.9 |\n"
+				 "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+			       : "  PROJECTION             RPS  PODS   HPA  CPU REQ/LIM  MiB "
+				 "REQ/LIM   "
+				 "UTIL      P50      P95      P99    P99.9\n",
 		      out);
 		for (j = 0; j < ps->nresults; j++)
 			plan_row_text(out, ps, &ps->results[j], markdown);
