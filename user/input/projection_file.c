@@ -7,7 +7,6 @@
 #include "input/json_input.h"
 #include "input/projection_file.h"
 #include "input/projection_keys.h"
-#include "growth.h"
 
 #define PROJECTION_MAX_SERVICES 4096
 
@@ -545,7 +544,8 @@ double projection_rps_at(const struct projection *p, double measured_peak_rps,
 double projection_growth_rps(const struct projection *p, double measured_peak_rps,
 			     unsigned int month)
 {
-	return growth_rps(measured_peak_rps, p->growth_monthly, month);
+	/* planner/growth.c's growth_rps, here too: input/ links no planner code (the fuzzers). */
+	return measured_peak_rps * pow(1 + p->growth_monthly, month);
 }
 
 const struct projection_price *projection_file_price(const struct projection_file *file)
