@@ -17,6 +17,12 @@ static const char *outlook_prefix(bool markdown)
 	return markdown ? "- " : "  ";
 }
 
+/* A line under a projection's: nested in Markdown's list. */
+static const char *outlook_sub_prefix(bool markdown)
+{
+	return markdown ? "  - " : "    ";
+}
+
 void plan_hpa_text(const struct plan_service *ps, char *buf, size_t size)
 {
 	const struct plan_hpa *h = &ps->hpa;
@@ -73,7 +79,7 @@ static void outlook_growth(FILE *out, const struct plan_service *ps, const struc
 	char name[300], safe[OUTLOOK_TEXT_MAX];
 	size_t i;
 
-	fprintf(out, "%s  month by month:", outlook_prefix(markdown));
+	fprintf(out, "%smonth by month:", outlook_sub_prefix(markdown));
 	for (i = 0; i < o->nmonths; i++) {
 		const struct plan_month *m = &o->months[i];
 
@@ -82,7 +88,7 @@ static void outlook_growth(FILE *out, const struct plan_service *ps, const struc
 		if (o->priced)
 			fprintf(out, " (%.2f)", m->cost);
 	}
-	fprintf(out, "\n%s  at today's %u pods:", outlook_prefix(markdown), o->today_pods);
+	fprintf(out, "\n%sat today's %u pods:", outlook_sub_prefix(markdown), o->today_pods);
 	for (i = 0; i < o->nbreaks; i++) {
 		const struct plan_break *b = &o->breaks[i];
 
