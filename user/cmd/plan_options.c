@@ -106,11 +106,12 @@ static const struct options_command plan_command = {
 		 "target of the SLO file met (p50, p95, p99, p99.9; time to first byte and\n"
 		 "routes where the captures have them), its utilization under the ceiling, CPU\n"
 		 "under the target utilization and memory within the pod, whichever binds first.\n"
-		 "Targets the plan cannot judge are listed as such. A projection may also grow\n"
-		 "monthly (\"growth\": pods month by month, the month each target breaks at\n"
-		 "today's pods), give low/mid/high values (pods as ranges), a \"shape\" over time,\n"
-		 "a \"route_mix\" (the service time under other route shares), and the file a\n"
-		 "\"price\" (cost per month). Every format shows where the emitted HPA settles.\n"
+		 "Targets the plan cannot judge are listed as such. A projection may also\n"
+		 "grow monthly (\"growth\": pods month by month, the month each target\n"
+		 "breaks at today's pods), give low/mid/high values (pods as ranges), a\n"
+		 "\"shape\" over time, a \"route_mix\" (the service time under other route\n"
+		 "shares), and the file a \"price\" (cost per month). Every format shows\n"
+		 "where the emitted HPA settles.\n"
 		 "\n",
 	.usage_end =
 		"Exit status: 0 the plan is written; 1 it could not be written; 2 bad input\n"
