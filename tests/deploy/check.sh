@@ -3,7 +3,8 @@
 # Checks deploy/ without a cluster: promtool on the alert rules, their unit tests and the scrape
 # configs; the dashboard's queries parsed by promtool and matched against the metrics sloprobe
 # exports; the DaemonSets' security and wiring, plain and TLS; the web config of the TLS one;
-# the image's runtime packages against the binary. Prints one summary line; exits non-zero if any check failed.
+# the image's runtime packages against the binary; the requests/s HPA's recording rule and
+# prometheus-adapter rule against serve's series and plan's metric name. Prints one summary line; exits non-zero if any check failed.
 # Usage: tests/deploy/check.sh [ROOT [BINARY]]   (ROOT defaults to this repository)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -45,6 +46,9 @@ check "promtool check rules" promtool check rules "$root/deploy/prometheus-rules
 check "promtool test rules" promtool test rules "$root/tests/deploy/prometheus-rules.test.yaml"
 check "rules query only exported metrics" python3 "$checks" "$root" rules-metrics
 check "rules select services' or routes' series" python3 "$checks" "$root" rules-routes
+check "promtool check rules (HPA)" promtool check rules "$root/deploy/prometheus-hpa-rules.yaml"
+check "promtool test rules (HPA)" promtool test rules "$root/tests/deploy/prometheus-hpa-rules.test.yaml"
+check "HPA adapter rule matches the recording rule and serve's series" python3 "$checks" "$root" hpa-adapter
 # Debian's promtool has no Kubernetes discovery: checks.py writes the config promtool can read.
 check "scrape config matches the DaemonSet" python3 "$checks" "$root" scrape "$work/scrape.yaml"
 check "promtool check config" promtool check config "$work/scrape.yaml"

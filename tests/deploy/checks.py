@@ -521,6 +521,68 @@ def check_rules_metrics(root):
             problem(f"no alert {a}")
 
 
+HPA_RULES = "deploy/prometheus-hpa-rules.yaml"
+ADAPTER = "deploy/prometheus-adapter.yaml"
+# The sources of the names the adapter must agree with: the real repository's, also when ROOT
+# is a mutated copy of deploy/.
+SOURCE_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+# Series from kube-state-metrics the per-pod rule joins with.
+KUBE_METRICS = {"kube_pod_info"}
+
+
+def serve_labels():
+    """The label names `sloprobe serve` writes (write_label calls and the service's own)."""
+    with open(os.path.join(SOURCE_ROOT, "user/output/metrics_text.c")) as f:
+        text = f.read()
+    return set(re.findall(r'write_label\(out, "(\w+)"', text)) | {"service", "port", "netns"}
+
+
+def plan_hpa_metric():
+    with open(os.path.join(SOURCE_ROOT, "user/analysis/plan_hpa.h")) as f:
+        return re.search(r'#define PLAN_HPA_RPS_METRIC "(\w+)"', f.read()).group(1)
+
+
+def check_hpa_adapter(root):
+    """The adapter serves, under the name plan's HPA asks for, the series the recording rule
+    writes, with the labels that rule keeps; the rule reads only what serve exports."""
+    rules = [r for g in load_yaml_docs(os.path.join(root, HPA_RULES))[0]["groups"]
+             for r in g["rules"]]
+    records = {r["record"]: str(r["expr"]) for r in rules if "record" in r}
+    for name, expr in records.items():
+        bad = sorted(set(m.group(0) for m in METRIC_RE.finditer(expr)) - METRICS)
+        if bad:
+            problem(f"{name} queries metrics sloprobe does not export: {bad}")
+        if unselected_route_series(expr):
+            problem(f"{name} counts services' and routes' series together: select route=\"\"")
+        used = set(re.findall(r'(\w+)\s*(?:=|!=|=~)\s*"', expr.split("label_replace")[0]))
+        used |= set(re.findall(r"on \(([\w, ]+)\)", expr)[0].replace(" ", "").split(",")
+                    if "on (" in expr else [])
+        missing = sorted(used - serve_labels() - {"__name__"})
+        if missing:
+            problem(f"{name} selects labels serve does not write: {missing}")
+    adapter = load_yaml_docs(os.path.join(root, ADAPTER))[0]["rules"]
+    served = {r["name"]["as"]: r for r in adapter}
+    want = plan_hpa_metric()
+    if want not in served:
+        problem(f"no adapter rule serves {want}, the metric plan's HPA names (have {sorted(served)})")
+        return
+    rule = served[want]
+    series = re.match(r"\s*'?(\w+)", rule["seriesQuery"]).group(1)
+    if series not in records:
+        problem(f"adapter rule for {want} reads {series}, which no rule of {HPA_RULES} records")
+        return
+    if not re.fullmatch(rule["name"]["matches"], series):
+        problem(f"adapter name.matches {rule['name']['matches']!r} does not match {series}")
+    kept = re.search(r"sum by \(([\w, ]+)\)", records[series])
+    kept = set(kept.group(1).replace(" ", "").split(",")) if kept else set()
+    overrides = rule["resources"]["overrides"]
+    for label, res in overrides.items():
+        if label not in kept:
+            problem(f"adapter maps label {label} to {res}, but {series} has only {sorted(kept)}")
+    if {o["resource"] for o in overrides.values()} != {"namespace", "pod"}:
+        problem("adapter rule must map labels to the namespace and pod resources")
+
+
 def check_scrape(root, promtool_out, path=SCRAPE, ds_path=DAEMONSET, tls=False):
     """Checks a scrape config (deploy/prometheus-scrape.yaml, or with tls its HTTPS variant)
     against its DaemonSet, and writes to promtool_out
@@ -638,6 +700,8 @@ def run(root, check):
         check_web_config(root)
     elif check == "scrape-tls":
         check_scrape(root, sys.argv[3], TLS_SCRAPE, TLS_DAEMONSET, tls=True)
+    elif check == "hpa-adapter":
+        check_hpa_adapter(root)
     elif check == "dockerfile":
         check_dockerfile(root, sys.argv[3])
     else:

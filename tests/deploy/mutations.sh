@@ -82,6 +82,14 @@ mutations=(
 	"deploy/prometheus-scrape-tls.yaml|/regex: Running/,+1d|scrape config (TLS) matches the DaemonSet"
 	"deploy/prometheus-scrape-tls.yaml|s/regex: metrics/regex: \"metrics(\"/|promtool check config (TLS)"
 	"deploy/Dockerfile|s/bookworm-slim/bookworm/|Dockerfile installs what build/sloprobe links"
+	"deploy/prometheus-adapter.yaml|s/sloprobe_pod_requests_per_second{/sloprobe_pod_request_per_second{/|HPA adapter rule matches the recording rule and serve's series"
+	"deploy/prometheus-adapter.yaml|s/as: \"sloprobe_requests_per_second\"/as: \"requests_per_second\"/|HPA adapter rule matches the recording rule and serve's series"
+	"deploy/prometheus-adapter.yaml|s/        pod: {resource: \"pod\"}/        pod_name: {resource: \"pod\"}/|HPA adapter rule matches the recording rule and serve's series"
+	"deploy/prometheus-hpa-rules.yaml|s/pod_uid!=\"\"/pod_id!=\"\"/|HPA adapter rule matches the recording rule and serve's series"
+	"deploy/prometheus-hpa-rules.yaml|s/sum by (namespace, pod) (/sum by (namespace) (/|HPA adapter rule matches the recording rule and serve's series"
+	"deploy/prometheus-hpa-rules.yaml|s/{route=\"\", pod_uid/{pod_uid/|promtool test rules (HPA)"
+	"deploy/prometheus-hpa-rules.yaml|s/sloprobe_request_duration_seconds_count{/sloprobe_requests_total{/|HPA adapter rule matches the recording rule and serve's series"
+	"deploy/prometheus-hpa-rules.yaml|s/\[1m\])$/[1m]))/|promtool check rules (HPA)"
 )
 
 caught=0 missed=0

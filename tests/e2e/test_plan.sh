@@ -57,7 +57,8 @@ done
 # k8s: a Deployment's resources and an HPA per service, parseable, with the fields in place.
 "$SLOPROBE" plan "$capture" --projection "$WORK/p.json" --slo "$WORK/slo.json" --format k8s \
 	>"$WORK/plan.yaml" || fail "plan --format k8s failed"
-python3 - "$WORK/plan.yaml" "$(svc '[.projections[].pods] | min')" "$(svc '[.projections[].pods] | max')" <<'PY' ||
+python3 - "$WORK/plan.yaml" "$(svc '[.projections[].pods] | min')" "$(svc '.hpa.max_replicas')" \
+	"$(svc '[.projections[].pods] | max')" <<'PY' ||
 import sys, yaml
 docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
 kinds = [d["kind"] for d in docs]
@@ -68,8 +69,11 @@ for k in ("requests", "limits"):
 hpa = docs[1]["spec"]
 assert docs[1]["apiVersion"] == "autoscaling/v2"
 assert hpa["scaleTargetRef"]["name"] == docs[0]["metadata"]["name"]
+# maxReplicas: at least the largest plan, and wherever the HPA's own equilibrium needs more.
 assert (hpa["minReplicas"], hpa["maxReplicas"]) == (int(sys.argv[2]), int(sys.argv[3])), hpa
-assert hpa["metrics"][0]["resource"]["target"]["averageUtilization"] == 70
+assert hpa["maxReplicas"] >= int(sys.argv[4]), hpa
+m = hpa["metrics"][0]
+assert (m["type"] == "Resource" and 0 < m["resource"]["target"]["averageUtilization"] <= 200) or (m["type"] == "Pods" and m["pods"]["metric"]["name"] == "sloprobe_requests_per_second"), m
 assert "scaleUp" in hpa["behavior"] and "scaleDown" in hpa["behavior"]
 PY
 	fail "k8s output: $(cat "$WORK/plan.yaml")"

@@ -14,8 +14,14 @@ static void fuzz_projection_use(const struct projection_file *file)
 	volatile double sink = 0;
 	size_t i;
 
-	for (i = 0; i < projection_file_count(file); i++)
-		sink += projection_rps(projection_file_get(file, i), 1234.5);
+	for (i = 0; i < projection_file_count(file); i++) {
+		const struct projection *p = projection_file_get(file, i);
+
+		sink += projection_rps(p, 1234.5) + projection_rps_at(p, 1234.5, PROJECTION_LOW) +
+			projection_rps_at(p, 1234.5, PROJECTION_HIGH) +
+			projection_growth_rps(p, 1234.5, 1) + (double)(p->shape_n + p->mix_n);
+	}
+	sink += projection_file_price(file)->core_hour;
 	sink += projection_file_redundancy(file) + projection_file_min_pods(file);
 	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
 		projection_file_service(file, services[i], ports[i], &service);

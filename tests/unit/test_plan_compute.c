@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,9 @@
 #include <cjson/cJSON.h>
 #include "unit_helpers.h"
 #include "analysis/plan_compute.h"
+#include "analysis/plan_growth.h"
+#include "analysis/plan_mix.h"
+#include "growth.h"
 #include "output/escape.h"
 #include "output/plan_explain.h"
 #include "output/plan_write.h"
@@ -544,10 +548,126 @@ static void test_escape_text(void **state)
 	assert_string_equal(buf, "");
 }
 
+/* The emitted HPA settles within capacity at every projection, on requests/s where CPU has
+ * room to spare at capacity, on CPU where CPU binds. */
+static void test_hpa_keeps_capacity(void **state)
+{
+	static const char *const pods[] = { "\"pod\": {\"cpu_cores\": 2, \"memory_mb\": 2048}",
+					    "\"pod\": {\"cpu_cores\": 0.4, \"memory_mb\": 2048}" };
+	char projection[512], *k8s;
+	const struct plan_service *ps;
+	struct fixture f;
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		snprintf(projection, sizeof(projection),
+			 "{\"projections\": [{\"name\": \"a\", \"rps\": 300}, {\"name\": \"b\", "
+			 "\"rps\": 3000}, {\"name\": \"c\", \"rps\": 30000}], %s}",
+			 pods[i]);
+		fixture_build(&f, "{\"services\": {\"*\": {}}}", projection, "api:80", false);
+		ps = &f.plan.services[0];
+		assert_true(ps->hpa.emitted);
+		assert_int_equal(ps->hpa.metric, i ? PLAN_HPA_CPU : PLAN_HPA_RPS);
+		assert_int_equal(ps->capacity.binding, i ? PLAN_BINDING_CPU : PLAN_BINDING_CEILING);
+		for (j = 0; j < ps->nresults; j++) {
+			const struct plan_projection_result *r = &ps->results[j];
+
+			assert_true(r->hpa.simulated && r->hpa.settled);
+			assert_true(r->hpa.per_pod_rps <= r->capacity.rps);
+			assert_true(r->hpa.pods <= ps->hpa.max_replicas);
+			assert_true(r->hpa.pods >= ps->hpa.min_replicas);
+		}
+		k8s = plan_output(&f.plan, 3);
+		assert_non_null(
+			strstr(k8s, i ? "averageUtilization" : "sloprobe_requests_per_second"));
+		free(k8s);
+		fixture_free(&f);
+	}
+}
+
+/* Growth month by month, the month capacity breaks at today's pods, ranges and cost. */
+static void test_growth_range_cost(void **state)
+{
+	static const char projection[] =
+		"{\"projections\": [{\"name\": \"g\", \"growth\": {\"monthly\": 0.2, \"months\": "
+		"6}},"
+		" {\"name\": \"r\", \"rps\": {\"low\": 100, \"mid\": 300, \"high\": 900}}], " POD
+		", \"price\": {\"core_hour\": 0.04, \"gib_hour\": 0.005}}";
+	const struct plan_projection_result *g, *r;
+	const struct plan_outlook *o;
+	const struct plan_service *ps;
+	struct fixture f;
+	double peak;
+
+	(void)state;
+	fixture_build(&f, "{\"services\": {\"*\": {}}}", projection, "api:80", false);
+	ps = &f.plan.services[0];
+	peak = ps->base.peak_rps;
+	g = &ps->results[0];
+	o = g->outlook;
+	assert_non_null(o);
+	assert_int_equal(o->nmonths, 7);
+	assert_true(o->months[0].rps == peak);
+	assert_true(fabs(o->months[6].rps - peak * pow(1.2, 6)) < 1e-6);
+	assert_true(fabs(g->rps - o->months[6].rps) < 1e-6);
+	assert_int_equal(o->today_pods, o->months[0].sizing.pods);
+	assert_true(o->nbreaks >= 1 && o->breaks[0].capacity);
+	assert_true(fabs(o->breaks[0].limit_rps - ps->capacity.rps * o->today_pods) < 1e-6);
+	assert_int_equal(o->breaks[0].month,
+			 growth_break_month(peak, 0.2, 6, o->breaks[0].limit_rps));
+	assert_true(fabs(o->cost - g->sizing.pods *
+					   (g->sizing.cpu_request_cores * 0.04 +
+					    g->sizing.memory_request_mb / 1024 * 0.005) *
+					   730) < 1e-6);
+	r = &ps->results[1];
+	assert_true(r->outlook->ranged);
+	assert_true(r->outlook->low.pods <= r->sizing.pods &&
+		    r->sizing.pods <= r->outlook->high.pods);
+	assert_true(r->outlook->high.pods > r->outlook->low.pods);
+	assert_true(r->outlook->cost_low <= r->outlook->cost &&
+		    r->outlook->cost <= r->outlook->cost_high);
+	fixture_free(&f);
+}
+
+/* All requests on GET /slow (7 ms) instead of half (mean 5 ms): the ceiling's capacity falls
+ * by about 5 / 7; a route the captures lack is refused with its name. */
+static void test_route_mix(void **state)
+{
+	static const char projection[] = "{\"projections\": [{\"name\": \"a\", \"rps\": 300}, "
+					 "{\"name\": \"s\", \"rps\": 300,"
+					 " \"route_mix\": {\"GET /slow\": 1}}], " POD "}";
+	static const char gone[] = "{\"projections\": [{\"name\": \"x\", \"rps\": 300, "
+				   "\"route_mix\": {\"GET /gone\": 0.5}}], " POD "}";
+	const struct plan_service *ps;
+	struct projection_file *pf;
+	struct plan plan;
+	struct fixture f;
+	char why[512] = "";
+	double ratio;
+
+	(void)state;
+	fixture_build(&f, "{\"services\": {\"*\": {}}}", projection, "api:80", false);
+	ps = &f.plan.services[0];
+	assert_null(ps->results[0].mix);
+	assert_non_null(ps->results[1].mix);
+	ratio = ps->results[1].capacity.rps / ps->results[0].capacity.rps;
+	assert_true(fabs(ratio - 5.0 / 7.0) < 0.05);
+	assert_true(ps->results[1].sizing.pods >= ps->results[0].sizing.pods);
+	pf = projection_of(gone);
+	assert_int_equal(plan_build(&f.report, pf, &plan, why, sizeof(why)), -ENOENT);
+	assert_non_null(strstr(why, "\"GET /gone\", a route the captures do not hold"));
+	plan_free(&plan);
+	projection_file_free(pf);
+	fixture_free(&f);
+}
+
 UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_targets_judged_or_named),
 	       cmocka_unit_test(test_p999_alone_binds), cmocka_unit_test(test_ceiling_default),
 	       cmocka_unit_test(test_infeasible_reason), cmocka_unit_test(test_too_many_pods),
 	       cmocka_unit_test(test_derived_rate_cap), cmocka_unit_test(test_event_loop_model),
 	       cmocka_unit_test(test_overrides_name_services),
 	       cmocka_unit_test(test_no_infinity_beside_feasible),
-	       cmocka_unit_test(test_hostile_names_escaped), cmocka_unit_test(test_escape_text))
+	       cmocka_unit_test(test_hostile_names_escaped), cmocka_unit_test(test_escape_text),
+	       cmocka_unit_test(test_hpa_keeps_capacity), cmocka_unit_test(test_growth_range_cost),
+	       cmocka_unit_test(test_route_mix))

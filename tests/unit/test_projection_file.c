@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,8 +263,75 @@ static void test_truncated_and_hostile(void **state)
 	free(deep);
 }
 
+#define P1(x) "{\"projections\": [{\"name\": \"a\", " x "}], " POD "}"
+
+/* Growth, ranges, shapes, route mixes and prices: parsed, and every malformed form refused. */
+static void test_growth_range_shape_mix_price(void **state)
+{
+	const char *text =
+		"{\"projections\": [{\"name\": \"g\", \"growth\": {\"monthly\": 0.15, "
+		"\"months\": 12}}, {\"name\": \"r\", \"rps\": {\"low\": 10, \"mid\": 20, "
+		"\"high\": 40}, \"shape\": {\"step_s\": 60, \"factors\": [0.5, 1, 0]}, "
+		"\"route_mix\": {\"GET /v1/stream\": 0.3, \"other\": 0.1}}], " POD
+		", \"price\": {\"core_hour\": 0.04, \"gib_hour\": 0.005}}";
+	char why[256];
+	struct projection_file *f = projection_file_parse(text, "p.json", why, sizeof(why));
+	const struct projection *g, *r;
+
+	(void)state;
+	assert_non_null(f);
+	g = projection_file_get(f, 0);
+	r = projection_file_get(f, 1);
+	assert_int_equal(g->kind, PROJECTION_GROWTH);
+	assert_int_equal(g->growth_months, 12);
+	assert_true(fabs(projection_rps(g, 100) - 100 * pow(1.15, 12)) < 1e-6);
+	assert_true(projection_growth_rps(g, 100, 0) == 100);
+	assert_true(r->ranged && projection_rps(r, 0) == 20);
+	assert_true(projection_rps_at(r, 0, PROJECTION_LOW) == 10);
+	assert_true(projection_rps_at(r, 0, PROJECTION_HIGH) == 40);
+	assert_int_equal(r->shape_n, 3);
+	assert_true(r->shape_step_s == 60 && r->shape[2] == 0);
+	assert_int_equal(r->mix_n, 2);
+	assert_string_equal(r->mix[0].route, "GET /v1/stream");
+	assert_true(projection_file_price(f)->set && projection_file_price(f)->gib_hour == 0.005);
+	projection_file_free(f);
+
+	expect_error(P1("\"growth\": {\"monthly\": 0.1}"), "growth: \"months\" is missing");
+	expect_error(P1("\"growth\": {\"monthly\": 0, \"months\": 3}"), "growth.monthly: must be");
+	expect_error(P1("\"growth\": {\"monthly\": 0.1, \"months\": 2.5}"), "growth.months: must");
+	expect_error(P1("\"growth\": {\"monthly\": 0.1, \"months\": 121}"), "1..120");
+	expect_error(P1("\"growth\": {\"monthly\": 0.1, \"months\": 3, \"x\": 1}"), "unknown key");
+	expect_error(P1("\"growth\": [0.1, 3]"), "growth: must be an object");
+	expect_error(P1("\"growth\": {\"monthly\": 0.1, \"months\": 3}, \"rps\": 5"),
+		     "exactly one of");
+	expect_error(P1("\"rps\": {\"low\": 30, \"mid\": 20, \"high\": 40}"), "low <= mid <= high");
+	expect_error(P1("\"rps\": {\"low\": 10, \"high\": 40}"), "\"mid\" is missing");
+	expect_error(P1("\"rps\": {\"low\": 10, \"mid\": 20, \"high\": 2e9}"), "rps.high: must be");
+	expect_error(P1("\"rps\": {\"low\": 10, \"mid\": 10, \"mid\": 10, \"high\": 20}"),
+		     "duplicate key");
+	expect_error(P1("\"rps\": 1, \"shape\": {\"step_s\": 5, \"factors\": [1]}"),
+		     "shape.step_s: must be seconds in 15..86400");
+	expect_error(P1("\"rps\": 1, \"shape\": {\"step_s\": 60, \"factors\": []}"),
+		     "shape.factors: must be an array of 1 to 288");
+	expect_error(P1("\"rps\": 1, \"shape\": {\"step_s\": 60, \"factors\": [1.5]}"),
+		     "shape.factors[0]: must be a share");
+	expect_error(P1("\"rps\": 1, \"shape\": {\"step_s\": 60}"), "exactly \"step_s\" and");
+	expect_error(P1("\"rps\": 1, \"route_mix\": {\"GET /a\": 0.6, \"GET /b\": 0.6}"),
+		     "more than 1");
+	expect_error(P1("\"rps\": 1, \"route_mix\": {\"GET\": 0.1}"), "METHOD /path");
+	expect_error(P1("\"rps\": 1, \"route_mix\": {\"GET /a\\n---\": 0.1}"), "METHOD /path");
+	expect_error(P1("\"rps\": 1, \"route_mix\": {\"GET /a\": \"0.1\"}"), "must be a share");
+	expect_error(P1("\"rps\": 1, \"route_mix\": {}"), "must name 1 to 32 routes");
+	expect_error("{" ONE ", " POD ", \"price\": {\"core_hour\": -1, \"gib_hour\": 0}}",
+		     "price.core_hour: must be");
+	expect_error("{" ONE ", " POD ", \"price\": {\"core_hour\": 1}}",
+		     "\"gib_hour\" is missing");
+	expect_error("{" ONE ", " POD ", \"price\": 3}", "price: must be an object");
+}
+
 UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_example),
 	       cmocka_unit_test(test_defaults_and_port_override),
 	       cmocka_unit_test(test_errors_name_the_field), cmocka_unit_test(test_ceiling),
 	       cmocka_unit_test(test_ceiling_errors), cmocka_unit_test(test_derived_rate_cap),
-	       cmocka_unit_test(test_truncated_and_hostile))
+	       cmocka_unit_test(test_truncated_and_hostile),
+	       cmocka_unit_test(test_growth_range_shape_mix_price))

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/plan_compute.h"
+#include "analysis/plan_growth.h"
+#include "analysis/plan_mix.h"
 
 /* An event loop's response time is no queue's own: the first part, with the targets. */
 static int plan_loop_limits_of(struct plan_service *ps, struct pod_limits *limits)
@@ -46,45 +48,77 @@ static void plan_limits_of(const struct plan_service *ps, struct pod_limits *lim
 /* The queue's prediction per pod, for the response time and for each judged part. */
 static int plan_predict(const struct plan_service *ps, struct plan_projection_result *out)
 {
+	const struct plan_service_time *st =
+		out->mix && ps->base.model.kind != SERVICE_MODEL_EVENT_LOOP ? &out->mix->service_time
+									    : &ps->base.service_time;
 	size_t i;
 
-	if (plan_baseline_predict(&ps->base, out->sizing.per_pod_rps, &out->predicted))
+	/* An event loop's queue is its CPU per request, which a route mix leaves as measured. */
+	if (st == &ps->base.service_time ? plan_baseline_predict(&ps->base, out->sizing.per_pod_rps,
+								 &out->predicted)
+					 : mgc_predict(st, ps->base.parallelism,
+						       out->sizing.per_pod_rps, &out->predicted))
 		return -EINVAL;
 	for (i = 0; i < ps->judged.nparts; i++)
-		if (mgc_predict_part(&ps->base.service_time, ps->base.parallelism,
-				     out->sizing.per_pod_rps, &ps->judged.parts[i].time,
-				     &out->parts[i]))
+		if (mgc_predict_part(st, ps->base.parallelism, out->sizing.per_pod_rps,
+				     &ps->judged.parts[i].time, &out->parts[i]))
 			return -EINVAL;
 	return 0;
 }
 
-static int plan_projection(const struct plan *plan, struct plan_service *ps,
-			   const struct projection *p, struct plan_projection_result *out)
+void plan_sizing_input(const struct plan *plan, const struct plan_service *ps, double rps,
+		       double capacity_rps, struct sizing_input *in)
 {
-	struct sizing_input in = {
-		.rps = projection_rps(p, ps->base.peak_rps),
-		.capacity_rps = ps->capacity.rps,
-		.redundancy = plan->redundancy,
-		.min_pods = plan->min_pods,
-		.cpu_seconds_per_request = ps->base.cpu_seconds_per_request,
-		.memory_base_bytes = ps->limits.memory_base_bytes,
-		.memory_per_conn_bytes = ps->limits.memory_per_conn_bytes,
-		.conns_per_rps = ps->limits.conns_per_rps,
-		.pod_cpu_cores = ps->shape.pod.cpu_cores,
-		.pod_memory_mb = ps->shape.pod.memory_mb,
-	};
+	memset(in, 0, sizeof(*in));
+	in->rps = rps;
+	in->capacity_rps = capacity_rps;
+	in->redundancy = plan->redundancy;
+	in->min_pods = plan->min_pods;
+	in->cpu_seconds_per_request = ps->base.cpu_seconds_per_request;
+	in->memory_base_bytes = ps->limits.memory_base_bytes;
+	in->memory_per_conn_bytes = ps->limits.memory_per_conn_bytes;
+	in->conns_per_rps = ps->limits.conns_per_rps;
+	in->pod_cpu_cores = ps->shape.pod.cpu_cores;
+	in->pod_memory_mb = ps->shape.pod.memory_mb;
+}
+
+/* One pod's capacity under the projection: the service's, or under its route mix. */
+static int plan_projection_capacity(const struct plan_service *ps, const struct projection *p,
+				    struct plan_projection_result *out, char *why, size_t why_size)
+{
+	int err = plan_mix_of(ps, p, &out->mix, why, why_size);
+
+	if (err)
+		return err;
+	out->capacity = ps->capacity;
+	if (out->mix && pod_capacity_find(&out->mix->service_time, ps->base.parallelism,
+					  &ps->limits, &out->capacity))
+		return -EINVAL;
+	return 0;
+}
+
+static int plan_projection(const struct plan *plan, struct plan_service *ps,
+			   const struct projection *p, struct plan_projection_result *out,
+			   char *why, size_t why_size)
+{
+	struct sizing_input in;
+	int err;
 
 	out->projection = p;
-	out->rps = in.rps;
+	out->rps = projection_rps(p, ps->base.peak_rps);
 	/* A factor of a measured peak can pass what a given rate may not: the same limit. */
-	if (!(in.rps <= PROJECTION_MAX_RATE))
+	if (!(out->rps <= PROJECTION_MAX_RATE))
 		return -ERANGE;
+	err = plan_projection_capacity(ps, p, out, why, why_size);
+	if (err)
+		return err;
+	plan_sizing_input(plan, ps, out->rps, out->capacity.rps, &in);
 	if (sizing_compute(&in, &out->sizing))
 		return -EINVAL;
 	if (out->sizing.feasible && plan_predict(ps, out))
 		return -EINVAL;
 	out->extrapolated = out->predicted.utilization > ps->base.max_utilization * 1.05;
-	return 0;
+	return plan_outlook_of(plan, ps, out);
 }
 
 static int plan_results_alloc(struct plan_service *ps, size_t count)
@@ -169,9 +203,12 @@ static int plan_service_of(struct plan *plan, const struct report *report,
 	if (!err)
 		err = plan_results_alloc(ps, projection_file_count(file));
 	for (i = 0; i < ps->nresults && !err; i++)
-		err = plan_projection(plan, ps, projection_file_get(file, i), &ps->results[i]);
-	if (err)
+		err = plan_projection(plan, ps, projection_file_get(file, i), &ps->results[i], why,
+				      why_size);
+	if (err && !why[0])
 		plan_why_of(ps, err == -ERANGE ? &ps->results[i - 1] : NULL, err, why, why_size);
+	if (!err)
+		plan_hpa_of(ps);
 	return err;
 }
 
@@ -182,6 +219,9 @@ int plan_build(const struct report *report, const struct projection_file *file, 
 	int err = 0;
 
 	memset(out, 0, sizeof(*out));
+	why[0] = '\0';
+	out->start_ts = report->first_ts;
+	out->price = projection_file_price(file);
 	out->redundancy = projection_file_redundancy(file);
 	out->min_pods = projection_file_min_pods(file);
 	out->services = calloc(report->count ? report->count : 1, sizeof(*out->services));
@@ -286,8 +326,11 @@ void plan_free(struct plan *plan)
 		plan_baseline_free(&ps->base);
 		plan_targets_free(&ps->judged);
 		free(ps->loop_parts);
-		for (j = 0; j < ps->nresults; j++)
+		for (j = 0; j < ps->nresults; j++) {
 			free(ps->results[j].parts);
+			plan_mix_free(ps->results[j].mix);
+			plan_outlook_free(ps->results[j].outlook);
+		}
 		free(ps->results);
 	}
 	free(plan->services);

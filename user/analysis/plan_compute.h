@@ -3,6 +3,7 @@
 #ifndef SLOPROBE_PLAN_COMPUTE_H
 #define SLOPROBE_PLAN_COMPUTE_H
 
+#include "analysis/plan_hpa.h"
 #include "analysis/plan_model.h"
 #include "analysis/plan_targets.h"
 #include "input/projection_file.h"
@@ -16,6 +17,13 @@ struct plan_projection_result {
 	struct queue_prediction predicted; /* per pod, every pod serving; feasible only */
 	struct queue_prediction *parts;	   /* the same of each judged part (plan_targets) */
 	bool extrapolated;		   /* beyond the utilization the capture measured */
+	struct plan_hpa_result hpa;	   /* where the emitted HPA settles (plan_hpa.c) */
+	/* Route mix (plan_mix.c): one pod's capacity under the projection's mix of routes;
+	 * without a mix, the service's. */
+	struct pod_capacity capacity;
+	struct plan_mix *mix;
+	/* Range, cost, growth (plan_growth.c). */
+	struct plan_outlook *outlook;
 };
 
 struct plan_service {
@@ -32,6 +40,7 @@ struct plan_service {
 	double headroom;       /* one pod's capacity over the measured peak: today's margin */
 	struct plan_projection_result *results;
 	size_t nresults;
+	struct plan_hpa hpa;
 };
 
 struct plan {
@@ -39,6 +48,8 @@ struct plan {
 	size_t count;
 	unsigned int redundancy;
 	unsigned int min_pods;
+	double start_ts; /* the captures' first window: where a growth's months count from */
+	const struct projection_price *price;
 };
 
 /*
@@ -54,6 +65,9 @@ int plan_build(const struct report *report, const struct projection_file *file, 
  */
 int plan_check_overrides(const struct report *report, const struct projection_file *file, char *why,
 			 size_t why_size);
+/* What sizing_compute takes for @rps on pods of @capacity_rps, with @ps's resources. */
+void plan_sizing_input(const struct plan *plan, const struct plan_service *ps, double rps,
+		       double capacity_rps, struct sizing_input *in);
 /* The first (service, projection) that has no plan, or false if none. */
 bool plan_find_infeasible(const struct plan *plan, const struct plan_service **service,
 			  const struct plan_projection_result **result);

@@ -78,7 +78,9 @@ static const struct option_spec plan_specs[] = {
 			 "'job=\"sloprobe\",env=\"prod\"'"),
 	OPTION_SPEC_CUSTOM("format", plan_parse_format, "F",
 			   "text (default), json, markdown, html or k8s (YAML: resources\n"
-			   "and an autoscaling/v2 HorizontalPodAutoscaler per service)"),
+			   "and an autoscaling/v2 HorizontalPodAutoscaler per service whose\n"
+			   "simulated equilibrium keeps each pod within capacity: on CPU, or\n"
+			   "on requests/s per pod through prometheus-adapter)"),
 	OPTION_SPEC_TEXT("output", struct plan_options, output_path, "FILE",
 			 "write there (complete or not at all) instead of stdout"),
 	OPTION_SPEC_HELP,
@@ -149,13 +151,19 @@ static const struct options_command plan_command = {
 		 "Each capture's host, or each Prometheus instance, is one pod: rate,\n"
 		 "threads, connections and memory are one pod's, a projection's factor\n"
 		 "multiplies their sum; one host's captures over one time are refused.\n"
+		 "A projection may also grow monthly (\"growth\": pods month by month, the\n"
+		 "month each target breaks at today's pods), give low/mid/high values (pods\n"
+		 "as ranges), a \"shape\" over time, a \"route_mix\" (the service time under\n"
+		 "other route shares), and the file a \"price\" (cost per month). Every\n"
+		 "format shows where the emitted HPA settles.\n"
 		 "\n",
 	.usage_end =
 		"Exit status: 0 the plan is written; 1 it could not be written; 2 bad input\n"
-		"(also a \"services\" entry naming no service of the captures, or a projection\n"
-		"past 1e9 requests/s); 3 no feasible plan (a target below what the service\n"
-		"time alone gives, or past 1000000 pods): the plan is written all the same,\n"
-		"and one line on stderr names the limit.\n",
+		"(also a \"services\" entry naming no service of the captures, a route_mix\n"
+		"naming no route of the captures, or a projection past 1e9 requests/s); 3 no\n"
+		"feasible plan (a target below what the service time alone gives, or past\n"
+		"1000000 pods): the plan is written all the same, and one line on stderr names\n"
+		"the limit.\n",
 };
 
 enum options_result plan_options_parse(int argc, char **argv, struct plan_options *out)

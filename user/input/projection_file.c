@@ -6,8 +6,8 @@
 #include <string.h>
 #include "input/json_input.h"
 #include "input/projection_file.h"
+#include "input/projection_keys.h"
 
-#define PROJECTION_MAX 64
 #define PROJECTION_MAX_SERVICES 4096
 
 struct projection_override {
@@ -24,23 +24,10 @@ struct projection_file {
 	unsigned int min_pods;
 	struct projection_override *services;
 	size_t nservices;
+	struct projection_price price;
 };
 
-/* A number rule: [min, max] with either end open, optionally whole. */
-struct number_rule {
-	double min, max;
-	bool min_open, integer;
-	const char *text;
-	bool max_open;
-};
-
-#define NUMBER_RULE(low, high, open_low, whole, words)                                             \
-	{                                                                                          \
-		.min = (low), .max = (high), .min_open = (open_low), .integer = (whole),           \
-		.text = (words)                                                                    \
-	}
-
-static const struct number_rule rate_rule =
+const struct number_rule projection_rate_rule =
 	NUMBER_RULE(0, PROJECTION_MAX_RATE, true, false, "a number > 0 and <= 1e9");
 static const struct number_rule cores_rule =
 	NUMBER_RULE(0, 1024, true, false, "a number of cores > 0 and <= 1024");
@@ -61,8 +48,8 @@ static const struct number_rule ceiling_rule = { .min = 0,
 						 .max_open = true,
 						 .text = "a fraction in (0, 1), e.g. 0.8" };
 
-static bool parse_number(const struct json_input *in, const char *path, const cJSON *item,
-			 const struct number_rule *rule, double *out)
+bool projection_parse_number(const struct json_input *in, const char *path, const cJSON *item,
+			     const struct number_rule *rule, double *out)
 {
 	double v = item->valuedouble;
 	char got[JSON_GOT_MAX];
@@ -79,13 +66,13 @@ static bool parse_number(const struct json_input *in, const char *path, const cJ
 }
 
 /* "PARENT.KEY" for messages. */
-static void child_path(char *buf, size_t size, const char *parent, const cJSON *item)
+void projection_child_path(char *buf, size_t size, const char *parent, const cJSON *item)
 {
 	snprintf(buf, size, "%.100s.%.40s", parent, item->string ? item->string : "");
 }
 
-static bool expect_object(const struct json_input *in, const char *path, const cJSON *item,
-			  const char *what)
+bool projection_expect_object(const struct json_input *in, const char *path, const cJSON *item,
+			      const char *what)
 {
 	char got[JSON_GOT_MAX];
 
@@ -117,32 +104,33 @@ static bool parse_pod_key(const struct json_input *in, const char *path, const c
 	char fpath[JSON_PATH_MAX];
 	double v;
 
-	child_path(fpath, sizeof(fpath), path, item);
+	projection_child_path(fpath, sizeof(fpath), path, item);
 	if (json_is_duplicate(object, item))
 		return json_fail(in, fpath, "duplicate key");
 	if (!strcmp(item->string, "cpu_cores")) {
 		*set |= POD_CPU;
-		return parse_number(in, fpath, item, &cores_rule, &out->pod.cpu_cores);
+		return projection_parse_number(in, fpath, item, &cores_rule, &out->pod.cpu_cores);
 	}
 	if (!strcmp(item->string, "memory_mb")) {
 		*set |= POD_MEMORY;
-		return parse_number(in, fpath, item, &memory_rule, &out->pod.memory_mb);
+		return projection_parse_number(in, fpath, item, &memory_rule, &out->pod.memory_mb);
 	}
 	if (!strcmp(item->string, "target_utilization")) {
 		*set |= POD_UTILIZATION;
-		return parse_number(in, fpath, item, &utilization_rule,
-				    &out->pod.target_utilization);
+		return projection_parse_number(in, fpath, item, &utilization_rule,
+					       &out->pod.target_utilization);
 	}
 	if ((allowed & POD_PARALLELISM) && !strcmp(item->string, "parallelism")) {
 		*set |= POD_PARALLELISM;
-		if (!parse_number(in, fpath, item, &parallelism_rule, &v))
+		if (!projection_parse_number(in, fpath, item, &parallelism_rule, &v))
 			return false;
 		out->parallelism = (unsigned int)v;
 		return true;
 	}
 	if ((allowed & POD_CEILING) && !strcmp(item->string, "utilization_ceiling")) {
 		*set |= POD_CEILING;
-		return parse_number(in, fpath, item, &ceiling_rule, &out->utilization_ceiling);
+		return projection_parse_number(in, fpath, item, &ceiling_rule,
+					       &out->utilization_ceiling);
 	}
 	return json_fail(in, fpath, "unknown key; valid keys: %s",
 			 allowed & POD_PARALLELISM ? PROJECTION_SERVICE_KEYS
@@ -155,7 +143,7 @@ static bool parse_pod(const struct json_input *in, const cJSON *item, struct pro
 	unsigned int set = 0;
 	const cJSON *field;
 
-	if (!expect_object(in, "pod", item, "cpu_cores, memory_mb, target_utilization"))
+	if (!projection_expect_object(in, "pod", item, "cpu_cores, memory_mb, target_utilization"))
 		return false;
 	cJSON_ArrayForEach(field, item)
 	{
@@ -176,15 +164,25 @@ static bool parse_pod(const struct json_input *in, const cJSON *item, struct pro
 static bool projection_kind_of(const struct json_input *in, const char *path, unsigned int keys,
 			       struct projection *p)
 {
-	unsigned int kinds = !!(keys & 1) + !!(keys & 2) + !!(keys & 12);
+	unsigned int kinds = !!(keys & 1) + !!(keys & 2) + !!(keys & 12) + !!(keys & 32);
 
 	if (kinds != 1)
-		return json_fail(in, path,
-				 "give exactly one of \"rps\", \"factor\", or \"users\" with "
-				 "\"rps_per_user\"");
+		return json_fail(
+			in, path,
+			"give exactly one of \"rps\", \"factor\", \"growth\", or \"users\" "
+			"with \"rps_per_user\"");
 	if ((keys & 12) && (keys & 12) != 12)
 		return json_fail(in, path, "\"users\" and \"rps_per_user\" go together");
-	p->kind = keys & 1 ? PROJECTION_RPS : keys & 2 ? PROJECTION_FACTOR : PROJECTION_USERS;
+	p->kind = keys & 1    ? PROJECTION_RPS
+		  : keys & 2  ? PROJECTION_FACTOR
+		  : keys & 32 ? PROJECTION_GROWTH
+			      : PROJECTION_USERS;
+	if (p->ranged && p->kind == PROJECTION_USERS &&
+	    !(p->high * p->rps_per_user <= PROJECTION_MAX_RATE))
+		return json_fail(in, path,
+				 "users (high) x rps_per_user is %g requests/s, past the %g a plan "
+				 "takes",
+				 p->high * p->rps_per_user, PROJECTION_MAX_RATE);
 	if (p->kind == PROJECTION_USERS && !(p->users * p->rps_per_user <= PROJECTION_MAX_RATE))
 		return json_fail(in, path,
 				 "users x rps_per_user is %g requests/s, past the %g a plan takes",
@@ -200,7 +198,7 @@ static bool parse_projection_key(const struct json_input *in, const char *path, 
 	char fpath[JSON_PATH_MAX], got[JSON_GOT_MAX];
 	unsigned int i;
 
-	child_path(fpath, sizeof(fpath), path, item);
+	projection_child_path(fpath, sizeof(fpath), path, item);
 	if (json_is_duplicate(object, item))
 		return json_fail(in, fpath, "duplicate key");
 	if (!strcmp(item->string, "name")) {
@@ -219,10 +217,11 @@ static bool parse_projection_key(const struct json_input *in, const char *path, 
 		if (strcmp(item->string, names[i]) != 0)
 			continue;
 		*keys |= 1U << i;
-		return parse_number(in, fpath, item, &rate_rule, values[i]);
+		if (i < 3 && cJSON_IsObject(item))
+			return projection_parse_range(in, fpath, item, p, values[i]);
+		return projection_parse_number(in, fpath, item, &projection_rate_rule, values[i]);
 	}
-	return json_fail(in, fpath,
-			 "unknown key; valid keys: name, rps, factor, users, rps_per_user");
+	return projection_parse_extra_key(in, fpath, item, p, keys);
 }
 
 static bool parse_projection(const struct json_input *in, const cJSON *item, size_t index,
@@ -295,7 +294,7 @@ static bool parse_service(const struct json_input *in, const cJSON *item,
 	for (i = 0; i + 1 < file->nservices; i++)
 		if (json_same_service(&file->services[i].key, &o->key))
 			return json_fail(in, path, "duplicate service");
-	if (!expect_object(in, path, item, PROJECTION_SERVICE_KEYS))
+	if (!projection_expect_object(in, path, item, PROJECTION_SERVICE_KEYS))
 		return false;
 	o->values.pod = file->pod;
 	o->values.utilization_ceiling = file->utilization_ceiling;
@@ -314,7 +313,7 @@ static bool parse_services(const struct json_input *in, const cJSON *item,
 	const cJSON *entry;
 	int n = cJSON_GetArraySize(item);
 
-	if (!expect_object(in, "services", item, "per-service overrides"))
+	if (!projection_expect_object(in, "services", item, "per-service overrides"))
 		return false;
 	if (n > PROJECTION_MAX_SERVICES)
 		return json_fail(in, "services", "too many services (%d, at most %d)", n,
@@ -332,7 +331,7 @@ static bool parse_services(const struct json_input *in, const cJSON *item,
 
 /* The top-level members, found first: "services" inherits from "pod" whatever their order. */
 struct projection_members {
-	const cJSON *projections, *pod, *redundancy, *min_pods, *ceiling, *services;
+	const cJSON *projections, *pod, *redundancy, *min_pods, *ceiling, *services, *price;
 };
 
 static bool find_members(const struct json_input *in, const cJSON *root,
@@ -352,11 +351,12 @@ static bool find_members(const struct json_input *in, const cJSON *root,
 		       : !strcmp(key, "min_pods")	     ? &m->min_pods
 		       : !strcmp(key, "utilization_ceiling") ? &m->ceiling
 		       : !strcmp(key, "services")	     ? &m->services
+		       : !strcmp(key, "price")		     ? &m->price
 							     : NULL;
 		if (!slot)
 			return json_fail(in, key[0] ? key : "(top level)",
 					 "unknown key; valid keys: projections, pod, redundancy, "
-					 "min_pods, utilization_ceiling, services");
+					 "min_pods, utilization_ceiling, services, price");
 		if (*slot)
 			return json_fail(in, key, "duplicate key");
 		*slot = item;
@@ -380,18 +380,20 @@ static bool parse_members(const struct json_input *in, const struct projection_m
 	file->redundancy = PROJECTION_DEFAULT_REDUNDANCY;
 	file->min_pods = PROJECTION_DEFAULT_MIN_PODS;
 	if (m->redundancy) {
-		if (!parse_number(in, "redundancy", m->redundancy, &redundancy_rule, &v))
+		if (!projection_parse_number(in, "redundancy", m->redundancy, &redundancy_rule, &v))
 			return false;
 		file->redundancy = (unsigned int)v;
 	}
 	if (m->min_pods) {
-		if (!parse_number(in, "min_pods", m->min_pods, &min_pods_rule, &v))
+		if (!projection_parse_number(in, "min_pods", m->min_pods, &min_pods_rule, &v))
 			return false;
 		file->min_pods = (unsigned int)v;
 	}
 	file->utilization_ceiling = PROJECTION_DEFAULT_CEILING;
-	if (m->ceiling && !parse_number(in, "utilization_ceiling", m->ceiling, &ceiling_rule,
-					&file->utilization_ceiling))
+	if (m->ceiling && !projection_parse_number(in, "utilization_ceiling", m->ceiling,
+						   &ceiling_rule, &file->utilization_ceiling))
+		return false;
+	if (m->price && !projection_parse_price(in, m->price, &file->price))
 		return false;
 	return !m->services || parse_services(in, m->services, file);
 }
@@ -516,9 +518,37 @@ const struct json_service_key *projection_file_override_key(const struct project
 
 double projection_rps(const struct projection *p, double measured_peak_rps)
 {
+	return projection_rps_at(p, measured_peak_rps, PROJECTION_MID);
+}
+
+double projection_rps_at(const struct projection *p, double measured_peak_rps,
+			 enum projection_level level)
+{
+	double mid = p->kind == PROJECTION_RPS	    ? p->rps
+		     : p->kind == PROJECTION_FACTOR ? p->factor
+						    : p->users;
+	double value = !p->ranged		  ? mid
+		       : level == PROJECTION_LOW  ? p->low
+		       : level == PROJECTION_HIGH ? p->high
+						  : mid;
+
+	if (p->kind == PROJECTION_GROWTH)
+		return projection_growth_rps(p, measured_peak_rps, p->growth_months);
 	if (p->kind == PROJECTION_RPS)
-		return p->rps;
+		return value;
 	if (p->kind == PROJECTION_FACTOR)
-		return p->factor * measured_peak_rps;
-	return p->users * p->rps_per_user;
+		return value * measured_peak_rps;
+	return value * p->rps_per_user;
+}
+
+double projection_growth_rps(const struct projection *p, double measured_peak_rps,
+			     unsigned int month)
+{
+	/* planner/growth.c's growth_rps, here too: input/ links no planner code (the fuzzers). */
+	return measured_peak_rps * pow(1 + p->growth_monthly, month);
+}
+
+const struct projection_price *projection_file_price(const struct projection_file *file)
+{
+	return &file->price;
 }

@@ -15,20 +15,58 @@
 #define PROJECTION_DEFAULT_CEILING 0.8
 /* The highest request rate a projection may ask for, given or derived. */
 #define PROJECTION_MAX_RATE 1e9
+#define PROJECTION_MAX 64
+/* A day in 5-minute steps. */
+#define PROJECTION_SHAPE_MAX 288
+#define PROJECTION_MONTHS_MAX 120
+#define PROJECTION_MIX_MAX 32
+/* "METHOD /route" as sloprobe names routes (method up to 15 bytes, a route up to 128). */
+#define PROJECTION_ROUTE_KEY_LEN 160
 
 enum projection_kind {
 	PROJECTION_RPS,	   /* "rps": a target request rate */
 	PROJECTION_FACTOR, /* "factor": growth over the measured peak */
 	PROJECTION_USERS,  /* "users" times "rps_per_user" */
+	PROJECTION_GROWTH, /* "growth": monthly growth of the measured peak, its last month */
+};
+
+/* Which of a ranged projection's values. */
+enum projection_level { PROJECTION_MID, PROJECTION_LOW, PROJECTION_HIGH };
+
+/* A route's share of the requests under a projection: "GET /v1/stream": 0.3. */
+struct projection_route_share {
+	char route[PROJECTION_ROUTE_KEY_LEN];
+	double share;
 };
 
 struct projection {
 	char name[PROJECTION_NAME_LEN];
 	enum projection_kind kind;
-	double rps;	     /* PROJECTION_RPS */
-	double factor;	     /* PROJECTION_FACTOR */
-	double users;	     /* PROJECTION_USERS */
-	double rps_per_user; /* PROJECTION_USERS */
+	double rps;		    /* PROJECTION_RPS */
+	double factor;		    /* PROJECTION_FACTOR */
+	double users;		    /* PROJECTION_USERS */
+	double rps_per_user;	    /* PROJECTION_USERS */
+	double growth_monthly;	    /* PROJECTION_GROWTH: 0.15 is 15% a month */
+	unsigned int growth_months; /* PROJECTION_GROWTH: months ahead */
+	/* "rps", "factor" or "users" given as {"low": .., "mid": .., "high": ..}: the mid is the
+	 * field above, these its ends (low <= mid <= high). */
+	bool ranged;
+	double low, high;
+	/* "shape": the rate over time as shares (0..1] of the projection's, one per step. */
+	double shape[PROJECTION_SHAPE_MAX];
+	size_t shape_n;
+	double shape_step_s;
+	/* "route_mix": the routes' shares of requests; the other routes share what is left in
+	 * their measured proportions. */
+	struct projection_route_share mix[PROJECTION_MIX_MAX];
+	size_t mix_n;
+};
+
+/* "price": what a core and a GiB cost per hour, for the cost of a plan. */
+struct projection_price {
+	bool set;
+	double core_hour;
+	double gib_hour;
 };
 
 struct pod_shape {
@@ -74,5 +112,12 @@ const struct json_service_key *projection_file_override_key(const struct project
 
 /* The request rate a projection asks for, given the service's measured peak. */
 double projection_rps(const struct projection *projection, double measured_peak_rps);
+/* The same at one end of its range (the mid for a projection without one). */
+double projection_rps_at(const struct projection *projection, double measured_peak_rps,
+			 enum projection_level level);
+/* PROJECTION_GROWTH: the rate in month @month (0: today's peak). */
+double projection_growth_rps(const struct projection *projection, double measured_peak_rps,
+			     unsigned int month);
+const struct projection_price *projection_file_price(const struct projection_file *file);
 
 #endif /* SLOPROBE_PROJECTION_FILE_H */

@@ -107,17 +107,22 @@ static int plan_latency_chart(FILE *out, const struct plan_service *ps)
 /* Pods the sizing rules give along the traffic axis, with the projections marked. */
 static void plan_pods_chart(FILE *out, const struct plan *plan, const struct plan_service *ps)
 {
-	double x[CURVE_POINTS], pods[CURVE_POINTS], px[64], py[64], top = 0;
-	struct chart_series series[2] = {
+	double x[CURVE_POINTS], pods[CURVE_POINTS], px[64], py[64], hx[64], hy[64], top = 0;
+	struct chart_series series[3] = {
 		{ .name = "pods", .color = "#1f77b4", .y = pods },
 		{ .name = "projections",
 		  .color = "#d62728",
 		  .points_only = true,
 		  .x = px,
 		  .y = py },
+		{ .name = "HPA equilibrium",
+		  .color = "#2ca02c",
+		  .points_only = true,
+		  .x = hx,
+		  .y = hy },
 	};
 	struct chart chart = plan_curve_chart("Pods against traffic (with redundancy)",
-					      "requests/s", x, series, 2);
+					      "requests/s", x, series, 3);
 	struct sizing_input in = {
 		.capacity_rps = ps->capacity.rps,
 		.redundancy = plan->redundancy,
@@ -132,7 +137,12 @@ static void plan_pods_chart(FILE *out, const struct plan *plan, const struct pla
 		if (!ps->results[i].sizing.feasible)
 			continue;
 		px[n] = ps->results[i].rps;
-		py[n++] = ps->results[i].sizing.pods;
+		py[n] = ps->results[i].sizing.pods;
+		n++;
+		if (!ps->results[i].hpa.simulated)
+			continue;
+		hx[series[2].n] = ps->results[i].rps;
+		hy[series[2].n++] = ps->results[i].hpa.pods;
 		top = fmax(top, ps->results[i].rps);
 	}
 	series[1].n = n;

@@ -4,6 +4,7 @@
 #include <cjson/cJSON.h>
 #include "output/json_output.h"
 #include "output/plan_explain.h"
+#include "output/plan_outlook_json.h"
 #include "output/plan_write.h"
 
 /* @value rounded to @step, or null: a bound that does not exist is no number, never -1. */
@@ -179,6 +180,7 @@ static cJSON *plan_projection_json(const struct plan_service *ps,
 	for (i = 0; i < ps->judged.nparts; i++)
 		cJSON_AddItemToArray(parts, plan_part_json(&ps->judged.sources[i], &r->parts[i]));
 	cJSON_AddBoolToObject(o, "extrapolated", r->extrapolated);
+	plan_outlook_json(o, ps, r);
 	return o;
 }
 
@@ -246,6 +248,7 @@ static cJSON *plan_service_json(const struct plan_service *ps)
 	plan_json_number(o, "headroom", ps->headroom, 0.01);
 	cJSON_AddItemToObject(o, "targets", plan_targets_json(ps));
 	cJSON_AddItemToObject(o, "model", plan_model_json(ps));
+	plan_hpa_json(o, ps);
 	projections = cJSON_AddArrayToObject(o, "projections");
 	for (i = 0; i < ps->nresults; i++)
 		cJSON_AddItemToArray(projections, plan_projection_json(ps, &ps->results[i]));

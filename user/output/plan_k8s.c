@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 #include "output/escape.h"
+#include "output/plan_outlook_write.h"
 #include "output/plan_write.h"
+#include "hpa_sim.h"
 
 /* A name escaped for a comment: a newline in it would end the comment and start YAML. */
 #define K8S_COMMENT_MAX 300
@@ -31,46 +33,65 @@ static void k8s_name(const struct plan_service *ps, char *buf, size_t size)
 		snprintf(buf, size, "service-%u", ps->base.service->key.port);
 }
 
-/* The projection needing the most of each pod sizes the containers; pod counts bound the HPA. */
-static void k8s_extremes(const struct plan_service *ps,
-			 const struct plan_projection_result **sizing, unsigned int *min_pods,
-			 unsigned int *max_pods)
+/* The HPA's metric block: CPU utilization of the request, or sloprobe's requests/s per pod. */
+static void k8s_hpa_metric(FILE *out, const struct plan_hpa *h)
 {
+	if (h->metric == PLAN_HPA_CPU) {
+		fprintf(out,
+			"    - type: Resource\n      resource:\n        name: cpu\n        "
+			"target:\n"
+			"          type: Utilization\n          averageUtilization: %.0f\n",
+			100 * h->target);
+		return;
+	}
+	fprintf(out,
+		"    # served by prometheus-adapter with deploy/prometheus-adapter.yaml\n"
+		"    - type: Pods\n      pods:\n        metric:\n          name: %s\n"
+		"        target:\n          type: AverageValue\n          averageValue: "
+		"\"%.0fm\"\n",
+		PLAN_HPA_RPS_METRIC, 1000 * h->target);
+}
+
+/* Per projection, the plan's pods beside the HPA's equilibrium. */
+static void k8s_equilibria(FILE *out, const struct plan_service *ps)
+{
+	char projection[K8S_COMMENT_MAX];
 	size_t i;
 
-	*sizing = NULL;
-	*min_pods = 0;
-	*max_pods = 0;
 	for (i = 0; i < ps->nresults; i++) {
 		const struct plan_projection_result *r = &ps->results[i];
 
-		if (!r->sizing.feasible)
+		if (!r->hpa.simulated)
 			continue;
-		if (!*sizing || r->sizing.cpu_request_cores > (*sizing)->sizing.cpu_request_cores ||
-		    r->sizing.memory_request_mb > (*sizing)->sizing.memory_request_mb)
-			*sizing = r;
-		if (!*min_pods || r->sizing.pods < *min_pods)
-			*min_pods = r->sizing.pods;
-		if (r->sizing.pods > *max_pods)
-			*max_pods = r->sizing.pods;
+		escape_text(ESCAPE_YAML_COMMENT, r->projection->name, projection,
+			    sizeof(projection));
+		fprintf(out,
+			"# projection \"%s\": plan %u pods; this HPA settles at %u (%.1f rps per "
+			"pod, capacity %.1f)\n",
+			projection, r->sizing.pods, r->hpa.pods, r->hpa.per_pod_rps,
+			r->capacity.rps);
 	}
 }
 
 static void k8s_service(FILE *out, const struct plan *plan, const struct plan_service *ps)
 {
-	const struct plan_projection_result *r;
-	unsigned int min_pods, max_pods;
+	const struct plan_hpa *h = &ps->hpa;
+	const struct plan_projection_result *r = h->sized;
 	char name[64], service[K8S_COMMENT_MAX], projection[K8S_COMMENT_MAX];
+	char hpa[700], hpa_safe[4 * 700];
 
 	k8s_name(ps, name, sizeof(name));
-	k8s_extremes(ps, &r, &min_pods, &max_pods);
 	escape_text(ESCAPE_YAML_COMMENT, ps->base.service->service, service, sizeof(service));
 	fprintf(out, "# %s: %.1f rps per pod, bound by %s\n", service, ps->capacity.rps,
 		plan_binding_name(ps->capacity.binding));
-	if (!r) {
-		fprintf(out, "# no projection has a plan: nothing to apply\n");
+	plan_hpa_text(ps, hpa, sizeof(hpa));
+	escape_text(ESCAPE_YAML_COMMENT, hpa, hpa_safe, sizeof(hpa_safe));
+	if (!r || !h->emitted) {
+		fprintf(out, "# no HPA: %s; nothing to apply\n", hpa_safe);
 		return;
 	}
+	fprintf(out, "# HPA: %s\n", hpa_safe);
+	k8s_equilibria(out, ps);
 	escape_text(ESCAPE_YAML_COMMENT, r->projection->name, projection, sizeof(projection));
 	fprintf(out,
 		"# containers sized for projection \"%s\" (%.0f rps on %u pods, N+%u); merge the\n"
@@ -81,21 +102,25 @@ static void k8s_service(FILE *out, const struct plan *plan, const struct plan_se
 		"              memory: \"%.0fMi\"\n            limits:\n              cpu: "
 		"\"%.0fm\"\n"
 		"              memory: \"%.0fMi\"\n",
-		projection, r->rps, r->sizing.pods, plan->redundancy, name, min_pods, name,
+		projection, r->rps, r->sizing.pods, plan->redundancy, name, h->min_replicas, name,
 		1000 * r->sizing.cpu_request_cores, r->sizing.memory_request_mb,
 		1000 * r->sizing.cpu_limit_cores, r->sizing.memory_limit_mb);
 	fprintf(out,
 		"---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n"
 		"  name: %s\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: "
 		"Deployment\n"
-		"    name: %s\n  minReplicas: %u\n  maxReplicas: %u\n  metrics:\n"
-		"    - type: Resource\n      resource:\n        name: cpu\n        target:\n"
-		"          type: Utilization\n          averageUtilization: %.0f\n  behavior:\n"
-		"    scaleUp:\n      stabilizationWindowSeconds: 0\n      policies:\n"
-		"        - type: Percent\n          value: 100\n          periodSeconds: 30\n"
-		"    scaleDown:\n      stabilizationWindowSeconds: 300\n      policies:\n"
-		"        - type: Percent\n          value: 10\n          periodSeconds: 60\n",
-		name, name, min_pods, max_pods, 100 * ps->shape.pod.target_utilization);
+		"    name: %s\n  minReplicas: %u\n  maxReplicas: %u\n  metrics:\n",
+		name, name, h->min_replicas, h->max_replicas);
+	k8s_hpa_metric(out, h);
+	/* The behaviour the simulation ran (hpa_sim.h): change one, change both. */
+	fprintf(out,
+		"  behavior:\n"
+		"    scaleUp:\n      stabilizationWindowSeconds: %.0f\n      policies:\n"
+		"        - type: Percent\n          value: %.0f\n          periodSeconds: %.0f\n"
+		"    scaleDown:\n      stabilizationWindowSeconds: %.0f\n      policies:\n"
+		"        - type: Percent\n          value: %.0f\n          periodSeconds: %.0f\n",
+		HPA_SCALE_UP_WINDOW_S, HPA_SCALE_UP_PERCENT, HPA_SCALE_UP_PERIOD_S,
+		HPA_SCALE_DOWN_WINDOW_S, HPA_SCALE_DOWN_PERCENT, HPA_SCALE_DOWN_PERIOD_S);
 }
 
 void plan_write_k8s(FILE *out, const struct plan *plan)

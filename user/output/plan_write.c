@@ -5,6 +5,7 @@
 #include "output/escape.h"
 #include "output/format.h"
 #include "output/plan_explain.h"
+#include "output/plan_outlook_write.h"
 #include "output/plan_write.h"
 
 /* Room for a route's name (8 + 128 bytes) with every byte escaped, and its words around it. */
@@ -163,6 +164,7 @@ static void plan_service_header(FILE *out, const struct plan_service *ps, bool m
 	plan_put(out, binding, markdown);
 	fprintf(out, "; headroom today %s\n", headroom);
 	plan_usl_line(out, b, markdown);
+	plan_write_hpa_line(out, ps, markdown);
 	if (b->scv > 2)
 		fprintf(out,
 			"%sheavy-tailed service time (scv %.1f > 2): tail checked by simulation\n",
@@ -180,7 +182,7 @@ static void plan_quantile_cells(const struct queue_prediction *q, char cells[PLA
 }
 
 /* The columns before the percentiles in a text row: where a part's percentiles line up. */
-#define PLAN_ROW_LEAD 67
+#define PLAN_ROW_LEAD 73
 
 /* One row per judged part under a projection's row: the route's or TTFB's percentiles. */
 static void plan_part_rows(FILE *out, const struct plan_service *ps,
@@ -197,7 +199,7 @@ static void plan_part_rows(FILE *out, const struct plan_service *ps,
 		escape_text(markdown ? ESCAPE_MARKDOWN : ESCAPE_TEXT, name, safe, sizeof(safe));
 		plan_quantile_cells(&r->parts[i], q);
 		if (markdown) {
-			fprintf(out, "| + %s | | | | | | %s | %s | %s | %s |\n", safe, q[0], q[1],
+			fprintf(out, "| + %s | | | | | | | %s | %s | %s | %s |\n", safe, q[0], q[1],
 				q[2], q[3]);
 			continue;
 		}
@@ -211,7 +213,7 @@ static void plan_row_text(FILE *out, const struct plan_service *ps,
 			  const struct plan_projection_result *r, bool markdown)
 {
 	const struct sizing *z = &r->sizing;
-	char name[PLAN_TEXT_MAX], why[PLAN_TEXT_MAX], q[PLAN_QUANTILES][16];
+	char name[PLAN_TEXT_MAX], why[PLAN_TEXT_MAX], q[PLAN_QUANTILES][16], hpa[16];
 
 	escape_text(markdown ? ESCAPE_MARKDOWN : ESCAPE_TEXT, r->projection->name, name,
 		    sizeof(name));
@@ -221,16 +223,21 @@ static void plan_row_text(FILE *out, const struct plan_service *ps,
 			markdown ? "| %s | %.0f | no plan: " : "  %-16s %9.0f  no plan: ", name,
 			r->rps);
 		plan_put(out, why, markdown);
-		fputs(markdown ? " | | | | | | | |\n" : "\n", out);
+		fputs(markdown ? " | | | | | | | | |\n" : "\n", out);
 		return;
 	}
 	plan_quantile_cells(&r->predicted, q);
+	if (r->hpa.simulated)
+		snprintf(hpa, sizeof(hpa), "%u", r->hpa.pods);
+	else
+		snprintf(hpa, sizeof(hpa), "-");
 	fprintf(out,
-		markdown
-			? "| %s | %.0f | %u | %.2f / %.2f | %.0f / %.0f | %.2f | %s | %s | %s | %s "
-			  "|%s\n"
-			: "  %-16s %9.0f %5u %6.2f/%-5.2f %6.0f/%-6.0f %5.2f %8s %8s %8s %8s%s\n",
-		name, r->rps, z->pods, z->cpu_request_cores, z->cpu_limit_cores,
+		markdown ? "| %s | %.0f | %u | %s | %.2f / %.2f | %.0f / %.0f | %.2f | %s | %s | "
+			   "%s | "
+			   "%s |%s\n"
+			 : "  %-16s %9.0f %5u %5s %6.2f/%-5.2f %6.0f/%-6.0f %5.2f %8s %8s %8s "
+			   "%8s%s\n",
+		name, r->rps, z->pods, hpa, z->cpu_request_cores, z->cpu_limit_cores,
 		z->memory_request_mb, z->memory_limit_mb, r->predicted.utilization, q[0], q[1],
 		q[2], q[3], r->extrapolated ? " (extrapolated)" : "");
 	plan_part_rows(out, ps, r, markdown);
@@ -248,14 +255,18 @@ void plan_write_text(FILE *out, const struct plan *plan, bool markdown)
 		const struct plan_service *ps = &plan->services[i];
 
 		plan_service_header(out, ps, markdown);
-		fputs(markdown
-			      ? "\n| projection | rps | pods | CPU req / limit | MiB req / limit | "
-				"util | p50 | p95 | p99 | p99.9 |\n"
-				"|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
-			      : "  PROJECTION             RPS  PODS  CPU REQ/LIM  MiB REQ/LIM   "
-				"UTIL      P50      P95      P99    P99.9\n",
+		fputs(markdown ? "\n| projection | rps | pods | HPA pods | CPU req / limit | MiB "
+				 "req / "
+				 "limit | util | p50 | p95 | p99 | p99.9 |\n"
+				 "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+			       : "  PROJECTION             RPS  PODS   HPA  CPU REQ/LIM  MiB "
+				 "REQ/LIM   "
+				 "UTIL      P50      P95      P99    P99.9\n",
 		      out);
 		for (j = 0; j < ps->nresults; j++)
 			plan_row_text(out, ps, &ps->results[j], markdown);
+		if (markdown)
+			fputc('\n', out);
+		plan_write_outlooks(out, ps, markdown);
 	}
 }
