@@ -48,11 +48,15 @@ PLANNER_SRCS := $(wildcard planner/*.c)
 PLANNER_OBJS := $(patsubst planner/%.c,$(OUTPUT)/planner/%.o,$(PLANNER_SRCS))
 PLANNER_LIB := $(OUTPUT)/libsloprobe-planner.a
 
+# The overhead benchmark's floor (bench/floor.bpf.c: empty programs on sloprobe's events) and
+# its loader: never part of the sloprobe binary.
+BENCH_TOOLS := $(OUTPUT)/bench/floor $(OUTPUT)/bench/floor.bpf.o
+
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
 
 all: check-layers $(OUTPUT)/sloprobe $(OUTPUT)/slo-server $(OUTPUT)/slo-load \
-	$(OUTPUT)/drop_share.bpf.o
+	$(OUTPUT)/drop_share.bpf.o $(BENCH_TOOLS)
 
 # Fails the build when code outside user/kernel/ reaches for libbpf or the skeleton.
 check-layers:
@@ -72,6 +76,16 @@ $(OUTPUT)/sloprobe.bpf.o: $(BPF_OBJS)
 $(OUTPUT)/sloprobe.skel.h: $(OUTPUT)/sloprobe.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name sloprobe_bpf > $@
+
+$(OUTPUT)/bench/floor.bpf.o: bench/floor.bpf.c
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/bench/floor: bench/floor.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $< -lbpf -lelf -lz -o $@
 
 $(OUTPUT)/user/%.o: user/%.c
 	$(call msg,CC,$@)
