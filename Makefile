@@ -174,6 +174,12 @@ E2E_TRACEPOINTS_TESTS := test_requests_keepalive test_requests_per_connection te
 	test_phases test_idle_last_request test_preexisting_connection test_netns_services \
 	test_resets test_retransmits_veth test_stale_state test_record_capture test_accept_queue
 
+# Where the kernel loads BTF-typed raw tracepoints (tp_btf), as here, the request events run as
+# those; SLOPROBE_NO_TP_BTF=1 keeps the plain raw tracepoints other kernels get: the tests of
+# the request path again under them.
+E2E_NO_TP_BTF_TESTS := test_requests_keepalive test_requests_per_connection test_nginx_wrk \
+	test_resets test_preexisting_connection test_phases
+
 # The end-to-end core that tests/kernels/ runs inside each kernel of the matrix, under qemu:
 # the program set's choice and refusals (no tracefs among them), request and connection counts (keep-alive and one
 # request per connection), accept-queue wait, resets, retransmits over a veth, record and
@@ -197,6 +203,7 @@ e2e: all
 	$(Q)tests/e2e/run.sh $(OUTPUT)
 	$(Q)SLOPROBE_BACKEND=syscalls tests/e2e/run.sh $(OUTPUT) $(E2E_SYSCALLS_TESTS)
 	$(Q)SLOPROBE_BACKEND=tracepoints tests/e2e/run.sh $(OUTPUT) $(E2E_TRACEPOINTS_TESTS)
+	$(Q)SLOPROBE_NO_TP_BTF=1 tests/e2e/run.sh $(OUTPUT) $(E2E_NO_TP_BTF_TESTS)
 
 e2e-syscalls: all
 	$(Q)SLOPROBE_BACKEND=syscalls tests/e2e/run.sh $(OUTPUT)
@@ -219,6 +226,7 @@ test: all unit fuzz check-deploy
 	$(Q)tests/e2e/run.sh $(OUTPUT)
 	$(Q)SLOPROBE_BACKEND=syscalls tests/e2e/run.sh $(OUTPUT) $(E2E_SYSCALLS_TESTS)
 	$(Q)SLOPROBE_BACKEND=tracepoints tests/e2e/run.sh $(OUTPUT) $(E2E_TRACEPOINTS_TESTS)
+	$(Q)SLOPROBE_NO_TP_BTF=1 tests/e2e/run.sh $(OUTPUT) $(E2E_NO_TP_BTF_TESTS)
 	$(Q)$(RUN_KERNELS) $(KERNEL_CI)
 
 # The unit and end-to-end tests again, on binaries built with ASan+UBSan into their own folder;

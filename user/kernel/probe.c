@@ -119,8 +119,11 @@ static enum probe_error probe_check_kernel(const char *custom_path, struct probe
 	out->sock_length = btf_has_tracepoint(btf, "sock_recv_length") &&
 			   btf_has_tracepoint(btf, "sock_send_length");
 	out->data_ready = btf_has_tracepoint(btf, "sk_data_ready");
-	/* tp_btf names its tracepoint in the running kernel's BTF: not with --btf. */
-	out->tp_btf = !custom_path && out->sock_length && tp_btf_works(btf, "sock_recv_length");
+	/* tp_btf names its tracepoint in the running kernel's BTF: not with --btf. The
+	 * environment's SLOPROBE_NO_TP_BTF=1 keeps the plain raw tracepoints, for the tests of
+	 * kernels that refuse tp_btf. */
+	out->tp_btf = !custom_path && out->sock_length && !getenv("SLOPROBE_NO_TP_BTF") &&
+		      tp_btf_works(btf, "sock_recv_length");
 	btf__free(btf);
 	return err;
 }
