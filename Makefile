@@ -48,9 +48,10 @@ PLANNER_SRCS := $(wildcard planner/*.c)
 PLANNER_OBJS := $(patsubst planner/%.c,$(OUTPUT)/planner/%.o,$(PLANNER_SRCS))
 PLANNER_LIB := $(OUTPUT)/libsloprobe-planner.a
 
-# The overhead benchmark's floor (bench/floor.bpf.c: empty programs on sloprobe's events) and
-# its loader: never part of the sloprobe binary.
-BENCH_TOOLS := $(OUTPUT)/bench/floor $(OUTPUT)/bench/floor.bpf.o
+# The overhead benchmark's floor (bench/floor.bpf.c: empty programs on sloprobe's events), the
+# cost of each building block (bench/primitives.bpf.c) and their loader: never part of the
+# sloprobe binary.
+BENCH_TOOLS := $(OUTPUT)/bench/floor $(OUTPUT)/bench/floor.bpf.o $(OUTPUT)/bench/primitives.bpf.o
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
@@ -77,7 +78,7 @@ $(OUTPUT)/sloprobe.skel.h: $(OUTPUT)/sloprobe.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name sloprobe_bpf > $@
 
-$(OUTPUT)/bench/floor.bpf.o: bench/floor.bpf.c
+$(OUTPUT)/bench/%.bpf.o: bench/%.bpf.c
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
@@ -246,11 +247,13 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/demo.sh $(OUTPUT)
 
-# Overhead (nginx and slo-server, with BPF run time per request), accuracy, scale, `slow` at an
-# unreachable threshold, the program sets and HTTP framing's cost: about seventeen minutes, best
+# Overhead (nginx and slo-server against the floor, with BPF run time per request and program),
+# the building blocks' cost, accuracy, scale, `slow` at an unreachable threshold, the program
+# sets and HTTP framing's cost: about half an hour, best
 # on a quiet machine.
 bench: all
 	$(Q)bench/overhead.sh $(OUTPUT)
+	$(Q)bench/primitives.sh $(OUTPUT)
 	$(Q)bench/accuracy.sh $(OUTPUT)
 	$(Q)bench/scale.sh $(OUTPUT)
 	$(Q)bench/slow_overhead.sh $(OUTPUT)

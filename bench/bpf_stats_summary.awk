@@ -36,9 +36,10 @@ END {
 	}
 	for (s = 1; s <= nsetups; s++) {
 		setup = setups[s]
-		printf "\nBPF ns per request, setup %s (wrk -t%s -c%s; median [min-max] over the rounds):\n",
-			setup, setup ~ /x/ ? substr(setup, 1, index(setup, "x") - 1) : "-",
-			setup ~ /x/ ? substr(setup, index(setup, "x") + 1) : "-"
+		load = setup !~ /x/ ? "slo-load" : sprintf("wrk -t%s -c%s", \
+			substr(setup, 1, index(setup, "x") - 1), substr(setup, index(setup, "x") + 1))
+		printf "\nBPF ns per request, setup %s (%s; median [min-max] over the rounds):\n",
+			setup, load
 		printf "  %-9s %20s %14s %16s %20s\n", "config", "BPF ns/request", "runs/request",
 			"machine us/req", "above floor ns/req"
 		fl = median(ns_req[setup, "floor"])
