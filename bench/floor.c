@@ -91,7 +91,8 @@ int main(int argc, char **argv)
 	}
 	signal(SIGINT, floor_on_signal);
 	signal(SIGTERM, floor_on_signal);
-	fprintf(stderr, "floor: %d programs attached, %d tracepoint programs left out (no tracefs)\n",
+	fprintf(stderr,
+		"floor: %d programs attached, %d tracepoint programs left out (no tracefs)\n",
 		attached, skipped);
 	while (!floor_stop)
 		pause();

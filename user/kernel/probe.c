@@ -183,7 +183,8 @@ static void probe_select_programs(struct probe *probe, const struct probe_kernel
 	/* The same handlers behind a port test that costs no helper call. */
 	bpf_program__set_autoload(skel->progs.request_read_btf, raw && btf && !probe->syscalls);
 	bpf_program__set_autoload(skel->progs.request_write_btf, raw && btf && !probe->syscalls);
-	bpf_program__set_autoload(skel->progs.request_arrival_btf, raw && btf && kernel->data_ready);
+	bpf_program__set_autoload(skel->progs.request_arrival_btf,
+				  raw && btf && kernel->data_ready);
 	bpf_program__set_autoload(skel->progs.conn_state_change, raw);
 	bpf_program__set_autoload(skel->progs.conn_send_reset, raw);
 	bpf_program__set_autoload(skel->progs.conn_receive_reset, raw);
@@ -345,6 +346,11 @@ static void probe_describe(struct probe *probe, const struct probe_kernel *kerne
 	static const char syscalls[] =
 		"syscall tracepoints read, readv, recvfrom, recvmsg, write, writev, sendto, "
 		"sendmsg, sendfile64; raw tracepoints ";
+	const char *tp_btf =
+		kernel->tp_btf && !probe->syscalls && !probe->tracepoints
+			? "; request events BTF-typed (tp_btf): client sockets leave at a "
+			  "port test"
+			: "";
 	char accept[200];
 	struct utsname uts;
 
@@ -364,10 +370,7 @@ static void probe_describe(struct probe *probe, const struct probe_kernel *kerne
 				      : sockets,
 		 kernel->data_ready ? "sk_data_ready, " : "",
 		 kernel->data_ready ? "" : "; no sk_data_ready: requests start at their first read",
-		 kernel->tp_btf && !probe->syscalls && !probe->tracepoints
-			 ? "; request events BTF-typed (tp_btf): client sockets leave at a port test"
-			 : "",
-		 accept,
+		 tp_btf, accept,
 		 probe->listen_queues ? ""
 				      : "; no accept queues: their iterator needs the "
 					"kernel's own BTF",
