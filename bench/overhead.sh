@@ -2,13 +2,20 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Overhead of sloprobe on a busy server, for two workloads: nginx under wrk (closed loop, at
 # saturation) and slo-server under slo-load (open loop at SLO_RATE requests/s); both loopback
-# and keep-alive. Each runs with nothing attached, with `sloprobe top` attached and with the
-# bpftrace equivalent (conn_latency.bt) attached. The three configurations alternate in
-# rounds; the tables show each one's medians, and sloprobe's own CPU per request.
+# and keep-alive. Each runs untraced (baseline), under the floor (empty programs on the same
+# events, bench/floor.bpf.c), with `sloprobe top`, with `sloprobe top --http` and with the
+# bpftrace equivalent (conn_latency.bt). The configurations alternate in rounds; the tables
+# show each one's medians, the per-round ratios' spread, and sloprobe's own CPU per request.
+# Then a second alternated pass with kernel.bpf_stats_enabled gives BPF ns per request, per
+# program, for each traced configuration, under two wrk setups (-t2 -c32 and -t1 -c16).
 #
 # Usage: bench/overhead.sh BUILD_DIR        (run as root; `make bench` runs it on build/)
 # Environment: ROUNDS (default 5), SECONDS_PER_RUN (default 5), PORT (nginx's; default:
-# random), SLO_RATE (default 15000), WORKLOADS (default "nginx slo").
+# random), SLO_RATE (default 15000), WORKLOADS (default "nginx slo"), CONFIGS (default
+# "baseline floor sloprobe http bpftrace"; baseline is always run), STATS_ROUNDS (default 3;
+# 0 skips the bpf_stats pass), STATS_SETUPS (wrk threads x connections, default "2x32 1x16"),
+# COMPARE (another build's sloprobe binary: adds the config "compare", its default mode, to
+# both passes, for A/B comparisons of two builds in one alternated run).
 set -u
 
 usage="usage: bench/overhead.sh BUILD_DIR"
@@ -20,9 +27,16 @@ SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
 port=${PORT:-}
 SLO_RATE=${SLO_RATE:-15000}
 read -r -a workloads <<<"${WORKLOADS:-nginx slo}"
+read -r -a configs <<<"${CONFIGS:-baseline floor sloprobe http bpftrace}"
+STATS_ROUNDS=${STATS_ROUNDS:-3}
+read -r -a stats_setups <<<"${STATS_SETUPS:-2x32 1x16}"
+COMPARE=${COMPARE:-}
 sloprobe=$build/sloprobe
+floor=$build/bench/floor
+floor_obj=$build/bench/floor.bpf.o
 bt_script=$here/conn_latency.bt
-configs=(baseline sloprobe bpftrace)
+[ "${configs[0]}" = baseline ] || configs=(baseline "${configs[@]}")
+[ -n "$COMPARE" ] && configs+=(compare)
 # shellcheck source=bench/nginx.sh
 . "$here/nginx.sh"
 
@@ -33,12 +47,22 @@ die() {
 
 [ "$(id -u)" = 0 ] || die "must run as root (BPF programs and bpftrace)"
 [ -x "$sloprobe" ] || die "$sloprobe not built (make build/sloprobe)"
-for tool in nginx wrk bpftrace bpftool; do
+{ [ -x "$floor" ] && [ -f "$floor_obj" ]; } || die "$floor not built (make)"
+[ -z "$COMPARE" ] || [ -x "$COMPARE" ] || die "COMPARE: $COMPARE is not an executable"
+for tool in nginx wrk bpftrace bpftool jq; do
 	command -v "$tool" >/dev/null || die "$tool is not installed"
 done
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "ROUNDS must be a positive integer"
 [[ $SECONDS_PER_RUN =~ ^[1-9][0-9]*$ ]] || die "SECONDS_PER_RUN must be a positive integer"
 [[ $SLO_RATE =~ ^[1-9][0-9]*$ ]] || die "SLO_RATE must be a positive integer"
+[[ $STATS_ROUNDS =~ ^[0-9]+$ ]] || die "STATS_ROUNDS must be a non-negative integer"
+for c in "${configs[@]}"; do
+	[[ $c =~ ^(baseline|floor|sloprobe|http|bpftrace|compare)$ ]] ||
+		die "CONFIGS: unknown configuration $c (baseline floor sloprobe http bpftrace)"
+done
+for setup in "${stats_setups[@]}"; do
+	[[ $setup =~ ^[1-9][0-9]*x[1-9][0-9]*$ ]] || die "STATS_SETUPS: $setup is not THREADSxCONNECTIONS"
+done
 for w in "${workloads[@]}"; do
 	[[ $w == nginx || $w == slo ]] || die "WORKLOADS: unknown workload $w (nginx, slo)"
 done
@@ -56,16 +80,18 @@ fi
 port_in_use "$port" && die "port $port is already in use"
 
 WORK=$(mktemp -d /tmp/sloprobe-bench.XXXXXX)
-NGINX_PID="" SLO_SERVER_PID="" SLOPROBE_PID="" BT_PID="" MOUNTED_TRACEFS=0
+NGINX_PID="" SLO_SERVER_PID="" SLOPROBE_PID="" BT_PID="" FLOOR_PID="" MOUNTED_TRACEFS=0
+STATS_WAS=$(sysctl -n kernel.bpf_stats_enabled)
 
 cleanup() {
 	local pid
-	for pid in "$SLOPROBE_PID" "$BT_PID" "$NGINX_PID" "$SLO_SERVER_PID"; do
+	for pid in "$SLOPROBE_PID" "$BT_PID" "$FLOOR_PID" "$NGINX_PID" "$SLO_SERVER_PID"; do
 		[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null
 	done
-	for pid in "$SLOPROBE_PID" "$BT_PID" "$NGINX_PID" "$SLO_SERVER_PID"; do
+	for pid in "$SLOPROBE_PID" "$BT_PID" "$FLOOR_PID" "$NGINX_PID" "$SLO_SERVER_PID"; do
 		[ -n "$pid" ] && wait "$pid" 2>/dev/null
 	done
+	sysctl -qw kernel.bpf_stats_enabled="$STATS_WAS"
 	[ "$MOUNTED_TRACEFS" = 1 ] && umount /sys/kernel/tracing 2>/dev/null
 	rm -rf "$WORK"
 }
@@ -90,7 +116,11 @@ slo_port=$(cat "$WORK/slo.port")
 
 # --- header: the machine and the exact commands
 url="http://127.0.0.1:$port/index.html"
-wrk_cmd=(wrk -t 2 -c 32 -d "${SECONDS_PER_RUN}s" --latency "$url")
+# wrk_setup THREADSxCONNECTIONS: the nginx load; 2x32 in the throughput rounds.
+wrk_setup() {
+	wrk_cmd=(wrk -t "${1%x*}" -c "${1#*x}" -d "${SECONDS_PER_RUN}s" --latency "$url")
+}
+wrk_setup 2x32
 slo_cmd=("$build/slo-load" --url "http://127.0.0.1:$slo_port/" --rate "$SLO_RATE"
 	--duration "$SECONDS_PER_RUN" --connections 32 --threads 2)
 # use_workload nginx|slo: the load, and sloprobe and bpftrace on that server's port.
@@ -99,6 +129,7 @@ use_workload() {
 	local p=$port
 	[ "$WL" = slo ] && p=$slo_port
 	sloprobe_cmd=("$sloprobe" top --json --interval 1 --port "$p")
+	compare_cmd=("$COMPARE" top --json --interval 1 --port "$p")
 	bt_cmd=(bpftrace "$bt_script" "$p")
 }
 use_workload nginx
@@ -117,8 +148,11 @@ echo "nginx:     nginx on 127.0.0.1:$port, 2 workers, access_log off, keep-alive
 echo "  load:    ${wrk_cmd[*]}"
 echo "slo:       slo-server --port 0 --workers 4 (on $slo_port; 3-byte body, no service time)"
 echo "  load:    ${slo_cmd[*]}"
-echo "sloprobe:  ${sloprobe_cmd[*]} >/dev/null   (the server's port)"
+echo "floor:     $floor $floor_obj   (empty programs on sloprobe's events)"
+echo "sloprobe:  ${sloprobe_cmd[*]} >/dev/null   (the server's port; \"http\" adds --http)"
+[ -n "$COMPARE" ] && echo "compare:   $COMPARE top --json --interval 1 --port P >/dev/null"
 echo "bpftrace:  ${bt_cmd[*]}   (the server's port)"
+echo "load avg:  $(cut -d' ' -f1-3 /proc/loadavg) before the first run (other work on the machine shows here)"
 echo
 
 # --- nginx: the e2e config, without the access log (logging would dominate the cost).
@@ -206,10 +240,13 @@ run_baseline() {
 	run_load "$WORK/wrk.out"
 }
 
-# Starts sloprobe and waits until it is attached; sets SLOPROBE_PID.
+# start_sloprobe [ARGS...]: starts sloprobe (its command: sloprobe_cmd, or compare_cmd when
+# COLLECTOR is compare) with ARGS added and waits until it is attached; sets SLOPROBE_PID.
 start_sloprobe() {
+	local cmd=("${sloprobe_cmd[@]}")
+	[ "${COLLECTOR:-}" = compare ] && cmd=("${compare_cmd[@]}")
 	: >"$WORK/sloprobe.err" # before the background start: wait_for may look before it opens it
-	"${sloprobe_cmd[@]}" >/dev/null 2>"$WORK/sloprobe.err" &
+	"${cmd[@]}" "$@" >/dev/null 2>"$WORK/sloprobe.err" &
 	SLOPROBE_PID=$!
 	wait_for "grep -q 'program set' '$WORK/sloprobe.err' || ! kill -0 $SLOPROBE_PID 2>/dev/null" 20
 	grep -q 'program set' "$WORK/sloprobe.err" || die "sloprobe did not attach: $(cat "$WORK/sloprobe.err")"
@@ -228,10 +265,35 @@ stop_collector() {
 }
 
 run_sloprobe() {
-	start_sloprobe
+	start_sloprobe "$@"
 	OURS=1
 	measure_collector "$SLOPROBE_PID" "$WORK/wrk.out"
 	stop_collector sloprobe SLOPROBE_PID "$WORK/sloprobe.err"
+}
+
+run_http() {
+	run_sloprobe --http
+}
+
+run_compare() {
+	COLLECTOR=compare run_sloprobe
+}
+
+# Starts the floor's loader and waits until its programs are attached; sets FLOOR_PID.
+start_floor() {
+	: >"$WORK/floor.err"
+	"$floor" "$floor_obj" 2>"$WORK/floor.err" &
+	FLOOR_PID=$!
+	wait_for "grep -q 'programs attached' '$WORK/floor.err' || ! kill -0 $FLOOR_PID 2>/dev/null" 20
+	grep -q 'programs attached' "$WORK/floor.err" || die "floor did not attach: $(cat "$WORK/floor.err")"
+}
+
+run_floor() {
+	start_floor
+	OURS=0
+	measure_collector "$FLOOR_PID" "$WORK/wrk.out"
+	CPU_PCT=- CPU_US=- CPU_TICKS=-
+	stop_collector floor FLOOR_PID "$WORK/floor.err"
 }
 
 # Starts bpftrace and waits until it is attached: "Attaching N probes..." comes before the
@@ -266,12 +328,14 @@ prog_ids_of() {
 }
 
 # "name run_time_ns run_cnt" per program, as the kernel counts them while bpf_stats is on.
+# Names are cut to 15 characters by the kernel (bpftrace's all start "tracepoint_sock"): a
+# repeated one gets "#2", "#3" in the order of the IDs, which is the order of loading.
 prog_stats() {
 	local id
 	for id in "$@"; do
 		bpftool prog show id "$id" -j 2>/dev/null |
 			jq -r '"\(.name) \(.run_time_ns // 0) \(.run_cnt // 0)"'
-	done
+	done | awk '{ if (seen[$1]++) $1 = $1 "#" seen[$1]; print }'
 }
 
 # The machine's busy CPU time in clock ticks: user, nice, system, irq, softirq and steal.
@@ -279,100 +343,75 @@ busy_ticks() {
 	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
 }
 
-# bpf_cost: one more run with sloprobe attached and kernel.bpf_stats_enabled, which makes the
-# kernel time every program run: what sloprobe's programs cost per request, against what the
-# whole machine spent per request in the same run. At saturation the throughput left is about
-# 1 - that share (every cycle a probe takes is one the server and client do not get). The
-# timing itself costs two clock reads per run, so the share is a slight overstatement.
-bpf_cost() {
-	local was ids b0 b1
-	was=$(sysctl -n kernel.bpf_stats_enabled)
-	sysctl -qw kernel.bpf_stats_enabled=1 || die "cannot enable kernel.bpf_stats_enabled"
-	start_sloprobe
-	mapfile -t ids < <(prog_ids_of "$SLOPROBE_PID")
+# start_config CONFIG: starts the collector of a traced configuration; sets PID to it.
+start_config() {
+	case $1 in
+	floor) start_floor && PID=$FLOOR_PID ;;
+	sloprobe) start_sloprobe && PID=$SLOPROBE_PID ;;
+	http) start_sloprobe --http && PID=$SLOPROBE_PID ;;
+	compare) COLLECTOR=compare start_sloprobe && PID=$SLOPROBE_PID ;;
+	bpftrace)
+		start_bpftrace || start_bpftrace || start_bpftrace || die "bpftrace did not attach"
+		PID=$BT_PID
+		;;
+	esac
+}
+
+stop_config() {
+	case $1 in
+	floor) stop_collector floor FLOOR_PID "$WORK/floor.err" ;;
+	bpftrace) stop_collector bpftrace BT_PID "$WORK/bt.err" ;;
+	*) stop_collector sloprobe SLOPROBE_PID "$WORK/sloprobe.err" ;;
+	esac
+}
+
+# stats_run SETUP ROUND CONFIG: one load with CONFIG attached while kernel.bpf_stats_enabled
+# makes the kernel time every program run; appends one line per program to $stats_file:
+# setup round config program runs run_time_ns requests machine_busy_ticks.
+stats_run() {
+	local setup=$1 round=$2 config=$3 ids b0 b1
+	start_config "$config"
+	mapfile -t ids < <(prog_ids_of "$PID")
 	prog_stats "${ids[@]}" >"$WORK/stats0"
 	b0=$(busy_ticks)
 	run_load "$WORK/cost.out"
 	b1=$(busy_ticks)
 	prog_stats "${ids[@]}" >"$WORK/stats1"
-	kill -INT "$SLOPROBE_PID"
-	wait "$SLOPROBE_PID"
-	SLOPROBE_PID=""
-	sysctl -qw kernel.bpf_stats_enabled="$was"
-	# Per program: runs per request, ns per run and per request; then the total.
-	awk -v busy="$((b1 - b0))" -v hz="$CLK_TCK" -v n="$REQS" -v progs="${#ids[@]}" \
-		-v wl="$WL" 'NR == FNR { ns0[$1] += $2; cnt0[$1] += $3; next }
-	{ ns[$1] += $2 - ns0[$1]; cnt[$1] += $3 - cnt0[$1] }
-	END {
-		for (p in ns) {
-			total += ns[p]
-			if (cnt[p] > 0)
-				printf "  %-22s %6.2f runs/request %6.0f ns/run %6.0f ns/request\n", p,
-					cnt[p] / n, ns[p] / cnt[p], ns[p] / n
-		}
-		bpf = total / n; cpu = 1e9 * busy / hz / n
-		printf "BPF cost (kernel.bpf_stats_enabled, one %s run, %d programs): %.0f ns of " \
-			"sloprobe'"'"'s programs per request; the machine spent %.1f us of CPU per " \
-			"request (server, client, kernel); share %.2f%%: about %.3f of the throughput " \
-			"is left at CPU saturation\n", wl, progs, bpf, cpu / 1000, 100 * bpf / cpu,
-			1 - bpf / cpu }' "$WORK/stats0" "$WORK/stats1"
+	stop_config "$config"
+	awk -v s="$setup" -v r="$round" -v c="$config" -v n="$REQS" -v busy="$((b1 - b0))" \
+		'NR == FNR { ns0[$1] = $2; cnt0[$1] = $3; next }
+		{ print s, r, c, $1, $3 - cnt0[$1], $2 - ns0[$1], n, busy }' \
+		"$WORK/stats0" "$WORK/stats1" >>"$stats_file"
 }
 
-# summary TITLE ONLY_UNDISTURBED: the medians of each configuration and their ratios to the
-# baseline's, then the spread of the per-round ratios (the rounds pair the configurations in
-# time, so these show what the medians hide on a noisy machine).
+# stats_pass: STATS_ROUNDS rounds alternating the traced configurations, for each nginx wrk
+# setup (slo-server's load has one); bpf_stats is on only for this pass, as the timing adds
+# two clock reads to every program run.
+stats_pass() {
+	local setup round c setups=("${stats_setups[@]}")
+	[ "$WL" = slo ] && setups=(slo)
+	sysctl -qw kernel.bpf_stats_enabled=1 || die "cannot enable kernel.bpf_stats_enabled"
+	for setup in "${setups[@]}"; do
+		[ "$setup" != slo ] && wrk_setup "$setup"
+		run_load "$WORK/warmup.out"
+		for ((round = 1; round <= STATS_ROUNDS; round++)); do
+			for c in "${configs[@]}"; do
+				[ "$c" = baseline ] && continue
+				stats_run "$setup" "$round" "$c"
+				echo "  bpf_stats $WL $setup round $round $c: $REQS requests" >&2
+			done
+		done
+	done
+	wrk_setup 2x32
+	sysctl -qw kernel.bpf_stats_enabled="$STATS_WAS"
+}
+
+# summary TITLE ONLY_UNDISTURBED: the throughput table of bench/overhead_summary.awk.
 summary() {
 	echo
 	echo "$1"
-	awk -v clean="$2" -v hz="$CLK_TCK" '
-	function median(list, n,   a, i, j, t) {
-		n = split(list, a, " ")
-		for (i = 2; i <= n; i++)
-			for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
-		if (n == 0) return ""
-		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-	}
-	clean && $6 > 0 { next }
-	{
-		n[$2]++; rps[$2] = rps[$2] " " $3; p99[$2] = p99[$2] " " $4
-		if ($5 != "-") cpu[$2] = cpu[$2] " " $5
-		if ($7 != "-") { us[$2] = us[$2] " " $7; ticks[$2] += $8; reqs[$2] += $9 }
-		r[$1, $2] = $3
-	}
-	END {
-		printf "%-9s %5s %12s %10s %13s %13s %15s %12s\n", "config", "runs", "requests/s",
-			"p99 ms", "rps/baseline", "p99/baseline", "collector CPU%", "CPU us/req"
-		split("baseline sloprobe bpftrace", cs, " ")
-		br = median(rps["baseline"]); bp = median(p99["baseline"])
-		for (k = 1; k <= 3; k++) {
-			c = cs[k]
-			if (!n[c] || br == "") { printf "%-9s %5d   (no runs)\n", c, 0; continue }
-			m = median(cpu[c]); m = m == "" ? "-" : sprintf("%.2f", m)
-			u = median(us[c]); u = u == "" ? "-" : sprintf("%.3f", u)
-			printf "%-9s %5d %12.0f %10.3f %13.3f %13.3f %15s %12s\n", c, n[c], median(rps[c]),
-				median(p99[c]), median(rps[c]) / br, median(p99[c]) / bp, m, u
-		}
-		# Summed over the runs: one run holds a few clock ticks (10 ms each) of CPU.
-		if (reqs["sloprobe"] > 0) {
-			u = 1e6 * ticks["sloprobe"] / hz / reqs["sloprobe"]
-			printf "sloprobe: %.2f s of CPU over %d requests = %.3f us per request; at 100k " \
-				"requests/s that is %.2f%% of one core (extrapolated; target: below 1%%)\n",
-				ticks["sloprobe"] / hz, reqs["sloprobe"], u, u * 1e5 / 1e6 * 100
-		}
-		for (k = 2; k <= 3; k++) {
-			c = cs[k]; list = ""; lo = ""; hi = ""
-			for (key in r) {
-				split(key, f, SUBSEP)
-				if (f[2] != c || !((f[1], "baseline") in r)) continue
-				x = r[key] / r[f[1], "baseline"]; list = list " " x
-				if (lo == "" || x < lo) lo = x
-				if (hi == "" || x > hi) hi = x
-			}
-			if (list != "")
-				printf "per-round rps ratio %s/baseline: min %.3f, median %.3f, max %.3f\n", c, lo,
-					median(list), hi
-		}
-	}' "$runs"
+	awk -v clean="$2" -v hz="$CLK_TCK" -v configs="${configs[*]}" \
+		-f "$here/median.awk" -f "$here/overhead_summary.awk" "$runs"
 }
 
 # One line per run: round config rps p99_ms cpu_pct other_probes cpu_us_per_request
@@ -393,23 +432,27 @@ for w in "${workloads[@]}"; do
 				"$P99_MS" "$CPU_PCT" "$OTHERS" "$CPU_US"
 		done
 	done
+	stats_file=$WORK/stats-$w.txt
+	: >"$stats_file"
+	((STATS_ROUNDS > 0)) && stats_pass
 done
-
-for w in "${workloads[@]}"; do
-	use_workload "$w"
-	bpf_cost >"$WORK/cost-$w.txt"
-done
+echo "load avg:  $(cut -d' ' -f1-3 /proc/loadavg) after the last run"
 
 for w in "${workloads[@]}"; do
 	runs=$WORK/runs-$w.txt
-	cat "$WORK/cost-$w.txt"
-	[ "$w" = nginx ] && what="nginx under wrk (saturation)" || what="slo-server under slo-load at $SLO_RATE requests/s"
+	[ "$w" = nginx ] && what="nginx under wrk -t2 -c32 (saturation)" || what="slo-server under slo-load at $SLO_RATE requests/s"
 	summary "$what: medians over $ROUNDS rounds of ${SECONDS_PER_RUN}s each:" 0
 	disturbed=$(awk '$6 > 0' "$runs" | wc -l)
 	if [ "$disturbed" -gt 0 ]; then
 		echo "$disturbed of $((ROUNDS * ${#configs[@]})) runs overlapped request-latency probes loaded by" \
 			"other programs (column \"other probes\"), which slow every configuration alike."
 		summary "the same, over the runs no other probe overlapped:" 1
+	fi
+	if [ -s "$WORK/stats-$w.txt" ]; then
+		echo
+		echo "$w: BPF cost from kernel.bpf_stats_enabled, $STATS_ROUNDS alternated rounds of ${SECONDS_PER_RUN}s per setup:"
+		awk -v hz="$CLK_TCK" -v configs="${configs[*]}" -f "$here/median.awk" \
+			-f "$here/bpf_stats_summary.awk" "$WORK/stats-$w.txt"
 	fi
 done
 echo
@@ -420,3 +463,7 @@ echo "extrapolation sums all runs: a run holds only a few 10 ms clock ticks). It
 echo "part (one map read per window) does not grow with the rate, so the extrapolation to 100k"
 echo "requests/s overstates it. BPF programs run in the server's and client's context and show"
 echo "up in their throughput and latency instead."
+echo "BPF ns/request: run_time_ns summed over the configuration's programs, over the requests"
+echo "the client completed; machine us/req: all busy CPU of the machine per request in the same"
+echo "run; above floor: the configuration's ns/request minus the floor's (the floor's programs"
+echo "are empty: what remains there is the kernel's timing of each run and the program's entry)."

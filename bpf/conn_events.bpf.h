@@ -43,6 +43,9 @@ static __always_inline void conn_open(const struct sock *sk)
 	if (recycled)
 		inflight_drain(recycled);
 	sk_service_key(sk, &conn.service);
+	/* A listener seeded by userspace after attach may not have its bit yet: the port test of
+	 * request_btf.bpf.c must pass for every socket in the table. */
+	port_bitmap_set(&listening_ports, conn.service.port);
 	conn.times.established_ns = bpf_ktime_get_ns();
 	sock_client_addr(sk, &conn.client);
 	/* BPF_ANY: a recycled struct sock must start clean, never inherit a dead request. */

@@ -3,6 +3,11 @@
 #include "request_events.bpf.h"
 #include <bpf/bpf_tracing.h>
 
+/*
+ * No port test before the connection table's lookup here: reading the port with a helper
+ * (bpf_probe_read_kernel) cost more than the lookup it would save (request_btf.bpf.c has the
+ * test where the port is one direct load).
+ */
 SEC("raw_tp/sk_data_ready")
 int BPF_PROG(request_arrival, const struct sock *sk)
 {

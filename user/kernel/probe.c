@@ -20,6 +20,7 @@
 #include "model/route_window.h"
 #include "host/proc_usage.h"
 #include "sloprobe.skel.h"
+#include "kernel/tp_btf.h"
 #include "kernel/tracefs.h"
 
 #define VMLINUX_BTF_PATH "/sys/kernel/btf/vmlinux"
@@ -77,6 +78,7 @@ struct probe_kernel {
 	bool sock_length; /* sock_recv_length and sock_send_length: Linux 6.3+ */
 	bool data_ready;  /* sk_data_ready: request arrival; without it a request starts at its
 			   * first read */
+	bool tp_btf;	  /* BTF-typed raw tracepoints load and attach: request_btf.bpf.c */
 };
 
 static bool btf_has_tracepoint(const struct btf *btf, const char *name)
@@ -118,6 +120,11 @@ static enum probe_error probe_check_kernel(const char *custom_path, struct probe
 	out->sock_length = btf_has_tracepoint(btf, "sock_recv_length") &&
 			   btf_has_tracepoint(btf, "sock_send_length");
 	out->data_ready = btf_has_tracepoint(btf, "sk_data_ready");
+	/* tp_btf names its tracepoint in the running kernel's BTF: not with --btf. The
+	 * environment's SLOPROBE_NO_TP_BTF=1 keeps the plain raw tracepoints, for the tests of
+	 * kernels that refuse tp_btf. */
+	out->tp_btf = !custom_path && out->sock_length && !getenv("SLOPROBE_NO_TP_BTF") &&
+		      tp_btf_works(btf, "sock_recv_length");
 	btf__free(btf);
 	return err;
 }
@@ -161,6 +168,7 @@ static void probe_select_programs(struct probe *probe, const struct probe_kernel
 {
 	struct sloprobe_bpf *skel = probe->skel;
 	bool raw = !probe->tracepoints;
+	bool btf = kernel->tp_btf;
 	struct bpf_program *prog;
 
 	bpf_object__for_each_program(prog, skel->obj)
@@ -170,9 +178,14 @@ static void probe_select_programs(struct probe *probe, const struct probe_kernel
 			bpf_program__set_autoload(prog, probe->syscalls);
 	}
 
-	bpf_program__set_autoload(skel->progs.request_read, raw && !probe->syscalls);
-	bpf_program__set_autoload(skel->progs.request_write, raw && !probe->syscalls);
-	bpf_program__set_autoload(skel->progs.request_arrival, raw && kernel->data_ready);
+	bpf_program__set_autoload(skel->progs.request_read, raw && !btf && !probe->syscalls);
+	bpf_program__set_autoload(skel->progs.request_write, raw && !btf && !probe->syscalls);
+	bpf_program__set_autoload(skel->progs.request_arrival, raw && !btf && kernel->data_ready);
+	/* The same handlers behind a port test that costs no helper call. */
+	bpf_program__set_autoload(skel->progs.request_read_btf, raw && btf && !probe->syscalls);
+	bpf_program__set_autoload(skel->progs.request_write_btf, raw && btf && !probe->syscalls);
+	bpf_program__set_autoload(skel->progs.request_arrival_btf,
+				  raw && btf && kernel->data_ready);
 	bpf_program__set_autoload(skel->progs.conn_state_change, raw);
 	bpf_program__set_autoload(skel->progs.conn_send_reset, raw);
 	bpf_program__set_autoload(skel->progs.conn_receive_reset, raw);
@@ -334,6 +347,11 @@ static void probe_describe(struct probe *probe, const struct probe_kernel *kerne
 	static const char syscalls[] =
 		"syscall tracepoints read, readv, recvfrom, recvmsg, write, writev, sendto, "
 		"sendmsg, sendfile64; raw tracepoints ";
+	const char *tp_btf =
+		kernel->tp_btf && !probe->syscalls && !probe->tracepoints
+			? "; request events BTF-typed (tp_btf): client sockets leave at a "
+			  "port test"
+			: "";
 	char accept[200];
 	struct utsname uts;
 
@@ -346,14 +364,14 @@ static void probe_describe(struct probe *probe, const struct probe_kernel *kerne
 		snprintf(accept, sizeof(accept), "no accept-queue wait: %s", probe->tracefs.why);
 	snprintf(probe->description, sizeof(probe->description),
 		 "sloprobe: program set %s (%s%sinet_sock_set_state, tcp_retransmit_skb, "
-		 "tcp_send_reset, tcp_receive_reset)%s; %s%s; on Linux %s, %d CPUs",
+		 "tcp_send_reset, tcp_receive_reset)%s%s; %s%s; on Linux %s, %d CPUs",
 		 probe_program_set(probe),
 		 probe->syscalls      ? syscalls
 		 : probe->tracepoints ? tracepoints
 				      : sockets,
 		 kernel->data_ready ? "sk_data_ready, " : "",
 		 kernel->data_ready ? "" : "; no sk_data_ready: requests start at their first read",
-		 accept,
+		 tp_btf, accept,
 		 probe->listen_queues ? ""
 				      : "; no accept queues: their iterator needs the "
 					"kernel's own BTF",
