@@ -71,16 +71,56 @@ static __always_inline int pg_detect(const unsigned char *bytes, unsigned int le
 /* Message types each side sends after startup (PostgreSQL 15's protocol-message-formats). */
 static __always_inline int pg_type_known(unsigned char type, int from_server)
 {
-	const char *types = from_server ? "RSKZCTDEN123nstIGHWdcAvV" : "QPBDESHCXpdcfF";
-	unsigned int i;
-
-	for (i = 0; i < 24; i++) {
-		if (!types[i])
-			return 0;
-		if ((unsigned char)types[i] == type)
+	if (from_server) {
+		switch (type) {
+		case 'R':
+		case 'S':
+		case 'K':
+		case 'Z':
+		case 'C':
+		case 'T':
+		case 'D':
+		case 'E':
+		case 'N':
+		case '1':
+		case '2':
+		case '3':
+		case 'n':
+		case 's':
+		case 't':
+		case 'I':
+		case 'G':
+		case 'H':
+		case 'W':
+		case 'd':
+		case 'c':
+		case 'A':
+		case 'v':
+		case 'V':
 			return 1;
+		default:
+			return 0;
+		}
 	}
-	return 0;
+	switch (type) {
+	case 'Q':
+	case 'P':
+	case 'B':
+	case 'D':
+	case 'E':
+	case 'S':
+	case 'H':
+	case 'C':
+	case 'X':
+	case 'p':
+	case 'd':
+	case 'c':
+	case 'f':
+	case 'F':
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 /* A header read whole: the body's length to skip, and the event it makes. */
