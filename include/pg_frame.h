@@ -204,12 +204,24 @@ static __always_inline unsigned int pg_feed_at(struct pg_parser *p, const struct
 					       unsigned int i, unsigned int n,
 					       struct pg_feed_out *out)
 {
+	unsigned int k;
+
 	if (i >= n || i >= DB_FEED_BYTES || p->state == PG_BROKEN)
 		return i;
 	if (p->state != PG_BODY) {
-		out->event = pg_byte(p, bytes->at[i & (DB_FEED_BYTES - 1)], out->from_server,
-				     &out->type);
-		return i + 1;
+		/* A header (up to 8 bytes) in one call, up to its event. */
+		for (k = 0; k < 8; k++) {
+			/* The compiler knows i < DB_FEED_BYTES and would drop the mask, which
+			 * the BPF verifier needs to see. */
+			__asm__ __volatile__("" : "+r"(i));
+			out->event = pg_byte(p, bytes->at[i & (DB_FEED_BYTES - 1)],
+					     out->from_server, &out->type);
+			i++;
+			if (out->event != PG_EVENT_NONE || i >= n || i >= DB_FEED_BYTES ||
+			    p->state != PG_HEADER)
+				break;
+		}
+		return i;
 	}
 	if (p->skip_left > n - i)
 		return i;
