@@ -5,9 +5,12 @@
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 
-# pg_start: initdb and the postmaster (itself, by setpriv's exec: no wrapper in between);
-# sets PG_PORT, PG_PID and PG_LOG (the server's log: a line per statement it executed).
+# pg_start [SETTING...]: initdb and the postmaster (itself, by setpriv's exec: no wrapper in
+# between), with extra -c SETTINGs; sets PG_PORT, PG_PID and PG_LOG (the server's log: a line
+# per statement it executed).
 pg_start() {
+	local settings=() setting
+	for setting in "$@"; do settings+=(-c "$setting"); done
 	[ -x "$PG_BIN/postgres" ] || fail "PostgreSQL 15 is not installed in $PG_BIN (make deps)"
 	[ -x "$PG_BIN/pgbench" ] || fail "pgbench is not installed in $PG_BIN (make deps)"
 	id postgres >/dev/null 2>&1 || fail "no postgres user (Debian's postgresql package makes it)"
@@ -22,7 +25,8 @@ pg_start() {
 	setpriv --reuid=postgres --regid=postgres --init-groups -- \
 		"$PG_BIN/postgres" -D "$WORK/pg/data" -p "$PG_PORT" -k "$WORK/pg" \
 		-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
-		-c log_statement=all -c logging_collector=off -c max_connections=20 2>"$PG_LOG" &
+		-c log_statement=all -c logging_collector=off -c max_connections=20 \
+		"${settings[@]}" 2>"$PG_LOG" &
 	PG_PID=$!
 	PIDS_TO_KILL+=("$PG_PID")
 	wait_for "'$PG_BIN/pg_isready' -q -h 127.0.0.1 -p $PG_PORT" 20 ||
