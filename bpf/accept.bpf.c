@@ -24,7 +24,8 @@ static __always_inline int accept_returned(long fd)
 		return 0;
 	stats = service_stats_get(&conn->service);
 	if (stats)
-		stats_record_phase(stats, PHASE_ACCEPT_QUEUE, now_ns - conn->times.established_ns);
+		stats_record_phase(stats, PHASE_ACCEPT_QUEUE, now_ns - conn->times.established_ns,
+				   1);
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 
 #include "vmlinux.h"
 #include "sloprobe.h"
+#include "db_conn_state.bpf.h"
 
 enum http_parse_state {
 	HTTP_PARSE_START = 0, /* before a message's start line */
@@ -75,8 +76,13 @@ enum http_protocol {
 
 struct http_conn_state {
 	struct http_conn slow; /* the request line and status `slow` shows */
-	struct http_parser req;
-	struct http_parser resp;
+	union {
+		struct {
+			struct http_parser req;
+			struct http_parser resp;
+		};
+		struct db_conn_state db; /* HTTP_PROTO_REDIS, HTTP_PROTO_POSTGRES */
+	};
 	struct http_pending pending[HTTP_PENDING_SLOTS];
 	__u32 pending_head; /* free-running: head == tail when none is pending */
 	__u32 pending_tail;

@@ -13,6 +13,7 @@
 #include "request_record.bpf.h"
 #include "route.bpf.h"
 #include "http_frame.h"
+#include "db_frame.bpf.h"
 
 /*
  * A window of the call's bytes lands here, behind the carried head of a line cut by the
@@ -62,21 +63,7 @@ struct http_walk {
 /* The bytes at @off of the call, and how many follow them contiguously; NULL past its end. */
 static __always_inline const char *http_user_at(struct http_walk *w, __u64 off, __u64 *contig)
 {
-	struct syscall_iovs *iovs = &w->scratch->iovs;
-	__u64 base = 0, len;
-	__u32 i;
-
-	for (i = 0; i < SYSCALL_IOVS; i++) {
-		if (i >= iovs->count)
-			break;
-		len = iovs->iov[i].iov_len;
-		if (off < base + len) {
-			*contig = base + len - off;
-			return (const char *)iovs->iov[i].iov_base + (off - base);
-		}
-		base += len;
-	}
-	return NULL;
+	return syscall_iovs_at(&w->scratch->iovs, off, contig);
 }
 /* The connection no longer follows HTTP/1.x framing, or never did: turns from here. */
 static __always_inline void http_walk_give_up(struct http_walk *w, bool was_http)
@@ -235,6 +222,15 @@ static __always_inline bool http_frame_on_read(__u64 key, struct conn_state *con
 	w.state = http_conn_get(key);
 	if (!w.state)
 		return false;
+	if (w.state->protocol == HTTP_PROTO_UNKNOWN)
+		db_frame_detect(w.state, conn, ret);
+	switch (w.state->protocol) {
+	case HTTP_PROTO_REDIS:
+	case HTTP_PROTO_POSTGRES:
+		return db_frame_on_read(w.state, conn, ret, now_ns);
+	default:
+		break;
+	}
 	w.parser = &w.state->req;
 	w.start_ns = arrival_ns && arrival_ns <= now_ns ? arrival_ns : now_ns;
 	if (!http_frame_walk(&w, ret))
@@ -256,6 +252,13 @@ static __always_inline bool http_frame_on_send(__u64 key, struct conn_state *con
 	state = bpf_map_lookup_elem(&http_conns, &key);
 	if (!state || state->protocol == HTTP_PROTO_UNKNOWN)
 		return false;
+	switch (state->protocol) {
+	case HTTP_PROTO_REDIS:
+	case HTTP_PROTO_POSTGRES:
+		return db_frame_on_send(state, conn, ret, now_ns);
+	default:
+		break;
+	}
 	/* Before the walk: a request that ends in it names its serving thread. */
 	service_thread_seen(conn, bpf_get_current_pid_tgid());
 	w.state = state;

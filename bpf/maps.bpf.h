@@ -77,15 +77,21 @@ extern const struct service_stats service_stats_zero;
 /* Bumped by userspace at each window boundary; tags max_latency_ns. */
 extern volatile __u32 window_epoch;
 
-/* One value, in ns, counted in a latency-layout histogram (include/hist.h). */
-static __always_inline void hist_count_ns(__u32 *hist, __u64 value_ns)
+/* @count values of @value_ns counted in a latency-layout histogram (include/hist.h). */
+static __always_inline void hist_add_ns(__u32 *hist, __u64 value_ns, __u32 count)
 {
 	__u32 index = hist_bucket_index(value_ns / 1000);
 
 	/* The bucket math already bounds the index; the verifier needs to see it checked. */
 	barrier_var(index);
 	if (index < HIST_BUCKETS)
-		hist[index] += 1;
+		hist[index] += count;
+}
+
+/* One value, in ns, counted in a latency-layout histogram. */
+static __always_inline void hist_count_ns(__u32 *hist, __u64 value_ns)
+{
+	hist_add_ns(hist, value_ns, 1);
 }
 
 static __always_inline void drop_count(__u32 reason)

@@ -18,6 +18,26 @@ struct syscall_iovs {
 	__u32 count;
 };
 
+/* The bytes at @off of the call, and how many follow them contiguously; NULL past its end. */
+static __always_inline const char *syscall_iovs_at(const struct syscall_iovs *iovs, __u64 off,
+						   __u64 *contig)
+{
+	__u64 base = 0, len;
+	__u32 i;
+
+	for (i = 0; i < SYSCALL_IOVS; i++) {
+		if (i >= iovs->count)
+			break;
+		len = iovs->iov[i].iov_len;
+		if (off < base + len) {
+			*contig = base + len - off;
+			return (const char *)iovs->iov[i].iov_base + (off - base);
+		}
+		base += len;
+	}
+	return NULL;
+}
+
 #if defined(__TARGET_ARCH_x86)
 /* x86_64 syscall numbers whose second argument leads to the bytes read or written. */
 #define SYS_READ 0

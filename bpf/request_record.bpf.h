@@ -44,7 +44,10 @@ static __always_inline void service_thread_seen(struct conn_state *conn, __u64 p
 	bpf_map_update_elem(&service_threads, &key, &fresh, BPF_NOEXIST);
 }
 
-static __always_inline void stats_record_latency(struct service_stats *stats, __u64 latency_ns)
+/* @count requests that each took @latency_ns: several when a pipelined batch's replies end in
+ * one send. */
+static __always_inline void stats_record_latency(struct service_stats *stats, __u64 latency_ns,
+						 __u32 count)
 {
 	__u32 index = hist_bucket_index(latency_ns / 1000);
 	__u32 epoch = window_epoch;
@@ -53,9 +56,9 @@ static __always_inline void stats_record_latency(struct service_stats *stats, __
 	barrier_var(index);
 	if (index >= HIST_BUCKETS)
 		return;
-	stats->latency_hist[index] += 1;
-	stats->requests += 1;
-	stats->latency_sum_ns += latency_ns;
+	stats->latency_hist[index] += count;
+	stats->requests += count;
+	stats->latency_sum_ns += latency_ns * count;
 	if (stats->max_epoch != epoch) {
 		stats->max_epoch = epoch;
 		stats->max_latency_ns = latency_ns;
@@ -65,20 +68,20 @@ static __always_inline void stats_record_latency(struct service_stats *stats, __
 }
 
 static __always_inline void stats_record_phase(struct service_stats *stats,
-					       enum request_phase phase, __u64 ns)
+					       enum request_phase phase, __u64 ns, __u32 count)
 {
 	__u32 index = phase_bucket_index(ns / 1000);
 
 	barrier_var(index);
 	if (index >= PHASE_BUCKETS || phase >= REQUEST_PHASES)
 		return;
-	stats->phase_hist[phase][index] += 1;
-	stats->phase_sum_ns[phase] += ns;
+	stats->phase_hist[phase][index] += count;
+	stats->phase_sum_ns[phase] += ns * count;
 }
 
 /* The request's time split at its first read and first response byte. */
 static __always_inline void stats_record_phases(struct service_stats *stats,
-						const struct conn_state *conn)
+						const struct conn_state *conn, __u32 count)
 {
 	__u64 read_ns = conn->times.read_ns, first_ns = conn->times.first_send_ns;
 	__u64 queued_ns = conn->times.start_ns, accepted_ns = conn->times.accepted_ns;
@@ -89,28 +92,36 @@ static __always_inline void stats_record_phases(struct service_stats *stats,
 	/* Bytes that arrived before accept() waited in the accept queue, counted there. */
 	if (accepted_ns > queued_ns && accepted_ns <= read_ns)
 		queued_ns = accepted_ns;
-	stats_record_phase(stats, PHASE_RECV_QUEUE, read_ns - queued_ns);
-	stats_record_phase(stats, PHASE_SERVER, first_ns - read_ns);
-	stats_record_phase(stats, PHASE_SEND, conn->times.last_send_ns - first_ns);
+	stats_record_phase(stats, PHASE_RECV_QUEUE, read_ns - queued_ns, count);
+	stats_record_phase(stats, PHASE_SERVER, first_ns - read_ns, count);
+	stats_record_phase(stats, PHASE_SEND, conn->times.last_send_ns - first_ns, count);
 }
 
-/* A request of @conn ended, @latency_ns after its start: its service's histograms, and the
- * slow-request event when it is slow enough. */
-static __always_inline void request_record(struct conn_state *conn, struct service_stats *stats,
-					   __u64 latency_ns, const struct http_conn *http)
+/* @count requests of @conn ended, @latency_ns after their start (the times in conn->times):
+ * their service's histograms, and one slow-request event when they are slow enough. */
+static __always_inline void request_record_many(struct conn_state *conn,
+						struct service_stats *stats, __u64 latency_ns,
+						const struct http_conn *http, __u32 count)
 {
 	/* One read of the counter ends this request's retransmits and starts the next one's: a
 	 * retransmit in between (another CPU, or a softirq) is counted once, on one of them. */
 	__u32 retransmits = READ_ONCE(conn->retransmits);
 	__u64 threshold_ns;
 
-	stats_record_latency(stats, latency_ns);
-	stats_record_phases(stats, conn);
+	stats_record_latency(stats, latency_ns, count);
+	stats_record_phases(stats, conn, count);
 	/* Zero in every instance but `slow` and `record`: one compare for everyone else. */
 	threshold_ns = slow_threshold_ns;
 	if (threshold_ns && latency_ns >= threshold_ns)
 		slow_emit(conn, http, retransmits - conn->start_retransmits);
 	conn->start_retransmits = retransmits;
+}
+
+/* A request of @conn ended, @latency_ns after its start. */
+static __always_inline void request_record(struct conn_state *conn, struct service_stats *stats,
+					   __u64 latency_ns, const struct http_conn *http)
+{
+	request_record_many(conn, stats, latency_ns, http, 1);
 }
 
 /*

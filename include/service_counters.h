@@ -67,7 +67,22 @@
 	  "WebSocket messages the service read (final frames of data messages).")                  \
 	X(ws_messages_out, "websocket", "messages_out", "sloprobe_websocket_messages_sent_total",  \
 	  "WebSocket messages the service sent (final frames of data messages).")                  \
-	X(ws_lifetime_ms, "websocket", "lifetime_ms_sum", NULL, NULL)
+	X(ws_lifetime_ms, "websocket", "lifetime_ms_sum", NULL, NULL)                              \
+	SERVICE_COUNTERS_DB(X)
+
+/*
+ * With --http, also in the HTTP group's place: connections recognised as Redis (RESP) and as
+ * PostgreSQL from their first bytes, and those whose framing broke (measured by turns from
+ * there). Their replies are counted in the "http" classes: a reply 2xx, an error reply 5xx.
+ */
+#define SERVICE_COUNTERS_DB(X)                                                                     \
+	X(redis_conns, "redis", "conns", NULL, NULL)                                               \
+	X(redis_framing_lost, "redis", "framing_lost", "sloprobe_redis_framing_lost_total",        \
+	  "Redis connections whose bytes stopped following RESP (then measured by turns).")        \
+	X(postgres_conns, "postgres", "conns", NULL, NULL)                                         \
+	X(postgres_framing_lost, "postgres", "framing_lost",                                       \
+	  "sloprobe_postgres_framing_lost_total",                                                  \
+	  "PostgreSQL connections whose bytes stopped following its framing (then by turns).")
 
 #define SERVICE_COUNTERS(X)                                                                        \
 	SERVICE_COUNTERS_REQUESTS(X)                                                               \

@@ -552,6 +552,50 @@ static void test_table_http(void **state)
 	free(table);
 }
 
+/* With --http, a service's protocol is the one most of its connections were recognised as;
+ * its "redis" or "postgres" counters appear once it had such a connection, and the table's
+ * block names the protocol and the error replies. */
+static void test_protocol_of_service(void **state)
+{
+	struct fixture *f = *state;
+	const cJSON *svc, *other;
+	char *text, *table, *line;
+	cJSON *root;
+	size_t len;
+
+	set_http_window(f);
+	f->windows[1].http_since_start.postgres_conns = 5;
+	f->windows[1].postgres_framing_lost = 1;
+	f->windows[1].http_5xx = 3;
+	f->windows[0].http_since_start.redis_conns = 3; /* as many as HTTP/1.x: still http1 */
+	text = write_json(&f->report, &len);
+	root = cJSON_Parse(text);
+	assert_non_null(root);
+	svc = cJSON_GetArrayItem(get(root, "services"), 0);
+	other = cJSON_GetArrayItem(get(root, "services"), 1);
+	assert_string_equal(get_string(svc, "protocol"), "http1");
+	assert_non_null(cJSON_GetObjectItem(svc, "redis"));
+	assert_null(cJSON_GetObjectItem(svc, "postgres"));
+	assert_string_equal(get_string(other, "protocol"), "postgres");
+	assert_double_near(get_number(get(other, "postgres"), "framing_lost"), 1, 0);
+	assert_double_near(get_number(get(other, "postgres"), "conns"), 0, 0);
+	assert_null(cJSON_GetObjectItem(other, "redis"));
+	cJSON_Delete(root);
+	free(text);
+	f->windows[0].http_since_start.redis_conns = 4;
+	assert_string_equal(window_protocol(&f->windows[0]), "redis");
+	f->windows[0].http_since_start.postgres_conns = 4;
+	assert_string_equal(window_protocol(&f->windows[0]), "redis"); /* a tie: redis first */
+
+	table = table_text(&f->report);
+	line = strstr(table, "\npostgres:5432 ");
+	assert_non_null(strstr(table, "PROTOCOL"));
+	assert_non_null(line);
+	assert_non_null(strstr(line, " postgres "));
+	assert_non_null(strstr(line, " 3 ")); /* error replies */
+	free(table);
+}
+
 /* Connections that closed in the window give their mean lifetime, from the kernel's sum. */
 static void test_json_websocket_lifetime(void **state)
 {
@@ -819,6 +863,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_json_websocket_lifetime, fixture_setup,
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_table_http, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_protocol_of_service, fixture_setup,
+						fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_json_one_line, fixture_setup,
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_json_schema_and_values, fixture_setup,

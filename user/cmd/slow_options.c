@@ -61,10 +61,11 @@ static const struct option_spec slow_specs[] = {
 			   "one JSON object per request, one per line, on stdout, and at\n"
 			   "exit {\"summary\":{\"events\":N,\"lost\":N}}"),
 	OPTION_SPEC_SWITCH("http", struct slow_options, http,
-			   "requests as HTTP/1.x frames them (as `top --http`), each with\n"
-			   "its request line (method and path, from its first 64 bytes)\n"
-			   "and status (x86_64; arm64 built, not yet run; read from the\n"
-			   "syscalls' buffers, so not for io_uring or TLS; refused where\n"
+			   "requests as HTTP/1.x, Redis and PostgreSQL frame them (as\n"
+			   "`top --http`), HTTP/1.x ones each with its request line\n"
+			   "(method and path, from its first 64 bytes) and status\n"
+			   "(x86_64; arm64 built, not yet run; read from the syscalls'\n"
+			   "buffers, so not for io_uring or TLS; refused where\n"
 			   "the kernel's verifier gives up on the parser, e.g. 6.1)"),
 	OPTION_SPEC_SWITCH("runq", struct slow_options, runq,
 			   "also the run-queue delay of the thread that sent the response:\n"

@@ -92,9 +92,12 @@ static const struct option_spec top_specs[] = {
 		      "\"protocol\", \"ttfb_us\", \"streams_open\", \"http\",\n"
 		      "\"websocket\" and \"routes\" keys of --json. Reads the\n"
 		      "syscalls' buffers (x86_64; arm64 built, not yet run; not\n"
-		      "io_uring or TLS); other protocols keep the read-then-write\n"
-		      "turn. Refused in one line where the kernel's verifier gives\n"
-		      "up on the parser (Debian 12's 6.1 does; 6.18 loads it)"),
+		      "io_uring or TLS). Redis (each pipelined command) and\n"
+		      "PostgreSQL (each query, not startup or authentication) are\n"
+		      "framed too, with \"redis\" and \"postgres\" keys; other\n"
+		      "protocols keep the read-then-write turn. Refused in one\n"
+		      "line where the kernel's verifier gives up on the parser\n"
+		      "(Debian 12's 6.1 does; 6.18 loads it)"),
 	TOP_SPEC_ROUTES,
 	TOP_SPECS_PROBE,
 	OPTION_SPEC_HELP,
@@ -109,9 +112,10 @@ static const struct option_spec record_specs[] = {
 			  "wall-clock time"),
 	OPTION_SPEC_PORTS(struct top_options, "only these listening ports"),
 	TOP_SPEC_PID,
-	TOP_SPEC_HTTP("requests as HTTP/1.x frames them, as `top --http` does:\n"
-		      "status classes, time to first byte and routes per service,\n"
-		      "and the slowest requests' request lines and statuses"),
+	TOP_SPEC_HTTP("requests as HTTP/1.x, Redis and PostgreSQL frame them, as\n"
+		      "`top --http` does: status classes, time to first byte and\n"
+		      "routes per service, and the slowest requests' request lines\n"
+		      "and statuses"),
 	TOP_SPEC_ROUTES,
 	TOP_SPECS_PROBE,
 	OPTION_SPEC_HELP,
@@ -160,10 +164,11 @@ static const struct option_spec serve_specs[] = {
 	TOP_SPEC_INTERVAL("seconds between reads of the kernel counters (default 5)"),
 	OPTION_SPEC_PORTS(struct top_options,
 			  "only these listening ports (they need not listen yet)"),
-	TOP_SPEC_HTTP("requests as HTTP/1.x frames them, as `top --http` does; also\n"
-		      "a time-to-first-byte histogram per service, both histograms\n"
-		      "per route (route and method labels), and HTTP/1.x\n"
-		      "responses, streams and WebSocket counters"),
+	TOP_SPEC_HTTP("requests as HTTP/1.x, Redis and PostgreSQL frame them, as\n"
+		      "`top --http` does; also a time-to-first-byte histogram per\n"
+		      "service, both histograms per route (route and method\n"
+		      "labels), HTTP/1.x responses, streams and WebSocket counters,\n"
+		      "and the Redis and PostgreSQL connections whose framing broke"),
 	SERVE_SPECS_LIMITS,
 	TOP_SPEC_ROUTES,
 	TOP_SPECS_PROBE,

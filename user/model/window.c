@@ -167,3 +167,16 @@ __u64 window_websocket_open(const struct service_window *window)
 	return window_started_less_ended(window->http_since_start.ws_opened,
 					 window->http_since_start.ws_closed);
 }
+
+const char *window_protocol(const struct service_window *window)
+{
+	__u64 http1 = window->http_since_start.http_conns;
+	__u64 redis = window->http_since_start.redis_conns;
+	__u64 postgres = window->http_since_start.postgres_conns;
+
+	if (redis > http1 && redis >= postgres)
+		return "redis";
+	if (postgres > http1)
+		return "postgres";
+	return http1 ? "http1" : "unknown";
+}

@@ -64,5 +64,8 @@ void window_merge(struct service_window *into, const struct service_window *from
  * never negative (the CPUs' counters are not read at one instant). */
 __u64 window_streams_open(const struct service_window *window);
 __u64 window_websocket_open(const struct service_window *window);
+/* The protocol most of the service's connections were recognised as since start (--http):
+ * "http1", "redis", "postgres", or "unknown" when none was. */
+const char *window_protocol(const struct service_window *window);
 
 #endif /* SLOPROBE_WINDOW_H */

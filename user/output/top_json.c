@@ -163,8 +163,18 @@ static bool counter_is_websocket(const char *object)
 	return object && strcmp(object, "websocket") == 0;
 }
 
+/* The "redis" and "postgres" objects, only for a service that has had such a connection. */
+static bool counter_object_shown(const struct service_window *w, const char *object)
+{
+	if (object && strcmp(object, "redis") == 0)
+		return w->http_since_start.redis_conns || w->redis_conns;
+	if (object && strcmp(object, "postgres") == 0)
+		return w->http_since_start.postgres_conns || w->postgres_conns;
+	return !counter_is_websocket(object);
+}
+
 #define HTTP_JSON_ADD(field, object, key, ...)                                                     \
-	if (!counter_is_websocket(object))                                                         \
+	if (counter_object_shown(w, object))                                                       \
 		counter_json_add(obj, object, key, w->field);
 #define WEBSOCKET_JSON_ADD(field, object, key, ...)                                                \
 	if (counter_is_websocket(object))                                                          \
@@ -193,8 +203,7 @@ static void http_json_add(cJSON *obj, const struct top_row *row)
 {
 	const struct service_window *w = row->window;
 
-	cJSON_AddStringToObject(obj, "protocol",
-				w->http_since_start.http_conns ? "http1" : "unknown");
+	cJSON_AddStringToObject(obj, "protocol", window_protocol(w));
 	cJSON_AddItemToObject(obj, "ttfb_us", latency_json(&row->ttfb));
 	cJSON_AddNumberToObject(obj, "streams_open", (double)window_streams_open(w));
 	SERVICE_COUNTERS_HTTP(HTTP_JSON_ADD)

@@ -2,6 +2,7 @@
 /* `top` as a table: one row per service, durations in human units. */
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include "model/top_report.h"
 #include "output/format.h"
 
@@ -77,27 +78,29 @@ static void top_routes_write(FILE *out, const struct top_row *row, double interv
 			row->routes.count - TOP_TABLE_ROUTES);
 }
 
-/* With --http, the services recognised as HTTP get a block of their own under the table:
- * the main rows already fill 115 columns. */
+/* With --http, the services whose protocol was recognised (HTTP/1.x, Redis, PostgreSQL) get
+ * a block of their own under the table: the main rows already fill 115 columns. */
 static void top_table_write_http(FILE *out, const struct top_report *report)
 {
 	const struct top_row *row;
+	const char *protocol;
 	char p50[16], p99[16];
 	bool first = true;
 	size_t i;
 
 	for (i = 0; report->http && i < report->count; i++) {
 		row = &report->rows[i];
-		if (!row->window->http_since_start.http_conns && !row->ttfb.count &&
-		    !row->routes.count)
+		protocol = window_protocol(row->window);
+		if (strcmp(protocol, "unknown") == 0 && !row->ttfb.count && !row->routes.count)
 			continue;
 		if (first)
-			fprintf(out, "%-22s %8s %8s %8s %8s\n", "HTTP SERVICE", "TTFB P50",
-				"TTFB P99", "STREAMS", "WS OPEN");
+			fprintf(out, "%-22s %-8s %8s %8s %8s %8s %8s\n", "HTTP SERVICE", "PROTOCOL",
+				"TTFB P50", "TTFB P99", "ERRORS", "STREAMS", "WS OPEN");
 		first = false;
 		format_duration_us(row->ttfb.p50_us, p50, sizeof(p50));
 		format_duration_us(row->ttfb.p99_us, p99, sizeof(p99));
-		fprintf(out, "%-22s %8s %8s %8llu %8llu\n", row->name, p50, p99,
+		fprintf(out, "%-22s %-8s %8s %8s %8llu %8llu %8llu\n", row->name, protocol, p50,
+			p99, (unsigned long long)row->window->http_5xx,
 			(unsigned long long)window_streams_open(row->window),
 			(unsigned long long)window_websocket_open(row->window));
 		top_routes_write(out, row, report->interval_s);
