@@ -39,6 +39,8 @@ SLOPROBE_MAP struct {
 	__type(value, struct http_scratch);
 } http_scratch SEC(".maps");
 
+#include "tls_frame.bpf.h"
+
 /* One read or send being parsed: what every step of the loop needs. */
 struct http_walk {
 	struct http_conn_state *state;
@@ -62,21 +64,7 @@ struct http_walk {
 /* The bytes at @off of the call, and how many follow them contiguously; NULL past its end. */
 static __always_inline const char *http_user_at(struct http_walk *w, __u64 off, __u64 *contig)
 {
-	struct syscall_iovs *iovs = &w->scratch->iovs;
-	__u64 base = 0, len;
-	__u32 i;
-
-	for (i = 0; i < SYSCALL_IOVS; i++) {
-		if (i >= iovs->count)
-			break;
-		len = iovs->iov[i].iov_len;
-		if (off < base + len) {
-			*contig = base + len - off;
-			return (const char *)iovs->iov[i].iov_base + (off - base);
-		}
-		base += len;
-	}
-	return NULL;
+	return syscall_iovs_at(&w->scratch->iovs, off, contig);
 }
 /* The connection no longer follows HTTP/1.x framing, or never did: turns from here. */
 static __always_inline void http_walk_give_up(struct http_walk *w, bool was_http)
@@ -233,6 +221,16 @@ static __always_inline bool http_frame_on_read(__u64 key, struct conn_state *con
 	w.state = http_conn_get(key);
 	if (!w.state)
 		return false;
+	switch (tls_frame_on_read(w.state, conn, ret)) {
+	case TLS_FRAME_TAKEN:
+		conn->arrival_ns = 0;
+		conn->bytes_in += ret;
+		return true;
+	case TLS_FRAME_TURN:
+		return false;
+	default:
+		break;
+	}
 	w.parser = &w.state->req;
 	w.start_ns = arrival_ns && arrival_ns <= now_ns ? arrival_ns : now_ns;
 	if (!http_frame_walk(&w, ret))
@@ -254,6 +252,15 @@ static __always_inline bool http_frame_on_send(__u64 key, struct conn_state *con
 	state = bpf_map_lookup_elem(&http_conns, &key);
 	if (!state || state->protocol == HTTP_PROTO_UNKNOWN)
 		return false;
+	switch (state->protocol) {
+	case HTTP_PROTO_TLS:
+		if (tls_frame_on_send(state, conn, ret) != TLS_FRAME_TAKEN)
+			return false;
+		conn->bytes_out += ret;
+		return true;
+	default:
+		break;
+	}
 	/* Before the walk: a request that ends in it names its serving thread. */
 	service_thread_seen(conn, bpf_get_current_pid_tgid());
 	w.state = state;

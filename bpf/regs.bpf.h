@@ -69,6 +69,27 @@ static __always_inline unsigned long syscall_args(unsigned long *arg1, unsigned 
 #define SYSCALL_ARGS_KNOWN 1
 #endif
 
+/* The bytes at @off of the call's buffers, and how many follow them contiguously; NULL past
+ * their end. */
+static __always_inline const char *syscall_iovs_at(const struct syscall_iovs *iovs, __u64 off,
+						   __u64 *contig)
+{
+	__u64 base = 0, len;
+	__u32 i;
+
+	for (i = 0; i < SYSCALL_IOVS; i++) {
+		if (i >= iovs->count)
+			break;
+		len = iovs->iov[i].iov_len;
+		if (off < base + len) {
+			*contig = base + len - off;
+			return (const char *)iovs->iov[i].iov_base + (off - base);
+		}
+		base += len;
+	}
+	return NULL;
+}
+
 #ifdef SYSCALL_ARGS_KNOWN
 /*
  * The socket tracepoints carry no user buffer, but they fire inside the syscall, whose

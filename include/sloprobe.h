@@ -117,6 +117,7 @@ struct service_stats {
 	__u64 ttfb_sum_ns;
 	__u32 ttfb_hist[HIST_BUCKETS];
 	__u32 pad2;
+	SERVICE_COUNTERS_TLS(SERVICE_COUNTER_FIELD)
 };
 
 /* A thread that answered requests of a service: names the service, and counts its threads. */

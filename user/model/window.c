@@ -39,6 +39,7 @@ static void window_add_cpu(struct service_window *out, const struct service_stat
 #undef WINDOW_ADD_DELTA
 #define WINDOW_ADD_SINCE_START(field, ...) out->http_since_start.field += cur->field;
 	SERVICE_COUNTERS_HTTP(WINDOW_ADD_SINCE_START)
+	SERVICE_COUNTERS_TLS(WINDOW_ADD_SINCE_START)
 #undef WINDOW_ADD_SINCE_START
 	window_add_hist(out->latency_hist, &out->latency_sum_ns, cur->latency_hist,
 			cur->latency_sum_ns, prev->latency_hist, prev->latency_sum_ns);
@@ -96,6 +97,7 @@ void window_merge(struct service_window *into, const struct service_window *from
 #define WINDOW_ADD_SINCE_START(field, ...)                                                         \
 	into->http_since_start.field += from->http_since_start.field;
 	SERVICE_COUNTERS_HTTP(WINDOW_ADD_SINCE_START)
+	SERVICE_COUNTERS_TLS(WINDOW_ADD_SINCE_START)
 #undef WINDOW_ADD_SINCE_START
 	into->conns_active += from->conns_active;
 	if (from->max_latency_ns > into->max_latency_ns)
@@ -125,4 +127,14 @@ __u64 window_websocket_open(const struct service_window *window)
 {
 	return window_started_less_ended(window->http_since_start.ws_opened,
 					 window->http_since_start.ws_closed);
+}
+
+const char *window_protocol_name(const struct service_window *window)
+{
+	__u64 http1 = window->http_since_start.http_conns;
+	__u64 tls = window->http_since_start.tls_conns;
+
+	if (tls > http1)
+		return "tls";
+	return http1 ? "http1" : "unknown";
 }

@@ -22,6 +22,7 @@ struct service_window {
 	 * "streams_open" and WebSocket "open" are derived from. */
 	struct {
 		SERVICE_COUNTERS_HTTP(SERVICE_COUNTER_FIELD)
+		SERVICE_COUNTERS_TLS(SERVICE_COUNTER_FIELD)
 	} http_since_start;
 };
 
@@ -46,6 +47,10 @@ void window_merge(struct service_window *into, const struct service_window *from
 /* Streams (or WebSocket connections) open now: started less ended since the probe attached,
  * never negative (the CPUs' counters are not read at one instant). */
 __u64 window_streams_open(const struct service_window *window);
+
+/* The service's protocol as `top` names it: the one most of its connections were recognised
+ * as since the probe attached ("http1", "tls"), or "unknown". */
+const char *window_protocol_name(const struct service_window *window);
 __u64 window_websocket_open(const struct service_window *window);
 
 #endif /* SLOPROBE_WINDOW_H */
