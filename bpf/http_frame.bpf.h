@@ -54,6 +54,7 @@ struct http_walk {
 	__u64 len;	/* bytes of the call */
 	bool is_send;
 	bool stop; /* framing lost or not HTTP: the rest of the call is not parsed */
+	bool iovs_preset; /* the scratch holds the bytes' buffers (TLS plaintext), not the syscall */
 	/* The window in the scratch: the call's bytes from win_off sit at [win_base, win_end). */
 	bool win_valid;
 	__u64 win_off;
@@ -183,7 +184,8 @@ static __always_inline bool http_frame_walk(struct http_walk *w, long ret)
 	if (!w->scratch)
 		return false;
 	w->len = ret;
-	if (!syscall_user_iovs(&w->scratch->iovs, ret) && !http_parse_counts(w->parser->state)) {
+	if (!(w->iovs_preset ? w->scratch->iovs.count : syscall_user_iovs(&w->scratch->iovs, ret)) &&
+	    !http_parse_counts(w->parser->state)) {
 		/* No bytes to read (sendfile, io_uring) where a line must be read. */
 		if (w->state->protocol == HTTP_PROTO_UNKNOWN)
 			return false;
@@ -221,7 +223,11 @@ static __always_inline bool http_frame_on_read(__u64 key, struct conn_state *con
 	w.state = http_conn_get(key);
 	if (!w.state)
 		return false;
-	switch (tls_frame_on_read(w.state, conn, ret)) {
+	switch (tls_frame_on_read(key, w.state, conn, ret)) {
+	case TLS_FRAME_PLAINTEXT:
+		/* Its plaintext, at SSL_read's return, starts its requests. */
+		conn->bytes_in += ret;
+		return true;
 	case TLS_FRAME_TAKEN:
 		conn->arrival_ns = 0;
 		conn->bytes_in += ret;
@@ -250,17 +256,20 @@ static __always_inline bool http_frame_on_send(__u64 key, struct conn_state *con
 	if (!http_enabled)
 		return false;
 	state = bpf_map_lookup_elem(&http_conns, &key);
-	if (!state || state->protocol == HTTP_PROTO_UNKNOWN)
+	if (!state)
 		return false;
-	switch (state->protocol) {
-	case HTTP_PROTO_TLS:
-		if (tls_frame_on_send(state, conn, ret) != TLS_FRAME_TAKEN)
-			return false;
+	switch (tls_frame_on_send(key, state, conn, ret)) {
+	case TLS_FRAME_PLAINTEXT:
+	case TLS_FRAME_TAKEN:
 		conn->bytes_out += ret;
 		return true;
+	case TLS_FRAME_TURN:
+		return false;
 	default:
 		break;
 	}
+	if (state->protocol == HTTP_PROTO_UNKNOWN)
+		return false;
 	/* Before the walk: a request that ends in it names its serving thread. */
 	service_thread_seen(conn, bpf_get_current_pid_tgid());
 	w.state = state;

@@ -39,6 +39,8 @@ struct tls_record_dir {
 #define TLS_CONN_FINISHED_SEEN 0x02 /* TLS 1.3: the client's first such record, its Finished */
 #define TLS_CONN_CLIENT_DATA 0x04   /* the client has sent application data */
 #define TLS_CONN_RECOGNISED 0x08    /* the connection's first bytes were a TLS record */
+#define TLS_CONN_PLAINTEXT 0x10	    /* uprobes on its TLS library hand over its plaintext */
+#define TLS_CONN_RECORDS_LOST 0x20  /* its record headers stopped making sense */
 
 struct tls_conn {
 	struct tls_record_dir client; /* what the server reads */

@@ -7,6 +7,8 @@
 # counts the connections whose records broke (tls.framing_lost) and measures them by turns,
 # bounded; then counts ab's requests as nginx does.
 . "$(dirname "$0")/lib.sh"
+# The records alone (test_tls_plaintext.sh has the uprobes).
+export SLOPROBE_TLS_UPROBES=off
 . "$E2E_DIR/tls_lib.sh"
 require_bpf
 command -v nginx >/dev/null || fail "nginx is not installed (make deps)"
