@@ -90,11 +90,13 @@ static const struct option_spec top_specs[] = {
 		      "long it pauses; WebSocket messages after a 101), with time\n"
 		      "to first byte, status classes, streams and routes: the\n"
 		      "\"protocol\", \"ttfb_us\", \"streams_open\", \"http\",\n"
-		      "\"websocket\" and \"routes\" keys of --json. Reads the\n"
-		      "syscalls' buffers (x86_64; arm64 built, not yet run; not\n"
-		      "io_uring or TLS); other protocols keep the read-then-write\n"
-		      "turn. Refused in one line where the kernel's verifier gives\n"
-		      "up on the parser (Debian 12's 6.1 does; 6.18 loads it)"),
+		      "\"websocket\", \"tls\" and \"routes\" keys of --json.\n"
+		      "Reads the syscalls' buffers (x86_64; arm64 built, not yet\n"
+		      "run; not io_uring); TLS handshakes are no requests (records\n"
+		      "walked), and a shared libssl's plaintext is read by\n"
+		      "uprobes; other protocols keep the read-then-write turn.\n"
+		      "Refused in one line where the kernel's verifier gives up\n"
+		      "on the parser (Debian 12's 6.1 does; 6.18 loads it)"),
 	TOP_SPEC_ROUTES,
 	TOP_SPECS_PROBE,
 	OPTION_SPEC_HELP,
