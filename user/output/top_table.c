@@ -77,8 +77,8 @@ static void top_routes_write(FILE *out, const struct top_row *row, double interv
 			row->routes.count - TOP_TABLE_ROUTES);
 }
 
-/* With --http, the services recognised as HTTP get a block of their own under the table:
- * the main rows already fill 115 columns. */
+/* With --http, the services recognised as HTTP or TLS get a block of their own under the
+ * table, with their protocol: the main rows already fill 115 columns. */
 static void top_table_write_http(FILE *out, const struct top_report *report)
 {
 	const struct top_row *row;
@@ -88,16 +88,18 @@ static void top_table_write_http(FILE *out, const struct top_report *report)
 
 	for (i = 0; report->http && i < report->count; i++) {
 		row = &report->rows[i];
-		if (!row->window->http_since_start.http_conns && !row->ttfb.count &&
+		if (!row->window->http_since_start.http_conns &&
+		    !row->window->http_since_start.tls_conns && !row->ttfb.count &&
 		    !row->routes.count)
 			continue;
 		if (first)
-			fprintf(out, "%-22s %8s %8s %8s %8s\n", "HTTP SERVICE", "TTFB P50",
-				"TTFB P99", "STREAMS", "WS OPEN");
+			fprintf(out, "%-22s %-8s %8s %8s %8s %8s\n", "HTTP SERVICE", "PROTOCOL",
+				"TTFB P50", "TTFB P99", "STREAMS", "WS OPEN");
 		first = false;
 		format_duration_us(row->ttfb.p50_us, p50, sizeof(p50));
 		format_duration_us(row->ttfb.p99_us, p99, sizeof(p99));
-		fprintf(out, "%-22s %8s %8s %8llu %8llu\n", row->name, p50, p99,
+		fprintf(out, "%-22s %-8s %8s %8s %8llu %8llu\n", row->name,
+			window_protocol_name(row->window), p50, p99,
 			(unsigned long long)window_streams_open(row->window),
 			(unsigned long long)window_websocket_open(row->window));
 		top_routes_write(out, row, report->interval_s);
