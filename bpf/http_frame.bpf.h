@@ -54,7 +54,6 @@ struct http_walk {
 	__u64 len;	/* bytes of the call */
 	bool is_send;
 	bool stop; /* framing lost or not HTTP: the rest of the call is not parsed */
-	bool iovs_preset; /* the scratch holds the bytes' buffers (TLS plaintext), not the syscall */
 	/* The window in the scratch: the call's bytes from win_off sit at [win_base, win_end). */
 	bool win_valid;
 	__u64 win_off;
@@ -184,8 +183,7 @@ static __always_inline bool http_frame_walk(struct http_walk *w, long ret)
 	if (!w->scratch)
 		return false;
 	w->len = ret;
-	if (!(w->iovs_preset ? w->scratch->iovs.count : syscall_user_iovs(&w->scratch->iovs, ret)) &&
-	    !http_parse_counts(w->parser->state)) {
+	if (!syscall_user_iovs(&w->scratch->iovs, ret) && !http_parse_counts(w->parser->state)) {
 		/* No bytes to read (sendfile, io_uring) where a line must be read. */
 		if (w->state->protocol == HTTP_PROTO_UNKNOWN)
 			return false;

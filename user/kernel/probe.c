@@ -482,9 +482,13 @@ static void probe_choose_tls_plaintext(struct probe *probe, bool http)
 		bpf_program__set_autoattach(progs[i], false);
 	}
 	skel->rodata->tls_plaintext_enabled = on;
-	if (!on)
+	if (!on) {
+		/* Created anyway: as small as a map can be. */
+		bpf_map__set_max_entries(skel->maps.ssl_calls, 1);
+		bpf_map__set_max_entries(skel->maps.ssl_socks, 1);
 		return;
-	for (i = 0; i < sizeof(probe->ssl->programs.enter) / sizeof(progs[0]); i++)
+	}
+	for (i = 0; i < SSL_FUNCTIONS; i++)
 		probe->ssl->programs.enter[i] = progs[i];
 	probe->ssl->programs.exit = skel->progs.ssl_call_return;
 }

@@ -13,8 +13,8 @@
 #include "host/tls_library.h"
 
 /* In ssl_programs.enter's order. SSL_read and SSL_write are the ones every version has. */
-static const char *const ssl_functions[] = { "SSL_read", "SSL_write", "SSL_read_ex", "SSL_write_ex",
-					     "SSL_do_handshake" };
+static const char *const ssl_functions[SSL_FUNCTIONS] = { "SSL_read", "SSL_write", "SSL_read_ex",
+							  "SSL_write_ex", "SSL_do_handshake" };
 #define SSL_FUNCTIONS_REQUIRED 2
 
 static bool ssl_pid_seen(struct ssl_attach *sa, int pid)
@@ -87,7 +87,7 @@ static int ssl_attach_library(struct ssl_attach *sa, const char *path, const str
 	lib = &sa->libraries[sa->nlibraries++];
 	lib->dev = st->st_dev;
 	lib->ino = st->st_ino;
-	for (f = 0; f < (int)(sizeof(ssl_functions) / sizeof(ssl_functions[0])); f++) {
+	for (f = 0; f < SSL_FUNCTIONS; f++) {
 		err = ssl_attach_function(sa, lib, path, f);
 		/* Older libraries have no _ex variants: those are optional. */
 		if (err && f < SSL_FUNCTIONS_REQUIRED)

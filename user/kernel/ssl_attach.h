@@ -10,10 +10,12 @@
 struct bpf_program;
 struct bpf_link;
 
+/* The functions probed: SSL_read, SSL_write, SSL_read_ex, SSL_write_ex, SSL_do_handshake. */
+#define SSL_FUNCTIONS 5
+
 /* The programs: one entry probe per function of ssl_attach.c's list, one return probe. */
 struct ssl_programs {
-	/* SSL_read, SSL_write, SSL_read_ex, SSL_write_ex, SSL_do_handshake */
-	struct bpf_program *enter[5];
+	struct bpf_program *enter[SSL_FUNCTIONS]; /* in ssl_attach.c's order */
 	struct bpf_program *exit;
 };
 
@@ -23,7 +25,7 @@ struct ssl_programs {
 struct ssl_library {
 	dev_t dev;
 	ino_t ino;
-	struct bpf_link *links[10];
+	struct bpf_link *links[2 * SSL_FUNCTIONS];
 	int nlinks;
 };
 
