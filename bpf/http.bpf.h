@@ -78,6 +78,9 @@ static __always_inline void http_on_request_start(__u64 key, int ret)
 	http = &state->slow;
 	http->status = 0;
 	http->line_len = 0;
+	/* Ciphertext: no request line. */
+	if (state->tls.flags & TLS_CONN_RECOGNISED)
+		return;
 	buf = syscall_user_buffer();
 	/* Only the @ret bytes read: the buffer may end right after them. */
 	len = ret < SLOW_HTTP_LINE_BYTES ? (__u32)ret : SLOW_HTTP_LINE_BYTES;
@@ -100,7 +103,8 @@ static __always_inline void http_on_response_start(__u64 key, int ret)
 		return;
 	state = bpf_map_lookup_elem(&http_conns, &key);
 	buf = syscall_user_buffer();
-	if (!state || !buf || bpf_probe_read_user(head, sizeof(head), buf))
+	if (!state || (state->tls.flags & TLS_CONN_RECOGNISED) || !buf ||
+	    bpf_probe_read_user(head, sizeof(head), buf))
 		return;
 	state->slow.status = http_status_parse(head);
 }

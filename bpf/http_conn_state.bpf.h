@@ -7,6 +7,7 @@
 #include "vmlinux.h"
 #include "sloprobe.h"
 #include "db_conn_state.bpf.h"
+#include "tls_record.h"
 
 enum http_parse_state {
 	HTTP_PARSE_START = 0, /* before a message's start line */
@@ -94,6 +95,7 @@ struct http_conn_state {
 	__u8 detect_reads;
 	__u8 in_stream; /* the response being sent is an event stream */
 	__u8 pad[5];
+	struct tls_conn tls; /* HTTP_PROTO_TLS: its records, both ways */
 };
 
 #endif /* SLOPROBE_HTTP_CONN_STATE_BPF_H */

@@ -40,6 +40,8 @@ SLOPROBE_MAP struct {
 	__type(value, struct http_scratch);
 } http_scratch SEC(".maps");
 
+#include "tls_frame.bpf.h"
+
 /* One read or send being parsed: what every step of the loop needs. */
 struct http_walk {
 	struct http_conn_state *state;
@@ -222,6 +224,20 @@ static __always_inline bool http_frame_on_read(__u64 key, struct conn_state *con
 	w.state = http_conn_get(key);
 	if (!w.state)
 		return false;
+	switch (tls_frame_on_read(key, w.state, conn, ret)) {
+	case TLS_FRAME_PLAINTEXT:
+		/* Its plaintext, at SSL_read's return, starts its requests. */
+		conn->bytes_in += ret;
+		return true;
+	case TLS_FRAME_TAKEN:
+		conn->arrival_ns = 0;
+		conn->bytes_in += ret;
+		return true;
+	case TLS_FRAME_TURN:
+		return false;
+	default:
+		break;
+	}
 	if (w.state->protocol == HTTP_PROTO_UNKNOWN)
 		db_frame_detect(w.state, conn, ret);
 	switch (w.state->protocol) {
@@ -250,7 +266,19 @@ static __always_inline bool http_frame_on_send(__u64 key, struct conn_state *con
 	if (!http_enabled)
 		return false;
 	state = bpf_map_lookup_elem(&http_conns, &key);
-	if (!state || state->protocol == HTTP_PROTO_UNKNOWN)
+	if (!state)
+		return false;
+	switch (tls_frame_on_send(key, state, conn, ret)) {
+	case TLS_FRAME_PLAINTEXT:
+	case TLS_FRAME_TAKEN:
+		conn->bytes_out += ret;
+		return true;
+	case TLS_FRAME_TURN:
+		return false;
+	default:
+		break;
+	}
+	if (state->protocol == HTTP_PROTO_UNKNOWN)
 		return false;
 	switch (state->protocol) {
 	case HTTP_PROTO_REDIS:

@@ -84,11 +84,24 @@
 	  "sloprobe_postgres_framing_lost_total",                                                  \
 	  "PostgreSQL connections whose bytes stopped following its framing (then by turns).")
 
+/*
+ * With --http: connections whose first client bytes were a TLS record (requests counted on
+ * application data only), and those whose records stopped making sense (a header claiming more
+ * than any TLS version allows, an unknown type, more records in one call than the walk takes,
+ * bytes not found): measured by turns from there.
+ */
+#define SERVICE_COUNTERS_TLS(X)                                                                    \
+	X(tls_conns, "tls", "conns", "sloprobe_tls_connections_total",                             \
+	  "Connections recognised as TLS from their first bytes.")                                 \
+	X(tls_framing_lost, "tls", "framing_lost", "sloprobe_tls_framing_lost_total",              \
+	  "TLS connections whose record headers stopped making sense (then measured by turns).")
+
 #define SERVICE_COUNTERS(X)                                                                        \
 	SERVICE_COUNTERS_REQUESTS(X)                                                               \
 	SERVICE_COUNTERS_TCP(X)                                                                    \
 	SERVICE_COUNTERS_BYTES(X)                                                                  \
-	SERVICE_COUNTERS_HTTP(X)
+	SERVICE_COUNTERS_HTTP(X)                                                                   \
+	SERVICE_COUNTERS_TLS(X)
 
 /* Declares a counter as a struct member: SERVICE_COUNTERS(SERVICE_COUNTER_FIELD). */
 #define SERVICE_COUNTER_FIELD(field, ...) __u64 field;

@@ -119,6 +119,7 @@ struct service_stats {
 	__u64 ttfb_sum_ns;
 	__u32 ttfb_hist[HIST_BUCKETS];
 	__u32 pad2;
+	SERVICE_COUNTERS_TLS(SERVICE_COUNTER_FIELD)
 	/* Requests in flight (bpf/inflight.bpf.h): how many started and ended, and the sums of
 	 * their start and end times. The time integral of the count in flight up to T is
 	 * end_sum - start_sum + (started - ended) * T, summed over CPUs, modulo 2^64. */

@@ -32,8 +32,9 @@ while read -r key; do
 done < <(client_keys valid)
 
 # The bad connections are counted as such: not HTTP from their first bytes, or HTTP whose
-# framing broke; at most every bad connection.
-other=$(top_jq "$PORT_app" 'map(.http.other_conns) | add')
+# framing broke; at most every bad connection. The ClientHello's is TLS (tls.conns), whose
+# records break at the server's plaintext answer.
+other=$(top_jq "$PORT_app" 'map(.http.other_conns + .tls.conns) | add')
 lost=$(top_jq "$PORT_app" 'map(.http.framing_lost) | add')
 log "bad connections: $all_bad, of which $not_http not HTTP; sloprobe: other_conns $other, framing_lost $lost"
 [ "$other" -ge "$not_http" ] || fail "other_conns $other, but $not_http connections sent no HTTP"

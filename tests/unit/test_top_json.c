@@ -538,11 +538,13 @@ static void test_table_http(void **state)
 	block = strstr(table, "HTTP SERVICE");
 	assert_non_null(block);
 	assert_non_null(strstr(block, "TTFB P99"));
+	assert_non_null(strstr(block, "PROTOCOL"));
 	line = strstr(block, "\nnginx:8080 ");
 	assert_non_null(line);
 	assert_true(strchr(line + 1, '\n') - (line + 1) <= 100);
 	assert_true(strchr(block, '\n') - block <= 100);
 	assert_non_null(strstr(line, " 7 ")); /* streams open */
+	assert_non_null(strstr(line, " http1 "));
 	assert_non_null(strstr(line, p99));
 	assert_null(strstr(block, "postgres:5432")); /* never seen speaking HTTP */
 	free(table);

@@ -480,6 +480,31 @@ static void test_ttfb_deltas_and_merge(void **state)
 	free(sum);
 }
 
+/* A service's protocol: what most of its connections were recognised as since start, merged
+ * windows included. */
+static void test_protocol_name(void **state)
+{
+	struct service_stats *cur = stats_new(2);
+	struct service_window *w = window_new(), *other = window_new();
+
+	(void)state;
+	assert_string_equal(window_protocol(w), "unknown");
+	cur[0].tls_conns = 2;
+	window_add_percpu_delta(w, cur, NULL, 2, 0);
+	assert_int_equal(w->tls_conns, 2);
+	assert_string_equal(window_protocol(w), "tls");
+	other->http_since_start.http_conns = 2;
+	window_merge(w, other);
+	assert_string_equal(window_protocol(w), "http1");
+	other->http_since_start.http_conns = 0;
+	other->http_since_start.tls_conns = 1;
+	window_merge(w, other);
+	assert_string_equal(window_protocol(w), "tls");
+	free(cur);
+	free(w);
+	free(other);
+}
+
 /* The HTTP counters since start are the current values summed over CPUs, whatever the
  * previous read; open streams and WebSocket connections never go below zero. */
 static void test_http_since_start(void **state)
@@ -566,6 +591,7 @@ int main(void)
 		cmocka_unit_test(test_ttfb_deltas_and_merge),
 		cmocka_unit_test(test_http_since_start),
 		cmocka_unit_test(test_inflight_integral),
+		cmocka_unit_test(test_protocol_name),
 	};
 
 	return cmocka_run_group_tests_name("window", tests, NULL, NULL);

@@ -80,6 +80,23 @@ static void sampler_scan_owners(struct sampler *sampler)
 	listener_list_free(&listeners);
 }
 
+/* With --http: the TLS library of every process serving or holding a service, probed for its
+ * plaintext; a process is looked at once, so new ones (a restarted worker) are followed. */
+static void sampler_follow_tls(struct sampler *sampler)
+{
+	const struct service_label *label;
+	size_t l;
+	int i;
+
+	for (l = 0; l < sampler->labels.count; l++) {
+		label = &sampler->labels.items[l];
+		for (i = 0; i < label->nowners; i++)
+			probe_follow_tls(sampler->probe, label->owner_pids[i]);
+		for (i = 0; i < label->npids; i++)
+			probe_follow_tls(sampler->probe, label->pids[i]);
+	}
+}
+
 static bool sampler_has_unnamed_listener(const struct sampler *sampler,
 					 const struct stats_snapshot *snap)
 {
@@ -203,6 +220,8 @@ static int sampler_read(struct sampler *sampler, struct stats_snapshot *snap, __
 	    clock_seconds(CLOCK_MONOTONIC) - sampler->owners_scanned_at >= SAMPLER_OWNER_RESCAN_S)
 		sampler_scan_owners(sampler);
 	if (!err)
+		sampler_follow_tls(sampler);
+	if (!err)
 		err = sampler_read_listen_queues(sampler, snap);
 	return err;
 }
@@ -293,6 +312,7 @@ int sampler_run(struct sampler *sampler, double interval_s, double duration_s, s
 	 * request since then, including those made while the banner was being printed. The
 	 * host counters of /proc/net/netstat count since boot: they get a baseline. */
 	sampler_scan_owners(sampler);
+	sampler_follow_tls(sampler);
 	sampler_read_netstat(sampler, &sampler->prev);
 	while (!err && !last) {
 		deadline = first + (double)(windows++) * interval_s;

@@ -16,6 +16,7 @@
 #include "kernel/btf_funcs.h"
 #include "kernel/privilege.h"
 #include "kernel/probe.h"
+#include "kernel/ssl_attach.h"
 #include "model/port_bitmap.h"
 #include "model/route_window.h"
 #include "host/proc_usage.h"
@@ -44,6 +45,7 @@ struct probe {
 	bool tracepoints;   /* the socket set, attached as tracepoints instead of raw ones */
 	bool listen_queues; /* the listeners' iterator is loaded: accept queues per window */
 	struct tracefs tracefs;
+	struct ssl_attach *ssl; /* --http: uprobes on served processes' TLS libraries */
 	char description[768];
 };
 
@@ -474,6 +476,47 @@ static enum probe_error probe_load_programs(struct probe *probe, bool http)
 	return PROBE_OK;
 }
 
+/*
+ * With --http, the uprobes that hand over TLS plaintext are loaded, to be attached to the
+ * libraries of the processes followed (probe_follow_tls()). SLOPROBE_TLS_UPROBES=off leaves
+ * them out: TLS records alone, as for a statically linked TLS library (to measure their cost).
+ */
+static void probe_choose_tls_plaintext(struct probe *probe, bool http)
+{
+	struct sloprobe_bpf *skel = probe->skel;
+	const char *env = getenv("SLOPROBE_TLS_UPROBES");
+	bool on = http && !(env && strcmp(env, "off") == 0);
+	struct bpf_program *progs[] = {
+		skel->progs.ssl_read_enter,	 skel->progs.ssl_write_enter,
+		skel->progs.ssl_read_ex_enter,	 skel->progs.ssl_write_ex_enter,
+		skel->progs.ssl_handshake_enter, skel->progs.ssl_call_return
+	};
+	size_t i;
+
+	if (on)
+		probe->ssl = calloc(1, sizeof(*probe->ssl));
+	on = on && probe->ssl;
+	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		bpf_program__set_autoload(progs[i], on);
+		bpf_program__set_autoattach(progs[i], false);
+	}
+	skel->rodata->tls_plaintext_enabled = on;
+	if (!on) {
+		/* Created anyway: as small as a map can be. */
+		bpf_map__set_max_entries(skel->maps.ssl_calls, 1);
+		bpf_map__set_max_entries(skel->maps.ssl_socks, 1);
+		return;
+	}
+	for (i = 0; i < SSL_FUNCTIONS; i++)
+		probe->ssl->programs.enter[i] = progs[i];
+	probe->ssl->programs.exit = skel->progs.ssl_call_return;
+}
+
+int probe_follow_tls(struct probe *probe, int pid)
+{
+	return probe->ssl ? ssl_attach_follow(probe->ssl, pid) : 0;
+}
+
 static enum probe_error probe_load(struct probe *probe, const struct probe_options *opts,
 				   const struct probe_kernel *kernel)
 {
@@ -508,6 +551,7 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 	}
 	/* Read-only once loaded: the verifier drops the code of every feature left off. */
 	probe->skel->rodata->http_enabled = opts->http;
+	probe_choose_tls_plaintext(probe, opts->http);
 	/* The framing parser's global functions too, which it would otherwise check anyway. */
 	if (!opts->http && btf_funcs_make_static(probe->skel->obj, "http_") < 0) {
 		fprintf(stderr, "sloprobe: the BPF object has no BTF\n");
@@ -922,6 +966,9 @@ void probe_close(struct probe *probe)
 	if (!probe)
 		return;
 	ring_buffer__free(probe->slow_ring);
+	if (probe->ssl)
+		ssl_attach_close(probe->ssl);
+	free(probe->ssl);
 	bpf_link__destroy(probe->tcp_iter);
 	sloprobe_bpf__destroy(probe->skel);
 	free(probe->zero_stats);

@@ -93,6 +93,10 @@ int probe_walk_tcp(struct probe *probe, bool all,
 /* The kernel's memory charge (fdinfo memlock) summed over this probe's BPF maps; 0 or -1. */
 int probe_map_bytes(const struct probe *probe, unsigned long long *bytes);
 
+/* With --http: follows process @pid's TLS library, probing it if it was not (ssl_attach.h).
+ * 1 when a library was attached, 0 when nothing was to do, -1 on failure (said). */
+int probe_follow_tls(struct probe *probe, int pid);
+
 void probe_close(struct probe *probe);
 
 #endif /* SLOPROBE_PROBE_H */

@@ -39,6 +39,7 @@ static void window_add_cpu(struct service_window *out, const struct service_stat
 #undef WINDOW_ADD_DELTA
 #define WINDOW_ADD_SINCE_START(field, ...) out->http_since_start.field += cur->field;
 	SERVICE_COUNTERS_HTTP(WINDOW_ADD_SINCE_START)
+	SERVICE_COUNTERS_TLS(WINDOW_ADD_SINCE_START)
 #undef WINDOW_ADD_SINCE_START
 	window_add_hist(out->latency_hist, &out->latency_sum_ns, cur->latency_hist,
 			cur->latency_sum_ns, prev->latency_hist, prev->latency_sum_ns);
@@ -134,6 +135,7 @@ void window_merge(struct service_window *into, const struct service_window *from
 #define WINDOW_ADD_SINCE_START(field, ...)                                                         \
 	into->http_since_start.field += from->http_since_start.field;
 	SERVICE_COUNTERS_HTTP(WINDOW_ADD_SINCE_START)
+	SERVICE_COUNTERS_TLS(WINDOW_ADD_SINCE_START)
 #undef WINDOW_ADD_SINCE_START
 	into->conns_active += from->conns_active;
 	into->inflight_busy_ns += from->inflight_busy_ns;
@@ -170,13 +172,20 @@ __u64 window_websocket_open(const struct service_window *window)
 
 const char *window_protocol(const struct service_window *window)
 {
-	__u64 http1 = window->http_since_start.http_conns;
-	__u64 redis = window->http_since_start.redis_conns;
-	__u64 postgres = window->http_since_start.postgres_conns;
+	/* Ties go to the earlier name. */
+	const struct {
+		const char *name;
+		__u64 conns;
+	} seen[] = {
+		{ "http1", window->http_since_start.http_conns },
+		{ "tls", window->http_since_start.tls_conns },
+		{ "redis", window->http_since_start.redis_conns },
+		{ "postgres", window->http_since_start.postgres_conns },
+	};
+	size_t i, best = 0;
 
-	if (redis > http1 && redis >= postgres)
-		return "redis";
-	if (postgres > http1)
-		return "postgres";
-	return http1 ? "http1" : "unknown";
+	for (i = 1; i < sizeof(seen) / sizeof(seen[0]); i++)
+		if (seen[i].conns > seen[best].conns)
+			best = i;
+	return seen[best].conns ? seen[best].name : "unknown";
 }

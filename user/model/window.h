@@ -26,6 +26,7 @@ struct service_window {
 	 * "streams_open" and WebSocket "open" are derived from. */
 	struct {
 		SERVICE_COUNTERS_HTTP(SERVICE_COUNTER_FIELD)
+		SERVICE_COUNTERS_TLS(SERVICE_COUNTER_FIELD)
 	} http_since_start;
 };
 
@@ -63,9 +64,10 @@ void window_merge(struct service_window *into, const struct service_window *from
 /* Streams (or WebSocket connections) open now: started less ended since the probe attached,
  * never negative (the CPUs' counters are not read at one instant). */
 __u64 window_streams_open(const struct service_window *window);
+
 __u64 window_websocket_open(const struct service_window *window);
 /* The protocol most of the service's connections were recognised as since start (--http):
- * "http1", "redis", "postgres", or "unknown" when none was. */
+ * "http1", "tls", "redis", "postgres", or "unknown" when none was. */
 const char *window_protocol(const struct service_window *window);
 
 #endif /* SLOPROBE_WINDOW_H */

@@ -207,6 +207,7 @@ static void http_json_add(cJSON *obj, const struct top_row *row)
 	cJSON_AddItemToObject(obj, "ttfb_us", latency_json(&row->ttfb));
 	cJSON_AddNumberToObject(obj, "streams_open", (double)window_streams_open(w));
 	SERVICE_COUNTERS_HTTP(HTTP_JSON_ADD)
+	SERVICE_COUNTERS_TLS(COUNTER_JSON_ADD)
 	websocket_json_add(obj, w);
 }
 

@@ -78,8 +78,8 @@ static void top_routes_write(FILE *out, const struct top_row *row, double interv
 			row->routes.count - TOP_TABLE_ROUTES);
 }
 
-/* With --http, the services whose protocol was recognised (HTTP/1.x, Redis, PostgreSQL) get
- * a block of their own under the table: the main rows already fill 115 columns. */
+/* With --http, the services whose protocol was recognised (HTTP/1.x, TLS, Redis, PostgreSQL)
+ * get a block of their own under the table: the main rows already fill 115 columns. */
 static void top_table_write_http(FILE *out, const struct top_report *report)
 {
 	const struct top_row *row;
