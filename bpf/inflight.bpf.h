@@ -18,16 +18,19 @@ SLOPROBE_MAP struct {
 	__type(value, struct service_inflight);
 } service_inflight SEC(".maps");
 
+/* A new gauge's value, from .rodata: not on the stack, where the HTTP parser's frames (and a
+ * uprobe's, which has no stack of its own) leave little room. */
+static const struct service_inflight inflight_zero;
+
 static __always_inline struct service_inflight *inflight_gauge(const struct service_key *from)
 {
 	struct service_key key = *from; /* on the stack: see service_stats_get() */
 	struct service_inflight *gauge = bpf_map_lookup_elem(&service_inflight, &key);
-	struct service_inflight zero = {};
 
 	if (gauge)
 		return gauge;
 	/* -EEXIST: another CPU made it first; full: counted once, as for service_active. */
-	if (bpf_map_update_elem(&service_inflight, &key, &zero, BPF_NOEXIST) == -E2BIG)
+	if (bpf_map_update_elem(&service_inflight, &key, &inflight_zero, BPF_NOEXIST) == -E2BIG)
 		drop_count(DROP_ACTIVE_TABLE_FULL);
 	return bpf_map_lookup_elem(&service_inflight, &key);
 }
