@@ -11,6 +11,11 @@
 
 /* Nested arrays followed (a reply of EXEC, SCAN, XREAD ...); deeper ones lose the framing. */
 #define RESP_DEPTH_MAX 8
+
+/* Hides a value from the compiler's range analysis so a bounds mask survives for the BPF
+ * verifier; a no-op for userspace. */
+#define resp_barrier_var(var) __asm__ __volatile__("" : "+r"(var))
+
 /* Larger lengths than Redis accepts (proto-max-bulk-len's default is 512 MB; a command's
  * array, 1M elements before authentication): hostile or not RESP. */
 #define RESP_BULK_MAX (512ULL << 20)
@@ -79,7 +84,11 @@ static __always_inline void resp_element_end(struct resp_parser *p, struct resp_
 			p->error = 0;
 			return;
 		}
-		level = (p->depth - 1) & (RESP_DEPTH_MAX - 1);
+		/* The barrier keeps the mask: clang knows depth < 8 here and would drop it, and
+		 * 6.1's verifier does not learn depth >= 1 from the test above. */
+		level = p->depth - 1u;
+		resp_barrier_var(level);
+		level &= RESP_DEPTH_MAX - 1;
 		if (p->left[level] > 1) {
 			p->left[level] -= 1;
 			return;
