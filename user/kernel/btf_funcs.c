@@ -7,15 +7,23 @@
  * does on kernels without global functions.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "kernel/btf_funcs.h"
 
-int btf_funcs_make_static(struct bpf_object *obj, const char *prefix)
+static bool name_has_prefix(const char *name, const char *const *prefixes)
+{
+	for (; *prefixes; prefixes++)
+		if (strncmp(name, *prefixes, strlen(*prefixes)) == 0)
+			return true;
+	return false;
+}
+
+int btf_funcs_make_static(struct bpf_object *obj, const char *const *prefixes)
 {
 	struct btf *btf = bpf_object__btf(obj);
-	size_t prefix_len = strlen(prefix);
 	struct btf_type *type;
 	__u32 id, count;
 	int changed = 0;
@@ -27,7 +35,7 @@ int btf_funcs_make_static(struct bpf_object *obj, const char *prefix)
 		/* The object's BTF is its own copy until load: libbpf edits it the same way. */
 		type = (struct btf_type *)btf__type_by_id(btf, id);
 		if (!btf_is_func(type) || btf_vlen(type) != BTF_FUNC_GLOBAL ||
-		    strncmp(btf__name_by_offset(btf, type->name_off), prefix, prefix_len) != 0)
+		    !name_has_prefix(btf__name_by_offset(btf, type->name_off), prefixes))
 			continue;
 		/* A function's vlen is its linkage. */
 		type->info = (type->info & ~0xffffU) | BTF_FUNC_STATIC;

@@ -6,10 +6,11 @@
 struct bpf_object;
 
 /*
- * Marks the object's global functions whose name starts with @prefix static, before load: the
+ * Marks the object's global functions whose name starts with one of @prefixes (a NULL-ended
+ * list) static, before load: the
  * verifier then checks them where they are called, and not at all when no call is reachable.
  * Returns how many it changed, or a negative errno when the object has no BTF.
  */
-int btf_funcs_make_static(struct bpf_object *obj, const char *prefix);
+int btf_funcs_make_static(struct bpf_object *obj, const char *const *prefixes);
 
 #endif /* SLOPROBE_BTF_FUNCS_H */

@@ -445,6 +445,28 @@ static enum probe_error probe_load_sockets_only(struct probe *probe, const char 
  * does: too many states for it) is one line, not the thousand lines of its log that libbpf
  * prints, which --verbose still shows; any other failure shows what libbpf said.
  */
+/*
+ * The verifier's reason in libbpf's @log, for one line: the line before its "processed N insns"
+ * summary ("combined stack size of 4 calls is 608. Too large", "R7 unbounded memory access").
+ */
+static void verifier_reason(const char *log, char *out, size_t size)
+{
+	const char *end = log ? strstr(log, "\nprocessed ") : NULL;
+	const char *start = end;
+
+	snprintf(out, size, "too complex for it");
+	if (!end)
+		return;
+	while (start > log && start[-1] != '\n')
+		start--;
+	if (start == end)
+		return;
+	snprintf(out, size, "%.*s", (int)(end - start), start);
+	for (char *c = out; *c; c++)
+		if ((unsigned char)*c < ' ')
+			*c = ' ';
+}
+
 static enum probe_error probe_load_programs(struct probe *probe, bool http)
 {
 	char *held = NULL;
@@ -458,12 +480,15 @@ static enum probe_error probe_load_programs(struct probe *probe, bool http)
 		fclose(libbpf_held);
 		libbpf_held = NULL;
 	}
-	if (err == -E2BIG && http) {
+	if ((err == -E2BIG || err == -EACCES) && http) {
+		char reason[160];
+
+		verifier_reason(held, reason, sizeof(reason));
 		free(held);
 		fprintf(stderr,
-			"sloprobe: --http: this kernel's verifier gives up on the HTTP "
-			"framing parser (too complex for it; it loads on Linux 6.18, not on "
-			"6.1): run without --http\n");
+			"sloprobe: --http: this kernel's verifier rejects the framing parsers (%s; "
+			"they load on Linux 6.18): run without --http\n",
+			reason);
 		return PROBE_NO_EVENT_SOURCE;
 	}
 	if (held)
@@ -517,6 +542,9 @@ int probe_follow_tls(struct probe *probe, int pid)
 	return probe->ssl ? ssl_attach_follow(probe->ssl, pid) : 0;
 }
 
+/* Name prefixes of the framing parsers' global functions, which only --http calls. */
+static const char *const framing_funcs[] = { "http_", "db_", "resp_", "pg_", NULL };
+
 static enum probe_error probe_load(struct probe *probe, const struct probe_options *opts,
 				   const struct probe_kernel *kernel)
 {
@@ -552,8 +580,9 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 	/* Read-only once loaded: the verifier drops the code of every feature left off. */
 	probe->skel->rodata->http_enabled = opts->http;
 	probe_choose_tls_plaintext(probe, opts->http);
-	/* The framing parser's global functions too, which it would otherwise check anyway. */
-	if (!opts->http && btf_funcs_make_static(probe->skel->obj, "http_") < 0) {
+	/* The framing parsers' global functions too (HTTP, TLS records, Redis, PostgreSQL), which
+	 * it would otherwise check anyway, and count in the stack of every call chain. */
+	if (!opts->http && btf_funcs_make_static(probe->skel->obj, framing_funcs) < 0) {
 		fprintf(stderr, "sloprobe: the BPF object has no BTF\n");
 		return PROBE_LOAD_FAILED;
 	}
