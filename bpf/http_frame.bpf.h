@@ -21,7 +21,7 @@
  * the next unparsed byte. Indexes are masked to HTTP_SCRATCH_MASK, and the array has room for
  * a line of HTTP_WINDOW_BYTES and an 8-byte load past any masked index.
  */
-#define HTTP_WINDOW_BYTES 256
+#define HTTP_WINDOW_BYTES HTTP_LINE_MAX_BYTES
 #define HTTP_SCRATCH_MASK 511
 #define HTTP_STEPS_MAX 1024
 /* Header lines that no rule reads, passed over in one step of the loop. */

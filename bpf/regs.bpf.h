@@ -99,7 +99,6 @@ static __always_inline unsigned long syscall_args(unsigned long *arg1, unsigned 
 static __always_inline __u32 syscall_user_iovs(struct syscall_iovs *out, long ret)
 {
 	unsigned long arg1, arg2, nr = syscall_args(&arg1, &arg2);
-	struct user_msghdr msg;
 
 	out->count = 0;
 	if (nr == SYS_READ || nr == SYS_WRITE || nr == SYS_SENDTO || nr == SYS_RECVFROM) {
@@ -109,10 +108,17 @@ static __always_inline __u32 syscall_user_iovs(struct syscall_iovs *out, long re
 		return 1;
 	}
 	if (nr == SYS_RECVMSG || nr == SYS_SENDMSG) {
-		if (bpf_probe_read_user(&msg, sizeof(msg), (const void *)arg1))
+		/* msg_iov and msg_iovlen, read into the output's first iovec (same shape): a
+		 * whole msghdr on the stack put the parser's call chain past 6.1's 512 bytes. */
+		_Static_assert(__builtin_offsetof(struct user_msghdr, msg_iovlen) ==
+				       __builtin_offsetof(struct user_msghdr, msg_iov) + 8,
+			       "msg_iov and msg_iovlen are adjacent");
+		if (bpf_probe_read_user(out->iov, sizeof(out->iov[0]),
+					(const char *)arg1 +
+						__builtin_offsetof(struct user_msghdr, msg_iov)))
 			return 0;
-		arg1 = (unsigned long)msg.msg_iov;
-		arg2 = msg.msg_iovlen;
+		arg1 = (unsigned long)out->iov[0].iov_base;
+		arg2 = out->iov[0].iov_len;
 	} else if (nr != SYS_READV && nr != SYS_WRITEV) {
 		return 0;
 	}

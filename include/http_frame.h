@@ -14,6 +14,13 @@
 /* Bytes of a line the parser looks at: enough for every header name and value it reads, and
  * the request line's head (method and the path's start). The rest of a line is skipped. */
 #define HTTP_LINE_HEAD_BYTES 128
+/* The longest line the parser is handed (the BPF side's window): a bound the helpers below
+ * check again, because 6.1's verifier loses the caller's across their inlined calls. */
+#define HTTP_LINE_MAX_BYTES 256
+
+/* Hides a value from the compiler's range analysis, so a bound it already knows is still
+ * checked where the BPF verifier needs it; a no-op for userspace. */
+#define http_barrier_var(var) __asm__ __volatile__("" : "+r"(var))
 
 /* What a header line tells the parser about its message (enum http_header). */
 enum http_header {
@@ -50,6 +57,9 @@ static __always_inline unsigned int http_trim_end(const char *s, unsigned int le
 {
 	unsigned int i;
 
+	http_barrier_var(len);
+	if (len > HTTP_LINE_MAX_BYTES)
+		len = HTTP_LINE_MAX_BYTES;
 	for (i = 0; i < 8 && len > from && (s[len - 1] == ' ' || s[len - 1] == '\t'); i++)
 		len--;
 	return len;
