@@ -181,7 +181,8 @@ static void test_model_inflight_outranks(void **state)
 	in.mean_service_s = 0.05; /* 100 rps x 50 ms / 4 = 1.25 */
 	assert_int_equal(service_model_choose(&in, &m), 0);
 	assert_int_equal(m.kind, SERVICE_MODEL_POOL);
-	assert_non_null(strstr(m.reason, "3.90 requests in flight on average <= 4 serving threads"));
+	assert_non_null(
+		strstr(m.reason, "3.90 requests in flight on average <= 4 serving threads"));
 	/* Unknown (an older capture): the utilization alone decides. */
 	in.inflight_known = false;
 	assert_int_equal(service_model_choose(&in, &m), 0);

@@ -49,15 +49,16 @@ static void plan_limits_of(const struct plan_service *ps, struct pod_limits *lim
 static int plan_predict(const struct plan_service *ps, struct plan_projection_result *out)
 {
 	const struct plan_service_time *st =
-		out->mix && ps->base.model.kind != SERVICE_MODEL_EVENT_LOOP ? &out->mix->service_time
-									    : &ps->base.service_time;
+		out->mix && ps->base.model.kind != SERVICE_MODEL_EVENT_LOOP
+			? &out->mix->service_time
+			: &ps->base.service_time;
 	size_t i;
 
 	/* An event loop's queue is its CPU per request, which a route mix leaves as measured. */
-	if (st == &ps->base.service_time ? plan_baseline_predict(&ps->base, out->sizing.per_pod_rps,
-								 &out->predicted)
-					 : mgc_predict(st, ps->base.parallelism,
-						       out->sizing.per_pod_rps, &out->predicted))
+	if (st == &ps->base.service_time
+		    ? plan_baseline_predict(&ps->base, out->sizing.per_pod_rps, &out->predicted)
+		    : mgc_predict(st, ps->base.parallelism, out->sizing.per_pod_rps,
+				  &out->predicted))
 		return -EINVAL;
 	for (i = 0; i < ps->judged.nparts; i++)
 		if (mgc_predict_part(st, ps->base.parallelism, out->sizing.per_pod_rps,
