@@ -662,6 +662,45 @@ static void test_route_mix(void **state)
 	fixture_free(&f);
 }
 
+/*
+ * Memory growing faster than its connections (100 MB at 10, 1,000 MB at 19) fits a line with a
+ * negative base: the plan instead takes bytes per connection through zero, covering every
+ * window, and a memory request above zero.
+ */
+static void test_memory_base_never_negative(void **state)
+{
+	struct fixture f = { 0 };
+	const struct plan_service *ps;
+	struct window_data w;
+	char why[512] = "";
+	int i;
+
+	(void)state;
+	f.slo = slo_of("{\"services\": {\"*\": {\"p99_ms\": 500}}}");
+	f.pf = projection_of("{\"projections\": [{\"name\": \"a\", \"rps\": 100}], " POD "}");
+	f.report = (struct report){ .slo = f.slo };
+	report_begin_capture(&f.report, 1.0);
+	for (i = 0; i < WINDOWS; i++) {
+		struct capture_window window = { .ts = 100.0 + i, .interval_s = 1.0, .count = 1 };
+
+		window_of(&w, "api:80", (__u64)(80 + 10 * i), false);
+		w.sample.conns_active = 10 + (__u64)i;
+		w.sample.rss_bytes = (__u64)(i + 1) * (100 << 20);
+		window.samples = &w.sample;
+		assert_int_equal(report_add_window(&f.report, &window), 0);
+	}
+	assert_int_equal(report_finish(&f.report), 0);
+	if (plan_build(&f.report, f.pf, &f.plan, why, sizeof(why)))
+		fail_msg("plan_build: %s", why);
+	ps = &f.plan.services[0];
+	assert_true(ps->base.memory_fitted);
+	assert_true(ps->base.memory.intercept == 0);
+	for (i = 0; i < WINDOWS; i++)
+		assert_true(ps->base.memory.slope * (10 + i) >= (double)(i + 1) * (100 << 20) - 1);
+	assert_true(ps->results[0].sizing.memory_request_mb > 0);
+	fixture_free(&f);
+}
+
 UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_targets_judged_or_named),
 	       cmocka_unit_test(test_p999_alone_binds), cmocka_unit_test(test_ceiling_default),
 	       cmocka_unit_test(test_infeasible_reason), cmocka_unit_test(test_too_many_pods),
@@ -670,4 +709,4 @@ UNIT_TEST_MAIN("tests", NULL, NULL, cmocka_unit_test(test_targets_judged_or_name
 	       cmocka_unit_test(test_no_infinity_beside_feasible),
 	       cmocka_unit_test(test_hostile_names_escaped), cmocka_unit_test(test_escape_text),
 	       cmocka_unit_test(test_hpa_keeps_capacity), cmocka_unit_test(test_growth_range_cost),
-	       cmocka_unit_test(test_route_mix))
+	       cmocka_unit_test(test_route_mix), cmocka_unit_test(test_memory_base_never_negative))

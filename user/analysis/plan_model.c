@@ -109,6 +109,24 @@ static int plan_fit_arrays(const struct report_service *s, double **x, double **
 	return -ENOMEM;
 }
 
+/*
+ * Memory that grows faster than linearly over the measured connections (a cache filling, a
+ * heap that has not settled) fits a line with a negative base: a pod would then need less
+ * than nothing at few connections. Instead, the fewest bytes per connection through zero
+ * that cover every measurement.
+ */
+static void plan_memory_through_origin(const double *x, const double *y, size_t n,
+				       struct linear_fit *fit)
+{
+	size_t i;
+
+	fit->intercept = 0;
+	fit->slope = 0;
+	for (i = 0; i < n; i++)
+		if (x[i] > 0)
+			fit->slope = fmax(fit->slope, y[i] / x[i]);
+}
+
 /* Memory against connections, connections per rps. */
 static int plan_costs_of(const struct report_service *s, struct plan_baseline *out)
 {
@@ -131,6 +149,8 @@ static int plan_costs_of(const struct report_service *s, struct plan_baseline *o
 	}
 	out->conns_per_rps = loaded ? conns_per_rps / (double)loaded : 0;
 	out->memory_fitted = linear_fit(x, y, n, &out->memory) == 0 && out->memory.slope >= 0;
+	if (out->memory_fitted && out->memory.intercept < 0)
+		plan_memory_through_origin(x, y, n, &out->memory);
 	if (!out->memory_fitted && n) {
 		/* No spread in connections, or memory falling as they grow: a flat estimate. */
 		memset(&out->memory, 0, sizeof(out->memory));
