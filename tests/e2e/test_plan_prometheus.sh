@@ -67,6 +67,12 @@ assert_within "capacity per pod, Prometheus against the capture" \
 	"$(svc prom .capacity_rps_per_pod)" "$(svc capture .capacity_rps_per_pod)" 0.1 0
 assert_within "pods for 2000 requests/s" "$(svc prom '.projections[0].pods')" \
 	"$(svc capture '.projections[0].pods')" 0.1 1
+# In flight from serve's series, as the capture measured it: the same model, chosen alike, and
+# Little's law over the same steps (the capture spans other seconds than the 30 s range).
+assert_eq "model from Prometheus" "$(svc prom .model.name)" "$(svc capture .model.name)"
+assert_within "mean in flight from Prometheus against its rps x mean latency" \
+	"$(svc prom .model.inflight.mean)" "$(svc prom .model.inflight.rps_x_mean_latency)" 0.1 0.05
+log "mean in flight in the capture: $(svc capture .model.inflight.mean)"
 # Two instances: two pods, each one's figures, the fleet's peak their sum.
 assert_eq "pods measured, two instances" "$(svc two .model.pods_measured)" 2
 assert_eq "parallelism, two instances" "$(svc two .parallelism)" "$(svc capture .parallelism)"

@@ -110,13 +110,21 @@ static void test_two_pods(void **state)
 {
 	struct body *b = calloc(1, sizeof(*b));
 	const struct report_service *s;
+	static const double inflight_s[4] = { 0, 0.7 * STEP, 1.4 * STEP, 2.1 * STEP };
+	static const double inflight_peak[4] = { 1, 3, 3, 4 };
 	struct report report;
 	char why[256];
 	double mean_us;
+	static const __u64 want_peak[3] = { 3, 1, 4 };
+	size_t i, a_steps = 0;
 
 	(void)state;
 	pod(b, "a:9464", 1000, 4, 0);
 	pod(b, "b:9464", 600, 3, 2);
+	/* a's in-flight series (b's serve predates them): 0.7 on average (100/s x 7 ms), a peak
+	 * that rose in steps 1 and 3 only. */
+	series(b, "sloprobe_inflight_seconds_total", "a:9464", "", inflight_s, 4);
+	series(b, "sloprobe_inflight_requests_peak", "a:9464", "", inflight_peak, 4);
 	assert_int_equal(read_body(b, &report, why), 0);
 	assert_int_equal(report.count, 1);
 	s = &report.services[0];
@@ -136,6 +144,20 @@ static void test_two_pods(void **state)
 			 s->latency.p99_us);
 	assert_int_equal(s->points[0].rss_bytes, 50 << 20);
 	assert_true(fabs(s->points[0].cpu_seconds - 1.0) < 1e-9);
+	for (i = 0; i < s->npoints; i++) {
+		const struct report_point *p = &s->points[i];
+
+		if (p->rss_bytes != 50 << 20 || fabs(p->cpu_seconds - 1.0) > 1e-9) {
+			assert_false(p->inflight_known);
+			continue;
+		}
+		/* Pod a's steps 1, 2, 3: the peak where it rose, else the mean rounded up. */
+		assert_true(p->inflight_known);
+		assert_int_equal(p->inflight_busy_ns, 7000000000ULL);
+		assert_true(a_steps < 3);
+		assert_int_equal(p->inflight_peak, want_peak[a_steps++]);
+	}
+	assert_int_equal(a_steps, 3);
 	report_free(&report);
 	free(b);
 }

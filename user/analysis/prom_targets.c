@@ -18,6 +18,8 @@ static const struct {
 	{ "sloprobe_process_cpu_seconds_total", PROM_CPU },
 	{ "sloprobe_process_resident_memory_bytes", PROM_RSS },
 	{ "sloprobe_service_listening", PROM_LISTENING },
+	{ "sloprobe_inflight_seconds_total", PROM_INFLIGHT_SECONDS },
+	{ "sloprobe_inflight_requests_peak", PROM_INFLIGHT_PEAK },
 };
 
 /* The bucket an le label names: serve's edges in seconds, or +Inf; -1 for any other. */

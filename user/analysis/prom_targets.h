@@ -16,6 +16,8 @@ enum prom_field {
 	PROM_CPU,
 	PROM_RSS,
 	PROM_LISTENING,
+	PROM_INFLIGHT_SECONDS, /* the in-flight gauge's time integral (a counter) */
+	PROM_INFLIGHT_PEAK,    /* the gauge's peak since serve started */
 	PROM_FIELDS,
 };
 

@@ -23,6 +23,29 @@ static __u64 prom_count(double value)
 	return value > 0 && isfinite(value) ? (__u64)llround(value) : 0;
 }
 
+/*
+ * Requests in flight over step @i, as a capture holds them: the time integral from serve's
+ * counter, and a peak from its since-start gauge where that rose in the step, else the mean
+ * rounded up (a lower bound: Prometheus keeps no per-step peak). Unknown where serve had no
+ * in-flight series (a sloprobe before them).
+ */
+static void prom_inflight_of(const struct prom_target *t, size_t i, bool restarted,
+			     double interval_s, struct capture_sample *out)
+{
+	double busy_s = prom_growth(t->values[PROM_INFLIGHT_SECONDS], i, restarted);
+	double peak = t->values[PROM_INFLIGHT_PEAK][i];
+	double peak_before = t->values[PROM_INFLIGHT_PEAK][i - 1];
+
+	if (isnan(busy_s) || !(interval_s > 0))
+		return;
+	out->inflight_known = true;
+	out->inflight_busy_ns = prom_count(busy_s * 1e9);
+	if (!isnan(peak) && (restarted || isnan(peak_before) || peak > peak_before))
+		out->inflight_peak = prom_count(peak);
+	else
+		out->inflight_peak = prom_count(ceil(busy_s / interval_s));
+}
+
 /* Requests of each range between edges over step @i; false when the step has no histogram. */
 static bool prom_step_ranges(const struct prom_target *t, size_t i, __u64 ranges[PROM_RANGES],
 			     bool *restarted)
@@ -94,8 +117,9 @@ static double prom_max_us(const __u64 ranges[PROM_RANGES])
 }
 
 /* The sample of @t over step @i into @out, its buckets in @buckets; false: none this step. */
-static bool prom_sample_of(const struct prom_target *t, size_t i, struct prom_spread *spread,
-			   __u64 *hist, struct hist_bucket *buckets, struct capture_sample *out)
+static bool prom_sample_of(const struct prom_target *t, size_t i, double step_s,
+			   struct prom_spread *spread, __u64 *hist, struct hist_bucket *buckets,
+			   struct capture_sample *out)
 {
 	__u64 ranges[PROM_RANGES];
 	bool restarted;
@@ -127,6 +151,7 @@ static bool prom_sample_of(const struct prom_target *t, size_t i, struct prom_sp
 	out->threads = prom_count(prom_gauge(t, PROM_THREADS, i));
 	out->rss_bytes = prom_count(prom_gauge(t, PROM_RSS, i));
 	out->listening = prom_gauge(t, PROM_LISTENING, i) > 0 || out->requests;
+	prom_inflight_of(t, i, restarted, step_s, out);
 	out->max_us = prom_max_us(ranges);
 	return true;
 }
@@ -157,7 +182,7 @@ static int prom_instance_windows(const struct prom_target *targets, size_t first
 						 .samples = samples };
 
 		for (k = 0, n = 0; k < count; k++)
-			n += prom_sample_of(&targets[first + k], i, &spreads[k], hist,
+			n += prom_sample_of(&targets[first + k], i, grid->step_s, &spreads[k], hist,
 					    &buckets[n * HIST_BUCKETS], &samples[n]);
 		window.count = n;
 		*any = *any || n;

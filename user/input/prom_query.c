@@ -71,7 +71,8 @@ int prom_selector(const char *inner, char *buf, size_t size)
 	int n = snprintf(buf, size,
 			 "{__name__=~\"sloprobe_(request_duration_seconds_(bucket|sum)|"
 			 "connections_active|process_cpu_seconds_total|"
-			 "process_resident_memory_bytes|service_listening)\",route=\"\"%s%s}",
+			 "process_resident_memory_bytes|service_listening|inflight_seconds_total|"
+			 "inflight_requests_peak)\",route=\"\"%s%s}",
 			 inner[0] ? "," : "", inner);
 
 	return n < 0 || (size_t)n >= size ? -1 : 0;
