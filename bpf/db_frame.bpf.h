@@ -13,6 +13,7 @@
 #include "conn_state.bpf.h"
 #include "request_record.bpf.h"
 #include "http.bpf.h"
+#include "http2_frame.bpf.h"
 
 /* Steps of one call's walk: a step reads up to DB_FEED_BYTES bytes, or
  * skips a bulk string or message body by count. */
@@ -145,9 +146,25 @@ static __always_inline bool db_frame_walk(struct db_loop *loop, long ret)
 	return true;
 }
 
-/* The first read of a connection: a RESP command or a PostgreSQL startup packet names it. */
-static __always_inline void db_frame_detect(struct http_conn_state *state, struct conn_state *conn,
-					    long ret)
+/* The HTTP/2 preface: counted, and framed from here if its state has room. */
+static __always_inline void http2_detected(__u64 key, struct http_conn_state *state,
+					   struct conn_state *conn)
+{
+	struct service_stats *stats = service_stats_get(&conn->service);
+
+	state->protocol =
+		http2_walk_key(key) && http_h2_begin() ? HTTP_PROTO_HTTP2 : HTTP_PROTO_OTHER;
+	if (!stats)
+		return;
+	stats->http2_conns += 1;
+	if (state->protocol != HTTP_PROTO_HTTP2)
+		stats->http2_framing_lost += 1;
+}
+
+/* The first read of a connection: a RESP command, a PostgreSQL startup packet or the HTTP/2
+ * preface names it. */
+static __always_inline void db_frame_detect(__u64 key, struct http_conn_state *state,
+					    struct conn_state *conn, long ret)
 {
 	struct service_stats *stats;
 	unsigned char head[8] = {};
@@ -165,8 +182,12 @@ static __always_inline void db_frame_detect(struct http_conn_state *state, struc
 		state->protocol = HTTP_PROTO_REDIS;
 	else if (pg_detect(head, contig < 8 ? 0 : 8))
 		state->protocol = HTTP_PROTO_POSTGRES;
-	else
+	else if (http2_detect(head, contig < 8 ? 0 : 8)) {
+		http2_detected(key, state, conn);
 		return;
+	} else {
+		return;
+	}
 	__builtin_memset(&state->db, 0, sizeof(state->db));
 	state->db.pg.req.untyped = 1;
 	stats = service_stats_get(&conn->service);

@@ -11,6 +11,7 @@
 #include "maps.bpf.h"
 #include "http_status.h"
 #include "http_conn_state.bpf.h"
+#include "http2_conn_state.bpf.h"
 #include "regs.bpf.h"
 
 /* Set by `--http` before load: the request line and status are read from the user buffers. */
@@ -44,8 +45,11 @@ static __always_inline void http_conn_create(__u64 key, __u64 flags)
 /* With the connection's entry in conns (conn_remove()). */
 static __always_inline void http_conn_remove(__u64 key)
 {
-	if (http_enabled)
-		bpf_map_delete_elem(&http_conns, &key);
+	if (!http_enabled)
+		return;
+	bpf_map_delete_elem(&http_conns, &key);
+	/* Most connections are not HTTP/2: one failed delete. */
+	bpf_map_delete_elem(&http2_conns, &key);
 }
 
 /* The connection's entry; the table allocates on use, so a failed allocation is retried. */

@@ -14,6 +14,7 @@
 #include "route.bpf.h"
 #include "http_frame.h"
 #include "db_frame.bpf.h"
+#include "http2_frame.bpf.h"
 
 /*
  * A window of the call's bytes lands here, behind the carried head of a line cut by the
@@ -239,11 +240,13 @@ static __always_inline bool http_frame_on_read(__u64 key, struct conn_state *con
 		break;
 	}
 	if (w.state->protocol == HTTP_PROTO_UNKNOWN)
-		db_frame_detect(w.state, conn, ret);
+		db_frame_detect(key, w.state, conn, ret);
 	switch (w.state->protocol) {
 	case HTTP_PROTO_REDIS:
 	case HTTP_PROTO_POSTGRES:
 		return db_frame_on_read(w.state, conn, ret, now_ns);
+	case HTTP_PROTO_HTTP2:
+		return http2_frame_on_read(key, conn, ret, now_ns);
 	default:
 		break;
 	}
@@ -284,6 +287,8 @@ static __always_inline bool http_frame_on_send(__u64 key, struct conn_state *con
 	case HTTP_PROTO_REDIS:
 	case HTTP_PROTO_POSTGRES:
 		return db_frame_on_send(state, conn, ret, now_ns);
+	case HTTP_PROTO_HTTP2:
+		return http2_frame_on_send(key, conn, ret, now_ns);
 	default:
 		break;
 	}

@@ -698,6 +698,19 @@ static __always_inline __u32 http2_settle(struct http2_parser *p)
 	return http2_payload_done(p);
 }
 
+/* One byte, and the frame it may end with it; the BPF walker calls it as a global function,
+ * verified once rather than on every turn of http2_feed_at()'s loop. */
+static __always_inline __u32 http2_byte_settled(struct http2_parser *p, unsigned char c)
+{
+	__u32 kind = http2_byte(p, c);
+
+	return kind == HTTP2_EV_NONE && p->state != HTTP2_S_BROKEN ? http2_settle(p) : kind;
+}
+
+#ifndef HTTP2_BYTE
+#define HTTP2_BYTE http2_byte_settled
+#endif
+
 /* Skips up to @n bytes of a payload by count (HTTP2_S_SKIP): how many it took. Its last byte
  * may end a stream: http2_settle() says so, at the next call. */
 static __always_inline __u32 http2_skip(struct http2_parser *p, __u32 n)
@@ -749,7 +762,7 @@ static __always_inline __u32 http2_feed_at(struct http2_parser *p, const struct 
 			if (i >= n || i >= DB_FEED_BYTES)
 				return i;
 			http2_barrier_var(i);
-			kind = http2_byte(p, bytes->at[i & (DB_FEED_BYTES - 1)]);
+			kind = HTTP2_BYTE(p, bytes->at[i & (DB_FEED_BYTES - 1)]);
 			i++;
 		}
 		if (kind != HTTP2_EV_NONE) {

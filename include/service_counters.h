@@ -82,7 +82,26 @@
 	X(postgres_conns, "postgres", "conns", NULL, NULL)                                         \
 	X(postgres_framing_lost, "postgres", "framing_lost",                                       \
 	  "sloprobe_postgres_framing_lost_total",                                                  \
-	  "PostgreSQL connections whose bytes stopped following its framing (then by turns).")
+	  "PostgreSQL connections whose bytes stopped following its framing (then by turns).")     \
+	SERVICE_COUNTERS_HTTP2(X)
+
+/*
+ * With --http, at the end of the HTTP group: connections recognised as HTTP/2 from the client
+ * preface (cleartext, or TLS plaintext through the uprobes), those whose frames stopped making
+ * sense (measured by turns from there), streams reset before their response ended (RST_STREAM
+ * either way: no request recorded), streams not followed because the connection's table of
+ * open streams had no slot for them, and requests whose route is unknown (a Huffman-coded
+ * :path, or a reference to a dynamic-table entry not remembered). Their responses are counted
+ * in the "http" classes by :status; a gRPC response whose grpc-status is not 0 as 5xx.
+ */
+#define SERVICE_COUNTERS_HTTP2(X)                                                                  \
+	X(http2_conns, "http2", "conns", NULL, NULL)                                               \
+	X(http2_framing_lost, "http2", "framing_lost", "sloprobe_http2_framing_lost_total",        \
+	  "HTTP/2 connections whose frames stopped making sense (then measured by turns).")        \
+	X(http2_streams_reset, "http2", "streams_reset", "sloprobe_http2_streams_reset_total",     \
+	  "HTTP/2 streams reset (RST_STREAM) before their response ended: not requests.")          \
+	X(http2_streams_untracked, "http2", "streams_untracked", NULL, NULL)                       \
+	X(http2_routes_unknown, "http2", "routes_unknown", NULL, NULL)
 
 /*
  * With --http: connections whose first client bytes were a TLS record (requests counted on

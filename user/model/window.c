@@ -172,11 +172,12 @@ __u64 window_websocket_open(const struct service_window *window)
 
 const char *window_protocol(const struct service_window *window)
 {
-	/* Ties go to the earlier name. */
+	/* Ties go to the earlier name: HTTP/2 inside TLS counts as both, and is HTTP/2. */
 	const struct {
 		const char *name;
 		__u64 conns;
 	} seen[] = {
+		{ "http2", window->http_since_start.http2_conns },
 		{ "http1", window->http_since_start.http_conns },
 		{ "tls", window->http_since_start.tls_conns },
 		{ "redis", window->http_since_start.redis_conns },

@@ -163,13 +163,16 @@ static bool counter_is_websocket(const char *object)
 	return object && strcmp(object, "websocket") == 0;
 }
 
-/* The "redis" and "postgres" objects, only for a service that has had such a connection. */
+/* The "redis", "postgres" and "http2" objects, only for a service that has had such a connection.
+ */
 static bool counter_object_shown(const struct service_window *w, const char *object)
 {
 	if (object && strcmp(object, "redis") == 0)
 		return w->http_since_start.redis_conns || w->redis_conns;
 	if (object && strcmp(object, "postgres") == 0)
 		return w->http_since_start.postgres_conns || w->postgres_conns;
+	if (object && strcmp(object, "http2") == 0)
+		return w->http_since_start.http2_conns || w->http2_conns;
 	return !counter_is_websocket(object);
 }
 
