@@ -167,7 +167,7 @@ E2E_SYSCALLS_TESTS := test_accept_queue test_idle_last_request test_ipv6_nginx \
 	test_requests_per_connection test_resets test_serve_metrics test_service_restart \
 	test_serving_threads test_stale_state test_two_instances test_retransmits_veth \
 	test_report_tail test_http_pipelining test_http_streaming test_http_framing_cases \
-	test_websocket test_serve_idle
+	test_websocket test_serve_idle test_http2_h2load
 
 # --backend tracepoints attaches the socket set's own programs through tracefs: the tests of
 # each event it carries (reads, sends, arrivals, state changes, resets, retransmits).

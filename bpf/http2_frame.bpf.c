@@ -328,22 +328,97 @@ static __always_inline int http2_window_step(struct http2_walk *w, struct http2_
 	return 0;
 }
 
-/* The call's bytes at w->off into the scratch's window. */
+/* Buffers of a vector the walk passes over in one step (empty ones, or those it skipped). */
+#define HTTP2_IOV_STEPS 8
+
+/* The call's buffers: its one buffer, or its vector's first. 0 when there are none to read. */
+static __always_inline int http2_iovs_begin(struct http2_walk *w, struct db_scratch *scratch,
+					    __u32 mode)
+{
+	unsigned long arg1 = 0, arg2 = 0, nr;
+	struct iovec first;
+
+	w->iov_ptr = 0;
+	w->iov_count = 1;
+	w->cur_index = 0;
+	w->cur_base = 0;
+	w->cur_len = w->len;
+	if (mode & HTTP2_CALL_PRESET) {
+		w->cur_addr = (__u64)scratch->iovs.iov[0].iov_base;
+		return 1;
+	}
+#ifdef SYSCALL_ARGS_KNOWN
+	nr = syscall_args(&arg1, &arg2);
+	w->cur_addr = arg1;
+	if (nr == SYS_READ || nr == SYS_WRITE || nr == SYS_SENDTO || nr == SYS_RECVFROM)
+		return 1;
+	if (nr == SYS_RECVMSG || nr == SYS_SENDMSG) {
+		/* msg_iov and msg_iovlen, adjacent (regs.bpf.h checks it). */
+		if (bpf_probe_read_user(&first, sizeof(first),
+					(const char *)arg1 +
+						__builtin_offsetof(struct user_msghdr, msg_iov)))
+			return 0;
+		arg1 = (unsigned long)first.iov_base;
+		arg2 = first.iov_len;
+	} else if (nr != SYS_READV && nr != SYS_WRITEV) {
+		return 0;
+	}
+	if (!arg2 || bpf_probe_read_user(&first, sizeof(first), (const void *)arg1))
+		return 0;
+	w->iov_ptr = arg1;
+	w->iov_count = arg2;
+	w->cur_addr = (__u64)first.iov_base;
+	w->cur_len = first.iov_len;
+	return 1;
+#else
+	return 0;
+#endif
+}
+
+/* Moves the walk's buffer on to the one holding w->off: 0 when there, 1 when more steps are
+ * needed, -1 when the call's buffers end before it. */
+static __always_inline int http2_iov_seek(struct http2_walk *w)
+{
+	struct iovec next;
+	__u32 k;
+
+	for (k = 0; k < HTTP2_IOV_STEPS; k++) {
+		if (w->off < w->cur_base + w->cur_len)
+			return 0;
+		if (!w->iov_ptr || w->cur_index + 1 >= w->iov_count)
+			return -1;
+		w->cur_base += w->cur_len;
+		w->cur_index += 1;
+		if (bpf_probe_read_user(&next, sizeof(next),
+					(const void *)(w->iov_ptr + w->cur_index * sizeof(next))))
+			return -1;
+		w->cur_addr = (__u64)next.iov_base;
+		w->cur_len = next.iov_len;
+	}
+	return 1;
+}
+
+/* The call's bytes at w->off into the scratch's window (or a step towards their buffer). */
 static __always_inline int http2_window_fill(struct http2_walk *w, struct db_scratch *scratch)
 {
-	__u64 contig = 0;
-	const char *src = syscall_iovs_at(&scratch->iovs, w->off, &contig);
+	__u64 contig;
+	int seek = http2_iov_seek(w);
 	__u32 n;
 
-	if (!src) {
+	if (seek > 0)
+		return 0;
+	if (seek < 0) {
 		w->stop = 1;
 		return 1;
 	}
+	contig = w->cur_base + w->cur_len - w->off;
 	n = w->len - w->off < DB_FEED_BYTES ? (__u32)(w->len - w->off) : DB_FEED_BYTES;
 	if (contig < n)
 		n = (__u32)contig;
 	barrier_var(n);
-	if (n == 0 || n > DB_FEED_BYTES || bpf_probe_read_user(scratch->bytes.at, n, src)) {
+	if (n == 0 || n > DB_FEED_BYTES ||
+	    bpf_probe_read_user(scratch->bytes.at, n,
+				(const void *)(w->cur_addr + (w->off - w->cur_base)))) {
 		w->stop = 1;
 		return 1;
 	}
@@ -456,7 +531,7 @@ static __noinline int http2_call_begin(__u64 len, __u64 now_ns, __u64 start_ns, 
 		http_h2_feed(p, &scratch->bytes, 0, 0, &w->ev);
 		return HTTP2_CALL_DONE;
 	}
-	if (!(mode & HTTP2_CALL_PRESET) && !syscall_user_iovs(&scratch->iovs, len))
+	if (!http2_iovs_begin(w, scratch, mode))
 		return HTTP2_CALL_LOST;
 	return HTTP2_CALL_WALK;
 }

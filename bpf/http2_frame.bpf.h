@@ -27,6 +27,14 @@ struct http2_walk {
 	__u32 stop;  /* the framing broke */
 	__u32 win_n; /* the window holds the call's bytes [off, off + win_n) */
 	__u32 win_i; /* ... walked up to here */
+	/* The call's buffers, one at a time: nginx writes a frame a buffer, far more than the
+	 * first SYSCALL_IOVS of a vector that the HTTP/1.x parser reads at once. */
+	__u64 iov_ptr;	 /* the user's struct iovec array; 0: one buffer */
+	__u64 iov_count; /* its entries */
+	__u64 cur_index; /* the buffer the walk is in */
+	__u64 cur_base;	 /* the call's offset of its first byte */
+	__u64 cur_addr;
+	__u64 cur_len;
 	struct http2_event ev;
 	struct http_line_head line; /* a request's line for its route: "METHOD PATH HTTP/2" */
 };
