@@ -129,12 +129,13 @@ struct http2_parser {
 	__u8 rep;      /* enum http2_rep */
 	__u8 shift;
 	__u8 huffman;
-	__u8 kind;	/* enum http2_field_kind of the field being read */
-	__u8 name_at;	/* bytes of a literal name that matched "grpc-status"; 0xff: none */
-	__u8 value_len; /* bytes of the value kept (method, status, grpc-status) */
+	__u8 kind;	 /* enum http2_field_kind of the field being read */
+	__u8 name_at;	 /* bytes of a literal name read */
+	__u8 name_match; /* the names of http2_name_byte() it still matches, a bit each */
+	__u8 value_len;	 /* bytes of the value kept (method, status, grpc-status) */
 	__u8 memo_next;
 	__u8 data_end; /* the DATA frame being skipped ends its stream */
-	__u8 pad[7];
+	__u8 pad[6];
 	__u64 value; /* the first 8 bytes of the value, for methods and numbers */
 	struct http2_memo memo[HTTP2_MEMO_SLOTS];
 	struct http2_block block;
@@ -352,6 +353,28 @@ static __always_inline void http2_field_end(struct http2_parser *p)
 	p->hp_state = HPACK_FIELD;
 }
 
+/* The literal names a field's kind comes from (gRPC's encoder sends even :path and :status
+ * as literal names), by enum http2_field_kind less one. */
+#define HTTP2_NAMES 4
+#define HTTP2_NAME_BYTES 16
+
+static __always_inline __u32 http2_name_length(__u32 k)
+{
+	return k == 1 ? 5 : k == 3 ? 11 : 7;
+}
+
+/* Which of HTTP2_NAMES a literal name of @len bytes may be: a bit each. */
+static __always_inline __u8 http2_names_of_length(__u32 len)
+{
+	__u8 match = 0;
+	__u32 k;
+
+	for (k = 0; k < HTTP2_NAMES; k++)
+		if (http2_name_length(k) == len)
+			match |= (__u8)(1U << k);
+	return match;
+}
+
 /* An HPACK integer's value is known: what it was the integer of decides what comes next. */
 static __always_inline void http2_int_end(struct http2_parser *p)
 {
@@ -381,9 +404,9 @@ static __always_inline void http2_int_end(struct http2_parser *p)
 	case HPACK_NAME_LENGTH:
 	case HPACK_NAME_MORE:
 		p->str_left = n;
-		/* "grpc-status" is 11 bytes; a Huffman-coded name is not matched. */
-		if (n != 11 || p->huffman)
-			p->name_at = 0xff;
+		/* A Huffman-coded name is not matched. */
+		p->name_match = p->huffman ? 0 : http2_names_of_length(n);
+		p->name_at = 0;
 		p->hp_state = n ? HPACK_NAME : HPACK_VALUE_LENGTH;
 		return;
 	default:
@@ -452,21 +475,26 @@ static __always_inline void http2_field_first(struct http2_parser *p, unsigned c
 	}
 }
 
-/* One byte of a literal name: matched against "grpc-status". */
+/* One byte of a literal name: the names it still matches. */
 static __always_inline void http2_name_byte(struct http2_parser *p, unsigned char c)
 {
-	const char *grpc = "grpc-status";
-	__u32 at = p->name_at;
+	static const char names[HTTP2_NAMES][HTTP2_NAME_BYTES] = { ":method", ":path", ":status",
+								   "grpc-status" };
+	__u32 at = p->name_at, k;
 
-	if (at < 11 && c == (unsigned char)grpc[at & 15])
-		p->name_at = (__u8)(at + 1);
-	else
-		p->name_at = 0xff;
+	for (k = 0; k < HTTP2_NAMES; k++)
+		if ((p->name_match & (1U << k)) &&
+		    (at >= HTTP2_NAME_BYTES || names[k][at & (HTTP2_NAME_BYTES - 1)] != (char)c))
+			p->name_match &= (__u8) ~(1U << k);
+	p->name_at = (__u8)(at < 255 ? at + 1 : at);
 	p->str_left -= 1;
 	if (p->str_left)
 		return;
-	if (p->name_at == 11)
-		p->kind = HTTP2_FIELD_GRPC_STATUS;
+	for (k = 0; k < HTTP2_NAMES; k++)
+		if (p->name_match & (1U << k)) {
+			p->kind = (__u8)(k + 1);
+			break;
+		}
 	p->hp_state = HPACK_VALUE_LENGTH;
 }
 

@@ -370,6 +370,34 @@ static void test_hpack_bomb_bounded(void **state)
 	assert_int_equal(r.count, 2);
 }
 
+/* gRPC's encoder: :path and :status as literal names, inserted, then referenced. */
+static void test_grpc_literal_names(void **state)
+{
+	static const unsigned char call[] = { 0x83, 0x86, 0x40, 5,   ':', 'p', 'a',  't', 'h', 6,
+					      '/',  'd',  '.',	'E', 'c', 'h', 0x40, 7,	  ':', 's',
+					      't',  'a',  't',	'u', 's', 3,   '2',  '0', '0' };
+	unsigned char buf[128];
+	struct http2_parser p;
+	struct walk_result r = { 0 };
+	size_t n = 0;
+
+	(void)state;
+	n += put_preface(buf + n);
+	n += put_frame(buf + n, HTTP2_HEADERS, HTTP2_FLAG_END_HEADERS, 1, call, sizeof(call));
+	n += put_frame(buf + n, HTTP2_HEADERS, HTTP2_FLAG_END_HEADERS, 3, BLOCK(0x83, 0xbf), 2);
+	http2_parser_init(&p, 1);
+	assert_int_equal(h2_walk(&p, buf, n, &r), n);
+	assert_int_equal(r.count, 4);
+	assert_int_equal(r.blocks[1].method, 3);
+	assert_int_equal(r.blocks[1].path_len, 6);
+	assert_memory_equal(r.blocks[1].path, "/d.Ech", 6);
+	assert_int_equal(r.blocks[1].status, 200);
+	assert_int_equal(r.blocks[1].path_insert, 1);
+	/* 0xbf is index 63: the entry before the newest, the :path. */
+	assert_int_equal(r.blocks[3].path_flags, HTTP2_PATH_SEEN | HTTP2_PATH_DYNAMIC);
+	assert_int_equal(r.blocks[3].path_ref, 1);
+}
+
 static void test_detect(void **state)
 {
 	(void)state;
@@ -382,10 +410,15 @@ static void test_detect(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_client_requests),	   cmocka_unit_test(test_server_responses),
-		cmocka_unit_test(test_client_cuts),	   cmocka_unit_test(test_padded_priority),
-		cmocka_unit_test(test_huffman_path),	   cmocka_unit_test(test_hostile),
-		cmocka_unit_test(test_hpack_bomb_bounded), cmocka_unit_test(test_detect),
+		cmocka_unit_test(test_client_requests),
+		cmocka_unit_test(test_server_responses),
+		cmocka_unit_test(test_client_cuts),
+		cmocka_unit_test(test_padded_priority),
+		cmocka_unit_test(test_huffman_path),
+		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_hpack_bomb_bounded),
+		cmocka_unit_test(test_grpc_literal_names),
+		cmocka_unit_test(test_detect),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
