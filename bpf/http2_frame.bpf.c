@@ -28,7 +28,7 @@ static const struct http2_conn http2_conn_zero;
 
 __noinline int http_h2_begin(void)
 {
-	struct http2_walk *w = bpf_map_lookup_elem(&http2_walks, &http2_zero_key);
+	struct http2_walk *w = http2_walk_get();
 	struct http2_conn *h2;
 
 	if (!w || bpf_map_update_elem(&http2_conns, &w->key, &http2_conn_zero, BPF_ANY))
@@ -68,7 +68,7 @@ struct http2_event_ctx {
 
 static __always_inline bool http2_event_ctx(struct http2_event_ctx *x, __u32 id)
 {
-	x->w = bpf_map_lookup_elem(&http2_walks, &http2_zero_key);
+	x->w = http2_walk_get();
 	if (!x->w)
 		return false;
 	x->h2 = bpf_map_lookup_elem(&http2_conns, &x->w->key);
@@ -272,7 +272,7 @@ __noinline int http_h2_answer(__u32 id, __u32 kind)
 /* The walk's pending event, if any, to its global function. */
 static __always_inline void http2_event_take(void)
 {
-	struct http2_walk *w = bpf_map_lookup_elem(&http2_walks, &http2_zero_key);
+	struct http2_walk *w = http2_walk_get();
 	__u32 kind, id, end_stream, is_send;
 
 	if (!w || !w->ev.kind)
@@ -299,10 +299,9 @@ static __always_inline void http2_event_take(void)
 }
 
 /* The window's bytes walked from w->win_i: up to an event or HTTP2_BYTES_PER_STEP bytes. */
-static __always_inline int http2_window_step(struct http2_walk *w, struct http2_parser *p,
-					     struct db_scratch *scratch)
+static __always_inline int http2_window_step(struct http2_walk *w, struct http2_parser *p)
 {
-	__u32 next = http_h2_feed(p, &scratch->bytes, w->win_i, w->win_n, &w->ev);
+	__u32 next = http_h2_feed(p, &w->bytes, w->win_i, w->win_n, &w->ev);
 
 	if (next > w->win_n || p->state == HTTP2_S_BROKEN) {
 		w->stop = 1;
@@ -332,8 +331,7 @@ static __always_inline int http2_window_step(struct http2_walk *w, struct http2_
 #define HTTP2_IOV_STEPS 8
 
 /* The call's buffers: its one buffer, or its vector's first. 0 when there are none to read. */
-static __always_inline int http2_iovs_begin(struct http2_walk *w, struct db_scratch *scratch,
-					    __u32 mode)
+static __always_inline int http2_iovs_begin(struct http2_walk *w, __u32 mode)
 {
 	unsigned long arg1 = 0, arg2 = 0, nr;
 	struct iovec first;
@@ -344,7 +342,7 @@ static __always_inline int http2_iovs_begin(struct http2_walk *w, struct db_scra
 	w->cur_base = 0;
 	w->cur_len = w->len;
 	if (mode & HTTP2_CALL_PRESET) {
-		w->cur_addr = (__u64)scratch->iovs.iov[0].iov_base;
+		w->cur_addr = w->preset_addr;
 		return 1;
 	}
 #ifdef SYSCALL_ARGS_KNOWN
@@ -399,7 +397,7 @@ static __always_inline int http2_iov_seek(struct http2_walk *w)
 }
 
 /* The call's bytes at w->off into the scratch's window (or a step towards their buffer). */
-static __always_inline int http2_window_fill(struct http2_walk *w, struct db_scratch *scratch)
+static __always_inline int http2_window_fill(struct http2_walk *w)
 {
 	__u64 contig;
 	int seek = http2_iov_seek(w);
@@ -417,7 +415,7 @@ static __always_inline int http2_window_fill(struct http2_walk *w, struct db_scr
 		n = (__u32)contig;
 	barrier_var(n);
 	if (n == 0 || n > DB_FEED_BYTES ||
-	    bpf_probe_read_user(scratch->bytes.at, n,
+	    bpf_probe_read_user(w->bytes.at, n,
 				(const void *)(w->cur_addr + (w->off - w->cur_base)))) {
 		w->stop = 1;
 		return 1;
@@ -430,13 +428,12 @@ static __always_inline int http2_window_fill(struct http2_walk *w, struct db_scr
 /* One step of the walk: 1 when it is over (done or broken). A global function. */
 __noinline int http_h2_walk_step(void)
 {
-	struct http2_walk *w = bpf_map_lookup_elem(&http2_walks, &http2_zero_key);
-	struct db_scratch *scratch = bpf_map_lookup_elem(&db_scratch, &http2_zero_key);
+	struct http2_walk *w = http2_walk_get();
 	struct http2_conn *h2;
 	struct http2_parser *p;
 	__u64 rest;
 
-	if (!w || !scratch || w->stop)
+	if (!w || w->stop)
 		return 1;
 	h2 = bpf_map_lookup_elem(&http2_conns, &w->key);
 	if (!h2) {
@@ -445,17 +442,17 @@ __noinline int http_h2_walk_step(void)
 	}
 	p = w->is_send ? &h2->server : &h2->client;
 	if (w->win_i < w->win_n)
-		return http2_window_step(w, p, scratch);
+		return http2_window_step(w, p);
 	if (w->off >= w->len)
 		return 1;
 	if (p->state == HTTP2_S_SKIP && p->frame_left) {
 		rest = w->len - w->off;
 		w->off += http2_skip(p, p->frame_left < rest ? p->frame_left : (__u32)rest);
 		/* Its last byte may end a stream. */
-		http_h2_feed(p, &scratch->bytes, 0, 0, &w->ev);
+		http_h2_feed(p, &w->bytes, 0, 0, &w->ev);
 		return 0;
 	}
-	return http2_window_fill(w, scratch);
+	return http2_window_fill(w);
 }
 
 static long http2_loop_step(__u64 index, void *ctx)
@@ -470,7 +467,7 @@ static long http2_loop_step(__u64 index, void *ctx)
  * own, like the two below: their locals are off the stack while bpf_loop's steps run. */
 static __noinline int http2_lost(void)
 {
-	struct http2_walk *w = bpf_map_lookup_elem(&http2_walks, &http2_zero_key);
+	struct http2_walk *w = http2_walk_get();
 	struct http_conn_state *state;
 	struct service_stats *stats;
 	struct conn_state *conn;
@@ -498,14 +495,13 @@ static __noinline int http2_lost(void)
 /* The walk set up for the call; a payload that outlasts it taken by count at once. */
 static __noinline int http2_call_begin(__u64 len, __u64 now_ns, __u64 start_ns, __u32 mode)
 {
-	struct http2_walk *w = bpf_map_lookup_elem(&http2_walks, &http2_zero_key);
-	struct db_scratch *scratch = bpf_map_lookup_elem(&db_scratch, &http2_zero_key);
+	struct http2_walk *w = http2_walk_get();
 	struct http_conn_state *state;
 	struct conn_state *conn;
 	struct http2_conn *h2;
 	struct http2_parser *p;
 
-	if (!w || !scratch)
+	if (!w)
 		return HTTP2_CALL_LOST;
 	state = bpf_map_lookup_elem(&http_conns, &w->key);
 	conn = bpf_map_lookup_elem(&conns, &w->key);
@@ -528,10 +524,10 @@ static __noinline int http2_call_begin(__u64 len, __u64 now_ns, __u64 start_ns, 
 	 * sends with sendfile after the frame's header): counted, no buffer, no loop. */
 	if (p->state == HTTP2_S_SKIP && p->frame_left >= len) {
 		http2_skip(p, (__u32)len);
-		http_h2_feed(p, &scratch->bytes, 0, 0, &w->ev);
+		http_h2_feed(p, &w->bytes, 0, 0, &w->ev);
 		return HTTP2_CALL_DONE;
 	}
-	if (!http2_iovs_begin(w, scratch, mode))
+	if (!http2_iovs_begin(w, mode))
 		return HTTP2_CALL_LOST;
 	return HTTP2_CALL_WALK;
 }
@@ -539,7 +535,7 @@ static __noinline int http2_call_begin(__u64 len, __u64 now_ns, __u64 start_ns, 
 /* After the walk: whether it took the whole call. */
 static __noinline int http2_call_end(void)
 {
-	struct http2_walk *w = bpf_map_lookup_elem(&http2_walks, &http2_zero_key);
+	struct http2_walk *w = http2_walk_get();
 
 	return w && !w->stop && w->off >= w->len ? HTTP2_CALL_DONE : HTTP2_CALL_LOST;
 }

@@ -10,10 +10,11 @@
 #define SLOPROBE_HTTP2_FRAME_BPF_H
 
 #include "http.bpf.h"
+#include "http2_frame.h"
 
 /* http_h2_call()'s @mode. */
 #define HTTP2_CALL_SEND 0x01
-#define HTTP2_CALL_PRESET 0x02 /* the bytes are in db_scratch's iovs already (TLS plaintext) */
+#define HTTP2_CALL_PRESET 0x02 /* the bytes are at the walk's preset_addr (TLS plaintext) */
 
 /* The call being walked. */
 struct http2_walk {
@@ -35,19 +36,36 @@ struct http2_walk {
 	__u64 cur_base;	 /* the call's offset of its first byte */
 	__u64 cur_addr;
 	__u64 cur_len;
+	__u64 preset_addr; /* HTTP2_CALL_PRESET: the plaintext's buffer */
 	struct http2_event ev;
+	struct db_bytes bytes;	    /* the window */
 	struct http_line_head line; /* a request's line for its route: "METHOD PATH HTTP/2" */
 };
 
+/*
+ * By thread id, not per CPU: a uprobe's program can be preempted (a preemptible kernel runs it
+ * with migration disabled only), and another thread's walk on the same CPU would take a
+ * per-CPU walk from under it. LRU: a thread that exits leaves its entry to be reused.
+ */
+#define HTTP2_WALKS 8192
+
 SLOPROBE_MAP struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, HTTP2_WALKS);
 	__type(key, __u32);
 	__type(value, struct http2_walk);
 } http2_walks SEC(".maps");
 
-/* The map's key from .rodata, not the stack: uprobes have no stack of their own. */
-static const __u32 http2_zero_key;
+/* A new walk, from .rodata: not on the stack, where uprobes have little room. */
+static const struct http2_walk http2_walk_zero;
+
+/* The calling thread's walk; NULL when the table has no room for it. */
+static __always_inline struct http2_walk *http2_walk_get(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	return bpf_map_lookup_elem(&http2_walks, &tid);
+}
 
 /*
  * In http2_frame.bpf.c, global functions verified once per program; the connection is the
@@ -62,10 +80,15 @@ extern int http_h2_begin(void);
 /* Names the connection the next call walks; false when the walk's map is not there. */
 static __always_inline bool http2_walk_key(__u64 key)
 {
-	struct http2_walk *w = bpf_map_lookup_elem(&http2_walks, &http2_zero_key);
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct http2_walk *w = bpf_map_lookup_elem(&http2_walks, &tid);
 
-	if (!w)
-		return false;
+	if (!w) {
+		bpf_map_update_elem(&http2_walks, &tid, &http2_walk_zero, BPF_ANY);
+		w = bpf_map_lookup_elem(&http2_walks, &tid);
+		if (!w)
+			return false;
+	}
 	w->key = key;
 	return true;
 }

@@ -40,11 +40,19 @@ extern int http_tls_walk(struct http_conn_state *state, struct http_scratch *scr
 extern const volatile __u32 tls_plaintext_enabled;
 
 /* An SSL_read or SSL_write (or _ex) a thread is in, from its entry to its return. */
+/* An SSL * is an address in its process: forked workers (nginx's) hold different SSL objects
+ * at the same address, so the process is part of the key. */
+struct ssl_sock_key {
+	__u64 ssl;
+	__u32 tgid;
+	__u32 pad;
+};
+
 struct ssl_call {
-	__u64 ssl;	/* the SSL * */
-	__u64 buf;	/* the plaintext buffer */
-	__u64 size_ptr; /* _ex: where the library writes the byte count; 0 otherwise */
-	__u64 sock_key; /* the socket the call read or wrote, once it did */
+	struct ssl_sock_key of; /* the SSL * and its process: ssl_socks' key */
+	__u64 buf;		/* the plaintext buffer */
+	__u64 size_ptr;		/* _ex: where the library writes the byte count; 0 otherwise */
+	__u64 sock_key;		/* the socket the call read or wrote, once it did */
 	__u32 is_send;
 	__u32 pad;
 };
@@ -62,7 +70,7 @@ SLOPROBE_MAP struct {
 SLOPROBE_MAP struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, SLOPROBE_MAX_CONNS);
-	__type(key, __u64);
+	__type(key, struct ssl_sock_key);
 	__type(value, __u64);
 } ssl_socks SEC(".maps");
 
@@ -91,7 +99,6 @@ static __always_inline void tls_plaintext_note_socket(__u64 key, struct http_con
 {
 	__u32 tid;
 	struct ssl_call *call;
-	__u64 ssl;
 
 	if (!tls_plaintext_enabled)
 		return;
@@ -100,8 +107,7 @@ static __always_inline void tls_plaintext_note_socket(__u64 key, struct http_con
 	if (!call)
 		return;
 	call->sock_key = key;
-	ssl = call->ssl;
-	bpf_map_update_elem(&ssl_socks, &ssl, &key, BPF_ANY);
+	bpf_map_update_elem(&ssl_socks, &call->of, &key, BPF_ANY);
 	tls_plaintext_begin(state);
 }
 

@@ -22,7 +22,8 @@ static __always_inline int ssl_call_enter(struct pt_regs *ctx, __u32 is_send, bo
 
 	if (!tls_plaintext_enabled)
 		return 0;
-	call.ssl = PT_REGS_PARM1(ctx);
+	call.of.ssl = PT_REGS_PARM1(ctx);
+	call.of.tgid = (__u32)(bpf_get_current_pid_tgid() >> 32);
 	call.buf = PT_REGS_PARM2(ctx);
 	call.size_ptr = ex ? PT_REGS_PARM4(ctx) : 0;
 	call.is_send = is_send;
@@ -114,6 +115,61 @@ __noinline int http_tls_plaintext_end(struct http_walk_pos *pos, struct http_con
 /* Map keys kept in read-only data, not on the stack, for the same reason. */
 static const __u32 ssl_zero_key = 0;
 
+/*
+ * HTTP/2 inside TLS (ALPN h2): a connection whose plaintext begins with the client preface is
+ * walked by the HTTP/2 parser (http2_frame.bpf.c) from the call's buffer. Returns 1 when the
+ * plaintext @pos describes (its buffer in http_scratch) went to it. A global function.
+ */
+__noinline int http_tls_h2(struct http_walk_pos *pos)
+{
+	struct http_scratch *scratch = bpf_map_lookup_elem(&http_scratch, &ssl_zero_key);
+	struct http2_walk *w;
+	struct http_conn_state *state;
+	struct service_stats *stats;
+	struct conn_state *conn;
+	unsigned char head[8];
+	__u64 start_ns;
+	int taken;
+
+	if (!pos || !scratch)
+		return 0;
+	state = bpf_map_lookup_elem(&http_conns, &pos->key);
+	conn = bpf_map_lookup_elem(&conns, &pos->key);
+	if (!state || !conn || !(state->tls.flags & TLS_CONN_RECOGNISED))
+		return 0;
+	tls_plaintext_begin(state);
+	if (state->protocol == HTTP_PROTO_UNKNOWN && !pos->is_send && pos->len >= 8 &&
+	    !bpf_probe_read_user(head, sizeof(head), scratch->iovs.iov[0].iov_base) &&
+	    http2_detect(head, sizeof(head))) {
+		state->protocol = http2_walk_key(pos->key) && http_h2_begin() ? HTTP_PROTO_HTTP2
+									      : HTTP_PROTO_OTHER;
+		stats = service_stats_get(&conn->service);
+		if (stats)
+			stats->http2_conns += 1;
+		if (stats && state->protocol != HTTP_PROTO_HTTP2)
+			stats->http2_framing_lost += 1;
+	}
+	if (state->protocol != HTTP_PROTO_HTTP2)
+		return 0;
+	start_ns = conn->arrival_ns && conn->arrival_ns <= pos->now_ns ? conn->arrival_ns
+								       : pos->now_ns;
+	if (!http2_walk_key(pos->key))
+		return 1;
+	w = http2_walk_get();
+	if (!w)
+		return 1;
+	w->preset_addr = (__u64)scratch->iovs.iov[0].iov_base;
+	if (pos->is_send)
+		return http_h2_call(pos->len, pos->now_ns, 0, HTTP2_CALL_PRESET | HTTP2_CALL_SEND) |
+		       1;
+	taken = http_h2_call(pos->len, pos->now_ns, start_ns, HTTP2_CALL_PRESET);
+	/* The walk's own copy of the key: pos is per CPU, and this program preemptible. */
+	conn = bpf_map_lookup_elem(&conns, &w->key);
+	if (taken && conn)
+		conn->arrival_ns = 0;
+	return 1;
+}
+
 /* One step of the walk @pos describes, everything it needs found again: only the loop's
  * counter and @pos live across the parser's call. 1: stop. */
 static __always_inline long ssl_plaintext_step(struct http_walk_pos *pos)
@@ -132,6 +188,8 @@ static __always_inline void ssl_plaintext(struct http_walk_pos *pos)
 {
 	__u32 i;
 
+	if (http_tls_h2(pos))
+		return;
 	if (!http_tls_plaintext_begin(pos, bpf_map_lookup_elem(&http_conns, &pos->key),
 				      bpf_map_lookup_elem(&conns, &pos->key)))
 		return;
@@ -168,7 +226,7 @@ static __always_inline int ssl_call_exit(struct pt_regs *ctx)
 	ssl_call_bytes(call, PT_REGS_RC(ctx), &pos->len);
 	pos->key = call->sock_key;
 	/* Bytes the library had buffered: the socket is the one this SSL * last used. */
-	learned = pos->key || !pos->len ? NULL : bpf_map_lookup_elem(&ssl_socks, &call->ssl);
+	learned = pos->key || !pos->len ? NULL : bpf_map_lookup_elem(&ssl_socks, &call->of);
 	if (learned)
 		pos->key = *learned;
 	pos->is_send = call->is_send;
