@@ -776,6 +776,8 @@ static __always_inline __u32 http2_feed_at(struct http2_parser *p, const struct 
 	__u32 k, kind;
 
 	ev->kind = HTTP2_EV_NONE;
+	ev->stream_id = 0;
+	ev->end_stream = 0;
 	for (k = 0; k < HTTP2_BYTES_PER_STEP; k++) {
 		if (p->state == HTTP2_S_BROKEN)
 			return i;

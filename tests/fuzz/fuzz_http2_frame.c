@@ -23,7 +23,7 @@ static void fuzz_check(int ok, const char *what)
 static void fuzz_event(const struct http2_parser *p, const struct http2_event *ev)
 {
 	fuzz_check(ev->kind <= HTTP2_EV_DATA_END, "event known");
-	fuzz_check(ev->stream_id != 0 || ev->kind == HTTP2_EV_NONE, "events name a stream");
+	fuzz_check(ev->kind == HTTP2_EV_NONE || ev->stream_id != 0, "events name a stream");
 	if (ev->kind == HTTP2_EV_BLOCK_END)
 		fuzz_check(p->block.path_len <= HTTP2_PATH_BYTES, "path within its buffer");
 }
