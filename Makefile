@@ -184,10 +184,10 @@ E2E_NO_TP_BTF_TESTS := test_requests_keepalive test_requests_per_connection test
 # The end-to-end core that tests/kernels/ runs inside each kernel of the matrix, under qemu:
 # the program set's choice and refusals (no tracefs among them), request and connection counts (keep-alive and one
 # request per connection), accept-queue wait, resets, retransmits over a veth, record and
-# report, slow.
+# report, slow, and --http's framing.
 KERNEL_TESTS := test_kernel_support test_tracefs test_requests_keepalive \
 	test_requests_per_connection test_accept_queue test_resets test_retransmits_veth \
-	test_record_capture test_report test_slow_ring_overflow
+	test_record_capture test_report test_slow_ring_overflow test_http_framing_cases
 # Debian 12's kernels, by flavour; `make test` (and so CI) boots the first.
 KERNEL_MATRIX := cloud-amd64 rt-amd64
 KERNEL_CI := cloud-amd64

@@ -340,12 +340,16 @@ __noinline int http_line_global(struct http_walk_pos *pos, struct http_conn_stat
 	return 0;
 }
 
-/* The line at @start of the window, @len bytes without its CR LF. */
+/*
+ * The line at @start of the window, @len bytes without its CR LF, handed to the line parser
+ * after this step returns (http_walk_once()): called from here, the parser's frame sat one
+ * deeper in the call chain, past 6.1's 512 bytes of stack.
+ */
 static __always_inline void http_line(struct http_walk *w, __u32 start, __u32 len)
 {
 	w->pos->line_start = start;
 	w->pos->line_len = len;
-	http_line_global(w->pos, w->state, w->parser, w->scratch, w->conn);
+	w->pos->line_pending = 1;
 }
 
 /* A header line whose name no rule reads (Host, Date, Server, ...): most lines of a head,
@@ -475,9 +479,8 @@ static __always_inline long http_line_step(struct http_walk *w)
 		return 0;
 	}
 	http_line(w, 0, end < HTTP_WINDOW_BYTES ? end : HTTP_WINDOW_BYTES - 1);
-	/* A start line that was given up on is not skipped: turns take the call. */
-	if (!w->pos->stop)
-		p->flags |= HTTP_MSG_SKIP_LINE;
+	/* Its rest is skipped, unless the parser gives up on it (turns then take the call). */
+	w->pos->line_then_skip = 1;
 	return 0;
 }
 
@@ -574,12 +577,6 @@ __noinline long http_walk_step(struct http_walk_pos *pos, struct http_conn_state
 	default:
 		ret = http_line_step(&w);
 		break;
-	}
-	/* A response that a line ended is recorded here, not in the line's parser: one frame
-	 * fewer in the deepest call chain (see struct http_walk). */
-	if (pos->response_ended) {
-		pos->response_ended = 0;
-		http_response_end(state, conn, pos->now_ns);
 	}
 	return ret;
 }

@@ -43,7 +43,12 @@ struct http_walk_pos {
 	__u32 line_start; /* http_line_global's line, in the scratch */
 	__u64 win_off;
 	__u32 line_len;
-	__u32 response_ended; /* a line ended a response: http_walk_step records it */
+	/* Left by a step for http_walk_once(): a line to parse, whose rest is then skipped; a
+	 * response the line ended. */
+	__u32 line_pending;
+	__u32 line_then_skip;
+	__u32 response_ended;
+	__u32 pad;
 };
 
 struct http_scratch {
@@ -112,6 +117,36 @@ extern long http_walk_step(struct http_walk_pos *pos, struct http_conn_state *st
 			   struct conn_state *conn);
 /* A response ended, at @end_ns: its request is recorded for its service and route. */
 extern int http_response_end(struct http_conn_state *state, struct conn_state *conn, __u64 end_ns);
+/* The line a step left at pos->line_start, pos->line_len. */
+extern int http_line_global(struct http_walk_pos *pos, struct http_conn_state *state,
+			    struct http_parser *parser, struct http_scratch *scratch,
+			    struct conn_state *conn);
+
+/*
+ * One step of a walk, then what it left: the line it found, to the line parser, and the
+ * response that line ended. Called side by side rather than nested, the parser's functions
+ * keep the deepest call chain to the program, the loop's callback and one of them: 6.1's
+ * verifier counts every frame of it against 512 bytes. 1: stop.
+ */
+static __always_inline long http_walk_once(struct http_walk_pos *pos, struct http_conn_state *state,
+					   struct http_parser *parser, struct http_scratch *scratch,
+					   struct conn_state *conn)
+{
+	long ret = http_walk_step(pos, state, parser, scratch, conn);
+
+	if (pos->line_pending) {
+		pos->line_pending = 0;
+		http_line_global(pos, state, parser, scratch, conn);
+		if (pos->line_then_skip && !pos->stop)
+			parser->flags |= HTTP_MSG_SKIP_LINE;
+		pos->line_then_skip = 0;
+	}
+	if (pos->response_ended) {
+		pos->response_ended = 0;
+		http_response_end(state, conn, pos->now_ns);
+	}
+	return ret;
+}
 
 /* One step of the loop over a call's bytes: @ctx is the walk. 0: go on, 1: stop. */
 static long http_step(__u64 index, void *ctx)
@@ -121,7 +156,7 @@ static long http_step(__u64 index, void *ctx)
 	if (w->pos->stop || w->pos->off >= w->pos->len)
 		return 1;
 	/* 0 or 1: the verifier wants to see nothing else. */
-	return http_walk_step(w->pos, w->state, w->parser, w->scratch, w->conn) ? 1 : 0;
+	return http_walk_once(w->pos, w->state, w->parser, w->scratch, w->conn) ? 1 : 0;
 }
 
 /* States whose bytes are skipped by count: a body, a chunk's data, a WebSocket payload. */
