@@ -299,5 +299,6 @@ clean:
 	$(call msg,CLEAN,$(OUTPUT))
 	$(Q)rm -rf $(OUTPUT)
 
-# Header dependencies, written by the compiler (-MMD -MP) beside each object.
--include $(shell find $(OUTPUT) -name '*.d' 2>/dev/null)
+# Header dependencies, written by the compiler (-MMD -MP) beside each object; not in the kernel
+# matrix's folder, whose guest root filesystems have folders named *.d.
+-include $(shell find $(OUTPUT) -path $(OUTPUT)/kernels -prune -o -name '*.d' -type f -print 2>/dev/null)
