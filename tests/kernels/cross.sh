@@ -17,7 +17,12 @@ esac
 command -v "$triplet-gcc" >/dev/null ||
 	{ echo "sloprobe: $triplet-gcc missing (make deps-arm64)" >&2; exit 2; }
 out=$build/$arch
-# The archives need the target's ar: the host's cannot index foreign objects.
-make -C "$repo" --no-print-directory -j"${SLOPROBE_JOBS:-2}" OUTPUT="$out" ARCH="$arch" \
-	CC="$triplet-gcc --sysroot=$rootfs" AR="$triplet-ar" all >&2
+log=$build/cross-$arch.log
+# The archives need the target's ar: the host's cannot index foreign objects. The build's lines
+# go to a log, shown when it fails: the matrix prints one line per kernel.
+if ! make -C "$repo" --no-print-directory -j"${SLOPROBE_JOBS:-2}" OUTPUT="$out" ARCH="$arch" \
+	CC="$triplet-gcc --sysroot=$rootfs" AR="$triplet-ar" all >"$log" 2>&1; then
+	tail -20 "$log" >&2
+	exit 1
+fi
 echo "$out"

@@ -46,7 +46,7 @@ mirror=${mirror:-http://deb.debian.org/debian/}
 
 rm -rf "$out"
 mkdir -p "$out"
-echo "sloprobe: building the $arch root filesystem in $out (debootstrap, about 15 minutes)" >&2
+echo "sloprobe: building the $arch root filesystem in $out (debootstrap, a few minutes)" >&2
 debootstrap --arch="$arch" --foreign --variant=minbase \
 	--include="$(echo "$packages" | tr -s ' \n' ',,' | sed 's/,$//')" bookworm "$out" "$mirror" \
 	>"$dir/rootfs-$arch.log" 2>&1 ||
