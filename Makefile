@@ -16,7 +16,7 @@ endif
 
 SHELL := /bin/bash
 .DELETE_ON_ERROR:
-.PHONY: all check-layers deps test unit fuzz e2e e2e-syscalls soak check-deploy demo bench bench-scale bench-planner clean lint format \
+.PHONY: all check-layers deps deps-arm64 test unit fuzz e2e e2e-syscalls soak check-deploy demo bench bench-scale bench-planner clean lint format \
 	test-asan test-valgrind unit-bins test-kernels test-kernel-ci
 
 # conn.bpf.c defines the shared maps: bpftool 7.1's linker wants the definition before any
@@ -152,6 +152,11 @@ fuzz: $(FUZZ_BINS)
 deps:
 	$(Q)scripts/install-deps.sh
 
+# Only the kernel matrix's arm64 guest needs these (qemu for arm64, the cross compiler,
+# debootstrap, qemu-user): `make deps` and CI leave them out.
+deps-arm64:
+	$(Q)scripts/install-deps.sh arm64
+
 unit: $(UNIT_BINS)
 	$(Q)tests/unit/run.sh $(UNIT_BINS)
 
@@ -184,17 +189,18 @@ E2E_NO_TP_BTF_TESTS := test_requests_keepalive test_requests_per_connection test
 # The end-to-end core that tests/kernels/ runs inside each kernel of the matrix, under qemu:
 # the program set's choice and refusals (no tracefs among them), request and connection counts (keep-alive and one
 # request per connection), accept-queue wait, resets, retransmits over a veth, record and
-# report, slow.
+# report, slow, and --http's framing.
 KERNEL_TESTS := test_kernel_support test_tracefs test_requests_keepalive \
 	test_requests_per_connection test_accept_queue test_resets test_retransmits_veth \
-	test_record_capture test_report test_slow_ring_overflow
-# Debian 12's kernels, by flavour; `make test` (and so CI) boots the first.
-KERNEL_MATRIX := cloud-amd64 rt-amd64
+	test_record_capture test_report test_slow_ring_overflow test_http_framing_cases
+# Debian 12's kernels, by flavour; `make test` (and so CI) boots the first. An arm64 flavour
+# builds its guest's root filesystem and a cross-built sloprobe into $(OUTPUT)/arm64 first.
+KERNEL_MATRIX := cloud-amd64 rt-amd64 cloud-arm64
 KERNEL_CI := cloud-amd64
 # One line per kernel: `kernel RELEASE ARCH PROGRAM-SET: N passed, M failed` (docs/TESTING.md).
 RUN_KERNELS = SLOPROBE_KERNEL_TESTS="$(KERNEL_TESTS)" tests/kernels/run.sh $(OUTPUT)
 
-test-kernels: all
+test-kernels: all $(if $(filter %-arm64,$(KERNEL_MATRIX)),deps-arm64)
 	$(Q)$(RUN_KERNELS) $(KERNEL_MATRIX)
 
 test-kernel-ci: all
@@ -299,5 +305,6 @@ clean:
 	$(call msg,CLEAN,$(OUTPUT))
 	$(Q)rm -rf $(OUTPUT)
 
-# Header dependencies, written by the compiler (-MMD -MP) beside each object.
--include $(shell find $(OUTPUT) -name '*.d' 2>/dev/null)
+# Header dependencies, written by the compiler (-MMD -MP) beside each object; not in the kernel
+# matrix's folder, whose guest root filesystems have folders named *.d.
+-include $(shell find $(OUTPUT) -path $(OUTPUT)/kernels -prune -o -name '*.d' -type f -print 2>/dev/null)

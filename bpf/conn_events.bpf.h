@@ -34,7 +34,7 @@ static __always_inline void listener_add(const struct sock *sk, __s64 delta)
 
 static __always_inline void conn_open(const struct sock *sk)
 {
-	struct conn_state conn = {}, *recycled;
+	struct conn_state *conn, *recycled;
 	__u64 key = (__u64)sk;
 	struct service_stats *stats;
 
@@ -42,21 +42,24 @@ static __always_inline void conn_open(const struct sock *sk)
 	recycled = conn_get(key);
 	if (recycled)
 		inflight_drain(recycled);
-	sk_service_key(sk, &conn.service);
+	conn = conn_scratch_zeroed();
+	if (!conn)
+		return;
+	sk_service_key(sk, &conn->service);
 	/* A listener seeded by userspace after attach may not have its bit yet: the port test of
 	 * request_btf.bpf.c must pass for every socket in the table. */
-	port_bitmap_set(&listening_ports, conn.service.port);
-	conn.times.established_ns = bpf_ktime_get_ns();
-	sock_client_addr(sk, &conn.client);
+	port_bitmap_set(&listening_ports, conn->service.port);
+	conn->times.established_ns = bpf_ktime_get_ns();
+	sock_client_addr(sk, &conn->client);
 	/* BPF_ANY: a recycled struct sock must start clean, never inherit a dead request. */
-	if (conn_create(key, &conn, BPF_ANY)) {
+	if (conn_create(key, conn, BPF_ANY)) {
 		drop_count(DROP_CONN_TABLE_FULL);
 		return;
 	}
-	stats = service_stats_get(&conn.service);
+	stats = service_stats_get(&conn->service);
 	if (stats)
 		stats->conns_opened += 1;
-	service_active_add(&conn.service, 1);
+	service_active_add(&conn->service, 1);
 }
 
 /* The application closed its side or the connection died. */

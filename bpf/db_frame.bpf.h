@@ -19,18 +19,6 @@
  * skips a bulk string or message body by count. */
 #define DB_STEPS_MAX 1024
 
-struct db_scratch {
-	struct db_bytes bytes;
-	struct syscall_iovs iovs;
-};
-
-SLOPROBE_MAP struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct db_scratch);
-} db_scratch SEC(".maps");
-
 /* One read or send being walked: the scalars the step functions update. */
 struct db_walk {
 	__u64 now_ns;
@@ -42,6 +30,19 @@ struct db_walk {
 	__u32 messages; /* Redis: messages completed; PostgreSQL: queries read */
 	__u32 errors;	/* Redis: error replies completed */
 };
+
+struct db_scratch {
+	struct db_bytes bytes;
+	struct syscall_iovs iovs;
+	struct db_walk walk; /* in the scratch, not on the stack: see struct http_walk */
+};
+
+SLOPROBE_MAP struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct db_scratch);
+} db_scratch SEC(".maps");
 
 #define DB_STOP_BROKEN 1    /* the bytes broke the framing */
 #define DB_STOP_ENCRYPTED 2 /* PostgreSQL: TLS or GSS encryption from here */
@@ -58,7 +59,7 @@ extern int db_units_end(struct http_conn_state *state, struct conn_state *conn, 
 			__u32 units, __u32 errors);
 
 struct db_loop {
-	struct db_walk walk;
+	struct db_walk *walk; /* scratch->walk */
 	struct http_conn_state *state;
 	struct db_scratch *scratch;
 	struct conn_state *conn;
@@ -71,13 +72,13 @@ static long db_step(__u64 index, void *ctx)
 	struct resp_parser *resp;
 	long ret;
 
-	if (loop->walk.stop || loop->walk.off >= loop->walk.len)
+	if (loop->walk->stop || loop->walk->off >= loop->walk->len)
 		return 1;
 	if (state->protocol == HTTP_PROTO_POSTGRES) {
-		ret = pg_walk_step(&loop->walk, state, loop->scratch, loop->conn);
+		ret = pg_walk_step(loop->walk, state, loop->scratch, loop->conn);
 	} else {
-		resp = loop->walk.is_send ? &state->db.redis.resp : &state->db.redis.req;
-		ret = resp_walk_step(&loop->walk, resp, loop->scratch);
+		resp = loop->walk->is_send ? &state->db.redis.resp : &state->db.redis.req;
+		ret = resp_walk_step(loop->walk, resp, loop->scratch);
 	}
 	/* 0: go on, 1: stop; the verifier wants to see nothing else. */
 	return ret ? 1 : 0;
@@ -116,22 +117,32 @@ static __always_inline void db_frame_lost(struct http_conn_state *state, struct 
 	state->pending_head = state->pending_tail;
 }
 
-/* Walks @ret bytes of a call; false when the framing broke (the caller measures by turns). */
-static __always_inline bool db_frame_walk(struct db_loop *loop, long ret)
+/* A walk of a call, its scalars in this CPU's scratch, zeroed: false without one. */
+static __always_inline bool db_walk_begin(struct db_loop *loop, __u64 now_ns, __u32 is_send)
 {
 	__u32 zero = 0;
 
 	loop->scratch = bpf_map_lookup_elem(&db_scratch, &zero);
 	if (!loop->scratch)
 		return false;
-	loop->walk.len = ret;
+	loop->walk = &loop->scratch->walk;
+	__builtin_memset(loop->walk, 0, sizeof(*loop->walk));
+	loop->walk->now_ns = now_ns;
+	loop->walk->is_send = is_send;
+	return true;
+}
+
+/* Walks @ret bytes of a call; false when the framing broke (the caller measures by turns). */
+static __always_inline bool db_frame_walk(struct db_loop *loop, long ret)
+{
+	loop->walk->len = ret;
 	if (!syscall_user_iovs(&loop->scratch->iovs, ret)) {
 		/* No bytes to read (sendfile, io_uring): where the messages end is unknown. */
 		db_frame_lost(loop->state, loop->conn);
 		return false;
 	}
 	bpf_loop(DB_STEPS_MAX, db_step, loop, 0);
-	if (loop->walk.stop == DB_STOP_ENCRYPTED) {
+	if (loop->walk->stop == DB_STOP_ENCRYPTED) {
 		/* A later protocol (TLS) may be recognised from the next bytes: none of ours. */
 		__builtin_memset(&loop->state->db, 0, sizeof(loop->state->db));
 		loop->state->protocol = HTTP_PROTO_UNKNOWN;
@@ -139,7 +150,7 @@ static __always_inline bool db_frame_walk(struct db_loop *loop, long ret)
 		return true;
 	}
 	/* Broken, or steps ran out before the bytes did: the walk no longer knows where it is. */
-	if (loop->walk.stop || loop->walk.off < loop->walk.len) {
+	if (loop->walk->stop || loop->walk->off < loop->walk->len) {
 		db_frame_lost(loop->state, loop->conn);
 		return false;
 	}
@@ -207,21 +218,22 @@ static __always_inline bool db_frame_on_read(struct http_conn_state *state, stru
 	__u64 arrival_ns = conn->arrival_ns;
 	bool was_inside;
 
-	loop.walk.now_ns = now_ns;
-	loop.walk.start_ns = arrival_ns && arrival_ns <= now_ns ? arrival_ns : now_ns;
+	if (!db_walk_begin(&loop, now_ns, 0))
+		return false;
+	loop.walk->start_ns = arrival_ns && arrival_ns <= now_ns ? arrival_ns : now_ns;
 	was_inside = state->protocol == HTTP_PROTO_REDIS && resp_in_message(resp);
 	if (!db_frame_walk(&loop, ret))
 		return false;
-	if (state->protocol == HTTP_PROTO_REDIS && loop.walk.messages) {
+	if (state->protocol == HTTP_PROTO_REDIS && loop.walk->messages) {
 		/* A batch: its commands start with the first one's first bytes. */
-		db_units_push(state, was_inside ? state->db.part_start_ns : loop.walk.start_ns,
-			      now_ns, loop.walk.messages, 1);
+		db_units_push(state, was_inside ? state->db.part_start_ns : loop.walk->start_ns,
+			      now_ns, loop.walk->messages, 1);
 	}
 	/* A command begun in this read, and not ended in it, started here. */
 	if (state->protocol == HTTP_PROTO_REDIS && resp_in_message(resp) &&
-	    (!was_inside || loop.walk.messages))
-		state->db.part_start_ns = loop.walk.start_ns;
-	conn->requests += loop.walk.messages;
+	    (!was_inside || loop.walk->messages))
+		state->db.part_start_ns = loop.walk->start_ns;
+	conn->requests += loop.walk->messages;
 	conn->arrival_ns = 0;
 	conn->bytes_in += ret;
 	return true;
@@ -234,8 +246,8 @@ static __always_inline bool db_frame_on_send(struct http_conn_state *state, stru
 {
 	struct db_loop loop = { .state = state, .conn = conn };
 
-	loop.walk.now_ns = now_ns;
-	loop.walk.is_send = 1;
+	if (!db_walk_begin(&loop, now_ns, 1))
+		return false;
 	service_thread_seen(conn, bpf_get_current_pid_tgid());
 	conn->bytes_out += ret;
 	if (!db_frame_walk(&loop, ret)) {
@@ -244,8 +256,8 @@ static __always_inline bool db_frame_on_send(struct http_conn_state *state, stru
 	}
 	if (state->protocol != HTTP_PROTO_REDIS)
 		return true;
-	if (loop.walk.messages)
-		db_units_end(state, conn, now_ns, loop.walk.messages, loop.walk.errors);
+	if (loop.walk->messages)
+		db_units_end(state, conn, now_ns, loop.walk->messages, loop.walk->errors);
 	/* A reply begun in this send and not ended: its first byte, for its time to first byte. */
 	if (!resp_in_message(&state->db.redis.resp))
 		state->first_send_ns = 0;

@@ -58,9 +58,9 @@ static __always_inline void http_request_begin(struct http_walk *w, const char *
 	head->method = method;
 	route_id = http_route_of_line(state, &w->conn->service, head);
 	w->conn->requests += 1;
-	inflight_begin(w->conn, w->start_ns);
+	inflight_begin(w->conn, w->pos->start_ns);
 	/* The last run is never the one being answered (used >= 2), or the ring is full. */
-	if ((used >= 2 && last->start_ns == w->start_ns && last->route_id == route_id &&
+	if ((used >= 2 && last->start_ns == w->pos->start_ns && last->route_id == route_id &&
 	     (last->flags & ~HTTP_PENDING_LINE_KEPT) == flags && last->count < 0xffff) ||
 	    used >= HTTP_PENDING_SLOTS) {
 		last->count += 1;
@@ -72,8 +72,8 @@ static __always_inline void http_request_begin(struct http_walk *w, const char *
 		state->slow.line_len = len < SLOW_HTTP_LINE_BYTES ? len : SLOW_HTTP_LINE_BYTES;
 		flags |= HTTP_PENDING_LINE_KEPT;
 	}
-	slot->start_ns = w->start_ns;
-	slot->read_ns = w->now_ns;
+	slot->start_ns = w->pos->start_ns;
+	slot->read_ns = w->pos->now_ns;
 	slot->route_id = route_id;
 	slot->flags = flags;
 	slot->count = 1;
@@ -157,7 +157,7 @@ static __always_inline void http_head_end(struct http_walk *w)
 	__u32 status = p->status;
 
 	p->state = HTTP_PARSE_START;
-	if (!w->is_send) {
+	if (!w->pos->is_send) {
 		if (p->flags & HTTP_MSG_CHUNKED)
 			p->state = HTTP_PARSE_CHUNK_SIZE;
 		else if (p->length) {
@@ -171,7 +171,7 @@ static __always_inline void http_head_end(struct http_walk *w)
 		return;
 	if (status == 101 || status == 204 || status == 304 || http_pending_is_head(w->state) ||
 	    ((p->flags & HTTP_MSG_LENGTH) && p->length == 0 && !(p->flags & HTTP_MSG_CHUNKED))) {
-		http_response_end(w->state, w->conn, w->now_ns);
+		w->pos->response_ended = 1;
 		if (status != 101)
 			return;
 		/* WebSocket from here: messages, not requests, both ways. */
@@ -204,8 +204,8 @@ static __always_inline void http_head_end(struct http_walk *w)
 static __always_inline void http_message_end(struct http_walk *w)
 {
 	w->parser->state = HTTP_PARSE_START;
-	if (w->is_send)
-		http_response_end(w->state, w->conn, w->now_ns);
+	if (w->pos->is_send)
+		w->pos->response_ended = 1;
 }
 
 /* A start line: a request line when reading, a status line when sending. */
@@ -217,7 +217,7 @@ static __always_inline void http_start_line(struct http_walk *w, const char *lin
 
 	if (len == 0)
 		return; /* empty lines between messages are allowed */
-	if (!w->is_send) {
+	if (!w->pos->is_send) {
 		method = http_request_method(line, len);
 		if (method < 0) {
 			http_walk_give_up(w, w->state->protocol == HTTP_PROTO_HTTP1);
@@ -232,7 +232,7 @@ static __always_inline void http_start_line(struct http_walk *w, const char *lin
 		}
 		p->status = status;
 		if ((status >= 200 || status == 101) && !w->state->first_send_ns)
-			w->state->first_send_ns = w->now_ns;
+			w->state->first_send_ns = w->pos->now_ns;
 	}
 	p->flags = 0;
 	p->length = 0;
@@ -321,32 +321,6 @@ __noinline int http_find_newline(const struct http_scratch *scratch, __u32 from,
 	return end;
 }
 
-/* A walk from its scalars and the maps' values (the global functions' arguments). */
-static __always_inline void http_walk_load(struct http_walk *w, const struct http_walk_pos *pos)
-{
-	w->key = pos->key;
-	w->now_ns = pos->now_ns;
-	w->start_ns = pos->start_ns;
-	w->off = pos->off;
-	w->len = pos->len;
-	w->is_send = pos->is_send;
-	w->stop = pos->stop;
-	w->win_valid = pos->win_valid;
-	w->win_off = pos->win_off;
-	w->win_base = pos->win_base;
-	w->win_end = pos->win_end;
-}
-
-static __always_inline void http_walk_store(struct http_walk_pos *pos, const struct http_walk *w)
-{
-	pos->off = w->off;
-	pos->stop = w->stop;
-	pos->win_valid = w->win_valid;
-	pos->win_off = w->win_off;
-	pos->win_base = w->win_base;
-	pos->win_end = w->win_end;
-}
-
 /*
  * One line, scratch->line[pos->line_start..+pos->line_len): a global function, checked once
  * per program rather than once per call site with every path that leads to it.
@@ -355,30 +329,27 @@ __noinline int http_line_global(struct http_walk_pos *pos, struct http_conn_stat
 				struct http_parser *parser, struct http_scratch *scratch,
 				struct conn_state *conn)
 {
-	struct http_walk w = { .state = state, .parser = parser, .scratch = scratch, .conn = conn };
+	struct http_walk w = {
+		.state = state, .parser = parser, .scratch = scratch, .conn = conn, .pos = pos
+	};
 
 	if (!pos || !state || !parser || !scratch || !conn)
 		return 0;
-	http_walk_load(&w, pos);
 	http_line_parse(&w, scratch->line + (pos->line_start & HTTP_SCRATCH_MASK),
 			pos->line_len < HTTP_WINDOW_BYTES ? pos->line_len : HTTP_WINDOW_BYTES - 1);
-	pos->stop = w.stop;
 	return 0;
 }
 
-/* The line at @start of the window, @len bytes without its CR LF. */
+/*
+ * The line at @start of the window, @len bytes without its CR LF, handed to the line parser
+ * after this step returns (http_walk_once()): called from here, the parser's frame sat one
+ * deeper in the call chain, past 6.1's 512 bytes of stack.
+ */
 static __always_inline void http_line(struct http_walk *w, __u32 start, __u32 len)
 {
-	struct http_walk_pos pos = {};
-
-	pos.key = w->key;
-	pos.now_ns = w->now_ns;
-	pos.start_ns = w->start_ns;
-	pos.is_send = w->is_send;
-	pos.line_start = start;
-	pos.line_len = len;
-	http_line_global(&pos, w->state, w->parser, w->scratch, w->conn);
-	w->stop = pos.stop;
+	w->pos->line_start = start;
+	w->pos->line_len = len;
+	w->pos->line_pending = 1;
 }
 
 /* A header line whose name no rule reads (Host, Date, Server, ...): most lines of a head,
@@ -395,12 +366,13 @@ static __always_inline long http_window_fill(struct http_walk *w)
 	char *line = w->scratch->line;
 	__u32 carry = p->carry_len & (HTTP_CARRY_BYTES - 1), n;
 	__u64 contig = 0;
-	const char *src = http_user_at(w, w->off, &contig);
+	const char *src = http_user_at(w, w->pos->off, &contig);
 
-	w->win_valid = false;
+	w->pos->win_valid = false;
 	if (!src)
 		return 1;
-	n = w->len - w->off < HTTP_WINDOW_BYTES ? (__u32)(w->len - w->off) : HTTP_WINDOW_BYTES;
+	n = w->pos->len - w->pos->off < HTTP_WINDOW_BYTES ? (__u32)(w->pos->len - w->pos->off)
+							  : HTTP_WINDOW_BYTES;
 	if (contig < n)
 		n = (__u32)contig;
 	barrier_var(n);
@@ -408,12 +380,16 @@ static __always_inline long http_window_fill(struct http_walk *w)
 		return 1;
 	if (carry)
 		http_copy_words(line, p->carry, HTTP_CARRY_BYTES / 8);
+	/* The bound again where the call reads it: 6.1's verifier does not carry the test above
+	 * to a copy of n the compiler spilled before it. */
+	barrier_var(n);
+	n &= HTTP_SCRATCH_MASK;
 	if (bpf_probe_read_user(line + carry, n, src))
 		return 1;
-	w->win_valid = true;
-	w->win_off = w->off;
-	w->win_base = carry;
-	w->win_end = carry + n;
+	w->pos->win_valid = true;
+	w->pos->win_off = w->pos->off;
+	w->pos->win_base = carry;
+	w->pos->win_end = carry + n;
 	return 0;
 }
 
@@ -450,35 +426,36 @@ __noinline int http_pass_idle_lines(const struct http_scratch *scratch, __u32 st
  * start; one the call cuts is carried; the head of a line longer than the carry is parsed as
  * soon as it is known, and the rest skipped up to its newline.
  */
-static __noinline long http_line_step(struct http_walk *w)
+static __always_inline long http_line_step(struct http_walk *w)
 {
 	struct http_parser *p = w->parser;
 	char *line = w->scratch->line;
 	__u32 start = 0, from, nl, len, end, passed;
 
-	if (w->win_valid && w->off < w->win_off + (w->win_end - w->win_base))
-		start = w->win_base + (__u32)(w->off - w->win_off);
+	if (w->pos->win_valid &&
+	    w->pos->off < w->pos->win_off + (w->pos->win_end - w->pos->win_base))
+		start = w->pos->win_base + (__u32)(w->pos->off - w->pos->win_off);
 	else if (http_window_fill(w))
 		return 1;
 	start &= HTTP_SCRATCH_MASK;
-	end = w->win_end & HTTP_SCRATCH_MASK;
+	end = w->pos->win_end & HTTP_SCRATCH_MASK;
 	if (p->state == HTTP_PARSE_HEADERS && !(p->flags & HTTP_MSG_SKIP_LINE) &&
-	    start >= w->win_base) {
+	    start >= w->pos->win_base) {
 		passed = (__u32)http_pass_idle_lines(w->scratch, start, end);
 		if (passed > start && passed <= end) {
-			w->off += passed - start;
-			if (w->off >= w->len)
+			w->pos->off += passed - start;
+			if (w->pos->off >= w->pos->len)
 				return 0;
 			start = passed & HTTP_SCRATCH_MASK;
 		}
 	}
-	from = start < w->win_base ? w->win_base : start;
+	from = start < w->pos->win_base ? w->pos->win_base : start;
 	nl = (__u32)http_find_newline(w->scratch, from, end);
 	if (nl < end) {
 		len = nl - start;
 		if (len > 0 && line[(nl - 1) & HTTP_SCRATCH_MASK] == '\r')
 			len--;
-		w->off += nl + 1 - from;
+		w->pos->off += nl + 1 - from;
 		p->carry_len = 0;
 		if (p->flags & HTTP_MSG_SKIP_LINE)
 			p->flags &= ~HTTP_MSG_SKIP_LINE;
@@ -488,11 +465,11 @@ static __noinline long http_line_step(struct http_walk *w)
 	}
 	/* Cut by the window, not at its start: read it again from its start. */
 	if (start > 0) {
-		w->win_valid = false;
+		w->pos->win_valid = false;
 		return 0;
 	}
-	w->off += end - w->win_base;
-	w->win_valid = false;
+	w->pos->off += end - w->pos->win_base;
+	w->pos->win_valid = false;
 	p->carry_len = 0;
 	if (p->flags & HTTP_MSG_SKIP_LINE)
 		return 0;
@@ -502,9 +479,8 @@ static __noinline long http_line_step(struct http_walk *w)
 		return 0;
 	}
 	http_line(w, 0, end < HTTP_WINDOW_BYTES ? end : HTTP_WINDOW_BYTES - 1);
-	/* A start line that was given up on is not skipped: turns take the call. */
-	if (!w->stop)
-		p->flags |= HTTP_MSG_SKIP_LINE;
+	/* Its rest is skipped, unless the parser gives up on it (turns then take the call). */
+	w->pos->line_then_skip = 1;
 	return 0;
 }
 
@@ -518,17 +494,17 @@ static __noinline long http_ws_header_step(struct http_walk *w)
 	struct service_stats *stats;
 	int message = 0;
 	__u64 contig = 0;
-	const char *src = http_user_at(w, w->off, &contig);
+	const char *src = http_user_at(w, w->pos->off, &contig);
 
 	if (!src)
 		return 1;
-	n = w->len - w->off < 14 ? (__u32)(w->len - w->off) : 14;
+	n = w->pos->len - w->pos->off < 14 ? (__u32)(w->pos->len - w->pos->off) : 14;
 	if (contig < n)
 		n = (__u32)contig;
 	barrier_var(n);
 	if (n > 14 || n == 0)
 		return 1;
-	w->win_valid = false; /* the frame header takes the scratch */
+	w->pos->win_valid = false; /* the frame header takes the scratch */
 	if (carry)
 		http_copy_words((char *)line, p->carry, 2);
 	if (bpf_probe_read_user(line + carry, n, src))
@@ -537,14 +513,14 @@ static __noinline long http_ws_header_step(struct http_walk *w)
 	if (!size) {
 		http_copy_words(p->carry, (const char *)line, 2);
 		p->carry_len = carry + n;
-		w->off += n;
+		w->pos->off += n;
 		return 0;
 	}
-	w->off += size - carry;
+	w->pos->off += size - carry;
 	p->carry_len = 0;
 	stats = message ? service_stats_get(&w->conn->service) : NULL;
 	if (stats) {
-		if (w->is_send)
+		if (w->pos->is_send)
 			stats->ws_messages_out += 1;
 		else
 			stats->ws_messages_in += 1;
@@ -558,11 +534,11 @@ static __noinline long http_ws_header_step(struct http_walk *w)
 static __always_inline long http_skip_step(struct http_walk *w)
 {
 	struct http_parser *p = w->parser;
-	__u64 n = w->len - w->off;
+	__u64 n = w->pos->len - w->pos->off;
 
 	if (n > p->body_left)
 		n = p->body_left;
-	w->off += n;
+	w->pos->off += n;
 	p->body_left -= n;
 	if (!p->body_left)
 		http_counted_end(w);
@@ -578,12 +554,13 @@ __noinline long http_walk_step(struct http_walk_pos *pos, struct http_conn_state
 			       struct http_parser *parser, struct http_scratch *scratch,
 			       struct conn_state *conn)
 {
-	struct http_walk w = { .state = state, .parser = parser, .scratch = scratch, .conn = conn };
+	struct http_walk w = {
+		.state = state, .parser = parser, .scratch = scratch, .conn = conn, .pos = pos
+	};
 	long ret;
 
 	if (!pos || !state || !parser || !scratch || !conn)
 		return 1;
-	http_walk_load(&w, pos);
 	switch (parser->state) {
 	case HTTP_PARSE_BODY:
 	case HTTP_PARSE_CHUNK_DATA:
@@ -591,7 +568,7 @@ __noinline long http_walk_step(struct http_walk_pos *pos, struct http_conn_state
 		ret = http_skip_step(&w);
 		break;
 	case HTTP_PARSE_UNTIL_CLOSE:
-		w.off = w.len;
+		pos->off = pos->len;
 		ret = 1;
 		break;
 	case HTTP_PARSE_WS_HEADER:
@@ -601,6 +578,5 @@ __noinline long http_walk_step(struct http_walk_pos *pos, struct http_conn_state
 		ret = http_line_step(&w);
 		break;
 	}
-	http_walk_store(pos, &w);
 	return ret;
 }

@@ -28,10 +28,35 @@
 /* Header lines that no rule reads, passed over in one step of the loop. */
 #define HTTP_IDLE_LINES_PER_STEP 8
 
+/* The scalars of a walk (struct http_walk), which the parser's steps update. */
+struct http_walk_pos {
+	__u64 key;
+	__u64 now_ns;
+	__u64 start_ns;
+	__u64 off; /* bytes of the call parsed */
+	__u64 len; /* bytes of the call */
+	__u32 is_send;
+	__u32 stop; /* framing lost or not HTTP: the rest of the call is not parsed */
+	/* The window in the scratch: the call's bytes from win_off sit at [win_base, win_end). */
+	__u32 win_valid;
+	__u32 win_base;
+	__u32 win_end;
+	__u32 line_start; /* http_line_global's line, in the scratch */
+	__u64 win_off;
+	__u32 line_len;
+	/* Left by a step for http_walk_once(): a line to parse, whose rest is then skipped; a
+	 * response the line ended. */
+	__u32 line_pending;
+	__u32 line_then_skip;
+	__u32 response_ended;
+	__u32 pad;
+};
+
 struct http_scratch {
 	char line[HTTP_SCRATCH_MASK + 1 + HTTP_WINDOW_BYTES + 8];
 	struct http_line_head head;
 	struct syscall_iovs iovs;
+	struct http_walk_pos pos; /* the walk of a read or send */
 };
 
 SLOPROBE_MAP struct {
@@ -43,24 +68,18 @@ SLOPROBE_MAP struct {
 
 #include "tls_frame.bpf.h"
 
-/* One read or send being parsed: what every step of the loop needs. */
+/*
+ * One read or send being parsed: what every step of the loop needs. Its scalars are in the
+ * per-CPU scratch (@pos), not on the stack: each global function of the parser's call chain
+ * held a copy of them, and the chain's frames went past the 512 bytes of stack 6.1 allows
+ * (and the syscall program set's, here too).
+ */
 struct http_walk {
 	struct http_conn_state *state;
 	struct http_parser *parser; /* state->req or state->resp */
 	struct http_scratch *scratch;
 	struct conn_state *conn;
-	__u64 key;
-	__u64 now_ns;
-	__u64 start_ns; /* arrival of this read's bytes */
-	__u64 off;	/* bytes of the call parsed */
-	__u64 len;	/* bytes of the call */
-	bool is_send;
-	bool stop; /* framing lost or not HTTP: the rest of the call is not parsed */
-	/* The window in the scratch: the call's bytes from win_off sit at [win_base, win_end). */
-	bool win_valid;
-	__u64 win_off;
-	__u32 win_base;
-	__u32 win_end;
+	struct http_walk_pos *pos;
 };
 
 /* The bytes at @off of the call, and how many follow them contiguously; NULL past its end. */
@@ -73,7 +92,7 @@ static __always_inline void http_walk_give_up(struct http_walk *w, bool was_http
 {
 	struct service_stats *stats;
 
-	w->stop = true;
+	w->pos->stop = true;
 	/* A connection seen from its open shows its protocol in its first line; one adopted at
 	 * a read may be mid-request and gets a few reads to show a request line. */
 	if (w->state->protocol == HTTP_PROTO_UNKNOWN && !was_http &&
@@ -91,24 +110,6 @@ static __always_inline void http_walk_give_up(struct http_walk *w, bool was_http
 	else
 		stats->http_other_conns += 1;
 }
-/* The scalars of a walk, which the step function below updates. */
-struct http_walk_pos {
-	__u64 key;
-	__u64 now_ns;
-	__u64 start_ns;
-	__u64 off;
-	__u64 len;
-	__u32 is_send;
-	__u32 stop;
-	__u32 win_valid;
-	__u32 win_base;
-	__u32 win_end;
-	__u32 line_start; /* http_line_global's line, in the scratch */
-	__u64 win_off;
-	__u32 line_len;
-	__u32 pad;
-};
-
 /* The parser's entry points, in http_frame.bpf.c: global functions, which the verifier checks
  * once rather than on every path that reaches them. They take the maps' values as arguments:
  * pointers they would find in memory are unknown to the verifier. */
@@ -117,24 +118,46 @@ extern long http_walk_step(struct http_walk_pos *pos, struct http_conn_state *st
 			   struct conn_state *conn);
 /* A response ended, at @end_ns: its request is recorded for its service and route. */
 extern int http_response_end(struct http_conn_state *state, struct conn_state *conn, __u64 end_ns);
+/* The line a step left at pos->line_start, pos->line_len. */
+extern int http_line_global(struct http_walk_pos *pos, struct http_conn_state *state,
+			    struct http_parser *parser, struct http_scratch *scratch,
+			    struct conn_state *conn);
 
-struct http_loop {
-	struct http_walk_pos pos;
-	struct http_conn_state *state;
-	struct http_parser *parser;
-	struct http_scratch *scratch;
-	struct conn_state *conn;
-};
+/*
+ * One step of a walk, then what it left: the line it found, to the line parser, and the
+ * response that line ended. Called side by side rather than nested, the parser's functions
+ * keep the deepest call chain to the program, the loop's callback and one of them: 6.1's
+ * verifier counts every frame of it against 512 bytes. 1: stop.
+ */
+static __always_inline long http_walk_once(struct http_walk_pos *pos, struct http_conn_state *state,
+					   struct http_parser *parser, struct http_scratch *scratch,
+					   struct conn_state *conn)
+{
+	long ret = http_walk_step(pos, state, parser, scratch, conn);
 
+	if (pos->line_pending) {
+		pos->line_pending = 0;
+		http_line_global(pos, state, parser, scratch, conn);
+		if (pos->line_then_skip && !pos->stop)
+			parser->flags |= HTTP_MSG_SKIP_LINE;
+		pos->line_then_skip = 0;
+	}
+	if (pos->response_ended) {
+		pos->response_ended = 0;
+		http_response_end(state, conn, pos->now_ns);
+	}
+	return ret;
+}
+
+/* One step of the loop over a call's bytes: @ctx is the walk. 0: go on, 1: stop. */
 static long http_step(__u64 index, void *ctx)
 {
-	struct http_loop *loop = ctx;
+	struct http_walk *w = ctx;
 
-	if (loop->pos.stop || loop->pos.off >= loop->pos.len)
+	if (w->pos->stop || w->pos->off >= w->pos->len)
 		return 1;
-	/* 0: go on, 1: stop; the verifier wants to see nothing else. */
-	return http_walk_step(&loop->pos, loop->state, loop->parser, loop->scratch, loop->conn) ? 1
-												: 0;
+	/* 0 or 1: the verifier wants to see nothing else. */
+	return http_walk_once(w->pos, w->state, w->parser, w->scratch, w->conn) ? 1 : 0;
 }
 
 /* States whose bytes are skipped by count: a body, a chunk's data, a WebSocket payload. */
@@ -156,8 +179,8 @@ static __always_inline void http_counted_end(struct http_walk *w)
 		p->state = HTTP_PARSE_WS_HEADER;
 	} else {
 		p->state = HTTP_PARSE_START;
-		if (w->is_send)
-			http_response_end(w->state, w->conn, w->now_ns);
+		if (w->pos->is_send)
+			http_response_end(w->state, w->conn, w->pos->now_ns);
 	}
 }
 
@@ -167,14 +190,11 @@ static __always_inline void http_counted_end(struct http_walk *w)
  */
 static __always_inline bool http_frame_walk(struct http_walk *w, long ret)
 {
-	struct http_loop loop = {};
-	__u32 zero = 0;
-
 	if (w->state->protocol == HTTP_PROTO_OTHER || w->state->protocol == HTTP_PROTO_LOST)
 		return false;
 	/* Inside a body or payload that outlasts the call or ends with it (each read of a large
 	 * upload, a stream's big chunk, the body nginx sends with sendfile after the head):
-	 * counted, with no buffer found, no loop, no scratch. */
+	 * counted, with no buffer found and no loop. */
 	if (http_parse_counts(w->parser->state) && w->parser->body_left >= (__u64)ret) {
 		w->parser->body_left -= ret;
 		if (!w->parser->body_left)
@@ -183,10 +203,7 @@ static __always_inline bool http_frame_walk(struct http_walk *w, long ret)
 	}
 	if (w->parser->state == HTTP_PARSE_UNTIL_CLOSE)
 		return true;
-	w->scratch = bpf_map_lookup_elem(&http_scratch, &zero);
-	if (!w->scratch)
-		return false;
-	w->len = ret;
+	w->pos->len = ret;
 	if (!syscall_user_iovs(&w->scratch->iovs, ret) && !http_parse_counts(w->parser->state)) {
 		/* No bytes to read (sendfile, io_uring) where a line must be read. */
 		if (w->state->protocol == HTTP_PROTO_UNKNOWN)
@@ -194,30 +211,36 @@ static __always_inline bool http_frame_walk(struct http_walk *w, long ret)
 		http_walk_give_up(w, true);
 		return false;
 	}
-	loop.pos.key = w->key;
-	loop.pos.now_ns = w->now_ns;
-	loop.pos.start_ns = w->start_ns;
-	loop.pos.len = w->len;
-	loop.pos.is_send = w->is_send;
-	loop.state = w->state;
-	loop.parser = w->parser;
-	loop.scratch = w->scratch;
-	loop.conn = w->conn;
-	bpf_loop(HTTP_STEPS_MAX, http_step, &loop, 0);
-	w->off = loop.pos.off;
-	w->stop = loop.pos.stop;
+	bpf_loop(HTTP_STEPS_MAX, http_step, w, 0);
 	/* Steps ran out before the bytes did: the parser no longer knows where it is. */
-	if (!w->stop && w->off < w->len && w->parser->state != HTTP_PARSE_UNTIL_CLOSE &&
-	    w->state->protocol != HTTP_PROTO_UNKNOWN)
+	if (!w->pos->stop && w->pos->off < w->pos->len &&
+	    w->parser->state != HTTP_PARSE_UNTIL_CLOSE && w->state->protocol != HTTP_PROTO_UNKNOWN)
 		http_walk_give_up(w, true);
-	return !w->stop;
+	return !w->pos->stop;
+}
+
+/* A walk of a call, from its scalars' place in the scratch: false without one. */
+static __always_inline bool http_walk_begin(struct http_walk *w, __u64 key, __u64 now_ns,
+					    bool is_send)
+{
+	__u32 zero = 0;
+
+	w->scratch = bpf_map_lookup_elem(&http_scratch, &zero);
+	if (!w->scratch)
+		return false;
+	w->pos = &w->scratch->pos;
+	__builtin_memset(w->pos, 0, sizeof(*w->pos));
+	w->pos->key = key;
+	w->pos->now_ns = now_ns;
+	w->pos->is_send = is_send;
+	return true;
 }
 
 /* The application read @ret bytes of a connection: true when framing took them. */
 static __always_inline bool http_frame_on_read(__u64 key, struct conn_state *conn, int ret,
 					       __u64 now_ns)
 {
-	struct http_walk w = { .key = key, .conn = conn, .now_ns = now_ns };
+	struct http_walk w = { .conn = conn };
 	__u64 arrival_ns = conn->arrival_ns;
 
 	if (!http_enabled)
@@ -251,7 +274,9 @@ static __always_inline bool http_frame_on_read(__u64 key, struct conn_state *con
 		break;
 	}
 	w.parser = &w.state->req;
-	w.start_ns = arrival_ns && arrival_ns <= now_ns ? arrival_ns : now_ns;
+	if (!http_walk_begin(&w, key, now_ns, false))
+		return false;
+	w.pos->start_ns = arrival_ns && arrival_ns <= now_ns ? arrival_ns : now_ns;
 	if (!http_frame_walk(&w, ret))
 		return false;
 	conn->arrival_ns = 0;
@@ -263,7 +288,7 @@ static __always_inline bool http_frame_on_read(__u64 key, struct conn_state *con
 static __always_inline bool http_frame_on_send(__u64 key, struct conn_state *conn, int ret,
 					       __u64 now_ns)
 {
-	struct http_walk w = { .key = key, .conn = conn, .now_ns = now_ns, .is_send = true };
+	struct http_walk w = { .conn = conn };
 	struct http_conn_state *state;
 
 	if (!http_enabled)
@@ -296,6 +321,8 @@ static __always_inline bool http_frame_on_send(__u64 key, struct conn_state *con
 	service_thread_seen(conn, bpf_get_current_pid_tgid());
 	w.state = state;
 	w.parser = &state->resp;
+	if (!http_walk_begin(&w, key, now_ns, true))
+		return false;
 	conn->bytes_out += ret;
 	if (!http_frame_walk(&w, ret)) {
 		conn->bytes_out -= ret;

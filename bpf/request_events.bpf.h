@@ -27,7 +27,7 @@ static __always_inline int request_on_arrival(const struct sock *sk)
 /* A connection opened before sloprobe started, met at its first read. */
 static __always_inline struct conn_state *conn_adopt(const struct sock *sk, __u64 key)
 {
-	struct conn_state conn = {};
+	struct conn_state *conn;
 	__u16 family;
 	long err;
 
@@ -39,13 +39,16 @@ static __always_inline struct conn_state *conn_adopt(const struct sock *sk, __u6
 	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP ||
 	    BPF_CORE_READ(sk, __sk_common.skc_state) != TCP_ESTABLISHED)
 		return NULL;
-	sk_service_key(sk, &conn.service);
-	if (!bpf_map_lookup_elem(&listeners, &conn.service))
+	conn = conn_scratch_zeroed();
+	if (!conn)
 		return NULL;
-	sock_client_addr(sk, &conn.client);
-	err = conn_create(key, &conn, BPF_NOEXIST);
+	sk_service_key(sk, &conn->service);
+	if (!bpf_map_lookup_elem(&listeners, &conn->service))
+		return NULL;
+	sock_client_addr(sk, &conn->client);
+	err = conn_create(key, conn, BPF_NOEXIST);
 	if (err == 0)
-		service_active_add(&conn.service, 1);
+		service_active_add(&conn->service, 1);
 	else if (err != -EEXIST)
 		drop_count(DROP_CONN_TABLE_FULL);
 	return conn_get(key);

@@ -180,7 +180,7 @@ static __always_inline long ssl_plaintext_step(struct http_walk_pos *pos)
 
 	if (!state || !conn || !scratch || pos->stop || pos->off >= pos->len)
 		return 1;
-	return http_walk_step(pos, state, pos->is_send ? &state->resp : &state->req, scratch, conn);
+	return http_walk_once(pos, state, pos->is_send ? &state->resp : &state->req, scratch, conn);
 }
 
 /* The plaintext of the call @pos describes (its buffer in the scratch), to its parser. */

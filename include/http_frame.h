@@ -37,6 +37,16 @@ static __always_inline char http_lower(char c)
 	return c >= 'A' && c <= 'Z' ? (char)(c + ('a' - 'A')) : c;
 }
 
+/*
+ * @c is the lowercase @l, ignoring case. @l is a literal's byte, which the BPF verifier knows
+ * (read-only data): it takes one branch per byte, where lowering @c first took two, and the
+ * paths through a header name's compare multiplied past 6.1's limit.
+ */
+static __always_inline int http_char_is(char c, char l)
+{
+	return l >= 'a' && l <= 'z' ? (c | 0x20) == l : c == l;
+}
+
 /* @s starts with the lowercase @lit (of @n bytes), ignoring case; @len bytes are valid. */
 static __always_inline int http_starts_with_nocase(const char *s, unsigned int len, const char *lit,
 						   unsigned int n)
@@ -46,7 +56,7 @@ static __always_inline int http_starts_with_nocase(const char *s, unsigned int l
 	if (len < n)
 		return 0;
 	for (i = 0; i < n; i++)
-		if (http_lower(s[i]) != lit[i])
+		if (!http_char_is(s[i], lit[i]))
 			return 0;
 	return 1;
 }

@@ -20,7 +20,8 @@
 #define PG_STARTUP_MAX 10000U
 #define PG_MESSAGE_MAX 0x3fffffffU
 
-enum pg_state {
+/* Named apart from arm64's own struct pg_state (its page-table dump), which vmlinux.h declares. */
+enum pg_parser_state {
 	PG_HEADER = 0, /* a message's type and length (or a startup's length and code) */
 	PG_BODY,       /* skip_left bytes of its body */
 	PG_ONE_BYTE,   /* the server's one-byte answer to SSLRequest or GSSENCRequest */
@@ -31,7 +32,7 @@ enum pg_state {
 struct pg_parser {
 	__u64 skip_left;
 	__u8 head[8]; /* the header read so far */
-	__u8 state;   /* enum pg_state */
+	__u8 state;   /* enum pg_parser_state */
 	__u8 head_len;
 	__u8 untyped; /* the client's next message is a startup one: no type byte */
 	__u8 pad[5];

@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Installs the Debian packages sloprobe builds and tests with (the last line: the kernel matrix,
-# tests/kernels/); quiet when all are present.
+# tests/kernels/); quiet when all are present. `install-deps.sh arm64` installs instead what the
+# matrix's arm64 guest needs (make deps-arm64): qemu for arm64, the cross compiler, debootstrap
+# and qemu-user for the guest's root filesystem, and dpkg's arm64 architecture for its kernel.
 set -eu
 
 PACKAGES="clang libclang-rt-dev llvm bpftool libbpf-dev libelf-dev zlib1g-dev libcjson-dev libmicrohttpd-dev
@@ -9,6 +11,12 @@ libcmocka-dev make gcc pkg-config jq python3 python3-yaml iproute2 procps util-l
 libyaml-dev libgnutls28-dev libcrypt-dev openssl python3-bcrypt python3-websockets
 redis-server redis-tools nghttp2-client postgresql python3-grpcio apache2-utils
 qemu-system-x86 busybox-static cpio kmod"
+foreign=""
+if [ "${1:-}" = arm64 ]; then
+	PACKAGES="qemu-system-arm gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu debootstrap
+qemu-user-static"
+	dpkg --print-foreign-architectures | grep -qx arm64 || foreign=arm64
+fi
 
 missing=""
 for pkg in $PACKAGES; do
@@ -18,13 +26,14 @@ for pkg in $PACKAGES; do
 	*) missing="$missing $pkg" ;;
 	esac
 done
-[ -z "$missing" ] && exit 0
+[ -z "$missing" ] && [ -z "$foreign" ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
-	echo "sloprobe: missing packages:$missing; run 'make deps' as root" >&2
+	echo "sloprobe: missing packages:$missing; run 'make deps${1:+-$1}' as root" >&2
 	exit 2
 fi
-echo "installing:$missing"
+[ -n "$foreign" ] && dpkg --add-architecture "$foreign"
+echo "installing:$missing${foreign:+ (and dpkg architecture $foreign)}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # nginx and prometheus packages start default servers (ports 80, 9090): keep them from
@@ -35,8 +44,8 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 	chmod +x /usr/sbin/policy-rc.d
 	own_policy=1
 fi
-# shellcheck disable=SC2086
 status=0
+# shellcheck disable=SC2086 # one word per package
 apt-get install -y -qq --no-install-recommends $missing >/dev/null || status=$?
 [ -n "$own_policy" ] && rm -f /usr/sbin/policy-rc.d
 if [ "$status" -ne 0 ]; then

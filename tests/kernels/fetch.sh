@@ -24,7 +24,7 @@ if [ -z "$package" ] && [ "$(id -u)" = 0 ]; then
 	package=$(image_of)
 fi
 if [ -z "$package" ]; then
-	echo "sloprobe: no Debian kernel package for $flavour (apt-get update; for arm64, dpkg --add-architecture arm64)" >&2
+	echo "sloprobe: no Debian kernel package for $flavour (apt-get update; for arm64, make deps-arm64)" >&2
 	exit 2
 fi
 release=${package#linux-image-}

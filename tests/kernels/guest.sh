@@ -53,6 +53,8 @@ hostname sloprobe-guest
 	echo "arch=$(uname -m)"
 	echo "set=$(sed -n 's/^sloprobe: program set \([a-z-]*\) .*/\1/p' "$results/banner")"
 } >"$results/guest"
+# The kernel's own types, from which vmlinux/arm64/vmlinux.h is made (docs/TESTING.md).
+cp /sys/kernel/btf/vmlinux "$results/btf" 2>/dev/null
 
 # Each test's folder is kept and copied out: the guest's /tmp is gone once it powers off.
 # shellcheck disable=SC2086 # TESTS is a list of names

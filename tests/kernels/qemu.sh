@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Boots one kernel of the matrix under qemu and reads its results; sourced by run.sh, which
-# sets build, repo, here, tests, timeout_s, VIRTIOFSD and BUSYBOX.
+# sets build, kernels, repo, here, tests, timeout_s, VIRTIOFSD and BUSYBOX.
 # shellcheck shell=bash
-# shellcheck disable=SC2154 # build, repo, here, tests, timeout_s: set by run.sh
+# shellcheck disable=SC2154 # build, kernels, repo, here, tests, timeout_s: set by run.sh
 
 VM_PIDS=()
 VM_TMP=""
@@ -17,11 +17,14 @@ vm_cleanup() {
 trap vm_cleanup EXIT
 trap 'exit 130' INT TERM
 
-# qemu_of FLAVOUR: the qemu binary, machine and console of the flavour's architecture.
+# qemu_of FLAVOUR: the qemu binary, machine, console and emulated CPU of the flavour's
+# architecture. arm64's pointer authentication with QEMU's own hash instead of the
+# architected one (pauth-impdef) leaves the guest the same features at a fraction of the cost
+# under TCG.
 qemu_of() {
 	case $1 in
-	*-amd64) QEMU=qemu-system-x86_64 MACHINE=q35 CONSOLE=ttyS0 ;;
-	*-arm64) QEMU=qemu-system-aarch64 MACHINE=virt CONSOLE=ttyAMA0 ;;
+	*-amd64) QEMU=qemu-system-x86_64 MACHINE=q35 CONSOLE=ttyS0 TCG_CPU=max ;;
+	*-arm64) QEMU=qemu-system-aarch64 MACHINE=virt CONSOLE=ttyAMA0 TCG_CPU=max,pauth-impdef=on ;;
 	*) echo "sloprobe: unknown kernel flavour $1" >&2; return 2 ;;
 	esac
 	command -v "$QEMU" >/dev/null || { echo "sloprobe: $QEMU is missing (make deps)" >&2; return 2; }
@@ -46,18 +49,17 @@ accel_for() {
 	echo tcg
 }
 
-# start_virtiofsd SOCKET DIR [ro]: serves DIR on SOCKET until qemu disconnects. Read-only
-# through a read-only bind mount in a mount namespace of its own: the host's mounts are
-# left as they are.
+# start_virtiofsd SOCKET DIR [ro [PATH...]]: serves DIR on SOCKET until qemu disconnects.
+# Read-only through read-only bind mounts in a mount namespace of its own (share.sh), with
+# each PATH of the host at its own place inside DIR.
 start_virtiofsd() {
 	local socket=$1 dir=$2 mode=${3:-rw} source=$2
 	if [ "$mode" = ro ]; then
+		shift 3
 		source=$VM_TMP/rootfs
 		mkdir -p "$source"
-		# shellcheck disable=SC2016 # expanded by that sh
-		unshare -m --propagation private sh -c \
-			'mount --bind "$1" "$2" && mount -o remount,bind,ro "$2" && shift 2 && exec "$@"' \
-			_ "$dir" "$source" "$VIRTIOFSD" --socket-path="$socket" -o source="$source" \
+		unshare -m --propagation private "$here/share.sh" "$source" "$dir" "$@" -- \
+			"$VIRTIOFSD" --socket-path="$socket" -o source="$source" \
 			-o cache=auto -o sandbox=chroot >"$VM_TMP/virtiofsd-ro.log" 2>&1 &
 	else
 		"$VIRTIOFSD" --socket-path="$socket" -o source="$source" -o sandbox=chroot \
@@ -74,12 +76,13 @@ start_virtiofsd() {
 }
 
 # boot_guest KDIR ACCEL RESULTS LOG: runs the guest until it powers off or timeout_s passes.
+# Its root is GUEST_ROOT, with GUEST_PATHS of the host inside it (guest_root_of).
 boot_guest() {
 	local kdir=$1 accel=$2 results=$3 log=$4 release cpu qemu_pid rc
 	release=$(cat "$kdir/release")
-	cpu=max
+	cpu=$TCG_CPU
 	[ "$accel" = kvm ] && cpu=host
-	start_virtiofsd "$VM_TMP/root.sock" / ro || return 1
+	start_virtiofsd "$VM_TMP/root.sock" "$GUEST_ROOT" ro "${GUEST_PATHS[@]}" || return 1
 	start_virtiofsd "$VM_TMP/results.sock" "$results" || return 1
 	"$QEMU" -accel "$accel" -cpu "$cpu" -machine "$MACHINE" -smp "${SLOPROBE_KERNEL_CPUS:-2}" \
 		-m 2G -nographic -no-reboot -nic none \
@@ -113,15 +116,35 @@ timeout_wait() {
 	wait "$pid"
 }
 
+# guest_root_of FLAVOUR KDIR: sets GUEST_ROOT, GUEST_PATHS, GUEST_BUILD and GUEST_BUSYBOX.
+# An x86_64 guest runs the host's root and binaries; an arm64 one a Debian root of its own
+# (rootfs.sh) with the repository, the kernel and sloprobe built for it (cross.sh) shared in.
+guest_root_of() {
+	local flavour=$1 kdir=$2 arch
+	case $flavour in
+	*-amd64)
+		GUEST_ROOT=/ GUEST_PATHS=() GUEST_BUILD=$build GUEST_BUSYBOX=$BUSYBOX
+		return
+		;;
+	esac
+	arch=${flavour##*-}
+	GUEST_ROOT=$("$here/rootfs.sh" "$kernels" "$arch") || return 1
+	GUEST_BUILD=$("$here/cross.sh" "$build" "$arch" "$GUEST_ROOT") ||
+		{ echo "sloprobe: building sloprobe for $arch failed" >&2; return 1; }
+	GUEST_PATHS=("$repo" "$GUEST_BUILD" "$kdir")
+	GUEST_BUSYBOX=$GUEST_ROOT/bin/busybox
+}
+
 # run_kernel FLAVOUR KDIR: boots the flavour's kernel, prints its line; fails when a test did.
 run_kernel() {
 	local flavour=$1 kdir=$2 release accel results log summary passed failed set arch emulated
 	local start took
 	qemu_of "$flavour" || return 1
+	guest_root_of "$flavour" "$kdir" || return 1
 	release=$(cat "$kdir/release")
 	if [ ! -s "$kdir/initrd.gz" ] || [ "$here/init" -nt "$kdir/initrd.gz" ] ||
 		[ "$here/initramfs.sh" -nt "$kdir/initrd.gz" ]; then
-		"$here/initramfs.sh" "$kdir" "$BUSYBOX" "$kdir/initrd.gz" || return 1
+		"$here/initramfs.sh" "$kdir" "$GUEST_BUSYBOX" "$kdir/initrd.gz" || return 1
 	fi
 	accel=$(accel_for "$kdir/root/boot/vmlinuz-$release")
 	results=$kdir/results
@@ -132,7 +155,7 @@ run_kernel() {
 	[ "$accel" = tcg ] && emulated=1
 	cat >"$results/config" <<CONFIG
 REPO='$repo'
-BUILD='$build'
+BUILD='$GUEST_BUILD'
 TESTS='$tests'
 KERNEL_MODULES='$kdir/root/lib/modules/$release'
 SLOPROBE_EMULATED='$emulated'

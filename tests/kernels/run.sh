@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # The kernel matrix: boots each of Debian 12's kernels named under qemu, with the host's root
-# filesystem shared read-only (virtiofs) under a tmpfs overlay, runs end-to-end tests inside,
-# and prints one line per kernel: `kernel RELEASE ARCH PROGRAM-SET: N passed, M failed`.
-# Usage: tests/kernels/run.sh BUILD_DIR FLAVOUR...   (FLAVOUR: cloud-amd64, rt-amd64)
+# filesystem (an arm64 one of its own for arm64: rootfs.sh, cross.sh) shared read-only
+# (virtiofs) under a tmpfs overlay, runs end-to-end tests inside, and prints one line per
+# kernel: `kernel RELEASE ARCH PROGRAM-SET: N passed, M failed`.
+# Usage: tests/kernels/run.sh BUILD_DIR FLAVOUR...   (FLAVOUR: cloud-amd64, rt-amd64, cloud-arm64)
 # SLOPROBE_KERNEL_TESTS: the e2e tests to run (the Makefile's KERNEL_TESTS);
 # SLOPROBE_QEMU_ACCEL=kvm|tcg forces the accelerator (default: KVM when it boots a kernel);
 # SLOPROBE_KERNEL_TIMEOUT: seconds a guest may run (default 1200).

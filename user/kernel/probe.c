@@ -487,7 +487,7 @@ static enum probe_error probe_load_programs(struct probe *probe, bool http)
 		free(held);
 		fprintf(stderr,
 			"sloprobe: --http: this kernel's verifier rejects the framing parsers (%s; "
-			"they load on Linux 6.18): run without --http\n",
+			"they load on Linux 6.1 and 6.18): run without --http\n",
 			reason);
 		return PROBE_NO_EVENT_SOURCE;
 	}
