@@ -128,13 +128,15 @@ __noinline int http_tls_h2(struct http_walk_pos *pos)
 	struct service_stats *stats;
 	struct conn_state *conn;
 	unsigned char head[8];
-	__u64 start_ns;
+	__u64 start_ns, key;
 	int taken;
 
 	if (!pos || !scratch)
 		return 0;
-	state = bpf_map_lookup_elem(&http_conns, &pos->key);
-	conn = bpf_map_lookup_elem(&conns, &pos->key);
+	/* A copy on the stack: 6.1 takes no argument's memory as a map key. */
+	key = pos->key;
+	state = bpf_map_lookup_elem(&http_conns, &key);
+	conn = bpf_map_lookup_elem(&conns, &key);
 	if (!state || !conn || !(state->tls.flags & TLS_CONN_RECOGNISED))
 		return 0;
 	tls_plaintext_begin(state);
