@@ -212,17 +212,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	/* Exactly the line's bytes, no NUL after them: AddressSanitizer sees a read past it. */
-	char *line = malloc(size);
+	/* A line as the BPF side hands it to the line parser: the head of a longer one, at most
+	 * HTTP_LINE_MAX_BYTES - 1 bytes. Exactly its bytes, no NUL after them: AddressSanitizer
+	 * sees a read past it. */
+	size_t len = size < HTTP_LINE_MAX_BYTES ? size : HTTP_LINE_MAX_BYTES - 1;
+	char *line = malloc(len ? len : 1);
+	unsigned char *frame = malloc(size ? size : 1);
 
-	if (!line)
-		return 0;
-	memcpy(line, data, size);
-	fuzz_method(line, size);
-	fuzz_http10(line, size);
-	fuzz_header(line, size);
-	fuzz_chunk(line, size);
-	fuzz_ws((const unsigned char *)line, size);
+	if (!line || !frame)
+		goto cleanup;
+	memcpy(line, data, len);
+	memcpy(frame, data, size);
+	fuzz_method(line, len);
+	fuzz_http10(line, len);
+	fuzz_header(line, len);
+	fuzz_chunk(line, len);
+	fuzz_ws(frame, size);
+cleanup:
 	free(line);
+	free(frame);
 	return 0;
 }
