@@ -82,6 +82,8 @@ struct conn_state {
 	__u64 runq_ns;		 /* run-queue time of the sender since the request started */
 	__u32 inflight;		 /* its requests counted in flight (bpf/inflight.bpf.h) */
 	__u32 inflight_extends;	 /* by turns: the response's sends still extend its request */
+	__u32 retrans_total;	 /* tcp_sock.total_retrans at its last retransmit, 0 before */
+	__u32 pad;
 };
 
 /*
