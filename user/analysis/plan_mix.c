@@ -120,7 +120,7 @@ static void plan_mix_inflight(const struct report_service *s, const struct proje
 	for (i = 0; i < s->nroutes; i++) {
 		plan_mix_route_name(&s->routes[i], name, sizeof(name));
 		for (j = 0; j < p->mix_n; j++) {
-			if (strcmp(p->mix[j].route, name))
+			if (strcmp(p->mix[j].route, name) != 0)
 				continue;
 			m->inflight_share[j] =
 				held > 0 ? share[i] * plan_mix_route_mean_s(&s->routes[i]) / held
