@@ -5,7 +5,8 @@
 # BPF and no root. GET /fast is exponential 5 ms, GET /slow exponential 30 ms, 80/20: mean
 # 10 ms. With the utilization ceiling binding, one pod's capacity is ceiling x 4 / E[S], so
 # raising /slow's share to 30% (E[S] 12.5 ms) and 50% (17.5 ms) lowers it by 10/12.5 and
-# 10/17.5, by hand. A tight /slow target then binds, and is met at the mix's capacity. Bad
+# 10/17.5, by hand, and /slow's share of the requests in flight, 60% as measured, grows to 72%
+# (9 of 12.5 request-ms). A tight /slow target then binds, and is met at the mix's capacity. Bad
 # mixes exit 2 with one line.
 . "$(dirname "$0")/lib.sh"
 SYNTH=$E2E_DIR/synth_capture.py
@@ -51,6 +52,14 @@ assert_eq "slow 50%: pods" "$(jq '.services[0].projections[2].pods' "$WORK/plan.
 jq -e '.services[0].projections | all(.hpa.per_pod_rps <= .capacity_rps_per_pod)' \
 	"$WORK/plan.json" >/dev/null || fail "an HPA equilibrium past a projection's capacity"
 log "route mix: capacity $base, $(cap 1), $(cap 2) rps per pod (by hand 320, 256, 182.9): ok"
+# Which route holds the requests in flight, at the measured latencies: /slow's 20% of 30 ms
+# against /fast's 80% of 5 ms is 6 of 10 request-ms today, 9 of 12.5 at 30% (the queue's wait
+# at 120 rps, in both latencies, moves them a little).
+mix=".services[0].projections[1].route_mix"
+assert_within "GET /slow: share of in flight as measured" \
+	"$(jq "$mix.measured_inflight_shares[\"GET /slow\"]" "$WORK/plan.json")" 0.6 0.05 0
+assert_within "slow 30%: GET /slow's share of in flight" \
+	"$(jq "$mix.inflight_shares[\"GET /slow\"]" "$WORK/plan.json")" 0.72 0.05 0
 
 # A tight target on /slow (150 ms; 138 ms is its p99 with no wait) binds under the 50% mix, and holds at that capacity.
 echo '{"services": {"*": {"p99_ms": 5000, "routes": {"GET /slow": {"p99_ms": 150}}}}}' \

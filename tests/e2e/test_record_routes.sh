@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Routes through a capture: `record --http` of CRUD routes beside event streams on one port, then
 # `report`: each route's requests over the whole capture are the client's exactly and its p99,
-# merged from every window's buckets, is within 5% of the client's; every format has the routes.
+# merged from every window's buckets, is within 5% of the client's; its mean in flight is within
+# 5% of the client's request-seconds over the recorded seconds, and the routes' add up to the
+# service's, measured in the kernel; every format has the routes.
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/http_lib.sh"
 require_bpf
@@ -48,6 +50,31 @@ while read -r key; do
 		"$(client_value "$client" "$key" .latency_ms.p99)" "$TOLERANCE" 0
 	assert_eq "$key: 5xx and error rate" "$(report_route "$key" '"\(.status["5xx"]) \(.error_rate)"')" "0 0"
 done < <(client_keys streams crud)
+
+# Requests in flight per route: the request-seconds of its requests over the recorded seconds
+# (Little's law). Summed over the routes it is the service's mean in flight, which the kernel
+# integrates exactly; each route's is the client's requests times their mean latency.
+seconds=$(jq .seconds "$WORK/report.json")
+kernel_inflight=$(jq -s --argjson port "$PORT_app" --argjson seconds "$seconds" \
+	'[.[].services[] | select(.port == $port) | .inflight_busy_ns] | add / 1e9 / $seconds' "$WORK/windows")
+assert_within "the routes' mean in flight, summed, against the kernel's for the service" \
+	"$(jq --argjson port "$PORT_app" '[.services[] | select(.port == $port) | .routes[].inflight.mean] | add' "$WORK/report.json")" \
+	"$kernel_inflight" "$TOLERANCE" 0
+while read -r key; do
+	client=crud
+	[ "$key" = "POST /v1/chat/completions" ] && client=streams
+	assert_within "$key: mean in flight" "$(report_route "$key" .inflight.mean)" \
+		"$(jq --arg key "$key" --argjson seconds "$seconds" '.classes[$key] | .count * .latency_ms.mean / 1000 / $seconds' "$WORK/$client.json")" \
+		"$TOLERANCE" 0.002
+done < <(client_keys streams crud)
+# The streams are under 1% of the requests but, lasting a second each, hold a share of the
+# concurrency many times that: what the route column is for.
+stream_shares=$(jq -r --argjson port "$PORT_app" '.services[] | select(.port == $port) | .routes as $r |
+	($r | map(.requests) | add) as $requests | ($r | map(.inflight.mean) | add) as $inflight |
+	$r[] | select(.route == "/v1/chat/completions") | "\(.requests / $requests) \(.inflight.mean / $inflight)"' "$WORK/report.json")
+log "stream route: share of requests, share of in flight: $stream_shares"
+awk -v r="${stream_shares% *}" -v i="${stream_shares#* }" 'BEGIN { exit !(i > 10 * r) }' ||
+	fail "the stream route holds $stream_shares (requests, in flight): not 10 times its share of requests"
 assert_eq "busiest route first" \
 	"$(jq -r --argjson port "$PORT_app" '.services[] | select(.port == $port) | .routes[0] | "\(.method) \(.route)"' "$WORK/report.json")" \
 	"GET /v1/conversations/{id}"

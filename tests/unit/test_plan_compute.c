@@ -631,20 +631,26 @@ static void test_growth_range_cost(void **state)
 }
 
 /* All requests on GET /slow (7 ms) instead of half (mean 5 ms): the ceiling's capacity falls
- * by about 5 / 7; a route the captures lack is refused with its name. */
+ * by about 5 / 7, and /slow holds every request in flight instead of 7 / 10 of them; a route the
+ * captures lack is refused with its name. */
 static void test_route_mix(void **state)
 {
-	static const char projection[] = "{\"projections\": [{\"name\": \"a\", \"rps\": 300}, "
-					 "{\"name\": \"s\", \"rps\": 300,"
-					 " \"route_mix\": {\"GET /slow\": 1}}], " POD "}";
+	static const char projection[] =
+		"{\"projections\": [{\"name\": \"a\", \"rps\": 300}, "
+		"{\"name\": \"s\", \"rps\": 300,"
+		" \"route_mix\": {\"GET /slow\": 1}}, {\"name\": \"f\", "
+		"\"rps\": 300, \"route_mix\": {\"GET /fast\": 0.75}}], " POD "}";
 	static const char gone[] = "{\"projections\": [{\"name\": \"x\", \"rps\": 300, "
 				   "\"route_mix\": {\"GET /gone\": 0.5}}], " POD "}";
 	const struct plan_service *ps;
+	const struct plan_mix *mix;
+	cJSON *root, *json_mix;
 	struct projection_file *pf;
 	struct plan plan;
 	struct fixture f;
-	char why[512] = "";
+	char why[512] = "", *text;
 	double ratio;
+	int format;
 
 	(void)state;
 	fixture_build(&f, "{\"services\": {\"*\": {}}}", projection, "api:80", false);
@@ -654,6 +660,45 @@ static void test_route_mix(void **state)
 	ratio = ps->results[1].capacity.rps / ps->results[0].capacity.rps;
 	assert_true(fabs(ratio - 5.0 / 7.0) < 0.05);
 	assert_true(ps->results[1].sizing.pods >= ps->results[0].sizing.pods);
+	mix = ps->results[1].mix;
+	assert_double_near(mix->inflight_share[0], 1, 1e-12);
+	assert_double_near(mix->measured_inflight_share[0], 0.7, 1e-12);
+	/* 3/4 of the requests at 3 ms against 1/4 at 7 ms: 2.25 of 4 request-ms in flight. */
+	mix = ps->results[2].mix;
+	assert_double_near(mix->inflight_share[0], 2.25 / 4.0, 1e-12);
+	assert_double_near(mix->measured_inflight_share[0], 0.3, 1e-12);
+	text = plan_output(&f.plan, 0);
+	assert_non_null(strstr(text, "    in flight at the measured latencies: GET /slow 100% (70% "
+				     "as measured), the rest 0% (30%)\n"));
+	assert_non_null(strstr(text, "    in flight at the measured latencies: GET /fast 56% (30% "
+				     "as measured), the rest 44% (70%)\n"));
+	free(text);
+	text = plan_output(&f.plan, 2);
+	root = cJSON_Parse(text);
+	assert_non_null(root);
+	json_mix = cJSON_GetObjectItem(
+		cJSON_GetArrayItem(
+			cJSON_GetObjectItem(
+				cJSON_GetArrayItem(cJSON_GetObjectItem(root, "services"), 0),
+				"projections"),
+			2),
+		"route_mix");
+	assert_double_near(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(json_mix, "inflight_shares"), "GET /fast")
+			->valuedouble,
+		0.5625, 0.001);
+	assert_double_near(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(json_mix, "measured_inflight_shares"),
+				    "GET /fast")
+			->valuedouble,
+		0.3, 1e-9);
+	cJSON_Delete(root);
+	free(text);
+	for (format = 1; format <= 4; format += 3) {
+		text = plan_output(&f.plan, format);
+		assert_non_null(strstr(text, "in flight at the measured latencies: GET /fast 56%"));
+		free(text);
+	}
 	pf = projection_of(gone);
 	assert_int_equal(plan_build(&f.report, pf, &plan, why, sizeof(why)), -ENOENT);
 	assert_non_null(strstr(why, "\"GET /gone\", a route the captures do not hold"));

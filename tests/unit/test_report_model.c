@@ -306,6 +306,10 @@ static void assert_routes_json(const char *text)
 	assert_true(cJSON_GetObjectItem(route, "requests")->valuedouble == 90);
 	assert_true(cJSON_GetObjectItem(route, "rps")->valuedouble == 90);
 	assert_true(cJSON_GetObjectItem(route, "error_rate")->valuedouble == 0.1);
+	/* 90 requests of 1 ms in 1 s. */
+	assert_true(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(route, "inflight"), "mean")->valuedouble ==
+		0.09);
 	assert_true(cJSON_GetObjectItem(cJSON_GetObjectItem(route, "status"), "5xx")->valuedouble ==
 		    9);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(route, "status")), 4);
@@ -373,6 +377,8 @@ static void test_routes_merge(void **state)
 	assert_int_equal(get->status[ROUTE_STATUS_2XX], 238);
 	assert_double_near(get->error_rate, 2.0 / 240.0, 1e-12);
 	assert_double_near(get->rps, 240.0 / 3.0, 1e-9);
+	/* Request-seconds over the report's 3 s: 238 of 1 ms and 2 of 50 ms. */
+	assert_double_near(get->inflight_mean, (238 * 0.001 + 2 * 0.05) / 3.0, 1e-12);
 	/* 2 of 240 at 50 ms, in the third window only: the merged p99.9 (rank 240) sees them,
 	 * the p99 (rank 238) does not; an average of the windows' p99.9 would say 17 ms. */
 	assert_double_near(get->latency.p999_us, 50000, 800);
@@ -386,6 +392,8 @@ static void test_routes_merge(void **state)
 	assert_double_near(get->points[0].latency_us[REPORT_P99], 1000, 16);
 	assert_string_equal(post->method, "POST");
 	assert_int_equal(post->requests, 60);
+	/* 60 requests of 200 ms, in the first window: still over the report's 3 s. */
+	assert_double_near(post->inflight_mean, 60 * 0.2 / 3.0, 1e-12);
 	assert_int_equal(post->npoints, 1);
 	assert_true(post->error_rate == 0);
 	assert_double_near(post->latency.p99_us, 200000, 3200);
@@ -434,16 +442,18 @@ static void test_routes_formats(void **state)
 {
 	static const char *const marks[] = { "routes of svc:80", "## Routes", "\"routes\"",
 					     "<h3>Routes</h3>" };
-	/* Rows in the columns' order (a route's requests, rps, 5xx, error rate), escaped. */
+	/* Rows in the columns' order (a route's requests, rps, in flight, 5xx, error rate),
+	 * escaped. */
 	static const struct {
 		int format;
 		const char *want;
 	} rows[] = {
-		{ 0, "/v1/items/{id}                           90      90.0" },
+		{ 0, "/v1/items/{id}                           90      90.0      0.09" },
 		{ 0, "      9   10.00\n" },
-		{ 1, "| DELETE | /a\\|\\<b\\> | 10 |" },
+		{ 1, "| DELETE | /a\\|\\<b\\> | 10 | 10.0 | 0.03 |" },
 		{ 1, "| 9 | 10.00% |" },
 		{ 3, "/a|&lt;b&gt;" },
+		{ 3, "<td>90</td><td>90.0</td><td>0.09</td>" },
 		{ 3, "GET /v1/items/{id}: latency per window" },
 	};
 	struct slo_file *slo = slo_file_default();

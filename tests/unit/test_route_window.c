@@ -133,6 +133,28 @@ static void test_names(void **state)
 	assert_string_equal(route_method_name(HTTP_METHODS + 5), "OTHER");
 }
 
+/* Little's law over a window: request-seconds of the requests that ended in it over its
+ * length; nothing to divide by gives 0, never a NaN or an infinity. */
+static void test_inflight_mean(void **state)
+{
+	(void)state;
+	/* 812 requests of 1 ms in 2 s: 0.406 in flight on average. */
+	assert_double_near(route_window_inflight_mean(812ULL * 1000 * 1000, 2.0), 0.406, 1e-12);
+	/* One 3 s stream that ended in a 1 s window: all of it counts there. */
+	assert_double_near(route_window_inflight_mean(3000000000ULL, 1.0), 3.0, 1e-12);
+	assert_double_near(route_window_inflight_mean(0, 1.0), 0, 0);
+	assert_double_near(route_window_inflight_mean(0, 0), 0, 0);
+	assert_double_near(route_window_inflight_mean(5000000000ULL, 0), 0, 0);
+	assert_double_near(route_window_inflight_mean(5000000000ULL, -1.0), 0, 0);
+	assert_double_near(route_window_inflight_mean(5000000000ULL, NAN), 0, 0);
+	assert_double_near(route_window_inflight_mean(5000000000ULL, INFINITY), 0, 0);
+	/* A sum past 2^53 ns loses only the double's rounding. */
+	assert_double_near(route_window_inflight_mean(UINT64_MAX, 1.0), 18446744073.709551615,
+			   1e-6);
+	assert_double_near(route_window_inflight_mean(UINT64_MAX, 1e-9), 1.8446744073709552e19,
+			   1e4);
+}
+
 /* One service with two routes, one of them a full ROUTE_PATH_BYTES path with no NUL. */
 struct json_fixture {
 	struct service_window window;
@@ -172,6 +194,7 @@ static struct json_fixture *json_fixture(void)
 	memset(r->key.path, 'x', sizeof(r->key.path));
 	r->key.path[0] = '/';
 	r->requests = 1;
+	r->latency_sum_ns = 5000;
 	r->latency_hist[hist_bucket_index(5)] = 1;
 	return f;
 }
@@ -180,7 +203,7 @@ static void test_json_routes(void **state)
 {
 	struct json_fixture *f = json_fixture();
 	char *line = top_report_json_line(&f->report, false);
-	cJSON *root, *routes, *route, *latency, *status;
+	cJSON *root, *routes, *route, *latency, *status, *inflight;
 
 	(void)state;
 	assert_non_null(line);
@@ -200,6 +223,10 @@ static void test_json_routes(void **state)
 	assert_double_near(cJSON_GetObjectItem(latency, "p99")->valuedouble, 1000.0, 1000 * 0.01);
 	assert_non_null(cJSON_GetObjectItem(latency, "p999"));
 	assert_non_null(cJSON_GetObjectItem(latency, "max"));
+	/* 812 requests of 1 ms in the 2 s window: 0.406 in flight, no peak. */
+	inflight = cJSON_GetObjectItem(route, "inflight");
+	assert_double_near(cJSON_GetObjectItem(inflight, "mean")->valuedouble, 0.406, 1e-9);
+	assert_null(cJSON_GetObjectItem(inflight, "peak"));
 	assert_double_near(
 		cJSON_GetObjectItem(cJSON_GetObjectItem(route, "ttfb_us"), "p50")->valuedouble,
 		200.0, 200 * 0.01);
@@ -212,6 +239,10 @@ static void test_json_routes(void **state)
 	route = cJSON_GetArrayItem(routes, 1);
 	assert_int_equal(strlen(cJSON_GetObjectItem(route, "route")->valuestring),
 			 ROUTE_PATH_BYTES);
+	/* Rounded to 3 decimals as the service's: 5 us in 2 s is 0.0000025, so 0. */
+	assert_double_near(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(route, "inflight"), "mean")->valuedouble, 0,
+		0);
 	cJSON_Delete(root);
 	free(line);
 	/* Without --http, no routes key. */
@@ -241,4 +272,5 @@ static void test_table_routes(void **state)
 
 UNIT_TEST_MAIN("route_window", NULL, NULL, cmocka_unit_test(test_delta_per_cpu_with_wrap),
 	       cmocka_unit_test(test_windows_of_service), cmocka_unit_test(test_names),
-	       cmocka_unit_test(test_json_routes), cmocka_unit_test(test_table_routes))
+	       cmocka_unit_test(test_inflight_mean), cmocka_unit_test(test_json_routes),
+	       cmocka_unit_test(test_table_routes))

@@ -99,6 +99,39 @@ static int plan_mix_histogram(const struct report_service *s, const double *shar
 	return 0;
 }
 
+/* A route's mean latency over the captures, in seconds; 0 without requests. */
+static double plan_mix_route_mean_s(const struct report_route *r)
+{
+	return r->requests ? (double)r->total.latency_sum_ns / 1e9 / (double)r->requests : 0;
+}
+
+/* Each listed route's share of the requests in flight, under @share and as measured. */
+static void plan_mix_inflight(const struct report_service *s, const struct projection *p,
+			      const double *share, struct plan_mix *m)
+{
+	char name[PROJECTION_ROUTE_KEY_LEN];
+	double held = 0, measured = 0;
+	size_t i, j;
+
+	for (i = 0; i < s->nroutes; i++) {
+		held += share[i] * plan_mix_route_mean_s(&s->routes[i]);
+		measured += (double)s->routes[i].total.latency_sum_ns;
+	}
+	for (i = 0; i < s->nroutes; i++) {
+		plan_mix_route_name(&s->routes[i], name, sizeof(name));
+		for (j = 0; j < p->mix_n; j++) {
+			if (strcmp(p->mix[j].route, name) != 0)
+				continue;
+			m->inflight_share[j] =
+				held > 0 ? share[i] * plan_mix_route_mean_s(&s->routes[i]) / held
+					 : 0;
+			m->measured_inflight_share[j] =
+				measured > 0 ? (double)s->routes[i].total.latency_sum_ns / measured
+					     : 0;
+		}
+	}
+}
+
 static int plan_mix_build(const struct plan_service *ps, const double *share, struct plan_mix *m)
 {
 	const struct plan_baseline *b = &ps->base;
@@ -132,6 +165,7 @@ int plan_mix_of(const struct plan_service *ps, const struct projection *p, struc
 	*out = calloc(1, sizeof(**out));
 	err = share && *out ? plan_mix_shares(s, p, share, why, why_size) : -ENOMEM;
 	if (!err) {
+		plan_mix_inflight(s, p, share, *out);
 		err = plan_mix_build(ps, share, *out);
 		if (err == -ENODATA || err == -EINVAL)
 			snprintf(why, why_size,

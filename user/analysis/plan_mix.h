@@ -17,6 +17,16 @@ struct plan_mix {
 	struct plan_service_time service_time;
 	double mean_service_s, scv;
 	double measured_mean_service_s; /* the same under the measured mix, for comparison */
+	/*
+	 * Per route of the projection's route_mix, in its order: the route's share of the
+	 * requests in flight under the new shares, each route's at its measured mean latency
+	 * (Little's law: share of requests x mean latency, over all routes), and as measured
+	 * (its request-seconds over all routes'). The rest of the routes hold what is left.
+	 * The measured latency keeps its queueing at the measured rate: a pointer to which
+	 * route holds the concurrency, not a prediction.
+	 */
+	double inflight_share[PROJECTION_MIX_MAX];
+	double measured_inflight_share[PROJECTION_MIX_MAX];
 };
 
 /*

@@ -84,10 +84,13 @@ struct report_route {
 	__u64 status[ROUTE_STATUS_CLASSES]; /* 2xx, 3xx, 4xx, 5xx (enum route_status_class) */
 	double rps;			    /* requests over the report's recorded seconds */
 	double error_rate;		    /* errors / requests; 0 without requests */
-	struct latency_summary latency;	    /* merged histogram: p50 ... p99.9, mean, max */
-	struct latency_summary ttfb;	    /* time to first byte; count 0: none seen */
-	struct route_window total;	    /* the merged buckets and sums behind both */
-	struct report_route_point *points;  /* by slot after report_finish */
+	/* Mean requests in flight over the recorded seconds, from the latency its requests
+	 * summed (route_window_inflight_mean): no peak, unlike the service's. */
+	double inflight_mean;
+	struct latency_summary latency;	   /* merged histogram: p50 ... p99.9, mean, max */
+	struct latency_summary ttfb;	   /* time to first byte; count 0: none seen */
+	struct route_window total;	   /* the merged buckets and sums behind both */
+	struct report_route_point *points; /* by slot after report_finish */
 	size_t npoints;
 	size_t points_capacity;
 };

@@ -183,6 +183,8 @@ int report_finish_routes(struct report_service *service, double seconds, double 
 		route->errors = route->total.status[ROUTE_STATUS_5XX];
 		memcpy(route->status, route->total.status, sizeof(route->status));
 		route->rps = seconds > 0 ? (double)route->requests / seconds : 0;
+		route->inflight_mean =
+			route_window_inflight_mean(route->total.latency_sum_ns, seconds);
 		route->error_rate =
 			route->requests ? (double)route->errors / (double)route->requests : 0;
 		route_window_latency(&route->total, &route->latency);

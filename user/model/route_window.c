@@ -129,6 +129,14 @@ void route_window_ttfb(const struct route_window *route, struct latency_summary 
 				hist_quantile_us(route->ttfb_hist, 1.0), out);
 }
 
+double route_window_inflight_mean(__u64 latency_sum_ns, double interval_s)
+{
+	/* Not `<= 0`: a NaN interval gives 0 too. */
+	if (!(interval_s > 0))
+		return 0;
+	return (double)latency_sum_ns / 1e9 / interval_s;
+}
+
 const char *route_status_class_name(int status_class)
 {
 	static const char *const names[ROUTE_STATUS_CLASSES] = { "2xx", "3xx", "4xx", "5xx" };

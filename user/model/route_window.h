@@ -55,6 +55,17 @@ void route_window_merge(struct route_window *into, const struct route_window *fr
 void route_window_latency(const struct route_window *route, struct latency_summary *out);
 void route_window_ttfb(const struct route_window *route, struct latency_summary *out);
 
+/*
+ * A route's mean requests in flight over an interval of @interval_s, from @latency_sum_ns, the
+ * summed latency of its requests that ended in it: by Little's law, request-seconds over
+ * seconds. The kernel counts a request in the window it ends in, whole, so one window's figure
+ * holds the earlier windows' part of a long request and misses the requests still open at its
+ * end; over a capture the two cancel out but for the requests open at its edges. Unlike the
+ * service's figure (window_inflight_mean, integrated exactly in the kernel) there is no peak.
+ * 0 when @interval_s is not positive.
+ */
+double route_window_inflight_mean(__u64 latency_sum_ns, double interval_s);
+
 /* "2xx", "3xx", "4xx", "5xx" for enum route_status_class. */
 const char *route_status_class_name(int status_class);
 /* "GET", "POST", ...; "OTHER" for methods the kernel does not name and for the `other`

@@ -112,7 +112,7 @@ static void plan_growth_json(cJSON *o, const struct plan_service *ps,
 static void plan_mix_json(cJSON *o, const struct plan_service *ps,
 			  const struct plan_projection_result *r)
 {
-	cJSON *m = cJSON_AddObjectToObject(o, "route_mix"), *shares;
+	cJSON *m = cJSON_AddObjectToObject(o, "route_mix"), *shares, *held, *measured;
 	struct plan_service one = *ps;
 	char text[700];
 	size_t i;
@@ -124,6 +124,14 @@ static void plan_mix_json(cJSON *o, const struct plan_service *ps,
 	outlook_number(m, "mean_service_ms", 1000 * r->mix->mean_service_s, 0.001);
 	outlook_number(m, "measured_mean_service_ms", 1000 * r->mix->measured_mean_service_s,
 		       0.001);
+	/* Each listed route's share of the requests in flight at the measured latencies. */
+	held = cJSON_AddObjectToObject(m, "inflight_shares");
+	measured = cJSON_AddObjectToObject(m, "measured_inflight_shares");
+	for (i = 0; i < r->projection->mix_n; i++) {
+		outlook_number(held, r->projection->mix[i].route, r->mix->inflight_share[i], 0.001);
+		outlook_number(measured, r->projection->mix[i].route,
+			       r->mix->measured_inflight_share[i], 0.001);
+	}
 	one.capacity = r->capacity;
 	cJSON_AddStringToObject(m, "binding", plan_binding_name(r->capacity.binding));
 	plan_binding_text(&one, text, sizeof(text));

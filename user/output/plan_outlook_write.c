@@ -108,6 +108,29 @@ static void outlook_growth(FILE *out, const struct plan_service *ps, const struc
 	fputc('\n', out);
 }
 
+/* Under a route mix's line: which routes would hold the requests in flight, beside today. */
+static void outlook_mix_inflight(FILE *out, const struct plan_projection_result *r, bool markdown)
+{
+	double listed = 0, measured = 0;
+	char safe[OUTLOOK_TEXT_MAX];
+	size_t i;
+
+	fprintf(out, "%sin flight at the measured latencies:", outlook_sub_prefix(markdown));
+	for (i = 0; i < r->projection->mix_n; i++) {
+		escape_text(markdown ? ESCAPE_MARKDOWN : ESCAPE_TEXT, r->projection->mix[i].route,
+			    safe, sizeof(safe));
+		fprintf(out, "%s %s %.0f%% (%.0f%% as measured)", i ? "," : "", safe,
+			100 * r->mix->inflight_share[i], 100 * r->mix->measured_inflight_share[i]);
+		listed += r->mix->inflight_share[i];
+		measured += r->mix->measured_inflight_share[i];
+	}
+	/* Shares of 1 leave nothing to the rest, to rounding. */
+	if (listed < 1 - 1e-9 || measured < 1 - 1e-9)
+		fprintf(out, ", the rest %.0f%% (%.0f%%)", 100 * fmax(0, 1 - listed),
+			100 * fmax(0, 1 - measured));
+	fputc('\n', out);
+}
+
 static void outlook_one(FILE *out, const struct plan_service *ps,
 			const struct plan_projection_result *r, bool markdown)
 {
@@ -133,6 +156,7 @@ static void outlook_one(FILE *out, const struct plan_service *ps,
 			1000 * r->mix->measured_mean_service_s, r->capacity.rps);
 		escape_text(markdown ? ESCAPE_MARKDOWN : ESCAPE_TEXT, binding, name, sizeof(name));
 		fprintf(out, "%s\n", name);
+		outlook_mix_inflight(out, r, markdown);
 		escape_text(markdown ? ESCAPE_MARKDOWN : ESCAPE_TEXT, r->projection->name, name,
 			    sizeof(name));
 	}

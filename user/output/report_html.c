@@ -324,8 +324,8 @@ static void html_route_row(FILE *out, const struct report_route *route)
 	report_summary_quantiles(&route->ttfb, t);
 	fprintf(out, "<tr><td>%s</td><td>", route->method);
 	html_write_escaped(out, route->route);
-	fprintf(out, "</td><td>%llu</td><td>%.1f</td>", (unsigned long long)route->requests,
-		route->rps);
+	fprintf(out, "</td><td>%llu</td><td>%.1f</td><td>%.2f</td>",
+		(unsigned long long)route->requests, route->rps, route->inflight_mean);
 	for (i = 0; i < REPORT_TARGETS; i++)
 		html_cell_duration(out, q[i], 0);
 	for (i = REPORT_P50; i <= REPORT_P99; i++)
@@ -347,7 +347,8 @@ static int html_routes(FILE *out, const struct report_service *s)
 	if (!s->nroutes)
 		return 0;
 	fputs("<h3>Routes</h3>\n<table><tr><th>method</th><th>route</th><th>requests</th>"
-	      "<th>avg rps</th><th>p50</th><th>p95</th><th>p99</th><th>p99.9</th>"
+	      "<th>avg rps</th><th>mean in flight</th>"
+	      "<th>p50</th><th>p95</th><th>p99</th><th>p99.9</th>"
 	      "<th>ttfb p50</th><th>ttfb p95</th><th>ttfb p99</th><th>2xx</th><th>3xx</th>"
 	      "<th>4xx</th><th>5xx</th><th>error rate</th></tr>\n",
 	      out);

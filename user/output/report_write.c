@@ -153,14 +153,13 @@ static void report_route_row_text(FILE *out, const struct report_route *route, b
 	escape_report_name(route->route, markdown, name, sizeof(name));
 	fprintf(out, markdown ? "| %s | %s" : "%-7s %-32s", route->method, name);
 	fprintf(out,
-		markdown ? " | %llu | %.1f | %s | %s | %s | %s | %s | %s | %s | %llu | %llu | %llu "
-			   "| "
-			   "%llu | %.2f%% |\n"
-			 : " %10llu %9.1f %8s %8s %8s %8s %8s %8s %8s %7llu %7llu %7llu %7llu "
-			   "%7.2f\n",
-		(unsigned long long)route->requests, route->rps, q[REPORT_P50], q[REPORT_P95],
-		q[REPORT_P99], q[REPORT_P999], t[REPORT_P50], t[REPORT_P95], t[REPORT_P99],
-		(unsigned long long)status[ROUTE_STATUS_2XX],
+		markdown ? " | %llu | %.1f | %.2f | %s | %s | %s | %s | %s | %s | %s | %llu | %llu "
+			   "| %llu | %llu | %.2f%% |\n"
+			 : " %10llu %9.1f %9.2f %8s %8s %8s %8s %8s %8s %8s %7llu %7llu %7llu "
+			   "%7llu %7.2f\n",
+		(unsigned long long)route->requests, route->rps, route->inflight_mean,
+		q[REPORT_P50], q[REPORT_P95], q[REPORT_P99], q[REPORT_P999], t[REPORT_P50],
+		t[REPORT_P95], t[REPORT_P99], (unsigned long long)status[ROUTE_STATUS_2XX],
 		(unsigned long long)status[ROUTE_STATUS_3XX],
 		(unsigned long long)status[ROUTE_STATUS_4XX],
 		(unsigned long long)status[ROUTE_STATUS_5XX], 100.0 * route->error_rate);
@@ -185,20 +184,20 @@ static void report_routes_text(FILE *out, const struct report *r, bool markdown)
 		escape_report_name(s->service, markdown, name, sizeof(name));
 		if (markdown)
 			fprintf(out,
-				"\n### %s\n\n| method | route | requests | rps | p50 | p95 | p99 | "
-				"p99.9 | ttfb p50 | ttfb p95 | ttfb p99 | 2xx | 3xx | 4xx | 5xx | "
-				"error rate |\n"
-				"|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|--"
-				"-:|"
-				"---:|---:|\n",
+				"\n### %s\n\n"
+				"| method | route | requests | rps | in flight | p50 | p95 | p99 |"
+				" p99.9 | ttfb p50 | ttfb p95 | ttfb p99 | 2xx | 3xx | 4xx | 5xx |"
+				" error rate |\n"
+				"|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+				"---:|---:|---:|---:|\n",
 				name);
 		else
 			fprintf(out,
-				"\nroutes of %s\n%-7s %-32s %10s %9s %8s %8s %8s %8s %8s %8s %8s "
-				"%7s %7s %7s %7s %7s\n",
-				name, "METHOD", "ROUTE", "REQUESTS", "AVG RPS", "P50", "P95", "P99",
-				"P99.9", "TTFB P50", "TTFB P95", "TTFB P99", "2XX", "3XX", "4XX",
-				"5XX", "ERROR%");
+				"\nroutes of %s\n%-7s %-32s %10s %9s %9s %8s %8s %8s %8s %8s %8s "
+				"%8s %7s %7s %7s %7s %7s\n",
+				name, "METHOD", "ROUTE", "REQUESTS", "AVG RPS", "IN FLIGHT", "P50",
+				"P95", "P99", "P99.9", "TTFB P50", "TTFB P95", "TTFB P99", "2XX",
+				"3XX", "4XX", "5XX", "ERROR%");
 		for (j = 0; j < s->nroutes; j++)
 			report_route_row_text(out, &s->routes[j], markdown);
 	}

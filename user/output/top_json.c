@@ -216,7 +216,7 @@ static void http_json_add(cJSON *obj, const struct top_row *row)
 
 cJSON *route_window_json(const struct route_window *route, double interval_s)
 {
-	cJSON *obj = cJSON_CreateObject(), *status;
+	cJSON *obj = cJSON_CreateObject(), *status, *inflight;
 	char path[ROUTE_PATH_BYTES + 1];
 	struct latency_summary summary;
 	int c;
@@ -229,6 +229,12 @@ cJSON *route_window_json(const struct route_window *route, double interval_s)
 				interval_s > 0 ? round1((double)route->requests / interval_s) : 0);
 	route_window_latency(route, &summary);
 	cJSON_AddItemToObject(obj, "latency_us", latency_json(&summary));
+	/* From the requests that ended in the interval, not the kernel's gauge: no peak. */
+	inflight = cJSON_AddObjectToObject(obj, "inflight");
+	cJSON_AddNumberToObject(
+		inflight, "mean",
+		round(route_window_inflight_mean(route->latency_sum_ns, interval_s) * 1000.0) /
+			1000.0);
 	route_window_ttfb(route, &summary);
 	cJSON_AddItemToObject(obj, "ttfb_us", latency_json(&summary));
 	status = cJSON_AddObjectToObject(obj, "status");
