@@ -161,8 +161,8 @@ static __always_inline void reset_count(const struct sock *sk, bool sent)
  * socket's total_retrans grows with RetransSegs. One tracepoint run can stand for more than one:
  * a TSO packet of several segments, and on 6.18 the counter was seen a segment ahead of the
  * tracepoint about once in a thousand retransmits (test_retransmits_veth). The difference since
- * the last run holds them. The first run has no last value and counts one; retransmits of a socket are made under
- * its lock, so two runs never race on the field.
+ * the last run holds them. The first run has no last value and counts one; retransmits of a socket
+ * are made under its lock, so two runs never race on the field.
  */
 static __always_inline __u32 retransmit_segments(struct conn_state *conn, const struct sock *sk)
 {

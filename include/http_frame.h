@@ -19,8 +19,13 @@
 #define HTTP_LINE_MAX_BYTES 256
 
 /* Hides a value from the compiler's range analysis, so a bound it already knows is still
- * checked where the BPF verifier needs it; a no-op for userspace. */
+ * checked where the BPF verifier needs it; nothing for userspace, whose static analysis would
+ * otherwise forget the caller's bound too. */
+#ifdef __bpf__
 #define http_barrier_var(var) __asm__ __volatile__("" : "+r"(var))
+#else
+#define http_barrier_var(var) ((void)(var))
+#endif
 
 /* What a header line tells the parser about its message (enum http_header). */
 enum http_header {

@@ -92,7 +92,7 @@ static void fuzz_list_end(const char *s, size_t len, const char *name, const cha
 static void fuzz_header_case(const char *s, size_t len, enum http_header kind,
 			     unsigned long long length)
 {
-	char *lower = malloc(len);
+	char *lower = len ? malloc(len) : NULL;
 	unsigned long long lower_length = 0;
 	size_t i;
 
