@@ -48,10 +48,11 @@ start_server() {
 	port=$(cat "$work/port") || die "slo-server did not start"
 }
 
-# start_event_loop: event_loop_server.py on a free port; sets port.
+# start_event_loop: event_loop_server.py on a free port, on CPU 1 (the model gives the loop one
+# core of its own); sets port.
 start_event_loop() {
 	rm -f "$work/port"
-	python3 "$repo/tests/e2e/event_loop_server.py" --ready-file "$work/port" --wait-ms 50 \
+	taskset -c 1 python3 "$repo/tests/e2e/event_loop_server.py" --ready-file "$work/port" --wait-ms 50 \
 		--cpu-ms 0.15 2>"$work/server.err" &
 	server=$!
 	for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.05; done
@@ -195,8 +196,9 @@ for v in ${VARIANTS:-pool cpu eventloop}; do
 		[ "$(nproc)" -ge 2 ] || die "the CPU-bound variant needs 2 CPUs"
 		client_cpus=0
 		variant "1 worker = 1 core (pinned), cpu 4 ms" 1 cpu:4 250 1 ;;
-	eventloop)
-		client_cpus=
+	eventloop) # the loop pinned to its core, the client on the other, as for the CPU-bound one.
+		[ "$(nproc)" -ge 2 ] || die "the event-loop variant needs 2 CPUs"
+		client_cpus=0
 		variant_event_loop ;;
 	*) die "unknown variant $v (pool, cpu, eventloop)" ;;
 	esac
