@@ -57,7 +57,19 @@ retransmits=$(jq -s --argjson port "$port" '[.[].services[] | select(.port == $p
 log "server namespace RetransSegs: $before -> $after; sloprobe: $retransmits"
 assert_eq "requests" "$requests" "$(jq .requests "$WORK/load.json")"
 [ "$((after - before))" -gt 0 ] || fail "the drop program caused no retransmits"
-assert_eq "retransmits" "$retransmits" "$((after - before))"
+# Exact in most runs. On 6.18 the kernel's counter was seen a segment ahead of its tracepoint
+# about once in a thousand retransmits (bpftrace on the same tracepoint missed the same one):
+# sloprobe may be that short, never over, and never short by more than one in a hundred.
+expected=$((after - before))
+if [ "$retransmits" -ne "$expected" ]; then
+	[ "$retransmits" -lt "$expected" ] ||
+		fail "retransmits: sloprobe $retransmits, more than the kernel's $expected"
+	[ "$((expected - retransmits))" -le "$((1 + expected / 100))" ] ||
+		fail "retransmits: sloprobe $retransmits, the kernel's $expected: more than the tracepoint's known gap"
+	log "retransmits: sloprobe $retransmits, the kernel's $expected: within the tracepoint's known gap"
+else
+	log "retransmits: $retransmits = $expected: ok"
+fi
 
 events=$(jq -s '[.[] | select(has("latency_ms"))] | length' "$WORK/slow.out")
 assert_eq "requests seen by slow" "$events" "$(jq .requests "$WORK/load.json")"
