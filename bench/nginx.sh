@@ -4,9 +4,10 @@
 # access log off (logging would cost more than any probe), 2 workers, keep-alive, a 2.7 KiB
 # static page at /index.html.
 
-# bench_free_port: a loopback port nothing listens on now.
+# bench_free_port: a loopback port nothing holds now and no client will take as its ephemeral
+# port before nginx binds it (tests/e2e/listen_port.py).
 bench_free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+	python3 "$(dirname "${BASH_SOURCE[0]}")/../tests/e2e/listen_port.py"
 }
 
 # bench_http_ok PORT: nginx answers the page with 200 (a bare connect could reach someone

@@ -71,12 +71,7 @@ for tool in slo-server slo-load; do
 done
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-if [ -z "$port" ]; then
-	for _ in 1 2 3 4 5 6 7 8 9 10; do
-		port=$((20000 + RANDOM % 20000))
-		port_in_use "$port" || break
-	done
-fi
+[ -n "$port" ] || port=$(bench_free_port)
 port_in_use "$port" && die "port $port is already in use"
 
 WORK=$(mktemp -d /tmp/sloprobe-bench.XXXXXX)

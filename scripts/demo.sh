@@ -29,12 +29,14 @@ echo "   slo-server on 127.0.0.1:$api_port: 8 workers, /=exponential 2 ms, /slow
 chmod 755 "$work"
 mkdir -p "$work/www"
 echo "hello from nginx" >"$work/www/index.html"
-nginx_port=18080
+nginx_port=$(python3 tests/e2e/listen_port.py) || exit 1
 sed -e "s#@WORK@#$work#g" -e "s#@PORT@#$nginx_port#g" tests/e2e/nginx.conf.in >"$work/nginx.conf"
 nginx -c "$work/nginx.conf" -e "$work/nginx-error.log" &
 pids+=($!)
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$nginx_port") 2>/dev/null && break; sleep 0.05; done
+(exec 3<>"/dev/tcp/127.0.0.1/$nginx_port") 2>/dev/null ||
+	{ echo "nginx did not start: $(tail -3 "$work/nginx-error.log")" >&2; exit 1; }
 echo "   nginx on 127.0.0.1:$nginx_port serving a static file"
-sleep 0.5
 
 "$build/slo-load" --url "http://127.0.0.1:$api_port/" --rate 300 --duration 12 \
 	--connections 16 >"$work/load-api.json" &

@@ -101,7 +101,7 @@ slo_server_start() {
 # serving index.html of INDEX_BYTES random bytes in base64; sets NGINX_PORT. Its access log,
 # $WORK/access.log, has a line "STATUS BYTES_SENT" per response.
 nginx_start() {
-	NGINX_PORT=$((20000 + RANDOM % 20000))
+	NGINX_PORT=$(free_tcp_port)
 	# nginx's workers run as nobody and must read the document root.
 	chmod 755 "$WORK"
 	mkdir -p "$WORK/www"
@@ -270,9 +270,10 @@ metric_value() {
 		}' "$file"
 }
 
-# A TCP port free on loopback right now, picked by the kernel.
+# free_tcp_port [ADDRESS]: a TCP port free on ADDRESS (default 127.0.0.1) that no client will
+# take as its ephemeral port before a server binds it (tests/e2e/listen_port.py says why).
 free_tcp_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+	python3 "$E2E_DIR/listen_port.py" "$@"
 }
 
 # Other sloprobe instances may run on the host at the same time, so every check is about one

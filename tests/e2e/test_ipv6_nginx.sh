@@ -5,7 +5,7 @@
 require_bpf
 [ -n "$(ip -6 addr show lo 2>/dev/null)" ] || fail "loopback has no IPv6 address"
 
-port=$((20000 + RANDOM % 20000))
+port=$(free_tcp_port ::1)
 chmod 755 "$WORK"
 mkdir -p "$WORK/www"
 echo "hello over IPv6" >"$WORK/www/index.html"

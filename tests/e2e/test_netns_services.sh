@@ -13,7 +13,7 @@ ip -n "$ns" link set lo up
 # A smaller accept-queue cap in there, so its listener's backlog tells the namespaces apart.
 ip netns exec "$ns" sysctl -q -w net.core.somaxconn=100 || fail "cannot set somaxconn in $ns"
 
-port=$((20000 + RANDOM % 20000))
+port=$(free_tcp_port)
 "$SLO_SERVER" --port "$port" --workers 2 2>"$WORK/host.err" &
 PIDS_TO_KILL+=($!)
 ip netns exec "$ns" "$SLO_SERVER" --port "$port" --workers 2 2>"$WORK/ns.err" &

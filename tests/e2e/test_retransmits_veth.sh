@@ -30,7 +30,7 @@ ip netns exec "$cli" tc qdisc add dev "vc$$" clsact &&
 		obj "$DROP_OBJ" sec tc 2>"$WORK/tc.err" ||
 	fail "cannot attach the drop program: $(cat "$WORK/tc.err")"
 
-port=$((20000 + RANDOM % 20000))
+port=$(free_tcp_port)
 ip netns exec "$srv" "$SLO_SERVER" --bind 10.199.0.1 --port "$port" --workers 2 \
 	2>"$WORK/server.err" &
 PIDS_TO_KILL+=($!)

@@ -9,7 +9,7 @@
 # line "STATUS BYTES_SENT METHOD URI" per response. NGINX_PID is its master.
 tls_nginx_start() {
 	command -v openssl >/dev/null || fail "openssl is not installed"
-	NGINX_PORT=$((20000 + RANDOM % 20000))
+	NGINX_PORT=$(free_tcp_port)
 	chmod 755 "$WORK"
 	mkdir -p "$WORK/www"
 	head -c "$1" /dev/urandom | base64 >"$WORK/www/index.html"
