@@ -18,21 +18,23 @@
 static const struct service_key api = { .netns = 4026531840U, .port = 8080 };
 static const struct service_key web = { .netns = 4026531840U, .port = 9090 };
 
-/* A route of @service with counters (folded over CPUs), zeroed. */
-static struct snapshot_route *add_route(struct stats_snapshot *snap, __u32 id,
-					const struct service_key *service, __u32 method,
-					const char *path)
+/* A route of @service with @stats (folded over CPUs; NULL: zero), packed as the probe
+ * packs them. */
+static void add_route(struct stats_snapshot *snap, __u32 id, const struct service_key *service,
+		      __u32 method, const char *path, const struct route_stats *stats)
 {
 	struct route_key key = { .service = *service, .method = method };
+	struct route_stats *zero = calloc(1, sizeof(*zero));
 	struct snapshot_route *route;
 
+	assert_non_null(zero);
 	memcpy(key.path, path, strnlen(path, sizeof(key.path)));
 	route = snapshot_add_route(snap, id, &key);
 	assert_non_null(route);
-	route->stats = calloc(1, sizeof(*route->stats));
+	route->stats = sparse_block_pack(stats ? stats : zero, sizeof(*zero));
 	assert_non_null(route->stats);
 	snap->ncpu = NCPU;
-	return route;
+	free(zero);
 }
 
 static void record(struct route_stats *stats, unsigned long long latency_us,
@@ -91,24 +93,30 @@ static void test_delta_per_cpu_with_wrap(void **state)
 static void test_windows_of_service(void **state)
 {
 	struct stats_snapshot prev = { 0 }, cur = { 0 };
+	struct route_stats *stats = malloc(sizeof(*stats));
 	struct route_window_list list;
-	struct snapshot_route *route;
 
 	(void)state;
+	assert_non_null(stats);
 	/* Added out of id order, as the kernel's hash walk gives them. */
-	route = add_route(&prev, 7, &api, HTTP_METHOD_GET, "/v1/items/{id}");
-	record(route->stats, 200, 50, 200, 10);
+	memset(stats, 0, sizeof(*stats));
+	record(stats, 200, 50, 200, 10);
+	add_route(&prev, 7, &api, HTTP_METHOD_GET, "/v1/items/{id}", stats);
 	snapshot_sort_routes(&prev);
-	route = add_route(&cur, 9, &api, HTTP_METHOD_POST, "/v1/items");
-	record(route->stats, 900, 300, 201, 4);
-	route = add_route(&cur, 7, &api, HTTP_METHOD_GET, "/v1/items/{id}");
-	record(route->stats, 200, 50, 200, 10 + 6);
-	record(route->stats, 300, 60, 500, 2);
-	route = add_route(&cur, 3, &web, HTTP_METHOD_GET, "/");
-	record(route->stats, 100, 10, 200, 50);
+	memset(stats, 0, sizeof(*stats));
+	record(stats, 900, 300, 201, 4);
+	add_route(&cur, 9, &api, HTTP_METHOD_POST, "/v1/items", stats);
+	memset(stats, 0, sizeof(*stats));
+	record(stats, 200, 50, 200, 10 + 6);
+	record(stats, 300, 60, 500, 2);
+	add_route(&cur, 7, &api, HTTP_METHOD_GET, "/v1/items/{id}", stats);
+	memset(stats, 0, sizeof(*stats));
+	record(stats, 100, 10, 200, 50);
+	add_route(&cur, 3, &web, HTTP_METHOD_GET, "/", stats);
 	/* Idle in this window: left out. */
-	add_route(&cur, 4, &api, HTTP_METHOD_DELETE, "/v1/items/{id}");
+	add_route(&cur, 4, &api, HTTP_METHOD_DELETE, "/v1/items/{id}", NULL);
 	snapshot_sort_routes(&cur);
+	free(stats);
 	assert_non_null(snapshot_find_route(&cur, 9));
 	assert_null(snapshot_find_route(&cur, 5));
 

@@ -572,6 +572,93 @@ static void test_inflight_integral(void **state)
 	free(w);
 }
 
+/* A pseudo-random value below @limit (a power of two) from the generator state @state. */
+static __u64 test_rand(__u64 *state, __u64 limit)
+{
+	*state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (*state >> 11) & (limit - 1);
+}
+
+/* Adds a value below @limit to every field of @s but the maximum and its epoch. */
+static void bump_every_field(struct service_stats *s, __u64 *state, __u64 limit)
+{
+	unsigned int i, p;
+
+#define BUMP(field, ...) s->field += test_rand(state, limit);
+	SERVICE_COUNTERS(BUMP)
+#undef BUMP
+	s->latency_sum_ns += test_rand(state, limit);
+	s->ttfb_sum_ns += test_rand(state, limit);
+	s->inflight_started += test_rand(state, limit);
+	s->inflight_ended += test_rand(state, limit);
+	s->inflight_start_sum_ns += test_rand(state, limit);
+	s->inflight_end_sum_ns += test_rand(state, limit);
+	for (i = 0; i < HIST_BUCKETS; i++) {
+		s->latency_hist[i] += (__u32)test_rand(state, limit);
+		s->ttfb_hist[i] += (__u32)test_rand(state, limit);
+	}
+	for (p = 0; p < REQUEST_PHASES; p++) {
+		s->phase_sum_ns[p] += test_rand(state, limit);
+		for (i = 0; i < PHASE_BUCKETS; i++)
+			s->phase_hist[p][i] += (__u32)test_rand(state, limit);
+	}
+}
+
+/*
+ * Snapshots keep each service's counters summed over CPUs: every field of the window, the
+ * in-flight integral and the maximum come out as from the CPUs' own values, with counters
+ * near their wrap (prev anywhere in 2^63, a window's delta below 2^20).
+ */
+static void test_fold_gives_the_same_window(void **state)
+{
+	struct service_stats *prev = calloc(3, sizeof(*prev)), *cur = calloc(3, sizeof(*cur));
+	struct service_stats *prev_sum = calloc(1, sizeof(*prev_sum));
+	struct service_stats *cur_sum = calloc(1, sizeof(*cur_sum));
+	struct service_window *percpu_w = calloc(1, sizeof(*percpu_w));
+	struct service_window *folded_w = calloc(1, sizeof(*folded_w));
+	__u64 rand_state = 42;
+	int cpu;
+
+	(void)state;
+	for (cpu = 0; cpu < 3; cpu++) {
+		bump_every_field(&prev[cpu], &rand_state, 1ULL << 63);
+		cur[cpu] = prev[cpu];
+		bump_every_field(&cur[cpu], &rand_state, 1ULL << 20);
+		/* None in flight before; each CPU starts one as the 0.1 s window opens, still
+		 * running. */
+		prev[cpu].inflight_ended = prev[cpu].inflight_started;
+		cur[cpu].inflight_started = prev[cpu].inflight_started + 1;
+		cur[cpu].inflight_ended = prev[cpu].inflight_ended;
+		cur[cpu].inflight_start_sum_ns =
+			prev[cpu].inflight_start_sum_ns + 123456789 - 100000000;
+		cur[cpu].inflight_end_sum_ns = prev[cpu].inflight_end_sum_ns;
+	}
+	/* CPU 1 holds the window's maximum; CPU 2 a larger one of another window. */
+	cur[0].max_epoch = 7;
+	cur[0].max_latency_ns = 5000000;
+	cur[1].max_epoch = 7;
+	cur[1].max_latency_ns = 9000000;
+	cur[2].max_epoch = 6;
+	cur[2].max_latency_ns = 90000000;
+	window_add_percpu_delta(percpu_w, cur, prev, 3, 7);
+	window_set_inflight(percpu_w, cur, 123456789, prev, 23456789, 3, NULL, NULL, 7);
+	service_stats_fold(prev_sum, prev, 3, 6);
+	service_stats_fold(cur_sum, cur, 3, 7);
+	assert_int_equal(cur_sum->max_epoch, 7);
+	assert_int_equal(cur_sum->max_latency_ns, 9000000);
+	window_add_percpu_delta(folded_w, cur_sum, prev_sum, 1, 7);
+	window_set_inflight(folded_w, cur_sum, 123456789, prev_sum, 23456789, 1, NULL, NULL, 7);
+	assert_true(percpu_w->requests > 0);
+	assert_int_equal(percpu_w->inflight_busy_ns, 3 * 100000000ULL);
+	assert_memory_equal(percpu_w, folded_w, sizeof(*percpu_w));
+	free(prev);
+	free(cur);
+	free(prev_sum);
+	free(cur_sum);
+	free(percpu_w);
+	free(folded_w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -591,6 +678,7 @@ int main(void)
 		cmocka_unit_test(test_ttfb_deltas_and_merge),
 		cmocka_unit_test(test_http_since_start),
 		cmocka_unit_test(test_inflight_integral),
+		cmocka_unit_test(test_fold_gives_the_same_window),
 		cmocka_unit_test(test_protocol_name),
 	};
 

@@ -328,20 +328,26 @@ int sampler_run(struct sampler *sampler, double interval_s, double duration_s, s
 	return err;
 }
 
-void sampler_window_of(const struct sampler *sampler, const struct stats_snapshot *cur,
-		       const struct snapshot_service *svc, __u32 epoch, struct service_window *out)
+void sampler_window_of(const struct sampler *sampler, const struct snapshot_service *svc,
+		       __u32 epoch, struct service_window *out)
 {
 	const struct snapshot_service *prev = snapshot_find(&sampler->prev, &svc->key);
+	/* On the stack: 26 KiB for the service at hand, not a dense copy per service. */
+	struct service_stats cur_stats, prev_stats;
+	bool has_cur =
+		svc->stats && !sparse_block_unpack(svc->stats, &cur_stats, sizeof(cur_stats));
+	bool has_prev = prev && prev->stats &&
+			!sparse_block_unpack(prev->stats, &prev_stats, sizeof(prev_stats));
 
 	memset(out, 0, sizeof(*out));
 	out->key = svc->key;
 	out->conns_active = svc->conns_active;
-	if (svc->percpu)
-		window_add_percpu_delta(out, svc->percpu, prev ? prev->percpu : NULL, cur->ncpu,
-					epoch);
-	window_set_inflight(out, svc->percpu, svc->read_ns, prev ? prev->percpu : NULL,
-			    prev ? prev->read_ns : 0, cur->ncpu, &svc->inflight,
-			    prev ? &prev->inflight : NULL, epoch);
+	/* Snapshots hold each service's counters summed over CPUs: one value each. */
+	if (has_cur)
+		window_add_percpu_delta(out, &cur_stats, has_prev ? &prev_stats : NULL, 1, epoch);
+	window_set_inflight(out, has_cur ? &cur_stats : NULL, svc->read_ns,
+			    has_prev ? &prev_stats : NULL, prev ? prev->read_ns : 0, 1,
+			    &svc->inflight, prev ? &prev->inflight : NULL, epoch);
 }
 
 void sampler_close(struct sampler *sampler)

@@ -44,9 +44,9 @@ int sampler_watch_slow(struct sampler *sampler, probe_slow_fn fn, void *ctx);
 /* Windows end on a fixed grid from now until @duration_s (0: a signal) or @fn fails. */
 int sampler_run(struct sampler *sampler, double interval_s, double duration_s, sampler_window_fn fn,
 		void *ctx);
-/* What @svc of @cur, the snapshot @fn was given, did in the window: a delta on the previous. */
-void sampler_window_of(const struct sampler *sampler, const struct stats_snapshot *cur,
-		       const struct snapshot_service *svc, __u32 epoch, struct service_window *out);
+/* What @svc, of the snapshot @fn was given, did in the window: a delta on the previous. */
+void sampler_window_of(const struct sampler *sampler, const struct snapshot_service *svc,
+		       __u32 epoch, struct service_window *out);
 /* Safe on a sampler never opened. */
 void sampler_close(struct sampler *sampler);
 

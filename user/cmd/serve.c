@@ -101,7 +101,7 @@ static int serve_take_window(struct sampler *sampler, const struct stats_snapsho
 		svc = &cur->services[i];
 		if (!sampler_port_wanted(sampler, svc->key.port))
 			continue;
-		sampler_window_of(sampler, cur, svc, epoch, &updates[count].window);
+		sampler_window_of(sampler, svc, epoch, &updates[count].window);
 		label = label_table_find(&sampler->labels, &svc->key);
 		serve_identity(label, &updates[count].identity);
 		serve_usage_of(&ctx->usage, label, &updates[count].usage);

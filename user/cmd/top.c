@@ -101,7 +101,7 @@ static int top_build_report(struct top_context *ctx, const struct stats_snapshot
 		window = &ctx->windows[report->count];
 		/* Counted first: a failure leaves a row whose empty route list is freed. */
 		row = &report->rows[report->count++];
-		sampler_window_of(&ctx->sampler, cur, svc, epoch, window);
+		sampler_window_of(&ctx->sampler, svc, epoch, window);
 		top_fill_row(row, window, cur, svc, label, interval_s);
 		if (ctx->opts->http &&
 		    route_windows_of_service(cur, &ctx->sampler.prev, &svc->key, &row->routes))

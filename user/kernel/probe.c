@@ -19,6 +19,7 @@
 #include "kernel/ssl_attach.h"
 #include "model/port_bitmap.h"
 #include "model/route_window.h"
+#include "model/window.h"
 #include "host/proc_usage.h"
 #include "sloprobe.skel.h"
 #include "kernel/tp_btf.h"
@@ -37,10 +38,13 @@ struct probe {
 	__u32 epoch;
 	__u64 sweep_idle_ns;
 	struct ring_buffer *slow_ring;
-	struct service_stats *zero_stats; /* ncpu zeroed values, to create services' counters */
-	struct route_stats *zero_routes;  /* the same for routes, with --http */
-	struct route_stats *route_percpu; /* one route's values as read, folded at once */
-	__u32 routes_prepared;		  /* route ids 1..this have counters */
+	struct service_stats *zero_stats;   /* ncpu zeroed values, to create services' counters */
+	struct service_stats *stats_percpu; /* one service's values as read, folded at once */
+	struct service_stats *stats_sum;    /* and their sum, before it is packed */
+	struct route_stats *zero_routes;    /* the same for routes, with --http */
+	struct route_stats *route_percpu;   /* one route's values as read, folded at once */
+	struct route_stats *route_sum;	    /* and their sum, before it is packed */
+	__u32 routes_prepared;		    /* route ids 1..this have counters */
 	bool syscalls;	    /* the syscall program set runs, not the socket tracepoints */
 	bool tracepoints;   /* the socket set, attached as tracepoints instead of raw ones */
 	bool listen_queues; /* the listeners' iterator is loaded: accept queues per window */
@@ -615,6 +619,26 @@ static enum probe_error probe_load(struct probe *probe, const struct probe_optio
 	return PROBE_OK;
 }
 
+/* The buffers a read of per-CPU counters goes through, routes' with --http; false when
+ * memory or the CPU count is lacking. */
+static bool probe_alloc_buffers(struct probe *probe, bool http)
+{
+	probe->ncpu = libbpf_num_possible_cpus();
+	if (probe->ncpu <= 0)
+		return false;
+	probe->zero_stats = calloc(probe->ncpu, sizeof(*probe->zero_stats));
+	probe->stats_percpu = calloc(probe->ncpu, sizeof(*probe->stats_percpu));
+	probe->stats_sum = malloc(sizeof(*probe->stats_sum));
+	if (!probe->zero_stats || !probe->stats_percpu || !probe->stats_sum)
+		return false;
+	if (!http)
+		return true;
+	probe->zero_routes = calloc(probe->ncpu, sizeof(*probe->zero_routes));
+	probe->route_percpu = calloc(probe->ncpu, sizeof(*probe->route_percpu));
+	probe->route_sum = malloc(sizeof(*probe->route_sum));
+	return probe->zero_routes && probe->route_percpu && probe->route_sum;
+}
+
 enum probe_error probe_open(struct probe **out, const struct probe_options *opts)
 {
 	struct probe_kernel kernel;
@@ -637,18 +661,13 @@ enum probe_error probe_open(struct probe **out, const struct probe_options *opts
 	}
 	tracefs_acquire(&probe->tracefs);
 	err = probe_choose_set(probe, opts->backend, &kernel);
-	probe->ncpu = libbpf_num_possible_cpus();
-	if (probe->ncpu > 0)
-		probe->zero_stats = calloc(probe->ncpu, sizeof(*probe->zero_stats));
-	if (probe->ncpu > 0 && opts->http) {
-		probe->zero_routes = calloc(probe->ncpu, sizeof(*probe->zero_routes));
-		probe->route_percpu = calloc(probe->ncpu, sizeof(*probe->route_percpu));
-	}
-	if (!probe->zero_stats || (opts->http && (!probe->zero_routes || !probe->route_percpu)))
+	if (!err && !probe_alloc_buffers(probe, opts->http)) {
 		fprintf(stderr, "sloprobe: cannot size per-CPU counters for %d CPUs\n",
 			probe->ncpu);
+		err = PROBE_LOAD_FAILED;
+	}
 	if (!err)
-		err = probe->zero_stats ? probe_load(probe, opts, &kernel) : PROBE_LOAD_FAILED;
+		err = probe_load(probe, opts, &kernel);
 	if (err) {
 		probe_close(probe);
 		return err;
@@ -714,10 +733,11 @@ int probe_sweep_idle(struct probe *probe, __u64 idle_ns)
 	return probe_sweep(probe, idle_ns, &tracked);
 }
 
-static int probe_read_stats(struct probe *probe, struct stats_snapshot *snap)
+/* Each service's counters, summed over CPUs as they are read; @epoch tags the closing
+ * window's maximum. */
+static int probe_read_stats(struct probe *probe, struct stats_snapshot *snap, __u32 epoch)
 {
 	int fd = bpf_map__fd(probe->skel->maps.service_stats);
-	size_t value_bytes = sizeof(struct service_stats) * probe->ncpu;
 	struct service_key key, *prev = NULL;
 	struct snapshot_service *entry;
 
@@ -726,18 +746,16 @@ static int probe_read_stats(struct probe *probe, struct stats_snapshot *snap)
 		entry = snapshot_get(snap, &key);
 		if (!entry)
 			return -ENOMEM;
-		/* calloc: valgrind cannot see the kernel fill it, and a miss must read as zero. */
-		entry->percpu = calloc(1, value_bytes);
-		if (!entry->percpu)
-			return -ENOMEM;
 		/* Entries are never deleted while we run, so a miss here cannot happen; if it
 		 * does the service simply has no counters in this window. The time is the in-flight
 		 * integral's end (window_set_inflight). */
 		entry->read_ns = clock_monotonic_ns();
-		if (bpf_map_lookup_elem(fd, &key, entry->percpu)) {
-			free(entry->percpu);
-			entry->percpu = NULL;
-		}
+		if (bpf_map_lookup_elem(fd, &key, probe->stats_percpu))
+			continue;
+		service_stats_fold(probe->stats_sum, probe->stats_percpu, probe->ncpu, epoch);
+		entry->stats = sparse_block_pack(probe->stats_sum, sizeof(*probe->stats_sum));
+		if (!entry->stats)
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -767,7 +785,7 @@ static int probe_read_active_and_listening(struct probe *probe, struct stats_sna
 			return -ENOMEM;
 		entry->listening = true;
 		/* No counters yet: a listener new since the last window. */
-		if (!entry->percpu)
+		if (!entry->stats)
 			probe_create_service_stats(probe, &key);
 	}
 	return 0;
@@ -800,11 +818,9 @@ static int probe_read_route_stats(struct probe *probe, struct snapshot_route *ro
 
 	if (bpf_map_lookup_elem(fd, &route->id, probe->route_percpu))
 		return 0;
-	route->stats = malloc(sizeof(*route->stats));
-	if (!route->stats)
-		return -ENOMEM;
-	route_stats_fold(route->stats, probe->route_percpu, probe->ncpu);
-	return 0;
+	route_stats_fold(probe->route_sum, probe->route_percpu, probe->ncpu);
+	route->stats = sparse_block_pack(probe->route_sum, sizeof(*probe->route_sum));
+	return route->stats ? 0 : -ENOMEM;
 }
 
 /* With --http: every route id with its key and counters. */
@@ -877,7 +893,7 @@ int probe_read_window(struct probe *probe, struct stats_snapshot *snap, __u32 *c
 	*closed_epoch = probe->epoch++;
 	probe->skel->bss->window_epoch = probe->epoch;
 	snap->ncpu = probe->ncpu;
-	err = probe_read_stats(probe, snap);
+	err = probe_read_stats(probe, snap, *closed_epoch);
 	if (!err)
 		err = probe_read_active_and_listening(probe, snap);
 	if (!err)
@@ -1001,8 +1017,11 @@ void probe_close(struct probe *probe)
 	bpf_link__destroy(probe->tcp_iter);
 	sloprobe_bpf__destroy(probe->skel);
 	free(probe->zero_stats);
+	free(probe->stats_percpu);
+	free(probe->stats_sum);
 	free(probe->zero_routes);
 	free(probe->route_percpu);
+	free(probe->route_sum);
 	tracefs_release(&probe->tracefs);
 	free(probe);
 }

@@ -68,13 +68,17 @@ int route_windows_of_service(const struct stats_snapshot *cur, const struct stat
 			     const struct service_key *service, struct route_window_list *out)
 {
 	const struct snapshot_route *route, *before;
+	/* Snapshots keep routes' counters sparse; the route at hand is unpacked here. */
+	struct route_stats cur_stats, prev_stats;
 	struct route_window *window;
 	size_t capacity = 0, i;
+	bool has_prev;
 
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < cur->nroutes; i++) {
 		route = &cur->routes[i];
-		if (!route_of_service(route, service))
+		if (!route_of_service(route, service) ||
+		    sparse_block_unpack(route->stats, &cur_stats, sizeof(cur_stats)))
 			continue;
 		window = grow_append_zeroed((void **)&out->items, &capacity, &out->count,
 					    sizeof(*out->items));
@@ -85,7 +89,9 @@ int route_windows_of_service(const struct stats_snapshot *cur, const struct stat
 		window->key = route->key;
 		window->id = route->id;
 		before = prev ? snapshot_find_route(prev, route->id) : NULL;
-		route_window_add_delta(window, route->stats, before ? before->stats : NULL);
+		has_prev = before && before->stats &&
+			   !sparse_block_unpack(before->stats, &prev_stats, sizeof(prev_stats));
+		route_window_add_delta(window, &cur_stats, has_prev ? &prev_stats : NULL);
 		/* Routes idle in this window are left out: ids only ever grow in number. */
 		if (!window->requests)
 			out->count--;

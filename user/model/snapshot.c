@@ -25,7 +25,7 @@ void snapshot_free(struct stats_snapshot *snap)
 	size_t i;
 
 	for (i = 0; i < snap->count; i++)
-		free(snap->services[i].percpu);
+		free(snap->services[i].stats);
 	free(snap->services);
 	for (i = 0; i < snap->nroutes; i++)
 		free(snap->routes[i].stats);

@@ -8,6 +8,7 @@
 #include <linux/types.h>
 #include "host/netstat.h"
 #include "base/service_key.h"
+#include "model/sparse_block.h"
 #include "sloprobe.h"
 #include "host/tcp_sockets.h"
 
@@ -15,8 +16,10 @@ struct snapshot_service {
 	struct service_key key;
 	bool listening;
 	__s64 conns_active;
-	struct service_stats *percpu;	  /* ncpu values, NULL until the service has counters */
-	__u64 read_ns;			  /* CLOCK_MONOTONIC when percpu was read */
+	/* A struct service_stats summed over CPUs (service_stats_fold), kept sparse: a window
+	 * unpacks it. NULL: no counters yet. */
+	struct sparse_block *stats;
+	__u64 read_ns;			  /* CLOCK_MONOTONIC when stats were read */
 	struct service_inflight inflight; /* the shared gauge; zero until a request started */
 };
 
@@ -24,7 +27,9 @@ struct snapshot_service {
 struct snapshot_route {
 	__u32 id;
 	struct route_key key;
-	struct route_stats *stats; /* summed over CPUs (route_stats_fold); NULL: no counters yet */
+	/* A struct route_stats summed over CPUs (route_stats_fold), kept sparse. NULL: no counters
+	 * yet. */
+	struct sparse_block *stats;
 };
 
 struct stats_snapshot {

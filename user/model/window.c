@@ -66,6 +66,51 @@ static void window_clamp_max(struct service_window *out)
 		out->max_latency_ns = floor_ns;
 }
 
+/* @into += @from, bucket by bucket, modulo 2^32 as the kernel's counters wrap. */
+static void fold_hist32(__u32 *into, const __u32 *from, unsigned int buckets)
+{
+	unsigned int i;
+
+	for (i = 0; i < buckets; i++)
+		into[i] += from[i];
+}
+
+static void fold_cpu(struct service_stats *into, const struct service_stats *cpu)
+{
+	unsigned int p;
+
+#define FOLD_ADD(field, ...) into->field += cpu->field;
+	SERVICE_COUNTERS(FOLD_ADD)
+#undef FOLD_ADD
+	into->latency_sum_ns += cpu->latency_sum_ns;
+	fold_hist32(into->latency_hist, cpu->latency_hist, HIST_BUCKETS);
+	into->ttfb_sum_ns += cpu->ttfb_sum_ns;
+	fold_hist32(into->ttfb_hist, cpu->ttfb_hist, HIST_BUCKETS);
+	for (p = 0; p < REQUEST_PHASES; p++) {
+		into->phase_sum_ns[p] += cpu->phase_sum_ns[p];
+		fold_hist32(into->phase_hist[p], cpu->phase_hist[p], PHASE_BUCKETS);
+	}
+	into->inflight_started += cpu->inflight_started;
+	into->inflight_ended += cpu->inflight_ended;
+	into->inflight_start_sum_ns += cpu->inflight_start_sum_ns;
+	into->inflight_end_sum_ns += cpu->inflight_end_sum_ns;
+}
+
+void service_stats_fold(struct service_stats *into, const struct service_stats *percpu, int ncpu,
+			__u32 epoch)
+{
+	int cpu;
+
+	memset(into, 0, sizeof(*into));
+	into->max_epoch = epoch;
+	for (cpu = 0; cpu < ncpu; cpu++) {
+		fold_cpu(into, &percpu[cpu]);
+		if (percpu[cpu].max_epoch == epoch &&
+		    percpu[cpu].max_latency_ns > into->max_latency_ns)
+			into->max_latency_ns = percpu[cpu].max_latency_ns;
+	}
+}
+
 void window_add_percpu_delta(struct service_window *out, const struct service_stats *cur,
 			     const struct service_stats *prev, int ncpu, __u32 epoch)
 {

@@ -31,6 +31,15 @@ struct service_window {
 };
 
 /*
+ * @ncpu per-CPU values of one service summed into @into, as one CPU's would read: counters and
+ * their sums modulo 2^64, histogram buckets modulo 2^32 (a window's delta of the sum is the sum
+ * of the CPUs' deltas), and the largest maximum tagged @epoch, tagged @epoch. A snapshot keeps
+ * the sum, not ncpu values: a service costs its 13 KiB on a host of any size.
+ */
+void service_stats_fold(struct service_stats *into, const struct service_stats *percpu, int ncpu,
+			__u32 epoch);
+
+/*
  * Adds to @out what happened between @prev and @cur, both arrays of @ncpu per-CPU values of
  * one service; @prev may be NULL for a service first seen in this window. Histogram counters
  * are 32-bit per CPU and subtracted modulo 2^32. @epoch is the window whose maximum is wanted.
