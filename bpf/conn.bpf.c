@@ -14,6 +14,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 const struct service_stats service_stats_zero = {};
 /* Runtime knobs, stored by userspace while the programs run: .bss. */
 volatile __u32 window_epoch;
+/* Changed only by the programs (bpf/inflight.bpf.h), but shared by them all: .bss. */
+volatile __u32 service_slots_given;
 volatile __u64 slow_threshold_ns;
 /* Load-time knobs, set before load: .rodata, so the verifier drops the paths they turn off. */
 const volatile __u32 http_enabled = 0;

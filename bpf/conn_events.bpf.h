@@ -31,8 +31,13 @@ static __always_inline void listener_add(const struct sock *sk, __s64 delta)
 			bpf_map_delete_elem(&listeners, &key);
 		return;
 	}
-	if (delta > 0 && bpf_map_update_elem(&listeners, &key, &delta, BPF_NOEXIST) == -E2BIG)
+	if (delta <= 0)
+		return;
+	if (bpf_map_update_elem(&listeners, &key, &delta, BPF_NOEXIST) == -E2BIG)
 		drop_count(DROP_LISTEN_TABLE_FULL);
+	/* Counters made at listen(), not with the first connection: a burst of new services
+	 * then empties the kernel's allocation cache before their traffic, not during it. */
+	service_stats_try(&key);
 }
 
 static __always_inline void conn_open(const struct sock *sk)
@@ -43,8 +48,12 @@ static __always_inline void conn_open(const struct sock *sk)
 
 	/* A recycled struct sock whose close was not seen: its requests are over. */
 	recycled = conn_get(key);
-	if (recycled)
+	if (recycled) {
 		inflight_drain(recycled);
+		/* Its open never reached its service's counters, and now never will. */
+		if (recycled->open_uncounted)
+			drop_count(DROP_SERVICE_ALLOC_FAILED);
+	}
 	conn = conn_scratch_zeroed();
 	if (!conn)
 		return;
@@ -54,12 +63,15 @@ static __always_inline void conn_open(const struct sock *sk)
 	port_bitmap_set(&listening_ports, conn->service.port);
 	conn->times.established_ns = bpf_ktime_get_ns();
 	sock_client_addr(sk, &conn->client);
+	/* Counters that cannot be made now (a burst of new services) get the open later, with
+	 * the connection's first flush (conn_flush()): nothing is lost unless that fails too. */
+	stats = service_stats_try(&conn->service);
+	conn->open_uncounted = !stats;
 	/* BPF_ANY: a recycled struct sock must start clean, never inherit a dead request. */
 	if (conn_create(key, conn, BPF_ANY)) {
 		drop_count(DROP_CONN_TABLE_FULL);
 		return;
 	}
-	stats = service_stats_get(&conn->service);
 	if (stats)
 		stats->conns_opened += 1;
 	service_active_add(&conn->service, 1);

@@ -111,7 +111,7 @@ __noinline int http_h2_open(__u32 id)
 	s->status = 0;
 	s->route_id = 0;
 	x.conn->requests += 1;
-	inflight_begin(x.conn, x.w->start_ns);
+	inflight_begin(x.conn, service_stats_get(&x.conn->service), x.w->start_ns);
 	return 1;
 }
 
@@ -239,8 +239,8 @@ __noinline int http_h2_reset(__u32 id)
 	if (!http2_event_ctx(&x, id) || x.s->id != id)
 		return 0;
 	x.s->id = 0;
-	inflight_end(x.conn, x.w->now_ns);
 	stats = service_stats_get(&x.conn->service);
+	inflight_end(x.conn, stats, x.w->now_ns);
 	if (stats)
 		stats->http2_streams_reset += 1;
 	return 1;

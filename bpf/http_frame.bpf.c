@@ -58,7 +58,7 @@ static __always_inline void http_request_begin(struct http_walk *w, const char *
 	head->method = method;
 	route_id = http_route_of_line(state, &w->conn->service, head);
 	w->conn->requests += 1;
-	inflight_begin(w->conn, w->pos->start_ns);
+	inflight_begin(w->conn, service_stats_get(&w->conn->service), w->pos->start_ns);
 	/* The last run is never the one being answered (used >= 2), or the ring is full. */
 	if ((used >= 2 && last->start_ns == w->pos->start_ns && last->route_id == route_id &&
 	     (last->flags & ~HTTP_PENDING_LINE_KEPT) == flags && last->count < 0xffff) ||
@@ -127,7 +127,7 @@ __noinline int http_response_end(struct http_conn_state *state, struct conn_stat
 	state->in_stream = 0;
 	if (!http_pending_pop(state, &req))
 		return 0;
-	inflight_end(conn, end_ns);
+	inflight_end(conn, stats, end_ns);
 	if (!stats || !first_ns || end_ns < req.start_ns)
 		return 0;
 	if (first_ns < req.start_ns)

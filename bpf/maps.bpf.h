@@ -133,7 +133,8 @@ static __always_inline void port_bitmap_set(void *bitmap, __u16 port)
  * from the stack, a packet or a map, and a global function's pointer arguments (the HTTP
  * framing's conn_state) are plain memory to it.
  */
-static __always_inline struct service_stats *service_stats_get(const struct service_key *from)
+static __always_inline struct service_stats *
+service_stats_find_or_make(const struct service_key *from, bool count_drop)
 {
 	struct service_key key = *from;
 	struct service_stats *stats = bpf_map_lookup_elem(&service_stats, &key);
@@ -144,10 +145,25 @@ static __always_inline struct service_stats *service_stats_get(const struct serv
 	err = bpf_map_update_elem(&service_stats, &key, &service_stats_zero, BPF_NOEXIST);
 	if (err && bpf_map_lookup_elem(&service_stats, &key) == NULL) {
 		/* -ENOMEM: a burst of new services emptied the per-CPU allocator's cache. */
-		drop_count(err == -E2BIG ? DROP_SERVICE_TABLE_FULL : DROP_SERVICE_ALLOC_FAILED);
+		if (count_drop)
+			drop_count(err == -E2BIG ? DROP_SERVICE_TABLE_FULL
+						 : DROP_SERVICE_ALLOC_FAILED);
 		return NULL;
 	}
 	return bpf_map_lookup_elem(&service_stats, &key);
+}
+
+/* The service's counters, made if it has none yet; NULL (a drop counted) when they cannot be. */
+static __always_inline struct service_stats *service_stats_get(const struct service_key *from)
+{
+	return service_stats_find_or_make(from, true);
+}
+
+/* The same, where a failure loses nothing: a new listener's counters made ahead of its first
+ * connection, or an open the connection adds later (conn_open()). */
+static __always_inline struct service_stats *service_stats_try(const struct service_key *from)
+{
+	return service_stats_find_or_make(from, false);
 }
 
 static __always_inline void service_active_add(const struct service_key *from, __s64 delta)

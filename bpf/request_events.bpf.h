@@ -13,13 +13,23 @@
 #include "runq.bpf.h"
 #include "sock_addr.bpf.h"
 
-/* Request bytes have arrived in the socket's receive queue. */
-static __always_inline int request_on_arrival(const struct sock *sk)
+/* Request bytes have arrived in @sk's receive queue: its connection when they may start its
+ * next request, whose arrival time the caller then stores; NULL when they cannot. */
+static __always_inline struct conn_state *request_arrival_conn(const struct sock *sk)
 {
 	__u64 key = (__u64)sk;
 	struct conn_state *conn = conn_get(key);
 
 	if (conn && conn->phase != CONN_READING && conn->arrival_ns == 0)
+		return conn;
+	return NULL;
+}
+
+static __always_inline int request_on_arrival(const struct sock *sk)
+{
+	struct conn_state *conn = request_arrival_conn(sk);
+
+	if (conn)
 		conn->arrival_ns = bpf_ktime_get_ns();
 	return 0;
 }
@@ -75,28 +85,36 @@ static __always_inline bool response_sent_unseen(struct conn_state *conn, __u32 
 	/* The send ended between its start and now; now is the nearest bound we have. */
 	conn->times.first_send_ns = now_ns;
 	conn->times.last_send_ns = now_ns;
-	inflight_end(conn, now_ns);
+	inflight_end(conn, service_stats_get(&conn->service), now_ns);
 	conn->inflight_extends = 0;
 	return true;
 }
 
-/* The application read @ret bytes of @sk. */
-static __always_inline int request_on_read(struct sock *sk, int ret, int flags)
+/* The application read @ret bytes of @sk: its connection when it is followed (met now, if it
+ * opened before sloprobe started), NULL otherwise. */
+static __always_inline struct conn_state *request_read_conn(struct sock *sk, int ret, int flags)
 {
 	__u64 key = (__u64)sk;
 	struct conn_state *conn;
-	__u64 now_ns, arrival_ns, pid_tgid;
-	__u32 write_seq = 0;
-	bool watched;
 
 	if (ret <= 0 || (flags & MSG_PEEK))
-		return 0;
+		return NULL;
 	conn = conn_get(key);
 	if (!conn)
 		conn = conn_adopt(sk, key);
-	if (!conn)
-		return 0;
-	now_ns = bpf_ktime_get_ns();
+	return conn;
+}
+
+/* The application read @ret bytes of @sk, followed as @conn, at @now_ns. */
+static __always_inline int request_on_conn_read(struct sock *sk, struct conn_state *conn, int ret,
+						__u64 now_ns)
+{
+	__u64 key = (__u64)sk;
+	struct service_stats *stats;
+	__u64 arrival_ns, pid_tgid;
+	__u32 write_seq = 0;
+	bool watched;
+
 	/* Framed requests are read even after a reset: the kernel still hands over what it had
 	 * queued, and the application answers them as far as it can. */
 	if (http_frame_on_read(key, conn, ret, now_ns) || conn->phase >= CONN_CLOSED_READING)
@@ -110,9 +128,11 @@ static __always_inline int request_on_read(struct sock *sk, int ret, int flags)
 		conn->bytes_in += ret;
 		return 0;
 	}
-	/* First request bytes after a response (or after idle): a new request starts. */
+	/* First request bytes after a response (or after idle): a new request starts. One lookup
+	 * of the service for the request that ended and the one that starts. */
+	stats = service_stats_get(&conn->service);
 	if (conn_claim_written(conn, CONN_READING))
-		conn_flush(key, conn, service_stats_get(&conn->service), true);
+		conn_flush(key, conn, stats, true);
 	conn->start_write_seq = write_seq;
 	pid_tgid = bpf_get_current_pid_tgid();
 	conn->reader_tid = (__u32)pid_tgid;
@@ -120,8 +140,8 @@ static __always_inline int request_on_read(struct sock *sk, int ret, int flags)
 	conn->times.start_ns = arrival_ns && arrival_ns <= now_ns ? arrival_ns : now_ns;
 	conn->times.read_ns = now_ns;
 	/* By turns a connection has one request in flight: one left over was never answered. */
-	inflight_drain(conn);
-	inflight_begin(conn, conn->times.start_ns);
+	inflight_end_n(conn, stats, conn->inflight, now_ns);
+	inflight_begin(conn, stats, conn->times.start_ns);
 	conn->inflight_extends = 0;
 	conn->arrival_ns = 0;
 	conn->bytes_in += ret;
@@ -130,6 +150,14 @@ static __always_inline int request_on_read(struct sock *sk, int ret, int flags)
 	http_on_request_start(key, ret);
 	conn->phase = CONN_READING;
 	return 0;
+}
+
+/* The application read @ret bytes of @sk. */
+static __always_inline int request_on_read(struct sock *sk, int ret, int flags)
+{
+	struct conn_state *conn = request_read_conn(sk, ret, flags);
+
+	return conn ? request_on_conn_read(sk, conn, ret, bpf_ktime_get_ns()) : 0;
 }
 
 /* The send that was running when the peer's reset closed the connection: its request ends
@@ -158,19 +186,13 @@ static __always_inline bool send_already_counted(struct conn_state *conn, const 
 	return watched && sk_write_seq(sk) == conn->start_write_seq;
 }
 
-/* The application handed @ret bytes of @sk to the kernel. */
-static __always_inline int request_on_send(struct sock *sk, int ret)
+/* The application handed @ret bytes of @sk, followed as @conn, to the kernel at @now_ns. */
+static __always_inline int request_on_conn_send(struct sock *sk, struct conn_state *conn, int ret,
+						__u64 now_ns)
 {
 	__u64 key = (__u64)sk;
-	struct conn_state *conn;
-	__u64 now_ns, pid_tgid;
+	__u64 pid_tgid;
 
-	if (ret <= 0)
-		return 0;
-	conn = conn_get(key);
-	if (!conn)
-		return 0;
-	now_ns = bpf_ktime_get_ns();
 	if (http_frame_on_send(key, conn, ret, now_ns))
 		return 0;
 	if (conn->phase >= CONN_CLOSED_READING) {
@@ -191,12 +213,26 @@ static __always_inline int request_on_send(struct sock *sk, int ret)
 	/* last_send_ns before the phase: the sweep must never see WRITING with a stale time. */
 	WRITE_ONCE(conn->times.last_send_ns, now_ns);
 	if (conn->phase == CONN_READING) {
-		conn->inflight_extends = inflight_end(conn, now_ns);
+		conn->inflight_extends =
+			inflight_end(conn, service_stats_get(&conn->service), now_ns);
 		conn->times.first_send_ns = now_ns;
 		http_on_response_start(key, ret);
 		WRITE_ONCE(conn->phase, CONN_WRITING);
 	}
 	return 0;
+}
+
+/* The application handed @ret bytes of @sk to the kernel. */
+static __always_inline int request_on_send(struct sock *sk, int ret)
+{
+	struct conn_state *conn;
+
+	if (ret <= 0)
+		return 0;
+	conn = conn_get((__u64)sk);
+	if (!conn)
+		return 0;
+	return request_on_conn_send(sk, conn, ret, bpf_ktime_get_ns());
 }
 
 #endif /* SLOPROBE_REQUEST_EVENTS_BPF_H */

@@ -125,9 +125,10 @@ static __always_inline void request_record(struct conn_state *conn, struct servi
 }
 
 /*
- * Move a connection's pending bytes into its service and, when @complete, record the request
- * that ended with the last send. The caller has already won the WRITING -> * transition, so no
- * other CPU records the same request. @key is the connection's key in conns.
+ * Move a connection's pending bytes (and its response's in-flight extension, inflight_extend())
+ * into its service and, when @complete, record the request that ended with the last send. The
+ * caller has already won the WRITING -> * transition, so no other CPU records the same request.
+ * @key is the connection's key in conns.
  */
 static __always_inline void conn_flush(__u64 key, struct conn_state *conn,
 				       struct service_stats *stats, bool complete)
@@ -139,8 +140,15 @@ static __always_inline void conn_flush(__u64 key, struct conn_state *conn,
 			       http_on_complete(key, stats));
 	stats->bytes_in += conn->bytes_in;
 	stats->bytes_out += conn->bytes_out;
+	stats->inflight_end_sum_ns += conn->inflight_extend_ns;
 	conn->bytes_in = 0;
 	conn->bytes_out = 0;
+	conn->inflight_extend_ns = 0;
+	/* Rare (conn_open()): a branch, not two stores at every flush. */
+	if (conn->open_uncounted) {
+		stats->conns_opened += 1;
+		conn->open_uncounted = 0;
+	}
 }
 
 #endif /* SLOPROBE_REQUEST_RECORD_BPF_H */

@@ -78,12 +78,16 @@ struct conn_state {
 	__u32 retransmits;	 /* on this connection since it was seen */
 	__u32 start_retransmits; /* retransmits when the last request was recorded */
 	__u32 requests;		 /* requests started on the connection, this one included */
-	__u32 runq_known;	 /* --runq: runq_ns holds the sending thread's wait */
+	__u16 runq_known;	 /* --runq: runq_ns holds the sending thread's wait */
+	__u16 open_uncounted;	 /* 1: its open waits for its service's counters (conn_open) */
 	__u64 runq_ns;		 /* run-queue time of the sender since the request started */
 	__u32 inflight;		 /* its requests counted in flight (bpf/inflight.bpf.h) */
 	__u32 inflight_extends;	 /* by turns: the response's sends still extend its request */
 	__u32 retrans_total;	 /* tcp_sock.total_retrans at its last retransmit, 0 before */
-	__u32 pad;
+	__u32 gauge_slot;	 /* its service's index in service_inflight, 0 until found */
+	/* By turns: how far the response's later sends moved its request's end, added to the
+	 * service's in-flight integral with the request's counters (conn_flush()). */
+	__u64 inflight_extend_ns;
 };
 
 /*
@@ -132,7 +136,8 @@ struct service_stats {
 };
 
 /* Per service, shared by the CPUs: requests in flight now, and the peak of the window of
- * epoch peak_epoch[i] in slot i (i = epoch & 1). */
+ * epoch peak_epoch[i] in slot i (i = epoch & 1). An array entry at the service's slot
+ * (service_slots): a connection keeps its slot, and no request pays a hash lookup for it. */
 struct service_inflight {
 	__s64 count;
 	__s64 peak[2];
@@ -201,6 +206,8 @@ struct tcp_iter_record {
 
 #define SLOPROBE_MAX_CONNS 65536
 #define SLOPROBE_MAX_SERVICES 1024
+/* service_inflight's entries: slot 0 is never given out, so a zeroed connection has none. */
+#define SLOPROBE_SERVICE_SLOTS (SLOPROBE_MAX_SERVICES + 1)
 #define SLOPROBE_MAX_SERVICE_THREADS 16384
 
 #define SLOW_HTTP_LINE_BYTES 64

@@ -23,9 +23,8 @@ ports=60
 sloprobe_start --interval 1
 slo_server_start many --workers 2 --ports "$ports"
 [ "$(wc -l <"$WORK/many.port")" = "$ports" ] || fail "ready file lists $(wc -l <"$WORK/many.port") ports, want $ports"
-# sloprobe creates a new listener's counters at its next window; a burst of first requests
-# before then can find the kernel's per-CPU allocation cache empty, which is counted (as
-# service_alloc_failed) but loses those requests: docs/LIMITS.md.
+# Traffic waits a window, so this counts what sloprobe sees of settled services; a burst of
+# traffic to brand-new services is bench/scale.sh's services_new scenario (docs/LIMITS.md).
 sleep 1.5
 i=0
 while read -r port; do

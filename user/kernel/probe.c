@@ -791,17 +791,21 @@ static int probe_read_active_and_listening(struct probe *probe, struct stats_sna
 	return 0;
 }
 
-/* Each service's requests in flight now and its peaks (its entry appears with its first). */
+/* Each service's requests in flight now and its peaks, at the slot the programs gave it with
+ * its first request. */
 static int probe_read_inflight(struct probe *probe, struct stats_snapshot *snap)
 {
+	int slots_fd = bpf_map__fd(probe->skel->maps.service_slots);
 	int fd = bpf_map__fd(probe->skel->maps.service_inflight);
 	struct service_key key, *prev = NULL;
 	struct snapshot_service *entry;
 	struct service_inflight value;
+	__u32 slot;
 
-	while (bpf_map_get_next_key(fd, prev, &key) == 0) {
+	while (bpf_map_get_next_key(slots_fd, prev, &key) == 0) {
 		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &value))
+		if (bpf_map_lookup_elem(slots_fd, &key, &slot) ||
+		    bpf_map_lookup_elem(fd, &slot, &value))
 			continue;
 		entry = snapshot_find(snap, &key);
 		if (entry)
