@@ -3,9 +3,11 @@
  * The request events of request.bpf.c as BTF-typed raw tracepoints (tp_btf), chosen where the
  * kernel loads them: the socket is a typed pointer, so its local port is one direct load and
  * a client socket or an unlistened port leaves after that load and an inlined array lookup,
- * with no helper call at all. Followed sockets go on to the same handlers.
+ * with no helper call at all. Followed sockets go on to the same handlers, with the event's
+ * time from TCP's own clock reading where it has one (tcp_clock.bpf.h).
  */
 #include "request_events.bpf.h"
+#include "tcp_clock.bpf.h"
 #include <bpf/bpf_tracing.h>
 
 /*
@@ -25,23 +27,38 @@ static __always_inline bool sk_btf_port_maybe_followed(const struct sock *sk)
 SEC("tp_btf/sk_data_ready")
 int BPF_PROG(request_arrival_btf, const struct sock *sk)
 {
+	struct conn_state *conn;
+
 	if (!sk_btf_port_maybe_followed(sk))
 		return 0;
-	return request_on_arrival(sk);
+	conn = request_arrival_conn(sk);
+	if (conn)
+		conn->arrival_ns = sk_btf_arrival_ns(sk, conn);
+	return 0;
 }
 
 SEC("tp_btf/sock_recv_length")
 int BPF_PROG(request_read_btf, struct sock *sk, int ret, int flags)
 {
+	struct conn_state *conn;
+
 	if (ret <= 0 || !sk_btf_port_maybe_followed(sk))
 		return 0;
-	return request_on_read(sk, ret, flags);
+	conn = request_read_conn(sk, ret, flags);
+	if (!conn)
+		return 0;
+	return request_on_conn_read(sk, conn, ret, sk_btf_read_ns(sk, conn));
 }
 
 SEC("tp_btf/sock_send_length")
 int BPF_PROG(request_write_btf, struct sock *sk, int ret)
 {
+	struct conn_state *conn;
+
 	if (ret <= 0 || !sk_btf_port_maybe_followed(sk))
 		return 0;
-	return request_on_send(sk, ret);
+	conn = conn_get((__u64)sk);
+	if (!conn)
+		return 0;
+	return request_on_conn_send(sk, conn, ret, sk_btf_send_ns(sk, conn));
 }
