@@ -260,6 +260,7 @@ demo: deps
 bench: all
 	$(Q)bench/overhead.sh $(OUTPUT)
 	$(Q)bench/primitives.sh $(OUTPUT)
+	$(Q)bench/cpu_placement.sh $(OUTPUT)
 	$(Q)bench/accuracy.sh $(OUTPUT)
 	$(Q)bench/scale.sh $(OUTPUT)
 	$(Q)bench/slow_overhead.sh $(OUTPUT)
