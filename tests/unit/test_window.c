@@ -659,6 +659,37 @@ static void test_fold_gives_the_same_window(void **state)
 	free(folded_w);
 }
 
+/* A CPU's copy whose histogram and request count disagree was torn: the reader copies again. */
+static void test_stats_whole(void **state)
+{
+	struct service_stats *s = stats_new(2);
+
+	(void)state;
+	assert_true(service_stats_whole(s, 2)); /* a service's zeroed counters */
+	s[0].latency_hist[bucket(80)] = 3;
+	s[0].latency_hist[bucket(9000)] = 2;
+	s[0].requests = 5;
+	s[1].latency_hist[bucket(80)] = 1;
+	s[1].requests = 1;
+	assert_true(service_stats_whole(s, 2));
+	/* The bucket was copied after a request was recorded, the count before it. */
+	s[1].latency_hist[bucket(80)] = 2;
+	assert_false(service_stats_whole(s, 2));
+	/* Only @ncpu values are looked at. */
+	assert_true(service_stats_whole(s, 1));
+	s[1].requests = 2;
+	assert_true(service_stats_whole(s, 2));
+	/* Past 2^32 requests the buckets have wrapped; the count, 64-bit, has not. */
+	s[0].requests = (1ULL << 32) + 5;
+	assert_true(service_stats_whole(s, 2));
+	s[0].latency_hist[bucket(80)] = 0xffffffffU;
+	s[0].latency_hist[bucket(9000)] = 6;
+	assert_true(service_stats_whole(s, 2));
+	s[0].requests -= 1;
+	assert_false(service_stats_whole(s, 2));
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -679,6 +710,7 @@ int main(void)
 		cmocka_unit_test(test_http_since_start),
 		cmocka_unit_test(test_inflight_integral),
 		cmocka_unit_test(test_fold_gives_the_same_window),
+		cmocka_unit_test(test_stats_whole),
 		cmocka_unit_test(test_protocol_name),
 	};
 

@@ -733,6 +733,28 @@ int probe_sweep_idle(struct probe *probe, __u64 idle_ns)
 	return probe_sweep(probe, idle_ns, &tracked);
 }
 
+/* How often a service's counters are copied again before a torn copy is kept as it is. */
+#define PROBE_STATS_COPY_TRIES 4
+
+/*
+ * @key's per-CPU counters into @percpu, copied again while a CPU's copy is torn (its request
+ * count and histogram disagree: service_stats_whole). The copy is not atomic against the
+ * programs, and the reading CPU can pause in it (an interrupt, or the host taking a virtual
+ * CPU away) while the others record requests. After the last try the copy is kept: only one
+ * request's place among windows can be wrong, never a count. -ENOENT when @key has none.
+ */
+static int probe_copy_stats(int fd, const struct service_key *key, struct service_stats *percpu,
+			    int ncpu)
+{
+	int tries = 0;
+
+	do {
+		if (bpf_map_lookup_elem(fd, key, percpu))
+			return -errno;
+	} while (!service_stats_whole(percpu, ncpu) && ++tries < PROBE_STATS_COPY_TRIES);
+	return 0;
+}
+
 /* Each service's counters, summed over CPUs as they are read; @epoch tags the closing
  * window's maximum. */
 static int probe_read_stats(struct probe *probe, struct stats_snapshot *snap, __u32 epoch)
@@ -750,7 +772,7 @@ static int probe_read_stats(struct probe *probe, struct stats_snapshot *snap, __
 		 * does the service simply has no counters in this window. The time is the in-flight
 		 * integral's end (window_set_inflight). */
 		entry->read_ns = clock_monotonic_ns();
-		if (bpf_map_lookup_elem(fd, &key, probe->stats_percpu))
+		if (probe_copy_stats(fd, &key, probe->stats_percpu, probe->ncpu))
 			continue;
 		service_stats_fold(probe->stats_sum, probe->stats_percpu, probe->ncpu, epoch);
 		entry->stats = sparse_block_pack(probe->stats_sum, sizeof(*probe->stats_sum));

@@ -96,6 +96,22 @@ static void fold_cpu(struct service_stats *into, const struct service_stats *cpu
 	into->inflight_end_sum_ns += cpu->inflight_end_sum_ns;
 }
 
+bool service_stats_whole(const struct service_stats *percpu, int ncpu)
+{
+	unsigned int i;
+	__u32 sum;
+	int cpu;
+
+	for (cpu = 0; cpu < ncpu; cpu++) {
+		sum = 0;
+		for (i = 0; i < HIST_BUCKETS; i++)
+			sum += percpu[cpu].latency_hist[i];
+		if (sum != (__u32)percpu[cpu].requests)
+			return false;
+	}
+	return true;
+}
+
 void service_stats_fold(struct service_stats *into, const struct service_stats *percpu, int ncpu,
 			__u32 epoch)
 {

@@ -3,6 +3,7 @@
 #ifndef SLOPROBE_WINDOW_H
 #define SLOPROBE_WINDOW_H
 
+#include <stdbool.h>
 #include <linux/types.h>
 #include "sloprobe.h"
 
@@ -29,6 +30,15 @@ struct service_window {
 		SERVICE_COUNTERS_TLS(SERVICE_COUNTER_FIELD)
 	} http_since_start;
 };
+
+/*
+ * Whether each of @ncpu per-CPU values of one service was copied whole: its latency histogram
+ * adds up to its request count (modulo 2^32, as the buckets wrap), which a program keeps true
+ * with two adjacent stores. A value copied from a CPU between those stores, or across a pause
+ * of the reading CPU long enough for that CPU to record requests, holds a bucket without its
+ * count or the reverse, and its window would disagree with itself.
+ */
+bool service_stats_whole(const struct service_stats *percpu, int ncpu);
 
 /*
  * @ncpu per-CPU values of one service summed into @into, as one CPU's would read: counters and
