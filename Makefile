@@ -49,9 +49,10 @@ PLANNER_OBJS := $(patsubst planner/%.c,$(OUTPUT)/planner/%.o,$(PLANNER_SRCS))
 PLANNER_LIB := $(OUTPUT)/libsloprobe-planner.a
 
 # The overhead benchmark's floor (bench/floor.bpf.c: empty programs on sloprobe's events), the
-# cost of each building block (bench/primitives.bpf.c) and their loader: never part of the
-# sloprobe binary.
-BENCH_TOOLS := $(OUTPUT)/bench/floor $(OUTPUT)/bench/floor.bpf.o $(OUTPUT)/bench/primitives.bpf.o
+# cost of each building block (bench/primitives.bpf.c), their loader, and the line table reader
+# of bench/prog_profile.sh: never part of the sloprobe binary.
+BENCH_TOOLS := $(OUTPUT)/bench/floor $(OUTPUT)/bench/floor.bpf.o $(OUTPUT)/bench/primitives.bpf.o \
+	$(OUTPUT)/bench/jit_lines
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
@@ -84,6 +85,11 @@ $(OUTPUT)/bench/%.bpf.o: bench/%.bpf.c
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(OUTPUT)/bench/floor: bench/floor.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $< -lbpf -lelf -lz -o $@
+
+$(OUTPUT)/bench/jit_lines: bench/jit_lines.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $< -lbpf -lelf -lz -o $@
@@ -261,6 +267,7 @@ bench: all
 	$(Q)bench/overhead.sh $(OUTPUT)
 	$(Q)bench/primitives.sh $(OUTPUT)
 	$(Q)bench/cpu_placement.sh $(OUTPUT)
+	$(Q)bench/prog_profile.sh $(OUTPUT)
 	$(Q)bench/accuracy.sh $(OUTPUT)
 	$(Q)bench/scale.sh $(OUTPUT)
 	$(Q)bench/slow_overhead.sh $(OUTPUT)

@@ -10,7 +10,7 @@ PACKAGES="clang libclang-rt-dev llvm bpftool libbpf-dev libelf-dev zlib1g-dev li
 libcmocka-dev make gcc pkg-config jq python3 python3-yaml iproute2 procps util-linux nginx libnginx-mod-http-echo wrk bpftrace prometheus chromium fonts-dejavu-core curl
 libyaml-dev libgnutls28-dev libcrypt-dev openssl python3-bcrypt python3-websockets
 redis-server redis-tools nghttp2-client postgresql python3-grpcio apache2-utils
-qemu-system-x86 busybox-static cpio kmod"
+qemu-system-x86 busybox-static cpio kmod linux-perf"
 foreign=""
 if [ "${1:-}" = arm64 ]; then
 	PACKAGES="qemu-system-arm gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu debootstrap

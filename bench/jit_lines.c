@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/*
+ * jit_lines PROG_ID PREFIX: writes a loaded program's JIT image to PREFIX.bin and its line
+ * table to PREFIX.lines, one "JIT_OFFSET XLATED_INSN" line (hex, decimal) per line-info record:
+ * the byte of the image where the code of that translated instruction's source line starts.
+ * bench/prog_profile.sh joins it with perf's samples and `bpftool prog dump xlated linum`,
+ * which needs no disassembler library, where `bpftool prog dump jited` does.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+struct jit_info {
+	unsigned char *image;
+	__u32 image_len;
+	struct bpf_line_info *lines;
+	__u64 *jited_lines;
+	__u32 nlines;
+	__u64 start; /* the image's address: jited_lines hold addresses, not offsets */
+};
+
+/* The lengths first, then a second call with buffers of those lengths. */
+static int jit_info_read(int fd, struct jit_info *out)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	if (!info.jited_prog_len || info.nr_jited_ksyms < 1 || !info.nr_line_info ||
+	    info.nr_jited_line_info != info.nr_line_info ||
+	    info.line_info_rec_size < sizeof(struct bpf_line_info) ||
+	    info.jited_line_info_rec_size != sizeof(__u64))
+		return -ENODATA;
+	out->image_len = info.jited_prog_len;
+	out->nlines = info.nr_line_info;
+	out->image = malloc(out->image_len);
+	out->lines = calloc(out->nlines, info.line_info_rec_size);
+	out->jited_lines = calloc(out->nlines, sizeof(__u64));
+	if (!out->image || !out->lines || !out->jited_lines)
+		return -ENOMEM;
+	memset(&info, 0, sizeof(info));
+	info.jited_prog_len = out->image_len;
+	info.jited_prog_insns = (__u64)(unsigned long)out->image;
+	info.nr_line_info = out->nlines;
+	info.line_info_rec_size = sizeof(struct bpf_line_info);
+	info.line_info = (__u64)(unsigned long)out->lines;
+	info.nr_jited_line_info = out->nlines;
+	info.jited_line_info_rec_size = sizeof(__u64);
+	info.jited_line_info = (__u64)(unsigned long)out->jited_lines;
+	info.nr_jited_ksyms = 1; /* the main program's address; subprograms are not followed */
+	info.jited_ksyms = (__u64)(unsigned long)&out->start;
+	len = sizeof(info);
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	return 0;
+}
+
+static int jit_info_write(const struct jit_info *info, const char *prefix)
+{
+	char path[4096];
+	FILE *f;
+	__u32 i;
+
+	snprintf(path, sizeof(path), "%s.bin", prefix);
+	f = fopen(path, "wb");
+	if (!f || fwrite(info->image, 1, info->image_len, f) != info->image_len) {
+		if (f)
+			fclose(f);
+		return -EIO;
+	}
+	if (fclose(f))
+		return -EIO;
+	snprintf(path, sizeof(path), "%s.lines", prefix);
+	f = fopen(path, "w");
+	if (!f)
+		return -EIO;
+	/* Lines of subprograms lie outside the main image: left out. */
+	for (i = 0; i < info->nlines; i++)
+		if (info->jited_lines[i] >= info->start &&
+		    info->jited_lines[i] < info->start + info->image_len)
+			fprintf(f, "%llx %u\n",
+				(unsigned long long)(info->jited_lines[i] - info->start),
+				info->lines[i].insn_off);
+	return fclose(f) ? -EIO : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct jit_info info = {};
+	int fd = -1, err;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: jit_lines PROG_ID PREFIX\n");
+		return 2;
+	}
+	fd = bpf_prog_get_fd_by_id((__u32)strtoul(argv[1], NULL, 10));
+	err = fd < 0 ? -errno : jit_info_read(fd, &info);
+	if (!err)
+		err = jit_info_write(&info, argv[2]);
+	if (err)
+		fprintf(stderr, "jit_lines: program %s: %s\n", argv[1], strerror(-err));
+	free(info.image);
+	free(info.lines);
+	free(info.jited_lines);
+	if (fd >= 0)
+		close(fd);
+	return err ? 1 : 0;
+}
