@@ -42,33 +42,6 @@ int sampler_install_signals(void)
 	return 0;
 }
 
-enum probe_error sampler_open(struct sampler *sampler, const struct top_options *opts)
-{
-	struct probe_options probe_opts = {
-		.btf_path = opts->btf_path,
-		.verbose = opts->verbose,
-		.backend = opts->backend,
-		.http = opts->http,
-		.route_cap = opts->route_cap,
-		.route_collapse = &opts->route_collapse,
-		.slow_ring_bytes = opts->record ? SAMPLER_SLOW_RING_BYTES : 0,
-	};
-
-	memset(sampler, 0, sizeof(*sampler));
-	probe_opts.sweep_idle_ns = (__u64)(opts->interval_s * 1e9 / 4);
-	if (probe_opts.sweep_idle_ns > SAMPLER_SWEEP_IDLE_MAX_NS)
-		probe_opts.sweep_idle_ns = SAMPLER_SWEEP_IDLE_MAX_NS;
-	return probe_open(&sampler->probe, &probe_opts);
-}
-
-int sampler_watch_slow(struct sampler *sampler, probe_slow_fn fn, void *ctx)
-{
-	int err = probe_slow_open(sampler->probe, fn, ctx);
-
-	sampler->slow_ring = err == 0;
-	return err;
-}
-
 /* Names listening services from their sockets' owners; failure only costs names. */
 static void sampler_scan_owners(struct sampler *sampler)
 {
@@ -95,6 +68,42 @@ static void sampler_follow_tls(struct sampler *sampler)
 		for (i = 0; i < label->npids; i++)
 			probe_follow_tls(sampler->probe, label->pids[i]);
 	}
+}
+
+enum probe_error sampler_open(struct sampler *sampler, const struct top_options *opts)
+{
+	struct probe_options probe_opts = {
+		.btf_path = opts->btf_path,
+		.verbose = opts->verbose,
+		.backend = opts->backend,
+		.http = opts->http,
+		.route_cap = opts->route_cap,
+		.route_collapse = &opts->route_collapse,
+		.slow_ring_bytes = opts->record ? SAMPLER_SLOW_RING_BYTES : 0,
+	};
+
+	enum probe_error err;
+
+	memset(sampler, 0, sizeof(*sampler));
+	probe_opts.sweep_idle_ns = (__u64)(opts->interval_s * 1e9 / 4);
+	if (probe_opts.sweep_idle_ns > SAMPLER_SWEEP_IDLE_MAX_NS)
+		probe_opts.sweep_idle_ns = SAMPLER_SWEEP_IDLE_MAX_NS;
+	err = probe_open(&sampler->probe, &probe_opts);
+	if (err)
+		return err;
+	/* Before the caller says it is attached: a TLS server's requests count from then on,
+	 * not from whenever the uprobes, one per function and process, are done attaching. */
+	sampler_scan_owners(sampler);
+	sampler_follow_tls(sampler);
+	return PROBE_OK;
+}
+
+int sampler_watch_slow(struct sampler *sampler, probe_slow_fn fn, void *ctx)
+{
+	int err = probe_slow_open(sampler->probe, fn, ctx);
+
+	sampler->slow_ring = err == 0;
+	return err;
 }
 
 static bool sampler_has_unnamed_listener(const struct sampler *sampler,
@@ -311,8 +320,6 @@ int sampler_run(struct sampler *sampler, double interval_s, double duration_s, s
 	/* No baseline read: the maps were empty at attach, so the first window holds every
 	 * request since then, including those made while the banner was being printed. The
 	 * host counters of /proc/net/netstat count since boot: they get a baseline. */
-	sampler_scan_owners(sampler);
-	sampler_follow_tls(sampler);
 	sampler_read_netstat(sampler, &sampler->prev);
 	while (!err && !last) {
 		deadline = first + (double)(windows++) * interval_s;
