@@ -45,8 +45,11 @@ below "late server" "server time" "$(phase "$late_port" server)" 5000
 # client's less the accept-queue wait.
 client_p50=$(jq '.latency_us.p50' "$WORK/late.json")
 if arrival_unseen "$WORK/top.err"; then
-	client_p50=$(awk -v c="$client_p50" -v a="$(phase "$late_port" accept_queue)" 'BEGIN { print c - a }')
-	log "no sk_data_ready: the client's p50 less the accept-queue wait, $client_p50 us"
+	# The wait's exact mean, not its p50: a p50 is its bucket's middle, up to 12.5% off (CI's
+	# 6.1 guest read 36,864 us for waits near 41 ms, which put 4 ms into the expectation).
+	accept_us=$(top_jq "$late_port" 'max_by(.requests) | .phases_us.accept_queue.mean')
+	client_p50=$(awk -v c="$client_p50" -v a="$accept_us" 'BEGIN { print c - a }')
+	log "no sk_data_ready: the client's p50 less the mean accept-queue wait ($accept_us us), $client_p50 us"
 fi
 assert_within "late server: latency p50 (us)" \
 	"$(top_jq "$late_port" 'max_by(.requests) | .latency_us.p50')" "$client_p50" 0.15 2000
