@@ -659,35 +659,37 @@ static void test_fold_gives_the_same_window(void **state)
 	free(folded_w);
 }
 
-/* A CPU's copy whose histogram and request count disagree was torn: the reader copies again. */
+/* A CPU's copy whose histogram and request count disagree was torn: the fold says so, and the
+ * reader copies again. */
 static void test_stats_whole(void **state)
 {
-	struct service_stats *s = stats_new(2);
+	struct service_stats *s = stats_new(2), *sum = stats_new(1);
 
 	(void)state;
-	assert_true(service_stats_whole(s, 2)); /* a service's zeroed counters */
+	assert_true(service_stats_fold(sum, s, 2, 0)); /* a service's zeroed counters */
 	s[0].latency_hist[bucket(80)] = 3;
 	s[0].latency_hist[bucket(9000)] = 2;
 	s[0].requests = 5;
 	s[1].latency_hist[bucket(80)] = 1;
 	s[1].requests = 1;
-	assert_true(service_stats_whole(s, 2));
+	assert_true(service_stats_fold(sum, s, 2, 0));
 	/* The bucket was copied after a request was recorded, the count before it. */
 	s[1].latency_hist[bucket(80)] = 2;
-	assert_false(service_stats_whole(s, 2));
+	assert_false(service_stats_fold(sum, s, 2, 0));
 	/* Only @ncpu values are looked at. */
-	assert_true(service_stats_whole(s, 1));
+	assert_true(service_stats_fold(sum, s, 1, 0));
 	s[1].requests = 2;
-	assert_true(service_stats_whole(s, 2));
+	assert_true(service_stats_fold(sum, s, 2, 0));
 	/* Past 2^32 requests the buckets have wrapped; the count, 64-bit, has not. */
 	s[0].requests = (1ULL << 32) + 5;
-	assert_true(service_stats_whole(s, 2));
+	assert_true(service_stats_fold(sum, s, 2, 0));
 	s[0].latency_hist[bucket(80)] = 0xffffffffU;
 	s[0].latency_hist[bucket(9000)] = 6;
-	assert_true(service_stats_whole(s, 2));
+	assert_true(service_stats_fold(sum, s, 2, 0));
 	s[0].requests -= 1;
-	assert_false(service_stats_whole(s, 2));
+	assert_false(service_stats_fold(sum, s, 2, 0));
 	free(s);
+	free(sum);
 }
 
 int main(void)

@@ -81,7 +81,6 @@ enum probe_error sampler_open(struct sampler *sampler, const struct top_options 
 		.route_collapse = &opts->route_collapse,
 		.slow_ring_bytes = opts->record ? SAMPLER_SLOW_RING_BYTES : 0,
 	};
-
 	enum probe_error err;
 
 	memset(sampler, 0, sizeof(*sampler));

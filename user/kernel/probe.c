@@ -737,21 +737,22 @@ int probe_sweep_idle(struct probe *probe, __u64 idle_ns)
 #define PROBE_STATS_COPY_TRIES 4
 
 /*
- * @key's per-CPU counters into @percpu, copied again while a CPU's copy is torn (its request
- * count and histogram disagree: service_stats_whole). The copy is not atomic against the
- * programs, and the reading CPU can pause in it (an interrupt, or the host taking a virtual
- * CPU away) while the others record requests. After the last try the copy is kept: only one
- * request's place among windows can be wrong, never a count. -ENOENT when @key has none.
+ * @key's counters summed over CPUs into probe->stats_sum, copied again while a CPU's copy is
+ * torn (its request count and histogram disagree: service_stats_fold()). The copy is not
+ * atomic against the programs, and the reading CPU can pause in it (an interrupt, or the host
+ * taking a virtual CPU away) while the others record requests. After the last try the copy is
+ * kept: only one request's place among windows can be wrong, never a count. -ENOENT when @key
+ * has none.
  */
-static int probe_copy_stats(int fd, const struct service_key *key, struct service_stats *percpu,
-			    int ncpu)
+static int probe_fold_stats(struct probe *probe, int fd, const struct service_key *key, __u32 epoch)
 {
 	int tries = 0;
 
 	do {
-		if (bpf_map_lookup_elem(fd, key, percpu))
+		if (bpf_map_lookup_elem(fd, key, probe->stats_percpu))
 			return -errno;
-	} while (!service_stats_whole(percpu, ncpu) && ++tries < PROBE_STATS_COPY_TRIES);
+	} while (!service_stats_fold(probe->stats_sum, probe->stats_percpu, probe->ncpu, epoch) &&
+		 ++tries < PROBE_STATS_COPY_TRIES);
 	return 0;
 }
 
@@ -772,9 +773,8 @@ static int probe_read_stats(struct probe *probe, struct stats_snapshot *snap, __
 		 * does the service simply has no counters in this window. The time is the in-flight
 		 * integral's end (window_set_inflight). */
 		entry->read_ns = clock_monotonic_ns();
-		if (probe_copy_stats(fd, &key, probe->stats_percpu, probe->ncpu))
+		if (probe_fold_stats(probe, fd, &key, epoch))
 			continue;
-		service_stats_fold(probe->stats_sum, probe->stats_percpu, probe->ncpu, epoch);
 		entry->stats = sparse_block_pack(probe->stats_sum, sizeof(*probe->stats_sum));
 		if (!entry->stats)
 			return -ENOMEM;

@@ -66,24 +66,31 @@ static void window_clamp_max(struct service_window *out)
 		out->max_latency_ns = floor_ns;
 }
 
-/* @into += @from, bucket by bucket, modulo 2^32 as the kernel's counters wrap. */
-static void fold_hist32(__u32 *into, const __u32 *from, unsigned int buckets)
+/* @into += @from, bucket by bucket, modulo 2^32 as the kernel's counters wrap; returns the
+ * sum of @from's buckets, modulo 2^32 too. */
+static __u32 fold_hist32(__u32 *into, const __u32 *from, unsigned int buckets)
 {
 	unsigned int i;
+	__u32 sum = 0;
 
-	for (i = 0; i < buckets; i++)
+	for (i = 0; i < buckets; i++) {
 		into[i] += from[i];
+		sum += from[i];
+	}
+	return sum;
 }
 
-static void fold_cpu(struct service_stats *into, const struct service_stats *cpu)
+/* Adds @cpu to @into; false when @cpu's latency histogram does not add up to its count. */
+static bool fold_cpu(struct service_stats *into, const struct service_stats *cpu)
 {
 	unsigned int p;
+	__u32 counted;
 
 #define FOLD_ADD(field, ...) into->field += cpu->field;
 	SERVICE_COUNTERS(FOLD_ADD)
 #undef FOLD_ADD
 	into->latency_sum_ns += cpu->latency_sum_ns;
-	fold_hist32(into->latency_hist, cpu->latency_hist, HIST_BUCKETS);
+	counted = fold_hist32(into->latency_hist, cpu->latency_hist, HIST_BUCKETS);
 	into->ttfb_sum_ns += cpu->ttfb_sum_ns;
 	fold_hist32(into->ttfb_hist, cpu->ttfb_hist, HIST_BUCKETS);
 	for (p = 0; p < REQUEST_PHASES; p++) {
@@ -94,37 +101,25 @@ static void fold_cpu(struct service_stats *into, const struct service_stats *cpu
 	into->inflight_ended += cpu->inflight_ended;
 	into->inflight_start_sum_ns += cpu->inflight_start_sum_ns;
 	into->inflight_end_sum_ns += cpu->inflight_end_sum_ns;
+	return counted == (__u32)cpu->requests;
 }
 
-bool service_stats_whole(const struct service_stats *percpu, int ncpu)
-{
-	unsigned int i;
-	__u32 sum;
-	int cpu;
-
-	for (cpu = 0; cpu < ncpu; cpu++) {
-		sum = 0;
-		for (i = 0; i < HIST_BUCKETS; i++)
-			sum += percpu[cpu].latency_hist[i];
-		if (sum != (__u32)percpu[cpu].requests)
-			return false;
-	}
-	return true;
-}
-
-void service_stats_fold(struct service_stats *into, const struct service_stats *percpu, int ncpu,
+bool service_stats_fold(struct service_stats *into, const struct service_stats *percpu, int ncpu,
 			__u32 epoch)
 {
+	bool whole = true;
 	int cpu;
 
 	memset(into, 0, sizeof(*into));
 	into->max_epoch = epoch;
 	for (cpu = 0; cpu < ncpu; cpu++) {
-		fold_cpu(into, &percpu[cpu]);
+		if (!fold_cpu(into, &percpu[cpu]))
+			whole = false;
 		if (percpu[cpu].max_epoch == epoch &&
 		    percpu[cpu].max_latency_ns > into->max_latency_ns)
 			into->max_latency_ns = percpu[cpu].max_latency_ns;
 	}
+	return whole;
 }
 
 void window_add_percpu_delta(struct service_window *out, const struct service_stats *cur,

@@ -32,21 +32,18 @@ struct service_window {
 };
 
 /*
- * Whether each of @ncpu per-CPU values of one service was copied whole: its latency histogram
- * adds up to its request count (modulo 2^32, as the buckets wrap), which a program keeps true
- * with two adjacent stores. A value copied from a CPU between those stores, or across a pause
- * of the reading CPU long enough for that CPU to record requests, holds a bucket without its
- * count or the reverse, and its window would disagree with itself.
- */
-bool service_stats_whole(const struct service_stats *percpu, int ncpu);
-
-/*
  * @ncpu per-CPU values of one service summed into @into, as one CPU's would read: counters and
  * their sums modulo 2^64, histogram buckets modulo 2^32 (a window's delta of the sum is the sum
  * of the CPUs' deltas), and the largest maximum tagged @epoch, tagged @epoch. A snapshot keeps
  * the sum, not ncpu values: a service costs its 13 KiB on a host of any size.
+ *
+ * Returns whether every value was copied whole: its latency histogram adds up to its request
+ * count (modulo 2^32, as the buckets wrap), which a program keeps true with two adjacent
+ * stores. A value copied from a CPU between those stores, or across a pause of the reading
+ * CPU long enough for that CPU to record requests, holds a bucket without its count or the
+ * reverse, and its window would disagree with itself.
  */
-void service_stats_fold(struct service_stats *into, const struct service_stats *percpu, int ncpu,
+bool service_stats_fold(struct service_stats *into, const struct service_stats *percpu, int ncpu,
 			__u32 epoch);
 
 /*
