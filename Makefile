@@ -49,10 +49,11 @@ PLANNER_OBJS := $(patsubst planner/%.c,$(OUTPUT)/planner/%.o,$(PLANNER_SRCS))
 PLANNER_LIB := $(OUTPUT)/libsloprobe-planner.a
 
 # The overhead benchmark's floor (bench/floor.bpf.c: empty programs on sloprobe's events), the
-# cost of each building block (bench/primitives.bpf.c), their loader, and the line table reader
-# of bench/prog_profile.sh: never part of the sloprobe binary.
-BENCH_TOOLS := $(OUTPUT)/bench/floor $(OUTPUT)/bench/floor.bpf.o $(OUTPUT)/bench/primitives.bpf.o \
-	$(OUTPUT)/bench/jit_lines
+# least a request-latency tracer does (bench/minimal.bpf.c), the cost of each building block
+# (bench/primitives.bpf.c), their loader, and the line table reader of bench/prog_profile.sh:
+# never part of the sloprobe binary.
+BENCH_TOOLS := $(OUTPUT)/bench/floor $(OUTPUT)/bench/floor.bpf.o $(OUTPUT)/bench/minimal.bpf.o \
+	$(OUTPUT)/bench/primitives.bpf.o $(OUTPUT)/bench/jit_lines
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))

@@ -3,8 +3,9 @@
 # Overhead of sloprobe on a busy server, for two workloads: nginx under wrk (closed loop, at
 # saturation) and slo-server under slo-load (open loop at SLO_RATE requests/s); both loopback
 # and keep-alive. Each runs untraced (baseline), under the floor (empty programs on the same
-# events, bench/floor.bpf.c), with `sloprobe top`, with `sloprobe top --http` and with the
-# bpftrace equivalent (conn_latency.bt). The configurations alternate in rounds; the tables
+# events, bench/floor.bpf.c), under the minimal tracer (the least a tracer of the same request
+# latency does, bench/minimal.bpf.c), with `sloprobe top`, with `sloprobe top --http` and with
+# the bpftrace equivalent (conn_latency.bt). The configurations alternate in rounds; the tables
 # show each one's medians, the per-round ratios' spread, and sloprobe's own CPU per request.
 # Then a second alternated pass with kernel.bpf_stats_enabled gives BPF ns per request, per
 # program, for each traced configuration, under two wrk setups (-t2 -c32 and -t1 -c16).
@@ -12,7 +13,7 @@
 # Usage: bench/overhead.sh BUILD_DIR        (run as root; `make bench` runs it on build/)
 # Environment: ROUNDS (default 5), SECONDS_PER_RUN (default 5), PORT (nginx's; default:
 # random), SLO_RATE (default 15000), WORKLOADS (default "nginx slo"), CONFIGS (default
-# "baseline floor sloprobe http bpftrace"; baseline is always run), STATS_ROUNDS (default 3;
+# "baseline floor minimal sloprobe http bpftrace"; baseline is always run), STATS_ROUNDS (default 3;
 # 0 skips the bpf_stats pass), STATS_SETUPS (wrk threads x connections, default "2x32 1x16"),
 # COMPARE (another build's sloprobe binary: adds the config "compare", its default mode, to
 # both passes, for A/B comparisons of two builds in one alternated run).
@@ -27,13 +28,14 @@ SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
 port=${PORT:-}
 SLO_RATE=${SLO_RATE:-15000}
 read -r -a workloads <<<"${WORKLOADS:-nginx slo}"
-read -r -a configs <<<"${CONFIGS:-baseline floor sloprobe http bpftrace}"
+read -r -a configs <<<"${CONFIGS:-baseline floor minimal sloprobe http bpftrace}"
 STATS_ROUNDS=${STATS_ROUNDS:-3}
 read -r -a stats_setups <<<"${STATS_SETUPS:-2x32 1x16}"
 COMPARE=${COMPARE:-}
 sloprobe=$build/sloprobe
 floor=$build/bench/floor
 floor_obj=$build/bench/floor.bpf.o
+minimal_obj=$build/bench/minimal.bpf.o
 bt_script=$here/conn_latency.bt
 [ "${configs[0]}" = baseline ] || configs=(baseline "${configs[@]}")
 [ -n "$COMPARE" ] && configs+=(compare)
@@ -47,7 +49,7 @@ die() {
 
 [ "$(id -u)" = 0 ] || die "must run as root (BPF programs and bpftrace)"
 [ -x "$sloprobe" ] || die "$sloprobe not built (make build/sloprobe)"
-{ [ -x "$floor" ] && [ -f "$floor_obj" ]; } || die "$floor not built (make)"
+{ [ -x "$floor" ] && [ -f "$floor_obj" ] && [ -f "$minimal_obj" ]; } || die "$floor not built (make)"
 [ -z "$COMPARE" ] || [ -x "$COMPARE" ] || die "COMPARE: $COMPARE is not an executable"
 for tool in nginx wrk bpftrace bpftool jq; do
 	command -v "$tool" >/dev/null || die "$tool is not installed"
@@ -57,8 +59,8 @@ done
 [[ $SLO_RATE =~ ^[1-9][0-9]*$ ]] || die "SLO_RATE must be a positive integer"
 [[ $STATS_ROUNDS =~ ^[0-9]+$ ]] || die "STATS_ROUNDS must be a non-negative integer"
 for c in "${configs[@]}"; do
-	[[ $c =~ ^(baseline|floor|sloprobe|http|bpftrace|compare)$ ]] ||
-		die "CONFIGS: unknown configuration $c (baseline floor sloprobe http bpftrace)"
+	[[ $c =~ ^(baseline|floor|minimal|sloprobe|http|bpftrace|compare)$ ]] ||
+		die "CONFIGS: unknown configuration $c (baseline floor minimal sloprobe http bpftrace)"
 done
 for setup in "${stats_setups[@]}"; do
 	[[ $setup =~ ^[1-9][0-9]*x[1-9][0-9]*$ ]] || die "STATS_SETUPS: $setup is not THREADSxCONNECTIONS"
@@ -75,15 +77,15 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port_in_use "$port" && die "port $port is already in use"
 
 WORK=$(mktemp -d /tmp/sloprobe-bench.XXXXXX)
-NGINX_PID="" SLO_SERVER_PID="" SLOPROBE_PID="" BT_PID="" FLOOR_PID="" MOUNTED_TRACEFS=0
+NGINX_PID="" SLO_SERVER_PID="" SLOPROBE_PID="" BT_PID="" FLOOR_PID="" MINIMAL_PID="" MOUNTED_TRACEFS=0
 STATS_WAS=$(sysctl -n kernel.bpf_stats_enabled)
 
 cleanup() {
 	local pid
-	for pid in "$SLOPROBE_PID" "$BT_PID" "$FLOOR_PID" "$NGINX_PID" "$SLO_SERVER_PID"; do
+	for pid in "$SLOPROBE_PID" "$BT_PID" "$FLOOR_PID" "$MINIMAL_PID" "$NGINX_PID" "$SLO_SERVER_PID"; do
 		[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null
 	done
-	for pid in "$SLOPROBE_PID" "$BT_PID" "$FLOOR_PID" "$NGINX_PID" "$SLO_SERVER_PID"; do
+	for pid in "$SLOPROBE_PID" "$BT_PID" "$FLOOR_PID" "$MINIMAL_PID" "$NGINX_PID" "$SLO_SERVER_PID"; do
 		[ -n "$pid" ] && wait "$pid" 2>/dev/null
 	done
 	sysctl -qw kernel.bpf_stats_enabled="$STATS_WAS"
@@ -126,6 +128,8 @@ use_workload() {
 	sloprobe_cmd=("$sloprobe" top --json --interval 1 --port "$p")
 	compare_cmd=("$COMPARE" top --json --interval 1 --port "$p")
 	bt_cmd=(bpftrace "$bt_script" "$p")
+	minimal_cmd=("$floor" "$minimal_obj" "$p")
+	connections=32 # both loads' in the throughput rounds (wrk -c32, slo-load --connections 32)
 }
 use_workload nginx
 cpu_model=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
@@ -144,6 +148,7 @@ echo "  load:    ${wrk_cmd[*]}"
 echo "slo:       slo-server --port 0 --workers 4 (on $slo_port; 3-byte body, no service time)"
 echo "  load:    ${slo_cmd[*]}"
 echo "floor:     $floor $floor_obj   (empty programs on sloprobe's events)"
+echo "minimal:   $floor $minimal_obj P   (the least a tracer of the same latency does)"
 echo "sloprobe:  ${sloprobe_cmd[*]} >/dev/null   (the server's port; \"http\" adds --http)"
 [ -n "$COMPARE" ] && echo "compare:   $COMPARE top --json --interval 1 --port P >/dev/null"
 echo "bpftrace:  ${bt_cmd[*]}   (the server's port)"
@@ -291,6 +296,33 @@ run_floor() {
 	stop_collector floor FLOOR_PID "$WORK/floor.err"
 }
 
+# Starts the minimal tracer and waits until its programs are attached; sets MINIMAL_PID.
+start_minimal() {
+	: >"$WORK/minimal.err"
+	"${minimal_cmd[@]}" 2>"$WORK/minimal.err" &
+	MINIMAL_PID=$!
+	wait_for "grep -q 'programs attached' '$WORK/minimal.err' || ! kill -0 $MINIMAL_PID 2>/dev/null" 20
+	grep -q 'programs attached' "$WORK/minimal.err" ||
+		die "minimal did not attach: $(cat "$WORK/minimal.err")"
+}
+
+# The minimal tracer counts a request at its connection's next read or close; a comparison with
+# a tracer that does not measure is worth nothing, so its count must match the client's within
+# the requests the connections may have had in flight at either end of the run.
+run_minimal() {
+	local measured
+	start_minimal
+	OURS=0
+	measure_collector "$MINIMAL_PID" "$WORK/wrk.out"
+	CPU_PCT=- CPU_US=- CPU_TICKS=-
+	sleep 0.5 # the client's connections close, and their last requests are counted
+	stop_collector minimal MINIMAL_PID "$WORK/minimal.err"
+	measured=$(awk '/requests measured/ {print $2}' "$WORK/minimal.err")
+	[ -n "$measured" ] || die "minimal printed no count: $(cat "$WORK/minimal.err")"
+	((measured >= REQS - connections && measured <= REQS + connections)) ||
+		die "minimal measured $measured requests, the client completed $REQS"
+}
+
 # Starts bpftrace and waits until it is attached: "Attaching N probes..." comes before the
 # probes attach and its first one-second report after, so it waits for both.
 start_bpftrace() {
@@ -342,6 +374,7 @@ busy_ticks() {
 start_config() {
 	case $1 in
 	floor) start_floor && PID=$FLOOR_PID ;;
+	minimal) start_minimal && PID=$MINIMAL_PID ;;
 	sloprobe) start_sloprobe && PID=$SLOPROBE_PID ;;
 	http) start_sloprobe --http && PID=$SLOPROBE_PID ;;
 	compare) COLLECTOR=compare start_sloprobe && PID=$SLOPROBE_PID ;;
@@ -355,6 +388,7 @@ start_config() {
 stop_config() {
 	case $1 in
 	floor) stop_collector floor FLOOR_PID "$WORK/floor.err" ;;
+	minimal) stop_collector minimal MINIMAL_PID "$WORK/minimal.err" ;;
 	bpftrace) stop_collector bpftrace BT_PID "$WORK/bt.err" ;;
 	*) stop_collector sloprobe SLOPROBE_PID "$WORK/sloprobe.err" ;;
 	esac
