@@ -169,11 +169,11 @@ cpu_ticks() {
 }
 
 # Request-latency probes anyone else has loaded on this kernel (other sloprobes, bpftrace
-# scripts on the same tracepoint) run on every socket, so they slow all three configurations
+# scripts on the same tracepoint) run on every socket, so they slow every configuration
 # alike: each run reports how many it saw besides its own, before or after the load.
 OURS=0
 probe_count() {
-	bpftool prog show 2>/dev/null | grep -cE 'name (request_read|sock_recv_lengt)( |$)'
+	bpftool prog show 2>/dev/null | grep -cE 'name (request_read|request_read_btf|sock_recv_lengt)( |$)'
 }
 
 # run_wrk OUT: one wrk run; sets RPS, P99_MS, REQS and OTHERS.
