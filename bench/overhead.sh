@@ -254,14 +254,20 @@ start_sloprobe() {
 
 # stop_collector NAME PID_VAR ERR_FILE: SIGINT to the collector whose pid is in PID_VAR, which
 # is emptied once it is reaped (cleanup must not signal a pid that may be reused); dies unless
-# it exited 0.
+# it exited 0. Its programs outlive the process for a moment (the kernel frees them after a
+# grace period): it waits until they are gone, so that the next run does not count them as
+# another tool's.
 stop_collector() {
-	local name=$1 pid_var=$2 err_file=$3 rc
+	local name=$1 pid_var=$2 err_file=$3 rc ids id
+	mapfile -t ids < <(prog_ids_of "${!pid_var}")
 	kill -INT "${!pid_var}"
 	wait "${!pid_var}"
 	rc=$?
 	printf -v "$pid_var" '%s' ""
 	[ "$rc" = 0 ] || die "$name exited $rc: $(cat "$err_file")"
+	for id in "${ids[@]}"; do
+		wait_for "! bpftool prog show id $id >/dev/null 2>&1" 5
+	done
 }
 
 run_sloprobe() {
