@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * The least a tracer of sloprobe's request latency can do, for the overhead benchmark's
- * "minimal" configuration. On the events of the default program set, a server connection's
- * request is timed from its first byte's arrival to its last response byte handed to the kernel
- * (by turns: a read after a send starts the next request) and counted in one per-CPU log2
- * histogram. Nothing else sloprobe reports is kept: no services, phases, requests in flight,
+ * "minimal" configuration. On four of the default program set's events (the others, resets,
+ * retransmits and accepts, carry no request), a server connection's request is timed from its
+ * first byte's arrival to its last response byte handed to the kernel (by turns: a read after a
+ * send starts the next request) and counted in one per-CPU log2 histogram. Nothing else sloprobe reports is kept: no services, phases, requests in flight,
  * connection counts, routes or drops.
  *
  * It makes sloprobe's cheapest choices: BTF-typed events, the port test before any lookup, TCP's
