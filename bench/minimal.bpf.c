@@ -4,7 +4,8 @@
  * "minimal" configuration. On four of the default program set's events (the others, resets,
  * retransmits and accepts, carry no request), a server connection's request is timed from its
  * first byte's arrival to its last response byte handed to the kernel (by turns: a read after a
- * send starts the next request) and counted in one per-CPU log2 histogram. Nothing else sloprobe reports is kept: no services, phases, requests in flight,
+ * send starts the next request) and counted in one per-CPU histogram of sloprobe's layout
+ * (include/hist.h). Nothing else sloprobe reports is kept: no services, phases, requests in flight,
  * connection counts, routes or drops.
  *
  * It makes sloprobe's cheapest choices: BTF-typed events, the port test before any lookup, TCP's
@@ -14,6 +15,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include "hist.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -36,7 +38,7 @@ struct minimal_conn {
 struct minimal_latency {
 	__u64 requests;
 	__u64 sum_ns;
-	__u64 log2_hist[64];
+	__u32 hist[HIST_BUCKETS];
 };
 
 /* One bit per port: bench/floor.c sets the server's after the load. */
@@ -87,40 +89,12 @@ static __always_inline __u64 minimal_clock(const struct minimal_conn *conn, __u6
 	return cached_ns;
 }
 
-static __always_inline __u32 minimal_log2(__u64 v)
-{
-	__u32 r = 0;
-
-	if (v >> 32) {
-		v >>= 32;
-		r += 32;
-	}
-	if (v >> 16) {
-		v >>= 16;
-		r += 16;
-	}
-	if (v >> 8) {
-		v >>= 8;
-		r += 8;
-	}
-	if (v >> 4) {
-		v >>= 4;
-		r += 4;
-	}
-	if (v >> 2) {
-		v >>= 2;
-		r += 2;
-	}
-	if (v >> 1)
-		r += 1;
-	return r;
-}
-
 /* The answered request of @conn, counted. */
 static __always_inline void minimal_record(const struct minimal_conn *conn)
 {
 	__u32 zero = 0;
 	struct minimal_latency *lat = bpf_map_lookup_elem(&request_latency, &zero);
+	__u32 index;
 	__u64 ns;
 
 	if (!lat || conn->last_send_ns < conn->start_ns)
@@ -128,7 +102,10 @@ static __always_inline void minimal_record(const struct minimal_conn *conn)
 	ns = conn->last_send_ns - conn->start_ns;
 	lat->requests += 1;
 	lat->sum_ns += ns;
-	lat->log2_hist[minimal_log2(ns) & 63] += 1;
+	index = hist_bucket_index(ns / 1000);
+	barrier_var(index); /* as sloprobe's hist_add_ns(): the verifier sees the bound checked */
+	if (index < HIST_BUCKETS)
+		lat->hist[index] += 1;
 }
 
 SEC("tp_btf/inet_sock_set_state")
