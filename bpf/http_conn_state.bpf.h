@@ -25,7 +25,6 @@ enum http_parse_state {
 #define HTTP_MSG_CHUNKED 0x01
 #define HTTP_MSG_LENGTH 0x02 /* a Content-Length was given, maybe 0 */
 #define HTTP_MSG_EVENT_STREAM 0x04
-#define HTTP_MSG_UPGRADE 0x08
 #define HTTP_MSG_SKIP_LINE 0x10 /* a line longer than its head: skipped up to its newline */
 
 /* A line cut by the end of a read: its first bytes wait for the rest. */

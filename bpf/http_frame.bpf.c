@@ -266,9 +266,6 @@ static __always_inline void http_line_parse(struct http_walk *w, const char *lin
 		case HTTP_HEADER_EVENT_STREAM:
 			p->flags |= HTTP_MSG_EVENT_STREAM;
 			break;
-		case HTTP_HEADER_UPGRADE:
-			p->flags |= HTTP_MSG_UPGRADE;
-			break;
 		default:
 			break;
 		}
@@ -352,11 +349,12 @@ static __always_inline void http_line(struct http_walk *w, __u32 start, __u32 le
 	w->pos->line_pending = 1;
 }
 
-/* A header line whose name no rule reads (Host, Date, Server, ...): most lines of a head,
- * passed over without the line parser's call. */
-static __always_inline bool http_line_is_idle(const struct http_parser *p, char first, __u32 len)
+/* A header line no rule reads (Host, Date, Server, ...): most lines of a head, passed over
+ * without the line parser's call. */
+static __always_inline bool http_line_is_idle(const struct http_parser *p, const char *line,
+					      __u32 len)
 {
-	return p->state == HTTP_PARSE_HEADERS && len > 0 && !http_header_may_matter(first);
+	return p->state == HTTP_PARSE_HEADERS && len > 0 && !http_header_may_matter(line, len);
 }
 
 /* Fills the window from the walk's offset, behind the carried head of a cut line. */
@@ -401,19 +399,24 @@ static __always_inline long http_window_fill(struct http_walk *w)
  */
 __noinline int http_pass_idle_lines(const struct http_scratch *scratch, __u32 start, __u32 end)
 {
-	__u32 i, nl;
-	char first;
+	const char *line;
+	__u32 i, nl, len;
 
 	if (!scratch)
 		return start;
 	for (i = 0; i < HTTP_IDLE_LINES_PER_STEP; i++) {
 		if (start >= end)
 			return start;
-		first = scratch->line[start & HTTP_SCRATCH_MASK];
-		if (first == '\r' || first == '\n' || http_header_may_matter(first))
+		line = scratch->line + (start & HTTP_SCRATCH_MASK);
+		if (line[0] == '\r' || line[0] == '\n')
 			return start;
 		nl = (__u32)http_find_newline(scratch, start & HTTP_SCRATCH_MASK, end);
-		if (nl >= end)
+		if (nl >= end || nl <= start)
+			return start;
+		len = nl - start;
+		if (scratch->line[(nl - 1) & HTTP_SCRATCH_MASK] == '\r')
+			len--;
+		if (http_header_may_matter(line, len))
 			return start;
 		start = nl + 1;
 	}
@@ -459,7 +462,7 @@ static __always_inline long http_line_step(struct http_walk *w)
 		p->carry_len = 0;
 		if (p->flags & HTTP_MSG_SKIP_LINE)
 			p->flags &= ~HTTP_MSG_SKIP_LINE;
-		else if (!http_line_is_idle(p, line[start], len))
+		else if (!http_line_is_idle(p, line + start, len))
 			http_line(w, start, len < HTTP_WINDOW_BYTES ? len : HTTP_WINDOW_BYTES - 1);
 		return 0;
 	}

@@ -33,8 +33,6 @@ enum http_header {
 	HTTP_HEADER_CONTENT_LENGTH,
 	HTTP_HEADER_CHUNKED,	  /* Transfer-Encoding ending in chunked */
 	HTTP_HEADER_EVENT_STREAM, /* Content-Type: text/event-stream */
-	HTTP_HEADER_UPGRADE,	  /* Upgrade: websocket */
-	HTTP_HEADER_CONNECTION_CLOSE,
 };
 
 static __always_inline char http_lower(char c)
@@ -198,13 +196,28 @@ static __always_inline int http_is_event_stream(const char *s, unsigned int len)
 	return i == len || s[i] == ';' || s[i] == ' ' || s[i] == '\t';
 }
 
-/* A header line starting with @first may be one http_header_parse() reads: Content-*,
- * Connection, Transfer-Encoding, Upgrade. Every other line is passed over unparsed. */
-static __always_inline int http_header_may_matter(char first)
-{
-	char c = http_lower(first);
+/* The shortest lines http_header_parse() can read something from. */
+#define HTTP_CONTENT_LENGTH_MIN_LINE 16 /* content-length:0 */
+#define HTTP_CHUNKED_MIN_LINE 25	/* transfer-encoding:chunked */
+#define HTTP_EVENT_STREAM_MIN_LINE 30	/* content-type:text/event-stream */
 
-	return c == 'c' || c == 't' || c == 'u';
+/*
+ * Header line @s, @len bytes without its CR LF, may be one http_header_parse() reads: its
+ * name's first letter and length (the colon right after it) and a value long enough. Most of a
+ * head (Date, Server, Connection, a short Content-Type, ...) is passed over without the line
+ * parser's call, which costs more than this test. Reads @s up to index 17 only when @len says
+ * the line has it.
+ */
+static __always_inline int http_header_may_matter(const char *s, unsigned int len)
+{
+	char c;
+
+	if (len < HTTP_CONTENT_LENGTH_MIN_LINE)
+		return 0;
+	c = http_lower(s[0]);
+	if (c == 'c')
+		return s[14] == ':' || (len >= HTTP_EVENT_STREAM_MIN_LINE && s[12] == ':');
+	return c == 't' && len >= HTTP_CHUNKED_MIN_LINE && s[17] == ':';
 }
 
 /*
@@ -236,20 +249,12 @@ static __always_inline enum http_header http_header_parse(const char *s, unsigne
 		if (http_starts_with_nocase(s, len, "content-type:", 13))
 			return http_is_event_stream(s, len) ? HTTP_HEADER_EVENT_STREAM
 							    : HTTP_HEADER_OTHER;
-		if (http_starts_with_nocase(s, len, "connection:", 11) &&
-		    http_list_ends_with(s, len, 11, "close", 5))
-			return HTTP_HEADER_CONNECTION_CLOSE;
 		return HTTP_HEADER_OTHER;
 	case 't':
 		/* Only the last transfer coding frames the message (RFC 9112 6.3). */
 		if (http_starts_with_nocase(s, len, "transfer-encoding:", 18) &&
 		    http_list_ends_with(s, len, 18, "chunked", 7))
 			return HTTP_HEADER_CHUNKED;
-		return HTTP_HEADER_OTHER;
-	case 'u':
-		if (http_starts_with_nocase(s, len, "upgrade:", 8) &&
-		    http_list_ends_with(s, len, 8, "websocket", 9))
-			return HTTP_HEADER_UPGRADE;
 		return HTTP_HEADER_OTHER;
 	default:
 		return HTTP_HEADER_OTHER;
