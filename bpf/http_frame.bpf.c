@@ -239,11 +239,36 @@ static __always_inline void http_start_line(struct http_walk *w, const char *lin
 	p->state = HTTP_PARSE_HEADERS;
 }
 
+/* A header line, or the empty line that ends the head. */
+static __always_inline void http_header_line(struct http_walk *w, const char *line, __u32 len)
+{
+	struct http_parser *p = w->parser;
+	unsigned long long length = 0;
+
+	if (len == 0) {
+		http_head_end(w);
+		return;
+	}
+	switch (http_header_parse(line, len, &length)) {
+	case HTTP_HEADER_CONTENT_LENGTH:
+		p->flags |= HTTP_MSG_LENGTH;
+		p->length = length;
+		break;
+	case HTTP_HEADER_CHUNKED:
+		p->flags |= HTTP_MSG_CHUNKED;
+		break;
+	case HTTP_HEADER_EVENT_STREAM:
+		p->flags |= HTTP_MSG_EVENT_STREAM;
+		break;
+	default:
+		break;
+	}
+}
+
 /* One whole line, or the head of a long one, without its CR LF. */
 static __always_inline void http_line_parse(struct http_walk *w, const char *line, __u32 len)
 {
 	struct http_parser *p = w->parser;
-	unsigned long long length = 0;
 	long long size;
 
 	switch (p->state) {
@@ -251,24 +276,7 @@ static __always_inline void http_line_parse(struct http_walk *w, const char *lin
 		http_start_line(w, line, len);
 		return;
 	case HTTP_PARSE_HEADERS:
-		if (len == 0) {
-			http_head_end(w);
-			return;
-		}
-		switch (http_header_parse(line, len, &length)) {
-		case HTTP_HEADER_CONTENT_LENGTH:
-			p->flags |= HTTP_MSG_LENGTH;
-			p->length = length;
-			break;
-		case HTTP_HEADER_CHUNKED:
-			p->flags |= HTTP_MSG_CHUNKED;
-			break;
-		case HTTP_HEADER_EVENT_STREAM:
-			p->flags |= HTTP_MSG_EVENT_STREAM;
-			break;
-		default:
-			break;
-		}
+		http_header_line(w, line, len);
 		return;
 	case HTTP_PARSE_CHUNK_SIZE:
 		size = http_chunk_size(line, len);
@@ -479,10 +487,15 @@ static __always_inline long http_line_step(struct http_walk *w)
 			len--;
 		w->pos->off += nl + 1 - from;
 		p->carry_len = 0;
+		if (len >= HTTP_WINDOW_BYTES)
+			len = HTTP_WINDOW_BYTES - 1;
 		if (p->flags & HTTP_MSG_SKIP_LINE)
 			p->flags &= ~HTTP_MSG_SKIP_LINE;
+		else if (p->state != HTTP_PARSE_HEADERS)
+			http_line(w, start, len);
 		else if (!http_line_is_idle(p, line + start, len))
-			http_line(w, start, len < HTTP_WINDOW_BYTES ? len : HTTP_WINDOW_BYTES - 1);
+			/* Here, not in the line parser's call: a return costs more than this. */
+			http_header_line(w, line + start, len);
 		return 0;
 	}
 	/* Cut by the window, not at its start: read it again from its start. */
