@@ -239,36 +239,11 @@ static __always_inline void http_start_line(struct http_walk *w, const char *lin
 	p->state = HTTP_PARSE_HEADERS;
 }
 
-/* A header line, or the empty line that ends the head. */
-static __always_inline void http_header_line(struct http_walk *w, const char *line, __u32 len)
-{
-	struct http_parser *p = w->parser;
-	unsigned long long length = 0;
-
-	if (len == 0) {
-		http_head_end(w);
-		return;
-	}
-	switch (http_header_parse(line, len, &length)) {
-	case HTTP_HEADER_CONTENT_LENGTH:
-		p->flags |= HTTP_MSG_LENGTH;
-		p->length = length;
-		break;
-	case HTTP_HEADER_CHUNKED:
-		p->flags |= HTTP_MSG_CHUNKED;
-		break;
-	case HTTP_HEADER_EVENT_STREAM:
-		p->flags |= HTTP_MSG_EVENT_STREAM;
-		break;
-	default:
-		break;
-	}
-}
-
 /* One whole line, or the head of a long one, without its CR LF. */
 static __always_inline void http_line_parse(struct http_walk *w, const char *line, __u32 len)
 {
 	struct http_parser *p = w->parser;
+	unsigned long long length = 0;
 	long long size;
 
 	switch (p->state) {
@@ -276,7 +251,24 @@ static __always_inline void http_line_parse(struct http_walk *w, const char *lin
 		http_start_line(w, line, len);
 		return;
 	case HTTP_PARSE_HEADERS:
-		http_header_line(w, line, len);
+		if (len == 0) {
+			http_head_end(w);
+			return;
+		}
+		switch (http_header_parse(line, len, &length)) {
+		case HTTP_HEADER_CONTENT_LENGTH:
+			p->flags |= HTTP_MSG_LENGTH;
+			p->length = length;
+			break;
+		case HTTP_HEADER_CHUNKED:
+			p->flags |= HTTP_MSG_CHUNKED;
+			break;
+		case HTTP_HEADER_EVENT_STREAM:
+			p->flags |= HTTP_MSG_EVENT_STREAM;
+			break;
+		default:
+			break;
+		}
 		return;
 	case HTTP_PARSE_CHUNK_SIZE:
 		size = http_chunk_size(line, len);
@@ -340,6 +332,15 @@ static __always_inline __u32 http_newline_in(const struct http_scratch *scratch,
 		}
 	}
 	return end;
+}
+
+/* http_newline_in() as a global function: the verifier checks it once, not again on every path
+ * of the parser's step that calls it. */
+__noinline int http_find_newline(const struct http_scratch *scratch, __u32 from, __u32 end)
+{
+	if (!scratch)
+		return end;
+	return http_newline_in(scratch, from, end);
 }
 
 /*
@@ -419,12 +420,9 @@ static __always_inline long http_window_fill(struct http_walk *w)
  * Where the first line at or after @start of the window that a rule may read begins: up to
  * HTTP_IDLE_LINES_PER_STEP whole header lines that no rule reads (Date, Server, ...: most of a
  * response's head) are passed over in one step of the loop, which costs more than finding a
- * newline. Inline, like the newline scans: each call's return cost about 30 ns more than its
- * work on this project's test machines, whose kernel returns through AMD's SRSO "safe RET"
- * thunk, and the verifier checks the step's paths within its limit all the same.
+ * newline. A global function: checked once, on scalars.
  */
-static __always_inline __u32 http_pass_idle_lines(const struct http_scratch *scratch, __u32 start,
-						  __u32 end)
+__noinline int http_pass_idle_lines(const struct http_scratch *scratch, __u32 start, __u32 end)
 {
 	const char *line;
 	__u32 i, nl, len;
@@ -437,6 +435,8 @@ static __always_inline __u32 http_pass_idle_lines(const struct http_scratch *scr
 		line = scratch->line + (start & HTTP_SCRATCH_MASK);
 		if (line[0] == '\r' || line[0] == '\n')
 			return start;
+		/* Inline here: a call's return costs more than the scan on CPUs whose kernel
+		 * returns through a mitigation thunk (AMD's SRSO "safe RET"). */
 		nl = http_newline_in(scratch, start & HTTP_SCRATCH_MASK, end);
 		if (nl >= end || nl <= start)
 			return start;
@@ -471,7 +471,7 @@ static __always_inline long http_line_step(struct http_walk *w)
 	end = w->pos->win_end & HTTP_SCRATCH_MASK;
 	if (p->state == HTTP_PARSE_HEADERS && !(p->flags & HTTP_MSG_SKIP_LINE) &&
 	    start >= w->pos->win_base) {
-		passed = http_pass_idle_lines(w->scratch, start, end);
+		passed = (__u32)http_pass_idle_lines(w->scratch, start, end);
 		if (passed > start && passed <= end) {
 			w->pos->off += passed - start;
 			if (w->pos->off >= w->pos->len)
@@ -480,22 +480,17 @@ static __always_inline long http_line_step(struct http_walk *w)
 		}
 	}
 	from = start < w->pos->win_base ? w->pos->win_base : start;
-	nl = http_newline_in(w->scratch, from, end);
+	nl = (__u32)http_find_newline(w->scratch, from, end);
 	if (nl < end) {
 		len = nl - start;
 		if (len > 0 && line[(nl - 1) & HTTP_SCRATCH_MASK] == '\r')
 			len--;
 		w->pos->off += nl + 1 - from;
 		p->carry_len = 0;
-		if (len >= HTTP_WINDOW_BYTES)
-			len = HTTP_WINDOW_BYTES - 1;
 		if (p->flags & HTTP_MSG_SKIP_LINE)
 			p->flags &= ~HTTP_MSG_SKIP_LINE;
-		else if (p->state != HTTP_PARSE_HEADERS)
-			http_line(w, start, len);
 		else if (!http_line_is_idle(p, line + start, len))
-			/* Here, not in the line parser's call: a return costs more than this. */
-			http_header_line(w, line + start, len);
+			http_line(w, start, len < HTTP_WINDOW_BYTES ? len : HTTP_WINDOW_BYTES - 1);
 		return 0;
 	}
 	/* Cut by the window, not at its start: read it again from its start. */
