@@ -33,6 +33,8 @@ enum http_header {
 	HTTP_HEADER_CONTENT_LENGTH,
 	HTTP_HEADER_CHUNKED,	  /* Transfer-Encoding ending in chunked */
 	HTTP_HEADER_EVENT_STREAM, /* Content-Type: text/event-stream */
+	HTTP_HEADER_UPGRADE,	  /* Upgrade: websocket */
+	HTTP_HEADER_CONNECTION_CLOSE,
 };
 
 static __always_inline char http_lower(char c)
@@ -196,13 +198,24 @@ static __always_inline int http_is_event_stream(const char *s, unsigned int len)
 	return i == len || s[i] == ';' || s[i] == ' ' || s[i] == '\t';
 }
 
-/* The shortest lines http_header_parse() can read something from. */
+/*
+ * The kinds the BPF parser acts on: a message's length, chunks, an event stream. It frames a
+ * WebSocket by the 101 and a response without a length by the close, so Upgrade and Connection
+ * are parsed (tests read them) but passed over in a head.
+ */
+static __always_inline int http_header_acted_on(enum http_header kind)
+{
+	return kind == HTTP_HEADER_CONTENT_LENGTH || kind == HTTP_HEADER_CHUNKED ||
+	       kind == HTTP_HEADER_EVENT_STREAM;
+}
+
+/* The shortest lines http_header_parse() reads one of those kinds from. */
 #define HTTP_CONTENT_LENGTH_MIN_LINE 16 /* content-length:0 */
 #define HTTP_CHUNKED_MIN_LINE 25	/* transfer-encoding:chunked */
 #define HTTP_EVENT_STREAM_MIN_LINE 30	/* content-type:text/event-stream */
 
 /*
- * Header line @s, @len bytes without its CR LF, may be one http_header_parse() reads: its
+ * Header line @s, @len bytes without its CR LF, may be one of a kind the parser acts on: its
  * name's first letter and length (the colon right after it) and a value long enough. Most of a
  * head (Date, Server, Connection, a short Content-Type, ...) is passed over without the line
  * parser's call, which costs more than this test. Reads @s up to index 17 only when @len says
@@ -249,12 +262,20 @@ static __always_inline enum http_header http_header_parse(const char *s, unsigne
 		if (http_starts_with_nocase(s, len, "content-type:", 13))
 			return http_is_event_stream(s, len) ? HTTP_HEADER_EVENT_STREAM
 							    : HTTP_HEADER_OTHER;
+		if (http_starts_with_nocase(s, len, "connection:", 11) &&
+		    http_list_ends_with(s, len, 11, "close", 5))
+			return HTTP_HEADER_CONNECTION_CLOSE;
 		return HTTP_HEADER_OTHER;
 	case 't':
 		/* Only the last transfer coding frames the message (RFC 9112 6.3). */
 		if (http_starts_with_nocase(s, len, "transfer-encoding:", 18) &&
 		    http_list_ends_with(s, len, 18, "chunked", 7))
 			return HTTP_HEADER_CHUNKED;
+		return HTTP_HEADER_OTHER;
+	case 'u':
+		if (http_starts_with_nocase(s, len, "upgrade:", 8) &&
+		    http_list_ends_with(s, len, 8, "websocket", 9))
+			return HTTP_HEADER_UPGRADE;
 		return HTTP_HEADER_OTHER;
 	default:
 		return HTTP_HEADER_OTHER;

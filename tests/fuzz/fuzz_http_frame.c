@@ -116,15 +116,21 @@ static void fuzz_header(const char *s, size_t len)
 	const char *type;
 
 	fuzz_header_case(s, len, kind, length);
-	/* The parser passes over lines that may not matter: none may be one it reads. */
-	fuzz_check(kind == HTTP_HEADER_OTHER || http_header_may_matter(s, (unsigned int)len),
-		   "a header kind in a line the parser skips");
+	/* The parser passes over lines that may not matter: none may be one it acts on. */
+	fuzz_check(!http_header_acted_on(kind) || http_header_may_matter(s, (unsigned int)len),
+		   "a header the parser acts on in a line it skips");
 	switch (kind) {
 	case HTTP_HEADER_CONTENT_LENGTH:
 		fuzz_content_length(s, len, length);
 		break;
 	case HTTP_HEADER_CHUNKED:
 		fuzz_list_end(s, len, "transfer-encoding:", "chunked");
+		break;
+	case HTTP_HEADER_UPGRADE:
+		fuzz_list_end(s, len, "upgrade:", "websocket");
+		break;
+	case HTTP_HEADER_CONNECTION_CLOSE:
+		fuzz_list_end(s, len, "connection:", "close");
 		break;
 	case HTTP_HEADER_EVENT_STREAM:
 		fuzz_check(len >= 30 && strncasecmp(s, "content-type:", 13) == 0, "type's name");
