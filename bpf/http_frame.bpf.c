@@ -289,8 +289,8 @@ static __always_inline void http_line_parse(struct http_walk *w, const char *lin
 		return;
 	}
 }
-/* The index of the lowest byte flagged (0x80) in @flags, which is not 0: three tests, where a
- * loop over the bytes took up to eight loads. */
+/* The index of the lowest byte flagged (0x80) in @flags, which is not 0: three tests, not a
+ * loop of up to eight loads. */
 static __always_inline __u32 http_lowest_flagged_byte(__u64 flags)
 {
 	__u32 index = 0;
