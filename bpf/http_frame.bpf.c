@@ -289,25 +289,6 @@ static __always_inline void http_line_parse(struct http_walk *w, const char *lin
 		return;
 	}
 }
-/* The index of the lowest byte flagged (0x80) in @flags, which is not 0: three tests, not a
- * loop of up to eight loads. */
-static __always_inline __u32 http_lowest_flagged_byte(__u64 flags)
-{
-	__u32 index = 0;
-
-	if (!(flags & 0xffffffffULL)) {
-		index += 4;
-		flags >>= 32;
-	}
-	if (!(flags & 0xffffULL)) {
-		index += 2;
-		flags >>= 16;
-	}
-	if (!(flags & 0xffULL))
-		index += 1;
-	return index;
-}
-
 /*
  * Where the first newline in line[from, end) of @scratch is; end when there is none. Eight
  * bytes a load: each byte of the word XOR '\n' that is zero gets its 0x80 flag, exactly (no
@@ -327,7 +308,8 @@ static __always_inline __u32 http_newline_in(const struct http_scratch *scratch,
 		word = *(const __u64 *)(scratch->line + pos) ^ 0x0a0a0a0a0a0a0a0aULL;
 		flags = ~(((word & low7) + low7) | word | low7);
 		if (flags) {
-			nl = pos + http_lowest_flagged_byte(flags);
+			/* The lowest flag is bit 8k + 7 of the word, for byte k. */
+			nl = pos + hist_log2(flags & -flags) / 8;
 			return nl < end ? nl : end;
 		}
 	}
