@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
- * jit_lines PROG_ID PREFIX: writes a loaded program's JIT image to PREFIX.bin and its line
- * table to PREFIX.lines, one "JIT_OFFSET XLATED_INSN" line (hex, decimal) per line-info record:
- * the byte of the image where the code of that translated instruction's source line starts.
+ * jit_lines PROG_ID PREFIX: writes a loaded program's JIT image to PREFIX.bin (its functions'
+ * images one after another: the program, then its subprograms), its functions to PREFIX.funcs,
+ * one "ADDRESS LENGTH IMAGE_OFFSET" line each (hex, decimal, decimal), and its line table to
+ * PREFIX.lines, one "ADDRESS XLATED_INSN" line (hex, decimal) per line-info record: the kernel
+ * address where the code of that translated instruction's source line starts.
  * bench/prog_profile.sh joins it with perf's samples and `bpftool prog dump xlated linum`,
  * which needs no disassembler library, where `bpftool prog dump jited` does.
  */
@@ -19,7 +21,9 @@ struct jit_info {
 	struct bpf_line_info *lines;
 	__u64 *jited_lines;
 	__u32 nlines;
-	__u64 start; /* the image's address: jited_lines hold addresses, not offsets */
+	__u64 *func_addrs; /* each function's kernel address, the program's first */
+	__u32 *func_lens;
+	__u32 nfuncs;
 };
 
 /* The lengths first, then a second call with buffers of those lengths. */
@@ -33,14 +37,18 @@ static int jit_info_read(int fd, struct jit_info *out)
 	if (!info.jited_prog_len || info.nr_jited_ksyms < 1 || !info.nr_line_info ||
 	    info.nr_jited_line_info != info.nr_line_info ||
 	    info.line_info_rec_size < sizeof(struct bpf_line_info) ||
-	    info.jited_line_info_rec_size != sizeof(__u64))
+	    info.jited_line_info_rec_size != sizeof(__u64) ||
+	    info.nr_jited_func_lens != info.nr_jited_ksyms)
 		return -ENODATA;
 	out->image_len = info.jited_prog_len;
 	out->nlines = info.nr_line_info;
+	out->nfuncs = info.nr_jited_ksyms;
 	out->image = malloc(out->image_len);
 	out->lines = calloc(out->nlines, info.line_info_rec_size);
 	out->jited_lines = calloc(out->nlines, sizeof(__u64));
-	if (!out->image || !out->lines || !out->jited_lines)
+	out->func_addrs = calloc(out->nfuncs, sizeof(__u64));
+	out->func_lens = calloc(out->nfuncs, sizeof(__u32));
+	if (!out->image || !out->lines || !out->jited_lines || !out->func_addrs || !out->func_lens)
 		return -ENOMEM;
 	memset(&info, 0, sizeof(info));
 	info.jited_prog_len = out->image_len;
@@ -51,8 +59,10 @@ static int jit_info_read(int fd, struct jit_info *out)
 	info.nr_jited_line_info = out->nlines;
 	info.jited_line_info_rec_size = sizeof(__u64);
 	info.jited_line_info = (__u64)(unsigned long)out->jited_lines;
-	info.nr_jited_ksyms = 1; /* the main program's address; subprograms are not followed */
-	info.jited_ksyms = (__u64)(unsigned long)&out->start;
+	info.nr_jited_ksyms = out->nfuncs;
+	info.jited_ksyms = (__u64)(unsigned long)out->func_addrs;
+	info.nr_jited_func_lens = out->nfuncs;
+	info.jited_func_lens = (__u64)(unsigned long)out->func_lens;
 	len = sizeof(info);
 	if (bpf_obj_get_info_by_fd(fd, &info, &len))
 		return -errno;
@@ -63,7 +73,7 @@ static int jit_info_write(const struct jit_info *info, const char *prefix)
 {
 	char path[4096];
 	FILE *f;
-	__u32 i;
+	__u32 i, image_off = 0;
 
 	snprintf(path, sizeof(path), "%s.bin", prefix);
 	f = fopen(path, "wb");
@@ -74,17 +84,24 @@ static int jit_info_write(const struct jit_info *info, const char *prefix)
 	}
 	if (fclose(f))
 		return -EIO;
+	snprintf(path, sizeof(path), "%s.funcs", prefix);
+	f = fopen(path, "w");
+	if (!f)
+		return -EIO;
+	for (i = 0; i < info->nfuncs; i++) {
+		fprintf(f, "%llx %u %u\n", (unsigned long long)info->func_addrs[i],
+			info->func_lens[i], image_off);
+		image_off += info->func_lens[i];
+	}
+	if (fclose(f))
+		return -EIO;
 	snprintf(path, sizeof(path), "%s.lines", prefix);
 	f = fopen(path, "w");
 	if (!f)
 		return -EIO;
-	/* Lines of subprograms lie outside the main image: left out. */
 	for (i = 0; i < info->nlines; i++)
-		if (info->jited_lines[i] >= info->start &&
-		    info->jited_lines[i] < info->start + info->image_len)
-			fprintf(f, "%llx %u\n",
-				(unsigned long long)(info->jited_lines[i] - info->start),
-				info->lines[i].insn_off);
+		fprintf(f, "%llx %u\n", (unsigned long long)info->jited_lines[i],
+			info->lines[i].insn_off);
 	return fclose(f) ? -EIO : 0;
 }
 
@@ -106,6 +123,8 @@ int main(int argc, char **argv)
 	free(info.image);
 	free(info.lines);
 	free(info.jited_lines);
+	free(info.func_addrs);
+	free(info.func_lens);
 	if (fd >= 0)
 		close(fd);
 	return err ? 1 : 0;

@@ -4,11 +4,12 @@
 
 Usage: prog_profile.py WORK LINES < program names
 
-WORK holds `samples` (perf script -F ip,sym,symoff), and per program NAME.bin (its JIT image),
-NAME.lines ("JIT_OFFSET XLATED_INSN" per line-info record, from bench/jit_lines) and
-NAME.xlated (bpftool prog dump xlated linum). For each program: its share of all samples, its
-LINES busiest source lines, and the instructions most samples landed on, each with the one
-before it, which is what a timer sample's skid usually charges.
+WORK holds `samples` (perf script -F ip,sym,symoff), and per program NAME.bin (its functions'
+JIT images), NAME.funcs and NAME.lines (their addresses, and "ADDRESS XLATED_INSN" per
+line-info record, from bench/jit_lines) and NAME.xlated (bpftool prog dump xlated linum). For
+each program, with the subprograms it calls (each program has its own copy of them): its share
+of all samples, by function, its LINES busiest source lines, and the instructions most samples
+landed on, each with the one before it, which is what a timer sample's skid usually charges.
 """
 import bisect
 import collections
@@ -18,9 +19,14 @@ import sys
 
 
 def line_table(path):
-    """Ascending JIT offsets and the translated instruction each starts."""
-    rows = sorted((int(off, 16), int(insn)) for off, insn in (l.split() for l in open(path)))
+    """Ascending kernel addresses and the translated instruction whose line starts at each."""
+    rows = sorted((int(addr, 16), int(insn)) for addr, insn in (l.split() for l in open(path)))
     return [r[0] for r in rows], [r[1] for r in rows]
+
+
+def functions(path):
+    """The program's functions: (address, length, offset in its image), the program's first."""
+    return [(int(a, 16), int(n), int(o)) for a, n, o in (l.split() for l in open(path))]
 
 
 def source_of_insns(path):
@@ -52,48 +58,66 @@ def disassembly(path):
     return out
 
 
-def samples_by_program(path):
-    per_prog, total = collections.defaultdict(collections.Counter), 0
+def bpf_samples(path):
+    """(address, function name) of each sample in a BPF program, and all samples' count."""
+    out, total = [], 0
     for line in open(path):
         total += 1
-        m = re.search(r"bpf_prog_[0-9a-f]+_(\w+)\+0x([0-9a-f]+)", line)
+        m = re.search(r"^\s*([0-9a-f]+)\s+bpf_prog_[0-9a-f]+_(\w+)\+0x", line)
         if m:
-            per_prog[m.group(1)][int(m.group(2), 16)] += 1
-    return per_prog, total
+            out.append((int(m.group(1), 16), m.group(2)))
+    return out, total
 
 
 def report(work, name, samples, total, nlines):
-    offsets, insns = line_table(f"{work}/{name}.lines")
+    """@samples: (address, function) of each sample inside this program's functions."""
+    addrs, insns = line_table(f"{work}/{name}.lines")
+    funcs = functions(f"{work}/{name}.funcs")
     source = source_of_insns(f"{work}/{name}.xlated")
     code = disassembly(f"{work}/{name}.bin")
     code_offsets = sorted(code)
-    count = sum(samples.values())
-    print(f"\n{name}: {count} samples, {100 * count / max(total, 1):.2f}% of the machine's")
+    count = len(samples)
+    print(f"\n{name} and its subprograms: {count} samples, {100 * count / max(total, 1):.2f}% of"
+          " the machine's")
     if not count:
         return
-    by_line = collections.Counter()
-    for off, n in samples.items():
-        i = bisect.bisect_right(offsets, off) - 1
-        by_line[source.get(insns[i], "?") if i >= 0 else "(entry)"] += n
+    by_func = collections.Counter(f for _, f in samples)
+    print("  by function: " + ", ".join(f"{f} {100 * n / count:.1f}%"
+                                        for f, n in by_func.most_common()))
+    by_line, by_insn = collections.Counter(), collections.Counter()
+    for ip, func in samples:
+        i = bisect.bisect_right(addrs, ip) - 1
+        by_line[source.get(insns[i], "?") if i >= 0 else "(entry)"] += 1
+        base, _, image_off = next(f for f in funcs if f[0] <= ip < f[0] + f[1])
+        by_insn[(func, image_off + ip - base, ip - base)] += 1
     print("  share  source line")
     for line, n in by_line.most_common(nlines):
         print(f"  {100 * n / count:5.1f}%  {line}")
-    print("  share  JIT offset  instruction before the sample  ->  sampled")
-    for off, n in samples.most_common(5):
+    print("  share  function+offset  instruction before the sample  ->  sampled")
+    for (func, off, func_off), n in by_insn.most_common(5):
         i = bisect.bisect_left(code_offsets, off)
         before = code.get(code_offsets[i - 1], "?") if i > 0 else "(entry)"
-        print(f"  {100 * n / count:5.1f}%  +0x{off:<8x}  {before[:40]:40}  ->  {code.get(off, '?')[:30]}")
+        where = f"{func}+0x{func_off:x}"
+        print(f"  {100 * n / count:5.1f}%  {where[:28]:28}  {before[:36]:36}  ->  "
+              f"{code.get(off, '?')[:30]}")
 
 
 def main():
     work, nlines = sys.argv[1], int(sys.argv[2])
-    per_prog, total = samples_by_program(f"{work}/samples")
-    for name in (l.strip() for l in sys.stdin if l.strip()):
-        report(work, name, per_prog.get(name, collections.Counter()), total, nlines)
-    others = {n: sum(c.values()) for n, c in per_prog.items()}
-    print("\nall BPF program symbols, % of the machine's samples: " +
-          ", ".join(f"{n} {100 * c / max(total, 1):.2f}" for n, c in
-                    sorted(others.items(), key=lambda kv: -kv[1])))
+    samples, total = bpf_samples(f"{work}/samples")
+    names = [l.strip() for l in sys.stdin if l.strip()]
+    ranges = [(a, a + n, name) for name in names for a, n, _ in functions(f"{work}/{name}.funcs")]
+    owned = collections.defaultdict(list)
+    for ip, func in samples:
+        owner = next((name for lo, hi, name in ranges if lo <= ip < hi), None)
+        if owner:
+            owned[owner].append((ip, func))
+    for name in names:
+        report(work, name, owned.get(name, []), total, nlines)
+    by_symbol = collections.Counter(f for _, f in samples)
+    print("\nall BPF functions, % of the machine's samples (a subprogram summed over the programs"
+          " that call it): " + ", ".join(f"{n} {100 * c / max(total, 1):.2f}"
+                                        for n, c in by_symbol.most_common()))
 
 
 if __name__ == "__main__":

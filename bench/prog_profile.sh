@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # Where inside sloprobe's programs the time goes: nginx under wrk -t2 -c32 at saturation with
 # `sloprobe top` attached, the whole machine sampled by perf (cpu-clock: a VM has no hardware
-# counters), and each request program's samples mapped to its BPF source lines through the
-# kernel's line table (bench/jit_lines) and `bpftool prog dump xlated linum`. bpf_stats says
-# how much each program costs; this says which of its lines.
+# counters), and each request program's samples, with those of the subprograms it calls (the
+# parser's global functions with --http), mapped to its BPF source lines through the kernel's
+# line table (bench/jit_lines) and `bpftool prog dump xlated linum`. bpf_stats says how much
+# each program costs; this says which of its functions and lines.
 #
 # A timer sample lands on the instruction after the one that was running: a locked instruction
 # or a load that missed is charged to its successor, which the report prints beside it.
