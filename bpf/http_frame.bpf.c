@@ -399,12 +399,33 @@ static __always_inline long http_window_fill(struct http_walk *w)
 }
 
 /*
+ * The header line at @start of the window, @len bytes, is a Content-Length as servers write it:
+ * its value is left in scratch->pos for the step to give the parser. 0: it is not one (or not
+ * in that form), for the line parser to judge. A global function of its own: inline in
+ * http_pass_idle_lines()'s loop, its paths multiplied with the loop's past the verifier's
+ * limit.
+ */
+__noinline int http_content_length_take(struct http_scratch *scratch, __u32 start, __u32 len)
+{
+	unsigned long long length = 0;
+
+	if (!scratch || len > HTTP_WINDOW_BYTES ||
+	    !http_content_length_plain(scratch->line + (start & HTTP_SCRATCH_MASK), len, &length))
+		return 0;
+	scratch->pos.head_length = length;
+	scratch->pos.head_length_seen = 1;
+	return 1;
+}
+
+/*
  * Where the first line at or after @start of the window that a rule may read begins: up to
  * HTTP_IDLE_LINES_PER_STEP whole header lines that no rule reads (Date, Server, ...: most of a
  * response's head) are passed over in one step of the loop, which costs more than finding a
- * newline. A global function: checked once, on scalars.
+ * newline. So is a valid Content-Length among them, the one header of most heads that a rule
+ * reads: its value is left in scratch->pos for the step to give the parser. A global function:
+ * checked once, on scalars.
  */
-__noinline int http_pass_idle_lines(const struct http_scratch *scratch, __u32 start, __u32 end)
+__noinline int http_pass_idle_lines(struct http_scratch *scratch, __u32 start, __u32 end)
 {
 	const char *line;
 	__u32 i, nl, len;
@@ -425,7 +446,8 @@ __noinline int http_pass_idle_lines(const struct http_scratch *scratch, __u32 st
 		len = nl - start;
 		if (scratch->line[(nl - 1) & HTTP_SCRATCH_MASK] == '\r')
 			len--;
-		if (http_header_may_matter(line, len))
+		if (http_header_may_matter(line, len) &&
+		    !http_content_length_take(scratch, start & HTTP_SCRATCH_MASK, len))
 			return start;
 		start = nl + 1;
 	}
@@ -454,6 +476,11 @@ static __always_inline long http_line_step(struct http_walk *w)
 	if (p->state == HTTP_PARSE_HEADERS && !(p->flags & HTTP_MSG_SKIP_LINE) &&
 	    start >= w->pos->win_base) {
 		passed = (__u32)http_pass_idle_lines(w->scratch, start, end);
+		if (w->pos->head_length_seen) {
+			w->pos->head_length_seen = 0;
+			p->flags |= HTTP_MSG_LENGTH;
+			p->length = w->pos->head_length;
+		}
 		if (passed > start && passed <= end) {
 			w->pos->off += passed - start;
 			if (w->pos->off >= w->pos->len)

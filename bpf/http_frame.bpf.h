@@ -49,7 +49,9 @@ struct http_walk_pos {
 	__u32 line_pending;
 	__u32 line_then_skip;
 	__u32 response_ended;
-	__u32 pad;
+	/* A Content-Length http_pass_idle_lines() read, for the step to give the parser. */
+	__u32 head_length_seen;
+	__u64 head_length;
 };
 
 struct http_scratch {

@@ -235,31 +235,66 @@ static __always_inline int http_header_may_matter(const char *s, unsigned int le
 }
 
 /*
- * What header line @s (without its CR LF) says; a Content-Length's value goes to @length. A
- * Content-Length is 1*DIGIT (RFC 9110 8.6): one with a sign, a list ("5, 5") or junk right
- * after its digits is not trusted, and the message is framed as if it had none.
+ * The value of Content-Length line @s (its name already matched), to @length: 0 when it is not
+ * one to trust. A Content-Length is 1*DIGIT (RFC 9110 8.6): one with a sign, a list ("5, 5")
+ * or junk right after its digits is not trusted, and the message is framed as if it had none.
  */
-static __always_inline enum http_header http_header_parse(const char *s, unsigned int len,
-							  unsigned long long *length)
+static __always_inline int http_content_length_value(const char *s, unsigned int len,
+						     unsigned long long *length)
 {
 	unsigned long long value = 0;
 	unsigned int i, digits = 0;
 
+	for (i = 15; i < 24 && i < len && (s[i] == ' ' || s[i] == '\t'); i++)
+		;
+	for (; i < 48 && i < len && http_status_is_digit(s[i]); i++, digits++)
+		value = value * 10 + (unsigned long long)(s[i] - '0');
+	/* More than 18 digits would overflow: not a length this parser trusts. */
+	if (digits == 0 || digits > 18 || (i < len && s[i] != ' ' && s[i] != '\t'))
+		return 0;
+	*length = value;
+	return 1;
+}
+
+/*
+ * Header line @s, @len bytes, is a Content-Length as servers write it: one space or none after
+ * the colon, then 1 to 18 digits to the line's end. Its value goes to @length. Other forms
+ * (tabs, trailing spaces, a list) answer 0, for http_header_parse() to judge: this is the
+ * BPF parser's shortcut through a head, and its loops stay few for the verifier.
+ */
+static __always_inline int http_content_length_plain(const char *s, unsigned int len,
+						     unsigned long long *length)
+{
+	unsigned long long value = 0;
+	unsigned int from, i;
+
+	if (len < HTTP_CONTENT_LENGTH_MIN_LINE)
+		return 0;
+	from = s[15] == ' ' ? 16 : 15;
+	if (len <= from || len - from > 18 ||
+	    !http_starts_with_nocase(s, len, "content-length:", 15))
+		return 0;
+	for (i = 0; i < 18 && from + i < len; i++) {
+		if (!http_status_is_digit(s[from + i]))
+			return 0;
+		value = value * 10 + (unsigned long long)(s[from + i] - '0');
+	}
+	*length = value;
+	return 1;
+}
+
+/* What header line @s (without its CR LF) says; a Content-Length's value goes to @length. */
+static __always_inline enum http_header http_header_parse(const char *s, unsigned int len,
+							  unsigned long long *length)
+{
 	if (len == 0)
 		return HTTP_HEADER_OTHER;
 	switch (http_lower(s[0])) {
 	case 'c':
-		if (http_starts_with_nocase(s, len, "content-length:", 15)) {
-			for (i = 15; i < 24 && i < len && (s[i] == ' ' || s[i] == '\t'); i++)
-				;
-			for (; i < 48 && i < len && http_status_is_digit(s[i]); i++, digits++)
-				value = value * 10 + (unsigned long long)(s[i] - '0');
-			/* More than 18 digits would overflow: not a length this parser trusts. */
-			if (digits == 0 || digits > 18 || (i < len && s[i] != ' ' && s[i] != '\t'))
-				return HTTP_HEADER_OTHER;
-			*length = value;
-			return HTTP_HEADER_CONTENT_LENGTH;
-		}
+		if (http_starts_with_nocase(s, len, "content-length:", 15))
+			return http_content_length_value(s, len, length)
+				       ? HTTP_HEADER_CONTENT_LENGTH
+				       : HTTP_HEADER_OTHER;
 		if (http_starts_with_nocase(s, len, "content-type:", 13))
 			return http_is_event_stream(s, len) ? HTTP_HEADER_EVENT_STREAM
 							    : HTTP_HEADER_OTHER;

@@ -109,6 +109,19 @@ static void fuzz_header_case(const char *s, size_t len, enum http_header kind,
 	free(lower);
 }
 
+static void fuzz_content_length_plain(const char *s, size_t len, enum http_header kind,
+				      unsigned long long length)
+{
+	unsigned long long plain = ~0ULL;
+
+	if (len < HTTP_CONTENT_LENGTH_MIN_LINE || len > HTTP_LINE_MAX_BYTES ||
+	    !http_content_length_plain(s, (unsigned int)len, &plain))
+		return;
+	fuzz_check(kind == HTTP_HEADER_CONTENT_LENGTH && plain == length &&
+			   http_header_may_matter(s, (unsigned int)len),
+		   "a plain Content-Length the full rules read otherwise");
+}
+
 static void fuzz_header(const char *s, size_t len)
 {
 	unsigned long long length = 0;
@@ -119,6 +132,8 @@ static void fuzz_header(const char *s, size_t len)
 	/* The parser passes over lines that may not matter: none may be one it acts on. */
 	fuzz_check(!http_header_acted_on(kind) || http_header_may_matter(s, (unsigned int)len),
 		   "a header the parser acts on in a line it skips");
+	/* The BPF parser's shortcut through a head takes only what the full rules take. */
+	fuzz_content_length_plain(s, len, kind, length);
 	switch (kind) {
 	case HTTP_HEADER_CONTENT_LENGTH:
 		fuzz_content_length(s, len, length);

@@ -343,6 +343,49 @@ static void test_header_may_matter(void **state)
 	}
 }
 
+/* The BPF parser's shortcut: servers' form only, and what http_header_parse() reads. */
+static void test_content_length_plain(void **state)
+{
+	static const struct {
+		const char *line;
+		int plain;
+		unsigned long long length;
+	} lines[] = {
+		{ "Content-Length: 612", 1, 612 },
+		{ "content-length:0", 1, 0 },
+		{ "CONTENT-LENGTH: 999999999999999999", 1, 999999999999999999ULL },
+		/* Left to the full rules: other spacing, lists, junk, 19 digits, no digit. */
+		{ "Content-Length:  5", 0, 0 },
+		{ "Content-Length:\t5", 0, 0 },
+		{ "Content-Length: 5 ", 0, 0 },
+		{ "Content-Length: 5, 5", 0, 0 },
+		{ "Content-Length: -5", 0, 0 },
+		{ "Content-Length: 5x", 0, 0 },
+		{ "Content-Length: 1234567890123456789", 0, 0 },
+		{ "Content-Length: ", 0, 0 },
+		{ "Content-Lengthy: 5", 0, 0 },
+		{ "Content-Type: 1234", 0, 0 },
+		{ "Content-Length", 0, 0 },
+	};
+	unsigned long long length, parsed;
+	size_t i, len;
+	int plain;
+
+	(void)state;
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		length = parsed = 0;
+		len = strlen(lines[i].line);
+		plain = http_content_length_plain(lines[i].line, (unsigned int)len, &length);
+		if (plain != lines[i].plain || (plain && length != lines[i].length))
+			fail_msg("\"%s\": plain %d length %llu, want %d %llu", lines[i].line, plain,
+				 length, lines[i].plain, lines[i].length);
+		if (plain && (http_header_parse(lines[i].line, (unsigned int)len, &parsed) !=
+				      HTTP_HEADER_CONTENT_LENGTH ||
+			      parsed != length))
+			fail_msg("\"%s\": the full rules read %llu", lines[i].line, parsed);
+	}
+}
+
 static void test_chunk_size(void **state)
 {
 	(void)state;
@@ -551,6 +594,7 @@ int main(void)
 		cmocka_unit_test(test_content_length_refused),
 		cmocka_unit_test(test_header_kinds),
 		cmocka_unit_test(test_header_may_matter),
+		cmocka_unit_test(test_content_length_plain),
 		cmocka_unit_test(test_chunk_size),
 		cmocka_unit_test(test_ws_sizes),
 		cmocka_unit_test(test_ws_cut),
