@@ -81,7 +81,7 @@ static __always_inline bool http2_event_ctx(struct http2_event_ctx *x, __u32 id)
 
 static __always_inline __u32 http2_us_since(__u64 start_ns, __u64 now_ns)
 {
-	__u64 us = now_ns > start_ns ? (now_ns - start_ns) / 1000 : 0;
+	__u64 us = now_ns > start_ns ? hist_ns_to_us(now_ns - start_ns) : 0;
 
 	return us < 0xfffffffe ? (__u32)us : 0xfffffffe;
 }

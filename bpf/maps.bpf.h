@@ -80,7 +80,7 @@ extern volatile __u32 window_epoch;
 /* @count values of @value_ns counted in a latency-layout histogram (include/hist.h). */
 static __always_inline void hist_add_ns(__u32 *hist, __u64 value_ns, __u32 count)
 {
-	__u32 index = hist_bucket_index(value_ns / 1000);
+	__u32 index = hist_bucket_index(hist_ns_to_us(value_ns));
 
 	/* The bucket math already bounds the index; the verifier needs to see it checked. */
 	barrier_var(index);

@@ -49,7 +49,7 @@ static __always_inline void service_thread_seen(struct conn_state *conn, __u64 p
 static __always_inline void stats_record_latency(struct service_stats *stats, __u64 latency_ns,
 						 __u32 count)
 {
-	__u32 index = hist_bucket_index(latency_ns / 1000);
+	__u32 index = hist_bucket_index(hist_ns_to_us(latency_ns));
 	__u32 epoch = window_epoch;
 
 	/* The bucket math already bounds the index; the verifier needs to see it checked. */
@@ -70,7 +70,7 @@ static __always_inline void stats_record_latency(struct service_stats *stats, __
 static __always_inline void stats_record_phase(struct service_stats *stats,
 					       enum request_phase phase, __u64 ns, __u32 count)
 {
-	__u32 index = phase_bucket_index(ns / 1000);
+	__u32 index = phase_bucket_index(hist_ns_to_us(ns));
 
 	barrier_var(index);
 	if (index >= PHASE_BUCKETS || phase >= REQUEST_PHASES)

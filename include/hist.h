@@ -52,6 +52,16 @@ static __always_inline unsigned int hist_log2(unsigned long long v)
 }
 
 /*
+ * @ns in whole microseconds, as ns / 1000: a multiply and a shift below 2^32 ns (4.29 s), exact
+ * there (274877907 is 2^38 / 1000 rounded up, and every such value was checked), where the BPF
+ * side's 64-bit division takes tens of cycles. Longer spans, rare, divide.
+ */
+static __always_inline unsigned long long hist_ns_to_us(unsigned long long ns)
+{
+	return ns < (1ULL << 32) ? (ns * 274877907ULL) >> 38 : ns / 1000;
+}
+
+/*
  * A log-linear layout with 2^@bits sub-buckets per power of two, overflowing at
  * HIST_OVERFLOW_US into bucket @overflow: the latency and the phase histograms differ only in
  * @bits. Called with constants, so the BPF side inlines plain arithmetic.

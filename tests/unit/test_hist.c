@@ -59,6 +59,39 @@ static void test_log2_edges(void **state)
 	}
 }
 
+/* The multiply-and-shift is ns / 1000 below 2^32 ns: around every multiple of 1000 in a sweep
+ * of the range, a stride through all of it, and its edges; the division above. */
+static void test_ns_to_us(void **state)
+{
+	static const unsigned long long edges[] = {
+		0,
+		1,
+		999,
+		1000,
+		1001,
+		4294966999ULL,
+		4294967000ULL,
+		4294967295ULL,
+		4294967296ULL,
+		4909217999ULL,
+		1000000000000ULL,
+		~0ULL,
+	};
+	unsigned long long ns, d;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+		assert_int_equal(hist_ns_to_us(edges[i]), edges[i] / 1000);
+	for (ns = 1000; ns < (1ULL << 32); ns += 1000 * 4093ULL)
+		for (d = 0; d < 3; d++) {
+			assert_int_equal(hist_ns_to_us(ns - 1 + d), (ns - 1 + d) / 1000);
+		}
+	for (ns = 0; ns < (1ULL << 32); ns += 1021)
+		if (hist_ns_to_us(ns) != ns / 1000)
+			fail_msg("%llu ns: %llu us, want %llu", ns, hist_ns_to_us(ns), ns / 1000);
+}
+
 static void test_index_small_values(void **state)
 {
 	unsigned int v;
@@ -270,6 +303,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_layout_constants),
 		cmocka_unit_test(test_log2_edges),
+		cmocka_unit_test(test_ns_to_us),
 		cmocka_unit_test(test_index_small_values),
 		cmocka_unit_test(test_index_powers_of_two),
 		cmocka_unit_test(test_index_named_values),
