@@ -52,9 +52,11 @@ static __always_inline unsigned int hist_log2(unsigned long long v)
 }
 
 /*
- * @ns in whole microseconds, as ns / 1000: a multiply and a shift below 2^32 ns (4.29 s), exact
- * there (274877907 is 2^38 / 1000 rounded up, and every such value was checked), where the BPF
- * side's 64-bit division takes tens of cycles. Longer spans, rare, divide.
+ * @ns in whole microseconds, as ns / 1000: a multiply and a shift below 2^32 ns (4.29 s), where
+ * the BPF side's 64-bit division takes tens of cycles. Exact there: 274877907 * 1000 is
+ * 2^38 + 56, so ns * 274877907 / 2^38 is ns / 1000 plus less than 2^32 * 56 / (1000 * 2^38),
+ * under 1/1000, and ns / 1000's fraction is at most 999/1000: the floor is the quotient.
+ * Longer spans, rare, divide.
  */
 static __always_inline unsigned long long hist_ns_to_us(unsigned long long ns)
 {
