@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 """An API server like the ones sloprobe's users run, for the HTTP framing tests: SSE streams,
 CRUD routes with ids, HEAD, 204, 304 (with a Content-Length), close-delimited HTTP/1.0 bodies,
-chunked request bodies, Expect: 100-continue, a large upload, many named routes, and paths of
+chunked request bodies, Expect: 100-continue, a large upload, a Content-Length with tabs and
+spaces around it both ways (/v1/spaced), many named routes, and paths of
 words (/users/NAME, /blog/SLUG/comments, /static/...), all on one port; keep-alive and pipelining (answers in order). asyncio and the standard library only.
 Usage: http_app_server.py --ready-file F [--port 0] [--first-chunk-s 1.0] [--chunk-gap-s 2.0]
        [--chunks 3] [--crud-delay-ms 30] [--close-body-gap-ms 300]"""
@@ -129,6 +130,9 @@ class App:
             return 304, b""
         if path == "/v1/upload" and method == "POST":
             return 200, json.dumps({"bytes": len(request.body)}).encode()
+        if path == "/v1/spaced" and method == "POST":
+            await self.crud_delay()
+            return 200, json.dumps({"bytes": len(request.body)}).encode()
         if path == "/v1/legacy" and method in ("GET", "HEAD"):
             await self.crud_delay()
             return 200, b"legacy " * 300
@@ -157,7 +161,12 @@ class App:
             await self.answer_close_delimited(writer, request, status, body)
             return
         else:
-            headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+            length = str(len(body))
+            if request.path == "/v1/spaced":
+                # Legal (OWS around the value) and not the form servers write: the BPF parser
+                # reads it by its full rules, not its shortcut.
+                length = "\t %s \t" % length
+            headers = [("Content-Type", "application/json"), ("Content-Length", length)]
             if not request.keep_alive():
                 headers.append(("Connection", "close"))
             writer.write(head_of(request.version, status, headers))

@@ -124,6 +124,13 @@ def kind_expect100(i, ka):
     return "PUT", sends, True
 
 
+def kind_spaced(i, ka):
+    """A Content-Length with tabs and spaces around its value, and one back."""
+    body = json_body(i)
+    extra = ["Content-Type: application/json", "Content-Length:\t  %d \t" % len(body)]
+    return "POST", [head("POST", "/v1/spaced", extra=extra, keep_alive=ka) + body], False
+
+
 def kind_upload(i, ka):
     extra = ["Content-Type: application/octet-stream", "Content-Length: %d" % UPLOAD_BYTES]
     sends = [head("POST", "/v1/upload", extra=extra, keep_alive=ka)]
@@ -186,6 +193,7 @@ KINDS = {
     "chunked_post": ("/v1/conversations", kind_chunked_post),
     "expect100": ("/v1/conversations/{id}", kind_expect100),
     "upload": ("/v1/upload", kind_upload),
+    "spaced": ("/v1/spaced", kind_spaced),
     "names": (lambda i: "/r/%s" % route_name(i % NAMES), kind_names),  # NAMES distinct names
     # Paths of words, as the routes file's collapse patterns name them:
     "users": ("/users/{name}", kind_users),  # USERS distinct names
