@@ -400,20 +400,21 @@ static __always_inline long http_window_fill(struct http_walk *w)
 
 /*
  * The header line at @start of the window, @len bytes, is a Content-Length as servers write it:
- * its value is left in scratch->pos for the step to give the parser. 0: it is not one (or not
- * in that form), for the line parser to judge. A global function of its own: inline in
+ * its value is left in the walk's @pos for the step to give the parser. 0: it is not one (or
+ * not in that form), for the line parser to judge. A global function of its own: inline in
  * http_pass_idle_lines()'s loop, its paths multiplied with the loop's past the verifier's
  * limit.
  */
-__noinline int http_content_length_take(struct http_scratch *scratch, __u32 start, __u32 len)
+__noinline int http_content_length_take(struct http_walk_pos *pos,
+					const struct http_scratch *scratch, __u32 start, __u32 len)
 {
 	unsigned long long length = 0;
 
-	if (!scratch || len > HTTP_WINDOW_BYTES ||
+	if (!pos || !scratch || len > HTTP_WINDOW_BYTES ||
 	    !http_content_length_plain(scratch->line + (start & HTTP_SCRATCH_MASK), len, &length))
 		return 0;
-	scratch->pos.head_length = length;
-	scratch->pos.head_length_seen = 1;
+	pos->head_length = length;
+	pos->head_length_seen = 1;
 	return 1;
 }
 
@@ -422,15 +423,17 @@ __noinline int http_content_length_take(struct http_scratch *scratch, __u32 star
  * HTTP_IDLE_LINES_PER_STEP whole header lines that no rule reads (Date, Server, ...: most of a
  * response's head) are passed over in one step of the loop, which costs more than finding a
  * newline. So is a valid Content-Length among them, the one header of most heads that a rule
- * reads: its value is left in scratch->pos for the step to give the parser. A global function:
- * checked once, on scalars.
+ * reads: its value is left in the walk's @pos (the scratch's, or a uprobe's own: see
+ * tls_uprobe.bpf.c) for the step to give the parser. A global function: checked once, on
+ * scalars.
  */
-__noinline int http_pass_idle_lines(struct http_scratch *scratch, __u32 start, __u32 end)
+__noinline int http_pass_idle_lines(struct http_walk_pos *pos, const struct http_scratch *scratch,
+				    __u32 start, __u32 end)
 {
 	const char *line;
 	__u32 i, nl, len;
 
-	if (!scratch)
+	if (!pos || !scratch)
 		return start;
 	for (i = 0; i < HTTP_IDLE_LINES_PER_STEP; i++) {
 		if (start >= end)
@@ -447,7 +450,7 @@ __noinline int http_pass_idle_lines(struct http_scratch *scratch, __u32 start, _
 		if (scratch->line[(nl - 1) & HTTP_SCRATCH_MASK] == '\r')
 			len--;
 		if (http_header_may_matter(line, len) &&
-		    !http_content_length_take(scratch, start & HTTP_SCRATCH_MASK, len))
+		    !http_content_length_take(pos, scratch, start & HTTP_SCRATCH_MASK, len))
 			return start;
 		start = nl + 1;
 	}
@@ -475,7 +478,7 @@ static __always_inline long http_line_step(struct http_walk *w)
 	end = w->pos->win_end & HTTP_SCRATCH_MASK;
 	if (p->state == HTTP_PARSE_HEADERS && !(p->flags & HTTP_MSG_SKIP_LINE) &&
 	    start >= w->pos->win_base) {
-		passed = (__u32)http_pass_idle_lines(w->scratch, start, end);
+		passed = (__u32)http_pass_idle_lines(w->pos, w->scratch, start, end);
 		if (w->pos->head_length_seen) {
 			w->pos->head_length_seen = 0;
 			p->flags |= HTTP_MSG_LENGTH;

@@ -49,7 +49,8 @@ struct http_walk_pos {
 	__u32 line_pending;
 	__u32 line_then_skip;
 	__u32 response_ended;
-	/* A Content-Length http_pass_idle_lines() read, for the step to give the parser. */
+	/* A Content-Length http_pass_idle_lines() read, for the step to give the parser: here, not
+	 * in the scratch's own pos, since a uprobe's walk keeps its pos elsewhere. */
 	__u32 head_length_seen;
 	__u64 head_length;
 };
