@@ -69,23 +69,34 @@ static int jit_info_read(int fd, struct jit_info *out)
 	return 0;
 }
 
-static int jit_info_write(const struct jit_info *info, const char *prefix)
+/* PREFIX.SUFFIX, opened with @mode; NULL on failure. */
+static FILE *jit_file_open(const char *prefix, const char *suffix, const char *mode)
 {
 	char path[4096];
-	FILE *f;
-	__u32 i, image_off = 0;
 
-	snprintf(path, sizeof(path), "%s.bin", prefix);
-	f = fopen(path, "wb");
-	if (!f || fwrite(info->image, 1, info->image_len, f) != info->image_len) {
-		if (f)
-			fclose(f);
+	snprintf(path, sizeof(path), "%s.%s", prefix, suffix);
+	return fopen(path, mode);
+}
+
+static int jit_image_write(const struct jit_info *info, const char *prefix)
+{
+	FILE *f = jit_file_open(prefix, "bin", "wb");
+
+	if (!f)
+		return -EIO;
+	if (fwrite(info->image, 1, info->image_len, f) != info->image_len) {
+		fclose(f);
 		return -EIO;
 	}
-	if (fclose(f))
-		return -EIO;
-	snprintf(path, sizeof(path), "%s.funcs", prefix);
-	f = fopen(path, "w");
+	return fclose(f) ? -EIO : 0;
+}
+
+/* One "ADDRESS LENGTH IMAGE_OFFSET" line per function: the image holds them one after another. */
+static int jit_funcs_write(const struct jit_info *info, const char *prefix)
+{
+	FILE *f = jit_file_open(prefix, "funcs", "w");
+	__u32 i, image_off = 0;
+
 	if (!f)
 		return -EIO;
 	for (i = 0; i < info->nfuncs; i++) {
@@ -93,16 +104,31 @@ static int jit_info_write(const struct jit_info *info, const char *prefix)
 			info->func_lens[i], image_off);
 		image_off += info->func_lens[i];
 	}
-	if (fclose(f))
-		return -EIO;
-	snprintf(path, sizeof(path), "%s.lines", prefix);
-	f = fopen(path, "w");
+	return fclose(f) ? -EIO : 0;
+}
+
+static int jit_lines_write(const struct jit_info *info, const char *prefix)
+{
+	FILE *f = jit_file_open(prefix, "lines", "w");
+	__u32 i;
+
 	if (!f)
 		return -EIO;
 	for (i = 0; i < info->nlines; i++)
 		fprintf(f, "%llx %u\n", (unsigned long long)info->jited_lines[i],
 			info->lines[i].insn_off);
 	return fclose(f) ? -EIO : 0;
+}
+
+static int jit_info_write(const struct jit_info *info, const char *prefix)
+{
+	int err = jit_image_write(info, prefix);
+
+	if (!err)
+		err = jit_funcs_write(info, prefix);
+	if (!err)
+		err = jit_lines_write(info, prefix);
+	return err;
 }
 
 int main(int argc, char **argv)
