@@ -4,12 +4,15 @@
 
 Usage: prog_profile.py WORK LINES < program names
 
-WORK holds `samples` (perf script -F ip,sym,symoff), and per program NAME.bin (its functions'
-JIT images), NAME.funcs and NAME.lines (their addresses, and "ADDRESS XLATED_INSN" per
-line-info record, from bench/jit_lines) and NAME.xlated (bpftool prog dump xlated linum). For
-each program, with the subprograms it calls (each program has its own copy of them): its share
-of all samples, by function, its LINES busiest source lines, and the instructions most samples
-landed on, each with the one before it, which is what a timer sample's skid usually charges.
+WORK holds `samples` (perf script -F ip,sym,symoff of call chains, a blank line between
+samples), and per program NAME.bin (its functions' JIT images), NAME.funcs and NAME.lines
+(their addresses, and "ADDRESS XLATED_INSN" per line-info record, from bench/jit_lines) and
+NAME.xlated (bpftool prog dump xlated linum). For each program, with the subprograms it calls
+(each program has its own copy of them): its share of all samples, by function, its LINES
+busiest source lines, and the instructions most samples landed on, each with the one before
+it, which is what a timer sample's skid usually charges. Then the kernel code the program
+called (helpers such as map lookups and user-memory reads, and what they call), by the
+function the sample landed in: the JIT image holds none of it, and bpf_stats counts it all.
 """
 import bisect
 import collections
@@ -58,15 +61,50 @@ def disassembly(path):
     return out
 
 
-def bpf_samples(path):
-    """(address, function name) of each sample in a BPF program, and all samples' count."""
-    out, total = [], 0
+BPF_FRAME = re.compile(r"^\s*([0-9a-f]+)\s+bpf_prog_[0-9a-f]+_(\w+)\+0x")
+KERNEL_FRAME = re.compile(r"^\s*[0-9a-f]+\s+([\w.]+)\+0x")
+
+
+def chains(path):
+    """Each sample's frames, leaf first, as perf script printed them."""
+    frames = []
     for line in open(path):
+        if line.strip():
+            frames.append(line)
+        elif frames:
+            yield frames
+            frames = []
+    if frames:
+        yield frames
+
+
+def bpf_samples(path):
+    """(address, function name) of each sample in a BPF program; (address, function name,
+    kernel function) of each sample in kernel code a BPF program called, by its nearest BPF
+    frame; and all samples' count."""
+    inside, called, total = [], [], 0
+    for frames in chains(path):
         total += 1
-        m = re.search(r"^\s*([0-9a-f]+)\s+bpf_prog_[0-9a-f]+_(\w+)\+0x", line)
+        m = BPF_FRAME.search(frames[0])
         if m:
-            out.append((int(m.group(1), 16), m.group(2)))
-    return out, total
+            inside.append((int(m.group(1), 16), m.group(2)))
+            continue
+        leaf = KERNEL_FRAME.search(frames[0])
+        caller = next((c for c in map(BPF_FRAME.search, frames[1:]) if c), None)
+        if leaf and caller:
+            called.append((int(caller.group(1), 16), caller.group(2), leaf.group(1)))
+    return inside, called, total
+
+
+def report_called(name, called, inside, total):
+    """@called: the kernel functions this program's samples outside its images landed in."""
+    count = len(called)
+    print(f"  kernel code it called: {count} samples, {100 * count / max(total, 1):.2f}% of the"
+          f" machine's, {100 * count / max(count + inside, 1):.1f}% of the program's with it")
+    if count:
+        by_func = collections.Counter(called)
+        print("  by function: " + ", ".join(f"{f} {100 * n / count:.1f}%"
+                                            for f, n in by_func.most_common(10)))
 
 
 def report(work, name, samples, total, nlines):
@@ -104,16 +142,23 @@ def report(work, name, samples, total, nlines):
 
 def main():
     work, nlines = sys.argv[1], int(sys.argv[2])
-    samples, total = bpf_samples(f"{work}/samples")
+    samples, called, total = bpf_samples(f"{work}/samples")
     names = [l.strip() for l in sys.stdin if l.strip()]
     ranges = [(a, a + n, name) for name in names for a, n, _ in functions(f"{work}/{name}.funcs")]
-    owned = collections.defaultdict(list)
+
+    def owner(ip):
+        return next((name for lo, hi, name in ranges if lo <= ip < hi), None)
+
+    owned, owned_called = collections.defaultdict(list), collections.defaultdict(list)
     for ip, func in samples:
-        owner = next((name for lo, hi, name in ranges if lo <= ip < hi), None)
-        if owner:
-            owned[owner].append((ip, func))
+        if owner(ip):
+            owned[owner(ip)].append((ip, func))
+    for ip, _, kernel_func in called:
+        if owner(ip):
+            owned_called[owner(ip)].append(kernel_func)
     for name in names:
         report(work, name, owned.get(name, []), total, nlines)
+        report_called(name, owned_called.get(name, []), len(owned.get(name, [])), total)
     by_symbol = collections.Counter(f for _, f in samples)
     print("\nall BPF functions, % of the machine's samples (a subprogram summed over the programs"
           " that call it): " + ", ".join(f"{n} {100 * c / max(total, 1):.2f}"

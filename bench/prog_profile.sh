@@ -4,8 +4,10 @@
 # `sloprobe top` attached, the whole machine sampled by perf (cpu-clock: a VM has no hardware
 # counters), and each request program's samples, with those of the subprograms it calls (the
 # parser's global functions with --http), mapped to its BPF source lines through the kernel's
-# line table (bench/jit_lines) and `bpftool prog dump xlated linum`. bpf_stats says how much
-# each program costs; this says which of its functions and lines.
+# line table (bench/jit_lines) and `bpftool prog dump xlated linum`; then, from perf's call
+# chains, the kernel code each program called (map lookups, reads of user memory), which its
+# JIT image does not hold. bpf_stats says how much each program costs; this says which of its
+# functions, lines and helpers.
 #
 # A timer sample lands on the instruction after the one that was running: a locked instruction
 # or a load that missed is charged to its successor, which the report prints beside it.
@@ -62,7 +64,7 @@ grep -q 'program set' "$WORK/sloprobe.err" || die "sloprobe did not attach: $(ca
 wrk -t2 -c32 -d$((SECONDS_SAMPLED + 5))s "http://127.0.0.1:$port/index.html" >"$WORK/wrk.txt" &
 WRK_PID=$!
 sleep 2
-perf record -a -F 20000 -e cpu-clock -o "$WORK/perf.data" -- sleep "$SECONDS_SAMPLED" \
+perf record -a -g -F 20000 -e cpu-clock -o "$WORK/perf.data" -- sleep "$SECONDS_SAMPLED" \
 	2>"$WORK/perf.err" || die "perf record failed: $(tail -3 "$WORK/perf.err")"
 
 # The programs' images and line tables, read while sloprobe still holds them.
@@ -82,5 +84,7 @@ WRK_PID=""
 echo "prog_profile: nginx, wrk -t2 -c32, sloprobe top $*; $(grep -o 'Requests/sec:.*' "$WORK/wrk.txt");" \
 	"perf -F 20000 cpu-clock for ${SECONDS_SAMPLED}s on $(nproc) CPUs; commit" \
 	"$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown), $(date -u '+%Y-%m-%d %H:%M UTC')"
-perf script -i "$WORK/perf.data" -F ip,sym,symoff 2>/dev/null >"$WORK/samples"
+# Call chains, for the kernel code (helpers) each program called: a helper's sample has the
+# program's frame within a few of its leaf.
+perf script -i "$WORK/perf.data" -F ip,sym,symoff --max-stack 8 2>/dev/null >"$WORK/samples"
 python3 "$here/prog_profile.py" "$WORK" "$LINES" <"$WORK/programs"
