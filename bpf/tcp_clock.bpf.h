@@ -21,25 +21,10 @@ static __always_inline __u64 conn_cached_clock_ns(const struct conn_state *conn,
 	return cached_ns;
 }
 
-/*
- * The kernel's generic cast (6.2), which the verifier turns into a register move: loads
- * through its result are guarded like a probe read's, at a plain load's cost. Weak: only the
- * tp_btf programs call it, and they load only where the sock_*_length tracepoints are (6.3),
- * later than it; 6.1 loads the rest of the object without it.
- */
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
-
-/*
- * @sk as a TCP socket; NULL for any other (an MPTCP socket, say). Every socket these programs
- * time is a full socket (accepted, or met at a read or send), so the protocol is the one test
- * that bpf_skc_to_tcp_sock() would add, and its call cost more than the rest of the clock's
- * choice (a return goes through a mitigation thunk on this host's CPUs, docs/PERFORMANCE.md).
- */
+/* @sk as a TCP socket; NULL for any other (an MPTCP socket, say). */
 static __always_inline struct tcp_sock *sk_btf_tcp(const struct sock *sk)
 {
-	if (sk->sk_protocol != IPPROTO_TCP)
-		return NULL;
-	return bpf_rdonly_cast(sk, bpf_core_type_id_kernel(struct tcp_sock));
+	return bpf_skc_to_tcp_sock((void *)sk);
 }
 
 /* Data arrived: the receive of an established connection (tcp_rcv_established()) refreshes the
