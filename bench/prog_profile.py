@@ -151,11 +151,9 @@ def main():
 
     owned, owned_called = collections.defaultdict(list), collections.defaultdict(list)
     for ip, func in samples:
-        if owner(ip):
-            owned[owner(ip)].append((ip, func))
+        owned[owner(ip)].append((ip, func))
     for ip, _, kernel_func in called:
-        if owner(ip):
-            owned_called[owner(ip)].append(kernel_func)
+        owned_called[owner(ip)].append(kernel_func)
     for name in names:
         report(work, name, owned.get(name, []), total, nlines)
         report_called(name, owned_called.get(name, []), len(owned.get(name, [])), total)
