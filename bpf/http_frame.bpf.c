@@ -449,10 +449,10 @@ __noinline int http_pass_idle_lines(struct http_walk_pos *pos, const struct http
 		len = nl - start;
 		if (scratch->line[(nl - 1) & HTTP_SCRATCH_MASK] == '\r')
 			len--;
-		/* Only a Content-Length, its colon at 14, can be taken here: a Transfer-Encoding
-		 * or a Content-Type that may matter goes to the line parser without the call. */
+		/* Only a Content-Length can be taken here: a Transfer-Encoding or a Content-Type
+		 * that may matter goes to the line parser without the call. */
 		if (http_header_may_matter(line, len) &&
-		    (line[14] != ':' ||
+		    (!http_header_length_sized(line) ||
 		     !http_content_length_take(pos, scratch, start & HTTP_SCRATCH_MASK, len)))
 			return start;
 		start = nl + 1;

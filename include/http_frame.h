@@ -216,6 +216,16 @@ static __always_inline int http_header_acted_on(enum http_header kind)
 #define HTTP_EVENT_STREAM_MIN_LINE 30	/* content-type:text/event-stream */
 
 /*
+ * Header line @s, at least HTTP_CONTENT_LENGTH_MIN_LINE bytes, has its colon where a
+ * Content-Length's is (a 14-byte name): of the kinds below, the one http_content_length_plain()
+ * may take.
+ */
+static __always_inline int http_header_length_sized(const char *s)
+{
+	return s[14] == ':';
+}
+
+/*
  * Header line @s, @len bytes without its CR LF, may be one of a kind the parser acts on: its
  * name's first letter and length (the colon right after it) and a value long enough. Most of a
  * head (Date, Server, Connection, a short Content-Type, ...) is passed over without the line
@@ -230,7 +240,8 @@ static __always_inline int http_header_may_matter(const char *s, unsigned int le
 		return 0;
 	c = http_lower(s[0]);
 	if (c == 'c')
-		return s[14] == ':' || (len >= HTTP_EVENT_STREAM_MIN_LINE && s[12] == ':');
+		return http_header_length_sized(s) ||
+		       (len >= HTTP_EVENT_STREAM_MIN_LINE && s[12] == ':');
 	return c == 't' && len >= HTTP_CHUNKED_MIN_LINE && s[17] == ':';
 }
 

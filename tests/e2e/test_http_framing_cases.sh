@@ -5,10 +5,11 @@
 # 304 (with the 200's Content-Length), a close-delimited HTTP/1.0 body with a 300 ms pause, a
 # chunked request body in three sends, Expect: 100-continue, a 10 MB upload over hundreds of
 # reads, a Content-Length with tabs and spaces around it both ways (read by the parser's full
-# rules, where servers' own form takes a shortcut). Each is exactly one request; its mean latency and time to first byte are the client's
-# within 10% above or 25% below, or 2 ms (the client's clock starts before its first byte
-# leaves and stops after the last arrives: on loopback, tens of microseconds more than
-# sloprobe's, and more when its reads wait for a busy CPU).
+# rules, where servers' own form takes a shortcut). Each is exactly one request; its mean
+# latency and time to first byte are the client's within 10% above or 25% below, or 2 ms (the
+# client's clock starts before its first byte leaves and stops after the last arrives: on
+# loopback, tens of microseconds more than sloprobe's, and more when its reads wait for a busy
+# CPU).
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/http_lib.sh"
 require_bpf
